@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* c.c - error reporting, version and allocation helpers */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "c.h"
+
+int cu_exit_failure = CU_EXIT_FAILURE;
+
+void errtryhelp(void)
+{
+	fprintf(stderr, _("Try '%s --help' for more information.\n"),
+		program_invocation_short_name);
+	exit(cu_exit_failure);
+}
+
+void print_version(void)
+{
+	printf(_("%s from %s\n"), program_invocation_short_name, PACKAGE_STRING);
+	exit(EXIT_SUCCESS);
+}
+
+int cu_error_set(struct cu_error *e, int errnum, const char *fmt, ...)
+{
+	if (errnum < 0)
+		errnum = -errnum;
+	if (e) {
+		va_list ap;
+		int n;
+
+		e->errnum = errnum;
+		va_start(ap, fmt);
+		n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			e->msg[0] = '\0';
+	}
+	return errnum ? -errnum : -EINVAL;
+}
+
+void cu_error_warn(const struct cu_error *e)
+{
+	if (e->errnum)
+		warnx("%s: %s", e->msg, strerror(e->errnum));
+	else
+		warnx("%s", e->msg);
+}
+
+void cu_error_die(const struct cu_error *e)
+{
+	cu_error_warn(e);
+	exit(cu_exit_failure);
+}
+
+static void *oom_check(void *p)
+{
+	if (!p)
+		err(cu_exit_failure, _("cannot allocate memory"));
+	return p;
+}
+
+void *xmalloc(size_t size)
+{
+	return oom_check(malloc(size ? size : 1));
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	return oom_check(calloc(nmemb ? nmemb : 1, size ? size : 1));
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	return oom_check(realloc(ptr, size ? size : 1));
+}
+
+char *xstrdup(const char *s)
+{
+	return oom_check(strdup(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	return oom_check(strndup(s, n));
+}
+
+int xasprintf(char **strp, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(strp, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		err(cu_exit_failure, _("cannot allocate memory"));
+	return n;
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * c.h - what every container-utils file needs: error reporting with one
+ * exit-failure value, usage/version strings, allocation that cannot fail,
+ * cleanup attributes and small helpers.
+ */
+#ifndef CU_C_H
+#define CU_C_H
+
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nls.h"
+
+#ifndef __GNUC__
+# error "container-utils needs GCC or clang"
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]) + \
+	0 * sizeof(char[1 - 2 * __builtin_types_compatible_p(__typeof__(a), __typeof__(&(a)[0]))]))
+
+#define __must_check	__attribute__((warn_unused_result))
+#define __noreturn	__attribute__((noreturn))
+#define __printf(f, a)	__attribute__((format(printf, f, a)))
+#define __unused	__attribute__((unused))
+
+/* Exit statuses (see STYLE.md B5). */
+enum {
+	CU_EXIT_FAILURE = 1,
+	CU_EXIT_CANCELED = 125,		/* the tool failed before exec */
+	CU_EXIT_CANNOT_INVOKE = 126,	/* program found, not executable */
+	CU_EXIT_ENOENT = 127,		/* program not found */
+};
+
+/*
+ * The one status every error exit uses: 1 for plain commands, 125 once a
+ * chainloader knows it will run a program (cu_set_exit_failure()).
+ */
+extern int cu_exit_failure;
+
+static inline void cu_set_exit_failure(int status)
+{
+	cu_exit_failure = status;
+}
+
+#define die(...)	err(cu_exit_failure, __VA_ARGS__)
+#define diex(...)	errx(cu_exit_failure, __VA_ARGS__)
+
+/* die() with an explicit errno value (a -errno result from common/). */
+#define die_errno(e, ...) do { errno = (e) < 0 ? -(e) : (e); die(__VA_ARGS__); } while (0)
+
+/* getopt already printed its line; add the pointer to --help and exit. */
+__noreturn void errtryhelp(void);
+
+/* Print "TOOL from container-utils X.Y.Z" and exit 0. */
+__noreturn void print_version(void);
+
+#define USAGE_HEADER		_("\nUsage:\n")
+#define USAGE_OPTIONS		_("\nOptions:\n")
+#define USAGE_COMMANDS		_("\nCommands:\n")
+#define USAGE_COLUMNS		_("\nAvailable output columns:\n")
+#define USAGE_ARGUMENTS		_("\nArguments:\n")
+#define USAGE_SEPARATOR		"\n"
+#define USAGE_OPTSTR_HELP	_("display this help")
+#define USAGE_OPTSTR_VERSION	_("display version")
+#define USAGE_HELP_OPTIONS(marg) \
+	printf("%-" #marg "s%s\n", " -h, --help", USAGE_OPTSTR_HELP); \
+	printf("%-" #marg "s%s\n", " -V, --version", USAGE_OPTSTR_VERSION)
+#define USAGE_MAN_TAIL(man)	_("\nFor more details see %s.\n"), man
+
+/*
+ * Errors from common/: an errno value plus a message made where the context
+ * is known (crun's idea, without malloc).  bin/ reports it once.
+ */
+struct cu_error {
+	int errnum;		/* positive errno, 0 when unset */
+	char msg[512];
+};
+
+/* Fill @e (may be NULL) and return -errnum, so failing is one return. */
+int cu_error_set(struct cu_error *e, int errnum, const char *fmt, ...) __printf(3, 4);
+
+/* Report @e as "TOOL: msg: strerror" (or "TOOL: msg" when errnum is 0). */
+__noreturn void cu_error_die(const struct cu_error *e);
+void cu_error_warn(const struct cu_error *e);
+
+/* Allocation: out of memory is the one error common/ may exit on. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+int xasprintf(char **strp, const char *fmt, ...) __printf(2, 3);
+
+/* Scoped cleanup for locals in common/ (crun's cleanup_* idea). */
+static inline void cu_freep(void *p)
+{
+	free(*(void **) p);
+}
+
+static inline void cu_closep(const int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void cu_fclosep(FILE **f)
+{
+	if (*f) {
+		int saved = errno;
+
+		fclose(*f);
+		errno = saved;
+	}
+}
+
+#define _cleanup_free_		__attribute__((cleanup(cu_freep)))
+#define _cleanup_close_		__attribute__((cleanup(cu_closep)))
+#define _cleanup_fclose_	__attribute__((cleanup(cu_fclosep)))
+
+/* Hand a scoped fd to the caller: returns it and leaves -1 behind. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
+static inline bool streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static inline bool startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* fopen() mode suffix for close-on-exec. */
+#define CU_CLOEXECSTR	"e"
+
+#endif /* CU_C_H */

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* exec.c - exec with 126/127, child supervision and status translation */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "exec.h"
+#include "strutils.h"
+#include "syscalls.h"
+
+static int cloexec_walk(int from)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		uint32_t fd;
+		int flags;
+
+		if (parse_u32(de->d_name, &fd) < 0 || (int) fd < from ||
+		    (int) fd == dirfd(d))
+			continue;
+		flags = fcntl((int) fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC))
+			(void) fcntl((int) fd, F_SETFD, flags | FD_CLOEXEC); /* best effort: fd may be gone */
+	}
+	closedir(d);
+	return 0;
+}
+
+int exec_cloexec_from(int from)
+{
+	if (sys_close_range((unsigned) from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
+		return -errno;
+	return cloexec_walk(from);
+}
+
+void exec_program(char *const argv[])
+{
+	/*
+	 * fds we opened are O_CLOEXEC already; this backs that up.  fds 0-2
+	 * and whatever the caller handed down to us below 3 stay.
+	 */
+	if (exec_cloexec_from(3) < 0)
+		warn(_("cannot mark file descriptors close-on-exec"));
+	fflush(stdout);
+	execvp(argv[0], argv);
+	err(errno == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE,
+	    _("cannot execute %s"), argv[0]);
+}
+
+void exec_shell(void)
+{
+	const char *shell = getenv("SHELL");
+	char *argv[2];
+
+	if (!shell || !*shell)
+		shell = "/bin/sh";
+	argv[0] = (char *) shell;
+	argv[1] = NULL;
+	exec_program(argv);
+}
+
+void exec_program_or_shell(char *const argv[])
+{
+	if (argv && argv[0])
+		exec_program(argv);
+	exec_shell();
+}
+
+int exec_status_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return CU_EXIT_CANCELED;
+}
+
+void exec_forward_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+	sigaddset(set, SIGWINCH);
+}
+
+int exec_block_forwarded(sigset_t *old)
+{
+	sigset_t set;
+
+	exec_forward_sigset(&set);
+	/* SIGCHLD too: the supervisor learns of the child's end through it */
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return -errno;
+	return 0;
+}
+
+int exec_restore_sigmask(const sigset_t *old)
+{
+	if (sigprocmask(SIG_SETMASK, old, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static void forward_signal(pid_t pid, int pidfd, int sig)
+{
+	if (pidfd >= 0 && sys_pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
+		return;
+	/* ESRCH: the child is gone; its status is collected next */
+	(void) kill(pid, sig);
+}
+
+int exec_supervise(pid_t pid, int pidfd, int *wstatus)
+{
+	sigset_t set;
+	int sfd, r = 0;
+
+	exec_forward_sigset(&set);
+	sigaddset(&set, SIGCHLD);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0)
+		return -errno;
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t w = waitpid(pid, wstatus, WNOHANG);
+		ssize_t n;
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		n = read(sfd, &si, sizeof(si));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t) sizeof(si)) {
+			r = n < 0 ? -errno : -EIO;
+			break;
+		}
+		if (si.ssi_signo != SIGCHLD)
+			forward_signal(pid, pidfd, (int) si.ssi_signo);
+	}
+	close(sfd);
+	return r;
+}
+
+void exec_exit_like(int wstatus)
+{
+	if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+		struct rlimit nocore = { 0, 0 };
+		sigset_t set;
+
+		fflush(stdout);
+		fflush(stderr);
+		/* the child may have dumped core; we must not dump another */
+		(void) setrlimit(RLIMIT_CORE, &nocore);
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		(void) sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+		exit(128 + sig);
+	}
+	exit(exec_status_code(wstatus));
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * exec.h - chainloading: run the rest of argv, wait for a forked child and
+ * report its end the way env(1), timeout(1) and unshare(1) do.
+ */
+#ifndef CU_EXEC_H
+#define CU_EXEC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "c.h"
+
+/*
+ * Mark every fd >= @from close-on-exec: close_range(CLOSE_RANGE_CLOEXEC),
+ * falling back to a walk of /proc/self/fd.  0 or -errno.
+ */
+int exec_cloexec_from(int from) __must_check;
+
+/*
+ * Exec @argv (PATH search) after marking fds >= 3 close-on-exec; on failure
+ * print "cannot execute PROGRAM: reason" and exit 126, or 127 when the
+ * program was not found.  Never returns.
+ */
+__noreturn void exec_program(char *const argv[]);
+
+/* Exec $SHELL, else /bin/sh, as exec_program(). */
+__noreturn void exec_shell(void);
+
+/* Exec @argv when it has a program, else the shell. */
+__noreturn void exec_program_or_shell(char *const argv[]);
+
+/* A wait status as a shell sees it: the exit code, or 128+N for signal N. */
+int exec_status_code(int wstatus);
+
+/*
+ * The signals a waiting parent passes on to its child: INT, TERM, HUP,
+ * QUIT, USR1, USR2, WINCH.
+ */
+void exec_forward_sigset(sigset_t *set);
+
+/*
+ * Block the forwarded signals (before fork), saving the old mask in @old;
+ * the child restores @old with exec_restore_sigmask().
+ */
+int exec_block_forwarded(sigset_t *old) __must_check;
+int exec_restore_sigmask(const sigset_t *old) __must_check;
+
+/*
+ * Wait for child @pid (pidfd @pidfd, or -1), forwarding the blocked signals
+ * to it as they arrive; on return *wstatus is its wait status.  0 or -errno.
+ */
+int exec_supervise(pid_t pid, int pidfd, int *wstatus) __must_check;
+
+/*
+ * Leave with the child's end: exit with its code, or restore the default
+ * action of the signal that killed it and raise it on ourselves (so the
+ * shell sees 128+N), exiting 128+N if we survive.
+ */
+__noreturn void exec_exit_like(int wstatus);
+
+#endif /* CU_EXEC_H */

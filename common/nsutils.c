@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsutils.c - namespace table, open, compare, persist */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "nsutils.h"
+#include "syscalls.h"
+
+const struct ns_type ns_types[NS_NTYPES] = {
+	{ "user",   "user",   CLONE_NEWUSER,   'U' },
+	{ "cgroup", "cgroup", CLONE_NEWCGROUP, 'C' },
+	{ "ipc",    "ipc",    CLONE_NEWIPC,    'i' },
+	{ "uts",    "uts",    CLONE_NEWUTS,    'u' },
+	{ "net",    "net",    CLONE_NEWNET,    'n' },
+	{ "pid",    "pid",    CLONE_NEWPID,    'p' },
+	{ "mnt",    "mount",  CLONE_NEWNS,     'm' },
+	{ "time",   "time",   CLONE_NEWTIME,   'T' },
+};
+
+const struct ns_type *ns_type_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (streq(ns_types[i].name, name) || streq(ns_types[i].longname, name))
+			return &ns_types[i];
+	return NULL;
+}
+
+const struct ns_type *ns_type_by_flag(int flag)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ns_types[i].flag == flag)
+			return &ns_types[i];
+	return NULL;
+}
+
+static int ns_path(pid_t pid, const struct ns_type *t, char *buf, size_t len)
+{
+	int n = pid ? snprintf(buf, len, "/proc/%d/ns/%s", (int) pid, t->name)
+		    : snprintf(buf, len, "/proc/self/ns/%s", t->name);
+
+	return (n < 0 || (size_t) n >= len) ? -ENAMETOOLONG : 0;
+}
+
+int ns_open(pid_t pid, const struct ns_type *t)
+{
+	char path[64];
+	int fd, r = ns_path(pid, t, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int ns_inode(pid_t pid, const struct ns_type *t, ino_t *ino)
+{
+	struct stat st;
+	char path[64];
+	int r = ns_path(pid, t, path, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+bool ns_is_current(pid_t pid, const struct ns_type *t)
+{
+	ino_t a, b;
+
+	if (ns_inode(pid, t, &a) < 0 || ns_inode(0, t, &b) < 0)
+		return false;
+	return a == b;
+}
+
+int ns_fd_type(int fd)
+{
+	int r = ioctl(fd, NS_GET_NSTYPE);
+
+	return r < 0 ? -errno : r;
+}
+
+int ns_persist(const char *src, const char *target, struct cu_error *e)
+{
+	bool created = false;
+	int fd;
+
+	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	if (fd >= 0) {
+		created = true;
+		close(fd);
+	} else if (errno != EEXIST) {
+		return cu_error_set(e, errno, _("cannot create %s"), target);
+	}
+	if (mount(src, target, NULL, MS_BIND, NULL) < 0) {
+		int saved = errno;
+
+		if (created)
+			(void) unlink(target);	/* undo: the file we made */
+		return cu_error_set(e, saved, _("cannot bind %1$s on %2$s"), src, target);
+	}
+	return 0;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* table.c - libsmartcols tables with --json/--raw/--noheadings/--output */
+#include <errno.h>
+#include <libsmartcols.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "c.h"
+#include "table.h"
+
+#define TABLE_MAX_COLUMNS	64
+
+struct cu_table {
+	struct libscols_table *tb;
+	const struct table_column *cols;
+	size_t ncols;
+	/* shown[i]: position of cols[i] in the scols table, or -1 */
+	int shown[TABLE_MAX_COLUMNS];
+	size_t nshown;
+};
+
+static int column_by_name(const struct table_column *cols, size_t ncols,
+			  const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ncols; i++)
+		if (strncasecmp(cols[i].name, name, len) == 0 &&
+		    cols[i].name[len] == '\0')
+			return (int) i;
+	return -1;
+}
+
+/* Add the columns named in the comma list @list to @t. */
+static int add_column_list(struct cu_table *t, const char *list, struct cu_error *e)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int i = column_by_name(t->cols, t->ncols, p, len);
+
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		if (i < 0)
+			return cu_error_set(e, 0, _("unknown column: '%.*s' (see --help for the list)"),
+					    (int) len, p);
+		if (t->shown[i] < 0)
+			t->shown[i] = (int) t->nshown++;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int make_column(struct cu_table *t, size_t i)
+{
+	const struct table_column *c = &t->cols[i];
+	int fl = 0;
+	struct libscols_column *cl;
+
+	if (c->flags & TABLE_RIGHT)
+		fl |= SCOLS_FL_RIGHT;
+	if (c->flags & TABLE_TREE)
+		fl |= SCOLS_FL_TREE;
+	if (c->flags & TABLE_WRAP)
+		fl |= SCOLS_FL_WRAP;
+	if (c->flags & TABLE_TRUNC)
+		fl |= SCOLS_FL_TRUNC;
+	cl = scols_table_new_column(t->tb, c->name, c->whint, fl);
+	if (!cl)
+		return -ENOMEM;
+	if (c->flags & TABLE_NUMBER)
+		scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
+	else if (c->flags & TABLE_BOOL)
+		scols_column_set_json_type(cl, SCOLS_JSON_BOOLEAN);
+	else if (c->flags & TABLE_ARRAY) {
+		scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
+		scols_column_set_safechars(cl, "\n");
+	}
+	return 0;
+}
+
+/* Create the scols columns in the order the user asked for them. */
+static int make_columns(struct cu_table *t)
+{
+	size_t pos, i;
+
+	for (pos = 0; pos < t->nshown; pos++)
+		for (i = 0; i < t->ncols; i++)
+			if (t->shown[i] == (int) pos && make_column(t, i) < 0)
+				return -ENOMEM;
+	return 0;
+}
+
+struct cu_table *table_new(const char *json_name,
+			   const struct table_column *cols, size_t ncols,
+			   const char *defaults, const struct table_opts *opts,
+			   struct cu_error *e)
+{
+	struct cu_table *t;
+	const char *out = opts->output;
+	size_t i;
+
+	if (ncols > TABLE_MAX_COLUMNS) {
+		cu_error_set(e, E2BIG, "too many columns");
+		return NULL;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->cols = cols;
+	t->ncols = ncols;
+	for (i = 0; i < ncols; i++)
+		t->shown[i] = -1;
+	if (!out || *out == '+') {
+		if (add_column_list(t, defaults, e) < 0)
+			goto fail;
+		if (out)
+			out++;
+	}
+	if (out && add_column_list(t, out, e) < 0)
+		goto fail;
+	t->tb = scols_new_table();
+	if (!t->tb) {
+		cu_error_set(e, ENOMEM, "cannot create table");
+		goto fail;
+	}
+	scols_table_enable_json(t->tb, opts->json);
+	scols_table_enable_raw(t->tb, opts->raw);
+	scols_table_enable_noheadings(t->tb, opts->noheadings);
+	scols_table_set_name(t->tb, json_name);
+	if (make_columns(t) < 0) {
+		cu_error_set(e, ENOMEM, "cannot create table columns");
+		goto fail;
+	}
+	return t;
+fail:
+	table_free(t);
+	return NULL;
+}
+
+struct libscols_line *table_add_line(struct cu_table *t, struct libscols_line *parent)
+{
+	struct libscols_line *ln = scols_table_new_line(t->tb, parent);
+
+	if (!ln)
+		err(cu_exit_failure, _("cannot allocate memory"));
+	return ln;
+}
+
+bool table_has(const struct cu_table *t, size_t col)
+{
+	return col < t->ncols && t->shown[col] >= 0;
+}
+
+int table_set(struct cu_table *t, struct libscols_line *ln, size_t col, const char *value)
+{
+	if (!table_has(t, col) || !value)
+		return 0;
+	return scols_line_set_data(ln, (size_t) t->shown[col], value);
+}
+
+int table_setf(struct cu_table *t, struct libscols_line *ln, size_t col,
+	       const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	if (!table_has(t, col))
+		return 0;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -ENOMEM;
+	/* scols takes the string over */
+	return scols_line_refer_data(ln, (size_t) t->shown[col], s);
+}
+
+int table_set_u64(struct cu_table *t, struct libscols_line *ln, size_t col,
+		  unsigned long long v)
+{
+	return table_setf(t, ln, col, "%llu", v);
+}
+
+int table_set_bool(struct cu_table *t, struct libscols_line *ln, size_t col, bool v)
+{
+	const char *s;
+
+	if (!table_has(t, col))
+		return 0;
+	if (scols_table_is_json(t->tb))
+		s = v ? "true" : "false";
+	else
+		s = v ? _("yes") : _("no");
+	return table_set(t, ln, col, s);
+}
+
+int table_print(struct cu_table *t)
+{
+	return scols_print_table(t->tb) < 0 ? -EIO : 0;
+}
+
+void table_free(struct cu_table *t)
+{
+	if (!t)
+		return;
+	scols_unref_table(t->tb);
+	free(t);
+}
+
+void table_usage_columns(FILE *out, const struct table_column *cols, size_t ncols)
+{
+	size_t i;
+
+	fputs(USAGE_COLUMNS, out);
+	for (i = 0; i < ncols; i++)
+		fprintf(out, " %12s  %s\n", cols[i].name, _(cols[i].help));
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bats
+# The CLI contract every tool keeps (util-linux's checkusage.sh idea):
+# --help and --version on stdout with status 0; an unknown option is two
+# lines on stderr, nothing on stdout, status 1 (125 for the chainloaders);
+# every long option of --help is in the man page and the completion.
+load helpers/common
+
+TOOLS="nsrun nsenter2 netns vethctl cgset unionmount"
+
+cu_built_tools() {
+	local t
+	for t in $TOOLS; do
+		if [ -x "$CU_BUILDDIR/$t" ]; then echo "$t"; fi
+	done
+}
+
+cu_failure_status() {
+	case $1 in nsrun|nsenter2) echo 125 ;; *) echo 1 ;; esac
+}
+
+cu_manpage() {
+	ls "$CU_TOPDIR"/man/"$1".[18] 2>/dev/null | head -1
+}
+
+@test "at least one tool is built" {
+	run cu_built_tools
+	[ -n "$output" ] || skip "no tool built yet"
+}
+
+@test "--help: usage on stdout, status 0, stderr empty" {
+	for t in $(cu_built_tools); do
+		run --separate-stderr "$t" --help
+		assert_success
+		assert_line --index 0 --regexp '^Usage:$'
+		assert_output --partial "For more details see $t("
+		[ -z "$stderr" ] || fail "$t --help wrote to stderr: $stderr"
+	done
+}
+
+@test "--version: 'TOOL from container-utils X.Y.Z'" {
+	for t in $(cu_built_tools); do
+		run --separate-stderr "$t" --version
+		assert_success
+		assert_output --regexp "^$t from container-utils [0-9]+\.[0-9]+\.[0-9]+$"
+		[ -z "$stderr" ] || fail "$t --version wrote to stderr"
+		run --separate-stderr "$t" -V
+		assert_success
+	done
+}
+
+@test "an unknown option: two lines on stderr, nothing on stdout, failure status" {
+	for t in $(cu_built_tools); do
+		run --separate-stderr "$t" --no-such-option
+		[ "$status" -eq "$(cu_failure_status "$t")" ] || fail "$t: status $status"
+		[ -z "$output" ] || fail "$t wrote to stdout: $output"
+		[ "${#stderr_lines[@]}" -eq 2 ] || fail "$t: ${#stderr_lines[@]} stderr lines: $stderr"
+		[[ "${stderr_lines[1]}" == "Try '$t --help' for more information." ]] || fail "$t: ${stderr_lines[1]}"
+	done
+}
+
+@test "every long option of --help is in the man page and the completion" {
+	local t o man comp
+	for t in $(cu_built_tools); do
+		man=$(cu_manpage "$t")
+		comp="$CU_TOPDIR/completions/$t"
+		[ -n "$man" ] || fail "$t has no man page"
+		[ -f "$comp" ] || fail "$t has no completion"
+		for o in $("$t" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
+			grep -qF -- "${o//-/\\-}" "$man" || grep -qF -- "$o" "$man" ||
+				fail "$t $o: not in $man"
+			grep -qF -- "$o" "$comp" || fail "$t $o: not in $comp"
+		done
+	done
+}
+
+@test "each completion registers its tool and is valid bash" {
+	for t in $(cu_built_tools); do
+		run bash -n "$CU_TOPDIR/completions/$t"
+		assert_success
+		grep -q "complete -F _${t}_module $t" "$CU_TOPDIR/completions/$t" ||
+			fail "completions/$t does not register _${t}_module"
+	done
+}
+
+@test "each man page renders without groff warnings" {
+	for t in $(cu_built_tools); do
+		run groff -man -ww -z "$(cu_manpage "$t")"
+		assert_success
+		assert_output ''
+	done
+}
+
+@test "po/POTFILES.in lists exactly the sources that call _()" {
+	cd "$CU_TOPDIR"
+	run bash -c "grep -lE '\\b_\\(\"|N_\\(\"' bin/*.c common/*.c common/*.h 2>/dev/null | sort"
+	local want=$output
+	run bash -c "grep -v '^#' po/POTFILES.in | sort"
+	assert_output "$want"
+}
+
+@test "po/zh_CN.po compiles with msgfmt --check" {
+	run msgfmt --check -o /dev/null "$CU_TOPDIR/po/zh_CN.po"
+	assert_success
+}

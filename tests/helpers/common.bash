@@ -1,0 +1,138 @@
+# shellcheck shell=bash
+# Shared setup for every bats suite: the built tools first in PATH, unique
+# names per test, and a teardown that removes everything a test registered,
+# even when the test failed.  Load with: load helpers/common
+#
+# Naming rule for the whole suite: every kernel object a test makes is named
+# with "$CU_ID" (netns, links, cgroups) or lives under $BATS_TEST_TMPDIR
+# (mounts), so tests/zz-leftovers.bats can find anything left behind.
+
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+CU_TOPDIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+CU_BUILDDIR=${CU_BUILDDIR:-$CU_TOPDIR}
+PATH="$CU_BUILDDIR:$PATH"
+export CU_TOPDIR CU_BUILDDIR PATH
+# Messages are checked in English.
+export LC_ALL=C.UTF-8 LANGUAGE=
+
+# Sanitizer builds: report, but never let LSan's ptrace-based leak check
+# fail inside a PID namespace where it cannot work.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# A short unique prefix: "cu" + 4 digits of the suite's pid + test number,
+# short enough to leave room in IFNAMSIZ (15 bytes) for a suffix.
+cu_id() {
+	printf 'cu%04dt%s' "$(( ${BATS_ROOT_PID:-$$} % 10000 ))" "${BATS_TEST_NUMBER:-0}"
+}
+
+# cu_name SUFFIX: a unique object name for this test ("cu1234t5a").
+cu_name() {
+	printf '%s%s' "$(cu_id)" "${1:-}"
+}
+
+_cu_cleanup_file() {
+	printf '%s/cu-cleanup' "$BATS_TEST_TMPDIR"
+}
+
+# Register an undo step; steps run in reverse order at teardown.
+cu_on_teardown() {
+	printf '%s\n' "$*" >> "$(_cu_cleanup_file)"
+}
+
+cu_track_netns()  { cu_on_teardown "_cu_del_netns $1"; }
+cu_track_link()   { cu_on_teardown "_cu_del_link $1"; }
+cu_track_mount()  { cu_on_teardown "_cu_umount $1"; }
+cu_track_cgroup() { cu_on_teardown "_cu_del_cgroup $1"; }
+cu_track_pid()    { cu_on_teardown "_cu_kill_pid $1"; }
+
+_cu_del_netns() {
+	[ -e "/run/netns/$1" ] || return 0
+	local pid
+	for pid in $(ip netns pids "$1" 2>/dev/null); do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	ip netns delete "$1" 2>/dev/null || { umount -l "/run/netns/$1"; rm -f "/run/netns/$1"; }
+}
+
+_cu_del_link() {
+	ip link show "$1" >/dev/null 2>&1 && ip link delete "$1" 2>/dev/null
+	return 0
+}
+
+_cu_umount() {
+	while mountpoint -q "$1" 2>/dev/null; do
+		umount -l "$1" 2>/dev/null || break
+	done
+	return 0
+}
+
+# A cgroup directory path (any hierarchy): kill what is inside, then rmdir
+# children first.
+_cu_del_cgroup() {
+	[ -d "$1" ] || return 0
+	local d pid
+	[ -e "$1/cgroup.kill" ] && echo 1 > "$1/cgroup.kill" 2>/dev/null
+	while read -r d; do
+		for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+	done < <(find "$1" -depth -type d 2>/dev/null)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		find "$1" -depth -type d -exec rmdir {} + 2>/dev/null
+		[ -d "$1" ] || return 0
+		sleep 0.1
+	done
+	return 0
+}
+
+_cu_kill_pid() {
+	kill -KILL "$1" 2>/dev/null
+	return 0
+}
+
+cu_setup() {
+	: > "$(_cu_cleanup_file)"
+}
+
+cu_teardown() {
+	local f step
+	f=$(_cu_cleanup_file)
+	[ -f "$f" ] || return 0
+	while read -r step; do
+		[ -n "$step" ] && eval "$step"
+	done < <(tac "$f")
+	: > "$f"
+	return 0
+}
+
+setup() { cu_setup; }
+teardown() { cu_teardown; }
+
+# Skip with the name of the missing feature.
+cu_require_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+cu_require_tool() {
+	[ -x "$CU_BUILDDIR/$1" ] || skip "$1 is not built"
+}
+
+# An unprivileged user for the user-namespace tests (created once per suite).
+CU_USER=cu-tester
+CU_UID=4242
+cu_require_user() {
+	if ! id "$CU_USER" >/dev/null 2>&1; then
+		useradd --uid "$CU_UID" --user-group --no-create-home \
+			--shell /bin/sh "$CU_USER" 2>/dev/null ||
+			skip "cannot create user $CU_USER"
+	fi
+}
+
+# Run a command as the unprivileged test user.
+cu_as_user() {
+	setpriv --reuid="$CU_UID" --regid="$CU_UID" --clear-groups -- "$@"
+}
