@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* netns(8) - named, persistent network namespaces, as iproute2 keeps them */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "nls.h"
+#include "closestream.h"
+#include "exec.h"
+#include "netnsid.h"
+#include "netnsname.h"
+#include "netnsops.h"
+#include "nsutils.h"
+#include "strutils.h"
+#include "table.h"
+
+enum netns_cmd {
+	CMD_ADD,
+	CMD_ATTACH,
+	CMD_DELETE,
+	CMD_EXEC,
+	CMD_IDENTIFY,
+	CMD_LIST,
+	CMD_PIDS,
+	CMD_SET,
+};
+
+struct netns_command {
+	const char *name;
+	const char *alias;
+	enum netns_cmd cmd;
+	int min_args;		/* operands after the command */
+	int max_args;		/* -1: any number */
+};
+
+static const struct netns_command commands[] = {
+	{ "add",      NULL,   CMD_ADD,      1, -1 },
+	{ "attach",   NULL,   CMD_ATTACH,   2,  2 },
+	{ "delete",   "del",  CMD_DELETE,   0, -1 },
+	{ "exec",     NULL,   CMD_EXEC,     1, -1 },
+	{ "identify", NULL,   CMD_IDENTIFY, 0,  1 },
+	{ "list",     "ls",   CMD_LIST,     0,  0 },
+	{ "pids",     NULL,   CMD_PIDS,     1,  1 },
+	{ "set",      NULL,   CMD_SET,      2,  2 },
+};
+
+struct netns_control {
+	const struct netns_command *cmd;
+	struct table_opts topts;
+	bool all;
+	bool table_opt;		/* one of --json/--raw/--noheadings/--output */
+	char **args;		/* operands after the command */
+	int nargs;
+};
+
+enum {
+	COL_NAME,
+	COL_NSID,
+	COL_PROCS,
+	COL_IFACES,
+	COL_NS,
+	COL_PATH,
+};
+
+static const struct table_column columns[] = {
+	[COL_NAME]   = { "NAME",   0.2, 0, N_("namespace name") },
+	[COL_NSID]   = { "NSID",   3, TABLE_RIGHT | TABLE_NUMBER,
+			 N_("nsid of the namespace, as seen from ours") },
+	[COL_PROCS]  = { "PROCS",  3, TABLE_RIGHT | TABLE_NUMBER,
+			 N_("number of processes inside") },
+	[COL_IFACES] = { "IFACES", 3, TABLE_RIGHT | TABLE_NUMBER,
+			 N_("number of network interfaces inside") },
+	[COL_NS]     = { "NS",     10, TABLE_RIGHT | TABLE_NUMBER,
+			 N_("namespace inode number") },
+	[COL_PATH]   = { "PATH",   0.3, 0, N_("file that keeps the namespace") },
+};
+
+#define DEFAULT_COLUMNS "NAME,NSID,PROCS,IFACES"
+
+/* ---- add, attach, delete ---------------------------------------------- */
+
+static void check_names_or_die(char **names, int n)
+{
+	struct cu_error e;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (netns_check_name(names[i], &e) < 0)
+			cu_error_die(&e);
+}
+
+static int prepare_dir_or_die(void)
+{
+	struct cu_error e;
+	int fd = netns_prepare_dir(&e);
+
+	if (fd < 0)
+		cu_error_die(&e);
+	return fd;
+}
+
+/* All or nothing: a failure removes the names this call already made. */
+static int cmd_add(struct netns_control *ctl)
+{
+	struct cu_error e;
+	int dirfd, i;
+
+	check_names_or_die(ctl->args, ctl->nargs);
+	dirfd = prepare_dir_or_die();
+	for (i = 0; i < ctl->nargs; i++) {
+		if (netns_add_at(dirfd, ctl->args[i], NULL, &e) == 0)
+			continue;
+		while (i-- > 0)
+			if (netns_remove(ctl->args[i], NULL) < 0)
+				warnx(_("cannot remove '%s' again"), ctl->args[i]);
+		cu_error_die(&e);
+	}
+	close(dirfd);
+	return EXIT_SUCCESS;
+}
+
+static pid_t pid_or_die(const char *s)
+{
+	uint32_t pid;
+
+	if (parse_u32(s, &pid) < 0 || pid == 0 || pid > INT_MAX)
+		diex(_("invalid PID: '%s' (give a process ID)"), s);
+	return (pid_t) pid;
+}
+
+static int cmd_attach(struct netns_control *ctl)
+{
+	pid_t pid = pid_or_die(ctl->args[1]);
+	struct cu_error e;
+	char src[64];
+	int dirfd;
+
+	check_names_or_die(ctl->args, 1);
+	snprintf(src, sizeof(src), "/proc/%d/ns/net", (int) pid);
+	if (access(src, F_OK) < 0)
+		die(_("cannot find the network namespace of PID %d"), (int) pid);
+	dirfd = prepare_dir_or_die();
+	if (netns_add_at(dirfd, ctl->args[0], src, &e) < 0)
+		cu_error_die(&e);
+	close(dirfd);
+	return EXIT_SUCCESS;
+}
+
+/* Say which deleted names still have processes inside (one /proc walk). */
+static void warn_still_used(char **names, const struct netns_id *ids, int n)
+{
+	struct netns_procs procs;
+	size_t first, count;
+	int i;
+
+	if (netns_scan_procs(&procs) < 0)
+		return;		/* only a warning is lost */
+	for (i = 0; i < n; i++) {
+		if (ids[i].ino == 0)
+			continue;
+		first = netns_procs_find(&procs, &ids[i], &count);
+		if (count > 0)
+			warnx(P_("network namespace '%1$s' is still used by %2$zu process (PID %3$d): it lives on until it exits",
+				 "network namespace '%1$s' is still used by %2$zu processes (PID %3$d, ...): it lives on until they exit",
+				 count),
+			      names[i], count, (int) procs.v[first].pid);
+	}
+	netns_free_procs(&procs);
+}
+
+static void netns_ids_of(char **names, int n, struct netns_id *ids)
+{
+	char path[PATH_MAX];
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		ids[i].ino = 0;
+		if (netns_path(names[i], path, sizeof(path), NULL) < 0)
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* a stale plain file is no namespace: nothing can be inside */
+		if (ns_fd_type(fd) == CLONE_NEWNET &&
+		    netns_id_of_path(path, &ids[i]) < 0)
+			ids[i].ino = 0;
+		close(fd);
+	}
+}
+
+static int delete_names(char **names, int n)
+{
+	struct netns_id *ids = xcalloc((size_t) n, sizeof(*ids));
+	int i, rc = EXIT_SUCCESS;
+	struct cu_error e;
+
+	netns_ids_of(names, n, ids);
+	for (i = 0; i < n; i++) {
+		if (netns_remove(names[i], &e) == 0)
+			continue;
+		cu_error_warn(&e);
+		ids[i].ino = 0;
+		rc = cu_exit_failure;
+	}
+	warn_still_used(names, ids, n);
+	free(ids);
+	return rc;
+}
+
+static char **names_or_die(size_t *n)
+{
+	struct cu_error e;
+	char **names;
+
+	if (netns_list_names(&names, n, &e) < 0)
+		cu_error_die(&e);
+	return names;
+}
+
+static int cmd_delete(struct netns_control *ctl)
+{
+	char **names;
+	size_t n;
+	int rc;
+
+	if (!ctl->all) {
+		if (ctl->nargs == 0)
+			diex(_("no namespace given (name one, or use --all)"));
+		check_names_or_die(ctl->args, ctl->nargs);
+		return delete_names(ctl->args, ctl->nargs);
+	}
+	if (ctl->nargs > 0)
+		diex(_("--all and names are mutually exclusive"));
+	names = names_or_die(&n);
+	rc = n ? delete_names(names, (int) n) : EXIT_SUCCESS;
+	netns_free_names(names);
+	return rc;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+struct list_ctx {
+	struct cu_table *t;
+	struct netns_procs procs;
+	struct netns_nl *nl;	/* in our namespace, for NSID */
+	int origfd;		/* our namespace, to come back after IFACES */
+};
+
+static void list_one_ns(struct list_ctx *lc, struct libscols_line *ln, int fd)
+{
+	struct netns_id id;
+	struct stat st;
+	int32_t nsid;
+	size_t count;
+	unsigned links;
+
+	if (fstat(fd, &st) < 0)
+		return;
+	id.dev = st.st_dev;
+	id.ino = st.st_ino;
+	table_set_u64(lc->t, ln, COL_NS, (unsigned long long) st.st_ino);
+	if (lc->nl && netns_nsid_get(lc->nl, fd, &nsid) == 0 && nsid >= 0)
+		table_set_u64(lc->t, ln, COL_NSID, (unsigned long long) nsid);
+	if (table_has(lc->t, COL_PROCS)) {
+		(void) netns_procs_find(&lc->procs, &id, &count);
+		table_set_u64(lc->t, ln, COL_PROCS, count);
+	}
+	if (table_has(lc->t, COL_IFACES) && lc->origfd >= 0) {
+		struct netns_nl *in = netns_nl_open_in(fd, lc->origfd);
+
+		if (in && netns_count_links(in, &links) == 0)
+			table_set_u64(lc->t, ln, COL_IFACES, links);
+		netns_nl_close(in);
+	}
+}
+
+static void list_one(struct list_ctx *lc, const char *name)
+{
+	struct libscols_line *ln = table_add_line(lc->t, NULL);
+	char path[PATH_MAX];
+	int fd;
+
+	table_set(lc->t, ln, COL_NAME, name);
+	if (netns_path(name, path, sizeof(path), NULL) < 0)
+		return;
+	table_set(lc->t, ln, COL_PATH, path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* a stale file (no namespace mounted on it) shows its name only */
+	if (ns_fd_type(fd) == CLONE_NEWNET)
+		list_one_ns(lc, ln, fd);
+	close(fd);
+}
+
+static void list_ctx_init(struct list_ctx *lc)
+{
+	lc->procs.v = NULL;
+	lc->procs.n = 0;
+	lc->nl = NULL;
+	lc->origfd = -1;
+	if (table_has(lc->t, COL_PROCS) && netns_scan_procs(&lc->procs) < 0)
+		warn(_("cannot read %s"), "/proc");
+	if (table_has(lc->t, COL_NSID) && !(lc->nl = netns_nl_open()))
+		warn(_("cannot open a netlink socket"));
+	if (table_has(lc->t, COL_IFACES))
+		lc->origfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+}
+
+static int cmd_list(struct netns_control *ctl)
+{
+	struct list_ctx lc;
+	struct cu_error e;
+	char **names;
+	size_t n, i;
+	int r;
+
+	lc.t = table_new("netns", columns, ARRAY_SIZE(columns), DEFAULT_COLUMNS,
+			 &ctl->topts, &e);
+	if (!lc.t)
+		cu_error_die(&e);
+	names = names_or_die(&n);
+	list_ctx_init(&lc);
+	for (i = 0; i < n; i++)
+		list_one(&lc, names[i]);
+	r = table_print(lc.t);
+	netns_free_names(names);
+	netns_free_procs(&lc.procs);
+	netns_nl_close(lc.nl);
+	if (lc.origfd >= 0)
+		close(lc.origfd);
+	table_free(lc.t);
+	if (r < 0)
+		die_errno(r, _("cannot print the table"));
+	return EXIT_SUCCESS;
+}
+
+/* ---- exec --------------------------------------------------------------- */
+
+static void bind_failed(const char *src, const char *dst, int errnum, void *data __unused)
+{
+	errno = errnum;
+	warn(_("cannot bind %1$s on %2$s"), src, dst);
+}
+
+/* setns, then the mounts `ip netns exec` makes, then the program. */
+static __noreturn void exec_in(const char *name, char **argv)
+{
+	struct cu_error e;
+	int fd = netns_open_name(name, &e);
+
+	if (fd < 0)
+		cu_error_die(&e);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die(_("cannot enter network namespace '%s'"), name);
+	close(fd);
+	if (netns_enter_mounts(name, bind_failed, NULL, &e) < 0)
+		cu_error_die(&e);
+	exec_program(argv);
+}
+
+static int exec_one_child(const char *name, char **argv)
+{
+	sigset_t old;
+	int wstatus;
+	pid_t pid;
+
+	if (exec_block_forwarded(&old) < 0)
+		die(_("cannot block signals"));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die(_("cannot fork"));
+	if (pid == 0) {
+		if (exec_restore_sigmask(&old) < 0)
+			die(_("cannot restore the signal mask"));
+		exec_in(name, argv);
+	}
+	if (exec_supervise(pid, -1, &wstatus) < 0)
+		die(_("cannot wait for the program in '%s'"), name);
+	if (exec_restore_sigmask(&old) < 0)
+		die(_("cannot restore the signal mask"));
+	return exec_status_code(wstatus);
+}
+
+/* Every namespace in turn; the status is the first failure's, else 0. */
+static int exec_all(char **argv)
+{
+	int status, rc = EXIT_SUCCESS;
+	char **names;
+	size_t n, i;
+
+	names = names_or_die(&n);
+	for (i = 0; i < n; i++) {
+		/* TRANSLATORS: header before the output of each namespace */
+		fprintf(stderr, _("netns: %s\n"), names[i]);
+		status = exec_one_child(names[i], argv);
+		if (status != 0 && rc == EXIT_SUCCESS)
+			rc = status;
+	}
+	netns_free_names(names);
+	return rc;
+}
+
+static int cmd_exec(struct netns_control *ctl)
+{
+	char **argv = ctl->args;
+	int argc = ctl->nargs;
+	const char *name = NULL;
+
+	if (!ctl->all) {
+		name = argv[0];
+		argv++;
+		argc--;
+		check_names_or_die((char **) &name, 1);
+	}
+	if (argc > 0 && streq(argv[0], "--")) {
+		argv++;
+		argc--;
+	}
+	if (argc == 0)
+		diex(_("no program given (netns exec NAME [--] PROGRAM)"));
+	if (ctl->all)
+		return exec_all(argv);
+	exec_in(name, argv);
+}
+
+/* ---- identify, pids, set ------------------------------------------------ */
+
+static int cmd_identify(struct netns_control *ctl)
+{
+	char path[PATH_MAX], self[64];
+	struct netns_id id, other;
+	char **names;
+	size_t n, i;
+
+	if (ctl->nargs > 0)
+		snprintf(self, sizeof(self), "/proc/%d/ns/net", (int) pid_or_die(ctl->args[0]));
+	else
+		snprintf(self, sizeof(self), "/proc/self/ns/net");
+	if (netns_id_of_path(self, &id) < 0)
+		die(_("cannot find the network namespace of PID %s"),
+		    ctl->nargs ? ctl->args[0] : "self");
+	names = names_or_die(&n);
+	/* every name of the namespace, not only the first */
+	for (i = 0; i < n; i++)
+		if (netns_path(names[i], path, sizeof(path), NULL) == 0 &&
+		    netns_id_of_path(path, &other) == 0 &&
+		    other.dev == id.dev && other.ino == id.ino)
+			printf("%s\n", names[i]);
+	netns_free_names(names);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_pids(struct netns_control *ctl)
+{
+	struct netns_procs procs;
+	size_t first, count, i;
+	struct cu_error e;
+	struct netns_id id;
+	struct stat st;
+	int fd, r;
+
+	fd = netns_open_name(ctl->args[0], &e);
+	if (fd < 0)
+		cu_error_die(&e);
+	if (fstat(fd, &st) < 0)
+		die(_("cannot stat network namespace '%s'"), ctl->args[0]);
+	close(fd);
+	id.dev = st.st_dev;
+	id.ino = st.st_ino;
+	r = netns_scan_procs(&procs);
+	if (r < 0)
+		die_errno(r, _("cannot read %s"), "/proc");
+	first = netns_procs_find(&procs, &id, &count);
+	for (i = first; i < first + count; i++)
+		printf("%d\n", (int) procs.v[i].pid);
+	netns_free_procs(&procs);
+	return EXIT_SUCCESS;
+}
+
+static int32_t nsid_or_die(const char *s)
+{
+	uint32_t v;
+
+	if (streq(s, "auto"))
+		return -1;
+	if (parse_u32(s, &v) < 0 || v > INT32_MAX)
+		diex(_("invalid nsid: '%s' (give a number from 0 to %d, or auto)"), s, INT32_MAX);
+	return (int32_t) v;
+}
+
+static int cmd_set(struct netns_control *ctl)
+{
+	int32_t nsid = nsid_or_die(ctl->args[1]);
+	struct netns_nl *nl;
+	struct cu_error e;
+	int fd;
+
+	fd = netns_open_name(ctl->args[0], &e);
+	if (fd < 0)
+		cu_error_die(&e);
+	nl = netns_nl_open();
+	if (!nl)
+		die(_("cannot open a netlink socket"));
+	if (netns_nsid_set(nl, fd, nsid, &e) < 0)
+		errx(cu_exit_failure, _("cannot set the nsid of '%1$s' to %2$s: %3$s (%4$s)"),
+		     ctl->args[0], ctl->args[1], strerror(e.errnum), e.msg);
+	netns_nl_close(nl);
+	close(fd);
+	return EXIT_SUCCESS;
+}
+
+/* ---- command line -------------------------------------------------------- */
+
+static void __noreturn usage(void)
+{
+	fputs(USAGE_HEADER, stdout);
+	printf(_(" %s [options] <command> [<argument>...]\n"), program_invocation_short_name);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("Manage named, persistent network namespaces (kept in /run/netns,\n"
+		"as iproute2 keeps them).\n"), stdout);
+	fputs(USAGE_COMMANDS, stdout);
+	fputs(_(" add <name>...                 create named network namespaces\n"), stdout);
+	fputs(_(" attach <name> <pid>           name the network namespace of a process\n"), stdout);
+	fputs(_(" delete <name>...|--all        remove names (and the namespaces, once unused)\n"), stdout);
+	fputs(_(" exec <name>|--all [--] <program> [<argument>...]\n"
+		"                               run a program in a namespace\n"), stdout);
+	fputs(_(" identify [<pid>]              print every name of a process's namespace\n"), stdout);
+	fputs(_(" list                          list named namespaces (the default)\n"), stdout);
+	fputs(_(" pids <name>                   print the processes inside a namespace\n"), stdout);
+	fputs(_(" set <name> <nsid>|auto        assign the nsid of a namespace\n"), stdout);
+	fputs(USAGE_OPTIONS, stdout);
+	fputs(_(" -a, --all                     every named namespace (delete, exec)\n"), stdout);
+	fputs(_(" -J, --json                    use JSON output format (list)\n"), stdout);
+	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
+	fputs(_(" -o, --output <list>           output columns, '+' to add to the default (list)\n"), stdout);
+	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	USAGE_HELP_OPTIONS(31);
+	table_usage_columns(stdout, columns, ARRAY_SIZE(columns));
+	printf(USAGE_MAN_TAIL("netns(8)"));
+	exit(EXIT_SUCCESS);
+}
+
+static const struct option longopts[] = {
+	{ "all",	no_argument,		NULL, 'a' },
+	{ "help",	no_argument,		NULL, 'h' },
+	TABLE_LONGOPTS,
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void parse_options(struct netns_control *ctl, int argc, char **argv,
+			  const char *optstring)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			ctl->all = true;
+			break;
+		case 'J':
+			ctl->topts.json = ctl->table_opt = true;
+			break;
+		case 'n':
+			ctl->topts.noheadings = ctl->table_opt = true;
+			break;
+		case 'o':
+			ctl->topts.output = optarg;
+			ctl->table_opt = true;
+			break;
+		case 'r':
+			ctl->topts.raw = ctl->table_opt = true;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			errtryhelp();
+		}
+	}
+}
+
+static const struct netns_command *command_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (streq(commands[i].name, name) ||
+		    (commands[i].alias && streq(commands[i].alias, name)))
+			return &commands[i];
+	diex(_("unknown command: '%s' (see --help)"), name);
+}
+
+/*
+ * Options before the command, then the command's own: exec stops at its
+ * first operand (the name, or the program with --all), the others permute.
+ */
+static void parse_args(struct netns_control *ctl, int argc, char **argv)
+{
+	static const char optstr[] = "+aJhno:rV";
+	int first;
+
+	parse_options(ctl, argc, argv, optstr);
+	if (optind >= argc) {
+		ctl->cmd = command_by_name("list");
+		ctl->args = argv + argc;
+		return;
+	}
+	first = optind;
+	ctl->cmd = command_by_name(argv[first]);
+	if (ctl->cmd->cmd == CMD_EXEC)
+		cu_set_exit_failure(CU_EXIT_CANCELED);
+	optind = 0;	/* glibc: start over on the command's arguments */
+	argv[first] = argv[0];	/* so getopt's messages name the program */
+	parse_options(ctl, argc - first, argv + first,
+		      ctl->cmd->cmd == CMD_EXEC ? optstr : optstr + 1);
+	ctl->args = argv + first + optind;
+	ctl->nargs = argc - first - optind;
+}
+
+static void check_args(const struct netns_control *ctl)
+{
+	const struct netns_command *c = ctl->cmd;
+	int min = c->min_args;
+
+	if (ctl->all && c->cmd != CMD_DELETE && c->cmd != CMD_EXEC)
+		diex(_("--all is only for delete and exec"));
+	if (ctl->table_opt && c->cmd != CMD_LIST)
+		diex(_("--json, --raw, --noheadings and --output are only for list"));
+	if (c->cmd == CMD_EXEC && !ctl->all)
+		min = 2;
+	if (ctl->nargs < min)
+		diex(_("%s: missing argument (see --help)"), c->name);
+	if (c->max_args >= 0 && ctl->nargs > c->max_args)
+		diex(_("%1$s: unexpected argument: '%2$s'"), c->name, ctl->args[c->max_args]);
+}
+
+static int run_command(struct netns_control *ctl)
+{
+	switch (ctl->cmd->cmd) {
+	case CMD_ADD:
+		return cmd_add(ctl);
+	case CMD_ATTACH:
+		return cmd_attach(ctl);
+	case CMD_DELETE:
+		return cmd_delete(ctl);
+	case CMD_EXEC:
+		return cmd_exec(ctl);
+	case CMD_IDENTIFY:
+		return cmd_identify(ctl);
+	case CMD_LIST:
+		return cmd_list(ctl);
+	case CMD_PIDS:
+		return cmd_pids(ctl);
+	case CMD_SET:
+		return cmd_set(ctl);
+	}
+	return cu_exit_failure;
+}
+
+int main(int argc, char **argv)
+{
+	struct netns_control ctl = { .cmd = NULL };
+
+	cu_init_locale();
+	close_stdout_atexit();
+
+	parse_args(&ctl, argc, argv);
+	check_args(&ctl);
+	return run_command(&ctl);
+}

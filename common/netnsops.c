@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* netnsops.c - named network namespaces: add, remove, processes, exec mounts */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "netnsname.h"
+#include "netnsops.h"
+#include "nsutils.h"
+#include "strutils.h"
+#include "syscalls.h"
+
+#ifndef STATX_MNT_ID_UNIQUE
+# define STATX_MNT_ID_UNIQUE	0x00004000U
+#endif
+#ifndef __NR_statmount
+# if defined(__x86_64__) || defined(__aarch64__) || defined(__i386__) || \
+     defined(__arm__) || defined(__riscv) || defined(__powerpc__) || \
+     defined(__s390__) || defined(__loongarch__)
+#  define __NR_statmount	457
+# endif
+#endif
+
+/* statmount(2), Linux 6.8: only the fixed part we read. */
+struct netns_mnt_id_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t mnt_id;
+	uint64_t param;
+};
+
+struct netns_statmount {
+	uint32_t size;
+	uint32_t mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major;
+	uint32_t sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags;
+	uint32_t fs_type;
+	uint64_t mnt_id;
+	uint64_t mnt_parent_id;
+	uint32_t mnt_id_old;
+	uint32_t mnt_parent_id_old;
+	uint64_t mnt_attr;
+	uint64_t mnt_propagation;
+	uint64_t mnt_peer_group;
+	uint64_t mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root;
+	uint32_t mnt_point;
+	uint64_t spare2[50];
+};
+
+#define NETNS_STATMOUNT_MNT_BASIC	0x00000002U
+
+enum dir_state { DIR_NOT_MOUNT, DIR_SHARED, DIR_NOT_SHARED, DIR_UNKNOWN };
+
+/* Is @fd the root of a mount, and is that mount shared?  One mount only. */
+static enum dir_state dir_mount_state(int fd)
+{
+	struct netns_mnt_id_req req = { .size = 24 };
+	struct netns_statmount sm;
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &stx) < 0 ||
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return DIR_UNKNOWN;
+	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return DIR_NOT_MOUNT;
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+		return DIR_UNKNOWN;
+#ifdef __NR_statmount
+	req.mnt_id = stx.stx_mnt_id;
+	req.param = NETNS_STATMOUNT_MNT_BASIC;
+	memset(&sm, 0, sizeof(sm));
+	if (syscall(__NR_statmount, &req, &sm, sizeof(sm), 0) < 0 ||
+	    !(sm.mask & NETNS_STATMOUNT_MNT_BASIC))
+		return DIR_UNKNOWN;
+	return (sm.mnt_propagation & MS_SHARED) ? DIR_SHARED : DIR_NOT_SHARED;
+#else
+	(void) req;
+	(void) sm;
+	return DIR_UNKNOWN;
+#endif
+}
+
+/*
+ * First use: bind /run/netns on itself (recursively, so netns mounts other
+ * tools made there come along: rkt#3761, kubernetes#48427), make it private
+ * so that it gets its own peer group rather than the one of /run (iproute2
+ * 82c8b9fe: otherwise every netns mount shows twice on systemd hosts), then
+ * shared, so an unmount in one mount namespace reaches the others.
+ */
+static int dir_make_shared_mount(struct cu_error *e)
+{
+	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot bind %1$s on itself"), NETNS_RUN_DIR);
+	if (mount("", NETNS_RUN_DIR, NULL, MS_PRIVATE | MS_REC, NULL) < 0 ||
+	    mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0) {
+		int saved = errno;
+
+		(void) umount2(NETNS_RUN_DIR, MNT_DETACH);	/* undo: our bind */
+		return cu_error_set(e, saved, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
+	}
+	return 0;
+}
+
+static int dir_ensure_shared(int fd, struct cu_error *e)
+{
+	/* reopen: after the first bind, fd names the directory below it */
+	switch (dir_mount_state(fd)) {
+	case DIR_SHARED:
+		return 0;
+	case DIR_NOT_MOUNT:
+		return dir_make_shared_mount(e);
+	case DIR_NOT_SHARED:
+		if (mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0)
+			return cu_error_set(e, errno, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
+		return 0;
+	case DIR_UNKNOWN:
+		break;
+	}
+	/* No statx/statmount answer: iproute2's way, but on this mount only. */
+	if (mount("", NETNS_RUN_DIR, NULL, MS_SHARED, NULL) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return cu_error_set(e, errno, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
+	return dir_make_shared_mount(e);
+}
+
+static int dir_open(struct cu_error *e)
+{
+	int fd;
+
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return cu_error_set(e, errno, _("cannot create %s"), NETNS_RUN_DIR);
+	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+	return fd;
+}
+
+int netns_prepare_dir(struct cu_error *e)
+{
+	_cleanup_close_ int fd = dir_open(e);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	/* parallel first-time adds stacked mounts at boot: Debian #949235 */
+	if (flock(fd, LOCK_EX) < 0)
+		return cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
+	r = dir_ensure_shared(fd, e);
+	if (r < 0)
+		return r;
+	if (flock(fd, LOCK_UN) < 0)
+		return cu_error_set(e, errno, _("cannot unlock %s"), NETNS_RUN_DIR);
+	close(fd);
+	/* the mount may have just appeared on top of the old fd */
+	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+	return take_fd(&fd);
+}
+
+/* unshare(CLONE_NEWNET), bind it on @path, and come back to @orig. */
+static int bind_new_netns(int orig, const char *path, struct cu_error *e)
+{
+	int r = 0;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		return cu_error_set(e, errno, _("cannot create network namespace"));
+	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		r = cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
+	if (setns(orig, CLONE_NEWNET) < 0) {
+		int saved = errno;
+
+		if (r == 0)
+			(void) umount2(path, MNT_DETACH);	/* undo: our bind */
+		return cu_error_set(e, saved, _("cannot return to the original network namespace"));
+	}
+	return r;
+}
+
+static int bind_netns_path(const char *src, const char *path, struct cu_error *e)
+{
+	char fdpath[64];
+	_cleanup_close_ int fd = open(src, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), src);
+	if (ns_fd_type(fd) != CLONE_NEWNET)
+		return cu_error_set(e, EINVAL, _("'%s' is not a network namespace"), src);
+	/* bind what we checked, not what the path may name by now */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	if (mount(fdpath, path, "none", MS_BIND, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot bind %1$s on %2$s"), src, path);
+	return 0;
+}
+
+int netns_add_at(int dirfd, const char *name, const char *src, struct cu_error *e)
+{
+	char path[PATH_MAX];
+	int fd, r;
+
+	r = netns_path(name, path, sizeof(path), e);
+	if (r < 0)
+		return r;
+	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
+		return cu_error_set(e, errno, _("cannot create %s"), path);
+	}
+	if (src) {
+		r = bind_netns_path(src, path, e);
+	} else {
+		_cleanup_close_ int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+		r = orig < 0 ? cu_error_set(e, errno, _("cannot open %s"), "/proc/self/ns/net")
+			     : bind_new_netns(orig, path, e);
+	}
+	close(fd);
+	if (r < 0)
+		goto out_unlink;
+	return 0;
+out_unlink:
+	(void) unlinkat(dirfd, name, 0);	/* undo: the file we made; r says why */
+	return r;
+}
+
+int netns_remove(const char *name, struct cu_error *e)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int i, r;
+
+	r = netns_path(name, path, sizeof(path), e);
+	if (r < 0)
+		return r;
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
+		return cu_error_set(e, errno, _("cannot access %s"), path);
+	}
+	/* stacked mounts: detach them all; EINVAL once none is left */
+	for (i = 0; i < 64; i++)
+		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			break;
+	if (unlink(path) < 0)
+		return cu_error_set(e, errno, _("cannot remove %s"), path);
+	return 0;
+}
+
+int netns_id_of_path(const char *path, struct netns_id *id)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int netns_list_names(char ***names, size_t *n, struct cu_error *e)
+{
+	DIR *d = opendir(NETNS_RUN_DIR);
+	struct dirent *de;
+	size_t cap = 16;
+	char **v;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+	v = xcalloc(cap + 1, sizeof(*v));
+	while ((de = readdir(d))) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (*n == cap) {
+			cap *= 2;
+			v = xrealloc(v, (cap + 1) * sizeof(*v));
+		}
+		v[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	v[*n] = NULL;
+	qsort(v, *n, sizeof(*v), cmp_names);
+	*names = v;
+	return 0;
+}
+
+void netns_free_names(char **names)
+{
+	char **p;
+
+	for (p = names; p && *p; p++)
+		free(*p);
+	free(names);
+}
+
+static int cmp_procs(const void *a, const void *b)
+{
+	const struct netns_proc *x = a, *y = b;
+
+	if (x->id.dev != y->id.dev)
+		return x->id.dev < y->id.dev ? -1 : 1;
+	if (x->id.ino != y->id.ino)
+		return x->id.ino < y->id.ino ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int netns_scan_procs(struct netns_procs *p)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t cap = 256;
+
+	p->v = NULL;
+	p->n = 0;
+	if (!d)
+		return -errno;
+	p->v = xcalloc(cap, sizeof(*p->v));
+	while ((de = readdir(d))) {
+		char path[64];
+		uint32_t pid;
+		struct netns_id id;
+
+		if (parse_u32(de->d_name, &pid) < 0 || pid == 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
+		if (netns_id_of_path(path, &id) < 0)
+			continue;	/* gone, or a kernel thread without one */
+		if (p->n == cap) {
+			cap *= 2;
+			p->v = xrealloc(p->v, cap * sizeof(*p->v));
+		}
+		p->v[p->n].pid = (pid_t) pid;
+		p->v[p->n++].id = id;
+	}
+	closedir(d);
+	qsort(p->v, p->n, sizeof(*p->v), cmp_procs);
+	return 0;
+}
+
+void netns_free_procs(struct netns_procs *p)
+{
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+size_t netns_procs_find(const struct netns_procs *p, const struct netns_id *id,
+			size_t *count)
+{
+	size_t lo = 0, hi = p->n, i;
+	struct netns_proc key = { .pid = 0, .id = *id };
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_procs(&p->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < p->n && p->v[i].id.dev == id->dev &&
+		     p->v[i].id.ino == id->ino; i++)
+		;
+	*count = i - lo;
+	return lo;
+}
+
+int netns_bind_over(const char *src, const char *dst)
+{
+	_cleanup_close_ int tree = sys_open_tree(AT_FDCWD, src,
+						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+
+	if (tree >= 0) {
+		/* no MOVE_MOUNT_T_SYMLINKS: a link at @dst is covered itself */
+		if (sys_move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) == 0)
+			return 0;
+		if (errno != ENOSYS && errno != EINVAL)
+			return -errno;
+	} else if (errno != ENOSYS) {
+		return -errno;
+	}
+	/* old kernels: mount(2) follows a link at @dst, as iproute2 does */
+	return mount(src, dst, "none", MS_BIND, NULL) < 0 ? -errno : 0;
+}
+
+/* Our own copy of /sys/fs/cgroup, to put back on the new sysfs. */
+static int clone_cgroup_tree(void)
+{
+	struct stat a, b;
+
+	if (stat("/sys", &a) < 0 || stat("/sys/fs/cgroup", &b) < 0 || a.st_dev == b.st_dev)
+		return -ENOENT;
+	return sys_open_tree(AT_FDCWD, "/sys/fs/cgroup",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+}
+
+static int remount_sys(const char *name, struct cu_error *e)
+{
+	_cleanup_close_ int cgroup = clone_cgroup_tree();
+	unsigned long flags = 0;
+
+	if (umount2("/sys", MNT_DETACH) < 0) {
+		struct statvfs sv;
+
+		/* cannot unmount it: a read-only one stays read-only */
+		if (statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY))
+			flags = MS_RDONLY;
+	}
+	if (mount(name, "/sys", "sysfs", flags, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot mount sysfs for the namespace on %s"), "/sys");
+	if (cgroup >= 0 &&
+	    sys_move_mount(cgroup, "", AT_FDCWD, "/sys/fs/cgroup", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cu_error_set(e, errno, _("cannot mount %s again"), "/sys/fs/cgroup");
+	return 0;
+}
+
+static void bind_etc(const char *name, void (*failed)(const char *src, const char *dst,
+				      int errnum, void *data), void *data)
+{
+	char dir[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (snprintf(dir, sizeof(dir), "%s/%s", NETNS_ETC_DIR, name) >= (int) sizeof(dir))
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;	/* no /etc/netns/NAME: nothing to bind */
+	while ((de = readdir(d))) {
+		int r;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (snprintf(src, sizeof(src), "%s/%s", dir, de->d_name) >= (int) sizeof(src) ||
+		    snprintf(dst, sizeof(dst), "/etc/%s", de->d_name) >= (int) sizeof(dst))
+			continue;
+		r = netns_bind_over(src, dst);
+		if (r < 0 && failed)
+			failed(src, dst, -r, data);
+	}
+	closedir(d);
+}
+
+int netns_enter_mounts(const char *name, void (*failed)(const char *src, const char *dst,
+				      int errnum, void *data), void *data,
+		       struct cu_error *e)
+{
+	int r;
+
+	if (unshare(CLONE_NEWNS) < 0)
+		return cu_error_set(e, errno, _("cannot create mount namespace"));
+	/* a slave: host mounts still reach us, ours never reach the host */
+	if (mount("", "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot make %s a slave mount"), "/");
+	r = remount_sys(name, e);
+	if (r < 0)
+		return r;
+	bind_etc(name, failed, data);
+	return 0;
+}

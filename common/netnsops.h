@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netnsops.h - making and removing named network namespaces the way
+ * iproute2 does (an nsfs bind mount on /run/netns/NAME, /run/netns a shared
+ * mount of itself), finding the processes inside them, and what
+ * `ip netns exec` does besides setns (/sys for the namespace, /etc/netns).
+ */
+#ifndef CU_NETNSOPS_H
+#define CU_NETNSOPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "c.h"
+
+/*
+ * Create /run/netns if needed, take flock(LOCK_EX) on it and make it a
+ * shared mount of itself unless it already is one (checked with statx and
+ * statmount on that one mount, so the cost does not grow with the number of
+ * namespaces).  The lock is released before returning; the directory fd
+ * (close-on-exec) is returned for netns_add_at().  fd or -errno.
+ */
+int netns_prepare_dir(struct cu_error *e) __must_check;
+
+/*
+ * Make /run/netns/NAME: an empty mode-0 file created with O_EXCL and a bind
+ * mount on it of @src (a path to a network namespace file), or of a new
+ * network namespace when @src is NULL.  On any failure nothing is left.
+ */
+int netns_add_at(int dirfd, const char *name, const char *src,
+		 struct cu_error *e) __must_check;
+
+/*
+ * Remove the name: detach every mount stacked on /run/netns/NAME, then
+ * unlink it (a stale plain file is removed too).  0 or -errno.
+ */
+int netns_remove(const char *name, struct cu_error *e) __must_check;
+
+/* A namespace identity: device and inode of its nsfs file. */
+struct netns_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* The identity of a namespace file (stat follows the mount). 0 or -errno. */
+int netns_id_of_path(const char *path, struct netns_id *id) __must_check;
+
+/* The names in /run/netns, sorted; *names is NULL-terminated. */
+int netns_list_names(char ***names, size_t *n, struct cu_error *e) __must_check;
+void netns_free_names(char **names);
+
+/* One walk of /proc/[0-9]*: each process with the identity of its netns. */
+struct netns_proc {
+	pid_t pid;
+	struct netns_id id;
+};
+
+struct netns_procs {
+	struct netns_proc *v;	/* sorted by (dev, ino, pid) */
+	size_t n;
+};
+
+int netns_scan_procs(struct netns_procs *p) __must_check;
+void netns_free_procs(struct netns_procs *p);
+
+/* The processes in @id: first index into p->v and a count. */
+size_t netns_procs_find(const struct netns_procs *p, const struct netns_id *id,
+			size_t *count);
+
+/*
+ * What `ip netns exec NAME` does after setns: a new mount namespace that is
+ * a slave of ours (nothing propagates back), a sysfs of the current network
+ * namespace on /sys (read-only when the old one was and could not be
+ * unmounted; /sys/fs/cgroup carried over), then every entry of
+ * /etc/netns/NAME bound over /etc/ENTRY (see netns_bind_over()).  A bind
+ * that fails is passed to @failed and the others go on; the rest fail with
+ * -errno and @e filled.
+ */
+int netns_enter_mounts(const char *name, void (*failed)(const char *src, const char *dst,
+				      int errnum, void *data), void *data,
+		       struct cu_error *e) __must_check;
+
+/*
+ * Bind the file or directory @src over @dst.  A symlink at @dst is covered
+ * itself (the mount sits on the link, not on the file it points to), so the
+ * host file behind the link is never shadowed and a rename() over it does
+ * not undo the binding.  0 or -errno.
+ */
+int netns_bind_over(const char *src, const char *dst) __must_check;
+
+#endif /* CU_NETNSOPS_H */
