@@ -118,9 +118,13 @@ static int dir_make_shared_mount(struct cu_error *e)
 	return 0;
 }
 
-static int dir_ensure_shared(int fd, struct cu_error *e)
+static int dir_ensure_shared(struct cu_error *e)
 {
-	/* reopen: after the first bind, fd names the directory below it */
+	/* a fresh look under the lock: another add may have just mounted it */
+	_cleanup_close_ int fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
 	switch (dir_mount_state(fd)) {
 	case DIR_SHARED:
 		return 0;
@@ -163,7 +167,7 @@ int netns_prepare_dir(struct cu_error *e)
 	/* parallel first-time adds stacked mounts at boot: Debian #949235 */
 	if (flock(fd, LOCK_EX) < 0)
 		return cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
-	r = dir_ensure_shared(fd, e);
+	r = dir_ensure_shared(e);
 	if (r < 0)
 		return r;
 	if (flock(fd, LOCK_UN) < 0)
@@ -329,33 +333,64 @@ static int cmp_procs(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/*
+ * "net:[INODE]" of /proc/PID/ns/net: readlink only formats the name, where
+ * stat would have to set up an nsfs inode for every namespace in use.
+ */
+static int proc_netns_ino(int procfd, const char *pid, ino_t *ino)
+{
+	char path[NAME_MAX + 16], link[64];
+	unsigned long long v;
+	ssize_t n;
+	char end;
+
+	if (snprintf(path, sizeof(path), "%s/ns/net", pid) >= (int) sizeof(path))
+		return -ENAMETOOLONG;
+	n = readlinkat(procfd, path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	if (sscanf(link, "net:[%llu%c", &v, &end) != 2 || end != ']')
+		return -EINVAL;
+	*ino = (ino_t) v;
+	return 0;
+}
+
+static void procs_add(struct netns_procs *p, size_t *cap, pid_t pid,
+		      const struct netns_id *id)
+{
+	if (p->n == *cap) {
+		*cap *= 2;
+		p->v = xrealloc(p->v, *cap * sizeof(*p->v));
+	}
+	p->v[p->n].pid = pid;
+	p->v[p->n++].id = *id;
+}
+
 int netns_scan_procs(struct netns_procs *p)
 {
-	DIR *d = opendir("/proc");
+	struct netns_id self = { .ino = 0 };
 	struct dirent *de;
 	size_t cap = 256;
+	DIR *d;
 
 	p->v = NULL;
 	p->n = 0;
+	/* every nsfs inode lives on one device: take it from our own */
+	if (netns_id_of_path("/proc/self/ns/net", &self) < 0)
+		return -errno;
+	d = opendir("/proc");
 	if (!d)
 		return -errno;
 	p->v = xcalloc(cap, sizeof(*p->v));
 	while ((de = readdir(d))) {
-		char path[64];
+		struct netns_id id = { .dev = self.dev };
 		uint32_t pid;
-		struct netns_id id;
 
-		if (parse_u32(de->d_name, &pid) < 0 || pid == 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
-		if (netns_id_of_path(path, &id) < 0)
-			continue;	/* gone, or a kernel thread without one */
-		if (p->n == cap) {
-			cap *= 2;
-			p->v = xrealloc(p->v, cap * sizeof(*p->v));
-		}
-		p->v[p->n].pid = (pid_t) pid;
-		p->v[p->n++].id = id;
+		if (parse_u32(de->d_name, &pid) < 0 || pid == 0 ||
+		    proc_netns_ino(dirfd(d), de->d_name, &id.ino) < 0)
+			continue;	/* not a process, gone, or a kernel thread */
+		procs_add(p, &cap, (pid_t) pid, &id);
 	}
 	closedir(d);
 	qsort(p->v, p->n, sizeof(*p->v), cmp_procs);
