@@ -99,33 +99,32 @@ static void check_names_or_die(char **names, int n)
 			cu_error_die(&e);
 }
 
-static int prepare_dir_or_die(void)
+static void prepare_dir_or_die(struct netns_dir *d)
 {
 	struct cu_error e;
-	int fd = netns_prepare_dir(&e);
 
-	if (fd < 0)
+	if (netns_prepare_dir(d, &e) < 0)
 		cu_error_die(&e);
-	return fd;
 }
 
 /* All or nothing: a failure removes the names this call already made. */
 static int cmd_add(struct netns_control *ctl)
 {
+	struct netns_dir d;
 	struct cu_error e;
-	int dirfd, i;
+	int i;
 
 	check_names_or_die(ctl->args, ctl->nargs);
-	dirfd = prepare_dir_or_die();
+	prepare_dir_or_die(&d);
 	for (i = 0; i < ctl->nargs; i++) {
-		if (netns_add_at(dirfd, ctl->args[i], NULL, &e) == 0)
+		if (netns_add_at(&d, ctl->args[i], NULL, &e) == 0)
 			continue;
 		while (i-- > 0)
 			if (netns_remove(ctl->args[i], NULL) < 0)
 				warnx(_("cannot remove '%s' again"), ctl->args[i]);
 		cu_error_die(&e);
 	}
-	close(dirfd);
+	netns_dir_close(&d);
 	return EXIT_SUCCESS;
 }
 
@@ -141,18 +140,18 @@ static pid_t pid_or_die(const char *s)
 static int cmd_attach(struct netns_control *ctl)
 {
 	pid_t pid = pid_or_die(ctl->args[1]);
+	struct netns_dir d;
 	struct cu_error e;
 	char src[64];
-	int dirfd;
 
 	check_names_or_die(ctl->args, 1);
 	snprintf(src, sizeof(src), "/proc/%d/ns/net", (int) pid);
 	if (access(src, F_OK) < 0)
 		die(_("cannot find the network namespace of PID %d"), (int) pid);
-	dirfd = prepare_dir_or_die();
-	if (netns_add_at(dirfd, ctl->args[0], src, &e) < 0)
+	prepare_dir_or_die(&d);
+	if (netns_add_at(&d, ctl->args[0], src, &e) < 0)
 		cu_error_die(&e);
-	close(dirfd);
+	netns_dir_close(&d);
 	return EXIT_SUCCESS;
 }
 
@@ -402,8 +401,8 @@ static int exec_all(char **argv)
 
 	names = names_or_die(&n);
 	for (i = 0; i < n; i++) {
-		/* TRANSLATORS: header before the output of each namespace */
-		fprintf(stderr, _("netns: %s\n"), names[i]);
+		/* the header "netns: NAME" on stderr keeps stdout the program's */
+		warnx("%s", names[i]);
 		status = exec_one_child(names[i], argv);
 		if (status != 0 && rc == EXIT_SUCCESS)
 			rc = status;
@@ -416,13 +415,13 @@ static int cmd_exec(struct netns_control *ctl)
 {
 	char **argv = ctl->args;
 	int argc = ctl->nargs;
-	const char *name = NULL;
+	char *name = NULL;
 
 	if (!ctl->all) {
 		name = argv[0];
 		argv++;
 		argc--;
-		check_names_or_die((char **) &name, 1);
+		check_names_or_die(&name, 1);
 	}
 	if (argc > 0 && streq(argv[0], "--")) {
 		argv++;
@@ -544,7 +543,7 @@ static void __noreturn usage(void)
 	fputs(_(" -a, --all                     every named namespace (delete, exec)\n"), stdout);
 	fputs(_(" -J, --json                    use JSON output format (list)\n"), stdout);
 	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
-	fputs(_(" -o, --output <list>           output columns, '+' to add to the default (list)\n"), stdout);
+	fputs(_(" -o, --output <list>           output columns ('+' adds to the default) (list)\n"), stdout);
 	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);

@@ -157,7 +157,7 @@ static int dir_open(struct cu_error *e)
 	return fd;
 }
 
-int netns_prepare_dir(struct cu_error *e)
+static int dir_lock_and_share(struct cu_error *e)
 {
 	_cleanup_close_ int fd = dir_open(e);
 	int r;
@@ -172,12 +172,37 @@ int netns_prepare_dir(struct cu_error *e)
 		return r;
 	if (flock(fd, LOCK_UN) < 0)
 		return cu_error_set(e, errno, _("cannot unlock %s"), NETNS_RUN_DIR);
-	close(fd);
-	/* the mount may have just appeared on top of the old fd */
-	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	return 0;
+}
+
+int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
+{
+	int r;
+
+	d->dirfd = d->netfd = -1;
+	r = dir_lock_and_share(e);
+	if (r < 0)
+		return r;
+	/* opened after the set-up: the mount may have just appeared */
+	d->dirfd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->dirfd < 0)
 		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
-	return take_fd(&fd);
+	d->netfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (d->netfd < 0) {
+		r = cu_error_set(e, errno, _("cannot open %s"), "/proc/self/ns/net");
+		netns_dir_close(d);
+		return r;
+	}
+	return 0;
+}
+
+void netns_dir_close(struct netns_dir *d)
+{
+	if (d->dirfd >= 0)
+		close(d->dirfd);
+	if (d->netfd >= 0)
+		close(d->netfd);
+	d->dirfd = d->netfd = -1;
 }
 
 /* unshare(CLONE_NEWNET), bind it on @path, and come back to @orig. */
@@ -215,7 +240,8 @@ static int bind_netns_path(const char *src, const char *path, struct cu_error *e
 	return 0;
 }
 
-int netns_add_at(int dirfd, const char *name, const char *src, struct cu_error *e)
+int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
+		 struct cu_error *e)
 {
 	char path[PATH_MAX];
 	int fd, r;
@@ -223,26 +249,19 @@ int netns_add_at(int dirfd, const char *name, const char *src, struct cu_error *
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
-	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
+	fd = openat(d->dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (fd < 0) {
 		if (errno == EEXIST)
 			return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
 		return cu_error_set(e, errno, _("cannot create %s"), path);
 	}
-	if (src) {
-		r = bind_netns_path(src, path, e);
-	} else {
-		_cleanup_close_ int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-
-		r = orig < 0 ? cu_error_set(e, errno, _("cannot open %s"), "/proc/self/ns/net")
-			     : bind_new_netns(orig, path, e);
-	}
 	close(fd);
+	r = src ? bind_netns_path(src, path, e) : bind_new_netns(d->netfd, path, e);
 	if (r < 0)
 		goto out_unlink;
 	return 0;
 out_unlink:
-	(void) unlinkat(dirfd, name, 0);	/* undo: the file we made; r says why */
+	(void) unlinkat(d->dirfd, name, 0);	/* undo: the file we made; r says why */
 	return r;
 }
 
@@ -474,8 +493,9 @@ static int remount_sys(const char *name, struct cu_error *e)
 	return 0;
 }
 
-static void bind_etc(const char *name, void (*failed)(const char *src, const char *dst,
-				      int errnum, void *data), void *data)
+static void bind_etc(const char *name,
+		     void (*failed)(const char *src, const char *dst, int errnum, void *data),
+		     void *data)
 {
 	char dir[PATH_MAX], src[PATH_MAX], dst[PATH_MAX];
 	struct dirent *de;
@@ -501,9 +521,9 @@ static void bind_etc(const char *name, void (*failed)(const char *src, const cha
 	closedir(d);
 }
 
-int netns_enter_mounts(const char *name, void (*failed)(const char *src, const char *dst,
-				      int errnum, void *data), void *data,
-		       struct cu_error *e)
+int netns_enter_mounts(const char *name,
+		       void (*failed)(const char *src, const char *dst, int errnum, void *data),
+		       void *data, struct cu_error *e)
 {
 	int r;
 

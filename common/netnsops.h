@@ -14,21 +14,27 @@
 
 #include "c.h"
 
+/* What a series of adds shares: /run/netns and the caller's netns. */
+struct netns_dir {
+	int dirfd;		/* /run/netns, the shared mount */
+	int netfd;		/* our network namespace, to come back to */
+};
+
 /*
  * Create /run/netns if needed, take flock(LOCK_EX) on it and make it a
  * shared mount of itself unless it already is one (checked with statx and
  * statmount on that one mount, so the cost does not grow with the number of
- * namespaces).  The lock is released before returning; the directory fd
- * (close-on-exec) is returned for netns_add_at().  fd or -errno.
+ * namespaces).  The lock is released before returning.  0 or -errno.
  */
-int netns_prepare_dir(struct cu_error *e) __must_check;
+int netns_prepare_dir(struct netns_dir *d, struct cu_error *e) __must_check;
+void netns_dir_close(struct netns_dir *d);
 
 /*
  * Make /run/netns/NAME: an empty mode-0 file created with O_EXCL and a bind
  * mount on it of @src (a path to a network namespace file), or of a new
  * network namespace when @src is NULL.  On any failure nothing is left.
  */
-int netns_add_at(int dirfd, const char *name, const char *src,
+int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
 		 struct cu_error *e) __must_check;
 
 /*
@@ -77,9 +83,9 @@ size_t netns_procs_find(const struct netns_procs *p, const struct netns_id *id,
  * that fails is passed to @failed and the others go on; the rest fail with
  * -errno and @e filled.
  */
-int netns_enter_mounts(const char *name, void (*failed)(const char *src, const char *dst,
-				      int errnum, void *data), void *data,
-		       struct cu_error *e) __must_check;
+int netns_enter_mounts(const char *name,
+		       void (*failed)(const char *src, const char *dst, int errnum, void *data),
+		       void *data, struct cu_error *e) __must_check;
 
 /*
  * Bind the file or directory @src over @dst.  A symlink at @dst is covered
