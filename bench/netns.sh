@@ -7,11 +7,21 @@
 #   - all names in one call (`netns add N1 N2 ...` vs `ip -batch`), per name;
 #   - the per-operation cost at each N against the smallest N;
 #   - peak RSS (getrusage through /usr/bin/time -f %M).
-# Run as root:  bench/netns.sh [N...]   (default: 100 1000)
+# Run as root:  bench/netns.sh [--tmpfs] [N...]   (default: 100 1000)
+#   --tmpfs: in a private mount namespace with a tmpfs on /run/netns
 # Names are "cubench<pid>-<i>"; all are removed at the end, even on ^C.
 set -u
 
 NETNS=${NETNS:-$(cd "$(dirname "$0")/.." && pwd)/netns}
+if [ "${1:-}" = --tmpfs ]; then
+	# a mount namespace of our own with a tmpfs on /run/netns: measures
+	# the tools, not the file system under /run, and meets no other names
+	shift
+	mkdir -p /run/netns
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	exec unshare --mount --propagation private -- bash -c \
+		'mount -t tmpfs cu-bench /run/netns && BENCH_MODE=tmpfs exec "$0" "$@"' "$0" "$@"
+fi
 IP=${IP:-ip}
 COUNTS=("$@")
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(100 1000)
@@ -48,16 +58,26 @@ now_us() {
 	echo "${t#0}"
 }
 
-# per_process OUT N CMD...: run "CMD NAME_i" for i in 1..N, one time per line
+# timed OUT CMD...: run CMD, append its wall time (microseconds) to OUT
+timed() {
+	local out=$1 t0 t1
+	shift
+	t0=$(now_us)
+	"$@" || { echo "bench/netns.sh: $* failed" >&2; exit 1; }
+	t1=$(now_us)
+	echo $((t1 - t0)) >> "$out"
+}
+
+# per_process VERB N: one process per name, the two tools interleaved name
+# by name so that both meet the same machine load and the same count of
+# names already present.
 per_process() {
-	local out=$1 n=$2 i t0 t1
-	shift 2
-	: > "$out"
+	local verb=$1 n=$2 i
+	: > "$tmp/n$verb"
+	: > "$tmp/i$verb"
 	for ((i = 1; i <= n; i++)); do
-		t0=$(now_us)
-		"$@" "$PREFIX$i" || { echo "bench/netns.sh: $* $PREFIX$i failed" >&2; exit 1; }
-		t1=$(now_us)
-		echo $((t1 - t0)) >> "$out"
+		timed "$tmp/n$verb" "$NETNS" "$verb" "${PREFIX}n$i"
+		timed "$tmp/i$verb" "$IP" netns "$verb" "${PREFIX}i$i"
 	done
 }
 
@@ -89,7 +109,7 @@ settle() { sleep "$SETTLE"; }
 tmp=$(mktemp -d)
 trap 'cleanup; rm -rf "$tmp"' EXIT
 
-echo "netns: $NETNS"
+echo "netns: $NETNS   /run/netns: ${BENCH_MODE:-as on the host}"
 echo "ip:    $($IP -V)"
 echo "kernel $(uname -r), $(nproc) CPUs, $(find /run/netns -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) names in /run/netns before"
 echo
@@ -97,14 +117,12 @@ echo
 declare -A MED
 printf '%-7s %-22s %10s %10s %10s %8s\n' N operation "median ms" "1st 10%" "last 10%" ratio
 for n in "${COUNTS[@]}"; do
-	per_process "$tmp/na" "$n" "$NETNS" add;	settle
-	per_process "$tmp/nd" "$n" "$NETNS" delete;	settle
-	per_process "$tmp/ia" "$n" "$IP" netns add;	settle
-	per_process "$tmp/id" "$n" "$IP" netns delete;	settle
-	read -r na na1 naN <<< "$(stats "$tmp/na")"
-	read -r nd nd1 ndN <<< "$(stats "$tmp/nd")"
-	read -r ia ia1 iaN <<< "$(stats "$tmp/ia")"
-	read -r id id1 idN <<< "$(stats "$tmp/id")"
+	per_process add "$n";		settle
+	per_process delete "$n";	settle
+	read -r na na1 naN <<< "$(stats "$tmp/nadd")"
+	read -r nd nd1 ndN <<< "$(stats "$tmp/ndelete")"
+	read -r ia ia1 iaN <<< "$(stats "$tmp/iadd")"
+	read -r id id1 idN <<< "$(stats "$tmp/idelete")"
 	MED[$n,na]=$na MED[$n,nd]=$nd MED[$n,ia]=$ia MED[$n,id]=$id
 	printf '%-7s %-22s %10s %10s %10s %8s\n' "$n" "netns add (1/proc)" "$na" "$na1" "$naN" "$(ratio "$na" "$ia")"
 	printf '%-7s %-22s %10s %10s %10s %8s\n' "$n" "ip netns add (1/proc)" "$ia" "$ia1" "$iaN" 1.00
