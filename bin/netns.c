@@ -186,7 +186,7 @@ static void netns_ids_of(char **names, int n, struct netns_id *ids)
 		ids[i].ino = 0;
 		if (netns_path(names[i], path, sizeof(path), NULL) < 0)
 			continue;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);	/* a FIFO must not block */
 		if (fd < 0)
 			continue;
 		/* a stale plain file is no namespace: nothing can be inside */
@@ -293,7 +293,7 @@ static void list_one(struct list_ctx *lc, const char *name)
 	if (netns_path(name, path, sizeof(path), NULL) < 0)
 		return;
 	table_set(lc->t, ln, COL_PATH, path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);	/* a FIFO must not block */
 	if (fd < 0)
 		return;
 	/* a stale file (no namespace mounted on it) shows its name only */
@@ -512,9 +512,13 @@ static int cmd_set(struct netns_control *ctl)
 	nl = netns_nl_open();
 	if (!nl)
 		die(_("cannot open a netlink socket"));
-	if (netns_nsid_set(nl, fd, nsid, &e) < 0)
-		errx(cu_exit_failure, _("cannot set the nsid of '%1$s' to %2$s: %3$s (%4$s)"),
-		     ctl->args[0], ctl->args[1], strerror(e.errnum), e.msg);
+	if (netns_nsid_set(nl, fd, nsid, &e) < 0) {
+		if (e.msg[0])	/* the kernel said why */
+			errx(cu_exit_failure, _("cannot set the nsid of '%1$s' to %2$s: %3$s (%4$s)"),
+			     ctl->args[0], ctl->args[1], strerror(e.errnum), e.msg);
+		errx(cu_exit_failure, _("cannot set the nsid of '%1$s' to %2$s: %3$s"),
+		     ctl->args[0], ctl->args[1], strerror(e.errnum));
+	}
 	netns_nl_close(nl);
 	close(fd);
 	return EXIT_SUCCESS;

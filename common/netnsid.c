@@ -207,10 +207,8 @@ int netns_nsid_set(struct netns_nl *nl, int nsfd, int32_t nsid, struct cu_error 
 
 	mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t) nsid);
 	ret = talk(nl, nlh, NULL, &r);
-	if (ret < 0 && r.ext_ack[0])
+	if (ret < 0)	/* the message is the kernel's text, maybe empty */
 		return cu_error_set(e, -ret, "%s", r.ext_ack);
-	if (ret < 0)
-		return cu_error_set(e, -ret, _("cannot set the nsid"));
 	return 0;
 }
 

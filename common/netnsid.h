@@ -29,8 +29,9 @@ void netns_nl_close(struct netns_nl *nl);
 int netns_nsid_get(struct netns_nl *nl, int nsfd, int32_t *nsid) __must_check;
 
 /*
- * Assign @nsid (-1: let the kernel choose) to peer namespace @nsfd; the
- * kernel's extended-ACK text, when it sent one, goes into @e.
+ * Assign @nsid (-1: let the kernel choose) to peer namespace @nsfd; on
+ * failure @e holds the errno and the kernel's extended-ACK text (empty
+ * when it sent none).
  */
 int netns_nsid_set(struct netns_nl *nl, int nsfd, int32_t nsid,
 		   struct cu_error *e) __must_check;
