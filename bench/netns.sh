@@ -4,7 +4,8 @@
 # side in one run:
 #   - one process per name (N times `netns add NAME` vs `ip netns add NAME`),
 #     per-operation median, first tenth vs last tenth of the run;
-#   - all names in one call (`netns add N1 N2 ...` vs `ip -batch`), per name;
+#   - all names in one call (`netns add N1 N2 ...` vs `ip -batch`), per name,
+#     median of REPEAT runs;
 #   - the per-operation cost at each N against the smallest N;
 #   - peak RSS (getrusage through /usr/bin/time -f %M).
 # Run as root:  bench/netns.sh [--tmpfs] [N...]   (default: 100 1000)
@@ -27,6 +28,7 @@ COUNTS=("$@")
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(100 1000)
 PREFIX="cubench$$-"
 SETTLE=${SETTLE:-3}	# seconds for the kernel's asynchronous netns cleanup
+REPEAT=${REPEAT:-3}	# runs of each all-names-in-one-call measurement
 
 [ "$(id -u)" -eq 0 ] || { echo "bench/netns.sh: run as root" >&2; exit 1; }
 [ -x "$NETNS" ] || { echo "bench/netns.sh: $NETNS is not built" >&2; exit 1; }
@@ -93,7 +95,11 @@ one_call() {
 	t0=$(now_us)
 	"$@" || { echo "bench/netns.sh: $* failed" >&2; exit 1; }
 	t1=$(now_us)
-	awk -v d=$((t1 - t0)) -v n="$n" 'BEGIN { printf "%.3f", d / n / 1000 }'
+	awk -v d=$((t1 - t0)) -v n="$n" 'BEGIN { printf "%.3f\n", d / n / 1000 }'
+}
+
+median() {
+	sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 ratio() {
@@ -108,6 +114,9 @@ settle() { sleep "$SETTLE"; }
 
 tmp=$(mktemp -d)
 trap 'cleanup; rm -rf "$tmp"' EXIT
+# our own copy: a rebuild during the run must not change the binary
+cp "$NETNS" "$tmp/netns"
+NETNS=$tmp/netns
 
 echo "netns: $NETNS   /run/netns: ${BENCH_MODE:-as on the host}"
 echo "ip:    $($IP -V)"
@@ -132,10 +141,15 @@ for n in "${COUNTS[@]}"; do
 	mapfile -t all < <(names "$n")
 	names "$n" | sed 's/^/netns add /' > "$tmp/badd"
 	names "$n" | sed 's/^/netns delete /' > "$tmp/bdel"
-	oa=$(one_call "$n" "$NETNS" add "${all[@]}");		settle
-	od=$(one_call "$n" "$NETNS" delete "${all[@]}");	settle
-	ba=$(one_call "$n" "$IP" -batch "$tmp/badd");		settle
-	bd=$(one_call "$n" "$IP" -batch "$tmp/bdel");		settle
+	: > "$tmp/oa"; : > "$tmp/od"; : > "$tmp/ba"; : > "$tmp/bd"
+	for ((r = 0; r < REPEAT; r++)); do
+		one_call "$n" "$NETNS" add "${all[@]}" >> "$tmp/oa";	settle
+		one_call "$n" "$NETNS" delete "${all[@]}" >> "$tmp/od";	settle
+		one_call "$n" "$IP" -batch "$tmp/badd" >> "$tmp/ba";	settle
+		one_call "$n" "$IP" -batch "$tmp/bdel" >> "$tmp/bd";	settle
+	done
+	oa=$(median "$tmp/oa") od=$(median "$tmp/od")
+	ba=$(median "$tmp/ba") bd=$(median "$tmp/bd")
 	MED[$n,oa]=$oa MED[$n,od]=$od
 	printf '%-7s %-22s %10s %10s %10s %8s\n' "$n" "netns add N1..N" "$oa" - - "$(ratio "$oa" "$ba")"
 	printf '%-7s %-22s %10s %10s %10s %8s\n' "$n" "ip -batch netns add" "$ba" - - 1.00
