@@ -22,6 +22,7 @@
 #include "netnsops.h"
 #include "nsutils.h"
 #include "strutils.h"
+#include "syscalls.h"
 #include "table.h"
 
 enum netns_cmd {
@@ -370,8 +371,8 @@ static __noreturn void exec_in(const char *name, char **argv)
 
 static int exec_one_child(const char *name, char **argv)
 {
+	int wstatus, pidfd;
 	sigset_t old;
-	int wstatus;
 	pid_t pid;
 
 	if (exec_block_forwarded(&old) < 0)
@@ -385,8 +386,11 @@ static int exec_one_child(const char *name, char **argv)
 			die(_("cannot restore the signal mask"));
 		exec_in(name, argv);
 	}
-	if (exec_supervise(pid, -1, &wstatus) < 0)
+	pidfd = sys_pidfd_open(pid, 0);	/* -1 on old kernels: kill() then */
+	if (exec_supervise(pid, pidfd, &wstatus) < 0)
 		die(_("cannot wait for the program in '%s'"), name);
+	if (pidfd >= 0)
+		close(pidfd);
 	if (exec_restore_sigmask(&old) < 0)
 		die(_("cannot restore the signal mask"));
 	return exec_status_code(wstatus);
