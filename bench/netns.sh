@@ -112,6 +112,16 @@ rss_kib() {
 
 settle() { sleep "$SETTLE"; }
 
+ours_one_call() {
+	one_call "$n" "$NETNS" add "${all[@]}" >> "$tmp/oa";	settle
+	one_call "$n" "$NETNS" delete "${all[@]}" >> "$tmp/od";	settle
+}
+
+ip_one_call() {
+	one_call "$n" "$IP" -batch "$tmp/badd" >> "$tmp/ba";	settle
+	one_call "$n" "$IP" -batch "$tmp/bdel" >> "$tmp/bd";	settle
+}
+
 tmp=$(mktemp -d)
 trap 'cleanup; rm -rf "$tmp"' EXIT
 # our own copy: a rebuild during the run must not change the binary
@@ -142,11 +152,15 @@ for n in "${COUNTS[@]}"; do
 	names "$n" | sed 's/^/netns add /' > "$tmp/badd"
 	names "$n" | sed 's/^/netns delete /' > "$tmp/bdel"
 	: > "$tmp/oa"; : > "$tmp/od"; : > "$tmp/ba"; : > "$tmp/bd"
+	settle
 	for ((r = 0; r < REPEAT; r++)); do
-		one_call "$n" "$NETNS" add "${all[@]}" >> "$tmp/oa";	settle
-		one_call "$n" "$NETNS" delete "${all[@]}" >> "$tmp/od";	settle
-		one_call "$n" "$IP" -batch "$tmp/badd" >> "$tmp/ba";	settle
-		one_call "$n" "$IP" -batch "$tmp/bdel" >> "$tmp/bd";	settle
+		# who goes first alternates: the kernel frees namespaces
+		# asynchronously, and that backlog slows whoever comes next
+		if ((r % 2 == 0)); then
+			ours_one_call; ip_one_call
+		else
+			ip_one_call; ours_one_call
+		fi
 	done
 	oa=$(median "$tmp/oa") od=$(median "$tmp/od")
 	ba=$(median "$tmp/ba") bd=$(median "$tmp/bd")

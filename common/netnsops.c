@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -205,14 +208,33 @@ void netns_dir_close(struct netns_dir *d)
 	d->dirfd = d->netfd = -1;
 }
 
-/* unshare(CLONE_NEWNET), bind it on @path, and come back to @orig. */
+/* Loopback up in the current network namespace (SIOCSIFFLAGS). */
+static int loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr) < 0 ? -errno : 0;
+}
+
+/*
+ * unshare(CLONE_NEWNET), loopback up (iproute2 leaves it down, and
+ * 127.0.0.1 then fails in the new namespace), bind it on @path, and come
+ * back to @orig.
+ */
 static int bind_new_netns(int orig, const char *path, struct cu_error *e)
 {
-	int r = 0;
+	int r;
 
 	if (unshare(CLONE_NEWNET) < 0)
 		return cu_error_set(e, errno, _("cannot create network namespace"));
-	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+	r = loopback_up();
+	if (r < 0)
+		r = cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
+	else if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
 		r = cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
 	if (setns(orig, CLONE_NEWNET) < 0) {
 		int saved = errno;

@@ -56,7 +56,7 @@ in_private_run_netns() {
 		eval "$1"' bash "$1"
 }
 
-@test "add: an nsfs bind mount on a mode-0 file, only lo inside, /run/netns shared" {
+@test "add: an nsfs bind mount, only lo inside and up, /run/netns shared" {
 	local n
 	n=$(cu_name a)
 	cu_track_netns "$n"
@@ -68,8 +68,10 @@ in_private_run_netns() {
 	grep -E " /run/netns /run/netns .* shared:" /proc/self/mountinfo
 	run ip -n "$n" -o link show
 	assert_success
-	assert_output --regexp '^1: lo: '
+	assert_output --regexp '^1: lo: <LOOPBACK,UP,'
 	[ "${#lines[@]}" -eq 1 ]
+	run netns exec "$n" ping -c1 -W1 127.0.0.1
+	assert_success
 }
 
 @test "add NAME...: several names, each its own namespace" {
