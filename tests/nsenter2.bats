@@ -388,7 +388,4 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 1
 2
 3"
-	# what the caller hands down stays, as with env(1)
-	run bash -c 'exec 7</dev/null; exec nsenter2 -t '"$TARGET"' -u ls /proc/self/fd'
-	assert_line 7
 }
