@@ -66,7 +66,7 @@ static void __noreturn usage(void)
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_("Run a program in the namespaces of a running process.\n"), stdout);
 	fputs(USAGE_OPTIONS, stdout);
-	fputs(_(" -a, --all                 enter every namespace of the target that differs from ours\n"), stdout);
+	fputs(_(" -a, --all                 enter all namespaces of the target unlike ours\n"), stdout);
 	fputs(_(" -t, --target <pid>        the process whose namespaces to enter\n"), stdout);
 	fputs(_(" -m, --mount[=<file>]      enter the mount namespace\n"), stdout);
 	fputs(_(" -u, --uts[=<file>]        enter the UTS namespace (hostname)\n"), stdout);
@@ -94,7 +94,7 @@ static void __noreturn usage(void)
 	fputs(_(" -o, --output <list>       the columns to show\n"), stdout);
 	fputs(_("     --raw                 use the raw output format\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
-	USAGE_HELP_OPTIONS(28);
+	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(stdout, list_columns, ARRAY_SIZE(list_columns));
 	printf(USAGE_MAN_TAIL("nsenter2(1)"));
 	exit(EXIT_SUCCESS);

@@ -97,8 +97,9 @@ static int target_stat(const struct nsjoin_target *t, const struct ns_type *type
 	return 0;
 }
 
-int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *type,
-			ino_t *ino, struct cu_error *e)
+/* target_stat() with the error explained; the caller checks the target after. */
+static int target_stat_or_fail(const struct nsjoin_target *t, const struct ns_type *type,
+			       ino_t *ino, struct cu_error *e)
 {
 	int r = target_stat(t, type, ino);
 
@@ -108,7 +109,15 @@ int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *typ
 	if (r < 0)
 		return fail(e, -r, NULL, _("cannot read /proc/%1$d/ns/%2$s"),
 			    (int) t->pid, type->name);
-	return nsjoin_target_check(t, e);
+	return 0;
+}
+
+int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *type,
+			ino_t *ino, struct cu_error *e)
+{
+	int r = target_stat_or_fail(t, type, ino, e);
+
+	return r < 0 ? r : nsjoin_target_check(t, e);
 }
 
 int nsjoin_target_differ(const struct nsjoin_target *t, int *mask, struct cu_error *e)
@@ -122,13 +131,14 @@ int nsjoin_target_differ(const struct nsjoin_target *t, int *mask, struct cu_err
 
 		if (ns_inode(0, &ns_types[i], &ours) < 0)
 			continue;	/* a type this kernel lacks */
-		r = nsjoin_target_inode(t, &ns_types[i], &theirs, e);
+		r = target_stat_or_fail(t, &ns_types[i], &theirs, e);
 		if (r < 0)
 			return r;
 		if (theirs != ours)
 			*mask |= ns_types[i].flag;
 	}
-	return 0;
+	/* the inodes were the target's only if it still runs now */
+	return nsjoin_target_check(t, e);
 }
 
 void nsjoin_set_init(struct nsjoin_set *s)
