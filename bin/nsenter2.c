@@ -66,7 +66,7 @@ static void __noreturn usage(void)
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_("Run a program in the namespaces of a running process.\n"), stdout);
 	fputs(USAGE_OPTIONS, stdout);
-	fputs(_(" -a, --all                 enter all namespaces of the target unlike ours\n"), stdout);
+	fputs(_(" -a, --all                 enter every namespace the target does not share with us\n"), stdout);
 	fputs(_(" -t, --target <pid>        the process whose namespaces to enter\n"), stdout);
 	fputs(_(" -m, --mount[=<file>]      enter the mount namespace\n"), stdout);
 	fputs(_(" -u, --uts[=<file>]        enter the UTS namespace (hostname)\n"), stdout);

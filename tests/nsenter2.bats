@@ -33,6 +33,7 @@ cu_target() {
 	shift
 	"${prefix[@]}" unshare "$@" </dev/null >/dev/null 2>&1 3>&- &
 	holder=$!
+	disown "$holder"	# no "Killed" notice at teardown
 	cu_track_pid "$holder"
 	for _ in $(seq 100); do
 		if TARGET=$(cu_find_sleep "$holder"); then
@@ -75,6 +76,34 @@ cu_link() {
 	for t in user cgroup ipc time; do
 		assert_line "$t $(stat -Lc %i "/proc/$$/ns/$t") /proc/$TARGET/ns/$t yes"
 	done
+}
+
+@test "S13 with nsrun: a container started with --pidfile, entered with nsenter2" {
+	cu_require_tool nsrun
+	local f="$BATS_TEST_TMPDIR/c1.pid" holder
+	nsrun --pid --mount-proc --uts --hostname c1 --net --pidfile "$f" sleep 100 \
+		</dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	disown "$holder"
+	cu_track_pid "$holder"
+	for _ in $(seq 100); do
+		[ -s "$f" ] && [ "$(cat "/proc/$(cat "$f")/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.05
+	done
+	cu_track_pid "$(cat "$f")"
+	run nsenter2 -t "$(cat "$f")" --all hostname
+	assert_output c1
+	run nsenter2 -t "$(cat "$f")" --all ps -eo pid=,comm=
+	assert_line --regexp '^ +1 sleep$'
+	run nsenter2 -t "$(cat "$f")" --list -o TYPE,OURS --raw --noheadings
+	assert_output "user yes
+cgroup yes
+ipc yes
+uts no
+net no
+pid no
+mnt no
+time yes"
 }
 
 @test "each namespace flag enters that namespace of the target" {
@@ -156,6 +185,23 @@ $(cu_link "$TARGET" net)"
 	assert_line --index 1 --regexp '^NSpid:[[:space:]]+[0-9]+[[:space:]]+[0-9]+$'
 	run nsenter2 -t "$TARGET" -p -F -m sh -c 'ps -eo pid=,comm='
 	assert_line --regexp '^ +1 sleep$'
+}
+
+@test "the waiting parent passes signals on to the program" {
+	cu_container
+	nsenter2 -t "$TARGET" -p sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+	local parent=$! child= status=0
+	cu_track_pid "$parent"
+	for _ in $(seq 100); do
+		child=$(pgrep -P "$parent")
+		[ -n "$child" ] && [ "$(cat "/proc/$child/comm")" = sleep ] && break
+		sleep 0.05
+	done
+	cu_track_pid "$child"
+	kill -TERM "$parent"
+	wait "$parent" || status=$?
+	[ "$status" -eq 143 ]
+	[ ! -e "/proc/$child" ]
 }
 
 @test "--root and --wd default to the target's, and take a directory" {
