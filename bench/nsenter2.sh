@@ -9,7 +9,7 @@ builddir=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 ns2=$builddir/nsenter2
 runs=${RUNS:-300}
 [ -x "$ns2" ] || { echo "bench: $ns2 is not built" >&2; exit 1; }
-for t in hyperfine jq nsenter ip unshare; do
+for t in hyperfine jq nsenter ip unshare awk; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
 done
 
@@ -54,11 +54,15 @@ peak_rss() {
 	echo "$max"
 }
 
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
+}
+
 row() {
 	local what=$1 ours=$2 theirs=$3 a b
 	a=$(median "$ours")
 	b=$(median "$theirs")
-	printf '%-28s %10.3f %10.3f %8.2f\n' "$what" "$a" "$b" "$(echo "$a / $b" | bc -l)"
+	printf '%-28s %10.3f %10.3f %8.2f\n' "$what" "$a" "$b" "$(ratio "$a" "$b")"
 }
 
 base=$(median true)
@@ -68,7 +72,7 @@ row "-t PID --all true" "$ns2 -t $target --all true" "nsenter -t $target --all t
 row "-t PID --net true" "$ns2 -t $target --net true" "nsenter -t $target --net true"
 row "-N NAME true (ip netns)" "$ns2 -N $netns true" "ip netns exec $netns true"
 a=$(median "$ns2 -t $target --all true")
-printf '\nnsenter2 --all vs bare true: %.2f x\n' "$(echo "$a / $base" | bc -l)"
+printf '\nnsenter2 --all vs bare true: %.2f x\n' "$(ratio "$a" "$base")"
 
 printf '\npeak RSS (KiB)               %10s %10s\n' nsenter2 other
 printf '%-28s %10d %10d\n' "-t PID --all true" \
