@@ -59,20 +59,21 @@ ratio() {
 }
 
 row() {
-	local what=$1 ours=$2 theirs=$3 a b
-	a=$(median "$ours")
-	b=$(median "$theirs")
+	local what=$1 a b
+	a=$(median "$2")
+	b=$(median "$3")
 	printf '%-28s %10.3f %10.3f %8.2f\n' "$what" "$a" "$b" "$(ratio "$a" "$b")"
+	last=$a
 }
 
 base=$(median true)
 printf 'bare true: %.3f ms (median of %d runs)\n\n' "$base" "$runs"
-printf '%-28s %10s %10s %8s\n' "case" "nsenter2" "other" "ratio"
+printf '%-28s %10s %10s %8s\n' "case (median ms)" "nsenter2" "other" "ratio"
 row "-t PID --all true" "$ns2 -t $target --all true" "nsenter -t $target --all true"
+all=$last
 row "-t PID --net true" "$ns2 -t $target --net true" "nsenter -t $target --net true"
 row "-N NAME true (ip netns)" "$ns2 -N $netns true" "ip netns exec $netns true"
-a=$(median "$ns2 -t $target --all true")
-printf '\nnsenter2 --all vs bare true: %.2f x\n' "$(ratio "$a" "$base")"
+printf '\nnsenter2 -t PID --all true vs bare true: %.2f x\n' "$(ratio "$all" "$base")"
 
 printf '\npeak RSS (KiB)               %10s %10s\n' nsenter2 other
 printf '%-28s %10d %10d\n' "-t PID --all true" \
