@@ -248,24 +248,23 @@ static int open_target_files(struct nsjoin_set *s, const struct nsjoin_target *t
 	return nsjoin_target_check(t, e);
 }
 
-/* Is the user namespace behind @fd the one we are in? */
-static bool is_our_userns(int fd)
+/* Is the user namespace behind @fd the one of inode @ours? */
+static bool is_userns(int fd, ino_t ours)
 {
-	struct stat a, b;
+	struct stat st;
 
-	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+	return fstat(fd, &st) == 0 && st.st_ino == ours;
 }
 
 static int enter_failed(const struct nsjoin_set *s, size_t i, int errnum,
-			struct cu_error *e)
+			ino_t our_userns, struct cu_error *e)
 {
 	const char *hint = NULL;
 
 	if (errnum == EPERM || errnum == EACCES)
 		hint = _("run as root, or as the owner of its user namespace with --user");
 	else if (errnum == EINVAL && ns_types[i].flag == CLONE_NEWUSER &&
-		 is_our_userns(s->fd[i]))
+		 is_userns(s->fd[i], our_userns))
 		hint = _("it is already ours: leave out --user");
 	else if (errnum == EINVAL && ns_types[i].flag == CLONE_NEWPID)
 		hint = _("only our own PID namespace or one below it can be entered");
@@ -273,9 +272,12 @@ static int enter_failed(const struct nsjoin_set *s, size_t i, int errnum,
 		    ns_types[i].name, s->path[i]);
 }
 
-/* One pass over the files of @s; failures are reported when @report. */
+/*
+ * One pass over the files of @s; failures are reported when @report
+ * (@our_userns, taken before the first setns, explains an EINVAL).
+ */
 static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
-		       struct cu_error *e)
+		       ino_t our_userns, struct cu_error *e)
 {
 	size_t i;
 
@@ -286,7 +288,7 @@ static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
 			continue;
 		if (setns(s->fd[i], ns_types[i].flag) < 0) {
 			if (report)
-				return enter_failed(s, i, errno, e);
+				return enter_failed(s, i, errno, our_userns, e);
 			continue;	/* pending: retried in the second pass */
 		}
 		close(s->fd[i]);
@@ -315,6 +317,7 @@ int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
 		 struct cu_error *e)
 {
 	bool files = false;
+	ino_t userns;
 	size_t i;
 	int r;
 
@@ -330,8 +333,10 @@ int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
 		if (r < 0)
 			return r;
 	}
-	(void) enter_files(s, false, false, e);	/* failures stay pending */
-	return enter_files(s, true, true, e);
+	if (ns_inode(0, ns_type_by_flag(CLONE_NEWUSER), &userns) < 0)
+		userns = 0;	/* only for a hint */
+	(void) enter_files(s, false, false, userns, e);	/* failures stay pending */
+	return enter_files(s, true, true, userns, e);
 }
 
 int nsjoin_open_dir(const struct nsjoin_target *t, const char *which,
