@@ -197,11 +197,26 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 	ctl->argv = optind < argc ? argv + optind : NULL;
 }
 
+static bool any_file(const struct nsenter2_control *ctl)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->file[i])
+			return true;
+	return ctl->netns != NULL;
+}
+
 /* What needs a target, and what cannot go together. */
 static void check_args(const struct nsenter2_control *ctl)
 {
 	size_t i;
 
+	if (ctl->list) {
+		if (!ctl->pid && !any_file(ctl))
+			diex(_("--list needs a target (add --target PID)"));
+		return;
+	}
 	if (ctl->netns && ctl->file[4])
 		diex(_("--netns and --net=FILE both name a network namespace (give one)"));
 	if (ctl->preserve_cred && (ctl->set_uid || ctl->set_gid))
@@ -443,8 +458,6 @@ static void print_ns_line(const struct nsenter2_control *ctl, struct cu_table *t
 	ino_t ours;
 	bool same = ns_inode(0, type, &ours) == 0 && ours == ino;
 
-	if (!ln)
-		diex(_("cannot allocate memory"));
 	table_set(tb, ln, COL_TYPE, type->name);
 	table_set_u64(tb, ln, COL_NS, (unsigned long long) ino);
 	table_set(tb, ln, COL_PATH, path);
@@ -469,16 +482,6 @@ static const char *given_file(const struct nsenter2_control *ctl, size_t i,
 	if (netns_path(ctl->netns, buf, len, &e) < 0)
 		cu_error_die(&e);
 	return buf;
-}
-
-static bool any_file(const struct nsenter2_control *ctl)
-{
-	size_t i;
-
-	for (i = 0; i < NS_NTYPES; i++)
-		if (ctl->file[i])
-			return true;
-	return ctl->netns != NULL;
 }
 
 /* One namespace for --list: a FILE given for it, else the target's. */
@@ -535,10 +538,7 @@ int main(int argc, char **argv)
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);
-	if (ctl.list && !ctl.pid && !any_file(&ctl))
-		diex(_("--list needs a target (add --target PID)"));
-	if (!ctl.list)
-		check_args(&ctl);
+	check_args(&ctl);
 	open_target(&ctl, &st);
 	if (ctl.list)
 		return list_namespaces(&ctl, &st);

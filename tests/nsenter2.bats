@@ -392,6 +392,8 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 	assert_equal "$stderr" "nsenter2: --net needs a target (add --target PID, or give --net=FILE)"
 	run --separate-stderr -125 nsenter2 -t "$TARGET" true
 	assert_equal "$stderr" "nsenter2: nothing to enter (add --all or a namespace option)"
+	run --separate-stderr -125 nsenter2 --list
+	assert_equal "$stderr" "nsenter2: --list needs a target (add --target PID)"
 	run -125 nsenter2 -t 0 true
 	run -125 nsenter2 -t abc true
 }
