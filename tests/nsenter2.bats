@@ -193,7 +193,7 @@ $(cu_link "$TARGET" net)"
 	local parent=$! child= status=0
 	cu_track_pid "$parent"
 	for _ in $(seq 100); do
-		child=$(pgrep -P "$parent")
+		child=$(pgrep -P "$parent" || true)
 		[ -n "$child" ] && [ "$(cat "/proc/$child/comm")" = sleep ] && break
 		sleep 0.05
 	done
@@ -264,7 +264,7 @@ cu_cgroup_mounts() {
 	local parent=$! child=
 	cu_track_pid "$parent"
 	for _ in $(seq 100); do
-		child=$(pgrep -P "$parent")
+		child=$(pgrep -P "$parent" || true)
 		[ -n "$child" ] && break
 		sleep 0.05
 	done
