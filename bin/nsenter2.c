@@ -451,8 +451,8 @@ static void keep_capabilities(const struct nsenter2_control *ctl)
 		diex(_("cannot make the permitted capabilities ambient"));
 }
 
-static void print_ns_line(const struct nsenter2_control *ctl, struct cu_table *tb,
-			  const struct ns_type *type, const char *path, ino_t ino)
+static void print_ns_line(struct cu_table *tb, const struct ns_type *type,
+			  const char *path, ino_t ino)
 {
 	struct libscols_line *ln = table_add_line(tb, NULL);
 	ino_t ours;
@@ -461,14 +461,7 @@ static void print_ns_line(const struct nsenter2_control *ctl, struct cu_table *t
 	table_set(tb, ln, COL_TYPE, type->name);
 	table_set_u64(tb, ln, COL_NS, (unsigned long long) ino);
 	table_set(tb, ln, COL_PATH, path);
-	/*
-	 * libsmartcols 2.38 prints any JSON boolean that does not start with
-	 * '0' or 'n' as true, "false" included: give it "1"/"0" there.
-	 */
-	if (ctl->topts.json)
-		table_set(tb, ln, COL_OURS, same ? "1" : "0");
-	else
-		table_set_bool(tb, ln, COL_OURS, same);
+	table_set_bool(tb, ln, COL_OURS, same);
 }
 
 /* The file given for namespace @i (FILE or -N NAME), or NULL. */
@@ -497,7 +490,7 @@ static void list_one(const struct nsenter2_control *ctl, const struct nsenter2_s
 	if (file) {
 		if (stat(file, &sb) < 0)
 			die(_("cannot access %s"), file);
-		print_ns_line(ctl, tb, &ns_types[i], file, sb.st_ino);
+		print_ns_line(tb, &ns_types[i], file, sb.st_ino);
 		return;
 	}
 	if (!ctl->pid || ns_inode(0, &ns_types[i], &ino) < 0)
@@ -505,7 +498,7 @@ static void list_one(const struct nsenter2_control *ctl, const struct nsenter2_s
 	if (nsjoin_target_inode(&st->tgt, &ns_types[i], &ino, &e) < 0)
 		cu_error_die(&e);
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) ctl->pid, ns_types[i].name);
-	print_ns_line(ctl, tb, &ns_types[i], path, ino);
+	print_ns_line(tb, &ns_types[i], path, ino);
 }
 
 static int list_namespaces(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
