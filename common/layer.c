@@ -115,6 +115,7 @@ static int walk_tree(const char *root, const char *rel, walk_fn fn, void *data)
 
 /* ---- overlay markers in an upper dir ---- */
 
+/* Has @path overlay's xattr @key (in either namespace), equal to @want if set? */
 static bool has_ovl_xattr(const char *path, const char *key, const char *want)
 {
 	static const char *const prefixes[] = { "trusted.overlay.", "user.overlay." };
@@ -124,11 +125,16 @@ static bool has_ovl_xattr(const char *path, const char *key, const char *want)
 
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
 		snprintf(name, sizeof(name), "%s%s", prefixes[i], key);
+		if (!want) {
+			if (lgetxattr(path, name, NULL, 0) >= 0)
+				return true;
+			continue;
+		}
 		n = lgetxattr(path, name, val, sizeof(val) - 1);
 		if (n < 0)
 			continue;
 		val[n] = '\0';
-		if (!want || streq(val, want))
+		if (streq(val, want))
 			return true;
 	}
 	return false;

@@ -47,7 +47,9 @@ struct ovl_made {
 	struct ovl_layer *layers;
 	size_t nlayers;
 	char *work;		/* the work dir we created, or NULL */
+	char state[PATH_MAX];	/* the record's path, once written */
 	bool mounted;
+	bool recorded;
 };
 
 bool ovl_in_userns(void)
@@ -631,12 +633,12 @@ static int mkdir_p(const char *dir)
 }
 
 /* Records are NUL-terminated "key" "value" pairs: work PATH, loop DEV. */
-static int state_write(const char *target, const struct ovl_made *m, struct cu_error *e)
+static int state_write(const char *target, struct ovl_made *m, struct cu_error *e)
 {
 	_cleanup_fclose_ FILE *f = NULL;
-	char path[PATH_MAX];
+	char *path = m->state;
 	size_t i;
-	int rc = state_path(target, path, sizeof(path));
+	int rc = state_path(target, path, sizeof(m->state));
 
 	if (rc == 0)
 		rc = mkdir_p(OVL_STATE_DIR);
@@ -648,9 +650,13 @@ static int state_write(const char *target, const struct ovl_made *m, struct cu_e
 	fprintf(f, "target%c%s%c", 0, target, 0);
 	if (m->work)
 		fprintf(f, "work%c%s%c", 0, m->work, 0);
-	for (i = 0; i < m->nlayers; i++)
+	for (i = 0; i < m->nlayers; i++) {
 		if (m->layers[i].loopdev[0])
 			fprintf(f, "loop%c%s%c", 0, m->layers[i].loopdev, 0);
+		/* mountinfo shows "/" for an image or a bind: keep the real name */
+		if (m->layers[i].loopdev[0] || m->nlayers == 1)
+			fprintf(f, "layer%c%zu:%s%c", 0, i, m->layers[i].path, 0);
+	}
 	if (fflush(f) != 0 || ferror(f)) {
 		rc = cu_error_set(e, errno, _("cannot record the mount in %s"), path);
 		unlink(path);
@@ -673,6 +679,8 @@ static int count_layers(const char *target, size_t *n, struct cu_error *e)
 
 static void undo(struct ovl_made *m, const char *target)
 {
+	if (m->recorded)
+		(void) unlink(m->state);	/* our own record of this mount */
 	if (m->mounted)
 		(void) umount2(target, MNT_DETACH);	/* rollback: nothing else to do */
 	layers_release(m);
@@ -734,6 +742,9 @@ int ovl_mount(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e)
 	struct ovl_spec abs;
 	int rc;
 
+	rc = ovl_check(s, e);		/* messages name the paths as given */
+	if (rc < 0)
+		return rc;
 	spec_resolve(s, &abs);
 	rc = mount_spec(&abs, nlayers, e);
 	spec_free(&abs);
@@ -746,9 +757,6 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	_cleanup_free_ char *work = NULL;
 	int rc;
 
-	rc = ovl_check(s, e);
-	if (rc < 0)
-		return rc;
 	rc = layers_open(s, &m, e);
 	if (rc == 0)
 		rc = work_prepare(s, &m, &work, e);
@@ -758,9 +766,10 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 		rc = mount_overlay(s, &m, work, e);
 	m.mounted = rc == 0;
 	if (rc == 0)
-		rc = verify_count(s, nlayers, e);
-	if (rc == 0)
 		rc = state_write(s->target, &m, e);
+	m.recorded = rc == 0;
+	if (rc == 0)
+		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
 		undo(&m, s->target);
 		return rc;
@@ -919,8 +928,33 @@ int ovl_parse_options(const char *opts, struct ovl_info *info)
 	return 0;
 }
 
+/* Layer names the kernel cannot show (images, binds), from our record. */
+static void info_names_from_state(struct ovl_info *info)
+{
+	char path[PATH_MAX];
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *key = NULL;
+	_cleanup_free_ char *val = NULL;
+	size_t ksz = 0, vsz = 0, idx;
+	char *colon;
+
+	snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) info->id);
+	f = fopen(path, "r" CU_CLOEXECSTR);
+	while (f && getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
+		if (!streq(key, "layer") || !(colon = strchr(val, ':')))
+			continue;
+		idx = strtoul(val, NULL, 10);
+		if (idx < info->nlowers) {
+			free(info->lowers[idx]);
+			info->lowers[idx] = xstrdup(colon + 1);
+		}
+	}
+}
+
 static int info_from_fs(struct libmnt_fs *fs, struct ovl_info *info)
 {
+	int rc;
+
 	const char *opts = mnt_fs_get_fs_options(fs);
 
 	memset(info, 0, sizeof(*info));
@@ -931,9 +965,13 @@ static int info_from_fs(struct libmnt_fs *fs, struct ovl_info *info)
 		info->lowers = xmalloc(sizeof(char *));
 		info->lowers[0] = xstrdup(mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/");
 		info->nlowers = 1;
+		info_names_from_state(info);
 		return 0;
 	}
-	return ovl_parse_options(opts ? opts : "", info);
+	rc = ovl_parse_options(opts ? opts : "", info);
+	if (rc == 0)
+		info_names_from_state(info);
+	return rc;
 }
 
 /* Is @fs one of ours: an overlay, or a bind we recorded? */
