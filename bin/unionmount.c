@@ -105,7 +105,6 @@ static void __noreturn usage(void)
 	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
-	fputs(USAGE_COLUMNS, out);
 	table_usage_columns(out, columns, ARRAY_SIZE(columns));
 	printf(USAGE_MAN_TAIL("unionmount(8)"));
 	exit(EXIT_SUCCESS);

@@ -10,15 +10,15 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <openssl/evp.h>
-
 #include "c.h"
 #include "layer.h"
+#include "layerlib.h"
 #include "nls.h"
 #include "overlay.h"
 #include "syscalls.h"
+
+/* A call into the loaded libraries: @lib must be in scope. */
+#define LA(f)	(lib->f)
 
 #define WH_PREFIX	".wh."
 #define WH_META		".wh..wh."
@@ -234,6 +234,7 @@ int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
 /* ---- commit ---- */
 
 struct commit_ctx {
+	const struct layer_lib *lib;
 	struct archive *a;
 	struct archive_entry *entry;
 	void *links;		/* tsearch tree of struct link_key */
@@ -274,7 +275,7 @@ static bool keep_xattr(const char *name)
 	       !streq(name, "security.selinux");
 }
 
-static void add_xattrs(struct archive_entry *entry, const char *path)
+static void add_xattrs(const struct layer_lib *lib, struct archive_entry *entry, const char *path)
 {
 	char names[4096], val[65536];
 	ssize_t len = llistxattr(path, names, sizeof(names)), n;
@@ -285,27 +286,29 @@ static void add_xattrs(struct archive_entry *entry, const char *path)
 			continue;
 		n = lgetxattr(path, p, val, sizeof(val));
 		if (n >= 0)
-			archive_entry_xattr_add_entry(entry, p, val, (size_t) n);
+			LA(archive_entry_xattr_add_entry)(entry, p, val, (size_t) n);
 	}
 }
 
 static int write_marker(struct commit_ctx *c, const char *path)
 {
-	struct archive_entry *en = archive_entry_clear(c->entry);
+	const struct layer_lib *lib = c->lib;
+	struct archive_entry *en = LA(archive_entry_clear)(c->entry);
 
-	archive_entry_set_pathname(en, path);
-	archive_entry_set_filetype(en, AE_IFREG);
-	archive_entry_set_perm(en, 0644);
-	archive_entry_set_size(en, 0);
-	archive_entry_set_mtime(en, 0, 0);
-	if (archive_write_header(c->a, en) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), path, archive_error_string(c->a));
+	LA(archive_entry_set_pathname)(en, path);
+	LA(archive_entry_set_filetype)(en, AE_IFREG);
+	LA(archive_entry_set_perm)(en, 0644);
+	LA(archive_entry_set_size)(en, 0);
+	LA(archive_entry_set_mtime)(en, 0, 0);
+	if (LA(archive_write_header)(c->a, en) != ARCHIVE_OK)
+		return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), path, LA(archive_error_string)(c->a));
 	return 0;
 }
 
 /* Hard links: the second path of an inode becomes a link to the first. */
 static bool link_seen(struct commit_ctx *c, const struct walk_entry *we)
 {
+	const struct layer_lib *lib = c->lib;
 	struct link_key *k, **found;
 
 	if (S_ISDIR(we->st.st_mode) || we->st.st_nlink < 2)
@@ -319,14 +322,15 @@ static bool link_seen(struct commit_ctx *c, const struct walk_entry *we)
 		abort();
 	if (*found == k)
 		return false;
-	archive_entry_set_hardlink(c->entry, (*found)->path);
-	archive_entry_set_size(c->entry, 0);
+	LA(archive_entry_set_hardlink)(c->entry, (*found)->path);
+	LA(archive_entry_set_size)(c->entry, 0);
 	free_link(k);
 	return true;
 }
 
 static int copy_data(struct commit_ctx *c, const struct walk_entry *we)
 {
+	const struct layer_lib *lib = c->lib;
 	_cleanup_close_ int fd = open(we->full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	char buf[65536];
 	ssize_t n;
@@ -334,8 +338,8 @@ static int copy_data(struct commit_ctx *c, const struct walk_entry *we)
 	if (fd < 0)
 		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (archive_write_data(c->a, buf, (size_t) n) != n)
-			return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, archive_error_string(c->a));
+		if (LA(archive_write_data)(c->a, buf, (size_t) n) != n)
+			return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, LA(archive_error_string)(c->a));
 	if (n < 0)
 		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
 	return 0;
@@ -343,31 +347,33 @@ static int copy_data(struct commit_ctx *c, const struct walk_entry *we)
 
 static int fill_entry(struct commit_ctx *c, const struct walk_entry *we)
 {
-	struct archive_entry *en = archive_entry_clear(c->entry);
+	const struct layer_lib *lib = c->lib;
+	struct archive_entry *en = LA(archive_entry_clear)(c->entry);
 	char target[PATH_MAX];
 	ssize_t n;
 
-	archive_entry_copy_stat(en, &we->st);
-	archive_entry_unset_atime(en);
-	archive_entry_unset_ctime(en);
-	archive_entry_unset_birthtime(en);
-	archive_entry_set_pathname(en, we->rel);
+	LA(archive_entry_copy_stat)(en, &we->st);
+	LA(archive_entry_unset_atime)(en);
+	LA(archive_entry_unset_ctime)(en);
+	LA(archive_entry_unset_birthtime)(en);
+	LA(archive_entry_set_pathname)(en, we->rel);
 	if (S_ISLNK(we->st.st_mode)) {
 		n = readlink(we->full, target, sizeof(target) - 1);
 		if (n < 0)
 			return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
 		target[n] = '\0';
-		archive_entry_set_symlink(en, target);
+		LA(archive_entry_set_symlink)(en, target);
 	}
 	if (!S_ISREG(we->st.st_mode))
-		archive_entry_set_size(en, 0);
-	add_xattrs(en, we->full);
+		LA(archive_entry_set_size)(en, 0);
+	add_xattrs(lib, en, we->full);
 	return 0;
 }
 
 static int commit_entry(const struct walk_entry *we, void *data)
 {
 	struct commit_ctx *c = data;
+	const struct layer_lib *lib = c->lib;
 	_cleanup_free_ char *marker = NULL;
 	bool link;
 	int rc = check_portable(we, c->e);
@@ -387,8 +393,8 @@ static int commit_entry(const struct walk_entry *we, void *data)
 	if (rc < 0)
 		return rc;
 	link = link_seen(c, we);
-	if (archive_write_header(c->a, c->entry) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, archive_error_string(c->a));
+	if (LA(archive_write_header)(c->a, c->entry) != ARCHIVE_OK)
+		return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, LA(archive_error_string)(c->a));
 	if (S_ISREG(we->st.st_mode) && !link && (rc = copy_data(c, we)) < 0)
 		return rc;
 	if (!is_opaque(we))
@@ -401,6 +407,7 @@ static la_ssize_t sink_write(struct archive *a __unused, void *data,
 			     const void *buf, size_t len)
 {
 	struct commit_ctx *c = data;
+	const struct layer_lib *lib = c->lib;
 	const char *p = buf;
 	size_t done = 0;
 	ssize_t n;
@@ -413,7 +420,7 @@ static la_ssize_t sink_write(struct archive *a __unused, void *data,
 			return -1;
 		done += (size_t) n;
 	}
-	if (EVP_DigestUpdate(c->md, buf, len) != 1)
+	if (LA(EVP_DigestUpdate)(c->md, buf, len) != 1)
 		return -1;
 	return (la_ssize_t) len;
 }
@@ -425,30 +432,30 @@ static bool has_suffix(const char *s, const char *suffix)
 	return a >= b && streq(s + a - b, suffix);
 }
 
-static int set_filter(struct archive *a, const char *out, struct cu_error *e)
+static int set_filter(const struct layer_lib *lib, struct archive *a, const char *out, struct cu_error *e)
 {
 	int rc = ARCHIVE_OK;
 
 	if (has_suffix(out, ".tar.gz") || has_suffix(out, ".tgz")) {
-		rc = archive_write_add_filter_gzip(a);
+		rc = LA(archive_write_add_filter_gzip)(a);
 		/* Reproducible: no timestamp in the gzip header (older libarchive lacks it). */
-		(void) archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
+		(void) LA(archive_write_set_filter_option)(a, "gzip", "timestamp", NULL);
 	} else if (has_suffix(out, ".tar.zst")) {
-		rc = archive_write_add_filter_zstd(a);
+		rc = LA(archive_write_add_filter_zstd)(a);
 	} else if (!has_suffix(out, ".tar")) {
 		return cu_error_set(e, 0, _("unknown layer format: %s: give a name ending in .tar, .tar.gz or .tar.zst"), out);
 	}
 	if (rc != ARCHIVE_OK)
-		return cu_error_set(e, 0, _("cannot compress %1$s: %2$s"), out, archive_error_string(a));
+		return cu_error_set(e, 0, _("cannot compress %1$s: %2$s"), out, LA(archive_error_string)(a));
 	return 0;
 }
 
-static void hex_digest(EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
+static void hex_digest(const struct layer_lib *lib, EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 
-	if (EVP_DigestFinal_ex(md, d, &n) != 1)
+	if (LA(EVP_DigestFinal_ex)(md, d, &n) != 1)
 		n = 0;
 	memcpy(out, "sha256:", 8);
 	for (i = 0; i < n && i < 32; i++)
@@ -457,32 +464,64 @@ static void hex_digest(EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
 
 static int commit_archive(struct commit_ctx *c, const char *upper, const char *out)
 {
+	const struct layer_lib *lib = c->lib;
 	int rc;
 
-	c->a = archive_write_new();
-	c->entry = archive_entry_new();
+	c->a = LA(archive_write_new)();
+	c->entry = LA(archive_entry_new)();
 	if (!c->a || !c->entry)
 		abort();
-	if (archive_write_set_format_pax_restricted(c->a) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, archive_error_string(c->a));
-	rc = set_filter(c->a, out, c->e);
+	if (LA(archive_write_set_format_pax_restricted)(c->a) != ARCHIVE_OK)
+		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
+	rc = set_filter(lib, c->a, out, c->e);
 	if (rc < 0)
 		return rc;
-	if (archive_write_open2(c->a, c, NULL, sink_write, NULL, NULL) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, archive_error_string(c->a));
+	if (LA(archive_write_open2)(c->a, c, NULL, sink_write, NULL, NULL) != ARCHIVE_OK)
+		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
 	rc = walk_tree(upper, "", commit_entry, c);
 	if (rc < 0)
 		return c->e && c->e->msg[0] ? rc : cu_error_set(c->e, rc, _("cannot read upper directory %s"), upper);
-	if (archive_write_close(c->a) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, archive_error_string(c->a));
+	if (LA(archive_write_close)(c->a) != ARCHIVE_OK)
+		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
 	return 0;
+}
+
+static int commit_to(struct commit_ctx *c, const char *upper, const char *out,
+		     char digest[LAYER_DIGEST_LEN])
+{
+	const struct layer_lib *lib = c->lib;
+	_cleanup_free_ char *tmp = NULL;
+	int rc;
+
+	xasprintf(&tmp, "%s.XXXXXX", out);
+	c->fd = mkostemp(tmp, O_CLOEXEC);
+	if (c->fd < 0)
+		return cu_error_set(c->e, errno, _("cannot create %s"), out);
+	c->md = LA(EVP_MD_CTX_new)();
+	if (!c->md || LA(EVP_DigestInit_ex)(c->md, LA(EVP_sha256)(), NULL) != 1)
+		abort();
+	rc = commit_archive(c, upper, out);
+	if (rc == 0 && (fchmod(c->fd, 0644) < 0 || fsync(c->fd) < 0 || rename(tmp, out) < 0))
+		rc = cu_error_set(c->e, errno, _("cannot create %s"), out);
+	if (rc == 0)
+		hex_digest(lib, c->md, digest);
+	else
+		unlink(tmp);
+	close(c->fd);
+	if (c->a)
+		LA(archive_write_free)(c->a);
+	if (c->entry)
+		LA(archive_entry_free)(c->entry);
+	LA(EVP_MD_CTX_free)(c->md);
+	tdestroy(c->links, free_link);
+	return rc;
 }
 
 int layer_commit(const char *upper, const char *out,
 		 char digest[LAYER_DIGEST_LEN], struct cu_error *e)
 {
-	struct commit_ctx c = { .e = e, .fd = -1 };
-	_cleanup_free_ char *tmp = NULL;
+	struct layer_lib lib;
+	struct commit_ctx c = { .lib = &lib, .e = e, .fd = -1 };
 	struct stat st;
 	int rc;
 
@@ -490,26 +529,12 @@ int layer_commit(const char *upper, const char *out,
 		return cu_error_set(e, errno ? errno : ENOTDIR, _("cannot read upper directory %s"), upper);
 	if (!has_suffix(out, ".tar") && !has_suffix(out, ".tar.gz") &&
 	    !has_suffix(out, ".tgz") && !has_suffix(out, ".tar.zst"))
-		return set_filter(NULL, out, e);	/* the message, before any file */
-	xasprintf(&tmp, "%s.XXXXXX", out);
-	c.fd = mkostemp(tmp, O_CLOEXEC);
-	if (c.fd < 0)
-		return cu_error_set(e, errno, _("cannot create %s"), out);
-	c.md = EVP_MD_CTX_new();
-	if (!c.md || EVP_DigestInit_ex(c.md, EVP_sha256(), NULL) != 1)
-		abort();
-	rc = commit_archive(&c, upper, out);
-	if (rc == 0 && (fchmod(c.fd, 0644) < 0 || fsync(c.fd) < 0 || rename(tmp, out) < 0))
-		rc = cu_error_set(e, errno, _("cannot create %s"), out);
-	if (rc == 0)
-		hex_digest(c.md, digest);
-	else
-		unlink(tmp);
-	close(c.fd);
-	archive_write_free(c.a);
-	archive_entry_free(c.entry);
-	EVP_MD_CTX_free(c.md);
-	tdestroy(c.links, free_link);
+		return set_filter(NULL, NULL, out, e);	/* the message, before any file */
+	rc = layer_lib_load(&lib, e);
+	if (rc < 0)
+		return rc;
+	rc = commit_to(&c, upper, out, digest);
+	layer_lib_unload(&lib);
 	return rc;
 }
 
@@ -544,6 +569,7 @@ int layer_normalize(const char *name, char **out)
 }
 
 struct apply_ctx {
+	const struct layer_lib *lib;
 	int dirfd;
 	void *symlinks;		/* tsearch tree of paths that are symlinks */
 	char **whiteouts;	/* written, for the opaque clean-up */
@@ -599,8 +625,9 @@ static const char *base_of(const char *path)
 /* Check one entry's names; remember symlinks for the entries after it. */
 static int scan_entry(struct apply_ctx *c, struct archive_entry *en)
 {
-	const char *name = archive_entry_pathname(en);
-	const char *link = archive_entry_hardlink(en);
+	const struct layer_lib *lib = c->lib;
+	const char *name = LA(archive_entry_pathname)(en);
+	const char *link = LA(archive_entry_hardlink)(en);
 	_cleanup_free_ char *norm = NULL;
 	_cleanup_free_ char *lnorm = NULL;
 	int rc;
@@ -614,25 +641,25 @@ static int scan_entry(struct apply_ctx *c, struct archive_entry *en)
 		return refuse(c, name, -ELOOP);
 	if (streq(base_of(norm), WH_PREFIX))
 		return refuse(c, name, -EINVAL);
-	if (archive_entry_filetype(en) == AE_IFLNK && !tfind(norm, &c->symlinks, cmp_str))
+	if (LA(archive_entry_filetype)(en) == AE_IFLNK && !tfind(norm, &c->symlinks, cmp_str))
 		if (!tsearch(xstrdup(norm), &c->symlinks, cmp_str))
 			abort();
 	return 0;
 }
 
-static struct archive *open_reader(int fd, const char *tarball, struct cu_error *e)
+static struct archive *open_reader(const struct layer_lib *lib, int fd, const char *tarball, struct cu_error *e)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = LA(archive_read_new)();
 
 	if (!a)
 		abort();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
+	LA(archive_read_support_filter_all)(a);
+	LA(archive_read_support_format_tar)(a);
+	LA(archive_read_support_format_gnutar)(a);
 	if (lseek(fd, 0, SEEK_SET) < 0 ||
-	    archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
-		cu_error_set(e, 0, _("cannot read layer %1$s: %2$s"), tarball, archive_error_string(a));
-		archive_read_free(a);
+	    LA(archive_read_open_fd)(a, fd, 65536) != ARCHIVE_OK) {
+		cu_error_set(e, 0, _("cannot read layer %1$s: %2$s"), tarball, LA(archive_error_string)(a));
+		LA(archive_read_free)(a);
 		return NULL;
 	}
 	return a;
@@ -640,17 +667,18 @@ static struct archive *open_reader(int fd, const char *tarball, struct cu_error 
 
 static int scan_archive(struct apply_ctx *c, int fd, const char *tarball)
 {
-	struct archive *a = open_reader(fd, tarball, c->e);
+	const struct layer_lib *lib = c->lib;
+	struct archive *a = open_reader(lib, fd, tarball, c->e);
 	struct archive_entry *en;
 	int r, rc = 0;
 
 	if (!a)
 		return -EINVAL;
-	while (rc == 0 && (r = archive_read_next_header(a, &en)) == ARCHIVE_OK)
+	while (rc == 0 && (r = LA(archive_read_next_header)(a, &en)) == ARCHIVE_OK)
 		rc = scan_entry(c, en);
 	if (rc == 0 && r != ARCHIVE_EOF)
-		rc = cu_error_set(c->e, 0, _("cannot read layer %1$s: %2$s"), tarball, archive_error_string(a));
-	archive_read_free(a);
+		rc = cu_error_set(c->e, 0, _("cannot read layer %1$s: %2$s"), tarball, LA(archive_error_string)(a));
+	LA(archive_read_free)(a);
 	return rc;
 }
 
@@ -699,6 +727,7 @@ static int apply_opaque(struct apply_ctx *c, const char *dir)
 static int apply_whiteout(struct apply_ctx *c, const char *dir, const char *name,
 			  struct archive_entry *en)
 {
+	const struct layer_lib *lib = c->lib;
 	_cleanup_close_ int fd = open_beneath(c, dir, true);
 	_cleanup_free_ char *rel = NULL;
 
@@ -708,8 +737,8 @@ static int apply_whiteout(struct apply_ctx *c, const char *dir, const char *name
 	if (unlinkat(fd, name, 0) < 0 && errno == EISDIR)
 		(void) unlinkat(fd, name, AT_REMOVEDIR);	/* mknodat reports what stays */
 	if (mknodat(fd, name, S_IFCHR, makedev(0, 0)) < 0 ||
-	    fchownat(fd, name, (uid_t) archive_entry_uid(en),
-		     (gid_t) archive_entry_gid(en), AT_SYMLINK_NOFOLLOW) < 0)
+	    fchownat(fd, name, (uid_t) LA(archive_entry_uid)(en),
+		     (gid_t) LA(archive_entry_gid)(en), AT_SYMLINK_NOFOLLOW) < 0)
 		return cu_error_set(c->e, errno, _("cannot write whiteout /%s"), rel);
 	remember(&c->whiteouts, &c->nwhiteouts, rel);
 	return 0;
@@ -733,15 +762,15 @@ static int apply_marker(struct apply_ctx *c, const char *norm, struct archive_en
 	return apply_whiteout(c, dir, base + strlen(WH_PREFIX), en);
 }
 
-static int copy_entry_data(struct archive *in, struct archive *out)
+static int copy_entry_data(const struct layer_lib *lib, struct archive *in, struct archive *out)
 {
 	const void *buf;
 	size_t len;
 	la_int64_t off;
 	int r;
 
-	while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
-		if (archive_write_data_block(out, buf, len, off) != ARCHIVE_OK)
+	while ((r = LA(archive_read_data_block)(in, &buf, &len, &off)) == ARCHIVE_OK)
+		if (LA(archive_write_data_block)(out, buf, len, off) != ARCHIVE_OK)
 			return ARCHIVE_FATAL;
 	return r == ARCHIVE_EOF ? ARCHIVE_OK : r;
 }
@@ -749,34 +778,35 @@ static int copy_entry_data(struct archive *in, struct archive *out)
 static int extract_entry(struct apply_ctx *c, struct archive *in,
 			 struct archive *out, struct archive_entry *en)
 {
+	const struct layer_lib *lib = c->lib;
 	_cleanup_free_ char *norm = NULL;
 	_cleanup_free_ char *lnorm = NULL;
-	const char *link = archive_entry_hardlink(en);
+	const char *link = LA(archive_entry_hardlink)(en);
 
-	if (layer_normalize(archive_entry_pathname(en), &norm) < 0 ||
+	if (layer_normalize(LA(archive_entry_pathname)(en), &norm) < 0 ||
 	    (link && layer_normalize(link, &lnorm) < 0))
-		return refuse(c, archive_entry_pathname(en), -EXDEV);
+		return refuse(c, LA(archive_entry_pathname)(en), -EXDEV);
 	if (!*norm)
 		return 0;	/* the layer root: DIR keeps its own attributes */
 	if (startswith(base_of(norm), WH_PREFIX))
 		return apply_marker(c, norm, en);
-	archive_entry_set_pathname(en, norm);
+	LA(archive_entry_set_pathname)(en, norm);
 	if (lnorm)
-		archive_entry_set_hardlink(en, lnorm);
-	if (archive_write_header(out, en) < ARCHIVE_WARN ||
-	    copy_entry_data(in, out) < ARCHIVE_WARN ||
-	    archive_write_finish_entry(out) < ARCHIVE_WARN)
-		return cu_error_set(c->e, 0, _("cannot unpack /%1$s: %2$s"), norm, archive_error_string(out));
+		LA(archive_entry_set_hardlink)(en, lnorm);
+	if (LA(archive_write_header)(out, en) < ARCHIVE_WARN ||
+	    copy_entry_data(lib, in, out) < ARCHIVE_WARN ||
+	    LA(archive_write_finish_entry)(out) < ARCHIVE_WARN)
+		return cu_error_set(c->e, 0, _("cannot unpack /%1$s: %2$s"), norm, LA(archive_error_string)(out));
 	return 0;
 }
 
-static struct archive *open_writer(void)
+static struct archive *open_writer(const struct layer_lib *lib)
 {
-	struct archive *w = archive_write_disk_new();
+	struct archive *w = LA(archive_write_disk_new)();
 
 	if (!w)
 		abort();
-	archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+	LA(archive_write_disk_set_options)(w, ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 				       ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 				       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS |
 				       ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM |
@@ -787,22 +817,23 @@ static struct archive *open_writer(void)
 
 static int extract_archive(struct apply_ctx *c, int fd, const char *tarball)
 {
-	struct archive *in = open_reader(fd, tarball, c->e);
+	const struct layer_lib *lib = c->lib;
+	struct archive *in = open_reader(lib, fd, tarball, c->e);
 	struct archive *out;
 	struct archive_entry *en;
 	int r = ARCHIVE_OK, rc = 0;
 
 	if (!in)
 		return -EINVAL;
-	out = open_writer();
-	while (rc == 0 && (r = archive_read_next_header(in, &en)) == ARCHIVE_OK)
+	out = open_writer(lib);
+	while (rc == 0 && (r = LA(archive_read_next_header)(in, &en)) == ARCHIVE_OK)
 		rc = extract_entry(c, in, out, en);
 	if (rc == 0 && r != ARCHIVE_EOF)
-		rc = cu_error_set(c->e, 0, _("cannot read layer %1$s: %2$s"), tarball, archive_error_string(in));
-	if (archive_write_close(out) != ARCHIVE_OK && rc == 0)
-		rc = cu_error_set(c->e, 0, _("cannot unpack %1$s: %2$s"), tarball, archive_error_string(out));
-	archive_write_free(out);
-	archive_read_free(in);
+		rc = cu_error_set(c->e, 0, _("cannot read layer %1$s: %2$s"), tarball, LA(archive_error_string)(in));
+	if (LA(archive_write_close)(out) != ARCHIVE_OK && rc == 0)
+		rc = cu_error_set(c->e, 0, _("cannot unpack %1$s: %2$s"), tarball, LA(archive_error_string)(out));
+	LA(archive_write_free)(out);
+	LA(archive_read_free)(in);
 	return rc;
 }
 
@@ -874,30 +905,45 @@ static int rm_tree_at(int dfd, const char *name)
 	return unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
+static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const char *dir);
+
 int layer_apply(const char *tarball, const char *dir, struct cu_error *e)
 {
-	struct apply_ctx c = { .dirfd = -1, .e = e };
+	struct layer_lib lib;
+	struct apply_ctx c = { .lib = &lib, .dirfd = -1, .e = e };
 	_cleanup_close_ int fd = open(tarball, O_RDONLY | O_CLOEXEC);
-	bool made = false;
 	int rc;
 
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot read layer %s"), tarball);
-	rc = scan_archive(&c, fd, tarball);
+	rc = layer_lib_load(&lib, e);
 	if (rc < 0)
-		goto out;
+		return rc;
+	rc = apply_from(&c, fd, tarball, dir);
+	apply_free(&c);
+	layer_lib_unload(&lib);
+	return rc;
+}
+
+static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const char *dir)
+{
+	struct cu_error *e = c->e;
+	bool made = false;
+	int rc;
+
+	rc = scan_archive(c, fd, tarball);
+	if (rc < 0)
+		return rc;
 	if (mkdir(dir, 0755) == 0)
 		made = true;
 	else if (errno != EEXIST)
-		rc = cu_error_set(e, errno, _("cannot create directory %s"), dir);
-	c.dirfd = rc ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rc == 0 && c.dirfd < 0)
+		return cu_error_set(e, errno, _("cannot create directory %s"), dir);
+	c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->dirfd < 0)
 		rc = cu_error_set(e, errno, _("cannot open directory %s"), dir);
 	if (rc == 0)
-		rc = extract_in(&c, fd, tarball);
+		rc = extract_in(c, fd, tarball);
 	if (rc < 0 && made)
 		(void) rm_tree_at(AT_FDCWD, dir);	/* undo: it was ours */
-out:
-	apply_free(&c);
 	return rc;
 }

@@ -54,14 +54,15 @@ struct ovl_made {
 
 bool ovl_in_userns(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "r" CU_CLOEXECSTR);
+	FILE *f = fopen("/proc/self/uid_map", "r" CU_CLOEXECSTR);
 	unsigned long inside, outside, count;
+	int n;
 
 	if (!f)
 		return false;
-	if (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) != 3)
-		return false;
-	return !(inside == 0 && outside == 0 && count == 4294967295UL);
+	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	return n == 3 && !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
 const char *ovl_xattr_prefix(void)

@@ -39,6 +39,7 @@ static void test_normalize(void)
 
 	CHECK(layer_normalize("./a/./b/", &p) == 0 && streq(p, "a/b"));
 	free(p);
+	p = NULL;
 	CHECK(layer_normalize("/etc/passwd", &p) == -EPERM);
 	CHECK(layer_normalize("a/../../x", &p) == -EXDEV);
 	CHECK(layer_normalize("..", &p) == -EXDEV);
