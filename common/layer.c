@@ -26,14 +26,27 @@
 
 /* ---- walking an upper dir in sorted order ---- */
 
+/* Overlay's xattrs on one entry, from one llistxattr(2). */
+enum {
+	MARK_WHITEOUT	= 1 << 0,
+	MARK_OPAQUE	= 1 << 1,	/* opaque="y" */
+	MARK_ORIGIN	= 1 << 2,
+	MARK_REDIRECT	= 1 << 3,
+	MARK_METACOPY	= 1 << 4,
+	MARK_OTHER	= 1 << 5,	/* an xattr a layer keeps */
+};
+
 struct walk_entry {
 	const char *full;	/* path on disk */
 	const char *rel;	/* path in the layer, no leading '/' */
 	const char *name;
 	struct stat st;
+	unsigned int marks;	/* MARK_* */
 };
 
 typedef int (*walk_fn)(const struct walk_entry *we, void *data);
+
+static unsigned int read_marks(const char *path);
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -92,6 +105,7 @@ static int walk_one(const char *root, const char *rel, const char *name,
 	we.name = name;
 	if (lstat(full, &we.st) < 0)
 		return -errno;
+	we.marks = read_marks(full);
 	rc = fn(&we, data);
 	if (rc == 0 && S_ISDIR(we.st.st_mode))
 		rc = walk_tree(root, r, fn, data);
@@ -115,29 +129,47 @@ static int walk_tree(const char *root, const char *rel, walk_fn fn, void *data)
 
 /* ---- overlay markers in an upper dir ---- */
 
-/* Has @path overlay's xattr @key (in either namespace), equal to @want if set? */
-static bool has_ovl_xattr(const char *path, const char *key, const char *want)
+static const char *ovl_key(const char *name)
 {
-	static const char *const prefixes[] = { "trusted.overlay.", "user.overlay." };
-	char name[64], val[8];
-	size_t i;
-	ssize_t n;
+	if (startswith(name, "trusted.overlay."))
+		return name + strlen("trusted.overlay.");
+	if (startswith(name, "user.overlay."))
+		return name + strlen("user.overlay.");
+	return NULL;
+}
 
-	for (i = 0; i < ARRAY_SIZE(prefixes); i++) {
-		snprintf(name, sizeof(name), "%s%s", prefixes[i], key);
-		if (!want) {
-			if (lgetxattr(path, name, NULL, 0) >= 0)
-				return true;
-			continue;
-		}
-		n = lgetxattr(path, name, val, sizeof(val) - 1);
-		if (n < 0)
-			continue;
-		val[n] = '\0';
-		if (streq(val, want))
-			return true;
-	}
-	return false;
+static unsigned int mark_of(const char *path, const char *name)
+{
+	const char *key = ovl_key(name);
+	char val[4];
+
+	if (!key)
+		return streq(name, "security.selinux") ? 0 : MARK_OTHER;
+	if (streq(key, "whiteout"))
+		return MARK_WHITEOUT;
+	if (streq(key, "origin"))
+		return MARK_ORIGIN;
+	if (streq(key, "redirect"))
+		return MARK_REDIRECT;
+	if (streq(key, "metacopy"))
+		return MARK_METACOPY;
+	if (streq(key, "opaque") && lgetxattr(path, name, val, sizeof(val)) == 1 && val[0] == 'y')
+		return MARK_OPAQUE;
+	return 0;
+}
+
+static unsigned int read_marks(const char *path)
+{
+	char names[4096];
+	ssize_t len = llistxattr(path, names, sizeof(names));
+	unsigned int marks = 0;
+	const char *p;
+
+	if (len < 0 && errno == ERANGE)
+		return MARK_OTHER | MARK_ORIGIN;	/* many xattrs: none is a marker we skip */
+	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1)
+		marks |= mark_of(path, p);
+	return marks;
 }
 
 static bool is_whiteout(const struct walk_entry *we)
@@ -145,19 +177,18 @@ static bool is_whiteout(const struct walk_entry *we)
 	if (S_ISCHR(we->st.st_mode) && we->st.st_rdev == makedev(0, 0))
 		return true;
 	return S_ISREG(we->st.st_mode) && we->st.st_size == 0 &&
-	       has_ovl_xattr(we->full, "whiteout", NULL);
+	       (we->marks & MARK_WHITEOUT);
 }
 
 static bool is_opaque(const struct walk_entry *we)
 {
-	return S_ISDIR(we->st.st_mode) && has_ovl_xattr(we->full, "opaque", "y");
+	return S_ISDIR(we->st.st_mode) && (we->marks & MARK_OPAQUE);
 }
 
 /* redirect_dir and metacopy keep data in the lower layers. */
 static int check_portable(const struct walk_entry *we, struct cu_error *e)
 {
-	if (has_ovl_xattr(we->full, "redirect", NULL) ||
-	    has_ovl_xattr(we->full, "metacopy", NULL))
+	if (we->marks & (MARK_REDIRECT | MARK_METACOPY))
 		return cu_error_set(e, 0, _("upper uses redirect_dir or metacopy: /%s: its data is in the lower layers (mount with redirect_dir=off,metacopy=off)"), we->rel);
 	return 0;
 }
@@ -194,7 +225,7 @@ static char change_kind(const struct diff_ctx *c, const struct walk_entry *we)
 	if (c->lowers)
 		return in_lowers(c, we->rel) ? 'C' : 'A';
 	/* An opaque dir only hides a lower one; a copy-up carries its origin. */
-	if (is_opaque(we) || has_ovl_xattr(we->full, "origin", NULL))
+	if (is_opaque(we) || (we->marks & MARK_ORIGIN))
 		return 'C';
 	return 'A';
 }
@@ -328,20 +359,29 @@ static bool link_seen(struct commit_ctx *c, const struct walk_entry *we)
 	return true;
 }
 
+/* Exactly the size the header gave: one read for a small file, as tar does. */
 static int copy_data(struct commit_ctx *c, const struct walk_entry *we)
 {
 	const struct layer_lib *lib = c->lib;
 	_cleanup_close_ int fd = open(we->full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	off_t left = we->st.st_size;
 	char buf[65536];
-	ssize_t n;
+	ssize_t n = 0;
 
 	if (fd < 0)
 		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	while (left > 0) {
+		n = read(fd, buf, left < (off_t) sizeof(buf) ? (size_t) left : sizeof(buf));
+		if (n <= 0)
+			break;
 		if (LA(archive_write_data)(c->a, buf, (size_t) n) != n)
 			return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, LA(archive_error_string)(c->a));
+		left -= n;
+	}
 	if (n < 0)
 		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
+	if (left > 0)
+		return cu_error_set(c->e, 0, _("file shrank while read: %s (commit an upper that is not in use)"), we->full);
 	return 0;
 }
 
@@ -366,7 +406,8 @@ static int fill_entry(struct commit_ctx *c, const struct walk_entry *we)
 	}
 	if (!S_ISREG(we->st.st_mode))
 		LA(archive_entry_set_size)(en, 0);
-	add_xattrs(lib, en, we->full);
+	if (we->marks & MARK_OTHER)
+		add_xattrs(lib, en, we->full);
 	return 0;
 }
 
