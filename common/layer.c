@@ -816,6 +816,53 @@ static int copy_entry_data(const struct layer_lib *lib, struct archive *in, stru
 	return r == ARCHIVE_EOF ? ARCHIVE_OK : r;
 }
 
+struct xattr_copy {
+	char *name;
+	void *value;
+	size_t size;
+};
+
+/*
+ * An image's own overlay xattrs must not become markers of this layer:
+ * escape them one level as overlayfs expects ("trusted.overlay.overlay.X"),
+ * as umoci does.
+ */
+static void escape_xattrs(const struct layer_lib *lib, struct archive_entry *en)
+{
+	struct xattr_copy *v = NULL;
+	const char *name;
+	const void *value;
+	size_t size, n = 0, i;
+	bool escape = false;
+
+	if (LA(archive_entry_xattr_reset)(en) == 0)
+		return;
+	while (LA(archive_entry_xattr_next)(en, &name, &value, &size) == ARCHIVE_OK) {
+		const char *key = ovl_key(name);
+
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		if (key) {
+			escape = true;
+			xasprintf(&v[n].name, "%.*soverlay.%s", (int) (key - name), name, key);
+		} else {
+			v[n].name = xstrdup(name);
+		}
+		v[n].value = xmalloc(size);
+		memcpy(v[n].value, value, size);
+		v[n++].size = size;
+	}
+	if (escape) {
+		LA(archive_entry_xattr_clear)(en);
+		for (i = 0; i < n; i++)
+			LA(archive_entry_xattr_add_entry)(en, v[i].name, v[i].value, v[i].size);
+	}
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 static int extract_entry(struct apply_ctx *c, struct archive *in,
 			 struct archive *out, struct archive_entry *en)
 {
@@ -832,6 +879,7 @@ static int extract_entry(struct apply_ctx *c, struct archive *in,
 	if (startswith(base_of(norm), WH_PREFIX))
 		return apply_marker(c, norm, en);
 	LA(archive_entry_set_pathname)(en, norm);
+	escape_xattrs(lib, en);
 	if (lnorm)
 		LA(archive_entry_set_hardlink)(en, lnorm);
 	if (LA(archive_write_header)(out, en) < ARCHIVE_WARN ||

@@ -28,6 +28,8 @@
 	X(archive_entry_set_symlink) X(archive_entry_uid) \
 	X(archive_entry_unset_atime) X(archive_entry_unset_birthtime) \
 	X(archive_entry_unset_ctime) X(archive_entry_xattr_add_entry) \
+	X(archive_entry_xattr_clear) X(archive_entry_xattr_next) \
+	X(archive_entry_xattr_reset) \
 	X(archive_error_string) X(archive_read_data_block) X(archive_read_free) \
 	X(archive_read_new) X(archive_read_next_header) X(archive_read_open_fd) \
 	X(archive_read_support_filter_all) X(archive_read_support_format_gnutar) \

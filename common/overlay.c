@@ -653,7 +653,7 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 		fprintf(f, "work%c%s%c", 0, m->work, 0);
 	for (i = 0; i < m->nlayers; i++) {
 		if (m->layers[i].loopdev[0])
-			fprintf(f, "loop%c%s%c", 0, m->layers[i].loopdev, 0);
+			fprintf(f, "loop%c%s %s%c", 0, m->layers[i].loopdev, m->layers[i].path, 0);
 		/* mountinfo shows "/" for an image or a bind: keep the real name */
 		if (m->layers[i].loopdev[0] || m->nlayers == 1)
 			fprintf(f, "layer%c%zu:%s%c", 0, i, m->layers[i].path, 0);
@@ -783,15 +783,28 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 
 /* ---- umount ---- */
 
-static void loop_release(const char *dev)
+/*
+ * Autoclear has normally freed the device when the union went away; clear
+ * it ourselves only while it still holds our image ("DEV IMAGE"), so a
+ * device someone else took since is never touched.
+ */
+static void loop_release(const char *rec)
 {
-	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *dev = xstrndup(rec, strcspn(rec, " "));
+	const char *image = rec + strlen(dev) + (rec[strlen(dev)] ? 1 : 0);
+	struct loop_info64 info;
+	struct stat st;
+	int fd;
 
-	/* Autoclear normally freed it already; EBUSY/ENXIO mean nothing to do. */
-	if (fd >= 0) {
-		(void) ioctl(fd, LOOP_CLR_FD, 0);
-		close(fd);
-	}
+	if (stat(image, &st) < 0)
+		return;
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
+	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino)
+		(void) ioctl(fd, LOOP_CLR_FD, 0);	/* EBUSY: still in use elsewhere */
+	close(fd);
 }
 
 static int state_replay(const char *path, struct cu_error *e)

@@ -438,6 +438,19 @@ with tarfile.open("late.tar","w") as t:
 	[ ! -L X5/link ]
 }
 
+@test "apply: an image's own overlay xattrs are escaped, other xattrs kept" {
+	python3 -c 'import tarfile
+with tarfile.open("x.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("d"); ti.type = tarfile.DIRTYPE; ti.mode = 0o755
+    ti.pax_headers = {"SCHILY.xattr.trusted.overlay.opaque": "y", "SCHILY.xattr.user.note": "kept"}
+    t.addfile(ti)'
+	run unionmount apply x.tar X
+	assert_success
+	assert_equal "$(xattr_of X/d trusted.overlay.opaque)" -
+	assert_equal "$(xattr_of X/d trusted.overlay.overlay.opaque)" y
+	assert_equal "$(xattr_of X/d user.note)" kept
+}
+
 @test "userxattr inside a user namespace (unshare -Urm): user.overlay.opaque, char 0/0 whiteouts" {
 	unshare -Ur true 2>/dev/null || skip "user namespaces are not available"
 	mkdir -p L/d U T
