@@ -227,6 +227,9 @@ static void do_mount(struct unionmount_control *ctl)
 
 	if (ovl_mount(&ctl->spec, &n, &e) < 0)
 		cu_error_die(&e);
+	while (ctl->spec.nlowers)
+		free(ctl->spec.lowers[--ctl->spec.nlowers]);
+	free(ctl->spec.lowers);
 }
 
 static void do_umount(struct unionmount_control *ctl)

@@ -942,18 +942,35 @@ int ovl_parse_options(const char *opts, struct ovl_info *info)
 	return 0;
 }
 
+/* Our record for mount @id, if it was made for @target (ids are reused). */
+static FILE *state_open(uint64_t id, const char *target)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *key = NULL;
+	_cleanup_free_ char *val = NULL;
+	size_t ksz = 0, vsz = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) id);
+	f = fopen(path, "r" CU_CLOEXECSTR);
+	if (!f)
+		return NULL;
+	if (getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0 &&
+	    streq(key, "target") && streq(val, target))
+		return f;
+	fclose(f);
+	return NULL;
+}
+
 /* Layer names the kernel cannot show (images, binds), from our record. */
 static void info_names_from_state(struct ovl_info *info)
 {
-	char path[PATH_MAX];
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_fclose_ FILE *f = state_open(info->id, info->target);
 	_cleanup_free_ char *key = NULL;
 	_cleanup_free_ char *val = NULL;
 	size_t ksz = 0, vsz = 0, idx;
 	char *colon;
 
-	snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) info->id);
-	f = fopen(path, "r" CU_CLOEXECSTR);
 	while (f && getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
 		if (!streq(key, "layer") || !(colon = strchr(val, ':')))
 			continue;
@@ -991,13 +1008,14 @@ static int info_from_fs(struct libmnt_fs *fs, struct ovl_info *info)
 /* Is @fs one of ours: an overlay, or a bind we recorded? */
 static bool is_union(struct libmnt_fs *fs)
 {
-	char path[PATH_MAX];
+	FILE *f;
 
 	if (streq(mnt_fs_get_fstype(fs), "overlay"))
 		return true;
-	if (snprintf(path, sizeof(path), "%s/%d", OVL_STATE_DIR, mnt_fs_get_id(fs)) >= (int) sizeof(path))
-		return false;
-	return access(path, F_OK) == 0;
+	f = state_open((uint64_t) mnt_fs_get_id(fs), mnt_fs_get_target(fs));
+	if (f)
+		fclose(f);
+	return f != NULL;
 }
 
 static int read_table(struct libmnt_table **tb, struct cu_error *e)

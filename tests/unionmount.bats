@@ -12,6 +12,16 @@ setup() {
 	cd "$D" || return 1
 }
 
+# Unmount our unions through unionmount first (it removes its records and
+# work dirs), then the shared teardown catches anything left.
+teardown() {
+	local t
+	while read -r t; do
+		[[ "$t" == "$BATS_TEST_TMPDIR"/* ]] && unionmount umount "$t" 2>/dev/null
+	done < <(findmnt -rn -o TARGET | tac)
+	cu_teardown
+}
+
 # um_mount TARGET ARGS...: register TARGET for teardown, then mount.
 um_track() {
 	mkdir -p "$1"
@@ -224,7 +234,6 @@ print(" ".join(names))' c.tar.gz
 @test "pre-flight: an upper on overlayfs" {
 	mkdir A B T T2
 	cu_track_mount "$D/T"
-	unionmount -l A:B T2 2>/dev/null || true
 	unionmount -l A -u B T
 	mkdir T/up
 	cu_track_mount "$D/T2"
@@ -346,8 +355,8 @@ $D/img.ext4"
 	cu_track_mount "$D/T"
 	unionmount -l L -u U T
 	[ -d U.work ]
-	run unionmount list -n -o WORK
-	assert_output "$D/U.work"
+	run unionmount list -n -r -o TARGET,WORK
+	assert_line "$D/T $D/U.work"
 	unionmount umount T
 	[ ! -e U.work ]
 	unionmount -l L -u U -w W T
@@ -456,10 +465,10 @@ with tarfile.open("x.tar", "w", format=tarfile.PAX_FORMAT) as t:
 	mkdir -p L/d U T
 	echo x > L/d/x; echo y > L/y
 	cu_track_mount "$D/T"
-	run unshare -Urm sh -c 'unionmount -l L -u U T && unionmount list -n -o OPTIONS &&
+	run unshare -Urm sh -c 'unionmount -l L -u U T && unionmount list -n -r -o TARGET,OPTIONS | grep "^$PWD/T " &&
 		rm -r T/d && mkdir T/d && rm T/y && unionmount diff T && unionmount umount T'
 	assert_success
-	assert_line --index 0 --partial userxattr
+	assert_line --index 0 --regexp "^$D/T .*userxattr"
 	assert_line 'D /y'
 	assert_line 'C /d'
 	assert_equal "$(xattr_of U/d user.overlay.opaque)" y
