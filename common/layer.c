@@ -40,11 +40,20 @@ struct walk_entry {
 	const char *full;	/* path on disk */
 	const char *rel;	/* path in the layer, no leading '/' */
 	const char *name;
+	int dirfd;		/* the directory holding @name */
 	struct stat st;
 	unsigned int marks;	/* MARK_* */
 };
 
 typedef int (*walk_fn)(const struct walk_entry *we, void *data);
+
+/* One path buffer for the whole walk; calls relative to directory fds. */
+struct walker {
+	char full[PATH_MAX];
+	size_t rootlen;		/* where the layer path starts in full[] */
+	walk_fn fn;
+	void *data;
+};
 
 static unsigned int read_marks(const char *path);
 
@@ -53,10 +62,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-/* The names in @dir, sorted bytewise (NULL-terminated). */
-static char **read_names(const char *dir, int *err)
+/* The names in directory @fd, sorted bytewise (NULL-terminated). */
+static char **read_names(int fd, int *err)
 {
-	DIR *d = opendir(dir);
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	struct dirent *de;
 	char **v = NULL;
 	size_t n = 0;
@@ -64,6 +74,8 @@ static char **read_names(const char *dir, int *err)
 	*err = 0;
 	if (!d) {
 		*err = -errno;
+		if (dfd >= 0)
+			close(dfd);
 		return NULL;
 	}
 	while ((de = readdir(d))) {
@@ -88,42 +100,71 @@ static void free_names(char **v)
 	free(v);
 }
 
-static int walk_tree(const char *root, const char *rel, walk_fn fn, void *data);
+static int walk_dir(struct walker *w, int dfd, size_t len);
 
-static int walk_one(const char *root, const char *rel, const char *name,
-		    walk_fn fn, void *data)
+static int walk_one(struct walker *w, int dfd, size_t len, const char *name)
 {
-	_cleanup_free_ char *full = NULL;
-	_cleanup_free_ char *r = NULL;
 	struct walk_entry we;
-	int rc;
+	size_t nlen = strlen(name);
+	int rc, sub;
 
-	xasprintf(&r, "%s%s%s", rel, *rel ? "/" : "", name);
-	xasprintf(&full, "%s/%s", root, r);
-	we.full = full;
-	we.rel = r;
-	we.name = name;
-	if (lstat(full, &we.st) < 0)
+	if (len + 1 + nlen >= sizeof(w->full))
+		return -ENAMETOOLONG;
+	w->full[len] = '/';
+	memcpy(w->full + len + 1, name, nlen + 1);
+	we.full = w->full;
+	we.rel = w->full + w->rootlen;
+	we.name = w->full + len + 1;
+	we.dirfd = dfd;
+	if (fstatat(dfd, name, &we.st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	we.marks = read_marks(full);
-	rc = fn(&we, data);
-	if (rc == 0 && S_ISDIR(we.st.st_mode))
-		rc = walk_tree(root, r, fn, data);
+	we.marks = read_marks(w->full);
+	rc = w->fn(&we, w->data);
+	if (rc == 0 && S_ISDIR(we.st.st_mode)) {
+		sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = sub < 0 ? -errno : walk_dir(w, sub, len + 1 + nlen);
+		if (sub >= 0)
+			close(sub);
+	}
 	return rc > 0 ? 0 : rc;		/* > 0: do not descend */
 }
 
-static int walk_tree(const char *root, const char *rel, walk_fn fn, void *data)
+static int walk_dir(struct walker *w, int dfd, size_t len)
 {
-	_cleanup_free_ char *dir = NULL;
 	char **names;
 	size_t i;
 	int rc;
 
-	xasprintf(&dir, "%s%s%s", root, *rel ? "/" : "", rel);
-	names = read_names(dir, &rc);
+	names = read_names(dfd, &rc);
 	for (i = 0; rc == 0 && names && names[i]; i++)
-		rc = walk_one(root, rel, names[i], fn, data);
+		rc = walk_one(w, dfd, len, names[i]);
 	free_names(names);
+	w->full[len] = '\0';
+	return rc;
+}
+
+/* Call @fn for every entry below @root, parents first, names sorted. */
+static int walk_tree(const char *root, walk_fn fn, void *data)
+{
+	struct walker *w = xcalloc(1, sizeof(*w));
+	size_t len = strlen(root);
+	int fd, rc;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (len + 2 >= sizeof(w->full)) {
+		free(w);
+		return -ENAMETOOLONG;
+	}
+	memcpy(w->full, root, len);
+	w->rootlen = len + 1;
+	w->fn = fn;
+	w->data = data;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc = fd < 0 ? -errno : walk_dir(w, fd, len);
+	if (fd >= 0)
+		close(fd);
+	free(w);
 	return rc;
 }
 
@@ -252,11 +293,16 @@ int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
 		.fn = fn, .data = data, .e = e,
 	};
 	struct stat st;
+	size_t i;
 	int rc;
 
 	if (stat(upper, &st) < 0 || !S_ISDIR(st.st_mode))
 		return cu_error_set(e, errno ? errno : ENOTDIR, _("cannot read upper directory %s"), upper);
-	rc = walk_tree(upper, "", diff_entry, &c);
+	/* An image layer cannot be looked into here: judge from the upper. */
+	for (i = 0; i < nlowers; i++)
+		if (stat(lowers[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			c.lowers = NULL;
+	rc = walk_tree(upper, diff_entry, &c);
 	if (rc < 0 && e && !e->msg[0])
 		cu_error_set(e, rc, _("cannot read upper directory %s"), upper);
 	return rc;
@@ -363,7 +409,7 @@ static bool link_seen(struct commit_ctx *c, const struct walk_entry *we)
 static int copy_data(struct commit_ctx *c, const struct walk_entry *we)
 {
 	const struct layer_lib *lib = c->lib;
-	_cleanup_close_ int fd = open(we->full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd = openat(we->dirfd, we->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	off_t left = we->st.st_size;
 	char buf[65536];
 	ssize_t n = 0;
@@ -398,7 +444,7 @@ static int fill_entry(struct commit_ctx *c, const struct walk_entry *we)
 	LA(archive_entry_unset_birthtime)(en);
 	LA(archive_entry_set_pathname)(en, we->rel);
 	if (S_ISLNK(we->st.st_mode)) {
-		n = readlink(we->full, target, sizeof(target) - 1);
+		n = readlinkat(we->dirfd, we->name, target, sizeof(target) - 1);
 		if (n < 0)
 			return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
 		target[n] = '\0';
@@ -519,7 +565,7 @@ static int commit_archive(struct commit_ctx *c, const char *upper, const char *o
 		return rc;
 	if (LA(archive_write_open2)(c->a, c, NULL, sink_write, NULL, NULL) != ARCHIVE_OK)
 		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
-	rc = walk_tree(upper, "", commit_entry, c);
+	rc = walk_tree(upper, commit_entry, c);
 	if (rc < 0)
 		return c->e && c->e->msg[0] ? rc : cu_error_set(c->e, rc, _("cannot read upper directory %s"), upper);
 	if (LA(archive_write_close)(c->a) != ARCHIVE_OK)
