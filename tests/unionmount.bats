@@ -350,6 +350,22 @@ $D/img.ext4"
 	assert_failure
 }
 
+@test "--ro makes a union with an upper read-only; -o passes overlay options" {
+	mkdir L U T
+	echo x > L/x
+	cu_track_mount "$D/T"
+	run unionmount -l L -u U --ro -o index=on T
+	assert_success
+	run findmnt -n -o VFS-OPTIONS --mountpoint T
+	assert_output --regexp '^ro'
+	run touch T/new
+	assert_failure
+	run unionmount list -n -r -o TARGET,OPTIONS
+	assert_line --regexp "^$D/T .*index=on"
+	unionmount umount T
+	[ ! -e U.work ]
+}
+
 @test "the work dir is made beside the upper and removed on umount; a given one stays" {
 	mkdir L U T W
 	cu_track_mount "$D/T"
@@ -376,6 +392,27 @@ $D/img.ext4"
 	run mounted T
 	assert_failure
 	[ ! -e U.work ]
+	run um_no_loops
+	assert_success
+}
+
+@test "a failure after mounting (injected: records read-only) unmounts and undoes everything" {
+	mkdir -p s L U T
+	echo s > s/s
+	mksquashfs s img.sqfs -quiet -noappend >/dev/null
+	cu_track_mount "$D/T"
+	mkdir -p /run/container-utils/unionmount
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o ro tmpfs /run/container-utils/unionmount || exit 99
+		unionmount -l L:img.sqfs -u U T; echo "rc=$?"
+		findmnt -n --mountpoint T >/dev/null && echo still-mounted
+		[ -e U.work ] && echo work-left
+		exit 0'
+	assert_success
+	assert_line --partial "unionmount: cannot record the mount in /run/container-utils/unionmount/"
+	assert_line rc=1
+	refute_line still-mounted
+	refute_line work-left
 	run um_no_loops
 	assert_success
 }
