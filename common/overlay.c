@@ -641,11 +641,11 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 	size_t i;
 	int rc = state_path(target, path, sizeof(m->state));
 
-	if (rc == 0)
-		rc = mkdir_p(OVL_STATE_DIR);
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
 	f = fopen(path, "w" CU_CLOEXECSTR);
+	if (!f && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
+		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
 	if (!f)
 		return cu_error_set(e, errno, _("cannot record the mount in %s"), path);
 	fprintf(f, "target%c%s%c", 0, target, 0);
