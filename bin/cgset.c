@@ -762,6 +762,15 @@ static int cmd_list(struct cgset_control *ctl)
 
 	if (*base)
 		check_name(base);
+	if (*base) {
+		struct cgroup g;
+
+		open_group(ctl, &g, base);
+		for (i = 0; i < ctl->map.n; i++)
+			if (g.path[i])
+				(void) list_collect(g.name, i, &d); /* cannot fail */
+		cgroup_free(&g);
+	}
 	if (cgroup_walk(&ctl->map, base, list_collect, &d) < 0)
 		die(_("cannot list the groups below %s"), *base ? base : "/");
 	qsort(d.v, d.n, sizeof(*d.v), entry_cmp);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,15 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* hier_path() into a buffer that lives until the next call. */
+static const char *hier_path_tmp(const struct cgroup_map *m, size_t i, const char *name)
+{
+	static char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s/%s", m->h[i].mount, rel_name(name));
+	return buf;
+}
+
 void cgroup_init(struct cgroup *g, const struct cgroup_map *m, const char *name)
 {
 	memset(g, 0, sizeof(*g));
@@ -399,6 +409,8 @@ void cgroup_free(struct cgroup *g)
 		free(g->path[i]);
 	for (i = 0; i < g->nenabled; i++)
 		free(g->enabled[i].dir);
+	for (i = 0; i < g->nancestors; i++)
+		free(g->ancestors[i].dir);
 	free(g->name);
 	memset(g, 0, sizeof(*g));
 }
@@ -561,9 +573,9 @@ static int enable_controllers(struct cgroup *g, size_t hier, const char *ctrls,
 }
 
 /* A new v1 cpuset group is empty: give it its parent's CPUs and nodes. */
-static int cpuset_inherit(struct cgroup *g, size_t hier, struct cu_error *e)
+static int cpuset_inherit(const char *path, bool emulated, struct cu_error *e)
 {
-	_cleanup_free_ char *parent = xstrdup(g->path[hier]);
+	_cleanup_free_ char *parent = xstrdup(path);
 	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 	char buf[1024];
 	size_t i;
@@ -573,9 +585,59 @@ static int cpuset_inherit(struct cgroup *g, size_t hier, struct cu_error *e)
 		int r = read_file(parent, files[i], buf, sizeof(buf));
 
 		if (r == 0 && *buf)
-			r = write_file(g->path[hier], files[i], buf, g->map->h[hier].emulated);
+			r = write_file(path, files[i], buf, emulated);
 		if (r < 0)
 			return cu_error_set(e, r, _("cannot copy %1$s from %2$s"), files[i], parent);
+	}
+	return 0;
+}
+
+/* mkdir @path; a v1 cpuset group gets its parent's CPUs and nodes. */
+static int make_dir(struct cgroup *g, size_t hier, const char *path,
+		    struct cu_error *e)
+{
+	const struct cgroup_hier *h = &g->map->h[hier];
+
+	if (mkdir(path, 0755) < 0)
+		return cu_error_set(e, errno, _("cannot create cgroup %s"), path);
+	if (h->version == 1 && cgroup_hier_has(h, "cpuset"))
+		return cpuset_inherit(path, h->emulated, e);
+	return 0;
+}
+
+/*
+ * The parent of a nested group may be missing in a hierarchy its limits
+ * newly need (web exists in v2 only, web/db asks for memory): make those
+ * ancestors too, as long as the parent group exists in the base hierarchy.
+ */
+static int make_ancestors(struct cgroup *g, size_t hier, const char *parent,
+			  struct cu_error *e)
+{
+	const char *mount = g->map->h[hier].mount;
+	int base = cgroup_base_hier(g->map);
+	_cleanup_free_ char *pname = xstrdup(g->name);
+	const char *p;
+
+	*strrchr(pname, '/') = '\0';
+	if (base < 0 || (size_t) base == hier || !is_dir(hier_path_tmp(g->map, (size_t) base, pname)))
+		return cu_error_set(e, 0, _("parent group does not exist: %s (create it first)"), parent);
+	for (p = strchr(g->name, '/'); p; p = strchr(p + 1, '/')) {
+		char *dir;
+		int r;
+
+		if (xasprintf(&dir, "%s/%.*s", mount, (int) (p - g->name), g->name) < 0)
+			return -ENOMEM;
+		if (is_dir(dir) || g->nancestors == CGROUP_MAX_ENABLED) {
+			free(dir);
+			continue;
+		}
+		r = make_dir(g, hier, dir, e);
+		if (r < 0) {
+			free(dir);
+			return r;
+		}
+		g->ancestors[g->nancestors].hier = hier;
+		g->ancestors[g->nancestors++].dir = dir;
 	}
 	return 0;
 }
@@ -586,30 +648,22 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	const struct cgroup_hier *h = &g->map->h[hier];
 	char *p = hier_path(g->map, hier, g->name);
 	_cleanup_free_ char *parent = xstrdup(p);
-	int r;
+	int r = 0;
 
 	*strrchr(parent, '/') = '\0';
-	if (!is_dir(parent)) {
-		free(p);
-		return cu_error_set(e, 0, _("parent group does not exist: %s (create it first)"), parent);
-	}
-	if (h->version == 2 && v2_ctrls && *v2_ctrls) {
+	if (!is_dir(parent))
+		r = make_ancestors(g, hier, parent, e);
+	if (r == 0 && h->version == 2 && v2_ctrls && *v2_ctrls)
 		r = enable_controllers(g, hier, v2_ctrls, e);
-		if (r < 0) {
-			free(p);
-			return r;
-		}
-	}
-	if (mkdir(p, 0755) < 0) {
-		r = cu_error_set(e, errno, _("cannot create cgroup %s"), p);
+	if (r == 0)
+		r = make_dir(g, hier, p, e);
+	if (r < 0 && !is_dir(p)) {
 		free(p);
 		return r;
 	}
 	g->path[hier] = p;
 	g->created[hier] = true;
-	if (h->version == 1 && cgroup_hier_has(h, "cpuset"))
-		return cpuset_inherit(g, hier, e);
-	return 0;
+	return r;
 }
 
 int cgroup_create(struct cgroup *g, uint32_t mask, const char *v2_ctrls,
@@ -665,6 +719,13 @@ void cgroup_rollback(struct cgroup *g)
 		g->path[i] = NULL;
 		g->created[i] = false;
 	}
+	while (g->nancestors > 0) {
+		struct cgroup_enabled *an = &g->ancestors[--g->nancestors];
+
+		/* made by us a moment ago, and now empty again */
+		(void) remove_dir(an->dir, g->map->h[an->hier].emulated);
+		free(an->dir);
+	}
 	while (g->nenabled > 0) {
 		struct cgroup_enabled *en = &g->enabled[--g->nenabled];
 		char cmd[40];
@@ -686,6 +747,9 @@ void cgroup_commit(struct cgroup *g)
 	for (i = 0; i < g->nenabled; i++)
 		free(g->enabled[i].dir);
 	g->nenabled = 0;
+	for (i = 0; i < g->nancestors; i++)
+		free(g->ancestors[i].dir);
+	g->nancestors = 0;
 }
 
 /* --- writes -------------------------------------------------------------- */
@@ -717,8 +781,11 @@ static int write_error(struct cgroup *g, size_t hier, const char *file,
 		if (h >= 0 && (size_t) h != hier)
 			return cu_error_set(e, 0, _("no such interface file: %1$s in %2$s (that controller lives in %3$s on this host)"),
 					    file, dir, g->map->h[h].mount);
-		return cu_error_set(e, 0, _("no such interface file: %1$s in %2$s (this host is %3$s: check the file name for this cgroup version)"),
-				    file, dir, cgroup_mode_name(g->map->mode));
+		if (g->map->h[hier].version == 1)
+			return cu_error_set(e, 0, _("no such interface file: %1$s in %2$s (this controller is a cgroup v1 controller on this host: use its v1 file, e.g. cpu.cfs_quota_us for cpu.max, or --cpu, --memory, ...)"),
+					    file, dir);
+		return cu_error_set(e, 0, _("no such interface file: %1$s in %2$s (this is cgroup v2: use the v2 file, e.g. cpu.max for cpu.cfs_quota_us, or --cpu, --memory, ...)"),
+				    file, dir);
 	}
 	if (r == -EBUSY && streq(file, "memory.limit_in_bytes") &&
 	    read_file(dir, "memory.usage_in_bytes", cur, sizeof(cur)) == 0)
@@ -727,7 +794,7 @@ static int write_error(struct cgroup *g, size_t hier, const char *file,
 	if (r == -EINVAL && (streq(file, "cpu.cfs_quota_us") || streq(file, "cpu.max")))
 		return cu_error_set(e, 0, _("CPU quota refused: %1$s: %2$s (the quota must be at least 1000 µs, or max)"),
 				    file, value);
-	if ((r == -EINVAL || r == -ENOSPC) && startswith(file, "cpuset."))
+	if ((r == -EINVAL || r == -ENOSPC || r == -ERANGE) && startswith(file, "cpuset."))
 		return cu_error_set(e, 0, _("cpuset refused: %1$s=%2$s: the kernel rejects it (use CPUs and nodes the parent has)"),
 				    file, value);
 	return cu_error_set(e, r, _("cannot write %1$s to %2$s/%3$s"), value, dir, file);
@@ -1086,14 +1153,15 @@ static void stats_cpu(const struct cgroup *g, struct cgroup_stats *s)
 		s->usage_us /= 1000;
 		s->has_usage = true;
 	}
-	if (hc < 0 || !g->path[hc] || read_file(g->path[hc], "cpu.stat", buf, sizeof(buf)) < 0)
+	if (hc < 0 || !g->path[hc])
 		return;
-	s->has_throttle = keyed(buf, "nr_periods", &s->nr_periods) &&
-			  keyed(buf, "nr_throttled", &s->nr_throttled);
-	if (keyed(buf, "throttled_usec", &s->throttled_us))
-		;
-	else if (keyed(buf, "throttled_time", &s->throttled_us))
-		s->throttled_us /= 1000;
+	if (read_file(g->path[hc], "cpu.stat", buf, sizeof(buf)) == 0) {
+		s->has_throttle = keyed(buf, "nr_periods", &s->nr_periods) &&
+				  keyed(buf, "nr_throttled", &s->nr_throttled);
+		if (!keyed(buf, "throttled_usec", &s->throttled_us) &&
+		    keyed(buf, "throttled_time", &s->throttled_us))
+			s->throttled_us /= 1000;
+	}
 	if (g->map->h[hc].version == 1) {
 		s->has_quota = read_u64(g, hc, "cpu.cfs_quota_us", &s->quota_us) &&
 			       read_u64(g, hc, "cpu.cfs_period_us", &s->period_us);

@@ -85,6 +85,8 @@ struct cgroup {
 	bool created[CGROUP_MAX_HIER];	/* made by this struct (rollback) */
 	struct cgroup_enabled enabled[CGROUP_MAX_ENABLED];
 	size_t nenabled;
+	struct cgroup_enabled ancestors[CGROUP_MAX_ENABLED]; /* made parents */
+	size_t nancestors;
 };
 
 /* Look the group up in every hierarchy; -ENOENT when it is in none. */
