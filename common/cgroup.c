@@ -89,7 +89,7 @@ static bool have_hier(const struct cgroup_map *m, int version, const char *ctrls
 
 	for (i = 0; i < m->n; i++)
 		if (m->h[i].version == version &&
-		    (version == 2 || streq(m->h[i].controllers, ctrls)))
+		    (version == 2 || (ctrls && streq(m->h[i].controllers, ctrls))))
 			return true;
 	return false;
 }
@@ -120,7 +120,7 @@ static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 	else
 		return 0;
 	ctrls = version == 1 ? v1_controllers(f[7]) : NULL;
-	if (have_hier(m, version, ctrls) || (version == 1 && !*ctrls)) {
+	if (have_hier(m, version, ctrls) || (ctrls && !*ctrls)) {
 		free(ctrls);
 		return 0;
 	}
@@ -168,23 +168,21 @@ int cgroup_map_parse(struct cgroup_map *m, const char *mountinfo, struct cu_erro
 
 static char *read_all(const char *path)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "r" CU_CLOEXECSTR);
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
+	FILE *f = fopen(path, "r" CU_CLOEXECSTR);
+	char *buf = NULL, chunk[4096];
+	size_t len = 0, n;
 	FILE *mem;
 
 	if (!f)
 		return NULL;
 	mem = open_memstream(&buf, &len);
-	if (!mem)
+	if (!mem) {
+		fclose(f);
 		return NULL;
-	{
-		char chunk[4096];
-
-		while ((n = (ssize_t) fread(chunk, 1, sizeof(chunk), f)) > 0)
-			fwrite(chunk, 1, (size_t) n, mem);
 	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, mem);
+	fclose(f);
 	fclose(mem);
 	return buf;
 }
