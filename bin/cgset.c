@@ -55,6 +55,7 @@ struct cgset_control {
 	struct cgroup_map map;
 	bool keep, recursive, name_given, keep_given;
 	bool made;			/* run made the group */
+	char defname[64];		/* run's default group name */
 };
 
 enum {
@@ -439,6 +440,9 @@ static void make_plan(struct cgset_control *ctl, struct plan *p)
 	}
 	if (base >= 0)
 		p->mask |= 1U << base;
+	/* v1 only: cpuacct too, so show has the group's CPU time */
+	if (ctl->map.v2 < 0 && cgroup_hier_of(&ctl->map, "cpuacct") >= 0)
+		p->mask |= 1U << cgroup_hier_of(&ctl->map, "cpuacct");
 }
 
 static void plan_free(struct plan *p)
@@ -906,12 +910,11 @@ static pid_t run_spawn(struct cgset_control *ctl, struct cgroup *g,
 /* Open --name when it exists (and keep it), else make a fresh group. */
 static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 {
-	static char defname[64];
 	struct plan p;
 
 	if (!ctl->name) {
-		snprintf(defname, sizeof(defname), "cgset-run-%d", (int) getpid());
-		ctl->name = defname;
+		snprintf(ctl->defname, sizeof(ctl->defname), "cgset-run-%d", (int) getpid());
+		ctl->name = ctl->defname;
 	}
 	check_name(ctl->name);
 	make_plan(ctl, &p);

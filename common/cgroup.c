@@ -361,14 +361,6 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* hier_path() into a buffer that lives until the next call. */
-static const char *hier_path_tmp(const struct cgroup_map *m, size_t i, const char *name)
-{
-	static char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s/%s", m->h[i].mount, rel_name(name));
-	return buf;
-}
 
 void cgroup_init(struct cgroup *g, const struct cgroup_map *m, const char *name)
 {
@@ -613,11 +605,13 @@ static int make_ancestors(struct cgroup *g, size_t hier, const char *parent,
 {
 	const char *mount = g->map->h[hier].mount;
 	int base = cgroup_base_hier(g->map);
-	_cleanup_free_ char *pname = xstrdup(g->name);
+	_cleanup_free_ char *pname = xstrdup(g->name), *bparent = NULL;
 	const char *p;
 
 	*strrchr(pname, '/') = '\0';
-	if (base < 0 || (size_t) base == hier || !is_dir(hier_path_tmp(g->map, (size_t) base, pname)))
+	if (base >= 0 && (size_t) base != hier)
+		bparent = hier_path(g->map, (size_t) base, pname);
+	if (!bparent || !is_dir(bparent))
 		return cu_error_set(e, 0, _("parent group does not exist: %s (create it first)"), parent);
 	for (p = strchr(g->name, '/'); p; p = strchr(p + 1, '/')) {
 		char *dir;
@@ -838,20 +832,66 @@ int cgroup_attach_hier(struct cgroup *g, size_t hier, pid_t pid, struct cu_error
 	return 0;
 }
 
-int cgroup_attach(struct cgroup *g, pid_t pid, struct cu_error *e)
+/*
+ * The group of @pid in hierarchy @hier from /proc/PID/cgroup (relative to
+ * the hierarchy root), to move it back after a failed attach.
+ */
+static char *proc_group(const struct cgroup_map *m, size_t hier, pid_t pid)
 {
+	_cleanup_fclose_ FILE *f = NULL;
+	char path[64], line[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) (pid ? pid : getpid()));
+	f = fopen(path, "r" CU_CLOEXECSTR);
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c1, *c2;
+
+		line[strcspn(line, "\n")] = '\0';
+		c1 = strchr(line, ':');
+		c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		if (m->h[hier].version == 2 ? c1[1] == '\0' && startswith(line, "0:") :
+		    streq(c1 + 1, m->h[hier].controllers))
+			return xstrdup(c2[1] ? c2 + 1 : "/");
+	}
+	return NULL;
+}
+
+static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t pid)
+{
+	char buf[32];
 	size_t i;
 
-	for (i = 0; i < g->map->n; i++) {
-		int r;
+	snprintf(buf, sizeof(buf), "%d", (int) (pid ? pid : getpid()));
+	for (i = 0; i < upto; i++) {
+		_cleanup_free_ char *dir = NULL;
 
-		if (!g->path[i])
+		if (!orig[i] || xasprintf(&dir, "%s%s", g->map->h[i].mount, orig[i]) < 0)
 			continue;
-		r = cgroup_attach_hier(g, i, pid, e);
-		if (r < 0)
-			return r;
+		/* best effort: the process may be gone, or its old group */
+		(void) write_file(dir, "cgroup.procs", buf, g->map->h[i].emulated);
 	}
-	return 0;
+}
+
+int cgroup_attach(struct cgroup *g, pid_t pid, struct cu_error *e)
+{
+	char *orig[CGROUP_MAX_HIER] = { NULL };
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < g->map->n; i++)
+		if (g->path[i] && !g->map->h[i].emulated)
+			orig[i] = proc_group(g->map, i, pid);
+	for (i = 0; i < g->map->n && r == 0; i++)
+		if (g->path[i])
+			r = cgroup_attach_hier(g, i, pid, e);
+	if (r < 0)
+		attach_undo(g, i - 1, orig, pid);
+	for (i = 0; i < g->map->n; i++)
+		free(orig[i]);
+	return r;
 }
 
 int cgroup_open_v2_fd(const struct cgroup *g)
@@ -965,8 +1005,10 @@ int cgroup_freeze(struct cgroup *g, bool freeze, struct cu_error *e)
 		r = write_file(g->path[h], "cgroup.freeze", freeze ? "1" : "0", false);
 	else
 		r = write_file(g->path[h], "freezer.state", freeze ? "FROZEN" : "THAWED", false);
+	if (r < 0 && freeze)
+		return cu_error_set(e, r, _("cannot freeze %s"), g->path[h]);
 	if (r < 0)
-		return cu_error_set(e, r, _("cannot %1$s %2$s"), freeze ? "freeze" : "thaw", g->path[h]);
+		return cu_error_set(e, r, _("cannot thaw %s"), g->path[h]);
 	if (g->map->h[h].emulated)
 		return 0;
 	for (i = 0; i < 5000; i++) {

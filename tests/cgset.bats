@@ -313,11 +313,14 @@ fake_cgroup2() {
 	assert_output --partial "CPU quota refused"
 	M=$(cu_name c)
 	cg_track "$M"
-	cgset create "$M" --cpuset 0
+	cgset create "$M" --cpuset 0 --cpu 50%
 	echo > "$CG/cpuset/$M/cpuset.cpus"
 	run cgset add "$M" "$pid"
 	assert_failure 1
 	assert_output --partial "its cpuset is empty"
+	# all or nothing: the move into cpu (before cpuset) was undone
+	run grep ":cpu:/$M\$" /proc/$pid/cgroup
+	assert_failure
 }
 
 # --- pure cgroup v2 on a cgroup2 mount of our own -----------------------------
