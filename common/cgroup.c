@@ -930,9 +930,10 @@ static int procs_each(const char *dir, int sig)
 
 int cgroup_count_procs(const struct cgroup *g)
 {
-	int total = 0;
+	int most = 0;
 	size_t i;
 
+	/* the same process is listed in every hierarchy: the largest count */
 	for (i = 0; i < g->map->n; i++) {
 		int n;
 
@@ -941,9 +942,10 @@ int cgroup_count_procs(const struct cgroup *g)
 		n = procs_each(g->path[i], 0);
 		if (n < 0)
 			return n;
-		total += n;
+		if (n > most)
+			most = n;
 	}
-	return total;
+	return most;
 }
 
 int cgroup_wait_empty(const struct cgroup *g, unsigned int ms)
@@ -1190,8 +1192,16 @@ static void stats_cpu(const struct cgroup *g, struct cgroup_stats *s)
 			       keyed(buf, "user_usec", &s->user_us) &&
 			       keyed(buf, "system_usec", &s->system_us);
 	if (!s->has_usage && read_u64(g, ha, "cpuacct.usage", &s->usage_us)) {
+		long hz = sysconf(_SC_CLK_TCK);
+
 		s->usage_us /= 1000;
 		s->has_usage = true;
+		/* cpuacct.stat counts USER_HZ ticks */
+		if (hz > 0 && read_file(g->path[ha], "cpuacct.stat", buf, sizeof(buf)) == 0 &&
+		    keyed(buf, "user", &s->user_us) && keyed(buf, "system", &s->system_us)) {
+			s->user_us = s->user_us * 1000000 / (uint64_t) hz;
+			s->system_us = s->system_us * 1000000 / (uint64_t) hz;
+		}
 	}
 	if (hc < 0 || !g->path[hc])
 		return;

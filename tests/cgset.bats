@@ -47,6 +47,12 @@ own_cgroup2() {
 	export CGSET_MOUNTINFO=$BATS_TEST_TMPDIR/mountinfo
 }
 
+# Only the real v1 hierarchies of this host: pure v1 mode.
+v1_only() {
+	grep ' - cgroup ' /proc/self/mountinfo > "$BATS_TEST_TMPDIR/mountinfo"
+	export CGSET_MOUNTINFO=$BATS_TEST_TMPDIR/mountinfo
+}
+
 # A directory tree laid out like a cgroup2 root with cpu, memory, pids, io.
 fake_cgroup2() {
 	FAKE=$BATS_TEST_TMPDIR/fake
@@ -321,6 +327,38 @@ fake_cgroup2() {
 	# all or nothing: the move into cpu (before cpuset) was undone
 	run grep ":cpu:/$M\$" /proc/$pid/cgroup
 	assert_failure
+}
+
+# --- pure cgroup v1: this host's v1 hierarchies alone ----------------------------
+
+@test "v1 (the host's v1 hierarchies alone): fork path, freezer, freeze-kill-thaw, cpuacct" {
+	v1_only
+	run -124 cgset run --keep --name "$N" --cpu 20% -- timeout 2 sh -c 'while :; do :; done'
+	[ -d "$CG/freezer/$N" ] && [ -d "$CG/cpuacct/$N" ] && [ ! -d "$UNIFIED/$N" ]
+	u=$(( $(cat "$CG/cpuacct/$N/cpuacct.usage") / 1000 ))
+	echo "usage_usec=$u"
+	[ "$u" -ge 300000 ] && [ "$u" -le 500000 ]
+	run cgset show "$N"
+	assert_line --regexp '^mode +v1$'
+	assert_line --regexp '^cpu\.usage_usec +[1-9][0-9]*$'
+	sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	grep -q ":freezer:/$N\$" /proc/$pid/cgroup
+	cgset freeze "$N"
+	[ "$(cat "$CG/freezer/$N/freezer.state")" = FROZEN ]
+	cgset thaw "$N"
+	[ "$(cat "$CG/freezer/$N/freezer.state")" = THAWED ]
+	cgset kill "$N"
+	! kill -0 "$pid" 2>/dev/null
+	[ "$(cat "$CG/freezer/$N/freezer.state")" = THAWED ]
+	cgset delete "$N"
+	run cgset run --name "$N" --pids 10 -- sh -c 'sleep 300 & cat /proc/self/cgroup'
+	assert_success
+	assert_line --regexp "^[0-9]+:pids:/$N\$"
+	assert_line "0::/"
+	[ -z "$(cg_dirs "$N")" ]
 }
 
 # --- pure cgroup v2 on a cgroup2 mount of our own -----------------------------
