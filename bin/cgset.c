@@ -114,16 +114,16 @@ static const struct option plain_opts[] = {
 
 enum { COL_NAME, COL_CONTROLLERS, COL_PROCS, COL_PATHS };
 static const struct table_column list_cols[] = {
-	[COL_NAME] = { "NAME", 0.3, TABLE_TREE, N_("group name") },
-	[COL_CONTROLLERS] = { "CONTROLLERS", 0.3, TABLE_WRAP, N_("hierarchies the group is in") },
-	[COL_PROCS] = { "PROCS", 5, TABLE_RIGHT | TABLE_NUMBER, N_("number of processes") },
-	[COL_PATHS] = { "PATHS", 0.4, TABLE_ARRAY | TABLE_HIDDEN, N_("directories of the group") },
+	[COL_NAME] = { "NAME", 0.3, TABLE_TREE, N_("list: group name") },
+	[COL_CONTROLLERS] = { "CONTROLLERS", 0.3, TABLE_WRAP, N_("list: hierarchies the group is in") },
+	[COL_PROCS] = { "PROCS", 5, TABLE_RIGHT | TABLE_NUMBER, N_("list: number of processes") },
+	[COL_PATHS] = { "PATHS", 0.4, TABLE_ARRAY | TABLE_HIDDEN, N_("list: directories of the group") },
 };
 
 enum { COL_FIELD, COL_VALUE };
 static const struct table_column show_cols[] = {
-	[COL_FIELD] = { "FIELD", 0.3, 0, N_("what is shown (v2 names on every host)") },
-	[COL_VALUE] = { "VALUE", 0.7, TABLE_WRAP, N_("the value: bytes, microseconds, counts or max") },
+	[COL_FIELD] = { "FIELD", 0.3, 0, N_("show: what is shown (v2 names on every host)") },
+	[COL_VALUE] = { "VALUE", 0.7, TABLE_WRAP, N_("show: bytes, microseconds, counts or max") },
 };
 
 static __noreturn void usage(void)
@@ -172,9 +172,9 @@ static __noreturn void usage(void)
 	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
-	fputs(USAGE_COLUMNS, out);
 	table_usage_columns(out, list_cols, ARRAY_SIZE(list_cols));
-	table_usage_columns(out, show_cols, ARRAY_SIZE(show_cols));
+	for (size_t i = 0; i < ARRAY_SIZE(show_cols); i++)
+		fprintf(out, " %12s  %s\n", show_cols[i].name, _(show_cols[i].help));
 	printf(USAGE_MAN_TAIL("cgset(1)"));
 	exit(EXIT_SUCCESS);
 }
