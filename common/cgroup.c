@@ -456,14 +456,33 @@ int cgroup_read(const struct cgroup *g, size_t hier, const char *file,
 
 /* --- create -------------------------------------------------------------- */
 
+/* The v1 hierarchy id of @ctrl in /proc/cgroups, 0 when it is not bound. */
+static unsigned int v1_hierarchy_id(const char *ctrl)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "r" CU_CLOEXECSTR);
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\t ");
+
+		if (n == strlen(ctrl) && strncmp(line, ctrl, n) == 0)
+			return (unsigned int) strtoul(line + n, NULL, 10);
+	}
+	return 0;
+}
+
 static int enable_error(struct cgroup *g, const char *dir, const char *ctrl,
 			int r, struct cu_error *e)
 {
 	int v1 = cgroup_hier_of(g->map, ctrl);
+	unsigned int id = v1_hierarchy_id(ctrl);
 
 	if (v1 >= 0 && g->map->h[v1].version == 1)
 		return cu_error_set(e, 0, _("cannot enable controller %1$s in %2$s: it is bound to the cgroup v1 hierarchy %3$s (set it there, or free it from v1)"),
 				    ctrl, dir, g->map->h[v1].mount);
+	if ((r == -ENOENT || r == -EINVAL) && id > 0)
+		return cu_error_set(e, 0, _("cannot enable controller %1$s in %2$s: it is bound to cgroup v1 (hierarchy %3$u in /proc/cgroups), so cgroup v2 cannot have it (use the v1 hierarchy, or unmount it there)"),
+				    ctrl, dir, id);
 	if (r == -EBUSY)
 		return cu_error_set(e, 0, _("cannot enable controller %1$s in %2$s: the group has processes of its own (cgroup v2's no-internal-processes rule: move them into a child group first)"),
 				    ctrl, dir);
