@@ -290,8 +290,8 @@ static int add_cpu(struct wlist *wl, const struct cglimits *l, int v, struct cu_
 
 	if (l->has_cpu && l->cpu_quota_us != CGL_MAX &&
 	    l->cpu_quota_us < CGL_CPU_MIN_QUOTA_US)
-		return cu_error_set(e, 0, _("CPU quota below 1 ms per 100 ms period: %" PRIu64 " µs (the kernel's minimum is 1 ms: use --cpu 1%% or more)"),
-				    l->cpu_quota_us);
+		return cu_error_set(e, 0, _("CPU quota below 1 ms per 100 ms period: %llu µs (the kernel's minimum is 1 ms: use --cpu 1%% or more)"),
+				    (unsigned long long) l->cpu_quota_us);
 	if (l->has_cpu && v == 1) {
 		wadd(wl, "cpu", "cpu.cfs_period_us", "%llu", CGL_CPU_PERIOD_US);
 		wadd(wl, "cpu", "cpu.cfs_quota_us", "%s",

@@ -386,8 +386,8 @@ int cgroup_open(struct cgroup *g, const struct cgroup_map *m, const char *name,
 			free(p);
 	}
 	if (!any)
-		return cu_error_set(e, 0, _("no such cgroup: %s (create it with 'cgset create %s')"),
-				    g->name, g->name);
+		return cu_error_set(e, 0, _("no such cgroup: %1$s (create it with 'cgset create %1$s')"),
+				    g->name);
 	return 0;
 }
 
