@@ -452,24 +452,70 @@ static void plan_free(struct plan *p)
 }
 
 /*
+ * The current one-line value of each file the plan writes in a hierarchy
+ * the group was already in, to put back when a later write fails.
+ */
+static char **save_values(struct cgroup *g, const struct plan *p)
+{
+	char **old = xcalloc(p->n, sizeof(*old));
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		size_t h = (size_t) p->hier[i];
+
+		if (!g->created[h] && cgroup_read(g, h, p->w[i].file, buf, sizeof(buf)) == 0 &&
+		    *buf && !strchr(buf, '\n'))
+			old[i] = xstrdup(buf);
+	}
+	return old;
+}
+
+static void restore_values(struct cgroup *g, const struct plan *p, char **old,
+			   size_t upto)
+{
+	while (upto-- > 0) {
+		int r;
+
+		if (!old[upto])
+			continue;
+		r = cgroup_write(g, (size_t) p->hier[upto], p->w[upto].file, old[upto], NULL);
+		(void) r; /* best effort: the write that failed is what we report */
+	}
+}
+
+static void free_values(char **old, size_t n)
+{
+	while (n-- > 0)
+		free(old[n]);
+	free(old);
+}
+
+/*
  * Make the group where the plan needs it and write the limits; when
- * anything fails, undo what this call made and die.
+ * anything fails, undo what this call did (old values put back, new
+ * directories removed) and die.
  */
 static void apply_plan(struct cgroup *g, const struct plan *p)
 {
 	struct cu_error e = { 0 };
+	char **old;
 	size_t i;
 
 	if (cgroup_create(g, p->mask, p->v2_ctrls, &e) < 0)
 		cu_error_die(&e);
+	old = save_values(g, p);
 	for (i = 0; i < p->n; i++)
 		if (cgroup_write(g, (size_t) p->hier[i], p->w[i].file, p->w[i].value, &e) < 0)
-			goto out_rollback;
+			goto out_restore;
 	if (cgroup_adopt(g, &e) < 0)
-		goto out_rollback;
+		goto out_restore;
 	cgroup_commit(g);
+	free_values(old, p->n);
 	return;
-out_rollback:
+out_restore:
+	restore_values(g, p, old, i);
+	free_values(old, p->n);
 	cgroup_rollback(g);
 	cu_error_die(&e);
 }

@@ -301,16 +301,19 @@ fake_cgroup2() {
 # --- kernel errors explained ------------------------------------------------------
 
 @test "errors explain the kernel: memory below usage, quota below 1 ms, empty cpuset" {
-	cgset create "$N" --memory 64M
+	cgset create "$N" --memory 64M --cpu 20%
 	sh -c 'sleep 0.5; x=$(head -c 8M /dev/zero | tr "\000" a); echo ready; sleep 300' > "$BATS_TEST_TMPDIR/out" &
 	pid=$!
 	cu_track_pid "$pid"
 	cgset add "$N" "$pid"
 	# the shell's 8 MiB string is charged where it is made: after the move
 	for _ in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
-	run cgset set "$N" --memory 64K
+	run cgset set "$N" --cpu 50% --memory 64K
 	assert_failure 1
 	assert_output --partial "memory limit below current usage: 65536 for $N"
+	# set is all or nothing too: the CPU quota written first was put back
+	[ "$(cat "$CG/cpu/$N/cpu.cfs_quota_us")" = 20000 ]
+	[ "$(cat "$CG/memory/$N/memory.limit_in_bytes")" = 67108864 ]
 	run cgset set "$N" --cpu 0.5%
 	assert_failure 1
 	assert_output --partial "CPU quota below 1 ms"
