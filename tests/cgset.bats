@@ -180,6 +180,18 @@ fake_cgroup2() {
 	[ -d "$UNIFIED/$N" ] && [ -d "$CG/pids/$N" ]
 }
 
+@test "run: TERM sent to cgset reaches the program; the group is still removed" {
+	cgset run --name "$N" -- sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	for _ in $(seq 50); do [ -n "$(cat "$UNIFIED/$N/cgroup.procs" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -n "$(cat "$UNIFIED/$N/cgroup.procs")" ]
+	kill -TERM "$pid"
+	run wait "$pid"
+	[ "$status" -eq 143 ]
+	[ -z "$(cg_dirs "$N")" ]
+}
+
 @test "run: clone3 places the child in the v2 group; after cgroup.kill it falls back to fork" {
 	cgset create "$N"
 	# 6.18 SIGKILLs a CLONE_INTO_CGROUP child of a group once killed
