@@ -420,10 +420,11 @@ static void make_plan(struct cgset_control *ctl, struct plan *p)
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < CGL_NCONTROLLERS; i++) {
-		int h = cgroup_hier_of(&ctl->map, cglimits_controller_name((enum cgl_controller) i, 1));
+		enum cgl_controller c = (enum cgl_controller) i;
+		int h = cgroup_hier_of(&ctl->map, cglimits_controller_name(c, 1));
 
 		if (h < 0)
-			h = cgroup_hier_of(&ctl->map, cglimits_controller_name((enum cgl_controller) i, 2));
+			h = cgroup_hier_of(&ctl->map, cglimits_controller_name(c, 2));
 		version[i] = h >= 0 ? ctl->map.h[h].version : 2;
 	}
 	if (cglimits_translate(&ctl->limits, version, &p->w, &p->n, &e) < 0)
@@ -660,7 +661,8 @@ static void show_usage_rows(struct cu_table *t, const struct cgroup_stats *s)
 		show_row(t, "cpu.system_usec", "%" PRIu64, s->system_us);
 	}
 	if (s->has_quota)
-		show_row(t, "cpu.max", "%s %" PRIu64, max_str(s->quota_us, b, sizeof(b)), s->period_us);
+		show_row(t, "cpu.max", "%s %" PRIu64,
+			 max_str(s->quota_us, b, sizeof(b)), s->period_us);
 	if (s->has_throttle) {
 		show_row(t, "cpu.nr_periods", "%" PRIu64, s->nr_periods);
 		show_row(t, "cpu.nr_throttled", "%" PRIu64, s->nr_throttled);
@@ -698,7 +700,8 @@ static void group_controllers(const struct cgroup *g, char *buf, size_t len)
 			continue;
 		hier_label(g->map, i, one, sizeof(one));
 		if (strlen(buf) + strlen(one) + 2 < len)
-			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", *buf ? " " : "", one);
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 *buf ? " " : "", one);
 	}
 }
 

@@ -315,9 +315,11 @@ static int add_memory(struct wlist *wl, const struct cglimits *l, int v, struct 
 
 	if (v == 2) {
 		if (l->has_memory)
-			wadd(wl, "memory", "memory.max", "%s", num_or_max(l->memory, 2, b, sizeof(b)));
+			wadd(wl, "memory", "memory.max", "%s",
+			     num_or_max(l->memory, 2, b, sizeof(b)));
 		if (l->has_swap)
-			wadd(wl, "memory", "memory.swap.max", "%s", num_or_max(l->swap, 2, b, sizeof(b)));
+			wadd(wl, "memory", "memory.swap.max", "%s",
+			     num_or_max(l->swap, 2, b, sizeof(b)));
 		return 0;
 	}
 	if (l->has_swap && !l->has_memory)
@@ -329,7 +331,8 @@ static int add_memory(struct wlist *wl, const struct cglimits *l, int v, struct 
 	if (l->has_swap)
 		wadd(wl, "memory", "memory.memsw.limit_in_bytes", "-1");
 	if (l->has_memory)
-		wadd(wl, "memory", "memory.limit_in_bytes", "%s", num_or_max(l->memory, 1, b, sizeof(b)));
+		wadd(wl, "memory", "memory.limit_in_bytes", "%s",
+		     num_or_max(l->memory, 1, b, sizeof(b)));
 	if (l->has_swap && l->memory != CGL_MAX && l->swap != CGL_MAX)
 		wadd(wl, "memory", "memory.memsw.limit_in_bytes", "%" PRIu64, l->memory + l->swap);
 	return 0;

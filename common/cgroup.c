@@ -710,7 +710,8 @@ static int remove_dir(const char *path, bool emulated)
 
 		while (d && (de = readdir(d)))
 			if (de->d_type == DT_REG)
-				(void) unlinkat(dirfd(d), de->d_name, 0); /* rmdir reports what is left */
+				/* rmdir below reports whatever is left */
+				(void) unlinkat(dirfd(d), de->d_name, 0);
 		if (d)
 			closedir(d);
 	}
