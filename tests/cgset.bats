@@ -187,8 +187,10 @@ fake_cgroup2() {
 	for _ in $(seq 50); do [ -n "$(cat "$UNIFIED/$N/cgroup.procs" 2>/dev/null)" ] && break; sleep 0.1; done
 	[ -n "$(cat "$UNIFIED/$N/cgroup.procs")" ]
 	kill -TERM "$pid"
-	run wait "$pid"
-	[ "$status" -eq 143 ]
+	rc=0
+	wait "$pid" || rc=$?
+	echo "status=$rc"
+	[ "$rc" -eq 143 ]
 	[ -z "$(cg_dirs "$N")" ]
 }
 
