@@ -853,28 +853,28 @@ int cgroup_attach_hier(struct cgroup *g, size_t hier, pid_t pid, struct cu_error
 }
 
 /*
- * The group of @pid in hierarchy @hier from /proc/PID/cgroup (relative to
- * the hierarchy root), to move it back after a failed attach.
+ * The group in hierarchy @hier named by @text, the contents of
+ * /proc/PID/cgroup (relative to the hierarchy root), to move the process
+ * back after a failed attach.
  */
-static char *proc_group(const struct cgroup_map *m, size_t hier, pid_t pid)
+static char *proc_group(const struct cgroup_map *m, size_t hier, const char *text)
 {
-	_cleanup_fclose_ FILE *f = NULL;
-	char path[64], line[4096];
+	const char *line = text;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) (pid ? pid : getpid()));
-	f = fopen(path, "r" CU_CLOEXECSTR);
-	while (f && fgets(line, sizeof(line), f)) {
-		char *c1, *c2;
+	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		const char *c1 = memchr(line, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t) (c1 + 1 - line)) : NULL;
+		size_t clen;
 
-		line[strcspn(line, "\n")] = '\0';
-		c1 = strchr(line, ':');
-		c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
-		*c2 = '\0';
-		if (m->h[hier].version == 2 ? c1[1] == '\0' && startswith(line, "0:") :
-		    streq(c1 + 1, m->h[hier].controllers))
-			return xstrdup(c2[1] ? c2 + 1 : "/");
+		clen = (size_t) (c2 - c1 - 1);
+		if (m->h[hier].version == 2 ? clen == 0 && startswith(line, "0:") :
+		    clen == strlen(m->h[hier].controllers) &&
+		    strncmp(c1 + 1, m->h[hier].controllers, clen) == 0)
+			return c2[1] == '\n' || c2[1] == '\0' ? xstrdup("/") :
+			       xstrndup(c2 + 1, len - (size_t) (c2 + 1 - line));
 	}
 	return NULL;
 }
@@ -897,13 +897,16 @@ static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t
 
 int cgroup_attach(struct cgroup *g, pid_t pid, struct cu_error *e)
 {
-	char *orig[CGROUP_MAX_HIER] = { NULL };
+	char *orig[CGROUP_MAX_HIER] = { NULL }, path[64];
+	_cleanup_free_ char *text = NULL;
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < g->map->n; i++)
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) (pid ? pid : getpid()));
+	text = read_all(path);
+	for (i = 0; text && i < g->map->n; i++)
 		if (g->path[i] && !g->map->h[i].emulated)
-			orig[i] = proc_group(g->map, i, pid);
+			orig[i] = proc_group(g->map, i, text);
 	for (i = 0; i < g->map->n && r == 0; i++)
 		if (g->path[i])
 			r = cgroup_attach_hier(g, i, pid, e);
