@@ -673,8 +673,10 @@ static int conn_addr(struct conn *c, struct cu_error *e)
 	if ((r = lease_owner_init(&c->owner, c->tfd, path, e)) < 0)
 		return r;
 	if (c->addr.family == AF_INET || automatic) {
+		struct cu_inet want = c->addr;
+
 		r = lease_take(c->key, c->has_gw ? &c->gw : NULL,
-			       automatic ? NULL : &c->addr, &c->owner,
+			       automatic ? NULL : &want, &c->owner,
 			       c->ctl->nat, &c->addr, e);
 		if (r < 0)
 			return r;
