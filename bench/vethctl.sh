@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/vethctl.sh [N...] - vethctl against iproute2, side by side:
+#   create + delete N veth pairs with the peer in another namespace
+#   (vethctl add/delete vs ip link add/del, and ip -batch), and
+#   connect x100 vs the equivalent ip sequence; per-op time, ratios, peak RSS.
+# Run as root, by hand.  Everything lives in namespaces made here.
+set -euo pipefail
+
+VETHCTL=${VETHCTL:-$(dirname "$0")/../vethctl}
+COUNTS=("${@:-100 500}")
+read -r -a COUNTS <<<"${COUNTS[*]}"
+P="cub$$"
+A="${P}a" B="${P}b"
+
+cleanup() {
+	local n
+	for n in "$A" "$B" "${P}c"; do
+		ip netns delete "$n" 2>/dev/null || true
+	done
+	for n in /run/netns/"${P}"n*; do
+		[ -e "$n" ] && ip netns delete "${n##*/}"
+	done
+	return 0
+}
+trap cleanup EXIT
+
+now() { date +%s%N; }
+
+# per_op START END N -> milliseconds per operation
+per_op() { awk -v s="$1" -v e="$2" -v n="$3" 'BEGIN { printf "%.3f", (e - s) / n / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+fresh() {
+	cleanup
+	ip netns add "$A"
+	ip netns add "$B"
+}
+
+bench_pairs() {
+	local n=$1 i s e t_va t_vd t_ia t_id t_ba t_bd
+	fresh
+	s=$(now)
+	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" add "v$i" "p$i" --peer-netns "$B"; done
+	e=$(now); t_va=$(per_op "$s" "$e" "$n")
+	s=$(now)
+	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" delete "v$i"; done
+	e=$(now); t_vd=$(per_op "$s" "$e" "$n")
+	fresh
+	s=$(now)
+	for ((i = 0; i < n; i++)); do ip -n "$A" link add "v$i" type veth peer name "p$i" netns "$B"; done
+	e=$(now); t_ia=$(per_op "$s" "$e" "$n")
+	s=$(now)
+	for ((i = 0; i < n; i++)); do ip -n "$A" link del "v$i"; done
+	e=$(now); t_id=$(per_op "$s" "$e" "$n")
+	fresh
+	s=$(now)
+	for ((i = 0; i < n; i++)); do echo "link add v$i type veth peer name p$i netns $B"; done |
+		ip -n "$A" -batch -
+	e=$(now); t_ba=$(per_op "$s" "$e" "$n")
+	s=$(now)
+	for ((i = 0; i < n; i++)); do echo "link del v$i"; done | ip -n "$A" -batch -
+	e=$(now); t_bd=$(per_op "$s" "$e" "$n")
+	printf '%-22s %6s %10s %10s %10s %8s %8s\n' "pairs" "N" "vethctl" "ip" "ip-batch" "v/ip" "v/batch"
+	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "add (ms/op)" "$n" "$t_va" "$t_ia" "$t_ba" \
+		"$(ratio "$t_va" "$t_ia")" "$(ratio "$t_va" "$t_ba")"
+	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "delete (ms/op)" "$n" "$t_vd" "$t_id" "$t_bd" \
+		"$(ratio "$t_vd" "$t_id")" "$(ratio "$t_vd" "$t_bd")"
+}
+
+# connect: bridge exists; each namespace gets a pair, address, lo up, route.
+bench_connect() {
+	local n=$1 i s e t_v t_i br=${P}br
+	fresh
+	ip -n "$A" link add "$br" type bridge
+	ip -n "$A" addr add 10.250.0.1/16 dev "$br"
+	ip -n "$A" link set "$br" up
+	for ((i = 0; i < n; i++)); do ip netns add "${P}n$i"; done
+	s=$(now)
+	for ((i = 0; i < n; i++)); do
+		"$VETHCTL" -N "$A" connect "${P}n$i" --bridge "$br" --addr "10.250.1.$((i + 1))/16"
+	done
+	e=$(now); t_v=$(per_op "$s" "$e" "$n")
+	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" disconnect "${P}n$i"; done
+	s=$(now)
+	for ((i = 0; i < n; i++)); do
+		ip -n "$A" link add "h$i" type veth peer name eth0 netns "${P}n$i"
+		ip -n "$A" link set "h$i" master "$br" up
+		ip -n "${P}n$i" link set lo up
+		ip -n "${P}n$i" link set eth0 up
+		ip -n "${P}n$i" addr add "10.250.1.$((i + 1))/16" dev eth0
+		ip -n "${P}n$i" route add default via 10.250.0.1
+	done
+	e=$(now); t_i=$(per_op "$s" "$e" "$n")
+	printf '%-22s %6d %10s %10s %10s %8s\n' "connect (ms/op)" "$n" "$t_v" "$t_i" "-" "$(ratio "$t_v" "$t_i")"
+}
+
+bench_rss() {
+	fresh
+	printf '%-22s %10s %10s\n' "peak RSS (KiB)" "vethctl" "ip"
+	printf '%-22s %10s %10s\n' "add one pair" \
+		"$(rss "$VETHCTL" -N "$A" add r0 q0 --peer-netns "$B")" \
+		"$(rss ip -n "$A" link add r1 type veth peer name q1 netns "$B")"
+	printf '%-22s %10s %10s\n' "list" \
+		"$(rss "$VETHCTL" -N "$A" list)" "$(rss ip -n "$A" -d link show)"
+}
+
+[ "$(id -u)" -eq 0 ] || { echo "bench/vethctl.sh: run as root" >&2; exit 1; }
+for n in "${COUNTS[@]}"; do
+	bench_pairs "$n"
+done
+bench_connect 100
+bench_rss
