@@ -125,12 +125,16 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 	struct nl_link l;
 	struct nl_sock *psk;
 	char buf[PATH_MAX];
+	bool exists;
 
 	if (nl_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
 		     ctl->argv[0], ns_label(ctl->netns, buf, sizeof(buf)));
 	psk = peerfd >= 0 ? open_sock(peerfd) : ctl->sk;
-	if (peer && nl_link_get(psk, peer, &l, &e) == 0)
+	exists = peer && nl_link_get(psk, peer, &l, &e) == 0;
+	if (psk != ctl->sk)
+		nl_close(psk);
+	if (exists)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
 		     peer, ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
 				    buf, sizeof(buf)));
