@@ -782,7 +782,9 @@ static void disc_find(struct conn *c, struct nl_link *in, struct nl_link *host)
 	int self = c->ctl->nsfd >= 0 ? c->ctl->nsfd : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int id;
 
-	check(nl_link_get(c->tsk, c->ifname, in, &e), &e);
+	if (nl_link_get(c->tsk, c->ifname, in, &e) < 0)
+		diex(_("cannot disconnect: no %1$s in %2$s (give the name connect used with --ifname)"),
+		     c->ifname, ns_label(c->ns, buf, sizeof(buf)));
 	id = self >= 0 ? nl_netns_id(c->tsk, self, &e) : -1;
 	if (self >= 0 && self != c->ctl->nsfd)
 		close(self);

@@ -246,7 +246,7 @@ static int del_locked(const char *el, struct cu_error *e)
 	int r;
 
 	if (!table_exists() || !has_element(el))
-		return cu_error_set(e, ENOENT, _("no masquerade for %s in table ip %s"),
+		return cu_error_set(e, 0, _("cannot remove masquerade: %1$s is not in table ip %2$s"),
 				    el, NAT_TABLE);
 	r = del_element(el, e);
 	if (r < 0)
