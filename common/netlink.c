@@ -111,7 +111,7 @@ int nl_check_ifname(const char *name, struct cu_error *e)
 	size_t len = strlen(name);
 
 	if (len == 0)
-		return cu_error_set(e, EINVAL, _("invalid interface name: '' (give 1 to 15 bytes)"));
+		return cu_error_set(e, 0, _("invalid interface name: '' (give 1 to 15 bytes)"));
 	if (len >= IF_NAMESIZE)
 		return cu_error_set(e, 0, _("invalid interface name: %1$s: %2$zu bytes, the kernel allows 15 (use a shorter name)"),
 				    name, len);
