@@ -602,7 +602,8 @@ static int conn_bridge(struct conn *c, struct cu_error *e)
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot connect: %s is not a bridge (choose another --bridge)"), c->bridge);
 	if (r < 0) {
-		if (c->has_addr || (c->ctl->addr && streq(c->ctl->addr, "auto"))) {
+		if ((c->has_addr && c->addr.family == AF_INET) ||
+		    (c->ctl->addr && streq(c->ctl->addr, "auto"))) {
 			if (c->has_addr)
 				cidr_network(&c->addr, &a), a.addr.v4.s_addr |= htonl(1);
 			else
@@ -742,6 +743,8 @@ static void conn_init(struct vethctl_control *ctl, struct conn *c)
 		cidr_or_err(ctl->addr, &c->addr, _("invalid address"));
 		c->has_addr = true;
 	}
+	if (ctl->nat && !ctl->addr)
+		diex(_("connect: --nat needs --addr (the lease records it for disconnect)"));
 	if (ctl->nat && !nat_supported())
 		diex(_("connect: this vethctl was built without NAT support (rebuild with libnftables)"));
 	c->tfd = open_ns(c->ns);

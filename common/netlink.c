@@ -189,7 +189,7 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	char *buf = xmalloc(NL_RECVSZ);
 	unsigned int seq = ++sk->seq;
 	ssize_t n;
-	int r = MNL_CB_OK;
+	int r = MNL_CB_OK, err;
 
 	nlh->nlmsg_seq = seq;
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
@@ -204,9 +204,11 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 			r = mnl_cb_run2(buf, (size_t) n, seq, sk->portid, cb_data,
 					&t, ctl, ARRAY_SIZE(ctl));
 	}
+	err = errno;
 	free(buf);
 	if (r == MNL_CB_STOP)
 		return 0;
+	errno = err;
 	if (sk->extack[0])
 		return cu_error_set(e, errno, "%s: %s", what, sk->extack);
 	return cu_error_set(e, errno, "%s", what);

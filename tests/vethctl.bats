@@ -376,3 +376,44 @@ link_names() { # NETNS
 	run --separate-stderr vethctl -N "$r" nat add fd00::/64
 	assert_failure 1
 }
+
+@test "--netns takes a name, a path or a PID" {
+	local a pid
+	a=$(cu_name a)
+	mkns a
+	vethctl --netns "/run/netns/$a" add "$(cu_name x)" "$(cu_name y)"
+	ip netns exec "$a" sleep 30 &
+	pid=$!
+	cu_track_pid "$pid"
+	for _ in $(seq 50); do
+		[ "$(readlink "/proc/$pid/ns/net")" = "$(ip netns exec "$a" readlink /proc/self/ns/net)" ] && break
+		sleep 0.1
+	done
+	run vethctl --netns "$pid" list -n -o NAME,PEER
+	assert_success
+	assert_line "$(cu_name x) $(cu_name y)"
+	assert_line "$(cu_name y) $(cu_name x)"
+	run vethctl --netns "$a" list -o +MAC,INDEX --raw
+	assert_line --index 0 'NAME PEER PEER-NETNS STATE MTU MASTER ADDRESSES MAC INDEX'
+}
+
+@test "connect makes a missing bridge with the subnet's first address, --mtu on both ends" {
+	local r c br
+	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
+	mkns r; mkns c
+	run vethctl -N "$r" connect "$c" --bridge "$br" --addr 10.11.0.5/24 --ifname eth7 --mtu 1400
+	assert_success
+	run ip -j -n "$r" addr show "$br"
+	assert_output --partial '"local":"10.11.0.1","prefixlen":24'
+	run ip -j -n "$c" link show eth7
+	assert_output --partial '"mtu":1400'
+	run ip -j -n "$r" link show master "$br"
+	assert_output --partial '"mtu":1400'
+	run ip -j -n "$c" route show default
+	assert_output --partial '"gateway":"10.11.0.1"'
+	run ip netns exec "$c" ping -c1 -W1 10.11.0.1
+	assert_success
+	run vethctl -N "$r" disconnect "$c" --ifname eth7
+	assert_success
+	[ "$(link_names "$c")" = lo ]
+}
