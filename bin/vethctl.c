@@ -542,6 +542,27 @@ static void list_free(struct list_ctx *lc)
 	table_free(lc->t);
 }
 
+/* Links and addresses; a dump the kernel interrupted is asked again. */
+static int list_collect(struct list_ctx *lc, struct cu_error *e)
+{
+	int r = -EINTR;
+
+	for (int tries = 0; tries < 5 && r == -EINTR; tries++) {
+		for (size_t i = 0; lc->addrs && i < lc->nlinks; i++)
+			free(lc->addrs[i]);
+		free(lc->addrs);
+		lc->addrs = NULL;
+		lc->nlinks = 0;
+		r = nl_link_dump(lc->ctl->sk, collect_link, lc, e);
+		if (r < 0)
+			continue;
+		lc->addrs = xcalloc(lc->nlinks + 1, sizeof(char *));
+		if (table_has(lc->t, COL_ADDRESSES))
+			r = nl_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
+	}
+	return r;
+}
+
 static int cmd_list(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
@@ -552,10 +573,7 @@ static int cmd_list(struct vethctl_control *ctl)
 			 &ctl->topts, &e);
 	if (!lc.t)
 		die_err(&e);
-	check(nl_link_dump(ctl->sk, collect_link, &lc, &e), &e);
-	lc.addrs = xcalloc(lc.nlinks + 1, sizeof(char *));
-	if (table_has(lc.t, COL_ADDRESSES))
-		check(nl_addr_dump(ctl->sk, AF_UNSPEC, 0, collect_addr, &lc, &e), &e);
+	check(list_collect(&lc, &e), &e);
 	if (table_has(lc.t, COL_PEER) || table_has(lc.t, COL_PEER_NETNS))
 		map_nsids(&lc);
 	for (size_t i = 0; i < lc.nlinks; i++)

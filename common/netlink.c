@@ -126,6 +126,7 @@ struct talk {
 	struct nl_sock *sk;
 	mnl_cb_t cb;
 	void *data;
+	bool intr;			/* the dump changed under us */
 };
 
 /* NLMSG_ERROR: errno and the extended-ACK message, if the kernel sent one. */
@@ -171,6 +172,8 @@ static int cb_data(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->intr = true;
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
@@ -206,6 +209,8 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 	err = errno;
 	free(buf);
+	if (r == MNL_CB_STOP && t.intr)
+		return cu_error_set(e, EINTR, _("%s: the kernel's table changed during the dump (run again)"), what);
 	if (r == MNL_CB_STOP)
 		return 0;
 	errno = err;

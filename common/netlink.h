@@ -56,6 +56,10 @@ int nl_link_get(struct nl_sock *sk, const char *name, struct nl_link *out,
 int nl_link_get_index(struct nl_sock *sk, int index, struct nl_link *out,
 		      struct cu_error *e) __must_check;
 
+/*
+ * Dumps return -EINTR when the table changed while it was read
+ * (NLM_F_DUMP_INTR); the caller drops what it collected and asks again.
+ */
 typedef int (*nl_link_fn)(const struct nl_link *l, void *data);
 int nl_link_dump(struct nl_sock *sk, nl_link_fn fn, void *data,
 		 struct cu_error *e) __must_check;
