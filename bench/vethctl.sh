@@ -3,12 +3,13 @@
 # bench/vethctl.sh [N...] - vethctl against iproute2, side by side:
 #   create + delete N veth pairs with the peer in another namespace
 #   (vethctl add/delete vs ip link add/del, and ip -batch), and
-#   connect x100 vs the equivalent ip sequence; per-op time, ratios, peak RSS.
+#   connect x100 vs the equivalent ip sequence; per-op medians (ip -batch:
+#   mean, it is one process), ratios, peak RSS.  Default N: 100 500 1000.
 # Run as root, by hand.  Everything lives in namespaces made here.
 set -euo pipefail
 
 VETHCTL=${VETHCTL:-$(dirname "$0")/../vethctl}
-COUNTS=("${@:-100 500}")
+COUNTS=("${@:-100 500 1000}")
 read -r -a COUNTS <<<"${COUNTS[*]}"
 P="cub$$"
 A="${P}a" B="${P}b"
@@ -27,6 +28,17 @@ trap cleanup EXIT
 
 now() { date +%s%N; }
 
+# Per-op times in microseconds, from $EPOCHREALTIME (no fork to measure).
+TIMES=()
+t_start() { T0=$EPOCHREALTIME; }
+t_stop() { TIMES+=($(( ${EPOCHREALTIME/./} - ${T0/./} ))); }
+# median of TIMES in ms, then clear TIMES
+median() {
+	printf '%s\n' "${TIMES[@]}" | sort -n |
+		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1000 }'
+	TIMES=()
+}
+
 # per_op START END N -> milliseconds per operation
 per_op() { awk -v s="$1" -v e="$2" -v n="$3" 'BEGIN { printf "%.3f", (e - s) / n / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -41,19 +53,19 @@ fresh() {
 bench_pairs() {
 	local n=$1 i s e t_va t_vd t_ia t_id t_ba t_bd
 	fresh
-	s=$(now)
-	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" add "v$i" "p$i" --peer-netns "$B"; done
-	e=$(now); t_va=$(per_op "$s" "$e" "$n")
-	s=$(now)
-	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" delete "v$i"; done
-	e=$(now); t_vd=$(per_op "$s" "$e" "$n")
+	for ((i = 0; i < n; i++)); do
+		t_start; "$VETHCTL" -N "$A" add "v$i" "p$i" --peer-netns "$B"; t_stop
+	done
+	t_va=$(median)
+	for ((i = 0; i < n; i++)); do t_start; "$VETHCTL" -N "$A" delete "v$i"; t_stop; done
+	t_vd=$(median)
 	fresh
-	s=$(now)
-	for ((i = 0; i < n; i++)); do ip -n "$A" link add "v$i" type veth peer name "p$i" netns "$B"; done
-	e=$(now); t_ia=$(per_op "$s" "$e" "$n")
-	s=$(now)
-	for ((i = 0; i < n; i++)); do ip -n "$A" link del "v$i"; done
-	e=$(now); t_id=$(per_op "$s" "$e" "$n")
+	for ((i = 0; i < n; i++)); do
+		t_start; ip -n "$A" link add "v$i" type veth peer name "p$i" netns "$B"; t_stop
+	done
+	t_ia=$(median)
+	for ((i = 0; i < n; i++)); do t_start; ip -n "$A" link del "v$i"; t_stop; done
+	t_id=$(median)
 	fresh
 	s=$(now)
 	for ((i = 0; i < n; i++)); do echo "link add v$i type veth peer name p$i netns $B"; done |
@@ -62,37 +74,39 @@ bench_pairs() {
 	s=$(now)
 	for ((i = 0; i < n; i++)); do echo "link del v$i"; done | ip -n "$A" -batch -
 	e=$(now); t_bd=$(per_op "$s" "$e" "$n")
-	printf '%-22s %6s %10s %10s %10s %8s %8s\n' "pairs" "N" "vethctl" "ip" "ip-batch" "v/ip" "v/batch"
-	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "add (ms/op)" "$n" "$t_va" "$t_ia" "$t_ba" \
+	printf '%-22s %6s %10s %10s %10s %8s %8s\n' "pairs (ms/op)" "N" "vethctl" "ip" "ip-batch" "v/ip" "v/batch"
+	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "add" "$n" "$t_va" "$t_ia" "$t_ba" \
 		"$(ratio "$t_va" "$t_ia")" "$(ratio "$t_va" "$t_ba")"
-	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "delete (ms/op)" "$n" "$t_vd" "$t_id" "$t_bd" \
+	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "delete" "$n" "$t_vd" "$t_id" "$t_bd" \
 		"$(ratio "$t_vd" "$t_id")" "$(ratio "$t_vd" "$t_bd")"
 }
 
 # connect: bridge exists; each namespace gets a pair, address, lo up, route.
 bench_connect() {
-	local n=$1 i s e t_v t_i br=${P}br
+	local n=$1 i t_v t_i br=${P}br
 	fresh
 	ip -n "$A" link add "$br" type bridge
 	ip -n "$A" addr add 10.250.0.1/16 dev "$br"
 	ip -n "$A" link set "$br" up
 	for ((i = 0; i < n; i++)); do ip netns add "${P}n$i"; done
-	s=$(now)
 	for ((i = 0; i < n; i++)); do
+		t_start
 		"$VETHCTL" -N "$A" connect "${P}n$i" --bridge "$br" --addr "10.250.1.$((i + 1))/16"
+		t_stop
 	done
-	e=$(now); t_v=$(per_op "$s" "$e" "$n")
+	t_v=$(median)
 	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" disconnect "${P}n$i"; done
-	s=$(now)
 	for ((i = 0; i < n; i++)); do
+		t_start
 		ip -n "$A" link add "h$i" type veth peer name eth0 netns "${P}n$i"
 		ip -n "$A" link set "h$i" master "$br" up
 		ip -n "${P}n$i" link set lo up
 		ip -n "${P}n$i" link set eth0 up
 		ip -n "${P}n$i" addr add "10.250.1.$((i + 1))/16" dev eth0
 		ip -n "${P}n$i" route add default via 10.250.0.1
+		t_stop
 	done
-	e=$(now); t_i=$(per_op "$s" "$e" "$n")
+	t_i=$(median)
 	printf '%-22s %6d %10s %10s %10s %8s\n' "connect (ms/op)" "$n" "$t_v" "$t_i" "-" "$(ratio "$t_v" "$t_i")"
 }
 
