@@ -919,6 +919,19 @@ enum {
 	OPT_OUT,
 };
 
+/* The listing options every table takes. */
+static void table_option(int c, struct table_opts *t)
+{
+	if (c == 'J')
+		t->json = true;
+	else if (c == 'n')
+		t->noheadings = true;
+	else if (c == 'o')
+		t->output = optarg;
+	else
+		t->raw = true;
+}
+
 static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 {
 	static const struct option longopts[] = {
@@ -974,16 +987,10 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 			ctl->out = optarg;
 			break;
 		case 'J':
-			ctl->topts.json = true;
-			break;
 		case 'n':
-			ctl->topts.noheadings = true;
-			break;
 		case 'o':
-			ctl->topts.output = optarg;
-			break;
 		case 'r':
-			ctl->topts.raw = true;
+			table_option(c, &ctl->topts);
 			break;
 		case 'h':
 			usage();
