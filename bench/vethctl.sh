@@ -32,10 +32,10 @@ now() { date +%s%N; }
 TIMES=()
 t_start() { T0=$EPOCHREALTIME; }
 t_stop() { TIMES+=($(( ${EPOCHREALTIME/./} - ${T0/./} ))); }
-# median of TIMES in ms, then clear TIMES
-median() {
-	printf '%s\n' "${TIMES[@]}" | sort -n |
-		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1000 }'
+# MED = median of TIMES in ms; TIMES is emptied for the next measurement
+take_median() {
+	MED=$(printf '%s\n' "${TIMES[@]}" | sort -n |
+		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f", m / 1000 }')
 	TIMES=()
 }
 
@@ -56,16 +56,16 @@ bench_pairs() {
 	for ((i = 0; i < n; i++)); do
 		t_start; "$VETHCTL" -N "$A" add "v$i" "p$i" --peer-netns "$B"; t_stop
 	done
-	t_va=$(median)
+	take_median; t_va=$MED
 	for ((i = 0; i < n; i++)); do t_start; "$VETHCTL" -N "$A" delete "v$i"; t_stop; done
-	t_vd=$(median)
+	take_median; t_vd=$MED
 	fresh
 	for ((i = 0; i < n; i++)); do
 		t_start; ip -n "$A" link add "v$i" type veth peer name "p$i" netns "$B"; t_stop
 	done
-	t_ia=$(median)
+	take_median; t_ia=$MED
 	for ((i = 0; i < n; i++)); do t_start; ip -n "$A" link del "v$i"; t_stop; done
-	t_id=$(median)
+	take_median; t_id=$MED
 	fresh
 	s=$(now)
 	for ((i = 0; i < n; i++)); do echo "link add v$i type veth peer name p$i netns $B"; done |
@@ -94,7 +94,7 @@ bench_connect() {
 		"$VETHCTL" -N "$A" connect "${P}n$i" --bridge "$br" --addr "10.250.1.$((i + 1))/16"
 		t_stop
 	done
-	t_v=$(median)
+	take_median; t_v=$MED
 	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" disconnect "${P}n$i"; done
 	for ((i = 0; i < n; i++)); do
 		t_start
@@ -106,7 +106,7 @@ bench_connect() {
 		ip -n "${P}n$i" route add default via 10.250.0.1
 		t_stop
 	done
-	t_i=$(median)
+	take_median; t_i=$MED
 	printf '%-22s %6d %10s %10s %10s %8s\n' "connect (ms/op)" "$n" "$t_v" "$t_i" "-" "$(ratio "$t_v" "$t_i")"
 }
 
