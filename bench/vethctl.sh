@@ -16,12 +16,14 @@ A="${P}a" B="${P}b"
 
 cleanup() {
 	local n
+	set +e
 	for n in "$A" "$B" "${P}c"; do
 		ip netns delete "$n" 2>/dev/null || true
 	done
 	for n in /run/netns/"${P}"n*; do
 		[ -e "$n" ] && ip netns delete "${n##*/}"
 	done
+	set -e
 	return 0
 }
 trap cleanup EXIT
@@ -50,22 +52,27 @@ fresh() {
 	ip netns add "$B"
 }
 
+# vethctl and ip alternate, op by op, so both see the same machine load and
+# the same number of links already present.
 bench_pairs() {
-	local n=$1 i s e t_va t_vd t_ia t_id t_ba t_bd
+	local n=$1 i s e t_va t_vd t_ia t_id t_ba t_bd va=() vd=() ia=() id=()
 	fresh
 	for ((i = 0; i < n; i++)); do
 		t_start; "$VETHCTL" -N "$A" add "v$i" "p$i" --peer-netns "$B"; t_stop
+		va+=("${TIMES[-1]}")
+		t_start; ip -n "$A" link add "i$i" type veth peer name "q$i" netns "$B"; t_stop
+		ia+=("${TIMES[-1]}")
 	done
-	take_median; t_va=$MED
-	for ((i = 0; i < n; i++)); do t_start; "$VETHCTL" -N "$A" delete "v$i"; t_stop; done
-	take_median; t_vd=$MED
-	fresh
 	for ((i = 0; i < n; i++)); do
-		t_start; ip -n "$A" link add "v$i" type veth peer name "p$i" netns "$B"; t_stop
+		t_start; "$VETHCTL" -N "$A" delete "v$i"; t_stop
+		vd+=("${TIMES[-1]}")
+		t_start; ip -n "$A" link del "i$i"; t_stop
+		id+=("${TIMES[-1]}")
 	done
-	take_median; t_ia=$MED
-	for ((i = 0; i < n; i++)); do t_start; ip -n "$A" link del "v$i"; t_stop; done
-	take_median; t_id=$MED
+	TIMES=("${va[@]}"); take_median; t_va=$MED
+	TIMES=("${ia[@]}"); take_median; t_ia=$MED
+	TIMES=("${vd[@]}"); take_median; t_vd=$MED
+	TIMES=("${id[@]}"); take_median; t_id=$MED
 	fresh
 	s=$(now)
 	for ((i = 0; i < n; i++)); do echo "link add v$i type veth peer name p$i netns $B"; done |
@@ -88,25 +95,27 @@ bench_connect() {
 	ip -n "$A" link add "$br" type bridge
 	ip -n "$A" addr add 10.250.0.1/16 dev "$br"
 	ip -n "$A" link set "$br" up
-	for ((i = 0; i < n; i++)); do ip netns add "${P}n$i"; done
+	for ((i = 0; i < n; i++)); do ip netns add "${P}n$i"; ip netns add "${P}nb$i"; done
+	local cv=() ci=() ns
 	for ((i = 0; i < n; i++)); do
 		t_start
 		"$VETHCTL" -N "$A" connect "${P}n$i" --bridge "$br" --addr "10.250.1.$((i + 1))/16"
 		t_stop
-	done
-	take_median; t_v=$MED
-	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" disconnect "${P}n$i"; done
-	for ((i = 0; i < n; i++)); do
+		cv+=("${TIMES[-1]}")
+		ns=${P}nb$i
 		t_start
-		ip -n "$A" link add "h$i" type veth peer name eth0 netns "${P}n$i"
+		ip -n "$A" link add "h$i" type veth peer name eth0 netns "$ns"
 		ip -n "$A" link set "h$i" master "$br" up
-		ip -n "${P}n$i" link set lo up
-		ip -n "${P}n$i" link set eth0 up
-		ip -n "${P}n$i" addr add "10.250.1.$((i + 1))/16" dev eth0
-		ip -n "${P}n$i" route add default via 10.250.0.1
+		ip -n "$ns" link set lo up
+		ip -n "$ns" link set eth0 up
+		ip -n "$ns" addr add "10.250.2.$((i + 1))/16" dev eth0
+		ip -n "$ns" route add default via 10.250.0.1
 		t_stop
+		ci+=("${TIMES[-1]}")
 	done
-	take_median; t_i=$MED
+	TIMES=("${cv[@]}"); take_median; t_v=$MED
+	TIMES=("${ci[@]}"); take_median; t_i=$MED
+	for ((i = 0; i < n; i++)); do "$VETHCTL" -N "$A" disconnect "${P}n$i"; done
 	printf '%-22s %6d %10s %10s %10s %8s\n' "connect (ms/op)" "$n" "$t_v" "$t_i" "-" "$(ratio "$t_v" "$t_i")"
 }
 
