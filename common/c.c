@@ -19,7 +19,8 @@ void errtryhelp(void)
 
 void print_version(void)
 {
-	printf(_("%s from %s\n"), program_invocation_short_name, PACKAGE_STRING);
+	/* TRANSLATORS: "nsrun from container-utils 0.1.0" */
+	printf(_("%1$s from %2$s\n"), program_invocation_short_name, PACKAGE_STRING);
 	exit(EXIT_SUCCESS);
 }
 

@@ -57,7 +57,11 @@ void close_stdout(void)
 
 void close_stdout_atexit(void)
 {
-#ifndef HAVE_ASAN
-	atexit(close_stdout);
-#endif
+	/*
+	 * Also under ASan: LeakSanitizer's own atexit handler was registered
+	 * before main() and so runs after ours; we only _exit() on a write
+	 * error, when the status matters more than a leak report.
+	 */
+	if (atexit(close_stdout) != 0)
+		err(cu_exit_failure, _("cannot register the exit handler"));
 }

@@ -11,7 +11,7 @@ int close_stream(FILE *stream);
 /* Meant for atexit(): flush stdout and stderr, die on a write error. */
 void close_stdout(void);
 
-/* Register close_stdout() (not under ASan: its _exit would hide leaks). */
+/* Register close_stdout() with atexit(). */
 void close_stdout_atexit(void);
 
 #endif

@@ -133,14 +133,23 @@ static void forward_signal(pid_t pid, int pidfd, int sig)
 
 int exec_supervise(pid_t pid, int pidfd, int *wstatus)
 {
-	sigset_t set;
+	sigset_t set, old;
 	int sfd, r = 0;
 
 	exec_forward_sigset(&set);
 	sigaddset(&set, SIGCHLD);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
+	/*
+	 * signalfd only sees blocked signals: block them here too, in case the
+	 * caller did not (a SIGCHLD left unblocked would make us wait forever).
+	 */
+	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		return -errno;
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		r = -errno;
+		(void) sigprocmask(SIG_SETMASK, &old, NULL); /* cannot fail: valid set */
+		return r;
+	}
 	for (;;) {
 		struct signalfd_siginfo si;
 		pid_t w = waitpid(pid, wstatus, WNOHANG);
@@ -163,6 +172,7 @@ int exec_supervise(pid_t pid, int pidfd, int *wstatus)
 			forward_signal(pid, pidfd, (int) si.ssi_signo);
 	}
 	close(sfd);
+	(void) sigprocmask(SIG_SETMASK, &old, NULL); /* cannot fail: valid set */
 	return r;
 }
 

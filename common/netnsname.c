@@ -23,7 +23,7 @@ int netns_check_name(const char *name, struct cu_error *e)
 	if (strchr(name, '/'))
 		return cu_error_set(e, 0, _("invalid namespace name: '%s' (a name cannot contain '/')"), name);
 	if (strlen(name) > NAME_MAX)
-		return cu_error_set(e, 0, _("invalid namespace name: '%.20s...' (at most %d bytes)"), name, NAME_MAX);
+		return cu_error_set(e, 0, _("invalid namespace name: '%1$.20s...' (at most %2$d bytes)"), name, NAME_MAX);
 	return 0;
 }
 

@@ -95,24 +95,58 @@ int ns_fd_type(int fd)
 	return r < 0 ? -errno : r;
 }
 
-int ns_persist(const char *src, const char *target, struct cu_error *e)
+/*
+ * The file to bind on, as an O_PATH fd: mount(2) follows symlinks, so we
+ * mount on /proc/self/fd/N of a file we know is not one.
+ */
+static int persist_target(const char *target, bool *created, struct cu_error *e)
 {
-	bool created = false;
+	struct stat st;
 	int fd;
 
 	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (fd >= 0) {
-		created = true;
+		*created = true;
 		close(fd);
 	} else if (errno != EEXIST) {
 		return cu_error_set(e, errno, _("cannot create %s"), target);
 	}
-	if (mount(src, target, NULL, MS_BIND, NULL) < 0) {
+	fd = open(target, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), target);
+	if (fstat(fd, &st) < 0) {
 		int saved = errno;
 
-		if (created)
-			(void) unlink(target);	/* undo: the file we made */
-		return cu_error_set(e, saved, _("cannot bind %1$s on %2$s"), src, target);
+		close(fd);
+		return cu_error_set(e, saved, _("cannot open %s"), target);
 	}
-	return 0;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return cu_error_set(e, S_ISLNK(st.st_mode) ? ELOOP : EINVAL,
+				    _("cannot bind on %s: not a regular file"), target);
+	}
+	return fd;
+}
+
+int ns_persist(const char *src, const char *target, struct cu_error *e)
+{
+	bool created = false;
+	char path[64];
+	int fd, r = 0;
+
+	fd = persist_target(target, &created, e);
+	if (fd < 0) {
+		r = fd;
+		goto out_unlink;
+	}
+	(void) snprintf(path, sizeof(path), "/proc/self/fd/%d", fd); /* fits */
+	if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+		r = cu_error_set(e, errno, _("cannot bind %1$s on %2$s"), src, target);
+	close(fd);
+	if (r == 0)
+		return 0;
+out_unlink:
+	if (created)
+		(void) unlink(target);	/* undo: the file we made */
+	return r;
 }

@@ -509,6 +509,8 @@ int parse_mac(const char *s, uint8_t mac[6])
 	}
 	if (m[0] & 1)
 		return -EADDRNOTAVAIL;	/* multicast: not a station address */
+	if (!(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+		return -EADDRNOTAVAIL;	/* the kernel refuses 00:00:00:00:00:00 */
 	memcpy(mac, m, 6);
 	return 0;
 }
@@ -527,10 +529,10 @@ static __noreturn void parse_die(int r, const char *s, const char *msg,
 				 const char *hint)
 {
 	if (r == -ERANGE)
-		errx(cu_exit_failure, _("%s: '%s': value out of range"), msg, s ? s : "");
+		errx(cu_exit_failure, _("%1$s: '%2$s': value out of range"), msg, s ? s : "");
 	if (hint)
-		errx(cu_exit_failure, _("%s: '%s' (%s)"), msg, s ? s : "", hint);
-	errx(cu_exit_failure, _("%s: '%s'"), msg, s ? s : "");
+		errx(cu_exit_failure, _("%1$s: '%2$s' (%3$s)"), msg, s ? s : "", hint);
+	errx(cu_exit_failure, _("%1$s: '%2$s'"), msg, s ? s : "");
 }
 
 uint64_t u64_or_err(const char *s, const char *msg)
@@ -633,8 +635,10 @@ void mac_or_err(const char *s, uint8_t mac[6], const char *msg)
 {
 	int r = parse_mac(s, mac);
 
-	if (r == -EADDRNOTAVAIL)
+	if (r == -EADDRNOTAVAIL && (hexval(s[1]) & 1))
 		parse_die(-EINVAL, s, msg, _("a multicast address cannot name an interface"));
+	if (r == -EADDRNOTAVAIL)
+		parse_die(-EINVAL, s, msg, _("the all-zero address cannot name an interface"));
 	if (r < 0)
 		parse_die(r, s, msg, _("expected six hex bytes such as 02:42:ac:11:00:02"));
 }

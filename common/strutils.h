@@ -76,7 +76,10 @@ void cidr_network(const struct cu_inet *a, struct cu_inet *net);
 /* Does @net (a network with prefix) contain address @a? */
 bool cidr_contains(const struct cu_inet *net, const struct cu_inet *a);
 
-/* "02:42:ac:11:00:02" (also '-' separated); multicast refused. */
+/*
+ * "02:42:ac:11:00:02" (also '-' separated); -EADDRNOTAVAIL for a multicast
+ * or all-zero address, which cannot name an interface.
+ */
 int parse_mac(const char *s, uint8_t mac[6]) __must_check;
 int format_mac(const uint8_t mac[6], char *buf, size_t len) __must_check;
 

@@ -73,6 +73,8 @@ static int make_column(struct cu_table *t, size_t i)
 		fl |= SCOLS_FL_WRAP;
 	if (c->flags & TABLE_TRUNC)
 		fl |= SCOLS_FL_TRUNC;
+	if (c->flags & TABLE_ARRAY)
+		fl |= SCOLS_FL_WRAP;	/* one element per line in text */
 	cl = scols_table_new_column(t->tb, c->name, c->whint, fl);
 	if (!cl)
 		return -ENOMEM;
@@ -81,7 +83,10 @@ static int make_column(struct cu_table *t, size_t i)
 	else if (c->flags & TABLE_BOOL)
 		scols_column_set_json_type(cl, SCOLS_JSON_BOOLEAN);
 	else if (c->flags & TABLE_ARRAY) {
+		/* the newline wrap functions are what splits the elements */
 		scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
+		scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					  scols_wrapnl_nextchunk, NULL);
 		scols_column_set_safechars(cl, "\n");
 	}
 	return 0;
@@ -109,7 +114,7 @@ struct cu_table *table_new(const char *json_name,
 	size_t i;
 
 	if (ncols > TABLE_MAX_COLUMNS) {
-		cu_error_set(e, E2BIG, "too many columns");
+		cu_error_set(e, E2BIG, _("cannot create table"));
 		return NULL;
 	}
 	t = xcalloc(1, sizeof(*t));
@@ -125,9 +130,13 @@ struct cu_table *table_new(const char *json_name,
 	}
 	if (out && add_column_list(t, out, e) < 0)
 		goto fail;
+	if (t->nshown == 0) {
+		cu_error_set(e, 0, _("no output columns given (see --help for the list)"));
+		goto fail;
+	}
 	t->tb = scols_new_table();
 	if (!t->tb) {
-		cu_error_set(e, ENOMEM, "cannot create table");
+		cu_error_set(e, ENOMEM, _("cannot create table"));
 		goto fail;
 	}
 	scols_table_enable_json(t->tb, opts->json);
@@ -135,7 +144,7 @@ struct cu_table *table_new(const char *json_name,
 	scols_table_enable_noheadings(t->tb, opts->noheadings);
 	scols_table_set_name(t->tb, json_name);
 	if (make_columns(t) < 0) {
-		cu_error_set(e, ENOMEM, "cannot create table columns");
+		cu_error_set(e, ENOMEM, _("cannot create table"));
 		goto fail;
 	}
 	return t;
@@ -195,8 +204,9 @@ int table_set_bool(struct cu_table *t, struct libscols_line *ln, size_t col, boo
 
 	if (!table_has(t, col))
 		return 0;
+	/* libsmartcols prints a JSON boolean false only for "", "0" or "n..." */
 	if (scols_table_is_json(t->tb))
-		s = v ? "true" : "false";
+		s = v ? "1" : "0";
 	else
 		s = v ? _("yes") : _("no");
 	return table_set(t, ln, col, s);

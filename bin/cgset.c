@@ -1,0 +1,1052 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cgset(1) - control groups on cgroup v1, v2 and hybrid hosts, one syntax */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "nls.h"
+#include "closestream.h"
+#include "cgroup.h"
+#include "cglimits.h"
+#include "exec.h"
+#include "strutils.h"
+#include "syscalls.h"
+#include "table.h"
+
+enum cgset_cmd {
+	CMD_SET,		/* also libcgroup's "cgset -r K=V NAME" */
+	CMD_CREATE,
+	CMD_RUN,
+	CMD_ADD,
+	CMD_SHOW,
+	CMD_LIST,
+	CMD_FREEZE,
+	CMD_THAW,
+	CMD_KILL,
+	CMD_DELETE,
+};
+
+static const char *const cmd_names[] = {
+	[CMD_SET] = "set", [CMD_CREATE] = "create", [CMD_RUN] = "run",
+	[CMD_ADD] = "add", [CMD_SHOW] = "show", [CMD_LIST] = "list",
+	[CMD_FREEZE] = "freeze", [CMD_THAW] = "thaw", [CMD_KILL] = "kill",
+	[CMD_DELETE] = "delete",
+};
+
+struct cgset_control {
+	enum cgset_cmd cmd;
+	struct cglimits limits;
+	struct table_opts table;
+	const char *name;		/* run --name */
+	char **args;			/* names, PIDs or the program */
+	int nargs;
+	struct cgroup_map map;
+	bool keep, recursive, name_given, keep_given;
+	bool made;			/* run made the group */
+	char defname[64];		/* run's default group name */
+};
+
+enum {
+	OPT_CPU = CHAR_MAX + 1,
+	OPT_CPU_WEIGHT,
+	OPT_CPUSET,
+	OPT_IO_READ,
+	OPT_IO_WEIGHT,
+	OPT_IO_WRITE,
+	OPT_KEEP,
+	OPT_MEMORY,
+	OPT_MEMORY_SWAP,
+	OPT_NAME,
+	OPT_PIDS,
+	OPT_RAW_OUTPUT,
+};
+
+/* create, set, run and the libcgroup form */
+static const struct option limit_opts[] = {
+	{ "cpu",		required_argument,	NULL, OPT_CPU },
+	{ "cpu-weight",		required_argument,	NULL, OPT_CPU_WEIGHT },
+	{ "cpuset",		required_argument,	NULL, OPT_CPUSET },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "io-read-bps",	required_argument,	NULL, OPT_IO_READ },
+	{ "io-weight",		required_argument,	NULL, OPT_IO_WEIGHT },
+	{ "io-write-bps",	required_argument,	NULL, OPT_IO_WRITE },
+	{ "keep",		no_argument,		NULL, OPT_KEEP },
+	{ "memory",		required_argument,	NULL, OPT_MEMORY },
+	{ "memory-swap",	required_argument,	NULL, OPT_MEMORY_SWAP },
+	{ "name",		required_argument,	NULL, OPT_NAME },
+	{ "pids",		required_argument,	NULL, OPT_PIDS },
+	{ "raw",		required_argument,	NULL, 'r' },
+	{ "rule",		required_argument,	NULL, 'r' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* show and list */
+static const struct option list_opts[] = {
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "json",		no_argument,		NULL, 'J' },
+	{ "noheadings",		no_argument,		NULL, 'n' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "raw",		no_argument,		NULL, OPT_RAW_OUTPUT },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* add, freeze, thaw, kill, delete */
+static const struct option plain_opts[] = {
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "recursive",		no_argument,		NULL, 'R' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+enum { COL_NAME, COL_CONTROLLERS, COL_PROCS, COL_PATHS };
+static const struct table_column list_cols[] = {
+	[COL_NAME] = { "NAME", 0.3, TABLE_TREE, N_("list: group name") },
+	[COL_CONTROLLERS] = { "CONTROLLERS", 0.3, TABLE_WRAP, N_("list: hierarchies the group is in") },
+	[COL_PROCS] = { "PROCS", 5, TABLE_RIGHT | TABLE_NUMBER, N_("list: number of processes") },
+	[COL_PATHS] = { "PATHS", 0.4, TABLE_ARRAY | TABLE_HIDDEN, N_("list: directories of the group") },
+};
+
+enum { COL_FIELD, COL_VALUE };
+static const struct table_column show_cols[] = {
+	[COL_FIELD] = { "FIELD", 0.3, 0, N_("show: what is shown (v2 names on every host)") },
+	[COL_VALUE] = { "VALUE", 0.7, TABLE_WRAP, N_("show: bytes, microseconds, counts or max") },
+};
+
+static __noreturn void usage(void)
+{
+	FILE *out = stdout;
+
+	fputs(USAGE_HEADER, out);
+	fputs(_(" cgset create <name> [limits]\n"), out);
+	fputs(_(" cgset set <name>... <limits>\n"), out);
+	fputs(_(" cgset [-r <file>=<value>]... <name>...\n"), out);
+	fputs(_(" cgset run [--name <name>] [--keep] [limits] [--] <program> [<argument>...]\n"), out);
+	fputs(_(" cgset add <name> <pid>...\n"), out);
+	fputs(_(" cgset show|list [options] [<name>]\n"), out);
+	fputs(_(" cgset freeze|thaw|kill <name>\n"), out);
+	fputs(_(" cgset delete [--recursive] <name>\n"), out);
+	fputs(USAGE_SEPARATOR, out);
+	fputs(_("Create control groups, set their limits and run programs in them,\nwith one syntax on cgroup v1, v2 and hybrid hosts.\n"), out);
+	fputs(USAGE_COMMANDS, out);
+	fputs(_(" create                    make a group in every hierarchy its limits need\n"), out);
+	fputs(_(" set                       change the limits of existing groups\n"), out);
+	fputs(_(" run                       run a program in a new group, removed when it ends\n"), out);
+	fputs(_(" add                       move processes into a group\n"), out);
+	fputs(_(" show                      limits and usage of a group\n"), out);
+	fputs(_(" list                      the tree of groups\n"), out);
+	fputs(_(" freeze, thaw              stop or resume every process of a group\n"), out);
+	fputs(_(" kill                      kill every process of a group\n"), out);
+	fputs(_(" delete                    remove a group\n"), out);
+	fputs(_("\nLimits (create, set, run):\n"), out);
+	fputs(_("     --cpu <cpus>          CPU time: 20% of one CPU, 1.5 CPUs, or max\n"), out);
+	fputs(_("     --cpu-weight <n>      relative CPU weight, 1-10000 (default 100)\n"), out);
+	fputs(_("     --cpuset <list>       the CPUs the group may use, e.g. 0-1,3\n"), out);
+	fputs(_("     --memory <size>       memory limit (K, M, G, T; or max)\n"), out);
+	fputs(_("     --memory-swap <size>  swap limit on top of --memory\n"), out);
+	fputs(_("     --pids <n>            the most processes and threads, or max\n"), out);
+	fputs(_("     --io-read-bps <dev>:<rate>   read rate limit of a block device\n"), out);
+	fputs(_("     --io-write-bps <dev>:<rate>  write rate limit of a block device\n"), out);
+	fputs(_("     --io-weight <n>       relative I/O weight, 1-10000 (default 100)\n"), out);
+	fputs(_(" -r, --raw <file>=<value>  write any interface file (also --rule)\n"), out);
+	fputs(USAGE_OPTIONS, out);
+	fputs(_("     --name <name>         the group run uses (default cgset-run-PID)\n"), out);
+	fputs(_("     --keep                run: leave the group when the program ends\n"), out);
+	fputs(_(" -R, --recursive           delete: remove child groups too\n"), out);
+	fputs(_(" -J, --json                show, list: use JSON output format\n"), out);
+	fputs(_(" -n, --noheadings          show, list: don't print headings\n"), out);
+	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
+	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
+	fputs(USAGE_SEPARATOR, out);
+	USAGE_HELP_OPTIONS(27);
+	table_usage_columns(out, list_cols, ARRAY_SIZE(list_cols));
+	for (size_t i = 0; i < ARRAY_SIZE(show_cols); i++)
+		fprintf(out, " %12s  %s\n", show_cols[i].name, _(show_cols[i].help));
+	printf(USAGE_MAN_TAIL("cgset(1)"));
+	exit(EXIT_SUCCESS);
+}
+
+/* --- option parsing -------------------------------------------------------- */
+
+static void add_io_rule(struct cglimits *l, const char *arg, bool is_write)
+{
+	struct cgl_io_rule rule = { .is_write = is_write };
+	int r = cglimits_parse_io(arg, &rule);
+
+	if (r == -ENOTBLK)
+		diex(_("invalid %1$s value: '%2$s': not a block device (give /dev/DISK or MAJ:MIN)"),
+		     is_write ? "--io-write-bps" : "--io-read-bps", arg);
+	if (r < 0)
+		diex(_("invalid %1$s value: '%2$s' (use DEV:RATE, e.g. /dev/sda:10M or 8:0:10M)"),
+		     is_write ? "--io-write-bps" : "--io-read-bps", arg);
+	(void) cglimits_add_io(l, &rule); /* cannot fail: it allocates or dies */
+}
+
+static void add_raw(struct cglimits *l, const char *arg)
+{
+	struct cgl_raw raw;
+
+	if (cglimits_parse_raw(arg, &raw) < 0)
+		diex(_("invalid -r value: '%s' (use FILE=VALUE, e.g. cpu.cfs_quota_us=20000)"), arg);
+	(void) cglimits_add_raw(l, &raw); /* cannot fail: it allocates or dies */
+}
+
+static void parse_cpu_opt(struct cglimits *l, const char *arg)
+{
+	if (cglimits_parse_cpu(arg, &l->cpu_quota_us) < 0)
+		diex(_("invalid --cpu value: '%s' (use 20%% of one CPU, 1.5 CPUs, or max)"), arg);
+	l->has_cpu = true;
+}
+
+static void parse_weight_opt(uint64_t *w, bool *has, const char *opt, const char *arg)
+{
+	if (cglimits_parse_weight(arg, w) < 0)
+		diex(_("invalid %1$s value: '%2$s' (use a number from 1 to 10000)"), opt, arg);
+	*has = true;
+}
+
+/* One option of limit_opts; false when it is not a limit. */
+static bool parse_limit(struct cglimits *l, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_CPU:
+		parse_cpu_opt(l, arg);
+		break;
+	case OPT_CPU_WEIGHT:
+		parse_weight_opt(&l->cpu_weight, &l->has_cpu_weight, "--cpu-weight", arg);
+		break;
+	case OPT_CPUSET:
+		if (cglimits_parse_cpuset(arg) < 0)
+			diex(_("invalid --cpuset value: '%s' (use a CPU list such as 0-1,3)"), arg);
+		free(l->cpuset);
+		l->cpuset = xstrdup(arg);
+		break;
+	case OPT_MEMORY:
+		l->memory = size_or_max_or_err(arg, _("invalid --memory value"));
+		l->has_memory = true;
+		break;
+	case OPT_MEMORY_SWAP:
+		l->swap = size_or_max_or_err(arg, _("invalid --memory-swap value"));
+		l->has_swap = true;
+		break;
+	case OPT_PIDS:
+		l->pids = count_or_max_or_err(arg, _("invalid --pids value"));
+		l->has_pids = true;
+		break;
+	case OPT_IO_READ:
+	case OPT_IO_WRITE:
+		add_io_rule(l, arg, c == OPT_IO_WRITE);
+		break;
+	case OPT_IO_WEIGHT:
+		parse_weight_opt(&l->io_weight, &l->has_io_weight, "--io-weight", arg);
+		break;
+	case 'r':
+		add_raw(l, arg);
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static void parse_other(struct cgset_control *ctl, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_NAME:
+		ctl->name = arg;
+		ctl->name_given = true;
+		break;
+	case OPT_KEEP:
+		ctl->keep = ctl->keep_given = true;
+		break;
+	case 'R':
+		ctl->recursive = true;
+		break;
+	case 'J':
+		ctl->table.json = true;
+		break;
+	case 'n':
+		ctl->table.noheadings = true;
+		break;
+	case 'o':
+		ctl->table.output = arg;
+		break;
+	case OPT_RAW_OUTPUT:
+		ctl->table.raw = true;
+		break;
+	case 'h':
+		usage();
+	case 'V':
+		print_version();
+	default:
+		errtryhelp();
+	}
+}
+
+/* The subcommand in argv[1]; without one, libcgroup's form means "set". */
+static int parse_command(struct cgset_control *ctl, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		diex(_("no command given (see 'cgset --help')"));
+	for (i = 0; i < ARRAY_SIZE(cmd_names); i++)
+		if (streq(argv[1], cmd_names[i])) {
+			ctl->cmd = (enum cgset_cmd) i;
+			return 2;
+		}
+	if (argv[1][0] != '-')
+		diex(_("unknown command: '%s' (see 'cgset --help')"), argv[1]);
+	ctl->cmd = CMD_SET;
+	return 1;
+}
+
+static void parse_args(struct cgset_control *ctl, int argc, char **argv)
+{
+	int first = parse_command(ctl, argc, argv), c;
+	const struct option *opts = limit_opts;
+	const char *optstr = "hr:V";
+
+	if (ctl->cmd == CMD_RUN) {
+		/* a chainloader: every failure from here on is 125 */
+		cu_set_exit_failure(CU_EXIT_CANCELED);
+		optstr = "+hr:V";
+	} else if (ctl->cmd == CMD_SHOW || ctl->cmd == CMD_LIST) {
+		opts = list_opts;
+		optstr = "hJno:V";
+	} else if (ctl->cmd != CMD_SET && ctl->cmd != CMD_CREATE) {
+		opts = plain_opts;
+		optstr = "hRV";
+	}
+	argv[first - 1] = argv[0];
+	argc -= first - 1;
+	argv += first - 1;
+	while ((c = getopt_long(argc, argv, optstr, opts, NULL)) != -1)
+		if (!parse_limit(&ctl->limits, c, optarg))
+			parse_other(ctl, c, optarg);
+	ctl->args = argv + optind;
+	ctl->nargs = argc - optind;
+}
+
+static void check_args(const struct cgset_control *ctl)
+{
+	const char *cmd = cmd_names[ctl->cmd];
+
+	if ((ctl->name_given || ctl->keep_given) && ctl->cmd != CMD_RUN)
+		diex(_("--name and --keep are options of 'run', not of '%s'"), cmd);
+	if (ctl->recursive && ctl->cmd != CMD_DELETE)
+		diex(_("--recursive is an option of 'delete', not of '%s'"), cmd);
+	if (ctl->cmd == CMD_SET && cglimits_empty(&ctl->limits))
+		diex(_("set: no limit given (add --cpu, --memory, -r FILE=VALUE, ...)"));
+	if (ctl->cmd == CMD_RUN && ctl->nargs < 1)
+		diex(_("run: no program given (add -- PROGRAM [ARGUMENT...])"));
+	if (ctl->cmd == CMD_ADD && ctl->nargs < 2)
+		diex(_("add: give a group name and at least one PID"));
+	if (ctl->cmd != CMD_RUN && ctl->cmd != CMD_LIST && ctl->cmd != CMD_ADD &&
+	    ctl->cmd != CMD_SET && ctl->nargs != 1)
+		diex(_("%s: give exactly one group name"), cmd);
+	if ((ctl->cmd == CMD_SET && ctl->nargs < 1) || (ctl->cmd == CMD_LIST && ctl->nargs > 1))
+		diex(_("%s: wrong number of group names"), cmd);
+}
+
+/* --- limits -------------------------------------------------------------- */
+
+/* Where the limits go: hierarchies, v2 controllers to enable, the writes. */
+struct plan {
+	struct cgl_write *w;
+	size_t n;
+	int *hier;			/* per write */
+	uint32_t mask;
+	char v2_ctrls[256];
+};
+
+static void plan_add_v2_ctrl(struct plan *p, const char *ctrl)
+{
+	struct cgroup_hier tmp = { .controllers = p->v2_ctrls };
+
+	if (streq(ctrl, "cgroup") || cgroup_hier_has(&tmp, ctrl))
+		return;
+	if (strlen(p->v2_ctrls) + strlen(ctrl) + 2 < sizeof(p->v2_ctrls))
+		snprintf(p->v2_ctrls + strlen(p->v2_ctrls),
+			 sizeof(p->v2_ctrls) - strlen(p->v2_ctrls), "%s%s",
+			 *p->v2_ctrls ? " " : "", ctrl);
+}
+
+static void plan_route(struct plan *p, const struct cgroup_map *m, size_t i)
+{
+	const char *ctrl = p->w[i].controller;
+	int h = cgroup_hier_of(m, ctrl);
+
+	if (h < 0)
+		diex(_("cannot set %1$s: no cgroup hierarchy on this host has the %2$s controller (mount it, or use another limit)"),
+		     p->w[i].file, ctrl);
+	p->hier[i] = h;
+	p->mask |= 1U << h;
+	if (m->h[h].version == 2)
+		plan_add_v2_ctrl(p, ctrl);
+}
+
+static void plan_add_raw(struct plan *p, const struct cgl_raw *raw)
+{
+	struct cgl_write *w;
+
+	p->w = xrealloc(p->w, (p->n + 1) * sizeof(*p->w));
+	w = &p->w[p->n++];
+	memset(w, 0, sizeof(*w));
+	if (cglimits_raw_controller(raw->key, w->controller, sizeof(w->controller)) < 0 ||
+	    snprintf(w->file, sizeof(w->file), "%s", raw->key) >= (int) sizeof(w->file) ||
+	    snprintf(w->value, sizeof(w->value), "%s", raw->value) >= (int) sizeof(w->value))
+		diex(_("invalid -r value: '%1$s=%2$s' (name or value too long)"), raw->key, raw->value);
+}
+
+static void make_plan(struct cgset_control *ctl, struct plan *p)
+{
+	int version[CGL_NCONTROLLERS], base = cgroup_base_hier(&ctl->map);
+	struct cu_error e = { 0 };
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < CGL_NCONTROLLERS; i++) {
+		enum cgl_controller c = (enum cgl_controller) i;
+		int h = cgroup_hier_of(&ctl->map, cglimits_controller_name(c, 1));
+
+		if (h < 0)
+			h = cgroup_hier_of(&ctl->map, cglimits_controller_name(c, 2));
+		version[i] = h >= 0 ? ctl->map.h[h].version : 2;
+	}
+	if (cglimits_translate(&ctl->limits, version, &p->w, &p->n, &e) < 0)
+		cu_error_die(&e);
+	for (i = 0; i < ctl->limits.nraw; i++)
+		plan_add_raw(p, &ctl->limits.raw[i]);
+	p->hier = xcalloc(p->n, sizeof(*p->hier));
+	for (i = 0; i < p->n; i++) {
+		if (streq(p->w[i].controller, "cgroup") && base >= 0) {
+			p->hier[i] = base;
+			p->mask |= 1U << base;
+		} else
+			plan_route(p, &ctl->map, i);
+	}
+	if (base >= 0)
+		p->mask |= 1U << base;
+	/* v1 only: cpuacct too, so show has the group's CPU time */
+	if (ctl->map.v2 < 0 && cgroup_hier_of(&ctl->map, "cpuacct") >= 0)
+		p->mask |= 1U << cgroup_hier_of(&ctl->map, "cpuacct");
+}
+
+static void plan_free(struct plan *p)
+{
+	free(p->w);
+	free(p->hier);
+}
+
+/*
+ * The current one-line value of each file the plan writes in a hierarchy
+ * the group was already in, to put back when a later write fails.
+ */
+static char **save_values(struct cgroup *g, const struct plan *p)
+{
+	char **old = xcalloc(p->n, sizeof(*old));
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		size_t h = (size_t) p->hier[i];
+
+		if (!g->created[h] && cgroup_read(g, h, p->w[i].file, buf, sizeof(buf)) == 0 &&
+		    *buf && !strchr(buf, '\n'))
+			old[i] = xstrdup(buf);
+	}
+	return old;
+}
+
+static void restore_values(struct cgroup *g, const struct plan *p, char **old,
+			   size_t upto)
+{
+	while (upto-- > 0) {
+		int r;
+
+		if (!old[upto])
+			continue;
+		r = cgroup_write(g, (size_t) p->hier[upto], p->w[upto].file, old[upto], NULL);
+		(void) r; /* best effort: the write that failed is what we report */
+	}
+}
+
+static void free_values(char **old, size_t n)
+{
+	while (n-- > 0)
+		free(old[n]);
+	free(old);
+}
+
+/*
+ * Make the group where the plan needs it and write the limits; when
+ * anything fails, undo what this call did (old values put back, new
+ * directories removed) and die.
+ */
+static void apply_plan(struct cgroup *g, const struct plan *p)
+{
+	struct cu_error e = { 0 };
+	char **old;
+	size_t i;
+
+	if (cgroup_create(g, p->mask, p->v2_ctrls, &e) < 0)
+		cu_error_die(&e);
+	old = save_values(g, p);
+	for (i = 0; i < p->n; i++)
+		if (cgroup_write(g, (size_t) p->hier[i], p->w[i].file, p->w[i].value, &e) < 0)
+			goto out_restore;
+	if (cgroup_adopt(g, &e) < 0)
+		goto out_restore;
+	cgroup_commit(g);
+	free_values(old, p->n);
+	return;
+out_restore:
+	restore_values(g, p, old, i);
+	free_values(old, p->n);
+	cgroup_rollback(g);
+	cu_error_die(&e);
+}
+
+static void check_name(const char *name)
+{
+	struct cu_error e = { 0 };
+
+	if (cgroup_name_check(name, &e) < 0)
+		cu_error_die(&e);
+}
+
+static void open_group(struct cgset_control *ctl, struct cgroup *g, const char *name)
+{
+	struct cu_error e = { 0 };
+
+	check_name(name);
+	if (cgroup_open(g, &ctl->map, name, &e) < 0)
+		cu_error_die(&e);
+}
+
+/* --- commands ------------------------------------------------------------- */
+
+static int cmd_create(struct cgset_control *ctl)
+{
+	struct cgroup g;
+	struct cu_error e = { 0 };
+	struct plan p;
+
+	check_name(ctl->args[0]);
+	make_plan(ctl, &p);
+	if (cgroup_open(&g, &ctl->map, ctl->args[0], &e) == 0)
+		diex(_("cgroup already exists: %s (change it with 'cgset set', or delete it first)"), g.name);
+	cgroup_free(&g);
+	cgroup_init(&g, &ctl->map, ctl->args[0]);
+	apply_plan(&g, &p);
+	cgroup_free(&g);
+	plan_free(&p);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_set(struct cgset_control *ctl)
+{
+	struct plan p;
+	int i;
+
+	for (i = 0; i < ctl->nargs; i++)
+		check_name(ctl->args[i]);
+	make_plan(ctl, &p);
+	for (i = 0; i < ctl->nargs; i++) {
+		struct cgroup g;
+
+		open_group(ctl, &g, ctl->args[i]);
+		apply_plan(&g, &p);
+		cgroup_free(&g);
+	}
+	plan_free(&p);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_add(struct cgset_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct cgroup g;
+	int i;
+
+	for (i = 1; i < ctl->nargs; i++)
+		if (u32_or_err(ctl->args[i], _("invalid PID")) == 0)
+			diex(_("invalid PID: '%s'"), ctl->args[i]);
+	open_group(ctl, &g, ctl->args[0]);
+	for (i = 1; i < ctl->nargs; i++)
+		if (cgroup_attach(&g, (pid_t) strtol(ctl->args[i], NULL, 10), &e) < 0)
+			cu_error_die(&e);
+	cgroup_free(&g);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_state(struct cgset_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct cgroup g;
+	int r;
+
+	open_group(ctl, &g, ctl->args[0]);
+	if (ctl->cmd == CMD_KILL)
+		r = cgroup_kill(&g, &e);
+	else if (ctl->cmd == CMD_DELETE)
+		r = cgroup_delete(&g, ctl->recursive, &e);
+	else
+		r = cgroup_freeze(&g, ctl->cmd == CMD_FREEZE, &e);
+	if (r < 0)
+		cu_error_die(&e);
+	cgroup_free(&g);
+	return EXIT_SUCCESS;
+}
+
+/* --- show and list -------------------------------------------------------- */
+
+static struct cu_table *new_table(struct cgset_control *ctl,
+				  const struct table_column *cols, size_t n,
+				  const char *defaults)
+{
+	struct cu_error e = { 0 };
+	struct cu_table *t = table_new("cgroups", cols, n, defaults, &ctl->table, &e);
+
+	if (!t)
+		cu_error_die(&e);
+	return t;
+}
+
+static void show_row(struct cu_table *t, const char *field, const char *fmt, ...) __printf(3, 4);
+
+static void show_row(struct cu_table *t, const char *field, const char *fmt, ...)
+{
+	struct libscols_line *ln = table_add_line(t, NULL);
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	/* short numbers and names: truncation cannot happen */
+	(void) vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (table_set(t, ln, COL_FIELD, field) < 0 || table_set(t, ln, COL_VALUE, buf) < 0)
+		diex(_("cannot allocate memory"));
+}
+
+static const char *max_str(uint64_t v, char *buf, size_t len)
+{
+	if (v == UINT64_MAX)
+		return "max";
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static void show_usage_rows(struct cu_table *t, const struct cgroup_stats *s)
+{
+	char b[32];
+
+	if (s->has_usage) {
+		show_row(t, "cpu.usage_usec", "%" PRIu64, s->usage_us);
+		show_row(t, "cpu.user_usec", "%" PRIu64, s->user_us);
+		show_row(t, "cpu.system_usec", "%" PRIu64, s->system_us);
+	}
+	if (s->has_quota)
+		show_row(t, "cpu.max", "%s %" PRIu64,
+			 max_str(s->quota_us, b, sizeof(b)), s->period_us);
+	if (s->has_throttle) {
+		show_row(t, "cpu.nr_periods", "%" PRIu64, s->nr_periods);
+		show_row(t, "cpu.nr_throttled", "%" PRIu64, s->nr_throttled);
+		show_row(t, "cpu.throttled_usec", "%" PRIu64, s->throttled_us);
+	}
+	if (s->has_memory) {
+		show_row(t, "memory.current", "%" PRIu64, s->mem_current);
+		show_row(t, "memory.peak", "%" PRIu64, s->mem_peak);
+		show_row(t, "memory.max", "%s", max_str(s->mem_max, b, sizeof(b)));
+	}
+	if (s->has_oom) {
+		show_row(t, "memory.events.oom", "%" PRIu64, s->oom_events);
+		show_row(t, "memory.events.oom_kill", "%" PRIu64, s->oom_kills);
+	}
+	if (s->has_pids) {
+		show_row(t, "pids.current", "%" PRIu64, s->pids_current);
+		show_row(t, "pids.max", "%s", max_str(s->pids_max, b, sizeof(b)));
+	}
+}
+
+static void hier_label(const struct cgroup_map *m, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", m->h[i].version == 2 ? "v2" : m->h[i].controllers);
+}
+
+static void group_controllers(const struct cgroup *g, char *buf, size_t len)
+{
+	size_t i;
+
+	*buf = '\0';
+	for (i = 0; i < g->map->n; i++) {
+		char one[128];
+
+		if (!g->path[i])
+			continue;
+		hier_label(g->map, i, one, sizeof(one));
+		if (strlen(buf) + strlen(one) + 2 < len)
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 *buf ? " " : "", one);
+	}
+}
+
+static int cmd_show(struct cgset_control *ctl)
+{
+	struct cgroup_stats s;
+	struct cgroup g;
+	struct cu_table *t;
+	char ctrls[512];
+
+	open_group(ctl, &g, ctl->args[0]);
+	if (cgroup_stats(&g, &s) < 0)
+		die(_("cannot read the state of %s"), g.name);
+	t = new_table(ctl, show_cols, ARRAY_SIZE(show_cols), "FIELD,VALUE");
+	group_controllers(&g, ctrls, sizeof(ctrls));
+	show_row(t, "name", "%s", g.name);
+	show_row(t, "mode", "%s", cgroup_mode_name(ctl->map.mode));
+	show_row(t, "controllers", "%s", ctrls);
+	show_row(t, "procs", "%d", s.nprocs);
+	if (s.has_frozen)
+		show_row(t, "frozen", "%d", s.frozen ? 1 : 0);
+	show_usage_rows(t, &s);
+	if (table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
+	cgroup_free(&g);
+	return EXIT_SUCCESS;
+}
+
+struct list_entry {
+	char *rel;
+	uint32_t mask;
+	struct libscols_line *ln;
+};
+
+struct list_data {
+	struct list_entry *v;
+	size_t n;
+};
+
+static int list_collect(const char *rel, size_t hier, void *data)
+{
+	struct list_data *d = data;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (streq(d->v[i].rel, rel)) {
+			d->v[i].mask |= 1U << hier;
+			return 0;
+		}
+	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+	d->v[d->n].rel = xstrdup(rel);
+	d->v[d->n].mask = 1U << hier;
+	d->v[d->n].ln = NULL;
+	d->n++;
+	return 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct list_entry *) a)->rel, ((const struct list_entry *) b)->rel);
+}
+
+static struct libscols_line *list_parent(const struct list_data *d, size_t upto, const char *rel)
+{
+	size_t len = (size_t) (strrchr(rel, '/') ? strrchr(rel, '/') - rel : 0);
+	size_t i;
+
+	for (i = upto; len && i-- > 0;)
+		if (strlen(d->v[i].rel) == len && strncmp(d->v[i].rel, rel, len) == 0)
+			return d->v[i].ln;
+	return NULL;
+}
+
+static void list_line(struct cgset_control *ctl, struct cu_table *t,
+		      struct list_data *d, size_t i)
+{
+	struct list_entry *en = &d->v[i];
+	struct cgroup g;
+	char ctrls[512], paths[4096] = "";
+	size_t h;
+
+	en->ln = table_add_line(t, list_parent(d, i, en->rel));
+	cgroup_init(&g, &ctl->map, en->rel);
+	for (h = 0; h < ctl->map.n; h++)
+		if (en->mask & (1U << h)) {
+			g.path[h] = NULL;
+			if (xasprintf(&g.path[h], "%s/%s", ctl->map.h[h].mount, en->rel) < 0)
+				diex(_("cannot allocate memory"));
+			if (strlen(paths) + strlen(g.path[h]) + 2 < sizeof(paths))
+				snprintf(paths + strlen(paths), sizeof(paths) - strlen(paths),
+					 "%s%s", *paths ? "\n" : "", g.path[h]);
+		}
+	group_controllers(&g, ctrls, sizeof(ctrls));
+	if (table_set(t, en->ln, COL_NAME, strrchr(en->rel, '/') && list_parent(d, i, en->rel) ?
+		      strrchr(en->rel, '/') + 1 : en->rel) < 0 ||
+	    table_set(t, en->ln, COL_CONTROLLERS, ctrls) < 0 ||
+	    table_set(t, en->ln, COL_PATHS, paths) < 0 ||
+	    (table_has(t, COL_PROCS) &&
+	     table_set_u64(t, en->ln, COL_PROCS, (unsigned long long) cgroup_count_procs(&g)) < 0))
+		diex(_("cannot allocate memory"));
+	cgroup_free(&g);
+}
+
+static int cmd_list(struct cgset_control *ctl)
+{
+	struct list_data d = { NULL, 0 };
+	const char *base = ctl->nargs ? ctl->args[0] : "";
+	struct cu_table *t;
+	size_t i;
+
+	if (*base)
+		check_name(base);
+	if (*base) {
+		struct cgroup g;
+
+		open_group(ctl, &g, base);
+		for (i = 0; i < ctl->map.n; i++)
+			if (g.path[i])
+				(void) list_collect(g.name, i, &d); /* cannot fail */
+		cgroup_free(&g);
+	}
+	if (cgroup_walk(&ctl->map, base, list_collect, &d) < 0)
+		die(_("cannot list the groups below %s"), *base ? base : "/");
+	qsort(d.v, d.n, sizeof(*d.v), entry_cmp);
+	t = new_table(ctl, list_cols, ARRAY_SIZE(list_cols), "NAME,CONTROLLERS,PROCS");
+	for (i = 0; i < d.n; i++)
+		list_line(ctl, t, &d, i);
+	if (table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
+	for (i = 0; i < d.n; i++)
+		free(d.v[i].rel);
+	free(d.v);
+	return EXIT_SUCCESS;
+}
+
+/* --- run ------------------------------------------------------------------ */
+
+/* After the program (or a failed start): kill, wait and remove our group. */
+static void run_cleanup_group(struct cgset_control *ctl, struct cgroup *g, bool failed)
+{
+	struct cu_error e = { 0 };
+
+	if (!ctl->made || (ctl->keep && !failed))
+		return;
+	if (cgroup_count_procs(g) > 0 && cgroup_kill(g, &e) < 0)
+		cu_error_warn(&e);
+	if (cgroup_delete(g, true, &e) < 0)
+		cu_error_warn(&e);
+}
+
+/*
+ * The child's side of the handshake: "R" as soon as it runs (a clone3
+ * child the kernel killed never says it), then a struct cu_error if joining
+ * fails; exec closes the pipe.
+ */
+static __noreturn void run_child(struct cgset_control *ctl, struct cgroup *g,
+				 int wfd, bool join_v2, const sigset_t *oldmask)
+{
+	struct cu_error e = { 0 };
+	size_t i;
+
+	if (write(wfd, "R", 1) != 1)
+		_exit(CU_EXIT_CANCELED);
+	for (i = 0; i < ctl->map.n; i++) {
+		if (!g->path[i] || ((int) i == ctl->map.v2 && !join_v2))
+			continue;
+		if (cgroup_attach_hier(g, i, 0, &e) < 0) {
+			/* the parent reports it; nothing to do if it is gone */
+			(void) !write(wfd, &e, sizeof(e));
+			_exit(CU_EXIT_CANCELED);
+		}
+	}
+	if (exec_restore_sigmask(oldmask) < 0)
+		_exit(CU_EXIT_CANCELED);
+	exec_program(ctl->args);
+}
+
+/* 1: the child runs the program; 0: it died before running; -1: it failed. */
+static int run_handshake(int rfd, struct cu_error *e)
+{
+	char c;
+	ssize_t n;
+
+	while ((n = read(rfd, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return 0;
+	while ((n = read(rfd, e, sizeof(*e))) < 0 && errno == EINTR)
+		;
+	return n == (ssize_t) sizeof(*e) ? -1 : 1;
+}
+
+static pid_t run_clone3(int cgfd, int *pidfd)
+{
+	struct cu_clone_args a = {
+		.flags = CLONE_PIDFD | CLONE_INTO_CGROUP,
+		.pidfd = (uint64_t) (uintptr_t) pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t) cgfd,
+	};
+
+	return sys_clone3(&a, sizeof(a));
+}
+
+/*
+ * Start the child: clone3(CLONE_INTO_CGROUP) into the v2 group, and when
+ * the kernel refuses or kills that child (6.18 kills it after cgroup.kill),
+ * fork and let the child write its own PID.  Returns its pid and pidfd.
+ */
+static pid_t run_spawn(struct cgset_control *ctl, struct cgroup *g,
+		       const sigset_t *oldmask, int *pidfd)
+{
+	int cgfd = cgroup_open_v2_fd(g), p[2], status, attempt, r;
+	struct cu_error e = { 0 };
+	pid_t pid = -1;
+
+	for (attempt = cgfd >= 0 ? 0 : 1; attempt < 2; attempt++) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			die(_("cannot create a pipe"));
+		*pidfd = -1;
+		pid = attempt == 0 ? run_clone3(cgfd, pidfd) : fork();
+		if (pid < 0 && attempt == 0) {
+			close(p[0]);
+			close(p[1]);
+			continue;
+		}
+		if (pid < 0)
+			die(_("cannot fork"));
+		if (pid == 0)
+			run_child(ctl, g, p[1], attempt == 1, oldmask);
+		close(p[1]);
+		r = run_handshake(p[0], &e);
+		close(p[0]);
+		if (r > 0)
+			break;
+		(void) waitpid(pid, &status, 0); /* reap the child that failed */
+		if (*pidfd >= 0)
+			close(*pidfd);
+		if (r < 0 || attempt == 1) {
+			run_cleanup_group(ctl, g, true);
+			if (r < 0)
+				cu_error_die(&e);
+			diex(_("the program's process died before it could start"));
+		}
+	}
+	if (cgfd >= 0)
+		close(cgfd);
+	if (*pidfd < 0)
+		*pidfd = sys_pidfd_open(pid, 0);
+	return pid;
+}
+
+/* Open --name when it exists (and keep it), else make a fresh group. */
+static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
+{
+	struct plan p;
+
+	if (!ctl->name) {
+		snprintf(ctl->defname, sizeof(ctl->defname), "cgset-run-%d", (int) getpid());
+		ctl->name = ctl->defname;
+	}
+	check_name(ctl->name);
+	make_plan(ctl, &p);
+	if (cgroup_open(g, &ctl->map, ctl->name, NULL) < 0) {
+		cgroup_free(g);
+		cgroup_init(g, &ctl->map, ctl->name);
+		ctl->made = true;
+	}
+	apply_plan(g, &p);
+	plan_free(&p);
+}
+
+static __noreturn void cmd_run(struct cgset_control *ctl)
+{
+	struct cgroup g;
+	sigset_t oldmask;
+	int pidfd = -1, wstatus, r;
+	pid_t pid;
+
+	run_prepare(ctl, &g);
+	if (exec_block_forwarded(&oldmask) < 0) {
+		run_cleanup_group(ctl, &g, true);
+		die(_("cannot block signals"));
+	}
+	pid = run_spawn(ctl, &g, &oldmask, &pidfd);
+	r = exec_supervise(pid, pidfd, &wstatus);
+	if (r < 0) {
+		errno = -r;
+		warn(_("cannot wait for the program"));
+		(void) kill(pid, SIGKILL); /* it must not outlive its group */
+		(void) waitpid(pid, &wstatus, 0);
+	}
+	run_cleanup_group(ctl, &g, false);
+	cgroup_free(&g);
+	exec_exit_like(wstatus);
+}
+
+static void load_map(struct cgset_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (cgroup_map_load(&ctl->map, &e) < 0)
+		cu_error_die(&e);
+}
+
+int main(int argc, char **argv)
+{
+	struct cgset_control ctl = { 0 };
+	int status = EXIT_SUCCESS;
+
+	cu_init_locale();
+	close_stdout_atexit();
+
+	parse_args(&ctl, argc, argv);
+	check_args(&ctl);
+	load_map(&ctl);
+
+	switch (ctl.cmd) {
+	case CMD_RUN:
+		cmd_run(&ctl);
+	case CMD_CREATE:
+		status = cmd_create(&ctl);
+		break;
+	case CMD_SET:
+		status = cmd_set(&ctl);
+		break;
+	case CMD_ADD:
+		status = cmd_add(&ctl);
+		break;
+	case CMD_SHOW:
+		status = cmd_show(&ctl);
+		break;
+	case CMD_LIST:
+		status = cmd_list(&ctl);
+		break;
+	case CMD_FREEZE:
+	case CMD_THAW:
+	case CMD_KILL:
+	case CMD_DELETE:
+		status = cmd_state(&ctl);
+		break;
+	}
+	cglimits_free(&ctl.limits);
+	cgroup_map_free(&ctl.map);
+	return status;
+}

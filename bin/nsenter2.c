@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsenter2(1) - run a program in the namespaces of a running process */
+#include <cap-ng.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <locale.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "nls.h"
+#include "closestream.h"
+#include "exec.h"
+#include "netnsname.h"
+#include "nsjoin.h"
+#include "nsutils.h"
+#include "strutils.h"
+#include "syscalls.h"
+#include "table.h"
+
+struct nsenter2_control {
+	pid_t pid;			/* -t, 0: none */
+	const char *file[NS_NTYPES];	/* --net=FILE and friends */
+	int want;			/* types asked for without FILE */
+	const char *netns;		/* -N NAME */
+	const char *root, *wd;		/* NULL with do_root/do_wd: the target's */
+	uid_t uid;
+	gid_t gid;
+	struct table_opts topts;
+	char **argv;			/* the program, or NULL for the shell */
+	bool all, do_root, do_wd, env, join_cgroup, list;
+	bool keep_caps, preserve_cred, no_fork, set_uid, set_gid;
+};
+
+struct nsenter2_state {
+	struct nsjoin_target tgt;	/* pidfd -1: no target */
+	struct nsjoin_set set;
+	struct nsjoin_cgroup cg;
+	int rootfd, wdfd;
+	char **env;
+	int joined;			/* CLONE_NEW* entered */
+};
+
+enum { COL_TYPE, COL_NS, COL_PATH, COL_OURS };
+
+static const struct table_column list_columns[] = {
+	[COL_TYPE] = { "TYPE", 0.1, 0, N_("namespace type") },
+	[COL_NS]   = { "NS", 0.1, TABLE_RIGHT | TABLE_NUMBER, N_("namespace inode number") },
+	[COL_PATH] = { "PATH", 0.5, 0, N_("file the namespace is entered through") },
+	[COL_OURS] = { "OURS", 0.1, TABLE_BOOL, N_("whether it is our own namespace too") },
+};
+
+static void __noreturn usage(void)
+{
+	fputs(USAGE_HEADER, stdout);
+	printf(_(" %s [options] [--] [<program> [<argument>...]]\n"), program_invocation_short_name);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("Run a program in the namespaces of a running process.\n"), stdout);
+	fputs(USAGE_OPTIONS, stdout);
+	fputs(_(" -a, --all                 enter every namespace the target does not share with us\n"), stdout);
+	fputs(_(" -t, --target <pid>        the process whose namespaces to enter\n"), stdout);
+	fputs(_(" -m, --mount[=<file>]      enter the mount namespace\n"), stdout);
+	fputs(_(" -u, --uts[=<file>]        enter the UTS namespace (hostname)\n"), stdout);
+	fputs(_(" -i, --ipc[=<file>]        enter the System V IPC namespace\n"), stdout);
+	fputs(_(" -n, --net[=<file>]        enter the network namespace\n"), stdout);
+	fputs(_(" -N, --netns <name>        enter the named network namespace /run/netns/<name>\n"), stdout);
+	fputs(_(" -p, --pid[=<file>]        enter the PID namespace (forks)\n"), stdout);
+	fputs(_(" -C, --cgroup[=<file>]     enter the cgroup namespace\n"), stdout);
+	fputs(_(" -U, --user[=<file>]       enter the user namespace\n"), stdout);
+	fputs(_(" -T, --time[=<file>]       enter the time namespace (forks)\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_(" -S, --setuid <uid>        set the user ID (with --user, default 0)\n"), stdout);
+	fputs(_(" -G, --setgid <gid>        set the group ID (with --user, default 0)\n"), stdout);
+	fputs(_("     --preserve-credentials  keep user ID, group ID and groups as they are\n"), stdout);
+	fputs(_("     --keep-caps           keep the permitted capabilities across exec\n"), stdout);
+	fputs(_(" -r, --root[=<dir>]        set the root directory (default: the target's)\n"), stdout);
+	fputs(_(" -w, --wd[=<dir>]          set the working directory (default: the target's)\n"), stdout);
+	fputs(_(" -e, --env                 run with the target's environment\n"), stdout);
+	fputs(_(" -g, --join-cgroup         run the program in the target's cgroups\n"), stdout);
+	fputs(_(" -F, --no-fork             do not fork, not even for a PID namespace\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_(" -l, --list                list the target's namespaces and exit\n"), stdout);
+	fputs(_(" -J, --json                use JSON output format\n"), stdout);
+	fputs(_("     --noheadings          don't print headings\n"), stdout);
+	fputs(_(" -o, --output <list>       the columns to show\n"), stdout);
+	fputs(_("     --raw                 use the raw output format\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	USAGE_HELP_OPTIONS(27);
+	table_usage_columns(stdout, list_columns, ARRAY_SIZE(list_columns));
+	printf(USAGE_MAN_TAIL("nsenter2(1)"));
+	exit(EXIT_SUCCESS);
+}
+
+/* -m, -u, ... with or without FILE */
+static void want_namespace(struct nsenter2_control *ctl, int opt, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++) {
+		if (ns_types[i].option != opt)
+			continue;
+		ctl->file[i] = file;
+		if (file)
+			ctl->want &= ~ns_types[i].flag;
+		else
+			ctl->want |= ns_types[i].flag;
+	}
+}
+
+static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
+{
+	enum {
+		OPT_KEEP_CAPS = CHAR_MAX + 1,
+		OPT_NOHEADINGS,
+		OPT_PRESERVE_CRED,
+		OPT_RAW,
+	};
+	static const struct option longopts[] = {
+		{ "all",		no_argument,		NULL, 'a' },
+		{ "cgroup",		optional_argument,	NULL, 'C' },
+		{ "env",		no_argument,		NULL, 'e' },
+		{ "help",		no_argument,		NULL, 'h' },
+		{ "ipc",		optional_argument,	NULL, 'i' },
+		{ "join-cgroup",	no_argument,		NULL, 'g' },
+		{ "json",		no_argument,		NULL, 'J' },
+		{ "keep-caps",		no_argument,		NULL, OPT_KEEP_CAPS },
+		{ "list",		no_argument,		NULL, 'l' },
+		{ "mount",		optional_argument,	NULL, 'm' },
+		{ "net",		optional_argument,	NULL, 'n' },
+		{ "netns",		required_argument,	NULL, 'N' },
+		{ "no-fork",		no_argument,		NULL, 'F' },
+		{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
+		{ "output",		required_argument,	NULL, 'o' },
+		{ "pid",		optional_argument,	NULL, 'p' },
+		{ "preserve-credentials", no_argument,		NULL, OPT_PRESERVE_CRED },
+		{ "raw",		no_argument,		NULL, OPT_RAW },
+		{ "root",		optional_argument,	NULL, 'r' },
+		{ "setgid",		required_argument,	NULL, 'G' },
+		{ "setuid",		required_argument,	NULL, 'S' },
+		{ "target",		required_argument,	NULL, 't' },
+		{ "time",		optional_argument,	NULL, 'T' },
+		{ "user",		optional_argument,	NULL, 'U' },
+		{ "uts",		optional_argument,	NULL, 'u' },
+		{ "version",		no_argument,		NULL, 'V' },
+		{ "wd",			optional_argument,	NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+aC::eFG:ghi::Jlm::N:n::o:p::r::S:T::t:U::u::Vw::",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': ctl->all = true; break;
+		case 'C': case 'i': case 'm': case 'n': case 'p': case 'T': case 'U': case 'u':
+			want_namespace(ctl, c, optarg);
+			break;
+		case 'e': ctl->env = true; break;
+		case 'F': ctl->no_fork = true; break;
+		case 'G':
+			ctl->gid = id_or_err(optarg, _("invalid group ID"));
+			ctl->set_gid = true;
+			break;
+		case 'g': ctl->join_cgroup = true; break;
+		case 'J': ctl->topts.json = true; break;
+		case 'l': ctl->list = true; break;
+		case 'N': ctl->netns = optarg; break;
+		case 'o': ctl->topts.output = optarg; break;
+		case 'r': ctl->do_root = true; ctl->root = optarg; break;
+		case 'S':
+			ctl->uid = id_or_err(optarg, _("invalid user ID"));
+			ctl->set_uid = true;
+			break;
+		case 't':
+			ctl->pid = (pid_t) u32_or_err(optarg, _("invalid process ID"));
+			if (ctl->pid <= 0)
+				diex(_("invalid process ID: '%s'"), optarg);
+			break;
+		case 'w': ctl->do_wd = true; ctl->wd = optarg; break;
+		case OPT_KEEP_CAPS: ctl->keep_caps = true; break;
+		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
+		case OPT_PRESERVE_CRED: ctl->preserve_cred = true; break;
+		case OPT_RAW: ctl->topts.raw = true; break;
+		case 'h': usage();
+		case 'V': print_version();
+		default: errtryhelp();
+		}
+	}
+	ctl->argv = optind < argc ? argv + optind : NULL;
+}
+
+static bool any_file(const struct nsenter2_control *ctl)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->file[i])
+			return true;
+	return ctl->netns != NULL;
+}
+
+/* What needs a target, and what cannot go together. */
+static void check_args(const struct nsenter2_control *ctl)
+{
+	size_t i;
+
+	if (ctl->list) {
+		if (!ctl->pid && !any_file(ctl))
+			diex(_("--list needs a target (add --target PID)"));
+		return;
+	}
+	if (ctl->netns && ctl->file[4])
+		diex(_("--netns and --net=FILE both name a network namespace (give one)"));
+	if (ctl->preserve_cred && (ctl->set_uid || ctl->set_gid))
+		diex(_("--preserve-credentials and --setuid/--setgid exclude each other"));
+	if (ctl->pid)
+		return;
+	if (ctl->all)
+		diex(_("--all needs a target (add --target PID)"));
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->want & ns_types[i].flag)
+			diex(_("--%1$s needs a target (add --target PID, or give --%1$s=FILE)"),
+			     ns_types[i].longname);
+	if ((ctl->do_root && !ctl->root) || (ctl->do_wd && !ctl->wd))
+		diex(_("the target's root or working directory needs a target (add --target PID)"));
+	if (ctl->env || ctl->join_cgroup)
+		diex(_("--env and --join-cgroup need a target (add --target PID)"));
+}
+
+static void open_target(const struct nsenter2_control *ctl, struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+
+	st->tgt.pidfd = st->tgt.procfd = -1;
+	if (ctl->pid && nsjoin_target_open(ctl->pid, &st->tgt, &e) < 0)
+		cu_error_die(&e);
+}
+
+/* The namespaces to join: --all, the flags, the files and -N. */
+static void collect_namespaces(const struct nsenter2_control *ctl, struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+	int mask = 0;
+	size_t i;
+
+	nsjoin_set_init(&st->set);
+	if (ctl->all && nsjoin_target_differ(&st->tgt, &mask, &e) < 0)
+		cu_error_die(&e);
+	st->set.target_mask = mask | ctl->want;
+	for (i = 0; i < NS_NTYPES; i++) {
+		if (!ctl->file[i])
+			continue;
+		st->set.target_mask &= ~ns_types[i].flag;
+		if (nsjoin_set_file(&st->set, &ns_types[i], ctl->file[i], &e) < 0)
+			cu_error_die(&e);
+	}
+	if (ctl->netns) {
+		const struct ns_type *net = ns_type_by_flag(CLONE_NEWNET);
+		int fd = netns_open_name(ctl->netns, &e);
+
+		if (fd < 0)
+			cu_error_die(&e);
+		st->set.target_mask &= ~CLONE_NEWNET;
+		nsjoin_set_fd(&st->set, net, fd, ctl->netns);
+	}
+	st->joined = nsjoin_set_mask(&st->set);
+}
+
+/* Everything taken from the target before we leave our namespaces. */
+static void open_context(const struct nsenter2_control *ctl, struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+
+	st->rootfd = st->wdfd = -1;
+	st->env = NULL;
+	st->cg.n = 0;
+	if (ctl->do_root &&
+	    (st->rootfd = nsjoin_open_dir(&st->tgt, "root", ctl->root, &e)) < 0)
+		cu_error_die(&e);
+	if (ctl->do_wd &&
+	    (st->wdfd = nsjoin_open_dir(&st->tgt, "cwd", ctl->wd, &e)) < 0)
+		cu_error_die(&e);
+	if (ctl->env && nsjoin_read_env(&st->tgt, &st->env, &e) < 0)
+		cu_error_die(&e);
+	if (ctl->join_cgroup && nsjoin_cgroup_open(&st->tgt, &st->cg, &e) < 0)
+		cu_error_die(&e);
+	if (!st->joined && !ctl->do_root && !ctl->do_wd && !ctl->env &&
+	    !ctl->join_cgroup && !ctl->set_uid && !ctl->set_gid && !ctl->all)
+		diex(_("nothing to enter (add --all or a namespace option)"));
+}
+
+static bool forces_credentials(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+{
+	return (st->joined & CLONE_NEWUSER) && !ctl->preserve_cred;
+}
+
+static void enter_namespaces(const struct nsenter2_control *ctl, struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+
+	/*
+	 * Drop supplementary groups while still privileged here: inside, a
+	 * user namespace with setgroups "deny" would refuse it.  Retried,
+	 * and then reported, in set_credentials().
+	 */
+	if (forces_credentials(ctl, st) || ctl->set_gid)
+		(void) setgroups(0, NULL);
+	if (st->joined && nsjoin_enter(&st->set, &st->tgt, &e) < 0)
+		cu_error_die(&e);
+	nsjoin_set_free(&st->set);
+	nsjoin_target_close(&st->tgt);
+}
+
+static void apply_context(struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+
+	if (nsjoin_chroot_chdir(st->rootfd, st->wdfd, &e) < 0)
+		cu_error_die(&e);
+	if (st->rootfd >= 0)
+		close(st->rootfd);
+	if (st->wdfd >= 0)
+		close(st->wdfd);
+	if (st->env) {
+		char **p;
+
+		if (clearenv() != 0)
+			diex(_("cannot clear the environment"));
+		for (p = st->env; *p; p++)
+			if (putenv(*p) != 0)
+				die(_("cannot set the environment"));
+	}
+}
+
+/*
+ * setns() into a PID (or time) namespace changes only our children: fork,
+ * and let the parent wait and leave as the child did.
+ */
+static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+{
+	sigset_t old;
+	int status, pidfd, r;
+	pid_t pid;
+
+	if (ctl->no_fork || !(st->joined & (CLONE_NEWPID | CLONE_NEWTIME)))
+		return;
+	if (exec_block_forwarded(&old) < 0)
+		die(_("cannot block signals"));
+	pid = fork();
+	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
+		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
+		     strerror(ENOMEM));
+	if (pid < 0)
+		die(_("cannot fork"));
+	if (pid == 0) {
+		if (exec_restore_sigmask(&old) < 0)
+			die(_("cannot restore the signal mask"));
+		return;
+	}
+	pidfd = sys_pidfd_open(pid, 0);
+	r = exec_supervise(pid, pidfd, &status);
+	if (r < 0)
+		die_errno(r, _("cannot wait for process %d"), (int) pid);
+	exec_exit_like(status);
+}
+
+static void join_cgroups(struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+
+	if (st->cg.n && nsjoin_cgroup_join(&st->cg, &e) < 0)
+		cu_error_die(&e);
+}
+
+static bool setgroups_denied(void)
+{
+	char buf[16] = "";
+	FILE *f = fopen("/proc/self/setgroups", "r" CU_CLOEXECSTR);
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return startswith(buf, "deny");
+}
+
+static void set_groups(gid_t gid)
+{
+	if (getgroups(0, NULL) > 0 && setgroups(0, NULL) < 0) {
+		if (errno == EPERM && setgroups_denied())
+			diex(_("cannot drop supplementary groups: %s (setgroups is \"deny\" in the user namespace; add --preserve-credentials)"),
+			     strerror(EPERM));
+		die(_("cannot drop supplementary groups"));
+	}
+	if (setgid(gid) < 0) {
+		if (errno == EINVAL)
+			diex(_("cannot set group ID %1$u: %2$s (it is not mapped in the user namespace; give --setgid or --preserve-credentials)"),
+			     (unsigned) gid, strerror(EINVAL));
+		die(_("cannot set group ID %u"), (unsigned) gid);
+	}
+}
+
+static void set_user(uid_t uid, bool keep_caps)
+{
+	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
+		die(_("cannot keep capabilities"));
+	if (setuid(uid) < 0) {
+		if (errno == EINVAL)
+			diex(_("cannot set user ID %1$u: %2$s (it is not mapped in the user namespace; give --setuid or --preserve-credentials)"),
+			     (unsigned) uid, strerror(EINVAL));
+		die(_("cannot set user ID %u"), (unsigned) uid);
+	}
+}
+
+/* A user namespace sets uid and gid (default 0) unless told otherwise. */
+static void set_credentials(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+{
+	bool force = forces_credentials(ctl, st);
+
+	if (force || ctl->set_gid)
+		set_groups(ctl->set_gid ? ctl->gid : 0);
+	if (force || ctl->set_uid)
+		set_user(ctl->set_uid ? ctl->uid : 0, ctl->keep_caps);
+}
+
+/* --keep-caps: the permitted set survives exec as the ambient set. */
+static void keep_capabilities(const struct nsenter2_control *ctl)
+{
+	int cap;
+
+	if (!ctl->keep_caps)
+		return;
+	if (capng_get_caps_process() < 0)
+		diex(_("cannot read our capabilities"));
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		if (capng_have_capability(CAPNG_PERMITTED, (unsigned) cap) &&
+		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_INHERITABLE | CAPNG_AMBIENT,
+				 (unsigned) cap) < 0)
+			diex(_("cannot keep capability %d"), cap);
+	}
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0 || capng_apply(CAPNG_SELECT_AMBIENT) < 0)
+		diex(_("cannot make the permitted capabilities ambient"));
+}
+
+static void print_ns_line(struct cu_table *tb, const struct ns_type *type,
+			  const char *path, ino_t ino)
+{
+	struct libscols_line *ln = table_add_line(tb, NULL);
+	ino_t ours;
+	bool same = ns_inode(0, type, &ours) == 0 && ours == ino;
+
+	table_set(tb, ln, COL_TYPE, type->name);
+	table_set_u64(tb, ln, COL_NS, (unsigned long long) ino);
+	table_set(tb, ln, COL_PATH, path);
+	table_set_bool(tb, ln, COL_OURS, same);
+}
+
+/* The file given for namespace @i (FILE or -N NAME), or NULL. */
+static const char *given_file(const struct nsenter2_control *ctl, size_t i,
+			      char *buf, size_t len)
+{
+	struct cu_error e = { 0 };
+
+	if (ns_types[i].flag != CLONE_NEWNET || !ctl->netns)
+		return ctl->file[i];
+	if (netns_path(ctl->netns, buf, len, &e) < 0)
+		cu_error_die(&e);
+	return buf;
+}
+
+/* One namespace for --list: a FILE given for it, else the target's. */
+static void list_one(const struct nsenter2_control *ctl, const struct nsenter2_state *st,
+		     struct cu_table *tb, size_t i)
+{
+	char path[PATH_MAX];
+	const char *file = given_file(ctl, i, path, sizeof(path));
+	struct cu_error e = { 0 };
+	struct stat sb;
+	ino_t ino;
+
+	if (file) {
+		if (stat(file, &sb) < 0)
+			die(_("cannot access %s"), file);
+		print_ns_line(tb, &ns_types[i], file, sb.st_ino);
+		return;
+	}
+	if (!ctl->pid || ns_inode(0, &ns_types[i], &ino) < 0)
+		return;		/* no target, or a type this kernel lacks */
+	if (nsjoin_target_inode(&st->tgt, &ns_types[i], &ino, &e) < 0)
+		cu_error_die(&e);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int) ctl->pid, ns_types[i].name);
+	print_ns_line(tb, &ns_types[i], path, ino);
+}
+
+static int list_namespaces(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+{
+	struct cu_error e = { 0 };
+	struct cu_table *tb;
+	size_t i;
+
+	tb = table_new("namespaces", list_columns, ARRAY_SIZE(list_columns),
+		       "TYPE,NS,PATH,OURS", &ctl->topts, &e);
+	if (!tb)
+		cu_error_die(&e);
+	for (i = 0; i < NS_NTYPES; i++)
+		list_one(ctl, st, tb, i);
+	if (table_print(tb) < 0)
+		die(_("cannot print the table"));
+	table_free(tb);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct nsenter2_control ctl = { 0 };
+	struct nsenter2_state st;
+
+	cu_set_exit_failure(CU_EXIT_CANCELED);
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	close_stdout_atexit();
+
+	parse_args(&ctl, argc, argv);
+	check_args(&ctl);
+	open_target(&ctl, &st);
+	if (ctl.list)
+		return list_namespaces(&ctl, &st);
+
+	collect_namespaces(&ctl, &st);
+	open_context(&ctl, &st);
+	enter_namespaces(&ctl, &st);
+	apply_context(&st);
+	fork_if_needed(&ctl, &st);
+	join_cgroups(&st);
+	set_credentials(&ctl, &st);
+	keep_capabilities(&ctl);
+	exec_program_or_shell(ctl.argv);
+}

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* unionmount(8) - layered root filesystems: overlay unions and OCI layers */
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "c.h"
+#include "nls.h"
+#include "closestream.h"
+#include "layer.h"
+#include "overlay.h"
+#include "table.h"
+
+enum um_cmd {
+	CMD_MOUNT,
+	CMD_UMOUNT,
+	CMD_LIST,
+	CMD_DIFF,
+	CMD_COMMIT,
+	CMD_APPLY,
+};
+
+struct um_command {
+	const char *name;
+	enum um_cmd cmd;
+	int nargs;		/* operands after the command */
+};
+
+static const struct um_command commands[] = {
+	{ "mount",  CMD_MOUNT,  1 },
+	{ "umount", CMD_UMOUNT, 1 },
+	{ "list",   CMD_LIST,   0 },
+	{ "diff",   CMD_DIFF,   1 },
+	{ "commit", CMD_COMMIT, 1 },
+	{ "apply",  CMD_APPLY,  2 },
+};
+
+struct unionmount_control {
+	const struct um_command *cmd;
+	struct ovl_spec spec;
+	struct table_opts topts;
+	const char *output;	/* commit: the layer file */
+	const char *options;	/* mount: -o */
+	bool has_output;
+	bool verbose;
+	char **args;
+	int nargs;
+};
+
+enum {
+	COL_TARGET,
+	COL_LAYERS,
+	COL_UPPER,
+	COL_WORK,
+	COL_OPTIONS,
+	COL_SOURCE,
+	COL_ID,
+};
+
+static const struct table_column columns[] = {
+	[COL_TARGET]  = { "TARGET",  0.3, TABLE_TREE, N_("mount point, or a layer with --verbose") },
+	[COL_LAYERS]  = { "LAYERS",  5,   TABLE_RIGHT | TABLE_NUMBER, N_("number of lower layers, or the layer's position") },
+	[COL_UPPER]   = { "UPPER",   0.2, TABLE_TRUNC, N_("upper directory (empty: read-only)") },
+	[COL_WORK]    = { "WORK",    0.2, TABLE_TRUNC, N_("work directory") },
+	[COL_OPTIONS] = { "OPTIONS", 0.2, TABLE_WRAP, N_("other overlay options") },
+	[COL_SOURCE]  = { "SOURCE",  0.1, TABLE_HIDDEN, N_("mount source") },
+	[COL_ID]      = { "ID",      5,   TABLE_HIDDEN | TABLE_RIGHT | TABLE_NUMBER, N_("mount id") },
+};
+
+#define DEFAULT_COLUMNS "TARGET,LAYERS,UPPER,WORK,OPTIONS"
+
+static void __noreturn usage(void)
+{
+	FILE *out = stdout;
+
+	fputs(USAGE_HEADER, out);
+	printf(_(" %s [mount] [options] --lower <layer>[:<layer>...] <target>\n"), program_invocation_short_name);
+	printf(_(" %s umount <target>\n"), program_invocation_short_name);
+	printf(_(" %s list [options]\n"), program_invocation_short_name);
+	printf(_(" %s diff <upper>|<target>\n"), program_invocation_short_name);
+	printf(_(" %s commit <upper>|<target> --output <layer.tar>[.gz|.zst]\n"), program_invocation_short_name);
+	printf(_(" %s apply <layer.tar>[.gz|.zst] <dir>\n"), program_invocation_short_name);
+	fputs(USAGE_SEPARATOR, out);
+	fputs(_("Mount layered unions with overlayfs, and diff, commit and apply OCI layers.\n"), out);
+	fputs(USAGE_COMMANDS, out);
+	fputs(_(" mount                     mount a union (the default command)\n"), out);
+	fputs(_(" umount                    unmount a union, release what mount made\n"), out);
+	fputs(_(" list                      list mounted unions\n"), out);
+	fputs(_(" diff                      print an upper's changes as A/C/D lines\n"), out);
+	fputs(_(" commit                    write an upper as an OCI layer tar\n"), out);
+	fputs(_(" apply                     unpack an OCI layer tar into a directory\n"), out);
+	fputs(USAGE_OPTIONS, out);
+	fputs(_(" -l, --lower <layers>      lower layers, leftmost on top (repeatable)\n"), out);
+	fputs(_(" -u, --upper <dir>         writable upper directory\n"), out);
+	fputs(_(" -w, --work <dir>          work directory (default: <upper>.work, made)\n"), out);
+	fputs(_(" -o, --options <list>      more overlay mount options (mount)\n"), out);
+	fputs(_("     --ro                  mount the union read-only\n"), out);
+	fputs(_(" -o, --output <file|list>  layer file (commit), columns (list)\n"), out);
+	fputs(_(" -v, --verbose             list every layer of each union\n"), out);
+	fputs(_(" -J, --json                use JSON output format (list)\n"), out);
+	fputs(_(" -n, --noheadings          do not print headings (list)\n"), out);
+	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
+	fputs(USAGE_SEPARATOR, out);
+	USAGE_HELP_OPTIONS(27);
+	table_usage_columns(out, columns, ARRAY_SIZE(columns));
+	printf(USAGE_MAN_TAIL("unionmount(8)"));
+	exit(EXIT_SUCCESS);
+}
+
+static const struct um_command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (streq(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* --lower A:B --lower C gives A, B, C (a "\:" keeps a colon in a name). */
+static void add_lowers(struct ovl_spec *s, const char *arg)
+{
+	char *cur = xmalloc(strlen(arg) + 1);
+	size_t n = 0;
+
+	for (;; arg++) {
+		if (*arg == '\\' && (arg[1] == ':' || arg[1] == '\\')) {
+			cur[n++] = *++arg;
+			continue;
+		}
+		if (*arg && *arg != ':') {
+			cur[n++] = *arg;
+			continue;
+		}
+		if (n) {
+			s->lowers = xrealloc(s->lowers, (s->nlowers + 1) * sizeof(char *));
+			s->lowers[s->nlowers++] = xstrndup(cur, n);
+		}
+		n = 0;
+		if (!*arg)
+			break;
+	}
+	free(cur);
+}
+
+enum {
+	OPT_RO = CHAR_MAX + 1,
+	OPT_OPTIONS,
+	OPT_OUTPUT,
+};
+
+static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "json",	no_argument,		NULL, 'J' },
+		{ "lower",	required_argument,	NULL, 'l' },
+		{ "noheadings",	no_argument,		NULL, 'n' },
+		{ "options",	required_argument,	NULL, OPT_OPTIONS },
+		{ "output",	required_argument,	NULL, OPT_OUTPUT },
+		{ "raw",	no_argument,		NULL, 'r' },
+		{ "ro",		no_argument,		NULL, OPT_RO },
+		{ "upper",	required_argument,	NULL, 'u' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "work",	required_argument,	NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hJl:no:ru:vVw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J': ctl->topts.json = true; break;
+		case 'l': add_lowers(&ctl->spec, optarg); break;
+		case 'n': ctl->topts.noheadings = true; break;
+		case 'o': ctl->output = optarg; ctl->has_output = true; break;
+		case OPT_OPTIONS: ctl->options = optarg; break;
+		case OPT_OUTPUT: ctl->output = optarg; ctl->has_output = true; break;
+		case 'r': ctl->topts.raw = true; break;
+		case OPT_RO: ctl->spec.ro = true; break;
+		case 'u': ctl->spec.upper = optarg; break;
+		case 'v': ctl->verbose = true; break;
+		case 'w': ctl->spec.work = optarg; break;
+		case 'h': usage();
+		case 'V': print_version();
+		default: errtryhelp();
+		}
+	}
+	ctl->args = argv + optind;
+	ctl->nargs = argc - optind;
+}
+
+/* The first operand names a command, or it is the bare mount form. */
+static void pick_command(struct unionmount_control *ctl)
+{
+	const struct um_command *cmd = ctl->nargs ? find_command(ctl->args[0]) : NULL;
+
+	if (cmd) {
+		ctl->args++;
+		ctl->nargs--;
+	}
+	ctl->cmd = cmd ? cmd : &commands[0];
+	if (ctl->nargs != ctl->cmd->nargs) {
+		if (ctl->nargs < ctl->cmd->nargs)
+			warnx(_("missing operand for %s"), ctl->cmd->name);
+		else
+			warnx(_("unexpected operand: %s"), ctl->args[ctl->cmd->nargs]);
+		errtryhelp();
+	}
+	if (ctl->cmd->cmd == CMD_MOUNT) {
+		ctl->spec.options = ctl->has_output ? ctl->output : ctl->options;
+		ctl->spec.target = ctl->args[0];
+	}
+	if (ctl->cmd->cmd == CMD_LIST && ctl->has_output)
+		ctl->topts.output = ctl->output;
+	if (ctl->cmd->cmd == CMD_COMMIT && !ctl->has_output)
+		diex(_("no layer file given: commit needs --output LAYER.tar[.gz|.zst]"));
+}
+
+static void do_mount(struct unionmount_control *ctl)
+{
+	struct cu_error e = { 0 };
+	size_t n = 0;
+
+	if (ovl_mount(&ctl->spec, &n, &e) < 0)
+		cu_error_die(&e);
+	while (ctl->spec.nlowers)
+		free(ctl->spec.lowers[--ctl->spec.nlowers]);
+	free(ctl->spec.lowers);
+}
+
+static void do_umount(struct unionmount_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (ovl_umount(ctl->args[0], &e) < 0)
+		cu_error_die(&e);
+}
+
+static void list_layers(struct cu_table *t, struct libscols_line *parent,
+			const struct ovl_info *info)
+{
+	struct libscols_line *ln;
+	size_t i;
+
+	for (i = 0; i < info->nlowers; i++) {
+		ln = table_add_line(t, parent);
+		table_set(t, ln, COL_TARGET, info->lowers[i]);
+		table_set_u64(t, ln, COL_LAYERS, i + 1);
+	}
+}
+
+static void list_one(struct unionmount_control *ctl, struct cu_table *t,
+		     const struct ovl_info *info)
+{
+	struct libscols_line *ln = table_add_line(t, NULL);
+
+	table_set(t, ln, COL_TARGET, info->target);
+	table_set_u64(t, ln, COL_LAYERS, info->nlowers);
+	table_set(t, ln, COL_UPPER, info->upper);
+	table_set(t, ln, COL_WORK, info->work);
+	table_set(t, ln, COL_OPTIONS, info->options);
+	table_set(t, ln, COL_SOURCE, info->source);
+	table_set_u64(t, ln, COL_ID, info->id);
+	if (ctl->verbose)
+		list_layers(t, ln, info);
+}
+
+static void do_list(struct unionmount_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct ovl_info *infos = NULL;
+	struct cu_table *t;
+	size_t n = 0, i;
+
+	t = table_new("unions", columns, ARRAY_SIZE(columns), DEFAULT_COLUMNS, &ctl->topts, &e);
+	if (!t)
+		cu_error_die(&e);
+	if (ovl_list(&infos, &n, &e) < 0)
+		cu_error_die(&e);
+	for (i = 0; i < n; i++)
+		list_one(ctl, t, &infos[i]);
+	if (table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
+	ovl_list_free(infos, n);
+}
+
+static int print_change(char kind, const char *path, void *data __unused)
+{
+	printf("%c %s\n", kind, path);
+	return 0;
+}
+
+/* An operand may be a mounted union (its upper and lowers) or an upper dir. */
+static const char *resolve_upper(const char *arg, struct ovl_info *info)
+{
+	struct cu_error e = { 0 };
+
+	if (ovl_find(arg, info, &e) < 0)
+		return arg;
+	if (!info->upper)
+		diex(_("union has no upper directory: %s (mount it with --upper)"), arg);
+	return info->upper;
+}
+
+static void do_diff(struct unionmount_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct ovl_info info = { 0 };
+	const char *upper = resolve_upper(ctl->args[0], &info);
+
+	if (layer_diff(upper, info.lowers, info.nlowers, print_change, NULL, &e) < 0)
+		cu_error_die(&e);
+	ovl_info_free(&info);
+}
+
+static void do_commit(struct unionmount_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct ovl_info info = { 0 };
+	const char *upper = resolve_upper(ctl->args[0], &info);
+	char digest[LAYER_DIGEST_LEN];
+
+	if (layer_commit(upper, ctl->output, digest, &e) < 0)
+		cu_error_die(&e);
+	printf("%s\n", digest);
+	ovl_info_free(&info);
+}
+
+static void do_apply(struct unionmount_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (layer_apply(ctl->args[0], ctl->args[1], &e) < 0)
+		cu_error_die(&e);
+}
+
+int main(int argc, char **argv)
+{
+	struct unionmount_control ctl = { 0 };
+
+	cu_init_locale();
+	close_stdout_atexit();
+
+	parse_args(&ctl, argc, argv);
+	pick_command(&ctl);
+
+	switch (ctl.cmd->cmd) {
+	case CMD_MOUNT:  do_mount(&ctl);  break;
+	case CMD_UMOUNT: do_umount(&ctl); break;
+	case CMD_LIST:   do_list(&ctl);   break;
+	case CMD_DIFF:   do_diff(&ctl);   break;
+	case CMD_COMMIT: do_commit(&ctl); break;
+	case CMD_APPLY:  do_apply(&ctl);  break;
+	}
+	return EXIT_SUCCESS;
+}

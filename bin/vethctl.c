@@ -1,0 +1,1052 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* vethctl(8) - veth pairs, bridges, addresses, routes and NAT over rtnetlink */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "c.h"
+#include "nls.h"
+#include "closestream.h"
+#include "lease.h"
+#include "nat.h"
+#include "netlink.h"
+#include "netnsname.h"
+#include "strutils.h"
+#include "table.h"
+
+/* Subnet a bridge made by "connect --addr auto" gets. */
+#define DEFAULT_SUBNET	"10.200.0.1/24"
+#define DEFAULT_BRIDGE	"cubr0"
+#define DEFAULT_IFNAME	"eth0"
+
+struct vethctl_control {
+	const char *netns;		/* --netns: where we act */
+	const char *peer_netns;		/* --peer-netns */
+	uint32_t mtu;
+	uint8_t mac[6], peer_mac[6];
+	bool has_mac, has_peer_mac;
+	const char *bridge;
+	const char *addr;		/* CIDR or "auto" */
+	const char *ifname;
+	const char *out;
+	bool nat;
+	struct table_opts topts;
+
+	int nsfd;			/* --netns opened, -1: current */
+	struct nl_sock *sk;		/* socket in that namespace */
+	char **argv;			/* the command's arguments */
+	int argc;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct vethctl_control *ctl);
+	int min, max;			/* number of arguments */
+};
+
+/* Undo steps are best effort: the error reported is the step's that failed. */
+static void undo_done(int r __unused)
+{
+}
+
+static void die_err(const struct cu_error *e)
+{
+	cu_error_die(e);
+}
+
+/* "network namespace NS" or "the current network namespace". */
+static const char *ns_label(const char *spec, char *buf, size_t len)
+{
+	if (!spec)
+		return _("the current network namespace");
+	snprintf(buf, len, _("network namespace %s"), spec);
+	return buf;
+}
+
+static int open_ns(const char *spec)
+{
+	struct cu_error e = { 0 };
+	int fd = netns_open_spec(spec, &e);
+
+	if (fd < 0)
+		die_err(&e);
+	return fd;
+}
+
+static struct nl_sock *open_sock(int nsfd)
+{
+	struct cu_error e = { 0 };
+	struct nl_sock *sk = nl_open(nsfd, &e);
+
+	if (!sk)
+		die_err(&e);
+	return sk;
+}
+
+static void check_ifname(const char *name)
+{
+	struct cu_error e = { 0 };
+
+	if (nl_check_ifname(name, &e) < 0)
+		die_err(&e);
+}
+
+static void check(int r, const struct cu_error *e)
+{
+	if (r < 0)
+		die_err(e);
+}
+
+/* The path a lease keeps to find its namespace again. */
+static void ns_owner_path(const char *spec, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", NETNS_RUN_DIR, spec);
+	if (strchr(spec, '/'))
+		snprintf(buf, len, "%s", spec);
+	else if (access(p, F_OK) == 0)
+		snprintf(buf, len, "%s", p);
+	else
+		snprintf(buf, len, "/proc/%s/ns/net", spec);
+}
+
+/* ---- add / delete / up / down / move / attach / detach ------------ */
+
+/* Which end's name was taken, and where: for a clear EEXIST message. */
+static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd)
+{
+	struct cu_error e = { 0 };
+	struct nl_link l;
+	struct nl_sock *psk;
+	char buf[PATH_MAX];
+	bool exists;
+
+	if (nl_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
+		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
+		     ctl->argv[0], ns_label(ctl->netns, buf, sizeof(buf)));
+	psk = peerfd >= 0 ? open_sock(peerfd) : ctl->sk;
+	exists = peer && nl_link_get(psk, peer, &l, &e) == 0;
+	if (psk != ctl->sk)
+		nl_close(psk);
+	if (exists)
+		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
+		     peer, ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
+				    buf, sizeof(buf)));
+}
+
+static int cmd_add(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct nl_veth v = {
+		.name = ctl->argv[0],
+		.peer = ctl->argc > 1 ? ctl->argv[1] : NULL,
+		.peer_netns_fd = -1,
+		.mtu = ctl->mtu,
+		.mac = ctl->has_mac ? ctl->mac : NULL,
+		.peer_mac = ctl->has_peer_mac ? ctl->peer_mac : NULL,
+	};
+	int r;
+
+	check_ifname(v.name);
+	if (v.peer)
+		check_ifname(v.peer);
+	if (ctl->peer_netns)
+		v.peer_netns_fd = open_ns(ctl->peer_netns);
+	r = nl_veth_add(ctl->sk, &v, &e);
+	if (r == -EEXIST)
+		die_exists(ctl, v.peer, v.peer_netns_fd);
+	check(r, &e);
+	return 0;
+}
+
+static int cmd_delete(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	check_ifname(ctl->argv[0]);
+	check(nl_link_del(ctl->sk, ctl->argv[0], &e), &e);
+	return 0;
+}
+
+static int set_updown(struct vethctl_control *ctl, bool up)
+{
+	struct cu_error e = { 0 };
+
+	check_ifname(ctl->argv[0]);
+	check(nl_link_set_up(ctl->sk, ctl->argv[0], up, &e), &e);
+	return 0;
+}
+
+static int cmd_up(struct vethctl_control *ctl)
+{
+	return set_updown(ctl, true);
+}
+
+static int cmd_down(struct vethctl_control *ctl)
+{
+	return set_updown(ctl, false);
+}
+
+static int cmd_move(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	int fd;
+
+	check_ifname(ctl->argv[0]);
+	fd = open_ns(ctl->argv[1]);
+	check(nl_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e), &e);
+	close(fd);
+	return 0;
+}
+
+static int cmd_attach(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct nl_link br;
+
+	check_ifname(ctl->argv[0]);
+	check_ifname(ctl->argv[1]);
+	if (nl_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0)
+		diex(_("cannot attach %1$s: no bridge %2$s (create it with: vethctl bridge add %2$s)"),
+		     ctl->argv[0], ctl->argv[1]);
+	if (!streq(br.kind, "bridge"))
+		diex(_("cannot attach %1$s: %2$s is not a bridge"), ctl->argv[0], ctl->argv[1]);
+	check(nl_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e), &e);
+	return 0;
+}
+
+static int cmd_detach(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	check_ifname(ctl->argv[0]);
+	check(nl_link_set_master(ctl->sk, ctl->argv[0], NULL, &e), &e);
+	return 0;
+}
+
+/* ---- addr / route / bridge -------------------------------------------- */
+
+static enum nl_op parse_op(const char *s)
+{
+	if (streq(s, "add"))
+		return NL_ADD;
+	if (streq(s, "del") || streq(s, "delete"))
+		return NL_DEL;
+	diex(_("unknown action: %s (use add or del)"), s);
+}
+
+static int cmd_addr(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	enum nl_op op = parse_op(ctl->argv[0]);
+	struct cu_inet a;
+
+	if (ctl->argc != 3)
+		diex(_("addr: expected add|del NAME CIDR (see vethctl --help)"));
+	check_ifname(ctl->argv[1]);
+	cidr_or_err(ctl->argv[2], &a, _("invalid address"));
+	check(nl_addr(ctl->sk, op, ctl->argv[1], &a, &e), &e);
+	return 0;
+}
+
+/* "default" or a CIDR; a bare address means a host route. */
+static void parse_dest(const char *s, struct cu_inet *dst, int family)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (streq(s, "default")) {
+		dst->family = family;
+		return;
+	}
+	if (strchr(s, '/'))
+		cidr_or_err(s, dst, _("invalid destination"));
+	else
+		inet_addr_or_err(s, dst, _("invalid destination"));
+}
+
+static int cmd_route(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	enum nl_op op = parse_op(ctl->argv[0]);
+	struct cu_inet dst, gw;
+	const char *dev = NULL;
+	bool has_gw = false;
+
+	for (int i = 2; i + 1 < ctl->argc; i += 2) {
+		if (streq(ctl->argv[i], "via")) {
+			inet_addr_or_err(ctl->argv[i + 1], &gw, _("invalid gateway"));
+			has_gw = true;
+		} else if (streq(ctl->argv[i], "dev")) {
+			dev = ctl->argv[i + 1];
+			check_ifname(dev);
+		} else {
+			diex(_("route: unknown keyword: %s (use via GW or dev NAME)"), ctl->argv[i]);
+		}
+	}
+	if ((ctl->argc - 2) % 2 || (!has_gw && !dev))
+		diex(_("route: expected add|del default|CIDR via GW [dev NAME] (see vethctl --help)"));
+	parse_dest(ctl->argv[1], &dst, has_gw ? gw.family : AF_INET);
+	if (has_gw && gw.family != dst.family)
+		diex(_("route: %1$s and %2$s are of different address families"),
+		     ctl->argv[1], ctl->argv[3]);
+	check(nl_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e), &e);
+	return 0;
+}
+
+/* A new bridge, with an address and up; deleted again when a step fails. */
+static int bridge_create(struct nl_sock *sk, const char *name,
+			 const struct cu_inet *a, struct cu_error *e)
+{
+	int r = nl_bridge_add(sk, name, e);
+
+	if (r == -EEXIST)
+		return cu_error_set(e, 0, _("cannot create bridge: %s already exists (use it, or delete it with vethctl bridge del)"),
+				    name);
+	if (r < 0)
+		return r;
+	if (a && (r = nl_addr(sk, NL_ADD, name, a, e)) < 0)
+		goto out_del_bridge;
+	if ((r = nl_link_set_up(sk, name, true, e)) < 0)
+		goto out_del_bridge;
+	return 0;
+out_del_bridge:
+	undo_done(nl_link_del(sk, name, NULL));	/* undo; r is the error */
+	return r;
+}
+
+static int cmd_bridge(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	enum nl_op op = parse_op(ctl->argv[0]);
+	struct cu_inet a;
+	struct nl_link l;
+
+	if (ctl->argc != 2)
+		diex(_("bridge: expected add|del BR (see vethctl --help)"));
+	check_ifname(ctl->argv[1]);
+	if (ctl->addr)
+		cidr_or_err(ctl->addr, &a, _("invalid address"));
+	if (op == NL_ADD)
+		return check(bridge_create(ctl->sk, ctl->argv[1],
+					   ctl->addr ? &a : NULL, &e), &e), 0;
+	check(nl_link_get(ctl->sk, ctl->argv[1], &l, &e), &e);
+	if (!streq(l.kind, "bridge"))
+		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
+	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
+	return 0;
+}
+
+/* ---- nat ---------------------------------------------------------------- */
+
+/* nat_add()/nat_del() inside the namespace that forwards. */
+static int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
+		  bool *added, struct cu_error *e)
+{
+	int saved = -1, r, r2 = 0;
+
+	if (nsfd >= 0 && (saved = nl_netns_enter(nsfd, e)) < 0)
+		return saved;
+	r = add ? nat_add(net, out, added, e) : nat_del(net, out, e);
+	if (saved >= 0)
+		r2 = nl_netns_leave(saved, r < 0 ? NULL : e);
+	return r < 0 ? r : r2;
+}
+
+static int cmd_nat(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	enum nl_op op = parse_op(ctl->argv[0]);
+	struct cu_inet net;
+	bool added;
+
+	if (!nat_supported())
+		diex(_("nat: this vethctl was built without NAT support (rebuild with libnftables)"));
+	if (ctl->argc != 2)
+		diex(_("nat: expected add|del SUBNET (see vethctl --help)"));
+	cidr_or_err(ctl->argv[1], &net, _("invalid subnet"));
+	if (net.family != AF_INET)
+		diex(_("nat: %s: only IPv4 subnets are masqueraded"), ctl->argv[1]);
+	if (ctl->out)
+		check_ifname(ctl->out);
+	check(nat_in(ctl->nsfd, op == NL_ADD, &net, ctl->out, &added, &e), &e);
+	return 0;
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+enum { COL_NAME, COL_PEER, COL_PEER_NETNS, COL_STATE, COL_MTU, COL_MASTER,
+       COL_ADDRESSES, COL_MAC, COL_INDEX };
+
+static const struct table_column list_cols[] = {
+	[COL_NAME]	= { "NAME", 0.1, 0, N_("interface name") },
+	[COL_PEER]	= { "PEER", 0.1, 0, N_("name of the other end") },
+	[COL_PEER_NETNS] = { "PEER-NETNS", 0.1, 0, N_("network namespace of the other end") },
+	[COL_STATE]	= { "STATE", 0.1, 0, N_("operational state") },
+	[COL_MTU]	= { "MTU", 0.05, TABLE_RIGHT | TABLE_NUMBER, N_("maximum transmission unit") },
+	[COL_MASTER]	= { "MASTER", 0.1, 0, N_("bridge the interface is attached to") },
+	[COL_ADDRESSES]	= { "ADDRESSES", 0.3, TABLE_WRAP, N_("IPv4 and IPv6 addresses, comma separated") },
+	[COL_MAC]	= { "MAC", 0.15, TABLE_HIDDEN, N_("hardware address") },
+	[COL_INDEX]	= { "INDEX", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("interface index") },
+};
+
+struct list_ctx {
+	struct vethctl_control *ctl;
+	struct cu_table *t;
+	struct nl_link *links;
+	size_t nlinks;
+	char **addrs;			/* per link, comma separated */
+	char **ns_names;		/* by nsid, for peers elsewhere */
+	int *ns_fds;
+	size_t nns;
+};
+
+static int collect_link(const struct nl_link *l, void *data)
+{
+	struct list_ctx *lc = data;
+
+	lc->links = xrealloc(lc->links, (lc->nlinks + 1) * sizeof(*lc->links));
+	lc->links[lc->nlinks++] = *l;
+	return 0;
+}
+
+static int collect_addr(int index, const struct cu_inet *a, void *data)
+{
+	struct list_ctx *lc = data;
+	char text[INET6_ADDRSTRLEN + 8], *s;
+
+	for (size_t i = 0; i < lc->nlinks; i++) {
+		if (lc->links[i].index != index || format_inet(a, true, text, sizeof(text)) < 0)
+			continue;
+		s = lc->addrs[i];
+		xasprintf(&lc->addrs[i], "%s%s%s", s ? s : "", s ? "," : "", text);
+		free(s);
+	}
+	return 0;
+}
+
+/* Names in /run/netns by the nsid this namespace gives them: one scan. */
+static void map_nsids(struct list_ctx *lc)
+{
+	DIR *d = opendir(NETNS_RUN_DIR);
+	struct dirent *de;
+
+	lc->nns = 0;
+	while (d && (de = readdir(d))) {
+		struct cu_error e = { 0 };
+		int fd, id;
+
+		if (de->d_name[0] == '.' || (fd = netns_open_name(de->d_name, &e)) < 0)
+			continue;
+		id = nl_netns_id(lc->ctl->sk, fd, &e);
+		if (id < 0 || id > 4096) {
+			close(fd);
+			continue;
+		}
+		if ((size_t) id >= lc->nns) {
+			lc->ns_names = xrealloc(lc->ns_names, (id + 1) * sizeof(char *));
+			lc->ns_fds = xrealloc(lc->ns_fds, (id + 1) * sizeof(int));
+			for (size_t i = lc->nns; i <= (size_t) id; i++)
+				lc->ns_names[i] = NULL, lc->ns_fds[i] = -1;
+			lc->nns = id + 1;
+		}
+		lc->ns_names[id] = xstrdup(de->d_name);
+		lc->ns_fds[id] = fd;
+	}
+	if (d)
+		closedir(d);
+}
+
+static const char *link_name(const struct list_ctx *lc, int index)
+{
+	for (size_t i = 0; i < lc->nlinks; i++)
+		if (lc->links[i].index == index)
+			return lc->links[i].name;
+	return "";
+}
+
+/* The peer's name, asked in its own namespace when it is elsewhere. */
+static void peer_of(struct list_ctx *lc, const struct nl_link *l, char *name,
+		    size_t len, const char **ns)
+{
+	struct cu_error e = { 0 };
+	struct nl_link p;
+	struct nl_sock *psk;
+
+	*ns = "";
+	name[0] = '\0';
+	if (l->link_netnsid < 0) {
+		snprintf(name, len, "%s", link_name(lc, l->link));
+		return;
+	}
+	if ((size_t) l->link_netnsid >= lc->nns || !lc->ns_names[l->link_netnsid]) {
+		snprintf(name, len, "if%d", l->link);
+		*ns = "?";
+		return;
+	}
+	*ns = lc->ns_names[l->link_netnsid];
+	psk = nl_open(lc->ns_fds[l->link_netnsid], &e);
+	if (psk && nl_link_get_index(psk, l->link, &p, &e) == 0)
+		snprintf(name, len, "%s", p.name);
+	nl_close(psk);
+}
+
+static const char *operstate_name(uint8_t s)
+{
+	static const char *const names[] = {
+		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
+		"TESTING", "DORMANT", "UP",
+	};
+
+	return s < ARRAY_SIZE(names) ? names[s] : "UNKNOWN";
+}
+
+static void list_line(struct list_ctx *lc, size_t i)
+{
+	const struct nl_link *l = &lc->links[i];
+	struct libscols_line *ln = table_add_line(lc->t, NULL);
+	char peer[IF_NAMESIZE + 16], mac[32] = "";
+	const char *pns;
+
+	peer_of(lc, l, peer, sizeof(peer), &pns);
+	table_set(lc->t, ln, COL_NAME, l->name);
+	table_set(lc->t, ln, COL_PEER, peer);
+	table_set(lc->t, ln, COL_PEER_NETNS, pns);
+	table_set(lc->t, ln, COL_STATE, operstate_name(l->operstate));
+	table_set_u64(lc->t, ln, COL_MTU, l->mtu);
+	table_set(lc->t, ln, COL_MASTER, l->master ? link_name(lc, l->master) : "");
+	table_set(lc->t, ln, COL_ADDRESSES, lc->addrs[i] ? lc->addrs[i] : "");
+	if (l->has_mac && format_mac(l->mac, mac, sizeof(mac)) < 0)
+		mac[0] = '\0';
+	table_set(lc->t, ln, COL_MAC, mac);
+	table_set_u64(lc->t, ln, COL_INDEX, (unsigned long long) l->index);
+}
+
+static void list_free(struct list_ctx *lc)
+{
+	for (size_t i = 0; i < lc->nlinks; i++)
+		free(lc->addrs[i]);
+	for (size_t i = 0; i < lc->nns; i++) {
+		free(lc->ns_names[i]);
+		if (lc->ns_fds[i] >= 0)
+			close(lc->ns_fds[i]);
+	}
+	free(lc->addrs);
+	free(lc->links);
+	free(lc->ns_names);
+	free(lc->ns_fds);
+	table_free(lc->t);
+}
+
+/* Links and addresses; a dump the kernel interrupted is asked again. */
+static int list_collect(struct list_ctx *lc, struct cu_error *e)
+{
+	int r = -EINTR;
+
+	for (int tries = 0; tries < 5 && r == -EINTR; tries++) {
+		for (size_t i = 0; lc->addrs && i < lc->nlinks; i++)
+			free(lc->addrs[i]);
+		free(lc->addrs);
+		lc->addrs = NULL;
+		lc->nlinks = 0;
+		r = nl_link_dump(lc->ctl->sk, collect_link, lc, e);
+		if (r < 0)
+			continue;
+		lc->addrs = xcalloc(lc->nlinks + 1, sizeof(char *));
+		if (table_has(lc->t, COL_ADDRESSES))
+			r = nl_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
+	}
+	return r;
+}
+
+static int cmd_list(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct list_ctx lc = { .ctl = ctl };
+
+	lc.t = table_new("veths", list_cols, ARRAY_SIZE(list_cols),
+			 "NAME,PEER,PEER-NETNS,STATE,MTU,MASTER,ADDRESSES",
+			 &ctl->topts, &e);
+	if (!lc.t)
+		die_err(&e);
+	check(list_collect(&lc, &e), &e);
+	if (table_has(lc.t, COL_PEER) || table_has(lc.t, COL_PEER_NETNS))
+		map_nsids(&lc);
+	for (size_t i = 0; i < lc.nlinks; i++)
+		if (streq(lc.links[i].kind, "veth"))
+			list_line(&lc, i);
+	if (table_print(lc.t) < 0)
+		die(_("cannot print the list"));
+	list_free(&lc);
+	return 0;
+}
+
+/* ---- connect / disconnect --------------------------------------------- */
+
+/* What connect has done so far, so a failing step can undo the others. */
+struct conn {
+	struct vethctl_control *ctl;
+	const char *ns;			/* the NS argument */
+	int tfd;			/* its fd */
+	struct nl_sock *tsk;		/* socket inside it */
+	const char *bridge, *ifname;
+	char host[IF_NAMESIZE];		/* our end, on the bridge */
+	struct cu_inet gw, addr, net;	/* bridge address, NS address */
+	bool has_gw, has_addr;
+	bool made_bridge, made_pair, leased, natted;
+	char key[IF_NAMESIZE + 32];	/* lease file */
+	struct lease_owner owner;
+};
+
+static void lease_key(struct conn *c)
+{
+	struct stat st;
+	int r = c->ctl->nsfd >= 0 ? fstat(c->ctl->nsfd, &st) : stat("/proc/self/ns/net", &st);
+
+	snprintf(c->key, sizeof(c->key), "%s@%ju", c->bridge, r == 0 ? (uintmax_t) st.st_ino : 0);
+}
+
+/* The bridge, made with an address when missing; its IPv4 address. */
+static int conn_bridge(struct conn *c, struct cu_error *e)
+{
+	struct nl_link l;
+	struct cu_inet a, *pa = NULL;
+	int r = nl_link_get(c->ctl->sk, c->bridge, &l, NULL);
+
+	if (r == 0 && !streq(l.kind, "bridge"))
+		return cu_error_set(e, 0, _("cannot connect: %s is not a bridge (choose another --bridge)"), c->bridge);
+	if (r < 0) {
+		if ((c->has_addr && c->addr.family == AF_INET) ||
+		    (c->ctl->addr && streq(c->ctl->addr, "auto"))) {
+			if (c->has_addr)
+				cidr_network(&c->addr, &a), a.addr.v4.s_addr |= htonl(1);
+			else
+				undo_done(parse_cidr(DEFAULT_SUBNET, &a));	/* a constant */
+			if (!c->has_addr || a.addr.v4.s_addr != c->addr.addr.v4.s_addr)
+				pa = &a;
+		}
+		if ((r = bridge_create(c->ctl->sk, c->bridge, pa, e)) < 0)
+			return r;
+		c->made_bridge = true;
+	}
+	r = nl_addr_first_v4(c->ctl->sk, c->bridge, &c->gw, e);
+	if (r < 0)
+		return r;
+	c->has_gw = r > 0;
+	return 0;
+}
+
+static void random_name(char *buf, size_t len)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		v = (uint32_t) getpid() ^ (uint32_t) time(NULL);
+	snprintf(buf, len, "vc%08x", v);
+}
+
+/* The pair, created with its other end directly inside NS. */
+static int conn_pair(struct conn *c, struct cu_error *e)
+{
+	struct nl_veth v = { .name = c->host, .peer = c->ifname,
+			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
+			     .peer_mac = c->ctl->has_mac ? c->ctl->mac : NULL };
+	struct nl_link l;
+	char buf[PATH_MAX];
+	int r = -EEXIST;
+
+	if (nl_link_get(c->tsk, c->ifname, &l, NULL) == 0)
+		return cu_error_set(e, 0, _("cannot connect: %1$s already exists in %2$s (choose another --ifname)"),
+				    c->ifname, ns_label(c->ns, buf, sizeof(buf)));
+	for (int i = 0; i < 10 && r == -EEXIST; i++) {
+		random_name(c->host, sizeof(c->host));
+		r = nl_veth_add(c->ctl->sk, &v, e);
+	}
+	if (r == 0)
+		c->made_pair = true;
+	return r;
+}
+
+static int conn_wire(struct conn *c, struct cu_error *e)
+{
+	int r;
+
+	if ((r = nl_link_set_master(c->ctl->sk, c->host, c->bridge, e)) < 0 ||
+	    (r = nl_link_set_up(c->ctl->sk, c->host, true, e)) < 0 ||
+	    (r = nl_link_set_up(c->tsk, "lo", true, e)) < 0)
+		return r;
+	return nl_link_set_up(c->tsk, c->ifname, true, e);
+}
+
+/* The address: leased (auto or the one asked for), then set in NS. */
+static int conn_addr(struct conn *c, struct cu_error *e)
+{
+	char path[PATH_MAX];
+	bool automatic = streq(c->ctl->addr, "auto");
+	int r;
+
+	if (automatic && !c->has_gw)
+		return cu_error_set(e, 0, _("cannot lease an address: bridge %s has no IPv4 address (give it one: vethctl bridge add BR --addr CIDR)"),
+				    c->bridge);
+	ns_owner_path(c->ns, path, sizeof(path));
+	if ((r = lease_owner_init(&c->owner, c->tfd, path, e)) < 0)
+		return r;
+	if (c->addr.family == AF_INET || automatic) {
+		struct cu_inet want = c->addr;
+
+		r = lease_take(c->key, c->has_gw ? &c->gw : NULL,
+			       automatic ? NULL : &want, &c->owner,
+			       c->ctl->nat, &c->addr, e);
+		if (r < 0)
+			return r;
+		c->leased = true;
+	}
+	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
+}
+
+/* Default route through the bridge, when its address is on our subnet. */
+static int conn_route(struct conn *c, struct cu_error *e)
+{
+	struct cu_inet dflt = { .family = AF_INET };
+
+	cidr_network(c->has_gw ? &c->gw : &c->addr, &c->net);
+	if (!c->has_gw || c->addr.family != AF_INET || !cidr_contains(&c->net, &c->addr))
+		return 0;
+	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
+}
+
+static int conn_nat(struct conn *c, struct cu_error *e)
+{
+	int r;
+
+	if (!c->ctl->nat)
+		return 0;
+	if (!c->has_gw && c->addr.family != AF_INET)
+		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
+	r = nat_in(c->ctl->nsfd, true, &c->net, c->ctl->out, &c->natted, e);
+	return r;
+}
+
+/* Undo in reverse; each step's own error was already recorded. */
+static void conn_undo(struct conn *c)
+{
+	bool nat, others;
+
+	if (c->natted)
+		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
+	if (c->leased)
+		undo_done(lease_release(c->key, &c->owner, &nat, &others, NULL));
+	if (c->made_pair)
+		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
+	if (c->made_bridge)
+		undo_done(nl_link_del(c->ctl->sk, c->bridge, NULL));
+}
+
+static void conn_init(struct vethctl_control *ctl, struct conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ctl = ctl;
+	c->ns = ctl->argv[0];
+	c->bridge = ctl->bridge ? ctl->bridge : DEFAULT_BRIDGE;
+	c->ifname = ctl->ifname ? ctl->ifname : DEFAULT_IFNAME;
+	check_ifname(c->bridge);
+	check_ifname(c->ifname);
+	if (ctl->out)
+		check_ifname(ctl->out);
+	if (ctl->addr && !streq(ctl->addr, "auto")) {
+		cidr_or_err(ctl->addr, &c->addr, _("invalid address"));
+		c->has_addr = true;
+	}
+	if (ctl->nat && !ctl->addr)
+		diex(_("connect: --nat needs --addr (the lease records it for disconnect)"));
+	if (ctl->nat && !nat_supported())
+		diex(_("connect: this vethctl was built without NAT support (rebuild with libnftables)"));
+	c->tfd = open_ns(c->ns);
+	c->tsk = open_sock(c->tfd);
+	lease_key(c);
+}
+
+static int cmd_connect(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	char text[INET6_ADDRSTRLEN + 8];
+	struct conn c;
+	int r;
+
+	conn_init(ctl, &c);
+	if ((r = conn_bridge(&c, &e)) < 0 ||
+	    (r = conn_pair(&c, &e)) < 0 ||
+	    (r = conn_wire(&c, &e)) < 0 ||
+	    (ctl->addr && (r = conn_addr(&c, &e)) < 0) ||
+	    (ctl->addr && (r = conn_route(&c, &e)) < 0) ||
+	    (r = conn_nat(&c, &e)) < 0) {
+		conn_undo(&c);
+		die_err(&e);
+	}
+	if (ctl->addr && streq(ctl->addr, "auto") &&
+	    format_inet(&c.addr, true, text, sizeof(text)) == 0)
+		printf("%s\n", text);
+	nl_close(c.tsk);
+	close(c.tfd);
+	return 0;
+}
+
+/* NS's end, checked to be a veth whose peer is in our namespace. */
+static void disc_find(struct conn *c, struct nl_link *in, struct nl_link *host)
+{
+	struct cu_error e = { 0 };
+	char buf[PATH_MAX];
+	int self = c->ctl->nsfd >= 0 ? c->ctl->nsfd : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int id;
+
+	if (nl_link_get(c->tsk, c->ifname, in, &e) < 0)
+		diex(_("cannot disconnect: no %1$s in %2$s (give the name connect used with --ifname)"),
+		     c->ifname, ns_label(c->ns, buf, sizeof(buf)));
+	id = self >= 0 ? nl_netns_id(c->tsk, self, &e) : -1;
+	if (self >= 0 && self != c->ctl->nsfd)
+		close(self);
+	if (!streq(in->kind, "veth") || in->link_netnsid < 0 || in->link_netnsid != id)
+		diex(_("cannot disconnect: %1$s in %2$s is not a veth connected to %3$s"),
+		     c->ifname, ns_label(c->ns, buf, sizeof(buf)),
+		     ns_label(c->ctl->netns, buf + PATH_MAX / 2, PATH_MAX / 2));
+	check(nl_link_get_index(c->ctl->sk, in->link, host, &e), &e);
+}
+
+static int cmd_disconnect(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct nl_link in, host, br;
+	char path[PATH_MAX];
+	bool nat = false, others = false;
+	int r = 0, have_net;
+	struct conn c;
+
+	conn_init(ctl, &c);
+	disc_find(&c, &in, &host);
+	if (host.master && nl_link_get_index(ctl->sk, host.master, &br, &e) == 0) {
+		c.bridge = br.name;
+		lease_key(&c);
+		ns_owner_path(c.ns, path, sizeof(path));
+		check(lease_owner_init(&c.owner, c.tfd, path, &e), &e);
+	}
+	have_net = nl_addr_first_v4(c.tsk, c.ifname, &c.net, &e);
+	check(have_net, &e);
+	check(nl_link_del(c.tsk, c.ifname, &e), &e);
+	if (host.master)
+		r = lease_release(c.key, &c.owner, &nat, &others, &e);
+	if (r >= 0 && nat && !others && have_net > 0) {
+		cidr_network(&c.net, &c.net);
+		r = nat_in(ctl->nsfd, false, &c.net, ctl->out, &nat, &e);
+	}
+	check(r, &e);
+	nl_close(c.tsk);
+	close(c.tfd);
+	return 0;
+}
+
+/* ---- command line ------------------------------------------------------- */
+
+static const struct command commands[] = {
+	{ "add",	cmd_add,	1, 2 },
+	{ "addr",	cmd_addr,	3, 3 },
+	{ "attach",	cmd_attach,	2, 2 },
+	{ "bridge",	cmd_bridge,	2, 2 },
+	{ "connect",	cmd_connect,	1, 1 },
+	{ "delete",	cmd_delete,	1, 1 },
+	{ "detach",	cmd_detach,	1, 1 },
+	{ "disconnect",	cmd_disconnect,	1, 1 },
+	{ "down",	cmd_down,	1, 1 },
+	{ "list",	cmd_list,	0, 0 },
+	{ "move",	cmd_move,	2, 2 },
+	{ "nat",	cmd_nat,	2, 2 },
+	{ "route",	cmd_route,	4, 6 },
+	{ "up",		cmd_up,		1, 1 },
+};
+
+static void __noreturn usage(void)
+{
+	fputs(USAGE_HEADER, stdout);
+	printf(_(" %s [options] <command> [<argument>...]\n"), program_invocation_short_name);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("Make veth pairs and bridges, give them addresses and routes, and\n"
+		"wire network namespaces to a bridge with NAT.\n"), stdout);
+	fputs(USAGE_COMMANDS, stdout);
+	fputs(_(" add <name> [<peer>]        create a veth pair\n"), stdout);
+	fputs(_(" delete <name>              delete a link (both ends of a veth)\n"), stdout);
+	fputs(_(" list                       list veth pairs\n"), stdout);
+	fputs(_(" up|down <name>             set a link up or down\n"), stdout);
+	fputs(_(" move <name> <netns>        move a link to another namespace\n"), stdout);
+	fputs(_(" addr add|del <name> <cidr> add or remove an address\n"), stdout);
+	fputs(_(" route add|del default|<cidr> via <gw> [dev <name>]\n"
+		"                            add or remove a route\n"), stdout);
+	fputs(_(" bridge add|del <bridge>    create or delete a bridge\n"), stdout);
+	fputs(_(" attach <name> <bridge>     put a link on a bridge\n"), stdout);
+	fputs(_(" detach <name>              take a link off its bridge\n"), stdout);
+	fputs(_(" connect <netns>            wire a namespace to a bridge\n"), stdout);
+	fputs(_(" disconnect <netns>         undo what connect did\n"), stdout);
+	fputs(_(" nat add|del <subnet>       masquerade a subnet, forwarding on\n"), stdout);
+	fputs(USAGE_OPTIONS, stdout);
+	fputs(_(" -N, --netns <netns>        act inside this network namespace\n"), stdout);
+	fputs(_("     --peer-netns <netns>   create the peer in this namespace\n"), stdout);
+	fputs(_(" -m, --mtu <bytes>          MTU of both ends\n"), stdout);
+	fputs(_(" -a, --address <mac>        MAC address of the first end\n"), stdout);
+	fputs(_("     --peer-address <mac>   MAC address of the peer\n"), stdout);
+	fputs(_(" -b, --bridge <bridge>      bridge for connect (default cubr0)\n"), stdout);
+	fputs(_("     --addr <cidr>|auto     address (connect, bridge add)\n"), stdout);
+	fputs(_(" -i, --ifname <name>        name inside the namespace (default eth0)\n"), stdout);
+	fputs(_("     --nat                  masquerade the subnet (connect)\n"), stdout);
+	fputs(_("     --out <iface>          masquerade only out of this interface\n"), stdout);
+	fputs(_(" -J, --json                 use JSON output format\n"), stdout);
+	fputs(_(" -n, --noheadings           don't print headings\n"), stdout);
+	fputs(_(" -o, --output <list>        output columns\n"), stdout);
+	fputs(_(" -r, --raw                  use the raw output format\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	USAGE_HELP_OPTIONS(28);
+	table_usage_columns(stdout, list_cols, ARRAY_SIZE(list_cols));
+	printf(USAGE_MAN_TAIL("vethctl(8)"));
+	exit(EXIT_SUCCESS);
+}
+
+enum {
+	OPT_PEER_NETNS = CHAR_MAX + 1,
+	OPT_PEER_ADDRESS,
+	OPT_ADDR,
+	OPT_NAT,
+	OPT_OUT,
+};
+
+/* The listing options every table takes. */
+static void table_option(int c, struct table_opts *t)
+{
+	if (c == 'J')
+		t->json = true;
+	else if (c == 'n')
+		t->noheadings = true;
+	else if (c == 'o')
+		t->output = optarg;
+	else
+		t->raw = true;
+}
+
+static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
+{
+	static const struct option longopts[] = {
+		{ "addr",	  required_argument, NULL, OPT_ADDR },
+		{ "address",	  required_argument, NULL, 'a' },
+		{ "bridge",	  required_argument, NULL, 'b' },
+		{ "help",	  no_argument,	     NULL, 'h' },
+		{ "ifname",	  required_argument, NULL, 'i' },
+		{ "mtu",	  required_argument, NULL, 'm' },
+		{ "nat",	  no_argument,	     NULL, OPT_NAT },
+		{ "netns",	  required_argument, NULL, 'N' },
+		{ "out",	  required_argument, NULL, OPT_OUT },
+		{ "peer-address", required_argument, NULL, OPT_PEER_ADDRESS },
+		{ "peer-netns",	  required_argument, NULL, OPT_PEER_NETNS },
+		{ "version",	  no_argument,	     NULL, 'V' },
+		TABLE_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "a:b:hi:Jm:N:no:rV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			mac_or_err(optarg, ctl->mac, _("invalid MAC address"));
+			ctl->has_mac = true;
+			break;
+		case OPT_PEER_ADDRESS:
+			mac_or_err(optarg, ctl->peer_mac, _("invalid MAC address"));
+			ctl->has_peer_mac = true;
+			break;
+		case 'b':
+			ctl->bridge = optarg;
+			break;
+		case OPT_ADDR:
+			ctl->addr = optarg;
+			break;
+		case 'i':
+			ctl->ifname = optarg;
+			break;
+		case 'm':
+			ctl->mtu = u32_or_err(optarg, _("invalid MTU"));
+			break;
+		case 'N':
+			ctl->netns = optarg;
+			break;
+		case OPT_PEER_NETNS:
+			ctl->peer_netns = optarg;
+			break;
+		case OPT_NAT:
+			ctl->nat = true;
+			break;
+		case OPT_OUT:
+			ctl->out = optarg;
+			break;
+		case 'J':
+		case 'n':
+		case 'o':
+		case 'r':
+			table_option(c, &ctl->topts);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			errtryhelp();
+		}
+	}
+	ctl->argv = argv + optind;
+	ctl->argc = argc - optind;
+}
+
+static const struct command *find_command(struct vethctl_control *ctl)
+{
+	const struct command *cmd = NULL;
+
+	if (ctl->argc < 1) {
+		warnx(_("no command given"));
+		errtryhelp();
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (streq(ctl->argv[0], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		warnx(_("unknown command: %s"), ctl->argv[0]);
+		errtryhelp();
+	}
+	ctl->argv++;
+	ctl->argc--;
+	if (ctl->argc < cmd->min || ctl->argc > cmd->max) {
+		warnx(_("%s: wrong number of arguments"), cmd->name);
+		errtryhelp();
+	}
+	return cmd;
+}
+
+int main(int argc, char **argv)
+{
+	struct vethctl_control ctl = { .nsfd = -1 };
+	const struct command *cmd;
+	int r;
+
+	cu_init_locale();
+	close_stdout_atexit();
+
+	parse_options(argc, argv, &ctl);
+	cmd = find_command(&ctl);
+	if (ctl.netns)
+		ctl.nsfd = open_ns(ctl.netns);
+	ctl.sk = open_sock(ctl.nsfd);
+
+	r = cmd->fn(&ctl);
+
+	nl_close(ctl.sk);
+	if (ctl.nsfd >= 0)
+		close(ctl.nsfd);
+	return r;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * layer.h - OCI image layers and overlay upper dirs: A/C/D changes from an
+ * upper alone, an upper committed to an OCI layer tar, a layer tar applied
+ * into an overlay-ready directory (libarchive, whiteouts converted).
+ */
+#ifndef CU_LAYER_H
+#define CU_LAYER_H
+
+#include <stddef.h>
+
+#include "c.h"
+
+/* "sha256:" + 64 hex digits + NUL */
+#define LAYER_DIGEST_LEN	72
+
+/* One change: 'A', 'C' or 'D' and the path from the union's root ("/a/b"). */
+typedef int (*layer_change_fn)(char kind, const char *path, void *data);
+
+/*
+ * The changes an upper dir makes over @lowers (top first; NULL/0: judge from
+ * the upper alone, by the overlay origin xattr), in sorted path order.
+ */
+int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
+	       layer_change_fn fn, void *data, struct cu_error *e) __must_check;
+
+/*
+ * Write @upper as an OCI layer tar to @out (.tar, .tar.gz/.tgz, .tar.zst by
+ * suffix), replacing it only on success; @digest gets the sha256 of the
+ * file written (the OCI layer digest; for .tar also the diffID).
+ */
+int layer_commit(const char *upper, const char *out,
+		 char digest[LAYER_DIGEST_LEN], struct cu_error *e) __must_check;
+
+/*
+ * Unpack the layer tar @tarball into @dir (made when missing) as an overlay
+ * lower layer: whiteouts become 0/0 character devices, opaque markers the
+ * opaque xattr.  Absolute, ".." and through-a-symlink entries are refused
+ * before anything is written.
+ */
+int layer_apply(const char *tarball, const char *dir, struct cu_error *e) __must_check;
+
+/* Does the path normalised from @name stay inside the layer?  (for tests) */
+int layer_normalize(const char *name, char **out) __must_check;
+
+#endif /* CU_LAYER_H */

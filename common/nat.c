@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nat.c - the suite's nftables table, driven through libnftables.
+ */
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "c.h"
+#include "nls.h"
+#include "nat.h"
+
+#ifdef HAVE_LIBNFTABLES
+#include <nftables/libnftables.h>
+
+#define NAT_RUNDIR	"/run/container-utils"
+#define NAT_LOCK	NAT_RUNDIR "/nat.lock"
+#define FORWARD_SYSCTL	"/proc/sys/net/ipv4/ip_forward"
+#define FORWARD_MARK	"container-utils: ip_forward enabled"
+
+/* One transaction: the table with its sets, chains and fixed rules. */
+static const char table_def[] =
+	"table ip " NAT_TABLE " {\n"
+	"	comment \"%s\"\n"
+	"	set masq { type ipv4_addr; flags interval; }\n"
+	"	set masq_out { type ipv4_addr . ifname; flags interval; }\n"
+	"	chain postrouting {\n"
+	"		type nat hook postrouting priority srcnat; policy accept;\n"
+	"		ip saddr @masq ip daddr != @masq masquerade\n"
+	"		ip saddr . oifname @masq_out masquerade\n"
+	"	}\n"
+	"	chain forward {\n"
+	"		type filter hook forward priority filter; policy accept;\n"
+	"		ip saddr @masq accept\n"
+	"		ip daddr @masq ct state established,related accept\n"
+	"		ip saddr . oifname @masq_out accept\n"
+	"		ip daddr . iifname @masq_out ct state established,related accept\n"
+	"	}\n"
+	"}\n";
+
+bool nat_supported(void)
+{
+	return true;
+}
+
+/* Undo steps are best effort: the error reported is the step's that failed. */
+static void undo_done(int r __unused)
+{
+}
+
+/*
+ * Run @cmd; 0, or -errno-ish with the first line of nft's error in @e
+ * (when @e is NULL the caller only wants to know).  @out gets stdout.
+ */
+static int nft_run(const char *cmd, char **out, struct cu_error *e)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *err;
+	int r;
+
+	if (!ctx)
+		return cu_error_set(e, ENOMEM, _("cannot start libnftables"));
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	r = nft_run_cmd_from_buffer(ctx, cmd);
+	if (out)
+		*out = xstrdup(nft_ctx_get_output_buffer(ctx));
+	if (r != 0) {
+		err = nft_ctx_get_error_buffer(ctx);
+		cu_error_set(e, 0, _("nftables: %.*s"),
+			     (int) strcspn(err, "\n"), err);
+		r = -EIO;
+	}
+	nft_ctx_free(ctx);
+	return r;
+}
+
+static int forward_get(void)
+{
+	char c = '0';
+	int fd = open(FORWARD_SYSCTL, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (read(fd, &c, 1) != 1)
+		c = '0';
+	close(fd);
+	return c == '1';
+}
+
+static int forward_set(bool on, struct cu_error *e)
+{
+	int fd = open(FORWARD_SYSCTL, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, on ? "1\n" : "0\n", 2) != 2) {
+		int r = cu_error_set(e, errno, _("cannot write %s"), FORWARD_SYSCTL);
+
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Serialise table creation and removal between our own processes. */
+static int nat_lock(struct cu_error *e)
+{
+	int fd;
+
+	if (mkdir(NAT_RUNDIR, 0755) < 0 && errno != EEXIST)
+		return cu_error_set(e, errno, _("cannot create %s"), NAT_RUNDIR);
+	fd = open(NAT_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), NAT_LOCK);
+	if (flock(fd, LOCK_EX) < 0) {
+		int r = cu_error_set(e, errno, _("cannot lock %s"), NAT_LOCK);
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* "masq { 10.0.0.0/24 }" or "masq_out { 10.0.0.0/24 . \"eth0\" }". */
+static int element(const struct cu_inet *subnet, const char *out, char *buf,
+		   size_t len, struct cu_error *e)
+{
+	char net[INET6_ADDRSTRLEN + 8];
+	struct cu_inet n;
+	int r;
+
+	if (subnet->family != AF_INET)
+		return cu_error_set(e, 0, _("masquerade needs an IPv4 subnet"));
+	cidr_network(subnet, &n);
+	if (format_inet(&n, true, net, sizeof(net)) < 0)
+		return cu_error_set(e, EINVAL, _("bad subnet"));
+	if (out)
+		r = snprintf(buf, len, "masq_out { %s . \"%s\" }", net, out);
+	else
+		r = snprintf(buf, len, "masq { %s }", net);
+	if (r < 0 || (size_t) r >= len)
+		return cu_error_set(e, ENAMETOOLONG, _("bad subnet"));
+	return 0;
+}
+
+static bool table_exists(void)
+{
+	return nft_run("list table ip " NAT_TABLE, NULL, NULL) == 0;
+}
+
+static bool has_element(const char *el)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "get element ip %s %s", NAT_TABLE, el);
+	return nft_run(cmd, NULL, NULL) == 0;
+}
+
+static int table_create(struct cu_error *e)
+{
+	char cmd[sizeof(table_def) + 64];
+	int was = forward_get();
+
+	snprintf(cmd, sizeof(cmd), table_def, was == 1 ? "container-utils" : FORWARD_MARK);
+	return nft_run(cmd, NULL, e);
+}
+
+static int del_element(const char *el, struct cu_error *e)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "delete element ip %s %s", NAT_TABLE, el);
+	return nft_run(cmd, NULL, e);
+}
+
+static int add_locked(const char *el, bool *added, struct cu_error *e)
+{
+	char cmd[256];
+	bool created = false;
+	int r;
+
+	*added = false;
+	if (!table_exists()) {
+		r = table_create(e);
+		if (r < 0)
+			return r;
+		created = true;
+	} else if (has_element(el)) {
+		return forward_set(true, e);
+	}
+	snprintf(cmd, sizeof(cmd), "add element ip %s %s", NAT_TABLE, el);
+	r = nft_run(cmd, NULL, e);
+	if (r < 0)
+		goto out_del_table;
+	r = forward_set(true, e);
+	if (r < 0)
+		goto out_del_element;
+	*added = true;
+	return 0;
+out_del_element:
+	/* best effort: the error to report is r */
+	undo_done(del_element(el, NULL));
+out_del_table:
+	if (created)
+		undo_done(nft_run("delete table ip " NAT_TABLE, NULL, NULL));
+	return r;
+}
+
+int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
+	    struct cu_error *e)
+{
+	char el[128];
+	int lock, r;
+
+	r = element(subnet, out, el, sizeof(el), e);
+	if (r < 0)
+		return r;
+	lock = nat_lock(e);
+	if (lock < 0)
+		return lock;
+	r = add_locked(el, added, e);
+	close(lock);
+	return r;
+}
+
+/* Both sets empty: the table goes, and forwarding if the table turned it on. */
+static int drop_if_empty(struct cu_error *e)
+{
+	_cleanup_free_ char *out = NULL;
+	int r;
+
+	r = nft_run("list table ip " NAT_TABLE, &out, e);
+	if (r < 0)
+		return r;
+	if (strstr(out, "elements = "))
+		return 0;
+	r = nft_run("delete table ip " NAT_TABLE, NULL, e);
+	if (r == 0 && strstr(out, FORWARD_MARK))
+		r = forward_set(false, e);
+	return r;
+}
+
+static int del_locked(const char *el, struct cu_error *e)
+{
+	int r;
+
+	if (!table_exists() || !has_element(el))
+		return cu_error_set(e, 0, _("cannot remove masquerade: %1$s is not in table ip %2$s"),
+				    el, NAT_TABLE);
+	r = del_element(el, e);
+	if (r < 0)
+		return r;
+	return drop_if_empty(e);
+}
+
+int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
+{
+	char el[128];
+	int lock, r;
+
+	r = element(subnet, out, el, sizeof(el), e);
+	if (r < 0)
+		return r;
+	lock = nat_lock(e);
+	if (lock < 0)
+		return lock;
+	r = del_locked(el, e);
+	close(lock);
+	return r;
+}
+
+#else /* !HAVE_LIBNFTABLES */
+
+bool nat_supported(void)
+{
+	return false;
+}
+
+int nat_add(const struct cu_inet *subnet __unused, const char *out __unused,
+	    bool *added, struct cu_error *e)
+{
+	*added = false;
+	return cu_error_set(e, 0, _("built without NAT support (rebuild with libnftables)"));
+}
+
+int nat_del(const struct cu_inet *subnet __unused, const char *out __unused,
+	    struct cu_error *e)
+{
+	return cu_error_set(e, 0, _("built without NAT support (rebuild with libnftables)"));
+}
+
+#endif /* HAVE_LIBNFTABLES */

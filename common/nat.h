@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nat.h - masquerade through one nftables table owned by the suite.
+ *
+ * Table "ip container_utils": a set of source subnets masqueraded to any
+ * interface ("masq") and a set of subnet . out-interface pairs
+ * ("masq_out"), a postrouting nat chain and a forward chain that accepts
+ * them.  Subnets come and go as set elements; the table goes when both sets
+ * are empty.  IP forwarding is turned on in the current network namespace
+ * (callers enter the namespace that forwards), and off again with the
+ * table when it was the table that turned it on.
+ */
+#ifndef CU_NAT_H
+#define CU_NAT_H
+
+#include <stdbool.h>
+
+#include "c.h"
+#include "strutils.h"
+
+#define NAT_TABLE	"container_utils"
+
+/* Was this build linked with libnftables? */
+bool nat_supported(void);
+
+/*
+ * Masquerade @subnet (IPv4 network) leaving through @out (NULL: any
+ * interface but the subnet itself).  *@added tells whether the element is
+ * new (false: it was already there, nothing changed).
+ */
+int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
+	    struct cu_error *e) __must_check;
+
+/* Remove exactly that element; -ENOENT when it is not there. */
+int nat_del(const struct cu_inet *subnet, const char *out,
+	    struct cu_error *e) __must_check;
+
+#endif /* CU_NAT_H */

@@ -1,0 +1,693 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netlink.c - rtnetlink requests and dumps through libmnl.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/net_namespace.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <sched.h>
+#include <time.h>
+
+#include "c.h"
+#include "nls.h"
+#include "netlink.h"
+
+struct nl_sock {
+	struct mnl_socket *mnl;
+	unsigned int portid;
+	unsigned int seq;
+	char extack[256];		/* the kernel's text of the last error */
+};
+
+/* One request; one received datagram (dumps fill up to 32 KiB). */
+#define NL_BUFSZ	8192
+#define NL_RECVSZ	32768
+
+static struct nl_sock *sock_new(int *err)
+{
+	struct nl_sock *sk = xcalloc(1, sizeof(*sk));
+	int one = 1;
+
+	sk->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!sk->mnl)
+		goto fail;
+	/* Best effort: older kernels lack them, the errno still comes. */
+	(void) mnl_socket_setsockopt(sk->mnl, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void) mnl_socket_setsockopt(sk->mnl, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(sk->mnl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto fail;
+	sk->portid = mnl_socket_get_portid(sk->mnl);
+	sk->seq = (unsigned int) time(NULL);
+	return sk;
+fail:
+	*err = errno;
+	if (sk->mnl)
+		mnl_socket_close(sk->mnl);
+	free(sk);
+	return NULL;
+}
+
+int nl_netns_enter(int netns_fd, struct cu_error *e)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (self < 0)
+		return cu_error_set(e, errno, _("cannot open the current network namespace"));
+	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+		int r = cu_error_set(e, errno, _("cannot enter network namespace"));
+
+		close(self);
+		return r;
+	}
+	return self;
+}
+
+int nl_netns_leave(int saved_fd, struct cu_error *e)
+{
+	int r = 0;
+
+	if (setns(saved_fd, CLONE_NEWNET) < 0)
+		r = cu_error_set(e, errno, _("cannot return to the original network namespace"));
+	close(saved_fd);
+	return r;
+}
+
+struct nl_sock *nl_open(int netns_fd, struct cu_error *e)
+{
+	struct nl_sock *sk;
+	int saved = -1, err = 0;
+
+	if (netns_fd >= 0) {
+		saved = nl_netns_enter(netns_fd, e);
+		if (saved < 0)
+			return NULL;
+	}
+	sk = sock_new(&err);
+	if (saved >= 0 && nl_netns_leave(saved, e) < 0) {
+		nl_close(sk);
+		return NULL;
+	}
+	if (!sk)
+		cu_error_set(e, err, _("cannot open a netlink socket"));
+	return sk;
+}
+
+void nl_close(struct nl_sock *sk)
+{
+	if (!sk)
+		return;
+	mnl_socket_close(sk->mnl);
+	free(sk);
+}
+
+int nl_check_ifname(const char *name, struct cu_error *e)
+{
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return cu_error_set(e, 0, _("invalid interface name: '' (give 1 to 15 bytes)"));
+	if (len >= IF_NAMESIZE)
+		return cu_error_set(e, 0, _("invalid interface name: %1$s: %2$zu bytes, the kernel allows 15 (use a shorter name)"),
+				    name, len);
+	if (strpbrk(name, "/: \t\n") || streq(name, ".") || streq(name, ".."))
+		return cu_error_set(e, 0, _("invalid interface name: %s: contains '/', ':' or white space (use letters, digits, '-', '_', '.')"),
+				    name);
+	return 0;
+}
+
+/* What the callbacks of one request share: the socket and the caller's. */
+struct talk {
+	struct nl_sock *sk;
+	mnl_cb_t cb;
+	void *data;
+	bool intr;			/* the dump changed under us */
+};
+
+/* NLMSG_ERROR: errno and the extended-ACK message, if the kernel sent one. */
+static int cb_error(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_sock *sk = ((struct talk *) data)->sk;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		mnl_attr_for_each(attr, nlh, off) {
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(sk->extack, sizeof(sk->extack), "%s",
+					 mnl_attr_get_str(attr));
+		}
+	}
+	errno = -err->error;
+	return MNL_CB_ERROR;
+}
+
+static int cb_noop(const struct nlmsghdr *nlh __unused, void *data __unused)
+{
+	return MNL_CB_OK;
+}
+
+static int cb_done(const struct nlmsghdr *nlh __unused, void *data __unused)
+{
+	return MNL_CB_STOP;
+}
+
+static int cb_data(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		t->intr = true;
+	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+/*
+ * Send @nlh and read answers until the ACK (or the end of a dump).  On
+ * failure @e gets "@what: kernel text" and the errno.  Data callbacks never
+ * stop early: the rest of a dump would be left in the socket.
+ */
+static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data, const char *what, struct cu_error *e)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = cb_error,
+					 [NLMSG_NOOP] = cb_noop,
+					 [NLMSG_DONE] = cb_done };
+	struct talk t = { .sk = sk, .cb = cb, .data = data };
+	char *buf = xmalloc(NL_RECVSZ);
+	unsigned int seq = ++sk->seq;
+	ssize_t n;
+	int r = MNL_CB_OK, err;
+
+	nlh->nlmsg_seq = seq;
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	sk->extack[0] = '\0';
+	if (mnl_socket_sendto(sk->mnl, nlh, nlh->nlmsg_len) < 0)
+		r = MNL_CB_ERROR;
+	while (r > MNL_CB_STOP) {
+		n = mnl_socket_recvfrom(sk->mnl, buf, NL_RECVSZ);
+		if (n < 0)
+			r = MNL_CB_ERROR;
+		else
+			r = mnl_cb_run2(buf, (size_t) n, seq, sk->portid, cb_data,
+					&t, ctl, ARRAY_SIZE(ctl));
+	}
+	err = errno;
+	free(buf);
+	if (r == MNL_CB_STOP && t.intr)
+		return cu_error_set(e, EINTR, _("%s: the kernel's table changed during the dump (run again)"), what);
+	if (r == MNL_CB_STOP)
+		return 0;
+	errno = err;
+	if (sk->extack[0])
+		return cu_error_set(e, errno, "%s: %s", what, sk->extack);
+	return cu_error_set(e, errno, "%s", what);
+}
+
+/* State of a dump or a single get. */
+struct dump_ctx {
+	void *fn;
+	void *data;
+	int ret;
+	struct nl_link *one;
+};
+
+static struct nlmsghdr *put_link_hdr(char *buf, uint16_t type, uint16_t flags,
+				     struct ifinfomsg **ifm)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	*ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifm));
+	(*ifm)->ifi_family = AF_UNSPEC;
+	return nlh;
+}
+
+static int parse_linkinfo(const struct nlattr *nest, struct nl_link *l)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+		    mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+			snprintf(l->kind, sizeof(l->kind), "%.*s",
+				 (int) mnl_attr_get_payload_len(attr),
+				 (const char *) mnl_attr_get_payload(attr));
+	}
+	return 0;
+}
+
+static void parse_link_attr(const struct nlattr *attr, struct nl_link *l)
+{
+	switch (mnl_attr_get_type(attr)) {
+	case IFLA_IFNAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(attr));
+		break;
+	case IFLA_MTU:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->mtu = mnl_attr_get_u32(attr);
+		break;
+	case IFLA_MASTER:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->master = (int) mnl_attr_get_u32(attr);
+		break;
+	case IFLA_LINK:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->link = (int) mnl_attr_get_u32(attr);
+		break;
+	case IFLA_LINK_NETNSID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->link_netnsid = (int) mnl_attr_get_u32(attr);
+		break;
+	case IFLA_OPERSTATE:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) == 0)
+			l->operstate = mnl_attr_get_u8(attr);
+		break;
+	case IFLA_ADDRESS:
+		if (mnl_attr_get_payload_len(attr) == 6) {
+			memcpy(l->mac, mnl_attr_get_payload(attr), 6);
+			l->has_mac = true;
+		}
+		break;
+	case IFLA_LINKINFO:
+		parse_linkinfo(attr, l);
+		break;
+	}
+}
+
+static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+
+	memset(l, 0, sizeof(*l));
+	l->index = ifm->ifi_index;
+	l->flags = ifm->ifi_flags;
+	l->link_netnsid = -1;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifm))
+		parse_link_attr(attr, l);
+	if (l->link == l->index && l->link_netnsid < 0)
+		l->link = 0;
+}
+
+static int cb_link(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	struct nl_link l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	parse_link(nlh, &l);
+	if (ctx->one) {
+		*ctx->one = l;
+		return MNL_CB_OK;
+	}
+	if (ctx->ret >= 0)
+		ctx->ret = ((nl_link_fn) ctx->fn)(&l, ctx->data);
+	return MNL_CB_OK;
+}
+
+static int link_get(struct nl_sock *sk, const char *name, int index,
+		    struct nl_link *out, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct dump_ctx ctx = { .one = out };
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_GETLINK, 0, &ifm);
+	int r;
+
+	ifm->ifi_index = index;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	memset(out, 0, sizeof(*out));
+	r = nl_talk(sk, nlh, cb_link, &ctx, name ? name : _("interface"), e);
+	if (r == -ENODEV && name)
+		return cu_error_set(e, 0, _("no such interface: %s"), name);
+	return r;
+}
+
+int nl_link_get(struct nl_sock *sk, const char *name, struct nl_link *out,
+		struct cu_error *e)
+{
+	return link_get(sk, name, 0, out, e);
+}
+
+int nl_link_get_index(struct nl_sock *sk, int index, struct nl_link *out,
+		      struct cu_error *e)
+{
+	return link_get(sk, NULL, index, out, e);
+}
+
+int nl_link_dump(struct nl_sock *sk, nl_link_fn fn, void *data,
+		 struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct dump_ctx ctx = { .fn = (void *) fn, .data = data };
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_GETLINK, NLM_F_DUMP, &ifm);
+	int r;
+
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	r = nl_talk(sk, nlh, cb_link, &ctx, _("cannot list interfaces"), e);
+	return r < 0 ? r : ctx.ret;
+}
+
+/* ifindex of @name, or -ENODEV with @e filled. */
+static int link_index(struct nl_sock *sk, const char *name, struct cu_error *e)
+{
+	struct nl_link l;
+	int r = nl_link_get(sk, name, &l, e);
+
+	return r < 0 ? r : l.index;
+}
+
+static void put_peer(struct nlmsghdr *nlh, const struct nl_veth *v)
+{
+	struct nlattr *data, *peer;
+	struct ifinfomsg *pifm;
+
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
+	memset(pifm, 0, sizeof(*pifm));
+	if (v->peer)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, v->peer);
+	if (v->peer_netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t) v->peer_netns_fd);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	if (v->peer_mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, v->peer_mac);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+}
+
+int nl_veth_add(struct nl_sock *sk, const struct nl_veth *v,
+		struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINK,
+					    NLM_F_CREATE | NLM_F_EXCL, &ifm);
+	struct nlattr *info;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, v->name);
+	if (v->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, v->mtu);
+	if (v->mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, v->mac);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	put_peer(nlh, v);
+	mnl_attr_nest_end(nlh, info);
+	return nl_talk(sk, nlh, NULL, NULL, _("cannot create veth pair"), e);
+}
+
+int nl_bridge_add(struct nl_sock *sk, const char *name, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINK,
+					    NLM_F_CREATE | NLM_F_EXCL, &ifm);
+	struct nlattr *info, *data;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_BR_STP_STATE, 0);
+	mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return nl_talk(sk, nlh, NULL, NULL, _("cannot create bridge"), e);
+}
+
+int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_DELLINK, 0, &ifm);
+	int r;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = nl_talk(sk, nlh, NULL, NULL, _("cannot delete interface"), e);
+	if (r == -ENODEV)
+		return cu_error_set(e, 0, _("cannot delete interface: no such interface: %s"), name);
+	return r;
+}
+
+/* An RTM_NEWLINK that changes the existing link @name. */
+static struct nlmsghdr *put_set(char *buf, struct nl_sock *sk, const char *name,
+				struct ifinfomsg **ifm, struct cu_error *e)
+{
+	int index = link_index(sk, name, e);
+	struct nlmsghdr *nlh;
+
+	if (index < 0)
+		return NULL;
+	nlh = put_link_hdr(buf, RTM_NEWLINK, 0, ifm);
+	(*ifm)->ifi_index = index;
+	return nlh;
+}
+
+int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
+		   struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_set(buf, sk, name, &ifm, e);
+
+	if (!nlh)
+		return -ENODEV;
+	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = up ? IFF_UP : 0;
+	return nl_talk(sk, nlh, NULL, NULL, up ? _("cannot set link up")
+		       : _("cannot set link down"), e);
+}
+
+int nl_link_set_master(struct nl_sock *sk, const char *name,
+		       const char *master, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh;
+	int mindex = 0;
+
+	if (master) {
+		mindex = link_index(sk, master, e);
+		if (mindex < 0)
+			return mindex;
+	}
+	nlh = put_set(buf, sk, name, &ifm, e);
+	if (!nlh)
+		return -ENODEV;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t) mindex);
+	return nl_talk(sk, nlh, NULL, NULL, master ? _("cannot attach to the bridge")
+		       : _("cannot detach from the bridge"), e);
+}
+
+int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
+		 const char *newname, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_set(buf, sk, name, &ifm, e);
+
+	if (!nlh)
+		return -ENODEV;
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t) netns_fd);
+	if (newname)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
+	return nl_talk(sk, nlh, NULL, NULL, _("cannot move the link"), e);
+}
+
+int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
+	    const struct cu_inet *a, struct cu_error *e)
+{
+	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "?", what[128];
+	int index = link_index(sk, ifname, e);
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	size_t len = inet_addr_len(a);
+
+	if (index < 0)
+		return index;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = op == NL_ADD ? RTM_NEWADDR : RTM_DELADDR;
+	nlh->nlmsg_flags = op == NL_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (uint8_t) a->family;
+	ifa->ifa_prefixlen = (uint8_t) a->prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t) index;
+	mnl_attr_put(nlh, IFA_LOCAL, len, a->addr.bytes);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, a->addr.bytes);
+	if (format_inet(a, true, text, sizeof(text)) < 0)
+		text[0] = '\0';
+	snprintf(what, sizeof(what), op == NL_ADD ? _("cannot add address %1$s to %2$s")
+		 : _("cannot remove address %1$s from %2$s"), text, ifname);
+	return nl_talk(sk, nlh, NULL, NULL, what, e);
+}
+
+static int parse_addr(const struct nlmsghdr *nlh, struct cu_inet *a)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr, *local = NULL, *addr = NULL;
+	size_t len = ifa->ifa_family == AF_INET ? 4 : 16;
+
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = attr;
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			addr = attr;
+	}
+	if (local)
+		addr = local;
+	if (!addr || mnl_attr_get_payload_len(addr) != len)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->family = ifa->ifa_family;
+	a->prefix = ifa->ifa_prefixlen;
+	memcpy(a->addr.bytes, mnl_attr_get_payload(addr), len);
+	return (int) ifa->ifa_index;
+}
+
+static int cb_addr(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	struct cu_inet a;
+	int index;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR)
+		return MNL_CB_OK;
+	index = parse_addr(nlh, &a);
+	if (index < 0 || (ctx->ret > 0 && index != ctx->ret))
+		return MNL_CB_OK;
+	/* a dump runs to its end: the callback cannot stop it */
+	(void) ((nl_addr_fn) ctx->fn)(index, &a, ctx->data);
+	return MNL_CB_OK;
+}
+
+int nl_addr_dump(struct nl_sock *sk, int family, int index, nl_addr_fn fn,
+		 void *data, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct dump_ctx ctx = { .fn = (void *) fn, .data = data,
+				.ret = index };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (uint8_t) family;
+	return nl_talk(sk, nlh, cb_addr, &ctx, _("cannot list addresses"), e);
+}
+
+static int first_v4(int index __unused, const struct cu_inet *a, void *data)
+{
+	struct cu_inet *out = data;
+
+	if (out->family)
+		return 0;
+	*out = *a;
+	return -1;
+}
+
+int nl_addr_first_v4(struct nl_sock *sk, const char *ifname,
+		     struct cu_inet *out, struct cu_error *e)
+{
+	int index = link_index(sk, ifname, e);
+	int r;
+
+	if (index < 0)
+		return index;
+	memset(out, 0, sizeof(*out));
+	r = nl_addr_dump(sk, AF_INET, index, first_v4, out, e);
+	if (r < 0)
+		return r;
+	return out->family ? 1 : 0;
+}
+
+int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
+	     const struct cu_inet *gw, const char *oif, struct cu_error *e)
+{
+	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "default", what[128];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int index = 0;
+
+	if (oif && (index = link_index(sk, oif, e)) < 0)
+		return index;
+	nlh->nlmsg_type = op == NL_ADD ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = op == NL_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t) dst->family;
+	rtm->rtm_dst_len = (uint8_t) dst->prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	if (op == NL_DEL)
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	if (dst->prefix)
+		mnl_attr_put(nlh, RTA_DST, inet_addr_len(dst), dst->addr.bytes);
+	if (gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, inet_addr_len(gw), gw->addr.bytes);
+	if (index)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t) index);
+	if (dst->prefix && format_inet(dst, true, text, sizeof(text)) < 0)
+		text[0] = '\0';
+	snprintf(what, sizeof(what), op == NL_ADD ? _("cannot add route %s")
+		 : _("cannot remove route %s"), text);
+	return nl_talk(sk, nlh, NULL, NULL, what, e);
+}
+
+static int cb_nsid(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_type != RTM_NEWNSID)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(struct rtgenmsg)) {
+		if (mnl_attr_get_type(attr) == NETNSA_NSID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			ctx->ret = (int) mnl_attr_get_u32(attr);
+	}
+	return MNL_CB_OK;
+}
+
+int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct dump_ctx ctx = { .ret = -1 };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+	int r;
+
+	nlh->nlmsg_type = RTM_GETNSID;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t) netns_fd);
+	r = nl_talk(sk, nlh, cb_nsid, &ctx, _("cannot get the namespace id"), e);
+	return r < 0 ? r : ctx.ret;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netlink.h - rtnetlink through libmnl: links (veth, bridge), masters,
+ * up/down, moves between namespaces, addresses, routes and link dumps.
+ *
+ * One socket per network namespace: a netlink socket is bound to the netns
+ * it was created in, so nl_open() takes a netns fd and opens the socket
+ * inside it (setns in a short section, then back).  Every call returns 0
+ * (or a positive value where said) or -errno and fills @e with a message
+ * that carries the kernel's extended-ACK text when there is one.
+ */
+#ifndef CU_NETLINK_H
+#define CU_NETLINK_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "c.h"
+#include "strutils.h"
+
+struct nl_sock;
+
+/* A socket in the namespace of @netns_fd (-1: the current one). */
+struct nl_sock *nl_open(int netns_fd, struct cu_error *e);
+void nl_close(struct nl_sock *sk);
+
+/*
+ * Run the caller inside @netns_fd until nl_netns_leave(): for work that
+ * opens its own sockets or /proc/sys files (nftables, ip_forward).  Returns
+ * the fd of the namespace to go back to, or -errno.
+ */
+int nl_netns_enter(int netns_fd, struct cu_error *e) __must_check;
+int nl_netns_leave(int saved_fd, struct cu_error *e) __must_check;
+
+/* Is @name a valid interface name (1..15 bytes, no '/', ':', space)? */
+int nl_check_ifname(const char *name, struct cu_error *e) __must_check;
+
+struct nl_link {
+	int index;
+	char name[IF_NAMESIZE];
+	char kind[32];			/* "veth", "bridge", "" */
+	unsigned int flags;		/* IFF_* */
+	uint8_t operstate;		/* IF_OPER_* */
+	uint32_t mtu;
+	int master;			/* ifindex, 0 for none */
+	int link;			/* peer ifindex (veth), 0 for none */
+	int link_netnsid;		/* nsid of the peer's netns, -1 same */
+	uint8_t mac[6];
+	bool has_mac;
+};
+
+/* RTM_GETLINK by name: 0, -ENODEV when there is none. */
+int nl_link_get(struct nl_sock *sk, const char *name, struct nl_link *out,
+		struct cu_error *e) __must_check;
+int nl_link_get_index(struct nl_sock *sk, int index, struct nl_link *out,
+		      struct cu_error *e) __must_check;
+
+/*
+ * Dumps return -EINTR when the table changed while it was read
+ * (NLM_F_DUMP_INTR); the caller drops what it collected and asks again.
+ */
+typedef int (*nl_link_fn)(const struct nl_link *l, void *data);
+int nl_link_dump(struct nl_sock *sk, nl_link_fn fn, void *data,
+		 struct cu_error *e) __must_check;
+
+struct nl_veth {
+	const char *name;
+	const char *peer;		/* NULL: the kernel names it */
+	int peer_netns_fd;		/* -1: same namespace as @name */
+	uint32_t mtu;			/* 0: default; applied to both ends */
+	const uint8_t *mac;		/* NULL: random */
+	const uint8_t *peer_mac;
+};
+
+/* One RTM_NEWLINK: both ends or neither. */
+int nl_veth_add(struct nl_sock *sk, const struct nl_veth *v,
+		struct cu_error *e) __must_check;
+/* A bridge with STP off and forward delay 0. */
+int nl_bridge_add(struct nl_sock *sk, const char *name,
+		  struct cu_error *e) __must_check;
+int nl_link_del(struct nl_sock *sk, const char *name,
+		struct cu_error *e) __must_check;
+int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
+		   struct cu_error *e) __must_check;
+/* @master NULL: leave the current master. */
+int nl_link_set_master(struct nl_sock *sk, const char *name,
+		       const char *master, struct cu_error *e) __must_check;
+/* Move to @netns_fd, renamed to @newname unless NULL. */
+int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
+		 const char *newname, struct cu_error *e) __must_check;
+
+enum nl_op { NL_ADD, NL_DEL };
+
+int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
+	    const struct cu_inet *a, struct cu_error *e) __must_check;
+
+/* Addresses of @index (0: all links) of @family (AF_UNSPEC: both). */
+typedef int (*nl_addr_fn)(int index, const struct cu_inet *a, void *data);
+int nl_addr_dump(struct nl_sock *sk, int family, int index, nl_addr_fn fn,
+		 void *data, struct cu_error *e) __must_check;
+/* The first IPv4 address of @ifname: 1 found, 0 none, or -errno. */
+int nl_addr_first_v4(struct nl_sock *sk, const char *ifname,
+		     struct cu_inet *out, struct cu_error *e) __must_check;
+
+/* @dst with prefix 0 is the default route; @gw and @oif may be NULL. */
+int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
+	     const struct cu_inet *gw, const char *oif,
+	     struct cu_error *e) __must_check;
+
+/* The nsid this namespace uses for @netns_fd: >= 0, -1 none, or -errno. */
+int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e);
+
+#endif /* CU_NETLINK_H */

@@ -1,0 +1,615 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsjoin.c - join a running process's namespaces, root, cwd, environment, cgroups */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "nsjoin.h"
+#include "nsutils.h"
+#include "syscalls.h"
+
+/*
+ * Fill @e with "MSG: reason (HINT)" (no hint: "MSG: reason") and return
+ * -errnum.  The message is complete, so e->errnum is left 0.
+ */
+static int __printf(4, 5) fail(struct cu_error *e, int errnum, const char *hint,
+				const char *fmt, ...)
+{
+	char msg[sizeof(e->msg)];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		msg[0] = '\0';
+	if (hint)
+		/* TRANSLATORS: what failed, the system's reason, and the fix */
+		cu_error_set(e, 0, _("%1$s: %2$s (%3$s)"), msg, strerror(errnum), hint);
+	else
+		cu_error_set(e, 0, "%s: %s", msg, strerror(errnum));
+	return -errnum;
+}
+
+static size_t type_index(const struct ns_type *type)
+{
+	return (size_t) (type - ns_types);
+}
+
+int nsjoin_target_open(pid_t pid, struct nsjoin_target *t, struct cu_error *e)
+{
+	char path[32];
+
+	t->pid = pid;
+	t->procfd = -1;
+	t->pidfd = sys_pidfd_open(pid, 0);
+	if (t->pidfd < 0)
+		return fail(e, errno, errno == ESRCH ? _("is it still running?") : NULL,
+			    _("cannot open process %d"), (int) pid);
+	/* fds of pidfd_open are close-on-exec by definition */
+	snprintf(path, sizeof(path), "/proc/%d", (int) pid);
+	t->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->procfd < 0) {
+		int r = fail(e, errno, NULL, _("cannot open %s"), path);
+
+		nsjoin_target_close(t);
+		return r;
+	}
+	/* still alive now: /proc/PID is that process, not a reuse of its PID */
+	return nsjoin_target_check(t, e);
+}
+
+void nsjoin_target_close(struct nsjoin_target *t)
+{
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	if (t->procfd >= 0)
+		close(t->procfd);
+	t->pidfd = t->procfd = -1;
+}
+
+int nsjoin_target_check(const struct nsjoin_target *t, struct cu_error *e)
+{
+	if (sys_pidfd_send_signal(t->pidfd, 0, NULL, 0) == 0 || errno == EPERM)
+		return 0;
+	return fail(e, errno, NULL, _("process %d has exited"), (int) t->pid);
+}
+
+static int target_stat(const struct nsjoin_target *t, const struct ns_type *type,
+		       ino_t *ino)
+{
+	char name[32];
+	struct stat st;
+
+	snprintf(name, sizeof(name), "ns/%s", type->name);
+	if (fstatat(t->procfd, name, &st, 0) < 0)
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+/* target_stat() with the error explained; the caller checks the target after. */
+static int target_stat_or_fail(const struct nsjoin_target *t, const struct ns_type *type,
+			       ino_t *ino, struct cu_error *e)
+{
+	int r = target_stat(t, type, ino);
+
+	if (r == -EACCES || r == -EPERM)
+		return fail(e, -r, _("run as root or as the owner of the process"),
+			    _("cannot read the namespaces of process %d"), (int) t->pid);
+	if (r < 0)
+		return fail(e, -r, NULL, _("cannot read /proc/%1$d/ns/%2$s"),
+			    (int) t->pid, type->name);
+	return 0;
+}
+
+int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *type,
+			ino_t *ino, struct cu_error *e)
+{
+	int r = target_stat_or_fail(t, type, ino, e);
+
+	return r < 0 ? r : nsjoin_target_check(t, e);
+}
+
+int nsjoin_target_differ(const struct nsjoin_target *t, int *mask, struct cu_error *e)
+{
+	size_t i;
+
+	*mask = 0;
+	for (i = 0; i < NS_NTYPES; i++) {
+		ino_t theirs, ours;
+		int r;
+
+		if (ns_inode(0, &ns_types[i], &ours) < 0)
+			continue;	/* a type this kernel lacks */
+		r = target_stat_or_fail(t, &ns_types[i], &theirs, e);
+		if (r < 0)
+			return r;
+		if (theirs != ours)
+			*mask |= ns_types[i].flag;
+	}
+	/* the inodes were the target's only if it still runs now */
+	return nsjoin_target_check(t, e);
+}
+
+void nsjoin_set_init(struct nsjoin_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++) {
+		s->fd[i] = -1;
+		s->path[i] = NULL;
+	}
+	s->target_mask = 0;
+}
+
+void nsjoin_set_free(struct nsjoin_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++) {
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+		free(s->path[i]);
+	}
+	nsjoin_set_init(s);
+}
+
+int nsjoin_set_mask(const struct nsjoin_set *s)
+{
+	int mask = s->target_mask;
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (s->fd[i] >= 0)
+			mask |= ns_types[i].flag;
+	return mask;
+}
+
+void nsjoin_set_fd(struct nsjoin_set *s, const struct ns_type *type, int fd,
+		   const char *what)
+{
+	size_t i = type_index(type);
+
+	if (s->fd[i] >= 0)
+		close(s->fd[i]);
+	free(s->path[i]);
+	s->fd[i] = fd;
+	s->path[i] = xstrdup(what);
+}
+
+/* Check that @fd, opened from @path, is a namespace of type @type. */
+static int check_ns_fd(int fd, const struct ns_type *type, const char *path,
+		       struct cu_error *e)
+{
+	const struct ns_type *is;
+	int r = ns_fd_type(fd);
+
+	if (r == -ENOTTY || r == -EINVAL)
+		return cu_error_set(e, 0, _("not a namespace file: %1$s (give /proc/PID/ns/%2$s or a bind mount of it)"),
+				    path, type->name);
+	if (r < 0)
+		return fail(e, -r, NULL, _("cannot read the namespace type of %s"), path);
+	is = ns_type_by_flag(r);
+	if (r != type->flag)
+		return cu_error_set(e, 0, _("wrong namespace type: %1$s is a %2$s namespace, not %3$s"),
+				    path, is ? is->name : "?", type->name);
+	return 0;
+}
+
+int nsjoin_set_file(struct nsjoin_set *s, const struct ns_type *type,
+		    const char *path, struct cu_error *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
+			    _("cannot open %s"), path);
+	r = check_ns_fd(fd, type, path, e);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	nsjoin_set_fd(s, type, fd, path);
+	return 0;
+}
+
+/* Turn the target part of @s into files of /proc/PID/ns (the fallback). */
+static int open_target_files(struct nsjoin_set *s, const struct nsjoin_target *t,
+			     struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++) {
+		char name[32], what[64];
+		int fd;
+
+		if (!(s->target_mask & ns_types[i].flag) || s->fd[i] >= 0)
+			continue;
+		snprintf(name, sizeof(name), "ns/%s", ns_types[i].name);
+		snprintf(what, sizeof(what), "/proc/%d/%s", (int) t->pid, name);
+		fd = openat(t->procfd, name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
+				    _("cannot open %s"), what);
+		nsjoin_set_fd(s, &ns_types[i], fd, what);
+	}
+	s->target_mask = 0;
+	return nsjoin_target_check(t, e);
+}
+
+/* Is the user namespace behind @fd the one of inode @ours? */
+static bool is_userns(int fd, ino_t ours)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && st.st_ino == ours;
+}
+
+static int enter_failed(const struct nsjoin_set *s, size_t i, int errnum,
+			ino_t our_userns, struct cu_error *e)
+{
+	const char *hint = NULL;
+
+	if (errnum == EPERM || errnum == EACCES)
+		hint = _("run as root, or as the owner of its user namespace with --user");
+	else if (errnum == EINVAL && ns_types[i].flag == CLONE_NEWUSER &&
+		 is_userns(s->fd[i], our_userns))
+		hint = _("it is already ours: leave out --user");
+	else if (errnum == EINVAL && ns_types[i].flag == CLONE_NEWPID)
+		hint = _("only our own PID namespace or one below it can be entered");
+	return fail(e, errnum, hint, _("cannot enter %1$s namespace %2$s"),
+		    ns_types[i].name, s->path[i]);
+}
+
+/*
+ * One pass over the files of @s; failures are reported when @report
+ * (@our_userns, taken before the first setns, explains an EINVAL).
+ */
+static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
+		       ino_t our_userns, struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++) {
+		if (s->fd[i] < 0)
+			continue;
+		if (!with_user && ns_types[i].flag == CLONE_NEWUSER)
+			continue;
+		if (setns(s->fd[i], ns_types[i].flag) < 0) {
+			if (report)
+				return enter_failed(s, i, errno, our_userns, e);
+			continue;	/* pending: retried in the second pass */
+		}
+		close(s->fd[i]);
+		s->fd[i] = -1;
+	}
+	return 0;
+}
+
+static int enter_by_pidfd(struct nsjoin_set *s, const struct nsjoin_target *t,
+			  struct cu_error *e)
+{
+	if (setns(t->pidfd, s->target_mask) == 0) {
+		s->target_mask = 0;
+		return 0;
+	}
+	if (errno == ESRCH)
+		return fail(e, errno, NULL, _("process %d has exited"), (int) t->pid);
+	/*
+	 * EINVAL: a kernel before 5.8 (no pidfd in setns), or one of the
+	 * namespaces cannot be entered; the per-file way tells which.
+	 */
+	return 1;
+}
+
+int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
+		 struct cu_error *e)
+{
+	bool files = false;
+	ino_t userns;
+	size_t i;
+	int r;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		files |= s->fd[i] >= 0;
+	if (s->target_mask && !files) {
+		r = enter_by_pidfd(s, t, e);
+		if (r <= 0)
+			return r;
+	}
+	if (s->target_mask) {
+		r = open_target_files(s, t, e);
+		if (r < 0)
+			return r;
+	}
+	if (ns_inode(0, ns_type_by_flag(CLONE_NEWUSER), &userns) < 0)
+		userns = 0;	/* only for a hint */
+	(void) enter_files(s, false, false, userns, e);	/* failures stay pending */
+	return enter_files(s, true, true, userns, e);
+}
+
+int nsjoin_open_dir(const struct nsjoin_target *t, const char *which,
+		    const char *path, struct cu_error *e)
+{
+	int fd;
+
+	if (path) {
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return fail(e, errno, NULL, _("cannot open directory %s"), path);
+		return fd;
+	}
+	fd = openat(t->procfd, which, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
+			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, which);
+	return fd;
+}
+
+int nsjoin_chroot_chdir(int rootfd, int wdfd, struct cu_error *e)
+{
+	if (rootfd >= 0) {
+		if (fchdir(rootfd) < 0)
+			return fail(e, errno, NULL, _("cannot change directory to the new root"));
+		if (chroot(".") < 0)
+			return fail(e, errno, NULL, _("cannot change the root directory"));
+		if (wdfd < 0 && chdir("/") < 0)
+			return fail(e, errno, NULL, _("cannot change directory to %s"), "/");
+	}
+	if (wdfd >= 0 && fchdir(wdfd) < 0)
+		return fail(e, errno, NULL, _("cannot change the working directory"));
+	return 0;
+}
+
+/* Read all of the file @name under the target's /proc dir; NUL-terminated. */
+static int read_target_file(const struct nsjoin_target *t, const char *name,
+			    char **buf, size_t *len, struct cu_error *e)
+{
+	_cleanup_close_ int fd = openat(t->procfd, name, O_RDONLY | O_CLOEXEC);
+	size_t size = 4096, n = 0;
+	char *b;
+
+	if (fd < 0)
+		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
+			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, name);
+	b = xmalloc(size);
+	for (;;) {
+		ssize_t got = read(fd, b + n, size - n - 1);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			free(b);
+			return fail(e, errno, NULL, _("cannot read /proc/%1$d/%2$s"),
+				    (int) t->pid, name);
+		}
+		if (got == 0)
+			break;
+		n += (size_t) got;
+		if (n + 1 == size)
+			b = xrealloc(b, size *= 2);
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return nsjoin_target_check(t, e);
+}
+
+int nsjoin_read_env(const struct nsjoin_target *t, char ***envp, struct cu_error *e)
+{
+	size_t len, count = 0, i = 0, off;
+	char *buf, **env;
+	int r = read_target_file(t, "environ", &buf, &len, e);
+
+	if (r < 0)
+		return r;
+	for (off = 0; off < len; off += strlen(buf + off) + 1)
+		count++;
+	env = xcalloc(count + 2, sizeof(*env));
+	/* slot 0 owns the buffer, so the caller frees one block */
+	env[0] = buf;
+	for (off = 0; off < len; off += strlen(buf + off) + 1)
+		if (strchr(buf + off, '='))
+			env[1 + i++] = buf + off;
+	*envp = env + 1;
+	return 0;
+}
+
+void nsjoin_env_free(char **envp)
+{
+	if (envp) {
+		free(envp[-1]);
+		free(envp - 1);
+	}
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+struct mnt_fields {
+	char *root, *target, *fstype, *super;
+};
+
+/* Split one mountinfo line into the fields a cgroup lookup needs. */
+static bool split_mountinfo(char *line, struct mnt_fields *m)
+{
+	char *f[6], *sep, *save = NULL, *p;
+	size_t n = 0;
+
+	sep = strstr(line, " - ");
+	if (!sep)
+		return false;
+	*sep = '\0';
+	for (p = strtok_r(line, " ", &save); p && n < 5; p = strtok_r(NULL, " ", &save))
+		f[n++] = p;
+	if (n < 5)
+		return false;
+	m->root = f[3];
+	m->target = f[4];
+	m->fstype = strtok_r(sep + 3, " ", &save);
+	(void) strtok_r(NULL, " ", &save);	/* the source: not needed */
+	m->super = strtok_r(NULL, " \n", &save);
+	if (!m->fstype || !m->super)
+		return false;
+	unescape(m->root);
+	unescape(m->target);
+	return true;
+}
+
+/* Does the comma list @opts hold each of the comma list @want? */
+static bool has_all_options(const char *opts, const char *want)
+{
+	while (*want) {
+		size_t len = strcspn(want, ",");
+		const char *p = opts;
+		bool found = false;
+
+		while (*p && !found) {
+			size_t l = strcspn(p, ",");
+
+			found = l == len && strncmp(p, want, len) == 0;
+			p += l + (p[l] == ',');
+		}
+		if (!found)
+			return false;
+		want += len + (want[len] == ',');
+	}
+	return true;
+}
+
+/* Is mount @m the hierarchy of /proc/PID/cgroup line "ID:@ctrl:PATH"? */
+static bool is_hierarchy(const struct mnt_fields *m, const char *ctrl)
+{
+	if (*ctrl == '\0')
+		return streq(m->fstype, "cgroup2");
+	return streq(m->fstype, "cgroup") && has_all_options(m->super, ctrl);
+}
+
+/* The directory of cgroup @path on mount @m, or NULL when not below its root. */
+static char *cgroup_dir(const struct mnt_fields *m, const char *path)
+{
+	size_t rl = strlen(m->root);
+	char *dir;
+
+	if (streq(m->root, "/"))
+		rl = 0;
+	else if (strncmp(path, m->root, rl) != 0 || (path[rl] && path[rl] != '/'))
+		return NULL;
+	xasprintf(&dir, "%s%s", m->target, path + rl);
+	return dir;
+}
+
+/* Find the mount of one hierarchy and open its cgroup.procs for @path. */
+static int open_hierarchy(struct nsjoin_cgroup *cg, const char *ctrl,
+			  const char *path, struct cu_error *e)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "r" CU_CLOEXECSTR);
+	_cleanup_free_ char *line = NULL;
+	size_t sz = 0;
+
+	if (!f)
+		return fail(e, errno, NULL, _("cannot open %s"), "/proc/self/mountinfo");
+	while (getline(&line, &sz, f) > 0 && cg->n < NSJOIN_MAX_CGROUPS) {
+		struct mnt_fields m;
+		char procs[PATH_MAX];
+		char *dir;
+		int fd;
+
+		if (!split_mountinfo(line, &m) || !is_hierarchy(&m, ctrl))
+			continue;
+		dir = cgroup_dir(&m, path);
+		if (!dir)
+			continue;
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+		fd = open(procs, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int r = fail(e, errno, NULL, _("cannot open %s"), procs);
+
+			free(dir);
+			return r;
+		}
+		cg->fd[cg->n] = fd;
+		cg->dir[cg->n++] = dir;
+		return 1;
+	}
+	return 0;	/* that hierarchy is not mounted here */
+}
+
+int nsjoin_cgroup_open(const struct nsjoin_target *t, struct nsjoin_cgroup *cg,
+		       struct cu_error *e)
+{
+	char *buf, *line, *save = NULL;
+	size_t len;
+	int r = read_target_file(t, "cgroup", &buf, &len, e);
+
+	cg->n = 0;
+	if (r < 0)
+		return r;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *ctrl = strchr(line, ':'), *path;
+
+		path = ctrl ? strchr(ctrl + 1, ':') : NULL;
+		if (!path)
+			continue;
+		*path++ = '\0';
+		r = open_hierarchy(cg, ctrl + 1, path, e);
+		if (r < 0)
+			break;
+	}
+	free(buf);
+	if (r >= 0 && cg->n == 0)
+		r = cu_error_set(e, 0, _("cannot join the cgroups of process %d: none of its cgroup hierarchies is mounted here"),
+				 (int) t->pid);
+	if (r < 0)
+		nsjoin_cgroup_free(cg);
+	return r < 0 ? r : 0;
+}
+
+int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < cg->n; i++) {
+		/* "0" is the writer itself, in every PID namespace */
+		if (write(cg->fd[i], "0", 1) != 1)
+			return fail(e, errno, NULL, _("cannot join cgroup %s"), cg->dir[i]);
+	}
+	nsjoin_cgroup_free(cg);
+	return 0;
+}
+
+void nsjoin_cgroup_free(struct nsjoin_cgroup *cg)
+{
+	size_t i;
+
+	for (i = 0; i < cg->n; i++) {
+		close(cg->fd[i]);
+		free(cg->dir[i]);
+	}
+	cg->n = 0;
+}

@@ -1,0 +1,1099 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * overlay.c - overlayfs unions: checks, new-mount-API mounting with one
+ * lowerdir+ per layer, image-file layers, records of what a mount made.
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+
+#include <blkid.h>
+#include <libmount.h>
+
+#include "c.h"
+#include "nls.h"
+#include "overlay.h"
+#include "syscalls.h"
+
+#ifndef OVERLAYFS_SUPER_MAGIC
+# define OVERLAYFS_SUPER_MAGIC	0x794c7630
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+# define MOUNT_ATTR_RDONLY	0x00000001
+#endif
+
+/* The longest string value fsconfig(FSCONFIG_SET_STRING) copies. */
+#define OVL_FSCONFIG_MAX	255
+/* What mount(2) copies of the option string: one page. */
+#define OVL_PAGE_MAX		4095
+/* The source shown in the mount table for our unions. */
+#define OVL_SOURCE		"unionmount"
+
+/* One lower layer being set up: a directory, or an image on a loop device. */
+struct ovl_layer {
+	const char *path;
+	int mntfd;		/* detached mount of an image, or -1 */
+	char loopdev[32];	/* "/dev/loopN" for an image */
+};
+
+/* What ovl_mount() made, undone in reverse on failure or at umount. */
+struct ovl_made {
+	struct ovl_layer *layers;
+	size_t nlayers;
+	char *work;		/* the work dir we created, or NULL */
+	char state[PATH_MAX];	/* the record's path, once written */
+	bool mounted;
+	bool recorded;
+};
+
+bool ovl_in_userns(void)
+{
+	FILE *f = fopen("/proc/self/uid_map", "r" CU_CLOEXECSTR);
+	unsigned long inside, outside, count;
+	int n;
+
+	if (!f)
+		return false;
+	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	return n == 3 && !(inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
+const char *ovl_xattr_prefix(void)
+{
+	return ovl_in_userns() ? "user.overlay." : "trusted.overlay.";
+}
+
+static int mount_id_of(const char *path, uint64_t *id)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return -ENOTSUP;
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/* Is @path a filesystem image libblkid recognises?  *type gets its name. */
+static bool probe_image(const char *path, char *type, size_t len)
+{
+	blkid_probe pr = blkid_new_probe_from_filename(path);
+	const char *val = NULL;
+	bool found = false;
+
+	if (!pr)
+		return false;
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE);
+	if (blkid_do_safeprobe(pr) == 0 &&
+	    blkid_probe_lookup_value(pr, "USAGE", &val, NULL) == 0 &&
+	    streq(val, "filesystem") &&
+	    blkid_probe_lookup_value(pr, "TYPE", &val, NULL) == 0) {
+		found = snprintf(type, len, "%s", val) < (int) len;
+	}
+	blkid_free_probe(pr);
+	return found;
+}
+
+static int check_layer(const char *path, struct cu_error *e)
+{
+	struct stat st;
+	char type[64];
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return cu_error_set(e, 0, _("missing layer: %s: no such file or directory (check the --lower list)"), path);
+		return cu_error_set(e, errno, _("cannot use layer: %s"), path);
+	}
+	if (S_ISDIR(st.st_mode))
+		return 0;
+	if (S_ISREG(st.st_mode) && probe_image(path, type, sizeof(type)))
+		return 0;
+	return cu_error_set(e, 0, _("unusable layer: %s: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"), path);
+}
+
+static int check_dir(const char *what, const char *path, struct cu_error *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		/* TRANSLATORS: %1$s is "upper", "work" or "target". */
+		return cu_error_set(e, errno, _("cannot use %1$s directory: %2$s"), what, path);
+	if (!S_ISDIR(st.st_mode))
+		return cu_error_set(e, ENOTDIR, _("cannot use %1$s directory: %2$s"), what, path);
+	return 0;
+}
+
+/* The work dir made beside @upper when --work is not given ("U.work"). */
+static char *auto_work_path(const char *upper)
+{
+	char *p = NULL;
+	size_t len = strlen(upper);
+
+	while (len > 1 && upper[len - 1] == '/')
+		len--;
+	xasprintf(&p, "%.*s.work", (int) len, upper);
+	return p;
+}
+
+/* The directory whose mount the work dir will be on. */
+static char *work_mount_probe(const struct ovl_spec *s)
+{
+	char *work;
+	size_t cut;
+
+	if (s->work)
+		return xstrdup(s->work);
+	work = auto_work_path(s->upper);
+	if (access(work, F_OK) == 0)
+		return work;
+	cut = strlen(work);
+	while (cut > 0 && work[cut - 1] != '/')
+		cut--;
+	if (cut == 0) {
+		free(work);
+		return xstrdup(".");
+	}
+	work[cut > 1 ? cut - 1 : 1] = '\0';
+	return work;
+}
+
+static int check_same_mount(const struct ovl_spec *s, struct cu_error *e)
+{
+	_cleanup_free_ char *probe = work_mount_probe(s);
+	uint64_t a, b;
+	int rc;
+
+	rc = mount_id_of(s->upper, &a);
+	if (rc == 0)
+		rc = mount_id_of(probe, &b);
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot find the mount of %s"), probe);
+	if (a != b)
+		return cu_error_set(e, 0, _("upper and work are on different mounts: %1$s, %2$s (put the work directory on the same mount as the upper)"), s->upper, probe);
+	return 0;
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	_cleanup_free_ char *ra = a ? realpath(a, NULL) : NULL;
+	_cleanup_free_ char *rb = b ? realpath(b, NULL) : NULL;
+
+	return ra && rb && streq(ra, rb);
+}
+
+static int check_upper_free(const struct ovl_spec *s, struct cu_error *e)
+{
+	struct ovl_info *infos = NULL;
+	size_t n = 0, i;
+	int rc = ovl_list(&infos, &n, e);
+
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (same_path(infos[i].upper, s->upper) ||
+		    same_path(infos[i].work, s->upper) ||
+		    (s->work && (same_path(infos[i].work, s->work) ||
+				 same_path(infos[i].upper, s->work))))
+			rc = cu_error_set(e, 0, _("upper already in use: %1$s: by the union on %2$s (unmount it first, or give another --upper)"), s->upper, infos[i].target);
+	}
+	ovl_list_free(infos, n);
+	return rc;
+}
+
+static int check_upper(const struct ovl_spec *s, struct cu_error *e)
+{
+	struct statfs sfs;
+	int rc;
+
+	rc = check_dir("upper", s->upper, e);
+	if (rc < 0)
+		return rc;
+	if (statfs(s->upper, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC)
+		return cu_error_set(e, 0, _("upper on overlayfs: %s: overlayfs cannot be an upper layer (put the upper on tmpfs, ext4, xfs or btrfs)"), s->upper);
+	if (s->work) {
+		rc = check_dir("work", s->work, e);
+		if (rc < 0)
+			return rc;
+	}
+	rc = check_same_mount(s, e);
+	if (rc < 0)
+		return rc;
+	return check_upper_free(s, e);
+}
+
+int ovl_check(const struct ovl_spec *s, struct cu_error *e)
+{
+	size_t i;
+	int rc;
+
+	if (s->nlowers == 0)
+		return cu_error_set(e, 0, _("no layer given (add --lower DIR)"));
+	if (s->nlowers > OVL_MAX_LAYERS)
+		return cu_error_set(e, 0, _("too many layers: %1$zu: the kernel's limit is %2$d (merge layers with commit and apply)"), s->nlowers, OVL_MAX_LAYERS);
+	for (i = 0; i < s->nlowers; i++) {
+		rc = check_layer(s->lowers[i], e);
+		if (rc < 0)
+			return rc;
+	}
+	rc = check_dir("target", s->target, e);
+	if (rc < 0 || !s->upper)
+		return rc;
+	return check_upper(s, e);
+}
+
+/* ---- image-file layers: a loop device and a detached read-only mount ---- */
+
+static int loop_attach(const char *image, char *dev, size_t len)
+{
+	_cleanup_close_ int ctl = -1, img = -1;
+	struct loop_config cfg;
+	int tries, nr, fd;
+
+	img = open(image, O_RDONLY | O_CLOEXEC);
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (img < 0 || ctl < 0)
+		return -errno;
+	for (tries = 0; tries < 16; tries++) {
+		nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (nr < 0)
+			return -errno;
+		if (snprintf(dev, len, "/dev/loop%d", nr) >= (int) len)
+			return -ENAMETOOLONG;
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.fd = (uint32_t) img;
+		cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+		snprintf((char *) cfg.info.lo_file_name, LO_NAME_SIZE, "%s", image);
+		if (ioctl(fd, LOOP_CONFIGURE, &cfg) == 0)
+			return fd;
+		close(fd);
+		if (errno != EBUSY)
+			return -errno;
+	}
+	return -EBUSY;
+}
+
+/* Mount the loop device @loopfd of type @type read-only, detached. */
+static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
+{
+	_cleanup_close_ int fs = sys_fsopen(type, FSOPEN_CLOEXEC);
+	int mfd;
+
+	if (fs < 0)
+		return cu_error_set(e, errno, _("cannot mount image layer as %s"), type);
+	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
+	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	if (mfd < 0)
+		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
+	return mfd;
+}
+
+static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
+{
+	char type[64];
+	int loopfd, rc;
+
+	if (!probe_image(l->path, type, sizeof(type)))
+		return cu_error_set(e, 0, _("unusable layer: %s: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"), l->path);
+	loopfd = loop_attach(l->path, l->loopdev, sizeof(l->loopdev));
+	if (loopfd < 0) {
+		l->loopdev[0] = '\0';
+		return cu_error_set(e, loopfd, _("cannot attach a loop device to %s"), l->path);
+	}
+	rc = image_fsmount(l->loopdev, type, e);
+	/* The mounted filesystem now holds the device; autoclear frees it. */
+	close(loopfd);
+	if (rc < 0)
+		return rc;
+	l->mntfd = rc;
+	return 0;
+}
+
+static void layers_release(struct ovl_made *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlayers; i++) {
+		if (m->layers[i].mntfd >= 0)
+			close(m->layers[i].mntfd);
+		m->layers[i].mntfd = -1;
+	}
+}
+
+static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_error *e)
+{
+	struct stat st;
+	size_t i;
+	int rc;
+
+	m->layers = xcalloc(s->nlowers, sizeof(*m->layers));
+	m->nlayers = s->nlowers;
+	for (i = 0; i < s->nlowers; i++) {
+		m->layers[i].path = s->lowers[i];
+		m->layers[i].mntfd = -1;
+	}
+	for (i = 0; i < s->nlowers; i++) {
+		if (stat(s->lowers[i], &st) == 0 && S_ISDIR(st.st_mode))
+			continue;
+		rc = layer_open_image(&m->layers[i], e);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the work dir ---- */
+
+static int rm_entry(const char *path, const struct stat *st __unused,
+		    int type, struct FTW *ftw __unused)
+{
+	/* Best effort: what cannot go stays and rmdir of the top reports it. */
+	if (type == FTW_DP)
+		(void) rmdir(path);
+	else
+		(void) unlink(path);
+	return 0;
+}
+
+static int work_remove(const char *work)
+{
+	if (nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
+		return -errno;
+	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
+}
+
+static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
+			char **work, struct cu_error *e)
+{
+	if (!s->upper)
+		return 0;
+	if (s->work) {
+		*work = xstrdup(s->work);
+		return 0;
+	}
+	*work = auto_work_path(s->upper);
+	if (mkdir(*work, 0700) == 0) {
+		m->work = xstrdup(*work);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return check_dir("work", *work, e);
+	return cu_error_set(e, errno, _("cannot create work directory %s"), *work);
+}
+
+/* ---- mounting ---- */
+
+/* The kernel's own reason, from the fs context's message log. */
+static void fs_log_append(int fs, struct cu_error *e)
+{
+	char buf[512];
+	ssize_t n;
+	size_t len;
+
+	if (!e)
+		return;
+	while ((n = read(fs, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		if (n > 2 && (buf[0] == 'e' || buf[0] == 'w') && buf[1] == ' ') {
+			buf[strcspn(buf, "\n")] = '\0';
+			len = strlen(e->msg);
+			if (len + strlen(buf) + 2 < sizeof(e->msg)) {
+				e->msg[len] = ' ';
+				e->msg[len + 1] = '(';
+				memcpy(e->msg + len + 2, buf + 2, strlen(buf + 2));
+				memcpy(e->msg + len + 2 + strlen(buf + 2), ")", 2);
+			}
+		}
+	}
+}
+
+static int fs_set_path(int fs, const char *key, const char *path, int mntfd)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (mntfd >= 0)
+		return sys_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, mntfd);
+	if (strlen(path) <= OVL_FSCONFIG_MAX)
+		return sys_fsconfig(fs, FSCONFIG_SET_STRING, key, path, 0);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	return sys_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, fd);
+}
+
+/* Pass -o OPTIONS one by one; "ro" becomes a mount attribute. */
+static int fs_set_options(int fs, const char *options, bool *ro)
+{
+	char *opts = xstrdup(options ? options : ""), *name, *value;
+	size_t nsz, vsz;
+	int rc = 0;
+	char *cur = opts;
+
+	while (rc == 0 && mnt_optstr_next_option(&cur, &name, &nsz, &value, &vsz) == 0) {
+		_cleanup_free_ char *k = xstrndup(name, nsz);
+		_cleanup_free_ char *v = value ? xstrndup(value, vsz) : NULL;
+
+		if (streq(k, "ro"))
+			*ro = true;
+		else if (streq(k, "rw"))
+			*ro = false;
+		else if (v)
+			rc = sys_fsconfig(fs, FSCONFIG_SET_STRING, k, v, 0);
+		else
+			rc = sys_fsconfig(fs, FSCONFIG_SET_FLAG, k, NULL, 0);
+	}
+	free(opts);
+	return rc;
+}
+
+/* Give the layers to the fs context; -ENOPROTOOPT when lowerdir+ is unknown. */
+static int fs_set_layers(int fs, const struct ovl_made *m, struct cu_error *e)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->nlayers; i++) {
+		const struct ovl_layer *l = &m->layers[i];
+
+		if (fs_set_path(fs, "lowerdir+", l->path, l->mntfd) == 0)
+			continue;
+		rc = cu_error_set(e, errno, _("cannot add layer %s"), l->path);
+		fs_log_append(fs, e);
+		if (i == 0 && rc == -EINVAL && strstr(e->msg, "nknown parameter"))
+			return -ENOPROTOOPT;	/* before Linux 6.8 */
+		return rc;
+	}
+	return 0;
+}
+
+static int fs_configure(int fs, const struct ovl_spec *s, const struct ovl_made *m,
+			const char *work, bool *ro, struct cu_error *e)
+{
+	int rc;
+
+	(void) sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", OVL_SOURCE, 0);	/* a label only */
+	rc = fs_set_layers(fs, m, e);
+	if (rc < 0)
+		return rc;
+	if (s->upper && (fs_set_path(fs, "upperdir", s->upper, -1) < 0 ||
+			 fs_set_path(fs, "workdir", work, -1) < 0))
+		goto fail;
+	if (ovl_in_userns() && sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+		goto fail;
+	if (fs_set_options(fs, s->options, ro) < 0)
+		goto fail;
+	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto fail;
+	return 0;
+fail:
+	rc = -errno;
+	cu_error_set(e, rc, _("cannot mount overlay on %s"), s->target);
+	fs_log_append(fs, e);
+	return rc;
+}
+
+static int attach_fd(int mfd, const char *target, struct cu_error *e)
+{
+	if (sys_move_mount(mfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return cu_error_set(e, errno, _("cannot attach the union to %s"), target);
+	return 0;
+}
+
+/* Append @s to @buf, escaping ':' ',' and '\\' when @esc (legacy lowerdir=). */
+static void str_append(char **buf, size_t *len, const char *s, bool esc)
+{
+	for (; *s; s++) {
+		*buf = xrealloc(*buf, *len + 3);
+		if (esc && (*s == ':' || *s == ',' || *s == '\\'))
+			(*buf)[(*len)++] = '\\';
+		(*buf)[(*len)++] = *s;
+		(*buf)[*len] = '\0';
+	}
+}
+
+/* Kernels without lowerdir+ (before 6.8): the one-page option string. */
+static int mount_legacy(const struct ovl_spec *s, const struct ovl_made *m,
+			const char *work, struct cu_error *e)
+{
+	_cleanup_free_ char *opts = NULL;
+	size_t len = 0, i;
+	unsigned long flags = s->ro ? MS_RDONLY : 0;
+
+	str_append(&opts, &len, "lowerdir=", false);
+	for (i = 0; i < m->nlayers; i++) {
+		if (m->layers[i].mntfd >= 0)
+			return cu_error_set(e, EOPNOTSUPP, _("cannot use image layer %s on this kernel"), m->layers[i].path);
+		if (i)
+			str_append(&opts, &len, ":", false);
+		str_append(&opts, &len, m->layers[i].path, true);
+	}
+	if (s->upper) {
+		str_append(&opts, &len, ",upperdir=", false);
+		str_append(&opts, &len, s->upper, true);
+		str_append(&opts, &len, ",workdir=", false);
+		str_append(&opts, &len, work, true);
+	}
+	if (ovl_in_userns())
+		str_append(&opts, &len, ",userxattr", false);
+	if (s->options && *s->options) {
+		str_append(&opts, &len, ",", false);
+		str_append(&opts, &len, s->options, false);
+	}
+	if (len > OVL_PAGE_MAX)
+		return cu_error_set(e, 0, _("too many layers for this kernel: %zu: the option string exceeds one page (use a kernel with lowerdir+, 6.8 or later)"), m->nlayers);
+	if (mount(OVL_SOURCE, s->target, "overlay", flags, opts) < 0)
+		return cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
+	return 0;
+}
+
+static int mount_overlay(const struct ovl_spec *s, const struct ovl_made *m,
+			 const char *work, struct cu_error *e)
+{
+	_cleanup_close_ int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	_cleanup_close_ int mfd = -1;
+	bool ro = s->ro;
+	int rc;
+
+	if (fs < 0 && errno == ENOSYS)
+		return mount_legacy(s, m, work, e);
+	if (fs < 0)
+		return cu_error_set(e, errno, _("cannot open overlay filesystem context"));
+	rc = fs_configure(fs, s, m, work, &ro, e);
+	if (rc == -ENOPROTOOPT)
+		return mount_legacy(s, m, work, e);
+	if (rc < 0)
+		return rc;
+	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, ro ? MOUNT_ATTR_RDONLY : 0);
+	if (mfd < 0) {
+		rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
+		fs_log_append(fs, e);
+		return rc;
+	}
+	return attach_fd(mfd, s->target, e);
+}
+
+/* A read-only union of one layer: a read-only bind mount of it. */
+static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct cu_error *e)
+{
+	_cleanup_close_ int tree = -1;
+	struct cu_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (m->layers[0].mntfd >= 0)
+		return attach_fd(m->layers[0].mntfd, s->target, e);
+	tree = sys_open_tree(AT_FDCWD, m->layers[0].path,
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		return cu_error_set(e, errno, _("cannot bind %s"), m->layers[0].path);
+	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return cu_error_set(e, errno, _("cannot make %s read-only"), s->target);
+	return attach_fd(tree, s->target, e);
+}
+
+/* ---- the record of what a mount made ---- */
+
+static int state_path(const char *target, char *buf, size_t len)
+{
+	uint64_t id;
+	int rc = mount_id_of(target, &id);
+
+	if (rc < 0)
+		return rc;
+	if (snprintf(buf, len, "%s/%llu", OVL_STATE_DIR, (unsigned long long) id) >= (int) len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+	_cleanup_free_ char *p = xstrdup(dir);
+	char *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Records are NUL-terminated "key" "value" pairs: work PATH, loop DEV. */
+static int state_write(const char *target, struct ovl_made *m, struct cu_error *e)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	char *path = m->state;
+	size_t i;
+	int rc = state_path(target, path, sizeof(m->state));
+
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
+	f = fopen(path, "w" CU_CLOEXECSTR);
+	if (!f && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
+		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
+	if (!f)
+		return cu_error_set(e, errno, _("cannot record the mount in %s"), path);
+	fprintf(f, "target%c%s%c", 0, target, 0);
+	if (m->work)
+		fprintf(f, "work%c%s%c", 0, m->work, 0);
+	for (i = 0; i < m->nlayers; i++) {
+		if (m->layers[i].loopdev[0])
+			fprintf(f, "loop%c%s %s%c", 0, m->layers[i].loopdev, m->layers[i].path, 0);
+		/* mountinfo shows "/" for an image or a bind: keep the real name */
+		if (m->layers[i].loopdev[0] || m->nlayers == 1)
+			fprintf(f, "layer%c%zu:%s%c", 0, i, m->layers[i].path, 0);
+	}
+	if (fflush(f) != 0 || ferror(f)) {
+		rc = cu_error_set(e, errno, _("cannot record the mount in %s"), path);
+		unlink(path);
+	}
+	return rc;
+}
+
+/* Count the layers the kernel kept for the union on @target. */
+static int count_layers(const char *target, size_t *n, struct cu_error *e)
+{
+	struct ovl_info info;
+	int rc = ovl_find(target, &info, e);
+
+	if (rc < 0)
+		return rc;
+	*n = info.nlowers;
+	ovl_info_free(&info);
+	return 0;
+}
+
+static void undo(struct ovl_made *m, const char *target)
+{
+	if (m->recorded)
+		(void) unlink(m->state);	/* our own record of this mount */
+	if (m->mounted)
+		(void) umount2(target, MNT_DETACH);	/* rollback: nothing else to do */
+	layers_release(m);
+	if (m->work)
+		(void) work_remove(m->work);		/* we made it just now */
+	free(m->work);
+	free(m->layers);
+	memset(m, 0, sizeof(*m));
+}
+
+static int verify_count(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e)
+{
+	int rc = count_layers(s->target, nlayers, e);
+
+	if (rc < 0)
+		return rc;
+	if (*nlayers != s->nlowers)
+		return cu_error_set(e, 0, _("the kernel kept %1$zu of %2$zu layers on %3$s (unmounted again; use fewer or shorter layer paths)"), *nlayers, s->nlowers, s->target);
+	return 0;
+}
+
+static char *abs_path(const char *path)
+{
+	char *r = path ? realpath(path, NULL) : NULL;
+
+	return r ? r : (path ? xstrdup(path) : NULL);
+}
+
+/* The kernel keeps the paths as given: give it absolute ones. */
+static void spec_resolve(const struct ovl_spec *s, struct ovl_spec *abs)
+{
+	size_t i;
+
+	*abs = *s;
+	abs->lowers = xcalloc(s->nlowers + 1, sizeof(char *));
+	for (i = 0; i < s->nlowers; i++)
+		abs->lowers[i] = abs_path(s->lowers[i]);
+	abs->upper = abs_path(s->upper);
+	abs->work = abs_path(s->work);
+	abs->target = abs_path(s->target);
+}
+
+static void spec_free(struct ovl_spec *abs)
+{
+	size_t i;
+
+	for (i = 0; i < abs->nlowers; i++)
+		free(abs->lowers[i]);
+	free(abs->lowers);
+	free((char *) abs->upper);
+	free((char *) abs->work);
+	free((char *) abs->target);
+}
+
+static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e);
+
+int ovl_mount(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e)
+{
+	struct ovl_spec abs;
+	int rc;
+
+	rc = ovl_check(s, e);		/* messages name the paths as given */
+	if (rc < 0)
+		return rc;
+	spec_resolve(s, &abs);
+	rc = mount_spec(&abs, nlayers, e);
+	spec_free(&abs);
+	return rc;
+}
+
+static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e)
+{
+	struct ovl_made m = { 0 };
+	_cleanup_free_ char *work = NULL;
+	int rc;
+
+	rc = layers_open(s, &m, e);
+	if (rc == 0)
+		rc = work_prepare(s, &m, &work, e);
+	if (rc == 0 && !s->upper && s->nlowers == 1)
+		rc = mount_bind(s, &m, e);
+	else if (rc == 0)
+		rc = mount_overlay(s, &m, work, e);
+	m.mounted = rc == 0;
+	if (rc == 0)
+		rc = state_write(s->target, &m, e);
+	m.recorded = rc == 0;
+	if (rc == 0)
+		rc = verify_count(s, nlayers, e);
+	if (rc < 0) {
+		undo(&m, s->target);
+		return rc;
+	}
+	layers_release(&m);
+	free(m.work);
+	free(m.layers);
+	return 0;
+}
+
+/* ---- umount ---- */
+
+/*
+ * Autoclear has normally freed the device when the union went away; clear
+ * it ourselves only while it still holds our image ("DEV IMAGE"), so a
+ * device someone else took since is never touched.
+ */
+static void loop_release(const char *rec)
+{
+	_cleanup_free_ char *dev = xstrndup(rec, strcspn(rec, " "));
+	const char *image = rec + strlen(dev) + (rec[strlen(dev)] ? 1 : 0);
+	struct loop_info64 info;
+	struct stat st;
+	int fd;
+
+	if (stat(image, &st) < 0)
+		return;
+	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
+	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino)
+		(void) ioctl(fd, LOOP_CLR_FD, 0);	/* EBUSY: still in use elsewhere */
+	close(fd);
+}
+
+static int state_replay(const char *path, struct cu_error *e)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "r" CU_CLOEXECSTR);
+	_cleanup_free_ char *key = NULL;
+	_cleanup_free_ char *val = NULL;
+	size_t ksz = 0, vsz = 0;
+	int rc = 0;
+
+	if (!f)
+		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot read %s"), path);
+	while (getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
+		if (streq(key, "loop"))
+			loop_release(val);
+		else if (streq(key, "work") && work_remove(val) < 0 && rc == 0)
+			rc = cu_error_set(e, ENOTEMPTY, _("cannot remove work directory %s"), val);
+	}
+	unlink(path);
+	return rc;
+}
+
+int ovl_umount(const char *target, struct cu_error *e)
+{
+	char path[PATH_MAX];
+	struct ovl_info info;
+	int rc;
+
+	rc = ovl_find(target, &info, e);
+	if (rc < 0)
+		return rc;
+	ovl_info_free(&info);
+	rc = state_path(target, path, sizeof(path));
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot find the mount of %s"), target);
+	if (umount2(target, UMOUNT_NOFOLLOW) < 0)
+		return cu_error_set(e, errno, _("cannot unmount %s"), target);
+	return state_replay(path, e);
+}
+
+/* ---- reading mounted unions ---- */
+
+static const char *const ovl_keys[] = {
+	"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
+	"redirect_dir", "index", "uuid", "nfs_export", "xino", "metacopy",
+	"verity", "fsync", "default_permissions", "volatile", "userxattr",
+	"override_creds", "rw", "ro",
+};
+
+/* Does @tok start a new option ("key=..." or a flag we know)? */
+static bool starts_option(const char *tok, size_t len)
+{
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(ovl_keys); i++) {
+		k = strlen(ovl_keys[i]);
+		if (len >= k && strncmp(tok, ovl_keys[i], k) == 0 &&
+		    (len == k || tok[k] == '='))
+			return true;
+	}
+	return false;
+}
+
+static void add_lower(struct ovl_info *info, const char *s, size_t len)
+{
+	info->lowers = xrealloc(info->lowers, (info->nlowers + 1) * sizeof(char *));
+	info->lowers[info->nlowers++] = xstrndup(s, len);
+}
+
+/* "a:b\:c" → "a", "b:c" (the legacy form escapes with a backslash). */
+static void split_lowerdir(struct ovl_info *info, const char *v)
+{
+	_cleanup_free_ char *cur = xmalloc(strlen(v) + 1);
+	size_t n = 0;
+
+	for (; *v; v++) {
+		if (*v == '\\' && v[1]) {
+			cur[n++] = *++v;
+		} else if (*v == ':') {
+			if (n)
+				add_lower(info, cur, n);
+			n = 0;
+		} else {
+			cur[n++] = *v;
+		}
+	}
+	if (n)
+		add_lower(info, cur, n);
+}
+
+static void add_option(struct ovl_info *info, const char *opt, size_t len)
+{
+	size_t have = info->options ? strlen(info->options) : 0;
+
+	info->options = xrealloc(info->options, have + len + 2);
+	if (have)
+		info->options[have++] = ',';
+	memcpy(info->options + have, opt, len);
+	info->options[have + len] = '\0';
+}
+
+static void take_option(struct ovl_info *info, const char *opt, size_t len)
+{
+	_cleanup_free_ char *o = xstrndup(opt, len);
+
+	if (startswith(o, "lowerdir+="))
+		add_lower(info, o + 10, len - 10);
+	else if (startswith(o, "lowerdir="))
+		split_lowerdir(info, o + 9);
+	else if (startswith(o, "upperdir=") && !info->upper)
+		info->upper = xstrdup(o + 9);
+	else if (startswith(o, "workdir=") && !info->work)
+		info->work = xstrdup(o + 8);
+	else
+		add_option(info, o, len);
+}
+
+int ovl_parse_options(const char *opts, struct ovl_info *info)
+{
+	const char *start = opts, *p;
+
+	if (!opts)
+		return -EINVAL;
+	/* A comma inside a path is glued back: only a known key starts an option. */
+	for (p = opts; ; p++) {
+		if (*p == ',' && starts_option(p + 1, strcspn(p + 1, ","))) {
+			take_option(info, start, (size_t) (p - start));
+			start = p + 1;
+		} else if (*p == '\0') {
+			if (p > start)
+				take_option(info, start, (size_t) (p - start));
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Our record for mount @id, if it was made for @target (ids are reused). */
+static FILE *state_open(uint64_t id, const char *target)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *key = NULL;
+	_cleanup_free_ char *val = NULL;
+	size_t ksz = 0, vsz = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) id);
+	f = fopen(path, "r" CU_CLOEXECSTR);
+	if (!f)
+		return NULL;
+	if (getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0 &&
+	    streq(key, "target") && streq(val, target))
+		return f;
+	fclose(f);
+	return NULL;
+}
+
+/* Layer names the kernel cannot show (images, binds), from our record. */
+static void info_names_from_state(struct ovl_info *info)
+{
+	_cleanup_fclose_ FILE *f = state_open(info->id, info->target);
+	_cleanup_free_ char *key = NULL;
+	_cleanup_free_ char *val = NULL;
+	size_t ksz = 0, vsz = 0, idx;
+	char *colon;
+
+	while (f && getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
+		if (!streq(key, "layer") || !(colon = strchr(val, ':')))
+			continue;
+		idx = strtoul(val, NULL, 10);
+		if (idx < info->nlowers) {
+			free(info->lowers[idx]);
+			info->lowers[idx] = xstrdup(colon + 1);
+		}
+	}
+}
+
+static int info_from_fs(struct libmnt_fs *fs, struct ovl_info *info)
+{
+	int rc;
+
+	const char *opts = mnt_fs_get_fs_options(fs);
+
+	memset(info, 0, sizeof(*info));
+	info->target = xstrdup(mnt_fs_get_target(fs));
+	info->source = xstrdup(mnt_fs_get_source(fs) ? mnt_fs_get_source(fs) : "");
+	info->id = (uint64_t) mnt_fs_get_id(fs);
+	if (!streq(mnt_fs_get_fstype(fs), "overlay")) {
+		info->lowers = xmalloc(sizeof(char *));
+		info->lowers[0] = xstrdup(mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/");
+		info->nlowers = 1;
+		info_names_from_state(info);
+		return 0;
+	}
+	rc = ovl_parse_options(opts ? opts : "", info);
+	if (rc == 0)
+		info_names_from_state(info);
+	return rc;
+}
+
+/* Is @fs one of ours: an overlay, or a bind we recorded? */
+static bool is_union(struct libmnt_fs *fs)
+{
+	FILE *f;
+
+	if (streq(mnt_fs_get_fstype(fs), "overlay"))
+		return true;
+	f = state_open((uint64_t) mnt_fs_get_id(fs), mnt_fs_get_target(fs));
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+static int read_table(struct libmnt_table **tb, struct cu_error *e)
+{
+	*tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	if (!*tb)
+		return cu_error_set(e, errno ? errno : EIO, _("cannot read %s"), "/proc/self/mountinfo");
+	return 0;
+}
+
+int ovl_list(struct ovl_info **infos, size_t *n, struct cu_error *e)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	int rc = read_table(&tb, e);
+
+	*infos = NULL;
+	*n = 0;
+	if (rc < 0)
+		return rc;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		abort();
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		if (!is_union(fs))
+			continue;
+		*infos = xrealloc(*infos, (*n + 1) * sizeof(**infos));
+		rc = info_from_fs(fs, &(*infos)[(*n)++]);
+		if (rc < 0)
+			break;
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return rc;
+}
+
+int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e)
+{
+	struct ovl_info *infos = NULL;
+	_cleanup_free_ char *real = realpath(target, NULL);
+	size_t n = 0, i;
+	int rc = ovl_list(&infos, &n, e), found = -1;
+
+	memset(info, 0, sizeof(*info));
+	for (i = 0; rc == 0 && real && i < n; i++)
+		if (streq(infos[i].target, real))
+			found = (int) i;	/* the last one is on top */
+	if (rc == 0 && found < 0)
+		rc = cu_error_set(e, 0, _("no union mounted on %s (see unionmount list)"), target);
+	if (rc == 0) {
+		*info = infos[found];
+		memset(&infos[found], 0, sizeof(infos[found]));
+	}
+	ovl_list_free(infos, n);
+	return rc;
+}
+
+void ovl_info_free(struct ovl_info *info)
+{
+	size_t i;
+
+	for (i = 0; i < info->nlowers; i++)
+		free(info->lowers[i]);
+	free(info->lowers);
+	free(info->target);
+	free(info->source);
+	free(info->upper);
+	free(info->work);
+	free(info->options);
+	memset(info, 0, sizeof(*info));
+}
+
+void ovl_list_free(struct ovl_info *infos, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ovl_info_free(&infos[i]);
+	free(infos);
+}

@@ -1,0 +1,502 @@
+#!/usr/bin/env bats
+# cgset: control groups on this hybrid host (v1 controllers, v2 for
+# membership), on a cgroup2 mount of our own (pure v2 code paths), and on a
+# directory tree laid out like cgroup2 (v2 controller files this machine
+# does not have).  Every group is named with cu_name.
+load helpers/common
+
+CG=/sys/fs/cgroup
+UNIFIED=$CG/unified
+
+setup() {
+	cu_setup
+	cu_require_root
+	cu_require_tool cgset
+	[ -d "$UNIFIED" ] || skip "no cgroup2 hierarchy at $UNIFIED"
+	[ -d "$CG/cpu" ] || skip "no v1 cpu hierarchy at $CG/cpu"
+	N=$(cu_name g)
+	cg_track "$N"
+}
+
+# Register NAME in every hierarchy for teardown (before making it).
+cg_track() {
+	local d
+	for d in "$CG"/*/; do
+		cu_track_cgroup "$d$1"
+	done
+}
+
+# The directories of group NAME, one a line.
+cg_dirs() {
+	ls -d "$CG"/*/"$1" 2>/dev/null
+}
+
+usage_usec() {
+	awk '$1 == "usage_usec" { print $2 }' "$UNIFIED/$1/cpu.stat"
+}
+
+# Point cgset at a cgroup2 mount of our own (the same unified hierarchy,
+# seen through a mount only this test has): pure v2 mode.
+own_cgroup2() {
+	CG2=$BATS_TEST_TMPDIR/cg2
+	mkdir -p "$CG2"
+	cu_track_mount "$CG2"
+	mount -t cgroup2 none "$CG2"
+	printf '99 1 0:99 / %s rw,relatime - cgroup2 none rw\n' "$CG2" > "$BATS_TEST_TMPDIR/mountinfo"
+	cu_track_cgroup "$CG2/$N"
+	export CGSET_MOUNTINFO=$BATS_TEST_TMPDIR/mountinfo
+}
+
+# Only the real v1 hierarchies of this host: pure v1 mode.
+v1_only() {
+	grep ' - cgroup ' /proc/self/mountinfo > "$BATS_TEST_TMPDIR/mountinfo"
+	export CGSET_MOUNTINFO=$BATS_TEST_TMPDIR/mountinfo
+}
+
+# A directory tree laid out like a cgroup2 root with cpu, memory, pids, io.
+fake_cgroup2() {
+	FAKE=$BATS_TEST_TMPDIR/fake
+	mkdir -p "$FAKE"
+	echo "cpuset cpu io memory hugetlb pids" > "$FAKE/cgroup.controllers"
+	: > "$FAKE/cgroup.subtree_control"
+	printf '99 1 0:99 / %s rw,relatime - cgroup2 none rw\n' "$FAKE" > "$BATS_TEST_TMPDIR/mountinfo"
+	export CGSET_MOUNTINFO=$BATS_TEST_TMPDIR/mountinfo
+}
+
+# --- S10 -------------------------------------------------------------------
+
+@test "S10: run --cpu 20% holds a busy loop to 0.4 s of CPU in 2 s" {
+	run -124 cgset run --keep --name "$N" --cpu 20% -- timeout 2 sh -c 'while :; do :; done'
+	[ "$(cat "$CG/cpu/$N/cpu.cfs_quota_us")" = 20000 ]
+	[ "$(cat "$CG/cpu/$N/cpu.cfs_period_us")" = 100000 ]
+	u=$(usage_usec "$N")
+	echo "usage_usec=$u"
+	[ "$u" -ge 300000 ] && [ "$u" -le 500000 ]
+	run cgset show "$N"
+	assert_line --regexp '^cpu\.max +20000 100000$'
+	assert_line --regexp '^cpu\.nr_throttled +[1-9][0-9]*$'
+}
+
+@test "S10: create --cpu 20% then add PID: the loop gets 20%" {
+	cgset create "$N" --cpu 20%
+	sh -c 'while :; do :; done' &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	grep -qx "1:cpu:/$N" /proc/$pid/cgroup || grep -q ":cpu:/$N\$" /proc/$pid/cgroup
+	grep -qx "0::/$N" /proc/$pid/cgroup
+	sleep 2
+	u=$(usage_usec "$N")
+	kill "$pid"
+	echo "usage_usec=$u"
+	[ "$u" -ge 300000 ] && [ "$u" -le 500000 ]
+}
+
+@test "S10: libcgroup's form 'cgset -r cpu.cfs_quota_us=20000 NAME' works unchanged" {
+	cgset create "$N"
+	run cgset -r cpu.cfs_quota_us=20000 -r cpu.cfs_period_us=100000 "$N"
+	assert_success
+	[ "$(cat "$CG/cpu/$N/cpu.cfs_quota_us")" = 20000 ]
+	run -124 cgset run --name "$N" -- timeout 2 sh -c 'while :; do :; done'
+	u=$(usage_usec "$N")
+	echo "usage_usec=$u"
+	[ "$u" -ge 300000 ] && [ "$u" -le 500000 ]
+	# run used an existing group: it stays
+	[ -d "$UNIFIED/$N" ]
+}
+
+@test "S10: -r on a group made by libcgroup's cgcreate, --rule, several names" {
+	command -v cgcreate >/dev/null || skip "cgroup-tools not installed"
+	M=$(cu_name h)
+	cg_track "$M"
+	cgcreate -g "cpu:/$N" -g "cpu:/$M"
+	run cgset --rule cpu.shares=512 -r cpu.cfs_quota_us=50000 "$N" "$M"
+	assert_success
+	[ "$(cat "$CG/cpu/$N/cpu.shares")" = 512 ]
+	[ "$(cat "$CG/cpu/$M/cpu.cfs_quota_us")" = 50000 ]
+	run cgset -r cpu.max="20000 100000" "$N"
+	assert_failure 1
+	assert_output --partial "cpu.max"
+	assert_output --partial "cgroup v1 controller on this host"
+}
+
+@test "S10: --memory 32M and a 64 MiB allocation end OOM-killed; show reports it" {
+	run -137 cgset run --keep --name "$N" --memory 32M -- dd if=/dev/zero of=/dev/null bs=64M count=1
+	[ "$(cat "$CG/memory/$N/memory.limit_in_bytes")" = 33554432 ]
+	run cgset show "$N"
+	assert_success
+	assert_line --regexp '^memory\.max +33554432$'
+	assert_line --regexp '^memory\.events\.oom_kill +[1-9][0-9]*$'
+	run bash -c "cgset show --json $N | grep -A1 '\"memory.events.oom_kill\"'"
+	assert_output --regexp '"value": "[1-9]'
+}
+
+@test "S10: --pids 5: the sixth task cannot be forked" {
+	run cgset run --name "$N" --pids 5 -- sh -c 'for i in 1 2 3 4 5 6; do sleep 5 & echo "forked $i"; done'
+	assert_failure
+	assert_output --partial "forked 4"
+	refute_output --partial "forked 5"
+	assert_output --partial "fork"
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+# --- run ------------------------------------------------------------------
+
+@test "run: limits are in place before the program starts, every hierarchy joined" {
+	run cgset run --name "$N" --memory 48M --pids 50 --cpu 1.5 -- \
+		sh -c "cat $CG/memory/$N/memory.limit_in_bytes $CG/cpu/$N/cpu.cfs_quota_us; cat /proc/self/cgroup"
+	assert_success
+	assert_line --index 0 50331648
+	assert_line --index 1 150000
+	assert_line --regexp "^[0-9]+:memory:/$N\$"
+	assert_line --regexp "^[0-9]+:pids:/$N\$"
+	assert_line --regexp "^[0-9]+:cpu:/$N\$"
+	assert_line "0::/$N"
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+@test "run: the program's exit status, 125 for cgset's own failures, 126/127, 128+N" {
+	run -7 cgset run --name "$N" -- sh -c 'exit 7'
+	run -127 cgset run --name "$N" -- /no/such/program
+	run -126 cgset run --name "$N" -- /dev/null
+	run -143 cgset run --name "$N" -- sh -c 'kill -TERM $$'
+	run --separate-stderr -125 cgset run --bogus -- true
+	run --separate-stderr -125 cgset run --name "$N" --cpu 0.5% -- true
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ "$stderr" == *"below 1 ms"* ]]
+	run --separate-stderr -125 cgset run --name "$N"
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+@test "run: the group is killed, waited for and removed; --keep keeps it" {
+	run cgset run --name "$N" -- sh -c 'sleep 300 & echo $!'
+	assert_success
+	pid=$output
+	sleep 0.2
+	! kill -0 "$pid" 2>/dev/null
+	[ -z "$(cg_dirs "$N")" ]
+	run cgset run --keep --name "$N" --pids 9 -- true
+	assert_success
+	[ -d "$UNIFIED/$N" ] && [ -d "$CG/pids/$N" ]
+}
+
+@test "run: TERM sent to cgset reaches the program; the group is still removed" {
+	cgset run --name "$N" -- sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	for _ in $(seq 50); do [ -n "$(cat "$UNIFIED/$N/cgroup.procs" 2>/dev/null)" ] && break; sleep 0.1; done
+	[ -n "$(cat "$UNIFIED/$N/cgroup.procs")" ]
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	echo "status=$rc"
+	[ "$rc" -eq 143 ]
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+@test "run: clone3 places the child in the v2 group; after cgroup.kill it falls back to fork" {
+	cgset create "$N"
+	# 6.18 SIGKILLs a CLONE_INTO_CGROUP child of a group once killed
+	cgset kill "$N"
+	run cgset run --name "$N" -- cat /proc/self/cgroup
+	assert_success
+	assert_line "0::/$N"
+	command -v strace >/dev/null || return 0
+	M=$(cu_name f)
+	cg_track "$M"
+	run strace -f -e trace=clone3 cgset run --name "$M" -- true
+	assert_success
+	assert_output --partial "CLONE_INTO_CGROUP"
+}
+
+# --- state ----------------------------------------------------------------
+
+@test "freeze waits until frozen; thaw; kill empties the group; delete" {
+	cgset create "$N"
+	sleep 300 &
+	p1=$!
+	cu_track_pid "$p1"
+	cgset add "$N" "$p1"
+	cgset freeze "$N"
+	grep -qx 'frozen 1' "$UNIFIED/$N/cgroup.events"
+	run cgset show "$N"
+	assert_line --regexp '^frozen +1$'
+	cgset thaw "$N"
+	grep -qx 'frozen 0' "$UNIFIED/$N/cgroup.events"
+	cgset kill "$N"
+	[ -z "$(cat "$UNIFIED/$N/cgroup.procs")" ]
+	! kill -0 "$p1" 2>/dev/null
+	[ -d "$UNIFIED/$N" ]
+	cgset delete "$N"
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+@test "delete: child groups need --recursive; busy groups are refused after retries" {
+	cgset create "$N" --memory 64M
+	cgset create "$N/a"
+	cgset create "$N/a/b" --pids 3
+	run cgset list "$N"
+	assert_line --regexp "^$N "
+	assert_line --regexp '^  └─b '
+	run cgset delete "$N"
+	assert_failure 1
+	assert_output --partial "child groups (use --recursive)"
+	[ -d "$UNIFIED/$N/a/b" ]
+	sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N/a" "$pid"
+	run cgset delete --recursive "$N"
+	assert_failure 1
+	assert_output --partial "processes are still in it"
+	kill "$pid"
+	wait "$pid" || true
+	cgset delete -R "$N"
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+# --- names and rollback ------------------------------------------------------
+
+@test "bad names are refused with one line, and nothing is created" {
+	for name in "" "/" "../$N" "$N/../../etc" "$N//x" "$N/./x" "$N/" "."; do
+		run --separate-stderr cgset create "$name" --cpu 20%
+		[ "$status" -eq 1 ] || fail "'$name': status $status"
+		[ "${#stderr_lines[@]}" -eq 1 ] || fail "'$name': $stderr"
+		[[ "$stderr" == "cgset: invalid cgroup name: '$name'"* ]] || fail "'$name': $stderr"
+	done
+	run --separate-stderr -125 cgset run --name "../$N" -- true
+	run find /sys/fs -maxdepth 4 -name "$(cu_id)*"
+	assert_output ""
+}
+
+@test "a failed create leaves no directory in any hierarchy" {
+	# the kernel refuses the last write, after every mkdir
+	run --separate-stderr cgset create "$N" --cpu 20% --memory 32M --pids 5 -r cpu.no_such_file=1
+	assert_failure 1
+	[[ "$stderr" == *"no such interface file: cpu.no_such_file"* ]]
+	[ -z "$(cg_dirs "$N")" ]
+	run --separate-stderr cgset create "$N" --memory 32M --cpuset 4095
+	assert_failure 1
+	[[ "$stderr" == *"cpuset refused"* ]]
+	[ -z "$(cg_dirs "$N")" ]
+	# an existing directory in one hierarchy: the others are rolled back
+	mkdir "$CG/pids/$N"
+	run cgset create "$N" --cpu 20% --pids 5
+	assert_failure 1
+	[ ! -d "$UNIFIED/$N" ] && [ ! -d "$CG/cpu/$N" ] && [ -d "$CG/pids/$N" ]
+	rmdir "$CG/pids/$N"
+}
+
+@test "create refuses an existing group; set on a missing group says so" {
+	cgset create "$N"
+	run cgset create "$N" --cpu 20%
+	assert_failure 1
+	assert_output --partial "cgroup already exists: $N"
+	[ ! -d "$CG/cpu/$N" ]
+	M=$(cu_name m)
+	run cgset set "$M" --cpu 20%
+	assert_failure 1
+	assert_output --partial "no such cgroup: $M"
+	[ -z "$(cg_dirs "$M")" ]
+}
+
+@test "set adds a hierarchy to a running group and moves its processes there" {
+	cgset create "$N"
+	sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	cgset set "$N" --memory 100M --memory-swap 0
+	grep -q ":memory:/$N\$" /proc/$pid/cgroup
+	[ "$(cat "$CG/memory/$N/memory.limit_in_bytes")" = 104857600 ]
+	[ "$(cat "$CG/memory/$N/memory.memsw.limit_in_bytes")" = 104857600 ]
+}
+
+# --- kernel errors explained ------------------------------------------------------
+
+@test "errors explain the kernel: memory below usage, quota below 1 ms, empty cpuset" {
+	cgset create "$N" --memory 64M --cpu 20%
+	sh -c 'sleep 0.5; x=$(head -c 8M /dev/zero | tr "\000" a); echo ready; sleep 300' > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	# the shell's 8 MiB string is charged where it is made: after the move
+	for _ in $(seq 50); do grep -q ready "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	run cgset set "$N" --cpu 50% --memory 64K
+	assert_failure 1
+	assert_output --partial "memory limit below current usage: 65536 for $N"
+	# set is all or nothing too: the CPU quota written first was put back
+	[ "$(cat "$CG/cpu/$N/cpu.cfs_quota_us")" = 20000 ]
+	[ "$(cat "$CG/memory/$N/memory.limit_in_bytes")" = 67108864 ]
+	run cgset set "$N" --cpu 0.5%
+	assert_failure 1
+	assert_output --partial "CPU quota below 1 ms"
+	run cgset set "$N" -r cpu.cfs_quota_us=500
+	assert_failure 1
+	assert_output --partial "CPU quota refused"
+	M=$(cu_name c)
+	cg_track "$M"
+	cgset create "$M" --cpuset 0 --cpu 50%
+	echo > "$CG/cpuset/$M/cpuset.cpus"
+	run cgset add "$M" "$pid"
+	assert_failure 1
+	assert_output --partial "its cpuset is empty"
+	# all or nothing: the move into cpu (before cpuset) was undone
+	run grep ":cpu:/$M\$" /proc/$pid/cgroup
+	assert_failure
+}
+
+# --- pure cgroup v1: this host's v1 hierarchies alone ----------------------------
+
+@test "v1 (the host's v1 hierarchies alone): fork path, freezer, freeze-kill-thaw, cpuacct" {
+	v1_only
+	run -124 cgset run --keep --name "$N" --cpu 20% -- timeout 2 sh -c 'while :; do :; done'
+	[ -d "$CG/freezer/$N" ] && [ -d "$CG/cpuacct/$N" ] && [ ! -d "$UNIFIED/$N" ]
+	u=$(( $(cat "$CG/cpuacct/$N/cpuacct.usage") / 1000 ))
+	echo "usage_usec=$u"
+	[ "$u" -ge 300000 ] && [ "$u" -le 500000 ]
+	run cgset show "$N"
+	assert_line --regexp '^mode +v1$'
+	assert_line --regexp '^cpu\.usage_usec +[1-9][0-9]*$'
+	sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	grep -q ":freezer:/$N\$" /proc/$pid/cgroup
+	cgset freeze "$N"
+	[ "$(cat "$CG/freezer/$N/freezer.state")" = FROZEN ]
+	cgset thaw "$N"
+	[ "$(cat "$CG/freezer/$N/freezer.state")" = THAWED ]
+	cgset kill "$N"
+	! kill -0 "$pid" 2>/dev/null
+	[ "$(cat "$CG/freezer/$N/freezer.state")" = THAWED ]
+	cgset delete "$N"
+	run cgset run --name "$N" --pids 10 -- sh -c 'sleep 300 & cat /proc/self/cgroup'
+	assert_success
+	assert_line --regexp "^[0-9]+:pids:/$N\$"
+	assert_line "0::/"
+	[ -z "$(cg_dirs "$N")" ]
+}
+
+# --- pure cgroup v2 on a cgroup2 mount of our own -----------------------------
+
+@test "v2 (own cgroup2 mount): create, run through clone3, show, freeze, kill, delete" {
+	own_cgroup2
+	cgset create "$N"
+	[ -d "$CG2/$N" ] && [ ! -d "$CG/cpu/$N" ]
+	run cgset show "$N"
+	assert_line --regexp '^mode +v2$'
+	run cgset run --keep --name "$N" -- cat /proc/self/cgroup
+	assert_line "0::/$N"
+	refute_output --regexp ":cpu:/$N"
+	sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	grep -qx "$pid" "$CG2/$N/cgroup.procs"
+	cgset freeze "$N"
+	grep -qx 'frozen 1' "$CG2/$N/cgroup.events"
+	cgset thaw "$N"
+	cgset kill "$N"
+	grep -qx 'populated 0' "$CG2/$N/cgroup.events"
+	run cgset show --json "$N"
+	assert_output --partial '"field": "cpu.usage_usec"'
+	run cgset run --name "$N" -- true
+	assert_success
+	cgset delete "$N"
+	[ ! -d "$CG2/$N" ]
+}
+
+@test "v2 (own cgroup2 mount): a controller bound to v1 names the parent and the reason" {
+	own_cgroup2
+	run --separate-stderr cgset create "$N" --cpu 20%
+	assert_failure 1
+	[[ "$stderr" == "cgset: cannot enable controller cpu in $CG2: it is bound to cgroup v1 (hierarchy "*" in /proc/cgroups)"* ]]
+	[ ! -d "$CG2/$N" ]
+	run --separate-stderr -125 cgset run --name "$N" --memory 32M -- true
+	[[ "$stderr" == *"cannot enable controller memory in $CG2"* ]]
+	[ ! -d "$CG2/$N" ]
+}
+
+@test "v2 hugetlb (the controller this host gives v2): enabled top-down, rolled back on failure" {
+	grep -qw hugetlb "$UNIFIED/cgroup.controllers" || skip "no hugetlb controller in cgroup v2"
+	orig=$(cat "$UNIFIED/cgroup.subtree_control")
+	case " $orig " in *" hugetlb "*) had=1 ;; *) had=0 ;; esac
+	# restore the root after the group is gone: register, then track again
+	[ "$had" = 1 ] || cu_on_teardown "echo -hugetlb > $UNIFIED/cgroup.subtree_control"
+	cg_track "$N"
+	run cgset create "$N" -r hugetlb.2MB.max=0 -r hugetlb.2MB.no_such_file=1
+	assert_failure 1
+	[ ! -d "$UNIFIED/$N" ]
+	[ "$(cat "$UNIFIED/cgroup.subtree_control")" = "$orig" ]
+	cgset create "$N" -r hugetlb.2MB.max=2097152
+	grep -qw hugetlb "$UNIFIED/cgroup.subtree_control"
+	[ "$(cat "$UNIFIED/$N/hugetlb.2MB.max")" = 2097152 ]
+	cgset create "$N/leaf" -r hugetlb.2MB.max=0
+	grep -qw hugetlb "$UNIFIED/$N/cgroup.subtree_control"
+	# the no-internal-processes rule: a group with a child using hugetlb
+	run cgset run --name "$N" -- true
+	assert_failure 125
+	assert_output --partial "no-internal-processes rule"
+	cgset delete -R "$N"
+}
+
+@test "v2 files (a tree laid out like cgroup2): every limit in v2 syntax, subtree_control" {
+	fake_cgroup2
+	run cgset create "$N" --cpu 1.5 --cpu-weight 200 --cpuset 0-1 --memory 32M \
+		--memory-swap 0 --pids 5 --io-read-bps 8:0:1M --io-write-bps 8:16:max --io-weight 50
+	assert_success
+	[ "$(cat "$FAKE/cgroup.subtree_control")" = "+cpuset +cpu +memory +pids +io" ]
+	[ "$(cat "$FAKE/$N/cpu.max")" = "150000 100000" ]
+	[ "$(cat "$FAKE/$N/cpu.weight")" = 200 ]
+	[ "$(cat "$FAKE/$N/cpuset.cpus")" = 0-1 ]
+	[ "$(cat "$FAKE/$N/memory.max")" = 33554432 ]
+	[ "$(cat "$FAKE/$N/memory.swap.max")" = 0 ]
+	[ "$(cat "$FAKE/$N/pids.max")" = 5 ]
+	[ "$(cat "$FAKE/$N/io.weight")" = "default 50" ]
+	run cgset set "$N" --io-write-bps 8:16:max
+	[ "$(cat "$FAKE/$N/io.max")" = "8:16 wbps=max" ]
+	run cgset -r cpu.max="20000 100000" "$N"
+	assert_success
+	[ "$(cat "$FAKE/$N/cpu.max")" = "20000 100000" ]
+	cgset set "$N" --cpu max --memory max --pids max
+	[ "$(cat "$FAKE/$N/cpu.max")" = "max 100000" ]
+	[ "$(cat "$FAKE/$N/memory.max")" = max ]
+	run cgset show "$N"
+	assert_line --regexp '^cpu\.max +max 100000$'
+	cgset delete "$N"
+	[ ! -d "$FAKE/$N" ]
+}
+
+# --- listings and usage -------------------------------------------------------
+
+@test "list: a tree with --json, --raw, --noheadings, --output" {
+	cgset create "$N" --pids 10
+	cgset create "$N/web"
+	run cgset list -o NAME,PATHS "$N"
+	assert_success
+	assert_line --index 0 --regexp '^NAME +PATHS'
+	run cgset list --json "$N"
+	assert_output --partial "\"name\": \"$N\""
+	assert_output --partial '"children": ['
+	run cgset list --raw --noheadings -o NAME "$N"
+	assert_line --index 0 "$N"
+	run cgset list -o NOSUCH
+	assert_failure 1
+}
+
+@test "bad options and values: one line naming the value" {
+	run --separate-stderr cgset create "$N" --memory 12Q
+	assert_failure 1
+	[[ "$stderr" == *"invalid --memory value"*"12Q"* ]]
+	run --separate-stderr cgset create "$N" --io-read-bps /dev/null:1M
+	assert_failure 1
+	[[ "$stderr" == *"not a block device"* ]]
+	run --separate-stderr cgset create "$N" -r nodot=1
+	assert_failure 1
+	run --separate-stderr cgset frobnicate "$N"
+	assert_failure 1
+	run --separate-stderr cgset create "$N" --keep
+	assert_failure 1
+	[ -z "$(cg_dirs "$N")" ]
+}

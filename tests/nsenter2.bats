@@ -1,0 +1,439 @@
+#!/usr/bin/env bats
+# nsenter2: entering the namespaces of running processes (targets are made
+# with util-linux unshare, as a workshop would make them with nsrun).
+load helpers/common
+
+setup() {
+	cu_setup
+	cu_require_root
+	cu_require_tool nsenter2
+}
+
+# The first process named "sleep" among PID and its descendants.
+cu_find_sleep() {
+	local p todo=("$1")
+	while [ "${#todo[@]}" -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]; then
+			echo "$p"
+			return 0
+		fi
+		todo+=($(pgrep -P "$p"))
+	done
+	return 1
+}
+
+# cu_target [AS...] -- UNSHARE-ARGS...: start a target with unshare in the
+# background and set TARGET to the PID of the process inside (the one that
+# execs "sleep"), once it runs sleep.  AS is a prefix command (cu_as_user).
+cu_target() {
+	local holder prefix=()
+	while [ "$1" != -- ]; do prefix+=("$1"); shift; done
+	shift
+	"${prefix[@]}" unshare "$@" </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	disown "$holder"	# no "Killed" notice at teardown
+	cu_track_pid "$holder"
+	for _ in $(seq 100); do
+		if TARGET=$(cu_find_sleep "$holder"); then
+			cu_track_pid "$TARGET"
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "the target did not start: unshare $*"
+}
+
+# The container of S13: own PID, mount (fresh /proc), UTS and network namespaces.
+cu_container() {
+	cu_target -- --pid --fork --mount-proc --uts --net \
+		sh -c 'hostname c1; exec sleep 100'
+}
+
+cu_link() {
+	readlink "/proc/$1/ns/$2"
+}
+
+@test "S13: docker exec is setns: hostname, PID 1 and --list of a container" {
+	cu_container
+	run nsenter2 -t "$TARGET" --all hostname
+	assert_success
+	assert_output c1
+	[ "$(hostname)" != c1 ]
+	# --all enters the mount namespace too, so /proc is the container's
+	run nsenter2 -t "$TARGET" --all ps -eo pid=,comm=
+	assert_success
+	assert_line --regexp '^ +1 sleep$'
+	assert_line --regexp '^ +[0-9]+ ps$'
+	[ "${#lines[@]}" -eq 2 ]
+	run nsenter2 -t "$TARGET" --list --raw --noheadings
+	assert_success
+	local t
+	for t in pid uts net mnt; do
+		assert_line "$t $(stat -Lc %i "/proc/$TARGET/ns/$t") /proc/$TARGET/ns/$t no"
+	done
+	for t in user cgroup ipc time; do
+		assert_line "$t $(stat -Lc %i "/proc/$$/ns/$t") /proc/$TARGET/ns/$t yes"
+	done
+}
+
+@test "S13 with nsrun: a container started with --pidfile, entered with nsenter2" {
+	cu_require_tool nsrun
+	local f="$BATS_TEST_TMPDIR/c1.pid" holder
+	nsrun --pid --mount-proc --uts --hostname c1 --net --pidfile "$f" sleep 100 \
+		</dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	disown "$holder"
+	cu_track_pid "$holder"
+	for _ in $(seq 100); do
+		[ -s "$f" ] && [ "$(cat "/proc/$(cat "$f")/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.05
+	done
+	cu_track_pid "$(cat "$f")"
+	run nsenter2 -t "$(cat "$f")" --all hostname
+	assert_output c1
+	run nsenter2 -t "$(cat "$f")" --all ps -eo pid=,comm=
+	assert_line --regexp '^ +1 sleep$'
+	run nsenter2 -t "$(cat "$f")" --list -o TYPE,OURS --raw --noheadings
+	assert_output "user yes
+cgroup yes
+ipc yes
+uts no
+net no
+pid no
+mnt no
+time yes"
+}
+
+@test "each namespace flag enters that namespace of the target" {
+	cu_target -- --pid --fork --mount-proc --uts --net --ipc --cgroup --time \
+		sh -c 'hostname c2; exec sleep 100'
+	local t long
+	for t in uts net ipc cgroup time pid; do
+		long=$t
+		run nsenter2 -t "$TARGET" "--$long" readlink /proc/self/ns/$t
+		assert_success
+		assert_output "$(cu_link "$TARGET" $t)"
+		[ "$output" != "$(cu_link $$ $t)" ]
+	done
+	# the mount namespace: its /proc belongs to the container's PID namespace
+	run nsenter2 -t "$TARGET" --mount cat /proc/1/comm
+	assert_output sleep
+	# short options, several at once
+	run nsenter2 -t "$TARGET" -u -n -i readlink /proc/self/ns/uts /proc/self/ns/net /proc/self/ns/ipc
+	assert_success
+	assert_output "$(cu_link "$TARGET" uts; cu_link "$TARGET" net; cu_link "$TARGET" ipc)"
+}
+
+@test "FILE forms: /proc/PID/ns files and a bind mount of an nsfs file" {
+	cu_container
+	run nsenter2 --uts="/proc/$TARGET/ns/uts" --net="/proc/$TARGET/ns/net" sh -c 'hostname; readlink /proc/self/ns/net'
+	assert_success
+	assert_output "c1
+$(cu_link "$TARGET" net)"
+	local f="$BATS_TEST_TMPDIR/uts"
+	cu_track_mount "$f"
+	touch "$f"
+	mount --bind "/proc/$TARGET/ns/uts" "$f"
+	run nsenter2 --uts="$f" hostname
+	assert_output c1
+	# the bind mount keeps the namespace after every process in it is gone
+	kill -KILL "$TARGET"
+	while [ -e "/proc/$TARGET" ]; do sleep 0.05; done
+	run nsenter2 -u"$f" hostname
+	assert_success
+	assert_output c1
+	run nsenter2 --list --uts="$f" --raw --noheadings
+	assert_output "uts $(stat -c %i "$f") $f no"
+}
+
+@test "-N NAME enters a named network namespace" {
+	local ns
+	ns=$(cu_name n)
+	cu_track_netns "$ns"
+	ip netns add "$ns"
+	run nsenter2 -N "$ns" readlink /proc/self/ns/net
+	assert_success
+	assert_output "net:[$(stat -c %i "/run/netns/$ns")]"
+	run nsenter2 --netns "$ns" --list --raw --noheadings
+	assert_output "net $(stat -c %i "/run/netns/$ns") /run/netns/$ns no"
+	run --separate-stderr -125 nsenter2 -N "$(cu_name none)" true
+	assert_equal "$stderr" "nsenter2: network namespace '$(cu_name none)' does not exist: No such file or directory"
+}
+
+@test "--all joins only the namespaces that differ, and forks only for a new PID namespace" {
+	cu_target -- --uts sh -c 'hostname c3; exec sleep 100'
+	# the target shares our user namespace: joining it would be EINVAL
+	run nsenter2 -t "$TARGET" --all sh -c 'hostname; cat /proc/$PPID/comm; grep NSpid /proc/self/status'
+	assert_success
+	assert_line --index 0 c3
+	assert_line --index 1 bash
+	assert_line --index 2 --regexp '^NSpid:[[:space:]]+[0-9]+$'
+	run --separate-stderr -125 nsenter2 -t "$TARGET" --user true
+	assert_equal "$stderr" "nsenter2: cannot enter user namespace /proc/$TARGET/ns/user: Invalid argument (it is already ours: leave out --user)"
+}
+
+@test "entering a PID namespace forks; --no-fork leaves only the children inside" {
+	cu_container
+	run nsenter2 -t "$TARGET" --pid sh -c 'grep NSpid /proc/self/status; cat /proc/$PPID/comm 2>&1 || echo no-parent'
+	assert_success
+	assert_line --index 0 --regexp '^NSpid:[[:space:]]+[0-9]+[[:space:]]+[0-9]+$'
+	run nsenter2 -t "$TARGET" --pid --no-fork sh -c 'grep NSpid /proc/$$/status; grep NSpid /proc/self/status'
+	assert_success
+	assert_line --index 0 --regexp '^NSpid:[[:space:]]+[0-9]+$'
+	assert_line --index 1 --regexp '^NSpid:[[:space:]]+[0-9]+[[:space:]]+[0-9]+$'
+	run nsenter2 -t "$TARGET" -p -F -m sh -c 'ps -eo pid=,comm='
+	assert_line --regexp '^ +1 sleep$'
+}
+
+@test "the waiting parent passes signals on to the program" {
+	cu_container
+	nsenter2 -t "$TARGET" -p sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+	local parent=$! child= status=0
+	cu_track_pid "$parent"
+	for _ in $(seq 100); do
+		child=$(pgrep -P "$parent" || true)
+		[ -n "$child" ] && [ "$(cat "/proc/$child/comm")" = sleep ] && break
+		sleep 0.05
+	done
+	cu_track_pid "$child"
+	kill -TERM "$parent"
+	wait "$parent" || status=$?
+	[ "$status" -eq 143 ]
+	[ ! -e "/proc/$child" ]
+}
+
+@test "--root and --wd default to the target's, and take a directory" {
+	local dir="$BATS_TEST_TMPDIR/cwd"
+	mkdir "$dir"
+	cu_track_mount "$dir"
+	cu_target -- --mount --uts sh -c "mount -t tmpfs cu $dir && echo inside > $dir/f && cd $dir && exec sleep 100"
+	# the tmpfs exists only in the target's mount namespace
+	[ ! -e "$dir/f" ]
+	run nsenter2 -t "$TARGET" --root --wd sh -c 'pwd; cat f'
+	assert_success
+	assert_output "$dir
+inside"
+	run nsenter2 -t "$TARGET" -r pwd
+	assert_output /
+	run nsenter2 -t "$TARGET" -u --wd=/etc pwd
+	assert_output /etc
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run -127 nsenter2 -t "$TARGET" -u --root="$BATS_TEST_TMPDIR/empty" /bin/true
+	run --separate-stderr -125 nsenter2 -t "$TARGET" -u --wd=/no/such/dir true
+	assert_equal "$stderr" "nsenter2: cannot open directory /no/such/dir: No such file or directory"
+}
+
+@test "--env runs with the target's environment only" {
+	cu_target -- --uts env -i CUMARK=hello PATH=/usr/bin:/bin sleep 100
+	CU_SECRET=1 run nsenter2 -t "$TARGET" -u --env sh -c 'echo $CUMARK ${CU_SECRET:-unset}'
+	assert_success
+	assert_output "hello unset"
+	CU_SECRET=1 run nsenter2 -t "$TARGET" -u sh -c 'echo ${CUMARK:-unset} $CU_SECRET'
+	assert_output "unset 1"
+}
+
+# The cgroup v2 mount and a v1 hierarchy (pids) of this host, from mountinfo.
+cu_cgroup_mounts() {
+	CG2=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	CG1=$(awk '$9 == "cgroup" && $NF ~ /(^|,)pids(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+}
+
+@test "--join-cgroup moves the program, not nsenter2, into the target's v2 and v1 cgroups" {
+	cu_cgroup_mounts
+	[ -n "$CG2" ] || skip "no cgroup v2 mount"
+	local name d
+	name=$(cu_name g)
+	for d in "$CG2" ${CG1:+"$CG1"}; do
+		cu_track_cgroup "$d/$name"
+		mkdir "$d/$name"
+	done
+	cu_container
+	for d in "$CG2" ${CG1:+"$CG1"}; do
+		echo "$TARGET" > "$d/$name/cgroup.procs"
+	done
+	run nsenter2 -t "$TARGET" --join-cgroup -u cat /proc/self/cgroup
+	assert_success
+	assert_line "0::/$name"
+	[ -z "$CG1" ] || assert_line --regexp "^[0-9]+:pids:/$name\$"
+	run nsenter2 -t "$TARGET" -u cat /proc/self/cgroup
+	refute_line "0::/$name"
+	# with a fork (PID namespace) the waiting nsenter2 stays where it was
+	nsenter2 -t "$TARGET" -g -p sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+	local parent=$! child=
+	cu_track_pid "$parent"
+	for _ in $(seq 100); do
+		child=$(pgrep -P "$parent" || true)
+		[ -n "$child" ] && break
+		sleep 0.05
+	done
+	cu_track_pid "$child"
+	grep -qx "0::/$name" "/proc/$child/cgroup"
+	! grep -qx "0::/$name" "/proc/$parent/cgroup"
+}
+
+@test "-S and -G set the IDs and drop supplementary groups; --keep-caps keeps capabilities" {
+	cu_container
+	run nsenter2 -t "$TARGET" -u -S 4242 -G 4243 sh -c 'id -u; id -g; id -G'
+	assert_success
+	assert_output "4242
+4243
+4243"
+	run nsenter2 -t "$TARGET" -u -S 4242 grep CapAmb /proc/self/status
+	assert_output --regexp 'CapAmb:[[:space:]]+0+$'
+	run nsenter2 -t "$TARGET" -u -S 4242 --keep-caps grep -E 'CapPrm|CapAmb' /proc/self/status
+	assert_success
+	local prm amb
+	prm=$(awk '/CapPrm/ { print $2 }' <<< "$output")
+	amb=$(awk '/CapAmb/ { print $2 }' <<< "$output")
+	[ "$amb" = "$(awk '/CapPrm/ { print $2 }' /proc/self/status)" ]
+	[ "$prm" = "$amb" ]
+	run --separate-stderr -125 nsenter2 -t "$TARGET" -u -S 4242 --preserve-credentials true
+	assert_equal "$stderr" "nsenter2: --preserve-credentials and --setuid/--setgid exclude each other"
+}
+
+# A container made by the unprivileged test user: its own user namespace.
+cu_user_container() {
+	cu_require_user
+	cu_target cu_as_user -- --user --map-root-user --pid --fork --mount-proc --uts \
+		sh -c 'hostname u1; exec sleep 100'
+}
+
+@test "an unprivileged user enters a user namespace it owns (user namespace first)" {
+	cu_user_container
+	run cu_as_user nsenter2 -t "$TARGET" --all sh -c 'hostname; id -u; readlink /proc/self/ns/user; ps -eo comm= | head -1'
+	assert_success
+	assert_output "u1
+0
+$(cu_link "$TARGET" user)
+sleep"
+	# per file, in the order given: the user namespace must still go first
+	run cu_as_user nsenter2 --uts="/proc/$TARGET/ns/uts" --user="/proc/$TARGET/ns/user" hostname
+	assert_success
+	assert_output u1
+	# without its user namespace the user may not enter the others
+	run --separate-stderr -125 cu_as_user nsenter2 -t "$TARGET" --uts true
+	assert_equal "$stderr" "nsenter2: cannot enter uts namespace /proc/$TARGET/ns/uts: Operation not permitted (run as root, or as the owner of its user namespace with --user)"
+}
+
+@test "root enters a user's container and a host netns with it (user namespace last)" {
+	cu_user_container
+	local ns
+	ns=$(cu_name n)
+	cu_track_netns "$ns"
+	ip netns add "$ns"
+	run nsenter2 -t "$TARGET" --all sh -c 'id -u; hostname'
+	assert_success
+	assert_output "0
+u1"
+	# the netns belongs to our user namespace: entered before dropping into the user's
+	run nsenter2 --user="/proc/$TARGET/ns/user" -N "$ns" sh -c 'id -u; readlink /proc/self/ns/user /proc/self/ns/net'
+	assert_success
+	assert_output "0
+$(cu_link "$TARGET" user)
+net:[$(stat -c %i "/run/netns/$ns")]"
+}
+
+@test "setgroups deny: the error says to add --preserve-credentials, which works" {
+	cu_user_container
+	run --separate-stderr -125 setpriv --reuid="$CU_UID" --regid="$CU_UID" --groups=100 -- \
+		nsenter2 -t "$TARGET" --all true
+	assert_equal "$stderr" 'nsenter2: cannot drop supplementary groups: Operation not permitted (setgroups is "deny" in the user namespace; add --preserve-credentials)'
+	run setpriv --reuid="$CU_UID" --regid="$CU_UID" --groups=100 -- \
+		nsenter2 -t "$TARGET" --all --preserve-credentials id -G
+	assert_success
+	assert_output "0 65534"
+}
+
+@test "not permitted: an unprivileged user and a root-owned target" {
+	cu_require_user
+	cu_container
+	run --separate-stderr -125 cu_as_user nsenter2 -t "$TARGET" --uts true
+	assert_equal "$stderr" "nsenter2: cannot open /proc/$TARGET/ns/uts: Permission denied (run as root or as the owner of the process)"
+	run --separate-stderr -125 cu_as_user nsenter2 -t "$TARGET" --list
+	assert_equal "$stderr" "nsenter2: cannot read the namespaces of process $TARGET: Permission denied (run as root or as the owner of the process)"
+}
+
+@test "--list: table, JSON, raw, no headings, chosen columns" {
+	cu_container
+	run nsenter2 -t "$TARGET" --list
+	assert_success
+	assert_line --index 0 --regexp '^TYPE +NS +PATH +OURS$'
+	assert_line --regexp "^uts +$(stat -Lc %i "/proc/$TARGET/ns/uts") /proc/$TARGET/ns/uts +no$"
+	run nsenter2 -t "$TARGET" -l --json
+	assert_success
+	run jq -c '.namespaces[] | select(.type == "net" or .type == "ipc")' <<< "$output"
+	assert_output "{\"type\":\"ipc\",\"ns\":$(stat -Lc %i /proc/$$/ns/ipc),\"path\":\"/proc/$TARGET/ns/ipc\",\"ours\":true}
+{\"type\":\"net\",\"ns\":$(stat -Lc %i "/proc/$TARGET/ns/net"),\"path\":\"/proc/$TARGET/ns/net\",\"ours\":false}"
+	run nsenter2 -t "$TARGET" -l -o TYPE,OURS --noheadings --raw
+	assert_line "pid no"
+	assert_line "user yes"
+	run nsenter2 -t "$TARGET" -l -o ns,type --raw
+	assert_line --index 0 "NS TYPE"
+	assert_line "$(stat -Lc %i "/proc/$TARGET/ns/mnt") mnt"
+	run --separate-stderr -125 nsenter2 -t "$TARGET" -l -o TYPE,BOGUS
+	assert_equal "$stderr" "nsenter2: unknown column: 'BOGUS' (see --help for the list)"
+}
+
+@test "exit statuses: the program's, 125, 126, 127 and 128+N" {
+	cu_container
+	run -7 nsenter2 -t "$TARGET" -u sh -c 'exit 7'
+	run -7 nsenter2 -t "$TARGET" -p sh -c 'exit 7'
+	run -0 nsenter2 -t "$TARGET" -a true
+	touch "$BATS_TEST_TMPDIR/data"
+	chmod 644 "$BATS_TEST_TMPDIR/data"
+	run -126 nsenter2 -t "$TARGET" -u "$BATS_TEST_TMPDIR/data"
+	run -127 nsenter2 -t "$TARGET" -u cu-no-such-program
+	run -137 nsenter2 -t "$TARGET" -p sh -c 'kill -KILL $$'
+	run -143 nsenter2 -t "$TARGET" -p sh -c 'kill -TERM $$'
+	run -125 nsenter2 --bogus
+	run --separate-stderr -125 nsenter2 --net true
+	assert_equal "$stderr" "nsenter2: --net needs a target (add --target PID, or give --net=FILE)"
+	run --separate-stderr -125 nsenter2 -t "$TARGET" true
+	assert_equal "$stderr" "nsenter2: nothing to enter (add --all or a namespace option)"
+	run --separate-stderr -125 nsenter2 --list
+	assert_equal "$stderr" "nsenter2: --list needs a target (add --target PID)"
+	run -125 nsenter2 -t 0 true
+	run -125 nsenter2 -t abc true
+}
+
+@test "errors: target gone, not a namespace, wrong type, dead PID namespace" {
+	sh -c 'exit 0' &
+	local gone=$!
+	wait "$gone"
+	run --separate-stderr -125 nsenter2 -t "$gone" --all true
+	assert_equal "$stderr" "nsenter2: cannot open process $gone: No such process (is it still running?)"
+	run --separate-stderr -125 nsenter2 --net=/etc/hostname true
+	assert_equal "$stderr" "nsenter2: not a namespace file: /etc/hostname (give /proc/PID/ns/net or a bind mount of it)"
+	run --separate-stderr -125 nsenter2 --net=/proc/self/ns/uts true
+	assert_equal "$stderr" "nsenter2: wrong namespace type: /proc/self/ns/uts is a uts namespace, not net"
+	run --separate-stderr -125 nsenter2 --uts=/no/such/file true
+	assert_equal "$stderr" "nsenter2: cannot open /no/such/file: No such file or directory"
+	# a PID namespace kept by a bind mount after its init has exited
+	local f="$BATS_TEST_TMPDIR/pidns"
+	cu_track_mount "$f"
+	touch "$f"
+	unshare --pid="$f" --fork true
+	run --separate-stderr -125 nsenter2 --pid="$f" true
+	assert_equal "$stderr" "nsenter2: cannot fork into the PID namespace: Cannot allocate memory (its init process has exited, so it takes no new processes)"
+	run -0 nsenter2 --pid="$f" --no-fork true
+}
+
+@test "no fd of nsenter2 reaches the program" {
+	cu_container
+	# with every inherited fd above 2 closed: only 0 1 2 and ls's own
+	run bash -c 'for i in $(seq 3 63); do eval "exec $i>&-"; done
+		exec nsenter2 -t '"$TARGET"' --all ls /proc/self/fd'
+	assert_success
+	assert_output "0
+1
+2
+3"
+	run bash -c 'for i in $(seq 3 63); do eval "exec $i>&-"; done
+		exec nsenter2 -t '"$TARGET"' --all -e -r -w --uts=/proc/'"$TARGET"'/ns/uts ls /proc/self/fd'
+	assert_output "0
+1
+2
+3"
+}

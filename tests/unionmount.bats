@@ -1,0 +1,530 @@
+#!/usr/bin/env bats
+# unionmount: overlay unions on the real kernel, whiteouts as the kernel
+# stores them, OCI layer commit/apply round trips, and nothing left behind.
+load helpers/common
+
+setup() {
+	cu_setup
+	cu_require_root
+	cu_require_tool unionmount
+	grep -qw overlay /proc/filesystems || skip "kernel has no overlayfs"
+	D=$BATS_TEST_TMPDIR
+	cd "$D" || return 1
+}
+
+# Unmount our unions through unionmount first (it removes its records and
+# work dirs), then the shared teardown catches anything left.
+teardown() {
+	local t
+	while read -r t; do
+		[[ "$t" == "$BATS_TEST_TMPDIR"/* ]] && unionmount umount "$t" 2>/dev/null
+	done < <(findmnt -rn -o TARGET | tac)
+	cu_teardown
+}
+
+# um_mount TARGET ARGS...: register TARGET for teardown, then mount.
+um_track() {
+	mkdir -p "$1"
+	cu_track_mount "$1"
+}
+
+fstype_of() {
+	findmnt -n -o FSTYPE --mountpoint "$1"
+}
+
+mounted() {
+	findmnt -n --mountpoint "$1" >/dev/null
+}
+
+xattr_of() {
+	python3 -c 'import os,sys
+try: print(os.getxattr(sys.argv[1], sys.argv[2], follow_symlinks=False).decode())
+except OSError: print("-")' "$1" "$2"
+}
+
+# type mode uid gid size link-target for every path, mtime for non-dirs
+tree_listing() {
+	(cd "$1" && find . -printf '%p %y %m %U %G %s %l\n' | LC_ALL=C sort)
+}
+
+# The three layer tarballs of S12, made with tar.
+make_s12_layers() {
+	mkdir -p t1/etc t1/bin t1/app/cache t2/etc t2/app t3/app/cache t3/var
+	echo base > t1/etc/motd
+	echo one > t1/etc/hostname
+	echo sh > t1/bin/sh
+	echo old > t1/app/cache/stale
+	echo tmp > t1/app/tmpfile
+	echo v2 > t2/etc/motd			# changes a file
+	echo added > t2/app/new			# adds a file
+	: > t2/etc/.wh.hostname			# deletes a file
+	: > t2/app/.wh.tmpfile
+	: > t3/app/cache/.wh..wh..opq		# opaque: hides stale
+	echo fresh > t3/app/cache/fresh
+	echo log > t3/var/log
+	tar -C t1 -cf l1.tar .
+	tar -C t2 -cf l2.tar .
+	tar -C t3 -cf l3.tar .
+	unionmount apply l1.tar L1
+	unionmount apply l2.tar L2
+	unionmount apply l3.tar L3
+}
+
+@test "S11: a read-only union of A:B shows a, b and A's x" {
+	mkdir A B
+	echo a > A/a; echo xa > A/x
+	echo b > B/b; echo xb > B/x
+	um_track C
+	run unionmount -l A:B C
+	assert_success
+	assert_equal "$(fstype_of C)" overlay
+	run ls C
+	assert_output $'a\nb\nx'
+	assert_equal "$(cat C/x)" xa
+	run touch C/new
+	assert_failure
+	run unionmount umount C
+	assert_success
+	run mounted C
+	assert_failure
+}
+
+@test "S11: with --upper, writes go to U, a delete leaves B/b and a whiteout" {
+	mkdir A B U
+	echo a > A/a; echo xa > A/x
+	echo b > B/b; echo xb > B/x
+	um_track C
+	unionmount -l A:B --upper U C
+	echo new > C/new
+	rm C/b
+	[ -f U/new ] && [ ! -e A/new ] && [ ! -e B/new ]
+	assert_equal "$(cat B/b)" b
+	assert_equal "$(stat -c '%F %t:%T' U/b)" "character special file 0:0"
+	run unionmount diff U
+	assert_success
+	assert_output $'D /b\nA /new'
+	run unionmount diff C
+	assert_output $'D /b\nA /new'
+	unionmount umount C
+}
+
+@test "S12: three applied layers stack as the changesets say; commit+apply reproduces TARGET" {
+	make_s12_layers
+	# whiteouts and opaque dirs as the kernel stores them
+	assert_equal "$(stat -c '%F %t:%T' L2/etc/hostname)" "character special file 0:0"
+	assert_equal "$(stat -c '%F %t:%T' L2/app/tmpfile)" "character special file 0:0"
+	[ ! -e L2/etc/.wh.hostname ]
+	assert_equal "$(xattr_of L3/app/cache trusted.overlay.opaque)" y
+	[ ! -e L3/app/cache/.wh..wh..opq ]
+	mkdir U
+	um_track TARGET
+	run unionmount -l L3:L2:L1 --upper U TARGET
+	assert_success
+	assert_equal "$(cat TARGET/etc/motd)" v2
+	[ ! -e TARGET/etc/hostname ]
+	[ ! -e TARGET/app/tmpfile ]
+	assert_equal "$(cat TARGET/app/new)" added
+	assert_equal "$(cat TARGET/bin/sh)" sh
+	run ls -A TARGET/app/cache
+	assert_output fresh
+	assert_equal "$(cat TARGET/var/log)" log
+	# the container layer: change, add, delete, replace a dir
+	echo changed > TARGET/etc/motd
+	echo c > TARGET/app/made
+	rm TARGET/bin/sh
+	rm -r TARGET/var
+	mkdir TARGET/var && echo new > TARGET/var/other
+	run unionmount commit U -o c.tar
+	assert_success
+	assert_output --regexp '^sha256:[0-9a-f]{64}$'
+	assert_equal "${output#sha256:}" "$(sha256sum c.tar | cut -d' ' -f1)"
+	run tar -tf c.tar
+	assert_line bin/.wh.sh
+	assert_line var/.wh..wh..opq
+	unionmount apply c.tar L4
+	um_track T2
+	unionmount -l L4:L3:L2:L1 T2
+	run diff -r TARGET T2
+	assert_success
+	assert_equal "$(tree_listing T2)" "$(tree_listing TARGET)"
+	unionmount umount T2
+	unionmount umount TARGET
+}
+
+@test "commit: OCI layer without overlay xattrs, numeric owners, sorted; .tar.gz and .tar.zst digests" {
+	mkdir -p L/d U
+	echo x > L/d/x
+	um_track T
+	unionmount -l L -u U T
+	echo y > T/d/x
+	chown 4242:4243 T/d/x
+	rm -r T/d; mkdir T/d; echo z > T/d/z
+	for f in c.tar.gz c.tar.zst; do
+		run unionmount commit T --output "$f"
+		assert_success
+		assert_equal "${output#sha256:}" "$(sha256sum "$f" | cut -d' ' -f1)"
+	done
+	run python3 -c 'import tarfile,sys
+t = tarfile.open(sys.argv[1])
+names = [m.name for m in t]
+assert names == sorted(names), names
+for m in t:
+    assert not m.uname and not m.gname, m.name
+    for k in m.pax_headers:
+        assert "overlay" not in k, k
+print(" ".join(names))' c.tar.gz
+	assert_success
+	assert_output "d d/.wh..wh..opq d/z"
+	run unionmount commit U -o c.zip
+	assert_failure
+	assert_output "unionmount: unknown layer format: c.zip: give a name ending in .tar, .tar.gz or .tar.zst"
+	[ ! -e c.zip ]
+	unionmount umount T
+}
+
+@test "diff of a mounted union: C for a copied-up file, A for a new one, D for a whiteout" {
+	mkdir -p L/d U
+	echo x > L/d/x; echo y > L/y
+	um_track T
+	unionmount -l L -u U T
+	echo more >> T/d/x
+	echo n > T/d/n
+	rm T/y
+	run unionmount diff T
+	assert_success
+	assert_output $'C /d\nA /d/n\nC /d/x\nD /y'
+	run unionmount diff U
+	assert_output $'C /d\nA /d/n\nC /d/x\nD /y'
+	unionmount umount T
+}
+
+@test "pre-flight: a missing layer" {
+	mkdir A T
+	run --separate-stderr unionmount -l A:nope T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: missing layer: nope: no such file or directory (check the --lower list)"
+	run mounted T
+	assert_failure
+}
+
+@test "pre-flight: upper and work on different mounts" {
+	mkdir A U T W
+	cu_track_mount "$D/W"
+	mount -t tmpfs none W
+	run --separate-stderr unionmount -l A -u U -w W T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: upper and work are on different mounts: U, W (put the work directory on the same mount as the upper)"
+	run mounted T
+	assert_failure
+}
+
+@test "pre-flight: an upper already in use" {
+	mkdir A U T T2
+	cu_track_mount "$D/T"
+	unionmount -l A -u U T
+	cu_track_mount "$D/T2"
+	run --separate-stderr unionmount -l A -u U T2
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: upper already in use: U: by the union on $D/T (unmount it first, or give another --upper)"
+	run mounted T2
+	assert_failure
+	unionmount umount T
+}
+
+@test "pre-flight: an upper on overlayfs" {
+	mkdir A B T T2
+	cu_track_mount "$D/T"
+	unionmount -l A -u B T
+	mkdir T/up
+	cu_track_mount "$D/T2"
+	run --separate-stderr unionmount -l A -u T/up T2
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: upper on overlayfs: T/up: overlayfs cannot be an upper layer (put the upper on tmpfs, ext4, xfs or btrfs)"
+	[ ! -e T/up.work ]
+	unionmount umount T
+}
+
+@test "pre-flight: too many layers (501)" {
+	args=()
+	for i in $(seq 501); do mkdir -p "l/$i"; args+=(-l "l/$i"); done
+	um_track T
+	run --separate-stderr unionmount "${args[@]}" T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: too many layers: 501: the kernel's limit is 500 (merge layers with commit and apply)"
+	run mounted T
+	assert_failure
+}
+
+@test "200 and 500 layers of 200-byte paths: the count read back from mountinfo" {
+	local long n
+	long=$D/$(printf 'p%.0s' $(seq 160))
+	for n in 200 500; do
+		args=()
+		for i in $(seq "$n"); do
+			mkdir -p "$long/$i"
+			echo "$i" > "$long/$i/f$i"
+			args+=(-l "$long/$i")
+		done
+		um_track "T$n"
+		run unionmount "${args[@]}" "T$n"
+		assert_success
+		assert_equal "$(ls "T$n" | wc -l)" "$n"
+		run unionmount list -n -o LAYERS,TARGET
+		assert_line --regexp "^ *$n $D/T$n$"
+		run unionmount list -v --json
+		assert_equal "$(jq ".unions[] | select(.target == \"$D/T$n\") | .children | length" <<< "$output")" "$n"
+		assert_equal "$(jq -r ".unions[] | select(.target == \"$D/T$n\") | .children[$((n - 1))].target" <<< "$output")" "$long/$n"
+		unionmount umount "T$n"
+	done
+	# the old option string cannot hold this: one page only
+	opts="lowerdir=$(printf '%s:' "${args[@]/#-l/}" | tr -d ' ')"
+	[ "${#opts}" -gt 4096 ]
+}
+
+um_no_loops() {
+	local _
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		losetup -a | grep -qF "$D/" || return 0
+		sleep 0.2
+	done
+	losetup -a | grep -F "$D/"
+	return 1
+}
+
+@test "image-file layers (squashfs, erofs, ext4) are loop-mounted and released on umount" {
+	mkdir -p s1/d s2 s3 L T
+	echo sq > s1/d/f
+	echo er > s2/e
+	echo ex > s3/x4
+	echo top > L/top
+	mksquashfs s1 img.sqfs -quiet -noappend >/dev/null
+	mkfs.erofs --quiet img.erofs s2 >/dev/null
+	mkfs.ext4 -q -d s3 img.ext4 4M
+	cu_track_mount "$D/T"
+	run unionmount -l L:img.sqfs:img.erofs:img.ext4 T
+	assert_success
+	assert_equal "$(cat T/d/f)" sq
+	assert_equal "$(cat T/e)" er
+	assert_equal "$(cat T/x4)" ex
+	assert_equal "$(cat T/top)" top
+	run losetup -j "$D/img.sqfs"
+	assert_output --partial /dev/loop
+	run losetup -j "$D/img.erofs"
+	assert_output --partial /dev/loop
+	run unionmount list -v --json -o TARGET
+	run jq -r ".unions[] | select(.target == \"$D/T\") | .children[].target" <<< "$output"
+	assert_output "$D/L
+$D/img.sqfs
+$D/img.erofs
+$D/img.ext4"
+	unionmount umount T
+	run um_no_loops
+	assert_success
+	# one image alone: a read-only mount of it, released the same way
+	run unionmount -l img.sqfs T
+	assert_success
+	assert_equal "$(cat T/d/f)" sq
+	unionmount umount T
+	run um_no_loops
+	assert_success
+	# not a filesystem image
+	echo junk > junk.img
+	run --separate-stderr unionmount -l junk.img:L T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: unusable layer: junk.img: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"
+}
+
+@test "a read-only union of one layer is a read-only bind mount" {
+	mkdir L T
+	echo x > L/x
+	cu_track_mount "$D/T"
+	run unionmount -l L T
+	assert_success
+	assert_equal "$(findmnt -n -o OPTIONS --mountpoint T | cut -d, -f1)" ro
+	[ "$(fstype_of T)" != overlay ]
+	assert_equal "$(cat T/x)" x
+	run unionmount list -o TARGET,LAYERS -n
+	assert_line --regexp "^$D/T +1$"
+	unionmount umount T
+	run mounted T
+	assert_failure
+}
+
+@test "--ro makes a union with an upper read-only; -o passes overlay options" {
+	mkdir L U T
+	echo x > L/x
+	cu_track_mount "$D/T"
+	run unionmount -l L -u U --ro -o index=on T
+	assert_success
+	run findmnt -n -o VFS-OPTIONS --mountpoint T
+	assert_output --regexp '^ro'
+	run touch T/new
+	assert_failure
+	run unionmount list -n -r -o TARGET,OPTIONS
+	assert_line --regexp "^$D/T .*index=on"
+	unionmount umount T
+	[ ! -e U.work ]
+}
+
+@test "the work dir is made beside the upper and removed on umount; a given one stays" {
+	mkdir L U T W
+	cu_track_mount "$D/T"
+	unionmount -l L -u U T
+	[ -d U.work ]
+	run unionmount list -n -r -o TARGET,WORK
+	assert_line "$D/T $D/U.work"
+	unionmount umount T
+	[ ! -e U.work ]
+	unionmount -l L -u U -w W T
+	unionmount umount T
+	[ -d W ]
+}
+
+@test "a failed mount leaves no mount, loop device or work dir (injected: bad option)" {
+	mkdir -p s L U T
+	echo s > s/s
+	mksquashfs s img.sqfs -quiet -noappend >/dev/null
+	cu_track_mount "$D/T"
+	run --separate-stderr unionmount -l L:img.sqfs -u U -o no_such_option T
+	assert_failure 1
+	assert_output ''
+	[[ "$stderr" == "unionmount: cannot mount overlay on $D/T"* ]]
+	run mounted T
+	assert_failure
+	[ ! -e U.work ]
+	run um_no_loops
+	assert_success
+}
+
+@test "a failure after mounting (injected: records read-only) unmounts and undoes everything" {
+	mkdir -p s L U T
+	echo s > s/s
+	mksquashfs s img.sqfs -quiet -noappend >/dev/null
+	cu_track_mount "$D/T"
+	mkdir -p /run/container-utils/unionmount
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o ro tmpfs /run/container-utils/unionmount || exit 99
+		unionmount -l L:img.sqfs -u U T; echo "rc=$?"
+		findmnt -n --mountpoint T >/dev/null && echo still-mounted
+		[ -e U.work ] && echo work-left
+		exit 0'
+	assert_success
+	assert_line --partial "unionmount: cannot record the mount in /run/container-utils/unionmount/"
+	assert_line rc=1
+	refute_line still-mounted
+	refute_line work-left
+	run um_no_loops
+	assert_success
+}
+
+@test "list keeps a comma and a space in layer, upper and target paths" {
+	mkdir "com,ma dir" "up, per" "t a,rget" L2
+	cu_track_mount "$D/t a,rget"
+	unionmount -l "$D/com,ma dir:$D/L2" -u "up, per" "t a,rget"
+	run unionmount list -v --json
+	assert_success
+	run jq -r ".unions[] | select(.target == \"$D/t a,rget\") | [.layers, .upper, .children[0].target, .children[1].target] | @tsv" <<< "$output"
+	assert_output "2	$D/up, per	$D/com,ma dir	$D/L2"
+	unionmount umount "t a,rget"
+}
+
+@test "list: --raw, --noheadings, --output, and an unknown column" {
+	mkdir A B T
+	cu_track_mount "$D/T"
+	unionmount -l A:B T
+	run unionmount list --raw --noheadings --output TARGET,LAYERS
+	assert_line "$D/T 2"
+	run unionmount list
+	assert_line --index 0 --regexp '^TARGET +LAYERS +UPPER +WORK +OPTIONS$'
+	run --separate-stderr unionmount list -o NOPE
+	assert_failure 1
+	unionmount umount T
+}
+
+@test "apply refuses '..', absolute and symlink-escape entries and writes nothing outside DIR" {
+	mkdir outside
+	python3 - "$D" <<'EOF'
+import io, sys, tarfile
+d = sys.argv[1]
+def f(n, data=b"x"):
+    ti = tarfile.TarInfo(n); ti.size = len(data); return ti, io.BytesIO(data)
+def l(n, target):
+    ti = tarfile.TarInfo(n); ti.type = tarfile.SYMTYPE; ti.linkname = target; return ti, None
+for name, entries in {
+    "dotdot.tar": [f("ok"), f("a/../../outside/dotdot")],
+    "abs.tar": [f("ok"), f(d + "/outside/abs")],
+    "sym.tar": [f("ok"), l("link", d + "/outside"), f("link/sym")],
+    "wh.tar": [f("ok"), f("link2/../../outside/.wh.x")],
+}.items():
+    with tarfile.open(d + "/" + name, "w") as t:
+        for ti, data in entries:
+            t.addfile(ti, data)
+EOF
+	run --separate-stderr unionmount apply dotdot.tar X1
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: refusing layer entry that climbs out with '..': a/../../outside/dotdot (the layer is unsafe)"
+	run --separate-stderr unionmount apply abs.tar X2
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: refusing layer entry with an absolute path: $D/outside/abs (layers hold relative paths only)"
+	run --separate-stderr unionmount apply sym.tar X3
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: refusing layer entry below a symlink: link/sym (the layer is unsafe)"
+	run --separate-stderr unionmount apply wh.tar X4
+	assert_failure 1
+	[ -z "$(ls -A outside)" ]
+	[ ! -e X1 ] && [ ! -e X2 ] && [ ! -e X3 ] && [ ! -e X4 ]
+	# a symlink already in DIR is not followed either
+	mkdir X5
+	ln -s "$D/outside" X5/link
+	python3 -c 'import io,tarfile
+with tarfile.open("late.tar","w") as t:
+    ti=tarfile.TarInfo("link/late"); ti.size=1; t.addfile(ti, io.BytesIO(b"x"))'
+	run unionmount apply late.tar X5
+	[ -z "$(ls -A outside)" ]
+	[ ! -L X5/link ]
+}
+
+@test "apply: an image's own overlay xattrs are escaped, other xattrs kept" {
+	python3 -c 'import tarfile
+with tarfile.open("x.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    ti = tarfile.TarInfo("d"); ti.type = tarfile.DIRTYPE; ti.mode = 0o755
+    ti.pax_headers = {"SCHILY.xattr.trusted.overlay.opaque": "y", "SCHILY.xattr.user.note": "kept"}
+    t.addfile(ti)'
+	run unionmount apply x.tar X
+	assert_success
+	assert_equal "$(xattr_of X/d trusted.overlay.opaque)" -
+	assert_equal "$(xattr_of X/d trusted.overlay.overlay.opaque)" y
+	assert_equal "$(xattr_of X/d user.note)" kept
+}
+
+@test "userxattr inside a user namespace (unshare -Urm): user.overlay.opaque, char 0/0 whiteouts" {
+	unshare -Ur true 2>/dev/null || skip "user namespaces are not available"
+	mkdir -p L/d U T
+	echo x > L/d/x; echo y > L/y
+	cu_track_mount "$D/T"
+	run unshare -Urm sh -c 'unionmount -l L -u U T && unionmount list -n -r -o TARGET,OPTIONS | grep "^$PWD/T " &&
+		rm -r T/d && mkdir T/d && rm T/y && unionmount diff T && unionmount umount T'
+	assert_success
+	assert_line --index 0 --regexp "^$D/T .*userxattr"
+	assert_line 'D /y'
+	assert_line 'C /d'
+	assert_equal "$(xattr_of U/d user.overlay.opaque)" y
+	assert_equal "$(xattr_of U/d trusted.overlay.opaque)" -
+	assert_equal "$(stat -c '%F %t:%T' U/y)" "character special file 0:0"
+	[ ! -e U.work ]
+}
+
+@test "bad usage: missing operand, unknown command operand, commit without --output" {
+	run --separate-stderr unionmount umount
+	assert_failure 1
+	assert_equal "${stderr_lines[1]}" "Try 'unionmount --help' for more information."
+	run --separate-stderr unionmount diff a b
+	assert_failure 1
+	run --separate-stderr unionmount commit U
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: no layer file given: commit needs --output LAYER.tar[.gz|.zst]"
+	mkdir T
+	run --separate-stderr unionmount umount T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: no union mounted on T (see unionmount list)"
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_cglimits.c - limit parsers, v1/v2 translation, mountinfo detection */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "c.h"
+#include "cglimits.h"
+#include "cgroup.h"
+#include "unit.h"
+
+static void test_cpu(void)
+{
+	uint64_t q = 0;
+
+	CHECK(cglimits_parse_cpu("20%", &q) == 0 && q == 20000);
+	CHECK(cglimits_parse_cpu("1.5", &q) == 0 && q == 150000);
+	CHECK(cglimits_parse_cpu("150%", &q) == 0 && q == 150000);
+	CHECK(cglimits_parse_cpu("0.25", &q) == 0 && q == 25000);
+	CHECK(cglimits_parse_cpu("12.5%", &q) == 0 && q == 12500);
+	CHECK(cglimits_parse_cpu("max", &q) == 0 && q == CGL_MAX);
+	CHECK(cglimits_parse_cpu("-1", &q) == 0 && q == CGL_MAX);
+	CHECK(cglimits_parse_cpu("", &q) == -EINVAL);
+	CHECK(cglimits_parse_cpu("20%%", &q) < 0);
+	CHECK(cglimits_parse_cpu("abc", &q) < 0);
+	CHECK(cglimits_parse_cpu("-2", &q) < 0);
+	CHECK(cglimits_parse_cpu("2000", &q) == -ERANGE);
+}
+
+static void test_weight_cpuset(void)
+{
+	uint64_t w;
+
+	CHECK(cglimits_parse_weight("1", &w) == 0 && w == 1);
+	CHECK(cglimits_parse_weight("10000", &w) == 0 && w == 10000);
+	CHECK(cglimits_parse_weight("0", &w) == -ERANGE);
+	CHECK(cglimits_parse_weight("10001", &w) == -ERANGE);
+	CHECK(cglimits_parse_weight("x", &w) == -EINVAL);
+	CHECK(cglimits_parse_cpuset("0") == 0);
+	CHECK(cglimits_parse_cpuset("0-1,3,5-7") == 0);
+	CHECK(cglimits_parse_cpuset("") < 0);
+	CHECK(cglimits_parse_cpuset("1-") < 0);
+	CHECK(cglimits_parse_cpuset("3-1") < 0);
+	CHECK(cglimits_parse_cpuset("0,,1") < 0);
+	CHECK(cglimits_parse_cpuset("a") < 0);
+}
+
+static void test_io_raw(void)
+{
+	struct cgl_io_rule r = { 0 };
+	struct cgl_raw raw = { 0 };
+
+	CHECK(cglimits_parse_io("8:0:1M", &r) == 0 && r.major == 8 && r.minor == 0 &&
+	      r.rate == 1048576);
+	CHECK(cglimits_parse_io("259:3:max", &r) == 0 && r.major == 259 && r.minor == 3 &&
+	      r.rate == CGL_MAX);
+	CHECK(cglimits_parse_io("8:0", &r) < 0);
+	CHECK(cglimits_parse_io("8:0:", &r) < 0);
+	CHECK(cglimits_parse_io("8:0:0", &r) == -ERANGE);
+	CHECK(cglimits_parse_io("/dev/null:1M", &r) == -ENOTBLK);
+	CHECK(cglimits_parse_io("/no/such/dev:1M", &r) == -ENOENT);
+	CHECK(cglimits_parse_raw("cpu.cfs_quota_us=20000", &raw) == 0 &&
+	      streq(raw.key, "cpu.cfs_quota_us") && streq(raw.value, "20000"));
+	free(raw.key);
+	free(raw.value);
+	CHECK(cglimits_parse_raw("cpu.max=20000 100000", &raw) == 0 &&
+	      streq(raw.value, "20000 100000"));
+	free(raw.key);
+	free(raw.value);
+	CHECK(cglimits_parse_raw("a.b=x=y", &raw) == 0 && streq(raw.value, "x=y"));
+	free(raw.key);
+	free(raw.value);
+	CHECK(cglimits_parse_raw("nodot=1", &raw) < 0);
+	CHECK(cglimits_parse_raw("=1", &raw) < 0);
+	CHECK(cglimits_parse_raw("cpu.shares", &raw) < 0);
+	CHECK(cglimits_parse_raw("../cpu.shares=1", &raw) < 0);
+	CHECK(cglimits_parse_raw(".x=1", &raw) < 0);
+}
+
+static const char *find(const struct cgl_write *w, size_t n, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (streq(w[i].file, file))
+			return w[i].value;
+	return NULL;
+}
+
+static void test_translate(void)
+{
+	const int v1[CGL_NCONTROLLERS] = { 1, 1, 1, 1, 1 };
+	const int v2[CGL_NCONTROLLERS] = { 2, 2, 2, 2, 2 };
+	struct cgl_io_rule io = { 8, 0, false, 1048576 };
+	struct cglimits l = { 0 };
+	struct cu_error e = { 0 };
+	struct cgl_write *w = NULL;
+	size_t n = 0;
+
+	l.has_cpu = true;
+	l.cpu_quota_us = 20000;
+	l.has_cpu_weight = true;
+	l.cpu_weight = 100;
+	l.has_memory = true;
+	l.memory = 32 << 20;
+	l.has_swap = true;
+	l.swap = 0;
+	l.has_pids = true;
+	l.pids = 5;
+	l.has_io_weight = true;
+	l.io_weight = 50;
+	(void) cglimits_add_io(&l, &io);
+
+	CHECK(cglimits_translate(&l, v1, &w, &n, &e) == 0);
+	CHECK(streq(find(w, n, "cpu.cfs_period_us"), "100000"));
+	CHECK(streq(find(w, n, "cpu.cfs_quota_us"), "20000"));
+	CHECK(streq(find(w, n, "cpu.shares"), "1024"));
+	CHECK(streq(find(w, n, "memory.limit_in_bytes"), "33554432"));
+	/* memsw lifted first, then memory + swap */
+	CHECK(streq(w[n - 1].file, "blkio.bfq.weight") || find(w, n, "memory.memsw.limit_in_bytes"));
+	CHECK(streq(find(w, n, "pids.max"), "5"));
+	CHECK(streq(find(w, n, "blkio.throttle.read_bps_device"), "8:0 1048576"));
+	CHECK(streq(find(w, n, "blkio.bfq.weight"), "50"));
+	CHECK(find(w, n, "cpu.max") == NULL);
+	{
+		size_t i, first = n, last = n, mem = n;
+
+		for (i = 0; i < n; i++) {
+			if (streq(w[i].file, "memory.memsw.limit_in_bytes")) {
+				if (first == n)
+					first = i;
+				last = i;
+			}
+			if (streq(w[i].file, "memory.limit_in_bytes"))
+				mem = i;
+		}
+		CHECK(first < mem && mem < last);
+		CHECK(streq(w[first].value, "-1") && streq(w[last].value, "33554432"));
+		CHECK(streq(w[mem].controller, "memory"));
+	}
+	free(w);
+
+	CHECK(cglimits_translate(&l, v2, &w, &n, &e) == 0);
+	CHECK(streq(find(w, n, "cpu.max"), "20000 100000"));
+	CHECK(streq(find(w, n, "cpu.weight"), "100"));
+	CHECK(streq(find(w, n, "memory.max"), "33554432"));
+	CHECK(streq(find(w, n, "memory.swap.max"), "0"));
+	CHECK(streq(find(w, n, "pids.max"), "5"));
+	CHECK(streq(find(w, n, "io.max"), "8:0 rbps=1048576"));
+	CHECK(streq(find(w, n, "io.weight"), "default 50"));
+	CHECK(find(w, n, "cpu.cfs_quota_us") == NULL);
+	free(w);
+
+	/* "max" on both versions */
+	l.cpu_quota_us = CGL_MAX;
+	l.memory = CGL_MAX;
+	l.pids = CGL_MAX;
+	l.has_swap = false;
+	CHECK(cglimits_translate(&l, v1, &w, &n, &e) == 0);
+	CHECK(streq(find(w, n, "cpu.cfs_quota_us"), "-1"));
+	CHECK(streq(find(w, n, "memory.limit_in_bytes"), "-1"));
+	CHECK(streq(find(w, n, "pids.max"), "max"));
+	free(w);
+	CHECK(cglimits_translate(&l, v2, &w, &n, &e) == 0);
+	CHECK(streq(find(w, n, "cpu.max"), "max 100000"));
+	CHECK(streq(find(w, n, "memory.max"), "max"));
+	free(w);
+
+	/* below 1 ms: refused before anything is written */
+	l.cpu_quota_us = 500;
+	CHECK(cglimits_translate(&l, v2, &w, &n, &e) < 0 && strstr(e.msg, "below 1 ms"));
+	l.cpu_quota_us = 1000;
+	CHECK(cglimits_translate(&l, v2, &w, &n, &e) == 0);
+	free(w);
+
+	/* v1 swap needs memory */
+	l.has_memory = false;
+	l.has_swap = true;
+	CHECK(cglimits_translate(&l, v1, &w, &n, &e) < 0 && strstr(e.msg, "--memory-swap"));
+	cglimits_free(&l);
+	CHECK(cglimits_empty(&l));
+	CHECK(streq(cglimits_controller_name(CGL_IO, 1), "blkio"));
+	CHECK(streq(cglimits_controller_name(CGL_IO, 2), "io"));
+}
+
+/* This machine: each v1 controller on its own hierarchy, cgroup2 beside. */
+static const char hybrid_split[] =
+	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	"32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+	"33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
+	"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+	"37 31 0:34 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer\n"
+	"40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,xattr,name=systemd\n"
+	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+
+/* A systemd v1 host: cpu and cpuacct joined, odd directory names. */
+static const char v1_joined[] =
+	"25 20 0:22 / /sys/fs/cgroup ro,nosuid - tmpfs tmpfs ro,mode=755\n"
+	"26 25 0:23 / /sys/fs/cgroup/cpu,cpuacct rw,nosuid shared:8 - cgroup cgroup rw,cpu,cpuacct\n"
+	"27 25 0:24 / /sys/fs/cgroup/my\\040memory rw,nosuid shared:9 - cgroup cgroup rw,memory\n"
+	"28 25 0:25 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids,clone_children\n"
+	"29 25 0:25 / /mnt/pids-again rw - cgroup cgroup rw,pids,clone_children\n";
+
+static const char v2_only[] =
+	"22 1 0:5 / /proc rw - proc proc rw\n"
+	"30 23 0:26 / /sys/fs/cgroup rw,nosuid,nodev shared:4 - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n"
+	"31 23 0:26 / /tmp/again rw - cgroup2 cgroup2 rw\n";
+
+static void test_mountinfo(void)
+{
+	struct cgroup_map m;
+	struct cu_error e = { 0 };
+	int h;
+
+	CHECK(cgroup_map_parse(&m, hybrid_split, &e) == 0);
+	CHECK(m.mode == CGROUP_HYBRID && streq(cgroup_mode_name(m.mode), "hybrid"));
+	CHECK(m.n == 6);
+	h = cgroup_hier_of(&m, "cpu");
+	CHECK(h >= 0 && streq(m.h[h].mount, "/sys/fs/cgroup/cpu") && m.h[h].version == 1);
+	h = cgroup_hier_of(&m, "cpuacct");
+	CHECK(h >= 0 && streq(m.h[h].mount, "/sys/fs/cgroup/cpuacct"));
+	CHECK(cgroup_hier_of(&m, "cpu") != cgroup_hier_of(&m, "cpuacct"));
+	CHECK(m.v2 >= 0 && streq(m.h[m.v2].mount, "/sys/fs/cgroup/unified"));
+	/* not bound to v1: the v2 hierarchy hosts it */
+	CHECK(cgroup_hier_of(&m, "hugetlb") == m.v2);
+	CHECK(cgroup_base_hier(&m) == m.v2);
+	CHECK(cgroup_hier_of_file(&m, "cgroup.freeze") == m.v2);
+	CHECK(cgroup_hier_of_file(&m, "memory.limit_in_bytes") == cgroup_hier_of(&m, "memory"));
+	h = cgroup_hier_of(&m, "name=systemd");
+	CHECK(h >= 0 && streq(m.h[h].controllers, "name=systemd"));
+	cgroup_map_free(&m);
+
+	CHECK(cgroup_map_parse(&m, v1_joined, &e) == 0);
+	CHECK(m.mode == CGROUP_V1 && m.v2 == -1);
+	CHECK(m.n == 3);	/* the second pids mount is the same hierarchy */
+	h = cgroup_hier_of(&m, "cpu");
+	CHECK(h >= 0 && h == cgroup_hier_of(&m, "cpuacct"));
+	CHECK(streq(m.h[h].mount, "/sys/fs/cgroup/cpu,cpuacct"));
+	CHECK(streq(m.h[h].controllers, "cpu,cpuacct"));
+	h = cgroup_hier_of(&m, "memory");
+	CHECK(h >= 0 && streq(m.h[h].mount, "/sys/fs/cgroup/my memory"));
+	h = cgroup_hier_of(&m, "pids");
+	CHECK(h >= 0 && streq(m.h[h].controllers, "pids"));
+	CHECK(cgroup_hier_of(&m, "io") == -1);
+	CHECK(cgroup_base_hier(&m) == -1);	/* no freezer, no v2 */
+	cgroup_map_free(&m);
+
+	CHECK(cgroup_map_parse(&m, v2_only, &e) == 0);
+	CHECK(m.mode == CGROUP_V2 && m.n == 1 && m.v2 == 0);
+	CHECK(streq(m.h[0].mount, "/sys/fs/cgroup"));
+	CHECK(cgroup_hier_of(&m, "cpu") == 0 && cgroup_hier_of(&m, "memory") == 0);
+	CHECK(cgroup_hier_of(&m, "blkio") == -1);
+	cgroup_map_free(&m);
+
+	CHECK(cgroup_map_parse(&m, "22 1 0:5 / /proc rw - proc proc rw\n", &e) == 0);
+	CHECK(m.mode == CGROUP_NONE);
+	cgroup_map_free(&m);
+}
+
+static void test_names(void)
+{
+	struct cu_error e = { 0 };
+
+	CHECK(cgroup_name_check("web", &e) == 0);
+	CHECK(cgroup_name_check("web/db", &e) == 0);
+	CHECK(cgroup_name_check("/web", &e) == 0);	/* libcgroup's form */
+	CHECK(cgroup_name_check("a.b-c_d", &e) == 0);
+	CHECK(cgroup_name_check("..a", &e) == 0);
+	CHECK(cgroup_name_check("", &e) < 0);
+	CHECK(cgroup_name_check("/", &e) < 0);
+	CHECK(cgroup_name_check("..", &e) < 0 && strstr(e.msg, "'..'"));
+	CHECK(cgroup_name_check("../x", &e) < 0);
+	CHECK(cgroup_name_check("a/../../x", &e) < 0);
+	CHECK(cgroup_name_check("a/.", &e) < 0);
+	CHECK(cgroup_name_check("a//b", &e) < 0 && strstr(e.msg, "empty path component"));
+	CHECK(cgroup_name_check("//a", &e) < 0);
+	CHECK(cgroup_name_check("a/", &e) < 0);
+	CHECK(cgroup_name_check("a\nb", &e) < 0);
+}
+
+int main(void)
+{
+	test_cpu();
+	test_weight_cpuset();
+	test_io_raw();
+	test_translate();
+	test_mountinfo();
+	test_names();
+	return unit_done();
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_exec.c - status translation, signal forwarding, exec and fds */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "exec.h"
+#include "strutils.h"
+#include "syscalls.h"
+#include "unit.h"
+
+static char *self;
+
+static void test_status_code(void)
+{
+	pid_t pid;
+	int ws;
+
+	CHECK(exec_status_code(W_EXITCODE(0, 0)) == 0);
+	CHECK(exec_status_code(W_EXITCODE(3, 0)) == 3);
+	CHECK(exec_status_code(W_EXITCODE(255, 0)) == 255);
+	CHECK(exec_status_code(W_EXITCODE(0, SIGKILL)) == 137);
+	CHECK(exec_status_code(W_EXITCODE(0, SIGTERM)) == 143);
+	CHECK(exec_status_code(W_STOPCODE(SIGSTOP)) == CU_EXIT_CANCELED);
+	pid = fork();
+	if (pid == 0)
+		_exit(42);
+	CHECK(waitpid(pid, &ws, 0) == pid && exec_status_code(ws) == 42);
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGSEGV);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &ws, 0) == pid && exec_status_code(ws) == 128 + SIGSEGV);
+}
+
+static void usr1_exit(int sig)
+{
+	(void) sig;
+	_exit(7);
+}
+
+/* Fork a child that waits for signals with the original mask. */
+static pid_t spawn_waiter(const sigset_t *old, bool handle_usr1)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	if (handle_usr1)
+		signal(SIGUSR1, usr1_exit);
+	if (exec_restore_sigmask(old) < 0)
+		_exit(99);
+	for (;;)
+		pause();
+}
+
+static void test_supervise(void)
+{
+	sigset_t old;
+	pid_t pid;
+	int ws = 0, pidfd;
+
+	alarm(20);	/* a hang is a failure, not a stuck suite */
+	CHECK(exec_block_forwarded(&old) == 0);
+	pid = spawn_waiter(&old, false);
+	CHECK(kill(getpid(), SIGTERM) == 0);	/* pending: we blocked it */
+	CHECK(exec_supervise(pid, -1, &ws) == 0);
+	CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM,
+		  "exec_supervise forwards SIGTERM to the child, which dies of it");
+
+	pid = spawn_waiter(&old, true);
+	pidfd = sys_pidfd_open(pid, 0);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(exec_supervise(pid, pidfd, &ws) == 0);
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 7,
+		  "exec_supervise forwards SIGUSR1 through a pidfd; child exits 7");
+	if (pidfd >= 0)
+		close(pidfd);
+
+	pid = fork();
+	if (pid == 0)
+		_exit(3);
+	CHECK(exec_supervise(pid, -1, &ws) == 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 3);
+	CHECK(exec_restore_sigmask(&old) == 0);
+
+	/* not blocked beforehand: exec_supervise blocks what it needs itself */
+	pid = fork();
+	if (pid == 0) {
+		usleep(100000);
+		_exit(5);
+	}
+	CHECK_MSG(exec_supervise(pid, -1, &ws) == 0 && WEXITSTATUS(ws) == 5,
+		  "exec_supervise returns when the caller did not block SIGCHLD");
+	CHECK(exec_supervise(pid, -1, &ws) == -ECHILD);
+	alarm(0);
+}
+
+/* What sh prints as $? after running us in --exit-like mode. */
+static int shell_sees(const char *mode, int n)
+{
+	char cmd[512];
+	FILE *p;
+	int v = -1;
+
+	snprintf(cmd, sizeof(cmd), "exec 2>/dev/null; '%s' %s %d; echo $?", self, mode, n);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (fscanf(p, "%d", &v) != 1)
+		v = -1;
+	pclose(p);
+	return v;
+}
+
+static void test_exit_like(void)
+{
+	CHECK(shell_sees("--exit-like-signal", SIGTERM) == 128 + SIGTERM);
+	CHECK(shell_sees("--exit-like-signal", SIGKILL) == 128 + SIGKILL);
+	CHECK(shell_sees("--exit-like-signal", SIGINT) == 128 + SIGINT);
+	CHECK_MSG(shell_sees("--exit-like-ignored", SIGTERM) == 128 + SIGTERM,
+		  "exec_exit_like restores SIG_DFL of an ignored, blocked signal");
+	CHECK_MSG(shell_sees("--exit-like-signal", SIGWINCH) == 128 + SIGWINCH,
+		  "exec_exit_like exits 128+N when the signal does not kill");
+	CHECK(shell_sees("--exit-like-code", 0) == 0);
+	CHECK(shell_sees("--exit-like-code", 3) == 3);
+	CHECK(shell_sees("--exit-like-code", 255) == 255);
+}
+
+static bool is_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && (fl & FD_CLOEXEC);
+}
+
+static void test_cloexec(void)
+{
+	int a = open("/dev/null", O_RDONLY);
+	int b = dup2(a, 40), c = dup2(a, 41);
+
+	CHECK(a >= 3 && a < 10 && b == 40 && c == 41);
+	CHECK(!is_cloexec(a) && !is_cloexec(b));
+	CHECK(exec_cloexec_from(10) == 0);
+	CHECK_MSG(is_cloexec(40) && is_cloexec(41), "exec_cloexec_from marks fds >= from");
+	CHECK_MSG(!is_cloexec(a), "exec_cloexec_from leaves fds below from alone");
+	CHECK(!is_cloexec(0) && !is_cloexec(1) && !is_cloexec(2));
+	close(a);
+	close(b);
+	close(c);
+}
+
+static void run_argv(const void *arg)
+{
+	exec_program((char *const *) arg);
+}
+
+static void test_exec_program(void)
+{
+	char *missing[] = { (char *) "/nonexistent/cu-no-such-program", NULL };
+	char *missing_path[] = { (char *) "cu-no-such-program", NULL };
+	char *notexec[] = { (char *) "/", NULL };
+	char *fdcheck[] = { (char *) "sh", (char *) "-c",
+			    (char *) "[ ! -e /proc/self/fd/42 ] && [ -e /proc/self/fd/2 ]", NULL };
+	char err[512];
+	int ws, fd;
+
+	ws = unit_run_child(run_argv, missing, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 127);
+	CHECK(strstr(err, "cannot execute /nonexistent/cu-no-such-program: No such file") != NULL);
+	/* execvp reports EACCES (126) if a PATH entry is unreadable: use ours */
+	setenv("PATH", "/usr/bin:/bin", 1);
+	ws = unit_run_child(run_argv, missing_path, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 127);
+	ws = unit_run_child(run_argv, notexec, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 126 && strstr(err, "cannot execute /"));
+	fd = open("/dev/null", O_RDONLY);
+	CHECK(dup2(fd, 42) == 42);
+	ws = unit_run_child(run_argv, fdcheck, err, sizeof(err));
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+		  "exec_program: an inherited fd 42 is not passed on, fd 2 is");
+	close(42);
+	close(fd);
+}
+
+static void run_shell(const void *arg)
+{
+	if (arg)
+		setenv("SHELL", arg, 1);
+	else
+		unsetenv("SHELL");
+	exec_program_or_shell(NULL);
+}
+
+static void test_exec_shell(void)
+{
+	char err[512];
+	int ws;
+
+	ws = unit_run_child(run_shell, "/bin/false", err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 1);
+	ws = unit_run_child(run_shell, "/nonexistent/sh", err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 127);
+	ws = unit_run_child(run_shell, NULL, err, sizeof(err));	/* /bin/sh, stdin of the test */
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+}
+
+static int exit_like_mode(const char *mode, const char *arg)
+{
+	uint32_t n;
+
+	if (parse_u32(arg, &n) < 0)
+		return 2;
+	if (streq(mode, "--exit-like-code"))
+		exec_exit_like(W_EXITCODE((int) n, 0));
+	if (streq(mode, "--exit-like-ignored")) {
+		sigset_t set;
+
+		signal((int) n, SIG_IGN);
+		sigemptyset(&set);
+		sigaddset(&set, (int) n);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
+	exec_exit_like(W_EXITCODE(0, (int) n));
+}
+
+int main(int argc, char **argv)
+{
+	self = argv[0];
+	if (argc == 3)
+		return exit_like_mode(argv[1], argv[2]);
+	if (!freopen("/dev/null", "r", stdin))
+		return 2;
+	test_status_code();
+	test_supervise();
+	test_exit_like();
+	test_cloexec();
+	test_exec_program();
+	test_exec_shell();
+	return unit_done();
+}

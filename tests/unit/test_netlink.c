@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_netlink.c - the interface name check of common/netlink */
+#include <errno.h>
+#include <string.h>
+
+#include "c.h"
+#include "netlink.h"
+#include "unit.h"
+
+int main(void)
+{
+	struct cu_error e = { 0 };
+
+	CHECK(nl_check_ifname("eth0", &e) == 0);
+	CHECK(nl_check_ifname("veth-a_b.1", &e) == 0);
+	CHECK(nl_check_ifname("abcdefghijklmno", &e) == 0);		/* 15 bytes */
+	CHECK(nl_check_ifname("abcdefghijklmnop", &e) == -EINVAL &&
+	      strstr(e.msg, "16 bytes") && strstr(e.msg, "abcdefghijklmnop"));
+	CHECK(nl_check_ifname("", &e) == -EINVAL);
+	CHECK(nl_check_ifname("a/b", &e) == -EINVAL && strstr(e.msg, "a/b"));
+	CHECK(nl_check_ifname("a:b", &e) == -EINVAL);
+	CHECK(nl_check_ifname("a b", &e) == -EINVAL);
+	CHECK(nl_check_ifname(".", &e) == -EINVAL);
+	CHECK(nl_check_ifname("..", &e) == -EINVAL);
+	return unit_done();
+}
