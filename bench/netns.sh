@@ -44,15 +44,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# stats FILE (one time in microseconds per line, in run order) -> "median first-tenth-median last-tenth-median" (ms)
+# median_of SCALE: the median of the numbers on stdin, divided by SCALE
+median_of() {
+	sort -g | awk -v s="$1" '{ v[NR] = $1 }
+		END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.3f\n", m / s }'
+}
+
+# stats FILE (one time in microseconds per line, in run order)
+# -> "median first-tenth-median last-tenth-median", in ms
 stats() {
-	python3 - "$1" <<'EOF'
-import statistics, sys
-v = [float(x) for x in open(sys.argv[1]) if x.strip()]
-k = max(1, len(v) // 10)
-m = lambda a: statistics.median(a) / 1000.0
-print(f"{m(v):.3f} {m(v[:k]):.3f} {m(v[-k:]):.3f}")
-EOF
+	local n k
+	n=$(wc -l < "$1")
+	k=$((n / 10 > 0 ? n / 10 : 1))
+	printf '%s %s %s\n' "$(median_of 1000 < "$1")" \
+		"$(head -n "$k" "$1" | median_of 1000)" "$(tail -n "$k" "$1" | median_of 1000)"
 }
 
 now_us() {
@@ -99,7 +105,7 @@ one_call() {
 }
 
 median() {
-	sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	median_of 1 < "$1"
 }
 
 ratio() {
