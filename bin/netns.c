@@ -178,23 +178,20 @@ static void warn_still_used(char **names, const struct netns_id *ids, int n)
 	netns_free_procs(&procs);
 }
 
+/* The namespace of each name; 0 for a stale plain file (nothing inside). */
 static void netns_ids_of(char **names, int n, struct netns_id *ids)
 {
 	char path[PATH_MAX];
-	int i, fd;
+	struct netns_id self;
+	int i;
 
+	/* every nsfs file lives on one device: a name on another is stale */
+	if (netns_id_of_path("/proc/self/ns/net", &self) < 0)
+		self.dev = 0;
 	for (i = 0; i < n; i++) {
-		ids[i].ino = 0;
-		if (netns_path(names[i], path, sizeof(path), NULL) < 0)
-			continue;
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);	/* a FIFO must not block */
-		if (fd < 0)
-			continue;
-		/* a stale plain file is no namespace: nothing can be inside */
-		if (ns_fd_type(fd) == CLONE_NEWNET &&
-		    netns_id_of_path(path, &ids[i]) < 0)
+		if (netns_path(names[i], path, sizeof(path), NULL) < 0 ||
+		    netns_id_of_path(path, &ids[i]) < 0 || ids[i].dev != self.dev)
 			ids[i].ino = 0;
-		close(fd);
 	}
 }
 

@@ -290,24 +290,20 @@ out_unlink:
 int netns_remove(const char *name, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	struct stat st;
 	int i, r;
 
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
-		return cu_error_set(e, errno, _("cannot access %s"), path);
-	}
 	/* stacked mounts: detach them all; EINVAL once none is left */
 	for (i = 0; i < 64; i++)
 		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
 			break;
-	if (unlink(path) < 0)
-		return cu_error_set(e, errno, _("cannot remove %s"), path);
-	return 0;
+	if (unlink(path) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
+	return cu_error_set(e, errno, _("cannot remove %s"), path);
 }
 
 int netns_id_of_path(const char *path, struct netns_id *id)
