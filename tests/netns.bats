@@ -458,3 +458,17 @@ in_private_run_netns() {
 	assert_failure 1
 	[ "${#stderr_lines[@]}" -eq 2 ]
 }
+
+@test "add costs the same with many names: no mountinfo, no directory scan, one mount per name" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local a b
+	a=$(cu_name a) b=$(cu_name b)
+	cu_track_netns "$a"; cu_track_netns "$b"
+	netns add "$a"		# first-time set-up of /run/netns done
+	run strace -f -qq -e trace=openat,getdents64,mount,unshare -- "$CU_BUILDDIR/netns" add "$b"
+	assert_success
+	refute_output --partial mountinfo
+	refute_output --partial getdents64
+	[ "$(grep -c '^mount(' <<< "$output")" -eq 1 ]
+	[ "$(grep -c '^unshare(CLONE_NEWNET)' <<< "$output")" -eq 1 ]
+}
