@@ -513,6 +513,8 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	r = setup_volumes(ctl, rootfd, e);
 	if (r < 0)
 		return r;
+	if (ctl->mount_proc && (r = mount_proc(rootfd, ctl->mount_proc, e)) < 0)
+		return r;
 	if (ctl->root) {
 		r = mount_pivot_root(rootfd, e);
 		if (r < 0)
@@ -520,8 +522,6 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 		if (r == 1)
 			warnx(_("note: pivot_root is impossible from an initramfs root; used chroot"));
 	}
-	if (ctl->mount_proc)
-		return mount_proc(ctl->mount_proc, e);
 	return 0;
 }
 
@@ -662,12 +662,21 @@ static bool sysctl_is(const char *path, const char *value)
 
 static const char *first_ns_name(int flags)
 {
+	static const struct {
+		int flag;
+		const char *name;
+	} names[] = {
+		{ CLONE_NEWNS, N_("mount") }, { CLONE_NEWUTS, N_("UTS") },
+		{ CLONE_NEWIPC, N_("IPC") }, { CLONE_NEWNET, N_("network") },
+		{ CLONE_NEWPID, N_("PID") }, { CLONE_NEWCGROUP, N_("cgroup") },
+		{ CLONE_NEWTIME, N_("time") },
+	};
 	size_t i;
 
-	for (i = 0; i < NS_NTYPES; i++)
-		if ((flags & ns_types[i].flag) && ns_types[i].flag != CLONE_NEWUSER)
-			return ns_types[i].longname;
-	return "user";
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (flags & names[i].flag)
+			return _(names[i].name);
+	return _("user");
 }
 
 static void __noreturn die_create(int flags, int err)

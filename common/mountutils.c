@@ -305,11 +305,11 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 	return 1;
 }
 
-int mount_proc(const char *dir, struct cu_error *e)
+int mount_proc(int rootfd, const char *dir, struct cu_error *e)
 {
-	if (mkdir(dir, 0555) < 0 && errno != EEXIST)
-		return cu_error_set(e, errno, _("cannot make the mount point %s"), dir);
-	if (mount("proc", dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return cu_error_set(e, errno, _("cannot mount %1$s on %2$s"), "proc", dir);
-	return 0;
+	/*
+	 * Before pivot_root: in a user namespace the kernel only allows a new
+	 * procfs while a fully visible one is still in the mount namespace.
+	 */
+	return fs_in_root(rootfd, dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, e);
 }

@@ -60,7 +60,10 @@ int mount_sys(int rootfd, struct cu_error *e) __must_check;
  */
 int mount_pivot_root(int rootfd, struct cu_error *e) __must_check;
 
-/* A fresh procfs (nosuid, nodev, noexec) on @dir, created if missing. */
-int mount_proc(const char *dir, struct cu_error *e) __must_check;
+/*
+ * A fresh procfs (nosuid, nodev, noexec) on @dir inside @rootfd, created if
+ * missing; call it before mount_pivot_root().
+ */
+int mount_proc(int rootfd, const char *dir, struct cu_error *e) __must_check;
 
 #endif /* CU_MOUNTUTILS_H */
