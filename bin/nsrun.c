@@ -520,7 +520,7 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 		if (r < 0)
 			return r;
 		if (r == 1)
-			warnx(_("note: pivot_root is impossible from an initramfs root; used chroot"));
+			warnx(_("note: pivot_root refused the new root (an initramfs root, or the current root itself); used chroot"));
 	}
 	return 0;
 }
@@ -581,8 +581,12 @@ static int write_time_offsets(const struct nsrun_control *ctl, struct cu_error *
 	if (n == 0)
 		return 0;
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, (size_t) n) != n)
+	if (fd < 0 || write(fd, buf, (size_t) n) != n) {
+		if (errno == ERANGE)
+			return cu_error_set(e, 0, _("cannot write the time offsets: %s (no clock may go below zero: use a smaller negative offset)"),
+					    strerror(ERANGE));
 		return cu_error_set(e, errno, _("cannot write the time offsets"));
+	}
 	return 0;
 }
 

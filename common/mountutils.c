@@ -227,43 +227,81 @@ static const struct {
 	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 };
 
-static int dev_node(int rootfd, const char *name, struct cu_error *e)
+/*
+ * Detached copies of the host's device nodes, taken before the new /dev
+ * tmpfs may cover them (without --root it goes on the host's /dev).
+ */
+static int dev_nodes_open(int fds[], struct cu_error *e)
 {
-	char host[32], inside[32];
+	size_t i;
 
-	snprintf(host, sizeof(host), "/dev/%s", name);
-	snprintf(inside, sizeof(inside), "/dev/%s", name);
-	return mount_bind_in_root(rootfd, host, inside, false, e);
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		char host[32];
+
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		fds[i] = sys_open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (fds[i] < 0)
+			return cu_error_set(e, errno, _("cannot copy the device %s"), host);
+	}
+	return 0;
 }
 
-int mount_dev(int rootfd, struct cu_error *e)
+static int dev_nodes_attach(int rootfd, const int fds[], struct cu_error *e)
 {
-	_cleanup_close_ int devfd = -1;
 	size_t i;
-	int r;
 
-	r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755", e);
-	if (r < 0)
-		return r;
 	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
-		r = dev_node(rootfd, dev_nodes[i], e);
+		_cleanup_close_ int dst = -1;
+		char inside[32];
+		int r;
+
+		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i]);
+		dst = mount_open_in_root(rootfd, inside, true, e);
+		if (dst < 0)
+			return dst;
+		r = bind_fd(fds[i], dst, false);
 		if (r < 0)
-			return r;
+			return cu_error_set(e, r, _("cannot bind %1$s on %2$s"), inside, inside);
 	}
-	r = fs_in_root(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		       "newinstance,ptmxmode=0666,mode=620", e);
-	if (r < 0)
-		return r;
-	r = mount_tmpfs_in_root(rootfd, "/dev/shm", e);
-	if (r < 0)
-		return r;
-	devfd = mount_open_in_root(rootfd, "/dev", false, e);
+	return 0;
+}
+
+static int dev_links_make(int rootfd, struct cu_error *e)
+{
+	_cleanup_close_ int devfd = mount_open_in_root(rootfd, "/dev", false, e);
+	size_t i;
+
 	if (devfd < 0)
 		return devfd;
 	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
 		if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
 			return cu_error_set(e, errno, _("cannot make /dev/%s"), dev_links[i].name);
 	return 0;
+}
+
+int mount_dev(int rootfd, struct cu_error *e)
+{
+	int fds[ARRAY_SIZE(dev_nodes)], r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		fds[i] = -1;
+	r = dev_nodes_open(fds, e);
+	if (r == 0)
+		r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755", e);
+	if (r == 0)
+		r = dev_nodes_attach(rootfd, fds, e);
+	if (r == 0)
+		r = fs_in_root(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			       "newinstance,ptmxmode=0666,mode=620", e);
+	if (r == 0)
+		r = mount_tmpfs_in_root(rootfd, "/dev/shm", e);
+	if (r == 0)
+		r = dev_links_make(rootfd, e);
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
 }
 
 int mount_sys(int rootfd, struct cu_error *e)
@@ -299,7 +337,8 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 	}
 	if (errno != EINVAL)
 		return cu_error_set(e, errno, _("cannot pivot_root into the new root"));
-	/* EINVAL: the current root is rootfs (initramfs), which cannot be moved */
+	/* EINVAL: the current root is rootfs (initramfs), which cannot be moved,
+	 * or the new root is the current one */
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot chroot into the new root"));
 	return 1;
