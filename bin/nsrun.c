@@ -82,6 +82,8 @@ struct nsrun_control {
 	char **argv;
 	sigset_t oldmask;
 	int ready[2], go[2];			/* child -> parent, parent -> child */
+	bool handshake;				/* the parent acts on the child first */
+	bool child_maps;			/* single-id maps: the child writes them */
 
 	bool fork, init, new_session, all, mount_dev, mount_sys, no_new_privs;
 	bool have_uid, have_gid, have_monotonic, have_boottime;
@@ -749,8 +751,11 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	}
 	if (write_time_offsets(ctl, &e) < 0)
 		child_fail(ctl, &e);
+	if (ctl->child_maps && write_maps(ctl, 0, &e) < 0)
+		child_fail(ctl, &e);
 	/* the parent writes maps and binds namespace files, then says go; EOF: it died */
-	if (write(ctl->ready[1], &c, 1) != 1 || read(ctl->go[0], &c, 1) != 1 || c != MSG_GO)
+	if (ctl->handshake &&
+	    (write(ctl->ready[1], &c, 1) != 1 || read(ctl->go[0], &c, 1) != 1 || c != MSG_GO))
 		_exit(CU_EXIT_CANCELED);
 	close(ctl->go[0]);
 	if (setup_inside(ctl, &e) < 0)
@@ -904,12 +909,12 @@ static void prepare_child(struct nsrun_control *ctl, pid_t pid, int pidfd)
 	struct cu_error e = { 0 };
 	char c = MSG_GO;
 
-	if (read_msg(ctl->ready[0]) != MSG_READY)
+	if (ctl->handshake && read_msg(ctl->ready[0]) != MSG_READY)
 		parent_fail(ctl, pid, pidfd, NULL);	/* the child said why */
 	if (write_pidfile(ctl, pid, &e) < 0 || persist_namespaces(ctl, pid, &e) < 0 ||
-	    write_maps(ctl, pid, &e) < 0)
+	    (!ctl->child_maps && write_maps(ctl, pid, &e) < 0))
 		parent_fail(ctl, pid, pidfd, &e);
-	if (write(ctl->go[1], &c, 1) != 1) {
+	if (ctl->handshake && write(ctl->go[1], &c, 1) != 1) {
 		cu_error_set(&e, errno, _("cannot start the child"));
 		parent_fail(ctl, pid, pidfd, &e);
 	}
@@ -918,6 +923,20 @@ static void prepare_child(struct nsrun_control *ctl, pid_t pid, int pidfd)
 	if (read_msg(ctl->ready[0]) == MSG_FAILED)
 		parent_fail(ctl, pid, pidfd, NULL);
 	close(ctl->ready[0]);
+}
+
+/* Must the parent act on the child before it goes on? */
+static bool needs_handshake(const struct nsrun_control *ctl)
+{
+	size_t i;
+
+	/* the go pipe's EOF also tells a --kill-child child its parent died early */
+	if ((ctl->flags & CLONE_NEWUSER && !ctl->child_maps) || ctl->pidfile || ctl->kill_child)
+		return true;
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->persist[i].file)
+			return true;
+	return false;
 }
 
 static void __noreturn run_forked(struct nsrun_control *ctl)
@@ -932,6 +951,11 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 	}
 	if (pipe2(ctl->ready, O_CLOEXEC) < 0 || pipe2(ctl->go, O_CLOEXEC) < 0)
 		die(_("cannot make a pipe"));
+	/* only a process outside writes ranges; our own id we map ourselves */
+	ctl->child_maps = (ctl->flags & CLONE_NEWUSER) &&
+			  !ctl->uidmap.ranges.nranges && !ctl->gidmap.ranges.nranges &&
+			  !ctl->uidmap.ranges.want_auto && !ctl->gidmap.ranges.want_auto;
+	ctl->handshake = needs_handshake(ctl);
 	if (exec_block_forwarded(&ctl->oldmask) < 0)
 		die(_("cannot block signals"));
 	pid = clone_child(ctl->flags & ~CLONE_NEWTIME, &pidfd);
@@ -961,7 +985,7 @@ static void __noreturn run_in_place(struct nsrun_control *ctl)
 
 	if (unshare(ctl->flags) < 0)
 		die_create(ctl->flags, errno);
-	if (write_maps(ctl, getpid(), &e) < 0 || write_pidfile(ctl, getpid(), &e) < 0 ||
+	if (write_maps(ctl, 0, &e) < 0 || write_pidfile(ctl, getpid(), &e) < 0 ||
 	    setup_inside(ctl, &e) < 0)
 		cu_error_die(&e);
 	exec_program_or_shell(ctl->argv);

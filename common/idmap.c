@@ -204,9 +204,11 @@ static int write_proc(pid_t pid, const char *name, const char *data,
 	_cleanup_close_ int fd = -1;
 	char path[64];
 	size_t len = strlen(data);
+	int plen = pid ? snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name)
+		       : snprintf(path, sizeof(path), "/proc/self/%s", name);
 	ssize_t n;
 
-	if (snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name) >= (int) sizeof(path))
+	if (plen < 0 || plen >= (int) sizeof(path))
 		return cu_error_set(e, ENAMETOOLONG, "/proc/%d/%s", (int) pid, name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)

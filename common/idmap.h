@@ -66,11 +66,11 @@ int idmap_resolve_auto(struct idmap *m, enum idmap_kind kind, const char *user,
 /* The map in uid_map format ("inner outer count\n" per line). */
 int idmap_format(const struct idmap *m, char *buf, size_t len) __must_check;
 
-/* Write /proc/PID/uid_map or gid_map in one write(2).  0 or -errno. */
+/* Write /proc/PID/uid_map or gid_map (pid 0: /proc/self) in one write(2). */
 int idmap_write(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 		struct cu_error *e) __must_check;
 
-/* Write "allow" or "deny" to /proc/PID/setgroups.  0 or -errno. */
+/* Write "allow" or "deny" to /proc/PID/setgroups (pid 0: self). */
 int idmap_write_setgroups(pid_t pid, bool allow, struct cu_error *e) __must_check;
 
 /*

@@ -2,7 +2,6 @@
 /* mountutils.c - propagation, pivot_root, volumes resolved in the root, /proc, /dev, /sys */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -13,25 +12,23 @@
 #include "mountutils.h"
 #include "syscalls.h"
 
-#define PROP_MASK	(MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)
-
 int mount_parse_propagation(const char *s, unsigned long *flags)
 {
-	unsigned long f = 0;
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} modes[] = {
+		{ "private", MS_PRIVATE }, { "slave", MS_SLAVE },
+		{ "shared", MS_SHARED }, { "unchanged", 0 },
+	};
+	size_t i;
 
-	if (!s)
-		return -EINVAL;
-	if (streq(s, "unchanged")) {
-		*flags = 0;
-		return 0;
-	}
-	if (!streq(s, "private") && !streq(s, "slave") && !streq(s, "shared"))
-		return -EINVAL;
-	if (mnt_optstr_get_flags(s, &f, mnt_get_builtin_optmap(MNT_LINUX_MAP)) < 0 ||
-	    !(f & PROP_MASK))
-		return -EINVAL;
-	*flags = f & PROP_MASK;
-	return 0;
+	for (i = 0; s && i < ARRAY_SIZE(modes); i++)
+		if (streq(s, modes[i].name)) {
+			*flags = modes[i].flags;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 int mount_set_propagation(unsigned long flags, struct cu_error *e)

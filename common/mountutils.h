@@ -12,10 +12,7 @@
 
 #include "c.h"
 
-/*
- * "private", "slave", "shared" (through libmount's option map) or
- * "unchanged" (0).  0 or -EINVAL.
- */
+/* "private", "slave", "shared" (MS_*) or "unchanged" (0).  0 or -EINVAL. */
 int mount_parse_propagation(const char *s, unsigned long *flags) __must_check;
 
 /* Make "/" and everything under it @flags (MS_PRIVATE...); 0 is a no-op. */
