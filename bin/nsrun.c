@@ -61,11 +61,11 @@ struct nsrun_persist {
 };
 
 struct nsrun_control {
-	int flags;				/* CLONE_NEW* */
+	int flags;			/* CLONE_NEW* */
 	struct nsrun_persist persist[NS_NTYPES];
 	const char *mount_proc;
 	unsigned long propagation;
-	int kill_child;				/* signal, 0: off */
+	int kill_child;			/* signal, 0: off */
 	const char *pidfile;
 	bool pidfile_written;
 	const char *root, *wd, *hostname;
@@ -74,18 +74,20 @@ struct nsrun_control {
 	char **tmpfs;
 	size_t ntmpfs;
 	struct nsrun_idmap uidmap, gidmap;
-	int setgroups;				/* -1 unset, 0 deny, 1 allow */
-	uid_t uid, euid;			/* -S; ours before any unshare */
+	int setgroups;			/* -1 unset, 0 deny, 1 allow */
+	uid_t uid, euid;		/* -S; ours before any unshare */
 	gid_t gid, egid;
 	struct caps_plan caps;
 	int64_t monotonic, boottime;
 	char **argv;
 	sigset_t oldmask;
-	int ready[2], go[2];			/* child -> parent, parent -> child */
-	bool handshake;				/* the parent acts on the child first */
-	bool child_maps;			/* single-id maps: the child writes them */
+	int ready[2];			/* child -> parent */
+	int go[2];			/* parent -> child */
+	bool handshake;			/* parent acts on the child first */
+	bool child_maps;		/* single-id maps: the child writes them */
 
-	bool fork, init, new_session, all, mount_dev, mount_sys, no_new_privs;
+	bool fork, init, new_session, all;
+	bool mount_dev, mount_sys, no_new_privs;
 	bool have_uid, have_gid, have_monotonic, have_boottime;
 };
 
@@ -150,7 +152,7 @@ static void __noreturn usage(void)
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_(" -R, --root <dir>             pivot_root into <dir> (implies --mount)\n"), stdout);
 	fputs(_(" -w, --wd <dir>               change to <dir> before running the program\n"), stdout);
-	fputs(_(" -v, --volume [<src>:]<dst>[:ro]  bind <src> on <dst>; no <src>: a fresh dir\n"), stdout);
+	fputs(_(" -v, --volume <volume>        bind [<src>:]<dst>[:ro]; no <src>: a fresh dir\n"), stdout);
 	fputs(_("     --tmpfs <dst>            mount a tmpfs on <dst>\n"), stdout);
 	fputs(_("     --mount-dev              mount a minimal /dev\n"), stdout);
 	fputs(_("     --mount-sys              mount /sys read-only\n"), stdout);
@@ -287,107 +289,188 @@ static int64_t parse_offset(const char *arg, const char *opt)
 }
 
 static const struct option longopts[] = {
-	{ "all",		no_argument,		NULL, 'a' },
-	{ "boottime",		required_argument,	NULL, OPT_BOOTTIME },
-	{ "cap-add",		required_argument,	NULL, OPT_CAP_ADD },
-	{ "cap-drop",		required_argument,	NULL, OPT_CAP_DROP },
-	{ "cgroup",		optional_argument,	NULL, 'C' },
-	{ "fork",		no_argument,		NULL, 'f' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "hostname",		required_argument,	NULL, OPT_HOSTNAME },
-	{ "init",		no_argument,		NULL, OPT_INIT },
-	{ "ipc",		optional_argument,	NULL, 'i' },
-	{ "keep-caps",		no_argument,		NULL, OPT_KEEP_CAPS },
-	{ "kill-child",		optional_argument,	NULL, OPT_KILL_CHILD },
-	{ "map-auto",		no_argument,		NULL, OPT_MAP_AUTO },
-	{ "map-current-user",	no_argument,		NULL, 'c' },
-	{ "map-group",		required_argument,	NULL, OPT_MAP_GROUP },
-	{ "map-groups",		required_argument,	NULL, OPT_MAP_GROUPS },
-	{ "map-root-user",	no_argument,		NULL, 'r' },
-	{ "map-user",		required_argument,	NULL, OPT_MAP_USER },
-	{ "map-users",		required_argument,	NULL, OPT_MAP_USERS },
-	{ "monotonic",		required_argument,	NULL, OPT_MONOTONIC },
-	{ "mount",		optional_argument,	NULL, 'm' },
-	{ "mount-dev",		no_argument,		NULL, OPT_MOUNT_DEV },
-	{ "mount-proc",		optional_argument,	NULL, OPT_MOUNT_PROC },
-	{ "mount-sys",		no_argument,		NULL, OPT_MOUNT_SYS },
-	{ "net",		optional_argument,	NULL, 'n' },
-	{ "new-session",	no_argument,		NULL, OPT_NEW_SESSION },
-	{ "no-new-privs",	no_argument,		NULL, OPT_NO_NEW_PRIVS },
-	{ "pid",		optional_argument,	NULL, 'p' },
-	{ "pidfile",		required_argument,	NULL, OPT_PIDFILE },
-	{ "propagation",	required_argument,	NULL, OPT_PROPAGATION },
-	{ "root",		required_argument,	NULL, 'R' },
-	{ "setgid",		required_argument,	NULL, 'G' },
-	{ "setgroups",		required_argument,	NULL, OPT_SETGROUPS },
-	{ "setuid",		required_argument,	NULL, 'S' },
-	{ "time",		optional_argument,	NULL, 'T' },
-	{ "tmpfs",		required_argument,	NULL, OPT_TMPFS },
-	{ "user",		optional_argument,	NULL, 'U' },
-	{ "uts",		optional_argument,	NULL, 'u' },
-	{ "version",		no_argument,		NULL, 'V' },
-	{ "volume",		required_argument,	NULL, 'v' },
-	{ "wd",			required_argument,	NULL, 'w' },
+	{ "all",              no_argument,       NULL, 'a' },
+	{ "boottime",         required_argument, NULL, OPT_BOOTTIME },
+	{ "cap-add",          required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop",         required_argument, NULL, OPT_CAP_DROP },
+	{ "cgroup",           optional_argument, NULL, 'C' },
+	{ "fork",             no_argument,       NULL, 'f' },
+	{ "help",             no_argument,       NULL, 'h' },
+	{ "hostname",         required_argument, NULL, OPT_HOSTNAME },
+	{ "init",             no_argument,       NULL, OPT_INIT },
+	{ "ipc",              optional_argument, NULL, 'i' },
+	{ "keep-caps",        no_argument,       NULL, OPT_KEEP_CAPS },
+	{ "kill-child",       optional_argument, NULL, OPT_KILL_CHILD },
+	{ "map-auto",         no_argument,       NULL, OPT_MAP_AUTO },
+	{ "map-current-user", no_argument,       NULL, 'c' },
+	{ "map-group",        required_argument, NULL, OPT_MAP_GROUP },
+	{ "map-groups",       required_argument, NULL, OPT_MAP_GROUPS },
+	{ "map-root-user",    no_argument,       NULL, 'r' },
+	{ "map-user",         required_argument, NULL, OPT_MAP_USER },
+	{ "map-users",        required_argument, NULL, OPT_MAP_USERS },
+	{ "monotonic",        required_argument, NULL, OPT_MONOTONIC },
+	{ "mount",            optional_argument, NULL, 'm' },
+	{ "mount-dev",        no_argument,       NULL, OPT_MOUNT_DEV },
+	{ "mount-proc",       optional_argument, NULL, OPT_MOUNT_PROC },
+	{ "mount-sys",        no_argument,       NULL, OPT_MOUNT_SYS },
+	{ "net",              optional_argument, NULL, 'n' },
+	{ "new-session",      no_argument,       NULL, OPT_NEW_SESSION },
+	{ "no-new-privs",     no_argument,       NULL, OPT_NO_NEW_PRIVS },
+	{ "pid",              optional_argument, NULL, 'p' },
+	{ "pidfile",          required_argument, NULL, OPT_PIDFILE },
+	{ "propagation",      required_argument, NULL, OPT_PROPAGATION },
+	{ "root",             required_argument, NULL, 'R' },
+	{ "setgid",           required_argument, NULL, 'G' },
+	{ "setgroups",        required_argument, NULL, OPT_SETGROUPS },
+	{ "setuid",           required_argument, NULL, 'S' },
+	{ "time",             optional_argument, NULL, 'T' },
+	{ "tmpfs",            required_argument, NULL, OPT_TMPFS },
+	{ "user",             optional_argument, NULL, 'U' },
+	{ "uts",              optional_argument, NULL, 'u' },
+	{ "version",          no_argument,       NULL, 'V' },
+	{ "volume",           required_argument, NULL, 'v' },
+	{ "wd",               required_argument, NULL, 'w' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Options that only set a flag or a string; false when @c is not one. */
-static bool parse_simple(struct nsrun_control *ctl, int c, const char *arg)
+static void add_tmpfs(struct nsrun_control *ctl, const char *arg)
+{
+	if (arg[0] != '/')
+		diex(_("invalid --tmpfs argument: %s (use an absolute path)"), arg);
+	ctl->tmpfs = xrealloc(ctl->tmpfs, (ctl->ntmpfs + 1) * sizeof(char *));
+	ctl->tmpfs[ctl->ntmpfs++] = (char *) arg;
+}
+
+/* Options that set a flag or keep a string; false when @c is not one. */
+static bool parse_flag(struct nsrun_control *ctl, int c, const char *arg)
 {
 	switch (c) {
-	case 'a': ctl->all = true; break;
-	case 'f': ctl->fork = true; break;
-	case 'R': ctl->root = arg; break;
-	case 'w': ctl->wd = arg; break;
-	case OPT_INIT: ctl->init = true; break;
-	case OPT_PIDFILE: ctl->pidfile = arg; break;
-	case OPT_NEW_SESSION: ctl->new_session = true; break;
-	case OPT_MOUNT_PROC: ctl->mount_proc = arg ? arg : "/proc"; break;
-	case OPT_MOUNT_DEV: ctl->mount_dev = true; break;
-	case OPT_MOUNT_SYS: ctl->mount_sys = true; break;
-	case OPT_HOSTNAME: ctl->hostname = arg; break;
-	case OPT_KEEP_CAPS: ctl->caps.keep = true; break;
-	case OPT_NO_NEW_PRIVS: ctl->no_new_privs = true; break;
-	case 'r': map_self(ctl, true); break;
-	case 'c': map_self(ctl, false); break;
-	default: return false;
+	case 'a':
+		ctl->all = true;
+		break;
+	case 'f':
+		ctl->fork = true;
+		break;
+	case 'R':
+		ctl->root = arg;
+		break;
+	case 'w':
+		ctl->wd = arg;
+		break;
+	case OPT_INIT:
+		ctl->init = true;
+		break;
+	case OPT_PIDFILE:
+		ctl->pidfile = arg;
+		break;
+	case OPT_NEW_SESSION:
+		ctl->new_session = true;
+		break;
+	case OPT_MOUNT_PROC:
+		ctl->mount_proc = arg ? arg : "/proc";
+		break;
+	case OPT_MOUNT_DEV:
+		ctl->mount_dev = true;
+		break;
+	case OPT_MOUNT_SYS:
+		ctl->mount_sys = true;
+		break;
+	case OPT_HOSTNAME:
+		ctl->hostname = arg;
+		break;
+	case OPT_NO_NEW_PRIVS:
+		ctl->no_new_privs = true;
+		break;
+	default:
+		return false;
 	}
 	return true;
 }
 
-/* Options with a value to check. */
-static void parse_valued(struct nsrun_control *ctl, int c, const char *arg)
+/* Identity options: id maps, setuid/setgid, capabilities. */
+static bool parse_identity(struct nsrun_control *ctl, int c, const char *arg)
 {
 	switch (c) {
-	case 'm': case 'u': case 'i': case 'n': case 'p': case 'U': case 'C': case 'T':
+	case 'r':
+	case 'c':
+		map_self(ctl, c == 'r');
+		break;
+	case OPT_MAP_USER:
+		parse_single(&ctl->uidmap, arg, true);
+		break;
+	case OPT_MAP_GROUP:
+		parse_single(&ctl->gidmap, arg, false);
+		break;
+	case OPT_MAP_USERS:
+		parse_map(&ctl->uidmap, arg, "--map-users");
+		break;
+	case OPT_MAP_GROUPS:
+		parse_map(&ctl->gidmap, arg, "--map-groups");
+		break;
+	case OPT_MAP_AUTO:
+		ctl->uidmap.ranges.want_auto = ctl->gidmap.ranges.want_auto = true;
+		break;
+	case OPT_SETGROUPS:
+		parse_setgroups(ctl, arg);
+		break;
+	case 'S':
+		ctl->uid = id_or_err(arg, _("invalid --setuid argument"));
+		ctl->have_uid = true;
+		break;
+	case 'G':
+		ctl->gid = id_or_err(arg, _("invalid --setgid argument"));
+		ctl->have_gid = true;
+		break;
+	case OPT_KEEP_CAPS:
+		ctl->caps.keep = true;
+		break;
+	case OPT_CAP_DROP:
+		parse_caps(&ctl->caps.drop, arg, "--cap-drop");
+		break;
+	case OPT_CAP_ADD:
+		parse_caps(&ctl->caps.add, arg, "--cap-add");
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Namespaces, mounts, signals, clocks; anything else is a usage error. */
+static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
+{
+	switch (c) {
+	case 'm': case 'u': case 'i': case 'n':
+	case 'p': case 'U': case 'C': case 'T':
 		set_namespace(ctl, (char) c, arg);
 		break;
-	case 'v': parse_volume(ctl, arg); break;
-	case 'S': ctl->uid = id_or_err(arg, _("invalid --setuid argument")); ctl->have_uid = true; break;
-	case 'G': ctl->gid = id_or_err(arg, _("invalid --setgid argument")); ctl->have_gid = true; break;
-	case OPT_PROPAGATION: parse_propagation(ctl, arg); break;
-	case OPT_KILL_CHILD:
-		ctl->kill_child = arg ? signal_or_err(arg, _("invalid --kill-child signal")) : SIGKILL;
+	case 'v':
+		parse_volume(ctl, arg);
 		break;
-	case OPT_MAP_USER: parse_single(&ctl->uidmap, arg, true); break;
-	case OPT_MAP_GROUP: parse_single(&ctl->gidmap, arg, false); break;
-	case OPT_MAP_USERS: parse_map(&ctl->uidmap, arg, "--map-users"); break;
-	case OPT_MAP_GROUPS: parse_map(&ctl->gidmap, arg, "--map-groups"); break;
-	case OPT_MAP_AUTO: ctl->uidmap.ranges.want_auto = ctl->gidmap.ranges.want_auto = true; break;
-	case OPT_SETGROUPS: parse_setgroups(ctl, arg); break;
 	case OPT_TMPFS:
-		if (arg[0] != '/')
-			diex(_("invalid --tmpfs argument: %s (use an absolute path)"), arg);
-		ctl->tmpfs = xrealloc(ctl->tmpfs, (ctl->ntmpfs + 1) * sizeof(char *));
-		ctl->tmpfs[ctl->ntmpfs++] = (char *) arg;
+		add_tmpfs(ctl, arg);
 		break;
-	case OPT_CAP_DROP: parse_caps(&ctl->caps.drop, arg, "--cap-drop"); break;
-	case OPT_CAP_ADD: parse_caps(&ctl->caps.add, arg, "--cap-add"); break;
-	case OPT_MONOTONIC: ctl->monotonic = parse_offset(arg, "--monotonic"); ctl->have_monotonic = true; break;
-	case OPT_BOOTTIME: ctl->boottime = parse_offset(arg, "--boottime"); ctl->have_boottime = true; break;
-	case 'h': usage();
-	case 'V': print_version();
-	default: errtryhelp();
+	case OPT_PROPAGATION:
+		parse_propagation(ctl, arg);
+		break;
+	case OPT_KILL_CHILD:
+		ctl->kill_child = arg ? signal_or_err(arg, _("invalid --kill-child signal"))
+				      : SIGKILL;
+		break;
+	case OPT_MONOTONIC:
+		ctl->monotonic = parse_offset(arg, "--monotonic");
+		ctl->have_monotonic = true;
+		break;
+	case OPT_BOOTTIME:
+		ctl->boottime = parse_offset(arg, "--boottime");
+		ctl->have_boottime = true;
+		break;
+	case 'h':
+		usage();
+	case 'V':
+		print_version();
+	default:
+		errtryhelp();
 	}
 }
 
@@ -395,10 +478,11 @@ static void parse_args(struct nsrun_control *ctl, int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+acfhi::m::n::p::ru::v:C::G:R:S:T::U::Vw:",
-				longopts, NULL)) != -1)
-		if (!parse_simple(ctl, c, optarg))
-			parse_valued(ctl, c, optarg);
+	static const char optstr[] = "+acfhi::m::n::p::ru::v:C::G:R:S:T::U::Vw:";
+
+	while ((c = getopt_long(argc, argv, optstr, longopts, NULL)) != -1)
+		if (!parse_flag(ctl, c, optarg) && !parse_identity(ctl, c, optarg))
+			parse_other(ctl, c, optarg);
 	ctl->argv = argv + optind;
 }
 
@@ -412,8 +496,8 @@ static bool has_map(const struct nsrun_idmap *m)
 static void apply_implications(struct nsrun_control *ctl)
 {
 	if (ctl->all) {
-		ctl->flags |= CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-			      CLONE_NEWPID | CLONE_NEWCGROUP;
+		ctl->flags |= CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+			      CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
 		if (!caps_have(CAP_SYS_ADMIN)) {
 			ctl->flags |= CLONE_NEWUSER;
 			if (!has_map(&ctl->uidmap) && !has_map(&ctl->gidmap))
@@ -424,7 +508,8 @@ static void apply_implications(struct nsrun_control *ctl)
 		ctl->flags |= CLONE_NEWUSER;
 	if (ctl->mount_proc)
 		ctl->flags |= CLONE_NEWNS | CLONE_NEWPID;
-	if (ctl->root || ctl->nvolumes || ctl->ntmpfs || ctl->mount_dev || ctl->mount_sys)
+	if (ctl->root || ctl->nvolumes || ctl->ntmpfs || ctl->mount_dev ||
+	    ctl->mount_sys)
 		ctl->flags |= CLONE_NEWNS;
 	if (ctl->hostname)
 		ctl->flags |= CLONE_NEWUTS;
@@ -434,7 +519,8 @@ static bool needs_fork(const struct nsrun_control *ctl)
 {
 	size_t i;
 
-	if (ctl->fork || ctl->init || ctl->kill_child || (ctl->flags & (CLONE_NEWPID | CLONE_NEWTIME)))
+	if (ctl->fork || ctl->init || ctl->kill_child ||
+	    (ctl->flags & (CLONE_NEWPID | CLONE_NEWTIME)))
 		return true;
 	/* a helper must stay outside: sub-id ranges, binds of namespace files */
 	if (ctl->uidmap.ranges.nranges || ctl->gidmap.ranges.nranges ||
@@ -451,14 +537,16 @@ static bool needs_fork(const struct nsrun_control *ctl)
 
 static void check_options(struct nsrun_control *ctl)
 {
-	if ((ctl->have_monotonic || ctl->have_boottime) && !(ctl->flags & CLONE_NEWTIME))
+	bool offsets = ctl->have_monotonic || ctl->have_boottime;
+
+	if (offsets && !(ctl->flags & CLONE_NEWTIME))
 		diex(_("--monotonic and --boottime need a new time namespace (add --time)"));
 	if (ctl->setgroups == 1 && ctl->gidmap.single)
 		diex(_("--setgroups allow cannot be combined with a single group mapping (-r, -c, --map-group): the kernel needs deny there"));
 	if (ctl->setgroups >= 0 && !(ctl->flags & CLONE_NEWUSER))
 		diex(_("--setgroups needs a new user namespace (add --user)"));
 	if (ctl->propagation && !(ctl->flags & CLONE_NEWNS))
-		ctl->propagation = 0;	/* as unshare: ignored without a mount namespace */
+		ctl->propagation = 0;	/* as unshare: no mount namespace, no-op */
 }
 
 /* ---- the steps inside the new namespaces ---- */
@@ -478,7 +566,8 @@ static int loopback_up(struct cu_error *e)
 	return 0;
 }
 
-static int setup_volumes(const struct nsrun_control *ctl, int rootfd, struct cu_error *e)
+static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
+			 struct cu_error *e)
 {
 	size_t i;
 	int r;
@@ -537,7 +626,9 @@ static int setup_identity(const struct nsrun_control *ctl, struct cu_error *e)
 			return cu_error_set(e, errno, _("cannot set group id %u (is it mapped?)"), ctl->gid);
 	}
 	if (ctl->have_uid) {
-		if (!caps_plan_empty(&ctl->caps) && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		bool keep = !caps_plan_empty(&ctl->caps);
+
+		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 			return cu_error_set(e, errno, _("cannot keep capabilities across setuid"));
 		if (setuid(ctl->uid) < 0)
 			return cu_error_set(e, errno, _("cannot set user id %u (is it mapped?)"), ctl->uid);
@@ -602,7 +693,8 @@ static bool map_is_direct(const struct nsrun_control *ctl, const struct idmap *m
 			  uint32_t self)
 {
 	return ctl->euid == 0 ||
-	       (m->nranges == 1 && m->ranges[0].count == 1 && m->ranges[0].outer == self);
+	       (m->nranges == 1 && m->ranges[0].count == 1 &&
+		m->ranges[0].outer == self);
 }
 
 static int build_map(const struct nsrun_control *ctl, const struct nsrun_idmap *in,
@@ -620,7 +712,8 @@ static int build_map(const struct nsrun_control *ctl, const struct nsrun_idmap *
 }
 
 static int write_map(const struct nsrun_control *ctl, pid_t pid,
-		     const struct nsrun_idmap *in, enum idmap_kind kind, struct cu_error *e)
+		     const struct nsrun_idmap *in, enum idmap_kind kind,
+		     struct cu_error *e)
 {
 	uint32_t self = kind == IDMAP_UID ? ctl->euid : ctl->egid;
 	struct idmap *m = xmalloc(sizeof(*m));
@@ -688,14 +781,16 @@ static const char *first_ns_name(int flags)
 static void __noreturn die_create(int flags, int err)
 {
 	const char *what = strerror(err);
+	bool user = flags & CLONE_NEWUSER;
 
-	if ((flags & CLONE_NEWUSER) && sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
+	if (user && sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
 		diex(_("cannot create user namespace: %s (user namespaces are disabled: sysctl user.max_user_namespaces=0)"), what);
-	if ((flags & CLONE_NEWUSER) && sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
+	if (user && sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
 		diex(_("cannot create user namespace: %s (unprivileged user namespaces are disabled: sysctl kernel.unprivileged_userns_clone=1)"), what);
-	if ((flags & CLONE_NEWUSER) && sysctl_is("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "1"))
+	if (user && sysctl_is("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+			      "1"))
 		diex(_("cannot create user namespace: %s (AppArmor restricts them: sysctl kernel.apparmor_restrict_unprivileged_userns=0)"), what);
-	if (err == EPERM && !(flags & CLONE_NEWUSER))
+	if (err == EPERM && !user)
 		diex(_("cannot create %1$s namespace: %2$s (run as root, or add --user --map-root-user)"),
 		     first_ns_name(flags), what);
 	diex(_("cannot create %1$s namespace: %2$s"), first_ns_name(flags), what);
@@ -717,14 +812,17 @@ static pid_t clone_child(int flags, int *pidfd)
 	pid = sys_clone3(&args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS) {
 		/* before Linux 5.3: clone(2) with the same flags, then pidfd_open */
-		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
+		unsigned long cflags = (unsigned long) flags | SIGCHLD;
+
+		pid = (pid_t) syscall(SYS_clone, cflags, 0, 0, 0, 0);
 		if (pid > 0)
 			*pidfd = sys_pidfd_open(pid, 0);
 	}
 	return pid;
 }
 
-static void __noreturn child_fail(const struct nsrun_control *ctl, const struct cu_error *e)
+static void __noreturn child_fail(const struct nsrun_control *ctl,
+				  const struct cu_error *e)
 {
 	char c = MSG_FAILED;
 
@@ -741,7 +839,8 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 
 	close(ctl->ready[0]);
 	close(ctl->go[1]);
-	if (ctl->kill_child && prctl(PR_SET_PDEATHSIG, ctl->kill_child, 0, 0, 0) < 0) {
+	if (ctl->kill_child &&
+	    prctl(PR_SET_PDEATHSIG, ctl->kill_child, 0, 0, 0) < 0) {
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
 		child_fail(ctl, &e);
 	}
@@ -753,9 +852,10 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		child_fail(ctl, &e);
 	if (ctl->child_maps && write_maps(ctl, 0, &e) < 0)
 		child_fail(ctl, &e);
-	/* the parent writes maps and binds namespace files, then says go; EOF: it died */
+	/* the parent writes maps, binds namespace files, says go; EOF: it died */
 	if (ctl->handshake &&
-	    (write(ctl->ready[1], &c, 1) != 1 || read(ctl->go[0], &c, 1) != 1 || c != MSG_GO))
+	    (write(ctl->ready[1], &c, 1) != 1 ||
+	     read(ctl->go[0], &c, 1) != 1 || c != MSG_GO))
 		_exit(CU_EXIT_CANCELED);
 	close(ctl->go[0]);
 	if (setup_inside(ctl, &e) < 0)
@@ -789,20 +889,22 @@ static void undo_host(struct nsrun_control *ctl, bool persist)
 	for (i = 0; persist && i < NS_NTYPES; i++) {
 		struct nsrun_persist *p = &ctl->persist[i];
 
+		/* best effort: our own bind, our own file; nothing else to do */
 		if (p->mounted)
-			(void) umount2(p->file, MNT_DETACH);	/* our own bind: cannot be busy */
+			(void) umount2(p->file, MNT_DETACH);
 		if (p->created)
-			(void) unlink(p->file);			/* best effort: reported below */
+			(void) unlink(p->file);
 	}
 	if (ctl->pidfile_written)
-		(void) unlink(ctl->pidfile);			/* a stale pid helps nobody */
+		(void) unlink(ctl->pidfile);	/* a stale pid helps nobody */
 	for (i = 0; i < ctl->nvolumes; i++)
 		if (ctl->volumes[i].anon && ctl->volumes[i].src)
 			(void) nftw(ctl->volumes[i].src, remove_entry, 16,
 				    FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-static int persist_namespaces(struct nsrun_control *ctl, pid_t pid, struct cu_error *e)
+static int persist_namespaces(struct nsrun_control *ctl, pid_t pid,
+			      struct cu_error *e)
 {
 	size_t i;
 
@@ -820,7 +922,7 @@ static int persist_namespaces(struct nsrun_control *ctl, pid_t pid, struct cu_er
 		p->created = access(p->file, F_OK) < 0;
 		r = ns_persist(src, p->file, e);
 		if (r < 0) {
-			p->created = false;	/* ns_persist removed what it made */
+			p->created = false;	/* ns_persist removed it */
 			if (r == -EINVAL)
 				return cu_error_set(e, EINVAL, _("cannot bind %1$s on %2$s (is it on a shared mount? make its directory a private bind mount)"),
 						    src, p->file);
@@ -839,7 +941,8 @@ static int write_pidfile(struct nsrun_control *ctl, pid_t pid, struct cu_error *
 
 	if (!ctl->pidfile)
 		return 0;
-	fd = open(ctl->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = open(ctl->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		  O_CLOEXEC, 0644);
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open the pid file %s"), ctl->pidfile);
 	ctl->pidfile_written = true;
@@ -894,7 +997,7 @@ static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid, int pid
 	if (e)
 		cu_error_warn(e);
 	if (pidfd >= 0)
-		(void) sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0); /* it may be gone */
+		(void) sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0); /* maybe gone */
 	else
 		(void) kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -931,7 +1034,8 @@ static bool needs_handshake(const struct nsrun_control *ctl)
 	size_t i;
 
 	/* the go pipe's EOF also tells a --kill-child child its parent died early */
-	if ((ctl->flags & CLONE_NEWUSER && !ctl->child_maps) || ctl->pidfile || ctl->kill_child)
+	if ((ctl->flags & CLONE_NEWUSER && !ctl->child_maps) || ctl->pidfile ||
+	    ctl->kill_child)
 		return true;
 	for (i = 0; i < NS_NTYPES; i++)
 		if (ctl->persist[i].file)
@@ -953,8 +1057,10 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 		die(_("cannot make a pipe"));
 	/* only a process outside writes ranges; our own id we map ourselves */
 	ctl->child_maps = (ctl->flags & CLONE_NEWUSER) &&
-			  !ctl->uidmap.ranges.nranges && !ctl->gidmap.ranges.nranges &&
-			  !ctl->uidmap.ranges.want_auto && !ctl->gidmap.ranges.want_auto;
+			  !ctl->uidmap.ranges.nranges &&
+			  !ctl->gidmap.ranges.nranges &&
+			  !ctl->uidmap.ranges.want_auto &&
+			  !ctl->gidmap.ranges.want_auto;
 	ctl->handshake = needs_handshake(ctl);
 	if (exec_block_forwarded(&ctl->oldmask) < 0)
 		die(_("cannot block signals"));

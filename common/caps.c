@@ -80,7 +80,8 @@ static void update_all(capng_act_t act, capng_type_t type, uint64_t mask)
 
 	for (c = 0; c < 64; c++)
 		if (mask & ((uint64_t) 1 << c))
-			(void) capng_update(act, type, c); /* only fails for c > CAP_LAST_CAP */
+			/* fails only for a number the kernel lacks: nothing to do */
+			(void) capng_update(act, type, c);
 }
 
 static uint64_t permitted_mask(void)

@@ -18,7 +18,8 @@ struct caps_set {
  * with or without "cap_", any case, comma separated; adds to @set.
  * 0, or -EINVAL with @bad pointing at the name it did not know.
  */
-int caps_parse(const char *list, struct caps_set *set, char *bad, size_t badlen) __must_check;
+int caps_parse(const char *list, struct caps_set *set, char *bad,
+	       size_t badlen) __must_check;
 
 /* The capabilities this kernel knows, as a set. */
 void caps_all(struct caps_set *set);

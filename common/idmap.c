@@ -73,7 +73,8 @@ int idmap_parse_range(const char *s, struct idmap_range *r)
 
 static bool overlaps(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 {
-	return (uint64_t) a < (uint64_t) b + blen && (uint64_t) b < (uint64_t) a + alen;
+	return (uint64_t) a < (uint64_t) b + blen &&
+	       (uint64_t) b < (uint64_t) a + alen;
 }
 
 int idmap_add(struct idmap *m, const struct idmap_range *r)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mountutils.c - propagation, pivot_root, volumes resolved in the root, /proc, /dev, /sys */
+/* mountutils.c - propagation, pivot_root, volumes inside the root, /proc, /dev, /sys */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -77,7 +77,8 @@ static int create_last(int parent, const char *name, bool file)
 
 	if (!file)
 		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
-	fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
 	if (fd < 0)
 		return errno == EEXIST ? 0 : -errno;
 	close(fd);
@@ -143,7 +144,8 @@ static int bind_legacy(const char *src, int dstfd, bool ro)
 {
 	char buf[64];
 
-	if (mount(src, fd_path(dstfd, buf, sizeof(buf)), NULL, MS_BIND | MS_REC, NULL) < 0)
+	fd_path(dstfd, buf, sizeof(buf));
+	if (mount(src, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
 	if (ro && mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 		return -errno;
@@ -176,7 +178,8 @@ int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
 	dstfd = mount_open_in_root(rootfd, dst, !S_ISDIR(st.st_mode), e);
 	if (dstfd < 0)
 		return dstfd;
-	srcfd = sys_open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	srcfd = sys_open_tree(AT_FDCWD, src,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (srcfd >= 0)
 		r = bind_fd(srcfd, dstfd, ro);
 	else if (errno == ENOSYS)
@@ -189,11 +192,13 @@ int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
 }
 
 /* mount(2) of a new filesystem on an fd from mount_open_in_root(). */
-static int mount_on_fd(int fd, const char *type, unsigned long flags, const char *data)
+static int mount_on_fd(int fd, const char *type, unsigned long flags,
+		       const char *data)
 {
 	char buf[64];
 
-	return mount(type, fd_path(fd, buf, sizeof(buf)), type, flags, data) < 0 ? -errno : 0;
+	fd_path(fd, buf, sizeof(buf));
+	return mount(type, buf, type, flags, data) < 0 ? -errno : 0;
 }
 
 static int fs_in_root(int rootfd, const char *dst, const char *type,
@@ -215,13 +220,16 @@ int mount_tmpfs_in_root(int rootfd, const char *dst, struct cu_error *e)
 	return fs_in_root(rootfd, dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", e);
 }
 
-static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
 
 static const struct {
 	const char *name, *target;
 } dev_links[] = {
-	{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
-	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+	{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" },
+	{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
 };
 
 /*
@@ -236,7 +244,8 @@ static int dev_nodes_open(int fds[], struct cu_error *e)
 		char host[32];
 
 		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
-		fds[i] = sys_open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		fds[i] = sys_open_tree(AT_FDCWD, host,
+				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (fds[i] < 0)
 			return cu_error_set(e, errno, _("cannot copy the device %s"), host);
 	}
@@ -285,7 +294,8 @@ int mount_dev(int rootfd, struct cu_error *e)
 		fds[i] = -1;
 	r = dev_nodes_open(fds, e);
 	if (r == 0)
-		r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755", e);
+		r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+			       "mode=755", e);
 	if (r == 0)
 		r = dev_nodes_attach(rootfd, fds, e);
 	if (r == 0)
@@ -308,7 +318,8 @@ int mount_sys(int rootfd, struct cu_error *e)
 
 	if (fd < 0)
 		return fd;
-	r = mount_on_fd(fd, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	r = mount_on_fd(fd, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			NULL);
 	if (r == -EPERM) {
 		/* a user namespace without its own network namespace: no new sysfs */
 		return mount_bind_in_root(rootfd, "/sys", "/sys", true, e);
@@ -323,7 +334,7 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
 	if (sys_pivot_root(".", ".") == 0) {
-		/* the old root is stacked on "."; keep its unmount from propagating */
+		/* the old root is stacked on "."; keep its unmount here */
 		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 			return cu_error_set(e, errno, _("cannot make the old root a slave"));
 		if (umount2(".", MNT_DETACH) < 0)
@@ -347,5 +358,6 @@ int mount_proc(int rootfd, const char *dir, struct cu_error *e)
 	 * Before pivot_root: in a user namespace the kernel only allows a new
 	 * procfs while a fully visible one is still in the mount namespace.
 	 */
-	return fs_in_root(rootfd, dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, e);
+	return fs_in_root(rootfd, dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, e);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* reaper.c - PID 1 for --init: forward signals, reap zombies, pass the status on */
+/* reaper.c - PID 1 for --init: forward signals, reap zombies, pass status on */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -64,7 +64,8 @@ static int supervise(pid_t prog, int sfd)
 			continue;
 		}
 		if (!not_forwarded((int) si.ssi_signo))
-			(void) kill(prog, (int) si.ssi_signo); /* ESRCH: it ended, SIGCHLD follows */
+			/* ESRCH: it ended, and its SIGCHLD follows */
+			(void) kill(prog, (int) si.ssi_signo);
 	}
 }
 
@@ -78,7 +79,8 @@ int reaper_run(char *const argv[], const sigset_t *mask)
 	if (r < 0)
 		return r;
 	/* without a PID namespace we are not PID 1: adopt orphans anyway */
-	(void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); /* EINVAL only on kernels < 3.4 */
+	/* EINVAL only before Linux 3.4 */
+	(void) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	if (sfd < 0)
 		return -errno;
