@@ -656,6 +656,13 @@ program_fds() {
 	ls "/proc/$pid/fd" | sort -n | xargs
 }
 
+@test "user namespaces disabled: the error names the sysctl" {
+	# user.max_user_namespaces is per user namespace: set it to 0 in our own
+	run --separate-stderr -125 nsrun -U -r sh -c \
+		'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" -U true' "$(command -v nsrun)"
+	assert_equal "$stderr" "nsrun: cannot create user namespace: No space left on device (user namespaces are disabled: sysctl user.max_user_namespaces=0)"
+}
+
 @test "no fd of nsrun's own reaches the program" {
 	local ns
 	# bats hands fds above 2 down: they are close-on-exec'd too
