@@ -138,7 +138,7 @@ static void __noreturn usage(void)
 	fputs(_("     --propagation <mode>     private|slave|shared|unchanged (default private)\n"), stdout);
 	fputs(_("     --kill-child[=<signal>]  signal the child when nsrun dies (default KILL)\n"), stdout);
 	fputs(_("     --init                   run a tiny PID 1 that forwards signals and reaps\n"), stdout);
-	fputs(_("     --pidfile <file>         write the child's PID to <file>\n"), stdout);
+	fputs(_("     --pidfile <file>         write the child's PID to <file> (implies --fork)\n"), stdout);
 	fputs(_("     --new-session            run the program in a new session (setsid)\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_(" -r, --map-root-user          map the current user to root (implies --user)\n"), stdout);
@@ -519,7 +519,7 @@ static bool needs_fork(const struct nsrun_control *ctl)
 {
 	size_t i;
 
-	if (ctl->fork || ctl->init || ctl->kill_child ||
+	if (ctl->fork || ctl->init || ctl->kill_child || ctl->pidfile ||
 	    (ctl->flags & (CLONE_NEWPID | CLONE_NEWTIME)))
 		return true;
 	/* a helper must stay outside: sub-id ranges, binds of namespace files */
@@ -845,7 +845,11 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		child_fail(ctl, &e);
 	}
 	if ((ctl->flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0) {
-		cu_error_set(&e, errno, _("cannot create time namespace"));
+		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
+			cu_error_set(&e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
+				     strerror(EPERM));
+		else
+			cu_error_set(&e, errno, _("cannot create time namespace"));
 		child_fail(ctl, &e);
 	}
 	if (write_time_offsets(ctl, &e) < 0)
@@ -1091,8 +1095,7 @@ static void __noreturn run_in_place(struct nsrun_control *ctl)
 
 	if (unshare(ctl->flags) < 0)
 		die_create(ctl->flags, errno);
-	if (write_maps(ctl, 0, &e) < 0 || write_pidfile(ctl, getpid(), &e) < 0 ||
-	    setup_inside(ctl, &e) < 0)
+	if (write_maps(ctl, 0, &e) < 0 || setup_inside(ctl, &e) < 0)
 		cu_error_die(&e);
 	exec_program_or_shell(ctl->argv);
 }
