@@ -143,6 +143,9 @@ ensure_subids() {
 	assert_line --index 0 1000
 	assert_line --index 1 2000
 	assert_line --index 2 "1000 $CU_UID 1 2000 $CU_UID 1"
+	# names are looked up in the host's passwd and group files
+	run -0 cu_as_user nsrun --map-user daemon --map-group daemon sh -c 'id -u; id -g'
+	assert_output "$(printf '%s\n%s' "$(id -u daemon)" "$(id -g daemon)")"
 }
 
 @test "--map-users/--map-groups: INNER:OUTER:COUNT and the old OUTER,INNER,COUNT" {
@@ -618,6 +621,8 @@ ensure_subids() {
 		--monotonic 5|add --time
 		--time --boottime 1.5|invalid --boottime argument: 1.5
 		--setuid -5|-5
+		--setgroups deny|--setgroups needs a new user namespace (add --user)
+		--map-user no-such-user-xyz|invalid --map-user argument: 'no-such-user-xyz'
 	EOF
 	run grep -F "$T" /proc/self/mountinfo
 	assert_failure
