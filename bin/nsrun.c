@@ -1,0 +1,1124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsrun(1) - run a program in new namespaces */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <limits.h>
+#include <locale.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "nls.h"
+#include "closestream.h"
+#include "caps.h"
+#include "exec.h"
+#include "idmap.h"
+#include "mountutils.h"
+#include "nsutils.h"
+#include "reaper.h"
+#include "strutils.h"
+#include "syscalls.h"
+
+/* What the child tells the parent on the status pipe. */
+enum { MSG_READY = 'R', MSG_GO = 'G', MSG_FAILED = 'E' };
+
+struct nsrun_volume {
+	char *src;		/* NULL until an anonymous volume gets its dir */
+	char *dst;
+	bool ro;
+	bool anon;
+};
+
+struct nsrun_idmap {
+	struct idmap ranges;	/* --map-users/--map-groups/--map-auto */
+	bool single;		/* -r, -c, --map-user/--map-group */
+	uint32_t inner;		/* the caller's id maps to this */
+};
+
+struct nsrun_persist {
+	char *file;		/* --TYPE=FILE */
+	bool created;		/* we made the file: unlink it on rollback */
+	bool mounted;
+};
+
+struct nsrun_control {
+	int flags;			/* CLONE_NEW* */
+	struct nsrun_persist persist[NS_NTYPES];
+	const char *mount_proc;
+	unsigned long propagation;
+	int kill_child;			/* signal, 0: off */
+	const char *pidfile;
+	bool pidfile_written;
+	const char *root, *wd, *hostname;
+	struct nsrun_volume *volumes;
+	size_t nvolumes;
+	char **tmpfs;
+	size_t ntmpfs;
+	struct nsrun_idmap uidmap, gidmap;
+	int setgroups;			/* -1 unset, 0 deny, 1 allow */
+	uid_t uid, euid;		/* -S; ours before any unshare */
+	gid_t gid, egid;
+	struct caps_plan caps;
+	int64_t monotonic, boottime;
+	char **argv;
+	sigset_t oldmask;
+	int ready[2];			/* child -> parent */
+	int go[2];			/* parent -> child */
+	bool handshake;			/* parent acts on the child first */
+	bool child_maps;		/* single-id maps: the child writes them */
+
+	bool fork, init, new_session, all;
+	bool mount_dev, mount_sys, no_new_privs;
+	bool have_uid, have_gid, have_monotonic, have_boottime;
+};
+
+enum {
+	OPT_MOUNT_PROC = CHAR_MAX + 1,
+	OPT_PROPAGATION,
+	OPT_KILL_CHILD,
+	OPT_INIT,
+	OPT_PIDFILE,
+	OPT_NEW_SESSION,
+	OPT_MAP_USER,
+	OPT_MAP_GROUP,
+	OPT_MAP_USERS,
+	OPT_MAP_GROUPS,
+	OPT_MAP_AUTO,
+	OPT_SETGROUPS,
+	OPT_TMPFS,
+	OPT_MOUNT_DEV,
+	OPT_MOUNT_SYS,
+	OPT_HOSTNAME,
+	OPT_KEEP_CAPS,
+	OPT_CAP_DROP,
+	OPT_CAP_ADD,
+	OPT_NO_NEW_PRIVS,
+	OPT_MONOTONIC,
+	OPT_BOOTTIME,
+};
+
+static void __noreturn usage(void)
+{
+	fputs(USAGE_HEADER, stdout);
+	printf(_(" %s [options] [--] [<program> [<argument>...]]\n"), program_invocation_short_name);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("Run a program in new namespaces.\n"), stdout);
+	fputs(USAGE_OPTIONS, stdout);
+	fputs(_(" -m, --mount[=<file>]         unshare the mount namespace\n"), stdout);
+	fputs(_(" -u, --uts[=<file>]           unshare the UTS namespace (hostname)\n"), stdout);
+	fputs(_(" -i, --ipc[=<file>]           unshare the System V IPC namespace\n"), stdout);
+	fputs(_(" -n, --net[=<file>]           unshare the network namespace (loopback up)\n"), stdout);
+	fputs(_(" -p, --pid[=<file>]           unshare the PID namespace (implies --fork)\n"), stdout);
+	fputs(_(" -U, --user[=<file>]          unshare the user namespace\n"), stdout);
+	fputs(_(" -C, --cgroup[=<file>]        unshare the cgroup namespace\n"), stdout);
+	fputs(_(" -T, --time[=<file>]          unshare the time namespace (implies --fork)\n"), stdout);
+	fputs(_(" -a, --all                    unshare mount, UTS, IPC, net, PID, cgroup\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_(" -f, --fork                   fork and run the program as a child\n"), stdout);
+	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount --pid)\n"), stdout);
+	fputs(_("     --propagation <mode>     private|slave|shared|unchanged (default private)\n"), stdout);
+	fputs(_("     --kill-child[=<signal>]  signal the child when nsrun dies (default KILL)\n"), stdout);
+	fputs(_("     --init                   run a tiny PID 1 that forwards signals and reaps\n"), stdout);
+	fputs(_("     --pidfile <file>         write the child's PID to <file> (implies --fork)\n"), stdout);
+	fputs(_("     --new-session            run the program in a new session (setsid)\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_(" -r, --map-root-user          map the current user to root (implies --user)\n"), stdout);
+	fputs(_(" -c, --map-current-user       map the current user to itself (implies --user)\n"), stdout);
+	fputs(_("     --map-user <uid>         map the current user to <uid> (implies --user)\n"), stdout);
+	fputs(_("     --map-group <gid>        map the current group to <gid> (implies --user)\n"), stdout);
+	fputs(_("     --map-users <map>        add INNER:OUTER:COUNT, or auto (implies --user)\n"), stdout);
+	fputs(_("     --map-groups <map>       add INNER:OUTER:COUNT, or auto (implies --user)\n"), stdout);
+	fputs(_("     --map-auto               map sub-id ranges from /etc/subuid, /etc/subgid\n"), stdout);
+	fputs(_("     --setgroups <mode>       allow|deny setgroups(2) in the user namespace\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_(" -R, --root <dir>             pivot_root into <dir> (implies --mount)\n"), stdout);
+	fputs(_(" -w, --wd <dir>               change to <dir> before running the program\n"), stdout);
+	fputs(_(" -v, --volume <volume>        bind [<src>:]<dst>[:ro]; no <src>: a fresh dir\n"), stdout);
+	fputs(_("     --tmpfs <dst>            mount a tmpfs on <dst>\n"), stdout);
+	fputs(_("     --mount-dev              mount a minimal /dev\n"), stdout);
+	fputs(_("     --mount-sys              mount /sys read-only\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("     --hostname <name>        set the hostname (implies --uts)\n"), stdout);
+	fputs(_(" -S, --setuid <uid>           set the user ID before running the program\n"), stdout);
+	fputs(_(" -G, --setgid <gid>           set the group ID before running the program\n"), stdout);
+	fputs(_("     --keep-caps              keep the capabilities across exec (ambient)\n"), stdout);
+	fputs(_("     --cap-drop <caps>        drop capabilities (comma list, or all)\n"), stdout);
+	fputs(_("     --cap-add <caps>         add capabilities (comma list, or all)\n"), stdout);
+	fputs(_("     --no-new-privs           set no_new_privs before running the program\n"), stdout);
+	fputs(_("     --monotonic <seconds>    offset of CLOCK_MONOTONIC (with --time)\n"), stdout);
+	fputs(_("     --boottime <seconds>     offset of CLOCK_BOOTTIME (with --time)\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	USAGE_HELP_OPTIONS(30);
+	printf(USAGE_MAN_TAIL("nsrun(1)"));
+	exit(EXIT_SUCCESS);
+}
+
+/* ---- option parsing ---- */
+
+static void set_namespace(struct nsrun_control *ctl, char opt, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ns_types[i].option == opt) {
+			ctl->flags |= ns_types[i].flag;
+			if (file)
+				ctl->persist[i].file = xstrdup(file);
+		}
+}
+
+static const char *idmap_reason(int r)
+{
+	switch (r) {
+	case -ERANGE:
+		return _("a number or the range end is too large");
+	case -EEXIST:
+		return _("overlaps another range");
+	case -E2BIG:
+		return _("too many ranges");
+	default:
+		return _("not a range");
+	}
+}
+
+static void parse_map(struct nsrun_idmap *m, const char *arg, const char *opt)
+{
+	int r = idmap_parse(arg, &m->ranges);
+
+	if (r < 0)
+		diex(_("invalid %1$s argument: %2$s: %3$s (use INNER:OUTER:COUNT, e.g. 0:100000:65536, or auto)"),
+		     opt, arg, idmap_reason(r));
+}
+
+static void parse_single(struct nsrun_idmap *m, const char *arg, bool user)
+{
+	struct passwd *pw = user ? getpwnam(arg) : NULL;
+	struct group *gr = user ? NULL : getgrnam(arg);
+
+	m->single = true;
+	if (pw)
+		m->inner = pw->pw_uid;
+	else if (gr)
+		m->inner = gr->gr_gid;
+	else
+		m->inner = id_or_err(arg, user ? _("invalid --map-user argument")
+					       : _("invalid --map-group argument"));
+}
+
+static void map_self(struct nsrun_control *ctl, bool root)
+{
+	ctl->uidmap.single = ctl->gidmap.single = true;
+	ctl->uidmap.inner = root ? 0 : geteuid();
+	ctl->gidmap.inner = root ? 0 : getegid();
+}
+
+static void parse_volume(struct nsrun_control *ctl, const char *arg)
+{
+	_cleanup_free_ char *s = xstrdup(arg);
+	struct nsrun_volume v = { 0 };
+	char *mode = strrchr(s, ':'), *colon;
+
+	if (mode && (streq(mode + 1, "ro") || streq(mode + 1, "rw"))) {
+		v.ro = streq(mode + 1, "ro");
+		*mode = '\0';
+	}
+	colon = strchr(s, ':');
+	if (colon) {
+		*colon = '\0';
+		v.src = xstrdup(s);
+	}
+	v.dst = xstrdup(colon ? colon + 1 : s);
+	v.anon = !colon;
+	if (v.dst[0] != '/' || (v.src && !*v.src) || strchr(v.dst, ':'))
+		diex(_("invalid --volume argument: %s: (use [SRC:]DST[:ro] with an absolute DST)"), arg);
+	ctl->volumes = xrealloc(ctl->volumes, (ctl->nvolumes + 1) * sizeof(v));
+	ctl->volumes[ctl->nvolumes++] = v;
+}
+
+static void parse_caps(struct caps_set *set, const char *arg, const char *opt)
+{
+	char bad[64];
+
+	if (caps_parse(arg, set, bad, sizeof(bad)) < 0)
+		diex(_("invalid %1$s argument: %2$s: unknown capability '%3$s' (see capabilities(7), e.g. net_admin)"),
+		     opt, arg, bad);
+}
+
+static void parse_propagation(struct nsrun_control *ctl, const char *arg)
+{
+	if (mount_parse_propagation(arg, &ctl->propagation) < 0)
+		diex(_("invalid --propagation argument: %s (use private, slave, shared or unchanged)"), arg);
+}
+
+static void parse_setgroups(struct nsrun_control *ctl, const char *arg)
+{
+	if (streq(arg, "allow"))
+		ctl->setgroups = 1;
+	else if (streq(arg, "deny"))
+		ctl->setgroups = 0;
+	else
+		diex(_("invalid --setgroups argument: %s (use allow or deny)"), arg);
+}
+
+static int64_t parse_offset(const char *arg, const char *opt)
+{
+	int64_t v;
+
+	if (parse_s64(arg, &v) < 0)
+		diex(_("invalid %1$s argument: %2$s (use whole seconds, e.g. 86400)"), opt, arg);
+	return v;
+}
+
+static const struct option longopts[] = {
+	{ "all",              no_argument,       NULL, 'a' },
+	{ "boottime",         required_argument, NULL, OPT_BOOTTIME },
+	{ "cap-add",          required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop",         required_argument, NULL, OPT_CAP_DROP },
+	{ "cgroup",           optional_argument, NULL, 'C' },
+	{ "fork",             no_argument,       NULL, 'f' },
+	{ "help",             no_argument,       NULL, 'h' },
+	{ "hostname",         required_argument, NULL, OPT_HOSTNAME },
+	{ "init",             no_argument,       NULL, OPT_INIT },
+	{ "ipc",              optional_argument, NULL, 'i' },
+	{ "keep-caps",        no_argument,       NULL, OPT_KEEP_CAPS },
+	{ "kill-child",       optional_argument, NULL, OPT_KILL_CHILD },
+	{ "map-auto",         no_argument,       NULL, OPT_MAP_AUTO },
+	{ "map-current-user", no_argument,       NULL, 'c' },
+	{ "map-group",        required_argument, NULL, OPT_MAP_GROUP },
+	{ "map-groups",       required_argument, NULL, OPT_MAP_GROUPS },
+	{ "map-root-user",    no_argument,       NULL, 'r' },
+	{ "map-user",         required_argument, NULL, OPT_MAP_USER },
+	{ "map-users",        required_argument, NULL, OPT_MAP_USERS },
+	{ "monotonic",        required_argument, NULL, OPT_MONOTONIC },
+	{ "mount",            optional_argument, NULL, 'm' },
+	{ "mount-dev",        no_argument,       NULL, OPT_MOUNT_DEV },
+	{ "mount-proc",       optional_argument, NULL, OPT_MOUNT_PROC },
+	{ "mount-sys",        no_argument,       NULL, OPT_MOUNT_SYS },
+	{ "net",              optional_argument, NULL, 'n' },
+	{ "new-session",      no_argument,       NULL, OPT_NEW_SESSION },
+	{ "no-new-privs",     no_argument,       NULL, OPT_NO_NEW_PRIVS },
+	{ "pid",              optional_argument, NULL, 'p' },
+	{ "pidfile",          required_argument, NULL, OPT_PIDFILE },
+	{ "propagation",      required_argument, NULL, OPT_PROPAGATION },
+	{ "root",             required_argument, NULL, 'R' },
+	{ "setgid",           required_argument, NULL, 'G' },
+	{ "setgroups",        required_argument, NULL, OPT_SETGROUPS },
+	{ "setuid",           required_argument, NULL, 'S' },
+	{ "time",             optional_argument, NULL, 'T' },
+	{ "tmpfs",            required_argument, NULL, OPT_TMPFS },
+	{ "user",             optional_argument, NULL, 'U' },
+	{ "uts",              optional_argument, NULL, 'u' },
+	{ "version",          no_argument,       NULL, 'V' },
+	{ "volume",           required_argument, NULL, 'v' },
+	{ "wd",               required_argument, NULL, 'w' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void add_tmpfs(struct nsrun_control *ctl, const char *arg)
+{
+	if (arg[0] != '/')
+		diex(_("invalid --tmpfs argument: %s (use an absolute path)"), arg);
+	ctl->tmpfs = xrealloc(ctl->tmpfs, (ctl->ntmpfs + 1) * sizeof(char *));
+	ctl->tmpfs[ctl->ntmpfs++] = (char *) arg;
+}
+
+/* Options that set a flag or keep a string; false when @c is not one. */
+static bool parse_flag(struct nsrun_control *ctl, int c, const char *arg)
+{
+	switch (c) {
+	case 'a':
+		ctl->all = true;
+		break;
+	case 'f':
+		ctl->fork = true;
+		break;
+	case 'R':
+		ctl->root = arg;
+		break;
+	case 'w':
+		ctl->wd = arg;
+		break;
+	case OPT_INIT:
+		ctl->init = true;
+		break;
+	case OPT_PIDFILE:
+		ctl->pidfile = arg;
+		break;
+	case OPT_NEW_SESSION:
+		ctl->new_session = true;
+		break;
+	case OPT_MOUNT_PROC:
+		ctl->mount_proc = arg ? arg : "/proc";
+		break;
+	case OPT_MOUNT_DEV:
+		ctl->mount_dev = true;
+		break;
+	case OPT_MOUNT_SYS:
+		ctl->mount_sys = true;
+		break;
+	case OPT_HOSTNAME:
+		ctl->hostname = arg;
+		break;
+	case OPT_NO_NEW_PRIVS:
+		ctl->no_new_privs = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Identity options: id maps, setuid/setgid, capabilities. */
+static bool parse_identity(struct nsrun_control *ctl, int c, const char *arg)
+{
+	switch (c) {
+	case 'r':
+	case 'c':
+		map_self(ctl, c == 'r');
+		break;
+	case OPT_MAP_USER:
+		parse_single(&ctl->uidmap, arg, true);
+		break;
+	case OPT_MAP_GROUP:
+		parse_single(&ctl->gidmap, arg, false);
+		break;
+	case OPT_MAP_USERS:
+		parse_map(&ctl->uidmap, arg, "--map-users");
+		break;
+	case OPT_MAP_GROUPS:
+		parse_map(&ctl->gidmap, arg, "--map-groups");
+		break;
+	case OPT_MAP_AUTO:
+		ctl->uidmap.ranges.want_auto = ctl->gidmap.ranges.want_auto = true;
+		break;
+	case OPT_SETGROUPS:
+		parse_setgroups(ctl, arg);
+		break;
+	case 'S':
+		ctl->uid = id_or_err(arg, _("invalid --setuid argument"));
+		ctl->have_uid = true;
+		break;
+	case 'G':
+		ctl->gid = id_or_err(arg, _("invalid --setgid argument"));
+		ctl->have_gid = true;
+		break;
+	case OPT_KEEP_CAPS:
+		ctl->caps.keep = true;
+		break;
+	case OPT_CAP_DROP:
+		parse_caps(&ctl->caps.drop, arg, "--cap-drop");
+		break;
+	case OPT_CAP_ADD:
+		parse_caps(&ctl->caps.add, arg, "--cap-add");
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Namespaces, mounts, signals, clocks; anything else is a usage error. */
+static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
+{
+	switch (c) {
+	case 'm': case 'u': case 'i': case 'n':
+	case 'p': case 'U': case 'C': case 'T':
+		set_namespace(ctl, (char) c, arg);
+		break;
+	case 'v':
+		parse_volume(ctl, arg);
+		break;
+	case OPT_TMPFS:
+		add_tmpfs(ctl, arg);
+		break;
+	case OPT_PROPAGATION:
+		parse_propagation(ctl, arg);
+		break;
+	case OPT_KILL_CHILD:
+		ctl->kill_child = arg ? signal_or_err(arg, _("invalid --kill-child signal"))
+				      : SIGKILL;
+		break;
+	case OPT_MONOTONIC:
+		ctl->monotonic = parse_offset(arg, "--monotonic");
+		ctl->have_monotonic = true;
+		break;
+	case OPT_BOOTTIME:
+		ctl->boottime = parse_offset(arg, "--boottime");
+		ctl->have_boottime = true;
+		break;
+	case 'h':
+		usage();
+	case 'V':
+		print_version();
+	default:
+		errtryhelp();
+	}
+}
+
+static void parse_args(struct nsrun_control *ctl, int argc, char **argv)
+{
+	int c;
+
+	static const char optstr[] = "+acfhi::m::n::p::ru::v:C::G:R:S:T::U::Vw:";
+
+	while ((c = getopt_long(argc, argv, optstr, longopts, NULL)) != -1)
+		if (!parse_flag(ctl, c, optarg) && !parse_identity(ctl, c, optarg))
+			parse_other(ctl, c, optarg);
+	ctl->argv = argv + optind;
+}
+
+/* ---- implications and checks (nothing is changed yet) ---- */
+
+static bool has_map(const struct nsrun_idmap *m)
+{
+	return m->single || m->ranges.nranges || m->ranges.want_auto;
+}
+
+static void apply_implications(struct nsrun_control *ctl)
+{
+	if (ctl->all) {
+		ctl->flags |= CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+			      CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
+		if (!caps_have(CAP_SYS_ADMIN)) {
+			ctl->flags |= CLONE_NEWUSER;
+			if (!has_map(&ctl->uidmap) && !has_map(&ctl->gidmap))
+				map_self(ctl, true);
+		}
+	}
+	if (has_map(&ctl->uidmap) || has_map(&ctl->gidmap))
+		ctl->flags |= CLONE_NEWUSER;
+	if (ctl->mount_proc)
+		ctl->flags |= CLONE_NEWNS | CLONE_NEWPID;
+	if (ctl->root || ctl->nvolumes || ctl->ntmpfs || ctl->mount_dev ||
+	    ctl->mount_sys)
+		ctl->flags |= CLONE_NEWNS;
+	if (ctl->hostname)
+		ctl->flags |= CLONE_NEWUTS;
+}
+
+static bool needs_fork(const struct nsrun_control *ctl)
+{
+	size_t i;
+
+	if (ctl->fork || ctl->init || ctl->kill_child || ctl->pidfile ||
+	    (ctl->flags & (CLONE_NEWPID | CLONE_NEWTIME)))
+		return true;
+	/* a helper must stay outside: sub-id ranges, binds of namespace files */
+	if (ctl->uidmap.ranges.nranges || ctl->gidmap.ranges.nranges ||
+	    ctl->uidmap.ranges.want_auto || ctl->gidmap.ranges.want_auto)
+		return true;
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->persist[i].file)
+			return true;
+	for (i = 0; i < ctl->nvolumes; i++)
+		if (ctl->volumes[i].anon)	/* removed when the program ends */
+			return true;
+	return ctl->new_session && getpgrp() == getpid();
+}
+
+static void check_options(struct nsrun_control *ctl)
+{
+	bool offsets = ctl->have_monotonic || ctl->have_boottime;
+
+	if (offsets && !(ctl->flags & CLONE_NEWTIME))
+		diex(_("--monotonic and --boottime need a new time namespace (add --time)"));
+	if (ctl->setgroups == 1 && ctl->gidmap.single)
+		diex(_("--setgroups allow cannot be combined with a single group mapping (-r, -c, --map-group): the kernel needs deny there"));
+	if (ctl->setgroups >= 0 && !(ctl->flags & CLONE_NEWUSER))
+		diex(_("--setgroups needs a new user namespace (add --user)"));
+	if (ctl->propagation && !(ctl->flags & CLONE_NEWNS))
+		ctl->propagation = 0;	/* as unshare: no mount namespace, no-op */
+}
+
+/* ---- the steps inside the new namespaces ---- */
+
+static int loopback_up(struct cu_error *e)
+{
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = { .ifr_name = "lo" };
+
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open a socket to bring up lo"));
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return cu_error_set(e, errno, _("cannot read the flags of lo"));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return cu_error_set(e, errno, _("cannot bring up lo"));
+	return 0;
+}
+
+static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
+			 struct cu_error *e)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < ctl->nvolumes; i++) {
+		const struct nsrun_volume *v = &ctl->volumes[i];
+
+		r = mount_bind_in_root(rootfd, v->src, v->dst, v->ro, e);
+		if (r < 0)
+			return r;
+	}
+	for (i = 0; i < ctl->ntmpfs; i++) {
+		r = mount_tmpfs_in_root(rootfd, ctl->tmpfs[i], e);
+		if (r < 0)
+			return r;
+	}
+	if (ctl->mount_dev && (r = mount_dev(rootfd, e)) < 0)
+		return r;
+	if (ctl->mount_sys && (r = mount_sys(rootfd, e)) < 0)
+		return r;
+	return 0;
+}
+
+static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
+{
+	_cleanup_close_ int rootfd = -1;
+	int r = mount_set_propagation(ctl->propagation, e);
+
+	if (r < 0)
+		return r;
+	rootfd = mount_open_root(ctl->root, e);
+	if (rootfd < 0)
+		return rootfd;
+	r = setup_volumes(ctl, rootfd, e);
+	if (r < 0)
+		return r;
+	if (ctl->mount_proc && (r = mount_proc(rootfd, ctl->mount_proc, e)) < 0)
+		return r;
+	if (ctl->root) {
+		r = mount_pivot_root(rootfd, e);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			warnx(_("note: pivot_root refused the new root (an initramfs root, or the current root itself); used chroot"));
+	}
+	return 0;
+}
+
+static int setup_identity(const struct nsrun_control *ctl, struct cu_error *e)
+{
+	if (ctl->have_gid) {
+		/* EPERM: setgroups is "deny" in this user namespace */
+		if (setgroups(0, NULL) < 0 && errno != EPERM)
+			return cu_error_set(e, errno, _("cannot clear supplementary groups"));
+		if (setgid(ctl->gid) < 0)
+			return cu_error_set(e, errno, _("cannot set group id %u (is it mapped?)"), ctl->gid);
+	}
+	if (ctl->have_uid) {
+		bool keep = !caps_plan_empty(&ctl->caps);
+
+		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			return cu_error_set(e, errno, _("cannot keep capabilities across setuid"));
+		if (setuid(ctl->uid) < 0)
+			return cu_error_set(e, errno, _("cannot set user id %u (is it mapped?)"), ctl->uid);
+	}
+	return caps_apply(&ctl->caps, e);
+}
+
+/* Everything after the namespaces exist and the maps are written. */
+static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
+{
+	int r;
+
+	if (ctl->new_session && setsid() < 0)
+		return cu_error_set(e, errno, _("cannot start a new session"));
+	if ((ctl->flags & CLONE_NEWNET) && (r = loopback_up(e)) < 0)
+		return r;
+	if (ctl->hostname && sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
+		return cu_error_set(e, errno, _("cannot set the hostname to %s"), ctl->hostname);
+	if ((ctl->flags & CLONE_NEWNS) && (r = setup_mounts(ctl, e)) < 0)
+		return r;
+	if (ctl->wd && chdir(ctl->wd) < 0)
+		return cu_error_set(e, errno, _("cannot change directory to %s"), ctl->wd);
+	r = setup_identity(ctl, e);
+	if (r < 0)
+		return r;
+	if (ctl->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return cu_error_set(e, errno, _("cannot set no_new_privs"));
+	return 0;
+}
+
+static int write_time_offsets(const struct nsrun_control *ctl, struct cu_error *e)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[128];
+	int n = 0;
+
+	if (ctl->have_monotonic)
+		n += snprintf(buf + n, sizeof(buf) - (size_t) n, "monotonic %lld 0\n",
+			      (long long) ctl->monotonic);
+	if (ctl->have_boottime)
+		n += snprintf(buf + n, sizeof(buf) - (size_t) n, "boottime %lld 0\n",
+			      (long long) ctl->boottime);
+	if (n == 0)
+		return 0;
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, buf, (size_t) n) != n) {
+		if (errno == ERANGE)
+			return cu_error_set(e, 0, _("cannot write the time offsets: %s (no clock may go below zero: use a smaller negative offset)"),
+					    strerror(ERANGE));
+		return cu_error_set(e, errno, _("cannot write the time offsets"));
+	}
+	return 0;
+}
+
+/* ---- user namespace maps, written from outside (or by ourselves) ---- */
+
+/*
+ * Our own ids, read before unshare(CLONE_NEWUSER) makes them the overflow
+ * ids: root writes any map itself; anyone may map just their own id.
+ */
+static bool map_is_direct(const struct nsrun_control *ctl, const struct idmap *m,
+			  uint32_t self)
+{
+	return ctl->euid == 0 ||
+	       (m->nranges == 1 && m->ranges[0].count == 1 &&
+		m->ranges[0].outer == self);
+}
+
+static int build_map(const struct nsrun_control *ctl, const struct nsrun_idmap *in,
+		     enum idmap_kind kind, struct idmap *out, struct cu_error *e)
+{
+	uint32_t self = kind == IDMAP_UID ? ctl->euid : ctl->egid;
+	struct passwd *pw = getpwuid(ctl->euid);
+	struct idmap_range r = { in->inner, self, 1 };
+
+	*out = in->ranges;
+	if (in->single && idmap_add(out, &r) < 0)
+		return cu_error_set(e, 0, _("the mapping of id %u overlaps a --map-users/--map-groups range"),
+				    in->inner);
+	return idmap_resolve_auto(out, kind, pw ? pw->pw_name : NULL, ctl->euid, e);
+}
+
+static int write_map(const struct nsrun_control *ctl, pid_t pid,
+		     const struct nsrun_idmap *in, enum idmap_kind kind,
+		     struct cu_error *e)
+{
+	uint32_t self = kind == IDMAP_UID ? ctl->euid : ctl->egid;
+	struct idmap *m = xmalloc(sizeof(*m));
+	int r = build_map(ctl, in, kind, m, e);
+
+	if (r == 0 && m->nranges)
+		r = map_is_direct(ctl, m, self) ? idmap_write(pid, kind, m, e)
+						: idmap_run_helper(pid, kind, m, e);
+	free(m);
+	return r;
+}
+
+static int write_maps(const struct nsrun_control *ctl, pid_t pid, struct cu_error *e)
+{
+	const struct nsrun_idmap *g = &ctl->gidmap;
+	int sg = ctl->setgroups;
+	int r;
+
+	if (!(ctl->flags & CLONE_NEWUSER))
+		return 0;
+	r = write_map(ctl, pid, &ctl->uidmap, IDMAP_UID, e);
+	if (r < 0)
+		return r;
+	/* the kernel requires deny before a gid_map written without privilege */
+	if (sg < 0 && g->single && (ctl->euid != 0 || !g->ranges.nranges))
+		sg = 0;
+	if (sg >= 0 && (r = idmap_write_setgroups(pid, sg == 1, e)) < 0)
+		return r;
+	return write_map(ctl, pid, g, IDMAP_GID, e);
+}
+
+/* ---- errors of clone/unshare, with what to add ---- */
+
+static bool sysctl_is(const char *path, const char *value)
+{
+	char buf[32] = "";
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (n <= 0)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	return streq(buf, value);
+}
+
+static const char *first_ns_name(int flags)
+{
+	static const struct {
+		int flag;
+		const char *name;
+	} names[] = {
+		{ CLONE_NEWNS, N_("mount") }, { CLONE_NEWUTS, N_("UTS") },
+		{ CLONE_NEWIPC, N_("IPC") }, { CLONE_NEWNET, N_("network") },
+		{ CLONE_NEWPID, N_("PID") }, { CLONE_NEWCGROUP, N_("cgroup") },
+		{ CLONE_NEWTIME, N_("time") },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (flags & names[i].flag)
+			return _(names[i].name);
+	return _("user");
+}
+
+static void __noreturn die_create(int flags, int err)
+{
+	const char *what = strerror(err);
+	bool user = flags & CLONE_NEWUSER;
+
+	if (user && sysctl_is("/proc/sys/user/max_user_namespaces", "0"))
+		diex(_("cannot create user namespace: %s (user namespaces are disabled: sysctl user.max_user_namespaces=0)"), what);
+	if (user && sysctl_is("/proc/sys/kernel/unprivileged_userns_clone", "0"))
+		diex(_("cannot create user namespace: %s (unprivileged user namespaces are disabled: sysctl kernel.unprivileged_userns_clone=1)"), what);
+	if (user && sysctl_is("/proc/sys/kernel/apparmor_restrict_unprivileged_userns",
+			      "1"))
+		diex(_("cannot create user namespace: %s (AppArmor restricts them: sysctl kernel.apparmor_restrict_unprivileged_userns=0)"), what);
+	if (err == EPERM && !user)
+		diex(_("cannot create %1$s namespace: %2$s (run as root, or add --user --map-root-user)"),
+		     first_ns_name(flags), what);
+	diex(_("cannot create %1$s namespace: %2$s"), first_ns_name(flags), what);
+}
+
+/* ---- the forked path: parent outside, child inside ---- */
+
+static pid_t clone_child(int flags, int *pidfd)
+{
+	struct cu_clone_args args = {
+		.flags = (uint64_t) flags | CLONE_PIDFD,
+		.pidfd = (uint64_t) (uintptr_t) pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = sys_clone3(&args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS) {
+		/* before Linux 5.3: clone(2) with the same flags, then pidfd_open */
+		unsigned long cflags = (unsigned long) flags | SIGCHLD;
+
+		pid = (pid_t) syscall(SYS_clone, cflags, 0, 0, 0, 0);
+		if (pid > 0)
+			*pidfd = sys_pidfd_open(pid, 0);
+	}
+	return pid;
+}
+
+static void __noreturn child_fail(const struct nsrun_control *ctl,
+				  const struct cu_error *e)
+{
+	char c = MSG_FAILED;
+
+	cu_error_warn(e);
+	/* a failed write: the parent is gone, and our status says it all */
+	(void) !write(ctl->ready[1], &c, 1);
+	_exit(CU_EXIT_CANCELED);
+}
+
+static void __noreturn child_main(struct nsrun_control *ctl)
+{
+	struct cu_error e = { 0 };
+	char c = MSG_READY;
+
+	close(ctl->ready[0]);
+	close(ctl->go[1]);
+	if (ctl->kill_child &&
+	    prctl(PR_SET_PDEATHSIG, ctl->kill_child, 0, 0, 0) < 0) {
+		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
+		child_fail(ctl, &e);
+	}
+	if ((ctl->flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0) {
+		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
+			cu_error_set(&e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
+				     strerror(EPERM));
+		else
+			cu_error_set(&e, errno, _("cannot create time namespace"));
+		child_fail(ctl, &e);
+	}
+	if (write_time_offsets(ctl, &e) < 0)
+		child_fail(ctl, &e);
+	if (ctl->child_maps && write_maps(ctl, 0, &e) < 0)
+		child_fail(ctl, &e);
+	/* the parent writes maps, binds namespace files, says go; EOF: it died */
+	if (ctl->handshake &&
+	    (write(ctl->ready[1], &c, 1) != 1 ||
+	     read(ctl->go[0], &c, 1) != 1 || c != MSG_GO))
+		_exit(CU_EXIT_CANCELED);
+	close(ctl->go[0]);
+	if (setup_inside(ctl, &e) < 0)
+		child_fail(ctl, &e);
+	if (ctl->init) {
+		int st;
+
+		close(ctl->ready[1]);
+		st = reaper_run(ctl->argv, &ctl->oldmask);
+		if (st < 0)
+			die_errno(st, _("--init failed"));
+		_exit(st);
+	}
+	if (exec_restore_sigmask(&ctl->oldmask) < 0)
+		die(_("cannot restore the signal mask"));
+	exec_program_or_shell(ctl->argv);
+}
+
+static int remove_entry(const char *path, const struct stat *st __unused,
+			int type __unused, struct FTW *ftw __unused)
+{
+	if (remove(path) < 0)
+		warn(_("cannot remove %s"), path);
+	return 0;
+}
+
+static void undo_host(struct nsrun_control *ctl, bool persist)
+{
+	size_t i;
+
+	for (i = 0; persist && i < NS_NTYPES; i++) {
+		struct nsrun_persist *p = &ctl->persist[i];
+
+		/* best effort: our own bind, our own file; nothing else to do */
+		if (p->mounted)
+			(void) umount2(p->file, MNT_DETACH);
+		if (p->created)
+			(void) unlink(p->file);
+	}
+	if (ctl->pidfile_written)
+		(void) unlink(ctl->pidfile);	/* a stale pid helps nobody */
+	for (i = 0; i < ctl->nvolumes; i++)
+		if (ctl->volumes[i].anon && ctl->volumes[i].src)
+			(void) nftw(ctl->volumes[i].src, remove_entry, 16,
+				    FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+static int persist_namespaces(struct nsrun_control *ctl, pid_t pid,
+			      struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++) {
+		struct nsrun_persist *p = &ctl->persist[i];
+		const char *name = ns_types[i].name;
+		char src[64];
+		int r;
+
+		if (!p->file)
+			continue;
+		if (ns_types[i].flag == CLONE_NEWTIME)
+			name = "time_for_children";
+		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int) pid, name);
+		p->created = access(p->file, F_OK) < 0;
+		r = ns_persist(src, p->file, e);
+		if (r < 0) {
+			p->created = false;	/* ns_persist removed it */
+			if (r == -EINVAL)
+				return cu_error_set(e, EINVAL, _("cannot bind %1$s on %2$s (is it on a shared mount? make its directory a private bind mount)"),
+						    src, p->file);
+			return r;
+		}
+		p->mounted = true;
+	}
+	return 0;
+}
+
+static int write_pidfile(struct nsrun_control *ctl, pid_t pid, struct cu_error *e)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[16];
+	int n;
+
+	if (!ctl->pidfile)
+		return 0;
+	fd = open(ctl->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		  O_CLOEXEC, 0644);
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open the pid file %s"), ctl->pidfile);
+	ctl->pidfile_written = true;
+	n = snprintf(buf, sizeof(buf), "%d\n", (int) pid);
+	if (write(fd, buf, (size_t) n) != n)
+		return cu_error_set(e, errno, _("cannot write the pid file %s"), ctl->pidfile);
+	return 0;
+}
+
+static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
+{
+	const char *tmp = getenv("TMPDIR");
+	size_t i;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	for (i = 0; i < ctl->nvolumes; i++) {
+		struct nsrun_volume *v = &ctl->volumes[i];
+
+		if (!v->anon)
+			continue;
+		xasprintf(&v->src, "%s/nsrun-volume.XXXXXX", tmp);
+		if (!mkdtemp(v->src)) {
+			int r = cu_error_set(e, errno, _("cannot make an anonymous volume in %s"), tmp);
+
+			free(v->src);
+			v->src = NULL;
+			return r;
+		}
+		if (chmod(v->src, 0755) < 0)
+			return cu_error_set(e, errno, _("cannot change the mode of %s"), v->src);
+	}
+	return 0;
+}
+
+/* Read the child's one-byte message; 0 on EOF. */
+static char read_msg(int fd)
+{
+	char c;
+	ssize_t n;
+
+	while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? c : 0;
+}
+
+static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid, int pidfd,
+				   const struct cu_error *e)
+{
+	int st;
+
+	if (e)
+		cu_error_warn(e);
+	if (pidfd >= 0)
+		(void) sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0); /* maybe gone */
+	else
+		(void) kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	undo_host(ctl, true);
+	exit(CU_EXIT_CANCELED);
+}
+
+/* Between clone and go: everything done to the child from outside. */
+static void prepare_child(struct nsrun_control *ctl, pid_t pid, int pidfd)
+{
+	struct cu_error e = { 0 };
+	char c = MSG_GO;
+
+	if (ctl->handshake && read_msg(ctl->ready[0]) != MSG_READY)
+		parent_fail(ctl, pid, pidfd, NULL);	/* the child said why */
+	if (write_pidfile(ctl, pid, &e) < 0 || persist_namespaces(ctl, pid, &e) < 0 ||
+	    (!ctl->child_maps && write_maps(ctl, pid, &e) < 0))
+		parent_fail(ctl, pid, pidfd, &e);
+	if (ctl->handshake && write(ctl->go[1], &c, 1) != 1) {
+		cu_error_set(&e, errno, _("cannot start the child"));
+		parent_fail(ctl, pid, pidfd, &e);
+	}
+	close(ctl->go[1]);
+	/* EOF: the program was exec'd (the pipe is close-on-exec) */
+	if (read_msg(ctl->ready[0]) == MSG_FAILED)
+		parent_fail(ctl, pid, pidfd, NULL);
+	close(ctl->ready[0]);
+}
+
+/* Must the parent act on the child before it goes on? */
+static bool needs_handshake(const struct nsrun_control *ctl)
+{
+	size_t i;
+
+	/* the go pipe's EOF also tells a --kill-child child its parent died early */
+	if ((ctl->flags & CLONE_NEWUSER && !ctl->child_maps) || ctl->pidfile ||
+	    ctl->kill_child)
+		return true;
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->persist[i].file)
+			return true;
+	return false;
+}
+
+static void __noreturn run_forked(struct nsrun_control *ctl)
+{
+	struct cu_error e = { 0 };
+	int pidfd = -1, wstatus, r;
+	pid_t pid;
+
+	if (make_anon_volumes(ctl, &e) < 0) {
+		undo_host(ctl, false);
+		cu_error_die(&e);
+	}
+	if (pipe2(ctl->ready, O_CLOEXEC) < 0 || pipe2(ctl->go, O_CLOEXEC) < 0)
+		die(_("cannot make a pipe"));
+	/* only a process outside writes ranges; our own id we map ourselves */
+	ctl->child_maps = (ctl->flags & CLONE_NEWUSER) &&
+			  !ctl->uidmap.ranges.nranges &&
+			  !ctl->gidmap.ranges.nranges &&
+			  !ctl->uidmap.ranges.want_auto &&
+			  !ctl->gidmap.ranges.want_auto;
+	ctl->handshake = needs_handshake(ctl);
+	if (exec_block_forwarded(&ctl->oldmask) < 0)
+		die(_("cannot block signals"));
+	pid = clone_child(ctl->flags & ~CLONE_NEWTIME, &pidfd);
+	if (pid < 0) {
+		int err = errno;
+
+		undo_host(ctl, false);
+		die_create(ctl->flags, err);
+	}
+	if (pid == 0)
+		child_main(ctl);
+	close(ctl->ready[1]);
+	close(ctl->go[0]);
+	prepare_child(ctl, pid, pidfd);
+	r = exec_supervise(pid, pidfd, &wstatus);
+	if (r < 0)
+		die_errno(r, _("cannot wait for the child"));
+	undo_host(ctl, false);
+	exec_exit_like(wstatus);
+}
+
+/* ---- without a fork: unshare, map ourselves, exec ---- */
+
+static void __noreturn run_in_place(struct nsrun_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (unshare(ctl->flags) < 0)
+		die_create(ctl->flags, errno);
+	if (write_maps(ctl, 0, &e) < 0 || setup_inside(ctl, &e) < 0)
+		cu_error_die(&e);
+	exec_program_or_shell(ctl->argv);
+}
+
+int main(int argc, char **argv)
+{
+	struct nsrun_control *ctl = xcalloc(1, sizeof(*ctl));
+
+	cu_set_exit_failure(CU_EXIT_CANCELED);
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	close_stdout_atexit();
+
+	ctl->euid = geteuid();
+	ctl->egid = getegid();
+	ctl->propagation = MS_PRIVATE;
+	ctl->setgroups = -1;
+	parse_args(ctl, argc, argv);
+	apply_implications(ctl);
+	check_options(ctl);
+
+	if (needs_fork(ctl))
+		run_forked(ctl);
+	run_in_place(ctl);
+}

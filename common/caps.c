@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* caps.c - capability names through libcap-ng, drop/add/keep before exec */
+#include <cap-ng.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "c.h"
+#include "caps.h"
+
+void caps_all(struct caps_set *set)
+{
+	unsigned c;
+
+	/* every capability libcap-ng has a name for (it asks the kernel) */
+	set->mask = 0;
+	for (c = 0; c < 64 && capng_capability_to_name(c); c++)
+		set->mask |= (uint64_t) 1 << c;
+}
+
+static int cap_by_name(const char *name)
+{
+	if (strncasecmp(name, "cap_", 4) == 0)
+		name += 4;
+	return capng_name_to_capability(name);
+}
+
+int caps_parse(const char *list, struct caps_set *set, char *bad, size_t badlen)
+{
+	const char *p = list;
+
+	if (!list || !*list)
+		return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char name[64];
+		int c;
+
+		if (len == 0 || len >= sizeof(name))
+			goto invalid;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (strcasecmp(name, "all") == 0) {
+			struct caps_set all;
+
+			caps_all(&all);
+			set->mask |= all.mask;
+		} else if ((c = cap_by_name(name)) >= 0 && c < 64) {
+			set->mask |= (uint64_t) 1 << c;
+		} else {
+			goto invalid;
+		}
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			goto invalid;
+	}
+	return 0;
+invalid:
+	snprintf(bad, badlen, "%.*s", (int) strcspn(p, ","), p);
+	return -EINVAL;
+}
+
+bool caps_have(unsigned cap)
+{
+	if (capng_get_caps_process() < 0)
+		return false;
+	return capng_have_capability(CAPNG_EFFECTIVE, cap) != 0;
+}
+
+bool caps_plan_empty(const struct caps_plan *p)
+{
+	return !p->drop.mask && !p->add.mask && !p->keep;
+}
+
+static void update_all(capng_act_t act, capng_type_t type, uint64_t mask)
+{
+	unsigned c;
+
+	for (c = 0; c < 64; c++)
+		if (mask & ((uint64_t) 1 << c))
+			/* fails only for a number the kernel lacks: nothing to do */
+			(void) capng_update(act, type, c);
+}
+
+static uint64_t permitted_mask(void)
+{
+	uint64_t m = 0;
+	unsigned c;
+
+	for (c = 0; c < 64 && capng_capability_to_name(c); c++)
+		if (capng_have_capability(CAPNG_PERMITTED, c))
+			m |= (uint64_t) 1 << c;
+	return m;
+}
+
+int caps_apply(const struct caps_plan *p, struct cu_error *e)
+{
+	uint64_t ambient;
+
+	if (caps_plan_empty(p))
+		return 0;
+	if (capng_get_caps_process() < 0)
+		return cu_error_set(e, errno ? errno : EIO, _("cannot read capabilities"));
+	update_all(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,
+		   p->add.mask);
+	ambient = p->add.mask | (p->keep ? permitted_mask() : 0);
+	update_all(CAPNG_ADD, CAPNG_INHERITABLE, ambient);
+	update_all(CAPNG_ADD, CAPNG_AMBIENT, ambient & ~p->drop.mask);
+	update_all(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
+		   CAPNG_BOUNDING_SET | CAPNG_AMBIENT, p->drop.mask);
+	if (capng_apply(CAPNG_SELECT_ALL) < 0)
+		return cu_error_set(e, errno ? errno : EPERM,
+				    _("cannot set capabilities (only capabilities we hold can be added)"));
+	return 0;
+}

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mountutils.c - propagation, pivot_root, volumes inside the root, /proc, /dev, /sys */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "mountutils.h"
+#include "syscalls.h"
+
+int mount_parse_propagation(const char *s, unsigned long *flags)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} modes[] = {
+		{ "private", MS_PRIVATE }, { "slave", MS_SLAVE },
+		{ "shared", MS_SHARED }, { "unchanged", 0 },
+	};
+	size_t i;
+
+	for (i = 0; s && i < ARRAY_SIZE(modes); i++)
+		if (streq(s, modes[i].name)) {
+			*flags = modes[i].flags;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int mount_set_propagation(unsigned long flags, struct cu_error *e)
+{
+	if (!flags)
+		return 0;
+	if (mount("none", "/", NULL, MS_REC | flags, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot change the propagation of /"));
+	return 0;
+}
+
+/* "/proc/self/fd/N" for mount(2) through an fd. */
+static const char *fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+int mount_open_root(const char *dir, struct cu_error *e)
+{
+	int fd;
+
+	if (dir && mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot bind the new root %s"), dir);
+	fd = open(dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return cu_error_set(e, errno, _("cannot open the new root %s"), dir ? dir : "/");
+	return fd;
+}
+
+static int open_in(int rootfd, const char *path)
+{
+	struct cu_open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = sys_openat2(rootfd, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Create the last component of @path (whose parent is @parent) as a dir or file. */
+static int create_last(int parent, const char *name, bool file)
+{
+	int fd;
+
+	if (!file)
+		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Walk @path one component at a time inside @rootfd, creating what is
+ * missing; each step is an openat2(RESOLVE_IN_ROOT) from the root, so a
+ * symlink met on the way resolves inside the root too.
+ */
+static int walk_create(int rootfd, const char *path, bool file)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	_cleanup_free_ char *prefix = xcalloc(1, strlen(path) + 2);
+	char *save = NULL, *comp = strtok_r(copy, "/", &save);
+
+	if (!comp)
+		return open_in(rootfd, "/");
+	while (comp) {
+		char *next = strtok_r(NULL, "/", &save);
+		size_t plen = strlen(prefix);
+		int fd;
+
+		prefix[plen] = '/';
+		memcpy(prefix + plen + 1, comp, strlen(comp) + 1);
+		fd = open_in(rootfd, prefix);
+		if (fd == -ENOENT) {
+			_cleanup_close_ int parent = -1;
+			int r;
+
+			prefix[plen] = '\0';
+			parent = open_in(rootfd, plen ? prefix : "/");
+			prefix[plen] = '/';
+			if (parent < 0)
+				return parent;
+			r = create_last(parent, comp, file && !next);
+			if (r < 0)
+				return r;
+			fd = open_in(rootfd, prefix);
+		}
+		if (fd < 0 || !next)
+			return fd;
+		close(fd);
+		comp = next;
+	}
+	return -EINVAL;
+}
+
+int mount_open_in_root(int rootfd, const char *path, bool file, struct cu_error *e)
+{
+	int fd;
+
+	if (!path || path[0] != '/')
+		return cu_error_set(e, EINVAL, _("not an absolute path: %s"), path ? path : "");
+	fd = walk_create(rootfd, path, file);
+	if (fd < 0)
+		return cu_error_set(e, fd, _("cannot make the mount point %s"), path);
+	return fd;
+}
+
+static int bind_legacy(const char *src, int dstfd, bool ro)
+{
+	char buf[64];
+
+	fd_path(dstfd, buf, sizeof(buf));
+	if (mount(src, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	if (ro && mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+/* open_tree(CLONE) + mount_setattr + move_mount onto @dstfd. */
+static int bind_fd(int srcfd, int dstfd, bool ro)
+{
+	struct cu_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	if (ro && sys_mount_setattr(srcfd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+				    &attr, sizeof(attr)) < 0)
+		return -errno;
+	if (sys_move_mount(srcfd, "", dstfd, "",
+			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
+		       struct cu_error *e)
+{
+	_cleanup_close_ int srcfd = -1, dstfd = -1;
+	struct stat st;
+	int r;
+
+	if (stat(src, &st) < 0)
+		return cu_error_set(e, errno, _("cannot use the volume source %s"), src);
+	dstfd = mount_open_in_root(rootfd, dst, !S_ISDIR(st.st_mode), e);
+	if (dstfd < 0)
+		return dstfd;
+	srcfd = sys_open_tree(AT_FDCWD, src,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (srcfd >= 0)
+		r = bind_fd(srcfd, dstfd, ro);
+	else if (errno == ENOSYS)
+		r = bind_legacy(src, dstfd, ro);
+	else
+		r = -errno;
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot bind %1$s on %2$s"), src, dst);
+	return 0;
+}
+
+/* mount(2) of a new filesystem on an fd from mount_open_in_root(). */
+static int mount_on_fd(int fd, const char *type, unsigned long flags,
+		       const char *data)
+{
+	char buf[64];
+
+	fd_path(fd, buf, sizeof(buf));
+	return mount(type, buf, type, flags, data) < 0 ? -errno : 0;
+}
+
+static int fs_in_root(int rootfd, const char *dst, const char *type,
+		      unsigned long flags, const char *data, struct cu_error *e)
+{
+	_cleanup_close_ int fd = mount_open_in_root(rootfd, dst, false, e);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = mount_on_fd(fd, type, flags, data);
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot mount %1$s on %2$s"), type, dst);
+	return 0;
+}
+
+int mount_tmpfs_in_root(int rootfd, const char *dst, struct cu_error *e)
+{
+	return fs_in_root(rootfd, dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", e);
+}
+
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
+
+static const struct {
+	const char *name, *target;
+} dev_links[] = {
+	{ "ptmx", "pts/ptmx" }, { "fd", "/proc/self/fd" },
+	{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" },
+};
+
+/*
+ * Detached copies of the host's device nodes, taken before the new /dev
+ * tmpfs may cover them (without --root it goes on the host's /dev).
+ */
+static int dev_nodes_open(int fds[], struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		char host[32];
+
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		fds[i] = sys_open_tree(AT_FDCWD, host,
+				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (fds[i] < 0)
+			return cu_error_set(e, errno, _("cannot copy the device %s"), host);
+	}
+	return 0;
+}
+
+static int dev_nodes_attach(int rootfd, const int fds[], struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		_cleanup_close_ int dst = -1;
+		char inside[32];
+		int r;
+
+		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i]);
+		dst = mount_open_in_root(rootfd, inside, true, e);
+		if (dst < 0)
+			return dst;
+		r = bind_fd(fds[i], dst, false);
+		if (r < 0)
+			return cu_error_set(e, r, _("cannot bind %1$s on %2$s"), inside, inside);
+	}
+	return 0;
+}
+
+static int dev_links_make(int rootfd, struct cu_error *e)
+{
+	_cleanup_close_ int devfd = mount_open_in_root(rootfd, "/dev", false, e);
+	size_t i;
+
+	if (devfd < 0)
+		return devfd;
+	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
+		if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
+			return cu_error_set(e, errno, _("cannot make /dev/%s"), dev_links[i].name);
+	return 0;
+}
+
+int mount_dev(int rootfd, struct cu_error *e)
+{
+	int fds[ARRAY_SIZE(dev_nodes)], r;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		fds[i] = -1;
+	r = dev_nodes_open(fds, e);
+	if (r == 0)
+		r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+			       "mode=755", e);
+	if (r == 0)
+		r = dev_nodes_attach(rootfd, fds, e);
+	if (r == 0)
+		r = fs_in_root(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			       "newinstance,ptmxmode=0666,mode=620", e);
+	if (r == 0)
+		r = mount_tmpfs_in_root(rootfd, "/dev/shm", e);
+	if (r == 0)
+		r = dev_links_make(rootfd, e);
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+int mount_sys(int rootfd, struct cu_error *e)
+{
+	_cleanup_close_ int fd = mount_open_in_root(rootfd, "/sys", false, e);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = mount_on_fd(fd, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			NULL);
+	if (r == -EPERM) {
+		/* a user namespace without its own network namespace: no new sysfs */
+		return mount_bind_in_root(rootfd, "/sys", "/sys", true, e);
+	}
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot mount %1$s on %2$s"), "sysfs", "/sys");
+	return 0;
+}
+
+int mount_pivot_root(int rootfd, struct cu_error *e)
+{
+	if (fchdir(rootfd) < 0)
+		return cu_error_set(e, errno, _("cannot change directory to the new root"));
+	if (sys_pivot_root(".", ".") == 0) {
+		/* the old root is stacked on "."; keep its unmount here */
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return cu_error_set(e, errno, _("cannot make the old root a slave"));
+		if (umount2(".", MNT_DETACH) < 0)
+			return cu_error_set(e, errno, _("cannot detach the old root"));
+		if (chdir("/") < 0)
+			return cu_error_set(e, errno, _("cannot change directory to %s"), "/");
+		return 0;
+	}
+	if (errno != EINVAL)
+		return cu_error_set(e, errno, _("cannot pivot_root into the new root"));
+	/* EINVAL: the current root is rootfs (initramfs), which cannot be moved,
+	 * or the new root is the current one */
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return cu_error_set(e, errno, _("cannot chroot into the new root"));
+	return 1;
+}
+
+int mount_proc(int rootfd, const char *dir, struct cu_error *e)
+{
+	/*
+	 * Before pivot_root: in a user namespace the kernel only allows a new
+	 * procfs while a fully visible one is still in the mount namespace.
+	 */
+	return fs_in_root(rootfd, dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL, e);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mountutils.h - what a new mount namespace needs: propagation, a root to
+ * pivot into, volumes and tmpfs whose destinations are resolved inside that
+ * root (a symlink can never lead outside it), /proc, a minimal /dev and a
+ * read-only /sys.
+ */
+#ifndef CU_MOUNTUTILS_H
+#define CU_MOUNTUTILS_H
+
+#include <stdbool.h>
+
+#include "c.h"
+
+/* "private", "slave", "shared" (MS_*) or "unchanged" (0).  0 or -EINVAL. */
+int mount_parse_propagation(const char *s, unsigned long *flags) __must_check;
+
+/* Make "/" and everything under it @flags (MS_PRIVATE...); 0 is a no-op. */
+int mount_set_propagation(unsigned long flags, struct cu_error *e) __must_check;
+
+/*
+ * Bind @dir on itself (so it is a mount point pivot_root accepts) and
+ * return an O_PATH fd of it, or -errno.  @dir NULL: an fd of "/".
+ */
+int mount_open_root(const char *dir, struct cu_error *e) __must_check;
+
+/*
+ * Open @path (created as a directory, or as an empty file when @file) with
+ * every component resolved inside @rootfd (openat2 RESOLVE_IN_ROOT).
+ * Returns an O_PATH fd or -errno.
+ */
+int mount_open_in_root(int rootfd, const char *path, bool file,
+		       struct cu_error *e) __must_check;
+
+/* Bind @src (a host path) on @dst inside @rootfd, read-only if @ro. */
+int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
+		       struct cu_error *e) __must_check;
+
+/* A fresh tmpfs (mode 1777, nosuid, nodev) on @dst inside @rootfd. */
+int mount_tmpfs_in_root(int rootfd, const char *dst, struct cu_error *e) __must_check;
+
+/*
+ * A minimal /dev inside @rootfd: tmpfs with null, zero, full, random,
+ * urandom and tty bound from the host, a new devpts instance on /dev/pts
+ * with /dev/ptmx, /dev/shm, and the fd, stdin, stdout, stderr links.
+ */
+int mount_dev(int rootfd, struct cu_error *e) __must_check;
+
+/* sysfs on /sys inside @rootfd, read-only (a read-only rbind of the host's /sys
+ * where the kernel refuses a new sysfs). */
+int mount_sys(int rootfd, struct cu_error *e) __must_check;
+
+/*
+ * Make @rootfd the root: pivot_root with the old root detached, or chroot
+ * where pivot_root cannot work (an initramfs root), then chdir("/").
+ * Returns 0 after pivot_root, 1 after the chroot fallback, or -errno.
+ */
+int mount_pivot_root(int rootfd, struct cu_error *e) __must_check;
+
+/*
+ * A fresh procfs (nosuid, nodev, noexec) on @dir inside @rootfd, created if
+ * missing; call it before mount_pivot_root().
+ */
+int mount_proc(int rootfd, const char *dir, struct cu_error *e) __must_check;
+
+#endif /* CU_MOUNTUTILS_H */
