@@ -472,3 +472,26 @@ in_private_run_netns() {
 	[ "$(grep -c '^mount(' <<< "$output")" -eq 1 ]
 	[ "$(grep -c '^unshare(CLONE_NEWNET)' <<< "$output")" -eq 1 ]
 }
+
+@test "S7 with our own tools: netns add, vethctl add, netns exec ping, netns delete" {
+	cu_require_tool vethctl
+	local n0 n1 v0 v1
+	n0=$(cu_name n0) n1=$(cu_name n1) v0=$(cu_name v0) v1=$(cu_name v1)
+	cu_track_netns "$n0"; cu_track_netns "$n1"
+	run netns add "$n0" "$n1"
+	assert_success
+	run vethctl add "$v0" "$v1" --netns "$n0" --peer-netns "$n1"
+	assert_success
+	vethctl addr add "$v0" 10.1.1.1/24 --netns "$n0"
+	vethctl addr add "$v1" 10.1.1.2/24 --netns "$n1"
+	vethctl up "$v0" --netns "$n0"
+	vethctl up "$v1" --netns "$n1"
+	run netns exec "$n0" ping -c1 -W1 10.1.1.2
+	assert_success
+	run netns list -n -o NAME,IFACES
+	assert_line --regexp "^$n0 +2\$"
+	assert_line --regexp "^$n1 +2\$"
+	run netns delete "$n0" "$n1"
+	assert_success
+	! ip netns list | grep -qE "^($n0|$n1)( |\$)"
+}
