@@ -163,19 +163,13 @@ static int dir_open(struct cu_error *e)
 static int dir_lock_and_share(struct cu_error *e)
 {
 	_cleanup_close_ int fd = dir_open(e);
-	int r;
 
 	if (fd < 0)
 		return fd;
 	/* parallel first-time adds stacked mounts at boot: Debian #949235 */
 	if (flock(fd, LOCK_EX) < 0)
 		return cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
-	r = dir_ensure_shared(e);
-	if (r < 0)
-		return r;
-	if (flock(fd, LOCK_UN) < 0)
-		return cu_error_set(e, errno, _("cannot unlock %s"), NETNS_RUN_DIR);
-	return 0;
+	return dir_ensure_shared(e);	/* closing fd releases the lock */
 }
 
 int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
