@@ -15,7 +15,7 @@ load helpers/common
 }
 
 @test "no mount made by the tests is left" {
-	run bash -c "grep -E 'bats-run|/$(cu_leftover_re)' /proc/self/mountinfo"
+	run bash -c "grep -E '$(cu_leftover_mount_re)' /proc/self/mountinfo"
 	assert_output ''
 }
 

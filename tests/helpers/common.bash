@@ -31,6 +31,16 @@ cu_id() {
 	printf 'cu%04dt%s' "$(( 10#${CU_RUN_ID:-${BATS_ROOT_PID:-$$}} % 10000 ))" "${BATS_TEST_NUMBER:-0}"
 }
 
+# The pattern (ERE) of the mount points a run may leave: its bats run
+# directories (under tests/run's own TMPDIR) and its object names.
+cu_leftover_mount_re() {
+	if [ -n "${CU_RUN_ID:-}" ] && [ -n "${TMPDIR:-}" ]; then
+		printf '%s/bats-run|/%s' "$TMPDIR" "$(cu_leftover_re)"
+	else
+		printf 'bats-run|/%s' "$(cu_leftover_re)"
+	fi
+}
+
 # The pattern (ERE) every object name of this run starts with.
 cu_leftover_re() {
 	if [ -n "${CU_RUN_ID:-}" ]; then
