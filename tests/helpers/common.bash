@@ -147,8 +147,10 @@ CU_USER=cu-tester
 CU_UID=4242
 cu_require_user() {
 	if ! id "$CU_USER" >/dev/null 2>&1; then
+		# another suite may be creating it at the same moment
 		useradd --uid "$CU_UID" --user-group --no-create-home \
 			--shell /bin/sh "$CU_USER" 2>/dev/null ||
+			id "$CU_USER" >/dev/null 2>&1 ||
 			skip "cannot create user $CU_USER"
 	fi
 }
