@@ -143,7 +143,7 @@ cu_with_translation() {
 	gmo=$CU_TOPDIR/po/zh_CN.gmo
 	[ -f "$CU_BUILDDIR/po/zh_CN.gmo" ] && gmo=$CU_BUILDDIR/po/zh_CN.gmo
 	[ -f "$gmo" ] || fail "po/zh_CN.gmo was not built"
-	localedir=$(make -s -C "$CU_BUILDDIR" print-localedir)
+	localedir=$(make -s -C "$CU_BUILDDIR" print-localedir 2>/dev/null | tail -1)
 	[ -n "$localedir" ] || fail "no localedir from make print-localedir"
 	run --separate-stderr cu_with_translation "$gmo" "$localedir" \
 		env LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 "$t" --help
