@@ -48,8 +48,8 @@ static int add_column_list(struct cu_table *t, const char *list, struct cu_error
 			continue;
 		}
 		if (i < 0)
-			return cu_error_set(e, 0, _("unknown column: '%.*s' (see --help for the list)"),
-					    (int) len, p);
+			return cu_error_set(e, 0, _("unknown column: '%1$.*2$s' (see --help for the list)"),
+					    p, (int) len);
 		if (t->shown[i] < 0)
 			t->shown[i] = (int) t->nshown++;
 		p += len;

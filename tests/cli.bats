@@ -102,3 +102,53 @@ cu_manpage() {
 	run msgfmt --check -o /dev/null "$CU_TOPDIR/po/zh_CN.po"
 	assert_success
 }
+
+@test "a failed write to stdout is an error" {
+	for t in $(cu_built_tools); do
+		run --separate-stderr bash -c '"$1" --help > /dev/full' _ "$t"
+		[ "$status" -eq "$(cu_failure_status "$t")" ] || fail "$t --help > /dev/full: status $status"
+		[[ "$stderr" == *"write error"* ]] || fail "$t: stderr: $stderr"
+	done
+}
+
+# cu_with_translation GMO LOCALEDIR COMMAND...: run COMMAND where the tools
+# find GMO as their zh_CN catalog.  Installed already: as is.  Otherwise, in
+# a private mount namespace, over the nearest existing parent of LOCALEDIR,
+# bind a directory that holds it (the host sees nothing of this).
+cu_with_translation() {
+	local gmo=$1 dir=$2 base rest root
+	shift 2
+	if cmp -s "$gmo" "$dir/zh_CN/LC_MESSAGES/container-utils.mo"; then
+		"$@"
+		return
+	fi
+	base=$dir
+	while [ ! -d "$base" ]; do base=$(dirname "$base"); done
+	case $base in /|/usr|/bin|/lib|/etc) skip "cannot stage translations over $base" ;; esac
+	[ "$(id -u)" -eq 0 ] || skip "translations not installed and not root"
+	rest=${dir#"$base"}
+	root=$BATS_TEST_TMPDIR/locale-root
+	mkdir -p "$root$rest/zh_CN/LC_MESSAGES"
+	cp "$gmo" "$root$rest/zh_CN/LC_MESSAGES/container-utils.mo"
+	unshare --mount --propagation private -- \
+		bash -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' _ "$root" "$base" "$@"
+}
+
+@test "LANGUAGE=zh_CN with a zh_CN.UTF-8 locale: --help in Chinese" {
+	local t gmo localedir
+	t=$(cu_built_tools | head -1)
+	[ -n "$t" ] || skip "no tool built yet"
+	locale -a 2>/dev/null | grep -qix 'zh_CN.utf8' ||
+		skip "no zh_CN.UTF-8 locale (bash .ci/deps generates it)"
+	gmo=$CU_TOPDIR/po/zh_CN.gmo
+	[ -f "$CU_BUILDDIR/po/zh_CN.gmo" ] && gmo=$CU_BUILDDIR/po/zh_CN.gmo
+	[ -f "$gmo" ] || fail "po/zh_CN.gmo was not built"
+	localedir=$(make -s -C "$CU_BUILDDIR" print-localedir 2>/dev/null | tail -1)
+	[ -n "$localedir" ] || fail "no localedir from make print-localedir"
+	run --separate-stderr cu_with_translation "$gmo" "$localedir" \
+		env LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 "$t" --help
+	assert_success
+	assert_line --index 0 '用法：'
+	assert_output --partial "更多信息请参阅 $t("
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+}

@@ -24,9 +24,30 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # A short unique prefix: "cu" + 4 digits of the suite's pid + test number,
-# short enough to leave room in IFNAMSIZ (15 bytes) for a suffix.
+# short enough to leave room in IFNAMSIZ (15 bytes) for a suffix.  tests/run
+# sets CU_RUN_ID (4 digits of its own pid) for all its suites, so that
+# zz-leftovers.bats looks only at what this run made.
 cu_id() {
-	printf 'cu%04dt%s' "$(( ${BATS_ROOT_PID:-$$} % 10000 ))" "${BATS_TEST_NUMBER:-0}"
+	printf 'cu%04dt%s' "$(( 10#${CU_RUN_ID:-${BATS_ROOT_PID:-$$}} % 10000 ))" "${BATS_TEST_NUMBER:-0}"
+}
+
+# The pattern (ERE) of the mount points a run may leave: its bats run
+# directories (under tests/run's own TMPDIR) and its object names.
+cu_leftover_mount_re() {
+	if [ -n "${CU_RUN_ID:-}" ] && [ -n "${TMPDIR:-}" ]; then
+		printf '%s/bats-run|/%s' "$TMPDIR" "$(cu_leftover_re)"
+	else
+		printf 'bats-run|/%s' "$(cu_leftover_re)"
+	fi
+}
+
+# The pattern (ERE) every object name of this run starts with.
+cu_leftover_re() {
+	if [ -n "${CU_RUN_ID:-}" ]; then
+		printf 'cu%04dt' "$(( 10#$CU_RUN_ID % 10000 ))"
+	else
+		printf 'cu[0-9]{4}t'
+	fi
 }
 
 # cu_name SUFFIX: a unique object name for this test ("cu1234t5a").
@@ -77,9 +98,9 @@ _cu_del_cgroup() {
 	local d pid
 	[ -e "$1/cgroup.kill" ] && echo 1 > "$1/cgroup.kill" 2>/dev/null
 	while read -r d; do
-		for pid in $(cat "$d/cgroup.procs" 2>/dev/null); do
+		while read -r pid; do
 			kill -KILL "$pid" 2>/dev/null
-		done
+		done 2>/dev/null < "$d/cgroup.procs"
 	done < <(find "$1" -depth -type d 2>/dev/null)
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		find "$1" -depth -type d -exec rmdir {} + 2>/dev/null
@@ -126,8 +147,10 @@ CU_USER=cu-tester
 CU_UID=4242
 cu_require_user() {
 	if ! id "$CU_USER" >/dev/null 2>&1; then
+		# another suite may be creating it at the same moment
 		useradd --uid "$CU_UID" --user-group --no-create-home \
 			--shell /bin/sh "$CU_USER" 2>/dev/null ||
+			id "$CU_USER" >/dev/null 2>&1 ||
 			skip "cannot create user $CU_USER"
 	fi
 }

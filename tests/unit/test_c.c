@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_c.c - c.h's errors and exits, and closestream's write errors */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "c.h"
+#include "closestream.h"
+#include "unit.h"
+
+static void to_dev_full(const void *arg)
+{
+	int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+
+	if (arg)
+		cu_set_exit_failure(CU_EXIT_CANCELED);
+	close_stdout_atexit();
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+		_exit(99);
+	puts("hello");
+	exit(0);
+}
+
+static void to_closed_pipe(const void *arg)
+{
+	int p[2];
+
+	(void) arg;
+	signal(SIGPIPE, SIG_IGN);
+	close_stdout_atexit();
+	if (pipe(p) < 0 || dup2(p[1], STDOUT_FILENO) < 0)
+		_exit(99);
+	close(p[0]);
+	close(p[1]);
+	puts("hello");
+	exit(0);
+}
+
+static void call_errtryhelp(const void *arg)
+{
+	if (arg)
+		cu_set_exit_failure(CU_EXIT_CANCELED);
+	errtryhelp();
+}
+
+static void call_error_die(const void *arg)
+{
+	struct cu_error e;
+
+	(void) arg;
+	(void) cu_error_set(&e, -ENOENT, "cannot open %s", "/x");
+	cu_error_die(&e);
+}
+
+static void call_version(const void *arg)
+{
+	(void) arg;
+	dup2(STDERR_FILENO, STDOUT_FILENO);	/* captured with stderr */
+	print_version();
+}
+
+static void test_exits(void)
+{
+	char err[512];
+	int ws;
+
+	ws = unit_run_child(to_dev_full, NULL, err, sizeof(err));
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 1 && strstr(err, ": write error: No space left on device\n"),
+		  "a failed write to stdout: status 1 and 'write error'");
+	ws = unit_run_child(to_dev_full, "125", err, sizeof(err));
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 125, "a failed write to stdout in a chainloader: 125");
+	ws = unit_run_child(to_closed_pipe, NULL, err, sizeof(err));
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && err[0] == '\0',
+		  "EPIPE on stdout is not an error (the reader went away)");
+	ws = unit_run_child(call_errtryhelp, NULL, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 1 &&
+	      strstr(err, "Try 'test_c --help' for more information.\n"));
+	ws = unit_run_child(call_errtryhelp, "125", err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 125);
+	ws = unit_run_child(call_error_die, NULL, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 1 &&
+	      strstr(err, "test_c: cannot open /x: No such file or directory\n"));
+	ws = unit_run_child(call_version, NULL, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0 &&
+	      strcmp(err, "test_c from " PACKAGE_STRING "\n") == 0);
+}
+
+static void test_error(void)
+{
+	struct cu_error e = { 0 };
+	char big[1024];
+
+	CHECK(cu_error_set(&e, ENOENT, "x %d", 1) == -ENOENT && e.errnum == ENOENT && streq(e.msg, "x 1"));
+	CHECK(cu_error_set(&e, -EPERM, "y") == -EPERM && e.errnum == EPERM);
+	CHECK_MSG(cu_error_set(&e, 0, "z") == -EINVAL && e.errnum == 0 && streq(e.msg, "z"),
+		  "cu_error_set without errno still fails (-EINVAL)");
+	CHECK(cu_error_set(NULL, EIO, "no struct") == -EIO);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK_MSG(cu_error_set(&e, E2BIG, "%s", big) == -E2BIG && strlen(e.msg) == sizeof(e.msg) - 1,
+		  "a long message is truncated, not overflowed");
+}
+
+static void test_alloc_and_strings(void)
+{
+	char *s = NULL;
+
+	CHECK(xasprintf(&s, "%s-%d", "a", 7) == 3 && streq(s, "a-7"));
+	free(s);
+	s = xstrndup("abcdef", 3);
+	CHECK(streq(s, "abc"));
+	free(s);
+	s = xmalloc(0);
+	CHECK(s != NULL);
+	free(s);
+	s = xcalloc(0, 0);
+	CHECK(s != NULL);
+	s = xrealloc(s, 64);
+	CHECK(s != NULL);
+	free(s);
+	CHECK(startswith("netns", "net") && !startswith("ne", "net") && startswith("x", ""));
+	CHECK(streq("a", "a") && !streq("a", "b"));
+	{
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int k = take_fd(&fd);
+
+		CHECK(fd == -1 && k >= 0);
+		close(k);
+	}
+	{
+		_cleanup_close_ int fd = -1;	/* cleanup of -1 is a no-op */
+
+		CHECK(fd == -1);
+	}
+}
+
+int main(void)
+{
+	test_exits();
+	test_error();
+	test_alloc_and_strings();
+	return unit_done();
+}
