@@ -239,7 +239,10 @@ in_private_run_netns() {
 	netns exec "$a" sleep 60 &
 	pid=$!
 	cu_track_pid "$pid"
-	until [ "$(netns pids "$a")" = "$pid" ]; do sleep 0.1; done
+	for _ in $(seq 50); do
+		[ "$(netns pids "$a")" = "$pid" ] && break
+		sleep 0.1
+	done
 	run netns list
 	assert_success
 	assert_line --index 0 --regexp '^NAME +NSID +PROCS +IFACES$'
@@ -292,7 +295,10 @@ in_private_run_netns() {
 	netns exec "$a" sleep 60 &
 	pid=$!
 	cu_track_pid "$pid"
-	until [ "$(netns pids "$a")" = "$pid" ]; do sleep 0.1; done
+	for _ in $(seq 50); do
+		[ "$(netns pids "$a")" = "$pid" ] && break
+		sleep 0.1
+	done
 	run netns attach "$b" "$pid"
 	assert_success
 	is_nsfs_mount "$b"
@@ -360,12 +366,21 @@ in_private_run_netns() {
 	assert_output "nameserver 192.0.2.53"
 	run cat /etc/resolv.conf
 	refute_output "nameserver 192.0.2.53"
-	# nothing of the exec's mounts reaches the host
-	run grep -c . /proc/self/mountinfo
-	local before=$output
-	netns exec "$n" true
-	run grep -c . /proc/self/mountinfo
-	assert_output "$before"
+	# the exec's mounts stay in its own mount namespace: none reaches ours
+	local pid sysfs
+	sysfs=$(grep -c ' /sys .* - sysfs ' /proc/self/mountinfo)
+	netns exec "$n" sleep 60 &
+	pid=$!
+	cu_track_pid "$pid"
+	for _ in $(seq 50); do
+		grep -q ' /etc/resolv.conf ' "/proc/$pid/mountinfo" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q ' /etc/resolv.conf ' "/proc/$pid/mountinfo"
+	! grep -q ' /etc/resolv.conf ' /proc/self/mountinfo
+	[ "$(grep -c ' /sys .* - sysfs ' /proc/self/mountinfo)" = "$sysfs" ]
+	[ "$(stat -L -c %i "/proc/$pid/ns/mnt")" != "$(stat -L -c %i /proc/self/ns/mnt)" ]
+	kill "$pid"
 	# cgroupfs is carried over onto the new /sys
 	run netns exec "$n" stat -f -c %T /sys/fs/cgroup
 	assert_output "$(stat -f -c %T /sys/fs/cgroup)"
