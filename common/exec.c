@@ -19,7 +19,62 @@
 #include "strutils.h"
 #include "syscalls.h"
 
-static int cloexec_walk(int from)
+/*
+ * The descriptors above 2 this process was started with.  The caller handed
+ * them down on purpose (a socket-activation fd, a notification pipe, a
+ * script's "3<file"), so they stay for the program, as env(1) keeps them;
+ * only what we opened ourselves must not reach it.  They are recorded by a
+ * constructor, before any of our own code has opened anything.
+ */
+enum { EXEC_MAX_INHERITED = 256, EXEC_PROBE_MAX = 4096 };
+static int inherited_fds[EXEC_MAX_INHERITED];
+static size_t n_inherited;
+static bool inherited_overflow;
+
+static void note_inherited(int fd)
+{
+	if (n_inherited < EXEC_MAX_INHERITED)
+		inherited_fds[n_inherited++] = fd;
+	else
+		inherited_overflow = true;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *) a - *(const int *) b;
+}
+
+__attribute__((constructor)) static void record_inherited_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int fd;
+
+	if (!d) {
+		/* no /proc (a bare root): probe the low range instead */
+		for (fd = 3; fd < EXEC_PROBE_MAX; fd++)
+			if (fcntl(fd, F_GETFD) >= 0)
+				note_inherited(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		uint32_t n;
+
+		if (parse_u32(de->d_name, &n) < 0 || n < 3 || (int) n == dirfd(d))
+			continue;
+		note_inherited((int) n);
+	}
+	closedir(d);
+	qsort(inherited_fds, n_inherited, sizeof(int), cmp_int);
+}
+
+static bool is_inherited(int fd)
+{
+	return bsearch(&fd, inherited_fds, n_inherited, sizeof(int), cmp_int) != NULL;
+}
+
+/* Mark fds in [lo, hi] close-on-exec by walking /proc/self/fd. */
+static int cloexec_walk(unsigned lo, unsigned hi, bool keep_inherited)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *de;
@@ -30,8 +85,8 @@ static int cloexec_walk(int from)
 		uint32_t fd;
 		int flags;
 
-		if (parse_u32(de->d_name, &fd) < 0 || (int) fd < from ||
-		    (int) fd == dirfd(d))
+		if (parse_u32(de->d_name, &fd) < 0 || fd < lo || fd > hi ||
+		    (int) fd == dirfd(d) || (keep_inherited && is_inherited((int) fd)))
 			continue;
 		flags = fcntl((int) fd, F_GETFD);
 		if (flags >= 0 && !(flags & FD_CLOEXEC))
@@ -41,22 +96,48 @@ static int cloexec_walk(int from)
 	return 0;
 }
 
+static bool close_range_unusable(void)
+{
+	return errno == ENOSYS || errno == EINVAL || errno == EPERM;
+}
+
 int exec_cloexec_from(int from)
 {
 	if (sys_close_range((unsigned) from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
-	if (errno != ENOSYS && errno != EINVAL && errno != EPERM)
+	if (!close_range_unusable())
 		return -errno;
-	return cloexec_walk(from);
+	return cloexec_walk((unsigned) from, ~0U, false);
+}
+
+int exec_cloexec_own(void)
+{
+	unsigned lo = 3;
+	size_t i;
+
+	if (inherited_overflow)
+		return 0;	/* too many to track: O_CLOEXEC alone protects */
+	for (i = 0; i <= n_inherited; i++) {
+		unsigned hi = i < n_inherited ? (unsigned) inherited_fds[i] - 1 : ~0U;
+
+		if (hi >= lo && sys_close_range(lo, hi, CLOSE_RANGE_CLOEXEC) < 0) {
+			if (!close_range_unusable())
+				return -errno;
+			return cloexec_walk(3, ~0U, true);
+		}
+		if (i < n_inherited)
+			lo = (unsigned) inherited_fds[i] + 1;
+	}
+	return 0;
 }
 
 void exec_program(char *const argv[])
 {
 	/*
 	 * fds we opened are O_CLOEXEC already; this backs that up.  fds 0-2
-	 * and whatever the caller handed down to us below 3 stay.
+	 * and whatever the caller handed down to us stay.
 	 */
-	if (exec_cloexec_from(3) < 0)
+	if (exec_cloexec_own() < 0)
 		warn(_("cannot mark file descriptors close-on-exec"));
 	fflush(stdout);
 	execvp(argv[0], argv);

@@ -19,7 +19,13 @@
 int exec_cloexec_from(int from) __must_check;
 
 /*
- * Exec @argv (PATH search) after marking fds >= 3 close-on-exec; on failure
+ * Mark every fd >= 3 close-on-exec except those this process inherited
+ * (recorded at start-up): what the caller handed down stays, as with env(1).
+ */
+int exec_cloexec_own(void) __must_check;
+
+/*
+ * Exec @argv (PATH search) after exec_cloexec_own(); on failure
  * print "cannot execute PROGRAM: reason" and exit 126, or 127 when the
  * program was not found.  Never returns.
  */

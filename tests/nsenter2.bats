@@ -422,16 +422,14 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 
 @test "no fd of nsenter2 reaches the program" {
 	cu_container
-	# with every inherited fd above 2 closed: only 0 1 2 and ls's own
-	run bash -c 'for i in $(seq 3 63); do eval "exec $i>&-"; done
-		exec nsenter2 -t '"$TARGET"' --all ls /proc/self/fd'
+	# with every fd above 2 closed in the caller: only 0 1 2 and ls's own
+	run cu_only012 nsenter2 -t "$TARGET" --all ls /proc/self/fd
 	assert_success
 	assert_output "0
 1
 2
 3"
-	run bash -c 'for i in $(seq 3 63); do eval "exec $i>&-"; done
-		exec nsenter2 -t '"$TARGET"' --all -e -r -w --uts=/proc/'"$TARGET"'/ns/uts ls /proc/self/fd'
+	run cu_only012 nsenter2 -t "$TARGET" --all -e -r -w --uts="/proc/$TARGET/ns/uts" ls /proc/self/fd
 	assert_output "0
 1
 2

@@ -670,8 +670,8 @@ program_fds() {
 
 @test "no fd of nsrun's own reaches the program" {
 	local ns
-	# bats hands fds above 2 down: they are close-on-exec'd too
-	nsrun --uts --pidfile "$T/p1" sleep 2 &
+	# with the fds bats hands down closed, only 0 1 2 may remain
+	cu_only012 nsrun --uts --pidfile "$T/p1" sleep 2 &
 	ns=$!
 	cu_track_pid "$ns"
 	sleep 0.3
@@ -679,15 +679,26 @@ program_fds() {
 	touch "$T/net"
 	cu_track_mount "$T/net"
 	mk_rootfs "$T/rootfs"
-	nsrun --pid --mount-proc --init --net="$T/net" -r -R "$T/rootfs" -v "$T:/v" \
+	cu_only012 nsrun --pid --mount-proc --init --net="$T/net" -r -R "$T/rootfs" -v "$T:/v" \
 		--kill-child --pidfile "$T/p2" sleep 2 &
 	ns=$!
 	cu_track_pid "$ns"
 	sleep 0.5
 	assert_equal "$(program_fds "$T/p2" init)" "0 1 2"
-	nsrun --map-users 0:0:65536 --map-groups 0:0:65536 --mount-dev --pidfile "$T/p3" sleep 2 &
+	cu_only012 nsrun --map-users 0:0:65536 --map-groups 0:0:65536 --mount-dev --pidfile "$T/p3" sleep 2 &
 	ns=$!
 	cu_track_pid "$ns"
 	sleep 0.3
 	assert_equal "$(program_fds "$T/p3")" "0 1 2"
+}
+
+@test "a descriptor the caller hands down stays for the program, as with env(1)" {
+	run -0 cu_only012 bash -c 'exec 7</dev/null; exec nsrun --uts --pid ls /proc/self/fd'
+	assert_output "0
+1
+2
+3
+7"
+	run -0 cu_only012 bash -c 'exec 7</dev/null; exec nsrun --uts readlink /proc/self/fd/7'
+	assert_output /dev/null
 }

@@ -159,3 +159,15 @@ cu_require_user() {
 cu_as_user() {
 	setpriv --reuid="$CU_UID" --regid="$CU_UID" --clear-groups -- "$@"
 }
+
+# Run a command with every fd above 2 closed (what bats itself holds open
+# included), as a caller with only stdin, stdout and stderr would.
+cu_only012() {
+	(
+		for fd in /proc/"$BASHPID"/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+		done
+		exec "$@"
+	)
+}
