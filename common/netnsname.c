@@ -83,7 +83,7 @@ int netns_open_spec(const char *spec, struct cu_error *e)
 		    stat(path, &st) == 0)
 			return open_netns_file(path, spec, e);
 		snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
-		if (access(path, F_OK) < 0)
+		if (access(path, F_OK) < 0 && errno == ENOENT)
 			return cu_error_set(e, ESRCH, _("no process with PID %u and no network namespace of that name"), pid);
 		return open_netns_file(path, spec, e);
 	}

@@ -106,8 +106,10 @@ static void test_subid(void)
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 	CHECK(f != NULL);
-	if (!f)
+	if (!f) {
+		free(m);
 		return;
+	}
 	fputs("# comment\nalice:100000:65536\n4242:200000:1000\nbroken\nbob:x:1\nbob:300000:0\n", f);
 	fclose(f);
 	CHECK(idmap_subid_lookup(path, "alice", 1, &start, &count) == 0 &&
