@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Run every tool's benchmark (bench/TOOL.sh) and the end-to-end container
 # shellcheck disable=SC2016  # single quotes: literal backticks and $1 on purpose
+# Run every tool's benchmark (bench/TOOL.sh) and the end-to-end container
 # start against crun and runc, side by side in one go, and write one report.
 # Usage: bench/run-all.sh [REPORT.md]     (as root; run by hand, not in CI)
 # CU_BUILDDIR: the built tree (default: this tree).  RUNS: runs per row.
