@@ -170,7 +170,7 @@ setup() {
 	sc_rootfs "$r"
 	chown -R "$CU_UID:$CU_UID" "$r"
 	cd "$r"
-	run cu_as_user nsrun --fork --pid --mount-proc --mount --uts --ipc --root . \
+	run --separate-stderr cu_as_user nsrun --fork --pid --mount-proc --mount --uts --ipc --root . \
 		--map-root-user /bin/sh -c 'id -u; ps -o pid,comm; true'
 	assert_success
 	assert_line --index 0 0
@@ -327,7 +327,7 @@ sc_cpu_share() {
 sc_has_proc() {
 	local f
 	for f in /sys/fs/cgroup/*/"$1"/cgroup.procs; do
-		[ -s "$f" ] && return 0
+		grep -q . "$f" 2>/dev/null && return 0
 	done
 	return 1
 }
@@ -337,10 +337,10 @@ sc_has_proc() {
 	local g ms pid
 	g=$(cu_name c)
 	sc_track_cgroup "$g"
-	cgset run --name "$g" --cpu 20% -- sh -c 'while :; do :; done' 3>&- &
+	cgset run --name "$g" --cpu 20% -- sh -c 'while :; do :; done' > "$BATS_TEST_TMPDIR/log" 2>&1 3>&- &
 	pid=$!
 	cu_track_pid "$pid"
-	sc_wait sc_has_proc "$g"
+	sc_wait sc_has_proc "$g" || { cat "$BATS_TEST_TMPDIR/log"; false; }
 	ms=$(sc_cpu_share "$g")
 	echo "CPU time in 2 s: $ms ms"
 	[ "$ms" -ge 300 ] && [ "$ms" -le 500 ]
@@ -645,7 +645,7 @@ sc_demo_tools() {
 	local n
 	n=$(cu_name d)
 	sc_demo_setup "$n"
-	run bash "$CU_TOPDIR/examples/container.sh" --name "$n" < /dev/null
+	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --name "$n" < /dev/null
 	assert_success
 	assert_line --regexp '^ *1 +root +[0-9:]+ +/bin/sh'
 	assert_line "$n"
@@ -661,7 +661,7 @@ sc_demo_tools() {
 	local n
 	n=$(cu_name d)
 	sc_demo_setup "$n"
-	run bash "$CU_TOPDIR/examples/container.sh" --name "$n" --no-net \
+	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --name "$n" --no-net \
 		--exec 'echo pid=$$; ls /sys/class/net 2>/dev/null || ip -o link | cut -d: -f2' < /dev/null
 	assert_success
 	assert_line 'pid=1'
@@ -676,7 +676,7 @@ sc_demo_tools() {
 	sc_demo_setup "$n"
 	sc_rootfs "$img"
 	tar -C "$img" -cf "$BATS_TEST_TMPDIR/layer.tar" .
-	run bash "$CU_TOPDIR/examples/container.sh" --name "$n" --no-net --keep \
+	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --name "$n" --no-net --keep \
 		--image "$BATS_TEST_TMPDIR/layer.tar" --exec 'cat /etc/os-release; echo kept > /kept' < /dev/null
 	assert_success
 	assert_output --partial 'NAME="cu-rootfs"'
@@ -722,9 +722,9 @@ sc_demo_interrupt() {
 	local n
 	n=$(cu_name d)
 	sc_demo_setup "$n"
-	CONTAINER_SUBNET=300.1.1.1/24 run bash "$CU_TOPDIR/examples/container.sh" --name "$n" < /dev/null
+	CONTAINER_SUBNET=300.1.1.1/24 run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --name "$n" < /dev/null
 	assert_failure
-	assert_output --partial '300.1.1.1'
+	[[ $stderr == *300.1.1.1* ]]
 	sc_demo_gone "$n"
 }
 
