@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 bridge=${CONTAINER_BRIDGE:-ctr0} subnet=${CONTAINER_SUBNET:-10.88.0.1/24}
-dir=/run/container-utils/$name
+dir=/run/container-utils/containers/$name
 
 # shellcheck source=examples/lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"	# tools in PATH, on_exit, busybox_rootfs
@@ -84,7 +84,7 @@ remove_workdir() {
 		echo "${0##*/}: kept the container layer: $dir/upper (see: unionmount diff $dir/upper)" >&2
 	else
 		rm -rf --one-file-system "$dir"
-		rmdir /run/container-utils 2>/dev/null
+		rmdir /run/container-utils/containers 2>/dev/null
 	fi
 }
 mkdir -p "$dir"
