@@ -32,7 +32,14 @@ ex_die() {
 
 # run CMD...: show the command as a shell prompt line, then run it.
 run() {
-	printf '$ %s\n' "$*"
+	local a line='$'
+	for a in "$@"; do
+		case $a in
+		''|*[[:space:]\"\$\;\|\&\>\<\*\(]*) line+=" '$a'" ;;
+		*) line+=" $a" ;;
+		esac
+	done
+	printf '%s\n' "$line"
 	"$@"
 }
 
