@@ -24,7 +24,7 @@ tmp=$(mktemp -d "/tmp/cu-bench.XXXXXX")
 out=$tmp/report.md
 cleanup() {
 	set +e
-	mountpoint -q "$tmp/ro" && unionmount umount "$tmp/ro"
+	mountpoint -q "$tmp/ro" && umount "$tmp/ro"
 	mountpoint -q "$tmp/ovl/m" && unionmount umount "$tmp/ovl/m"
 	[ -e "/run/netns/${tag}n" ] && netns delete "${tag}n"
 	[ -e "/sys/class/net/${tag}br" ] && vethctl bridge del "${tag}br"
@@ -90,9 +90,10 @@ mkbundle() {
 # crun 1.8 refuses hybrid hosts while a controller sits on cgroup2: run the
 # command in a private mount namespace where a tmpfs hides the unified
 # mount (nothing on the host changes).
+nocg2_cmd=(unshare --mount --propagation private sh -c
+	'mount -t tmpfs -o size=4k,mode=755 cu-bench-nocg2 /sys/fs/cgroup/unified && exec "$@"' sh)
 nocg2() {
-	unshare --mount --propagation private sh -c \
-		'mount -t tmpfs -o size=4k,mode=755 cu-bench-nocg2 /sys/fs/cgroup/unified && exec "$@"' sh "$@"
+	"${nocg2_cmd[@]}" "$@"
 }
 
 # --- report header -----------------------------------------------------------
@@ -110,7 +111,12 @@ echo "== end-to-end container start" >&2
 mkroot "$tmp/root"
 { declare -f mkroot; echo 'mkroot "$1"'; } > "$tmp/mkroot.sh"
 mkdir -p "$tmp/ro"
-unionmount -l "$tmp/root" "$tmp/ro"		# a read-only root, as the bundles have
+# A read-only root, as the bundles have: a one-layer read-only union.
+ronote=''
+if ! unionmount -l "$tmp/root" "$tmp/ro" 2> "$tmp/um.err"; then
+	ronote="Note: \`unionmount -l ROOT RO\` (one layer, read-only) failed here: $(head -1 "$tmp/um.err"); the read-only root is a \`mount --bind -o ro\` instead."
+	mount --bind -o ro "$tmp/root" "$tmp/ro"
+fi
 mkbundle "$tmp/bundle"
 ours=(cgset run --cpu 50% --memory 128M --pids 64 -- nsrun --pid --mount --uts --ipc --net
 	--root "$tmp/ro" --mount-proc --mount-dev --mount-sys /bin/true)
@@ -126,15 +132,32 @@ demo=(env CONTAINER_BRIDGE="${tag}dm" CONTAINER_SUBNET=10.254.77.1/24
 	echo "(layer build, union, netns, bridge + veth + address, cgroup, namespaces, teardown);"
 	echo "\`crun\`/\`runc\` = \`crun|runc run --bundle B ID\`."
 	echo "Anchors: crun ≈ 22 ms, runc ≈ 63 ms; target: ours ≤ 0.5 × crun."
+	[ -z "$ronote" ] || printf '\n%s\n' "$ronote"
 } >> "$out"
 hf "container start, host as it is (crun cannot run here)" runc \
 	ours "${ours[*]}" \
-	runc "runc run --bundle $tmp/bundle ${tag}r" \
-	demo "${demo[*]}"
-# The same rows where crun can run: cgroup2 hidden in a private mount ns.
+	runc "runc run --bundle $tmp/bundle ${tag}r"
+cp "$tmp/hf.json" "$tmp/host.json" 2>/dev/null || true
+# Where crun can run: cgroup2 hidden in a private mount ns.  Our row joins
+# it when cgset works there too.
+rows="crun 'crun run --bundle $tmp/bundle ${tag}c' runc 'runc run --bundle $tmp/bundle ${tag}r'"
+if nocg2 "${ours[@]}" 2> "$tmp/ours-nocg2.err"; then
+	rows="ours '${ours[*]}' $rows"
+else
+	printf '\nNote: `ours` cannot run with cgroup2 hidden: %s\n' "$(head -1 "$tmp/ours-nocg2.err")" >> "$out"
+fi
 printf '\n' >> "$out"
-nocg2 bash -c "$(declare -f hf); tmp=$tmp out=$out runs=$runs; hf 'container start, cgroup2 hidden (crun can run)' crun \
-	ours '${ours[*]}' crun 'crun run --bundle $tmp/bundle ${tag}c' runc 'runc run --bundle $tmp/bundle ${tag}r'"
+nocg2 bash -c "$(declare -f hf); tmp=$tmp out=$out runs=$runs; hf 'container start, cgroup2 hidden (crun can run)' crun $rows"
+cp "$tmp/hf.json" "$tmp/nocg2.json" 2>/dev/null || true
+# ours (host table) against crun (cgroup2-hidden table), runc in both.
+if [ -s "$tmp/host.json" ] && [ -s "$tmp/nocg2.json" ]; then
+	jq -rs '
+		def med(n): (.results[] | select(.command == n) | .median);
+		(.[0] | med("ours")) as $o | (.[0] | med("runc")) as $r1
+		| (.[1] | med("crun")) as $c | (.[1] | med("runc")) as $r2
+		| "\nAcross the two tables: ours / crun = \($o / $c * 100 | round / 100) (target ≤ 0.5); ours / runc = \($o / $r1 * 100 | round / 100); runc moved by \($r2 / $r1 * 100 | round / 100)× between them."' \
+		"$tmp/host.json" "$tmp/nocg2.json" >> "$out"
+fi
 {
 	echo
 	echo "Peak RSS (KiB, median of 7, wait4's ru_maxrss of the largest process):"
@@ -144,10 +167,13 @@ nocg2 bash -c "$(declare -f hf); tmp=$tmp out=$out runs=$runs; hf 'container sta
 } >> "$out"
 rss ours "${ours[@]}"
 rss runc runc run --bundle "$tmp/bundle" "${tag}r"
-rss crun nocg2 crun run --bundle "$tmp/bundle" "${tag}c"
+rss crun "${nocg2_cmd[@]}" crun run --bundle "$tmp/bundle" "${tag}c"
 
 # --- where the demo's time goes ------------------------------------------------
 echo "== the demo, step by step" >&2
+if ! command -v netns >/dev/null || ! command -v vethctl >/dev/null; then
+	printf '\n## Where the demo'"'"'s time goes\n\nnetns or vethctl is not built: skipped.\n' >> "$out"
+else
 mkdir -p "$tmp/ovl/u" "$tmp/ovl/w" "$tmp/ovl/m"
 netns add "${tag}n"
 vethctl bridge add "${tag}br" --addr 10.254.78.1/24
@@ -165,6 +191,7 @@ hf "demo steps" demo \
 	network "sh -c 'vethctl connect ${tag}n --bridge ${tag}br --addr auto && vethctl disconnect ${tag}n'" \
 	container "cgset run --name ${tag}g --cpu 50% --memory 128M --pids 64 -- netns exec ${tag}n -- nsrun --pid --mount --uts --ipc --hostname ${tag} --root $tmp/ro --mount-proc --mount-dev /bin/true" \
 	demo "${demo[*]}"
+fi
 
 # --- every tool's own benchmark --------------------------------------------------
 {
