@@ -13,6 +13,8 @@ nsrun --pid --mount-proc --uts --hostname "${P}c1" --net \
 on_exit kill "$!"
 while [ ! -s "$EX_TMP/pid" ]; do sleep 0.05; done
 pid=$(cat "$EX_TMP/pid")
+# PID 1 ignores signals it has no handler for; SIGKILL ends the namespace.
+on_exit kill -KILL "$pid"
 run ls -l "/proc/$pid/ns"
 run nsenter2 -t "$pid" --all hostname
 run nsenter2 -t "$pid" --all ps -e
