@@ -183,7 +183,7 @@ vethctl bridge add "${tag}br" --addr 10.254.78.1/24
 	echo
 	echo "Each step of examples/container.sh on its own, made and undone (the demo row is the whole)."
 } >> "$out"
-HF_PREPARE="rm -rf $tmp/ovl/u $tmp/ovl/w $tmp/layer; mkdir -p $tmp/ovl/u $tmp/ovl/w" \
+HF_PREPARE="sh -c 'rm -rf $tmp/ovl/u $tmp/ovl/w $tmp/layer; mkdir -p $tmp/ovl/u $tmp/ovl/w'" \
 hf "demo steps" demo \
 	layer "bash $tmp/mkroot.sh $tmp/layer" \
 	union "sh -c 'unionmount -l $tmp/root -u $tmp/ovl/u -w $tmp/ovl/w $tmp/ovl/m && unionmount umount $tmp/ovl/m'" \
