@@ -111,7 +111,8 @@ if [ -n "$net" ]; then
 	on_exit remove_bridge_if_unused
 	[ -d "/sys/class/net/$bridge" ] || vethctl bridge add "$bridge" --addr "$subnet"
 	on_exit vethctl disconnect "$name"
-	vethctl connect "$name" --bridge "$bridge" --addr auto
+	addr=$(vethctl connect "$name" --bridge "$bridge" --addr auto)
+	echo "${0##*/}: $name: eth0 ${addr:-up} on $bridge" >&2
 	enter_net=(netns exec "$name" --) own_net=()
 else
 	enter_net=() own_net=(--net)		# docker run --network none
