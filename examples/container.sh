@@ -24,8 +24,10 @@ Options:
 
  -h, --help                display this help
 
-Without a terminal on stdin (and without --exec) it runs ps, hostname,
-ip addr, cat /proc/self/cgroup and id inside, and prints their output.
+On a terminal the shell is interactive: Ctrl-C goes to it, and exit ends
+the container.  Without a terminal on stdin (and without --exec) it runs
+ps, hostname, ip addr, cat /proc/self/cgroup and id inside, and prints
+their output.  The image needs /bin/sh and /bin/env.
 
 Environment:
  CONTAINER_BRIDGE   bridge for the containers (default: ctr0)
@@ -53,7 +55,7 @@ dir=/run/container-utils/containers/$name
 
 # shellcheck source=examples/lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"	# tools in PATH, on_exit, busybox_rootfs
-case $name in ''|*/*|.|..) ex_die "bad --name: '$name' (letters, digits, - and _)" ;; esac
+case $name in ''|*[!A-Za-z0-9_-]*) ex_die "bad --name: '$name' (letters, digits, - and _)" ;; esac
 if [ -e "/run/netns/$name" ] || mountpoint -q "$dir/rootfs" 2>/dev/null; then
 	ex_die "container $name exists (netns $name, work dir $dir)"
 fi
@@ -69,9 +71,16 @@ else	# shellcheck disable=SC2016  # $c expands inside
 fi
 
 # Teardown, in reverse order of the steps below.
-stop_container() {
-	[ -n "${ctr:-}" ] && kill -0 "$ctr" 2>/dev/null || return 0
-	cgset kill "$name" || kill -KILL "$(cat "$dir/pid")"
+running() { [ -e "/proc/$1" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]; }
+stop_container() {	# kill what is in the cgroup; before it exists, cgset run
+	local _
+	[ -n "${ctr:-}" ] || return 0
+	for _ in $(seq 40); do
+		running "$ctr" || break
+		cgset kill "$name" 2>/dev/null || kill -TERM "$ctr"
+		sleep 0.05
+	done
+	running "$ctr" && kill -KILL "$ctr" && cgset delete "$name"
 	wait "$ctr"
 }
 remove_bridge_if_unused() {
