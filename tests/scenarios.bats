@@ -58,7 +58,7 @@ setup() {
 
 @test "S1: nsrun --pid --mount-proc: ps is PID 1 and alone" {
 	cu_require_tool nsrun
-	run nsrun --pid --mount-proc ps -eo pid,comm
+	run --separate-stderr nsrun --pid --mount-proc ps -eo pid,comm
 	assert_success
 	assert_equal "${#lines[@]}" 2
 	assert_line --index 0 --regexp '^ *PID +COMMAND$'
@@ -67,14 +67,14 @@ setup() {
 
 @test "S1: nsrun --pid --mount-proc: the shell's \$\$ is 1" {
 	cu_require_tool nsrun
-	run nsrun --pid --mount-proc sh -c 'echo $$'
+	run --separate-stderr nsrun --pid --mount-proc sh -c 'echo $$'
 	assert_success
 	assert_output 1
 }
 
 @test "S1: without --mount-proc the host's /proc stays visible, and nsrun forks by itself" {
 	cu_require_tool nsrun
-	run nsrun --pid sh -c 'echo $$; ps -p '"$$"' -o pid='
+	run --separate-stderr nsrun --pid sh -c 'echo $$; ps -p '"$$"' -o pid='
 	assert_success
 	assert_line --index 0 1
 	assert_line --index 1 --regexp "^ *$$\$"
@@ -85,7 +85,7 @@ setup() {
 @test "S2: nsrun --user: an unprivileged user is nobody (65534) inside" {
 	cu_require_tool nsrun
 	cu_require_user
-	run cu_as_user nsrun --user id -u
+	run --separate-stderr cu_as_user nsrun --user id -u
 	assert_success
 	assert_output 65534
 }
@@ -97,7 +97,7 @@ setup() {
 	d=$(sc_userdir s2)
 	echo host > "$d/rootfile"
 	chmod 644 "$d/rootfile"
-	run cu_as_user nsrun --user --map-root-user id -u
+	run --separate-stderr cu_as_user nsrun --user --map-root-user id -u
 	assert_success
 	assert_output 0
 	run cu_as_user nsrun --user --map-root-user sh -c "echo x >> $d/rootfile"
@@ -112,7 +112,7 @@ setup() {
 	cu_require_tool nsrun
 	local before
 	before=$(hostname)
-	run nsrun --uts --hostname box hostname
+	run --separate-stderr nsrun --uts --hostname box hostname
 	assert_success
 	assert_output box
 	assert_equal "$(hostname)" "$before"
@@ -127,7 +127,7 @@ setup() {
 	cu_on_teardown "ipcrm -q $id"
 	run ipcs -q
 	assert_line --regexp "^0x[0-9a-f]+ +$id "
-	run nsrun --ipc ipcs -q
+	run --separate-stderr nsrun --ipc ipcs -q
 	assert_success
 	refute_line --regexp "^0x[0-9a-f]+ +$id "
 }
@@ -138,10 +138,10 @@ setup() {
 	cu_require_tool nsrun
 	local r=$BATS_TEST_TMPDIR/rootfs
 	sc_rootfs "$r"
-	run nsrun --mount --pid --mount-proc --root "$r" /bin/cat /etc/os-release
+	run --separate-stderr nsrun --mount --pid --mount-proc --root "$r" /bin/cat /etc/os-release
 	assert_success
 	assert_output "$(cat "$r/etc/os-release")"
-	run nsrun --mount --pid --mount-proc --root "$r" /bin/ls /
+	run --separate-stderr nsrun --mount --pid --mount-proc --root "$r" /bin/ls /
 	assert_success
 	assert_equal "$(echo $output | tr ' ' '\n' | sort | tr '\n' ' ')" \
 		"$(ls "$r" | sort | tr '\n' ' ')"
@@ -152,7 +152,7 @@ setup() {
 	local r=$BATS_TEST_TMPDIR/rootfs tag
 	tag=$(cu_name m)
 	sc_rootfs "$r"
-	run nsrun --mount --pid --mount-proc --root "$r" /bin/sh -c \
+	run --separate-stderr nsrun --mount --pid --mount-proc --root "$r" /bin/sh -c \
 		"mount -t tmpfs $tag /tmp && grep -c $tag /proc/self/mountinfo"
 	assert_success
 	assert_output 1
@@ -529,13 +529,13 @@ sc_tree() {
 	sc_wait test -s "$f"
 	pid=$(cat "$f")
 	cu_track_pid "$pid"
-	run nsenter2 -t "$pid" --all hostname
+	run --separate-stderr nsenter2 -t "$pid" --all hostname
 	assert_success
 	assert_output c1
-	run nsenter2 -t "$pid" --all ps -eo pid,comm
+	run --separate-stderr nsenter2 -t "$pid" --all ps -eo pid,comm
 	assert_success
 	assert_line --regexp '^ *1 sleep$'
-	run nsenter2 -t "$pid" --list --raw --noheadings --output TYPE,NS
+	run --separate-stderr nsenter2 -t "$pid" --list --raw --noheadings --output TYPE,NS
 	assert_success
 	for t in pid uts net mnt ipc user cgroup; do
 		ours=$(stat -L -c %i "/proc/self/ns/$t")
@@ -555,7 +555,7 @@ sc_tree() {
 	local r=$BATS_TEST_TMPDIR/rootfs h=$BATS_TEST_TMPDIR/home
 	sc_rootfs "$r"
 	mkdir "$h"
-	run nsrun --root "$r" -v "$h:/test" sh -c 'echo hi > /test/f'
+	run --separate-stderr nsrun --root "$r" -v "$h:/test" sh -c 'echo hi > /test/f'
 	assert_success
 	assert_equal "$(cat "$h/f")" hi
 	run nsrun --root "$r" -v "$h:/test:ro" sh -c 'echo no > /test/g'
@@ -568,7 +568,7 @@ sc_tree() {
 	cu_require_tool nsrun
 	local r=$BATS_TEST_TMPDIR/rootfs
 	sc_rootfs "$r"
-	run nsrun --root "$r" -v /test sh -c 'ls -A /test | wc -l; echo x > /test/y && cat /test/y'
+	run --separate-stderr nsrun --root "$r" -v /test sh -c 'ls -A /test | wc -l; echo x > /test/y && cat /test/y'
 	assert_success
 	assert_output "$(printf '0\nx')"
 }
@@ -593,7 +593,7 @@ sc_tree() {
 	[ -e /proc/self/ns/time ] || skip "no time namespaces (CONFIG_TIME_NS)"
 	local host inside
 	host=$(cut -d. -f1 /proc/uptime)
-	run nsrun --time --boottime 86400 cat /proc/uptime
+	run --separate-stderr nsrun --time --boottime 86400 cat /proc/uptime
 	assert_success
 	inside=${output%%.*}
 	[ $(( inside - host - 86400 )) -ge -2 ] && [ $(( inside - host - 86400 )) -le 5 ]
@@ -608,7 +608,7 @@ sc_tree() {
 		'printf("%ld\n", (long)t.tv_sec); return 0; }' > "$prog.c"
 	cc -o "$prog" "$prog.c" || skip "no C compiler"
 	host=$("$prog")
-	run nsrun --time --monotonic 86400 "$prog"
+	run --separate-stderr nsrun --time --monotonic 86400 "$prog"
 	assert_success
 	inside=$output
 	[ $(( inside - host - 86400 )) -ge -2 ] && [ $(( inside - host - 86400 )) -le 5 ]
