@@ -733,6 +733,22 @@ sc_demo_interrupt() {
 	sc_demo_gone "$n"
 }
 
+@test "demo: --help lists the options; a bad option or name changes nothing" {
+	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --help
+	assert_success
+	for o in --name --image --exec --no-net --keep --help; do
+		assert_output --partial -- "$o"
+	done
+	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --bogus
+	assert_failure
+	[[ $stderr == *--bogus* ]]
+	sc_demo_tools nsrun cgset unionmount
+	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --name '../x'
+	assert_failure
+	[[ $stderr == *"bad --name"* ]]
+	[ ! -e /run/container-utils/x ] && [ ! -e /run/container-utils/containers/x ]
+}
+
 # --- the example scripts -------------------------------------------------
 
 @test "examples: every article-section script runs and cleans up after itself" {
