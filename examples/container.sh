@@ -90,7 +90,6 @@ remove_bridge_if_unused() {
 remove_workdir() {
 	if [ -n "$keep" ]; then
 		find "$dir" -mindepth 1 -maxdepth 1 ! -name upper -exec rm -rf --one-file-system {} +
-		echo "${0##*/}: kept the container layer: $dir/upper (see: unionmount diff $dir/upper)" >&2
 	else
 		rm -rf --one-file-system "$dir"
 		rmdir /run/container-utils/containers 2>/dev/null
@@ -137,13 +136,9 @@ container=(
 	/bin/env -i PATH=/bin:/sbin HOME=/root TERM="${TERM:-dumb}" "${program[@]}"
 )
 on_exit stop_container
-rc=0
-if [ -t 0 ] && [ -z "$cmd" ]; then
-	trap : INT			# Ctrl-C belongs to the shell inside
-	"${container[@]}" || rc=$?
-else
-	"${container[@]}" <&0 &		# in the background, so that a signal
-	ctr=$!				# to this script stops it at once
-	wait "$ctr" || rc=$?
-fi
+( exec "${container[@]}" ) <&0 &	# in the background, so that a signal
+ctr=$!					# to this script stops it at once
+[ ! -t 0 ] || [ -n "$cmd" ] || trap : INT	# Ctrl-C belongs to the shell inside
+until wait "$ctr"; rc=$?; ! running "$ctr"; do :; done
+[ -z "$keep" ] || echo "${0##*/}: keeping the container layer $dir/upper (unionmount diff $dir/upper)" >&2
 exit "$rc"

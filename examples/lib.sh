@@ -48,7 +48,8 @@ _ex_undo=()
 on_exit() { _ex_undo+=("$*"); }
 _ex_cleanup() {
 	local i
-	trap - EXIT INT TERM
+	trap - EXIT
+	trap "" INT TERM HUP	# a second Ctrl-C must not cut the teardown short
 	for ((i = ${#_ex_undo[@]} - 1; i >= 0; i--)); do
 		eval "${_ex_undo[i]}" >/dev/null 2>&1 || true
 	done
@@ -56,6 +57,7 @@ _ex_cleanup() {
 trap _ex_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 # busybox_rootfs DIR: a minimal root filesystem from Debian's busybox-static.
 busybox_rootfs() {

@@ -722,6 +722,11 @@ sc_demo_interrupt() {
 	sc_demo_interrupt TERM 143
 }
 
+@test "demo: SIGHUP (the terminal closed) still tears everything down" {
+	sc_demo_tools
+	sc_demo_interrupt HUP 129
+}
+
 @test "demo: a step failing halfway (bad bridge address) undoes the steps before it" {
 	sc_demo_tools
 	local n
