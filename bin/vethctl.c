@@ -298,6 +298,15 @@ static int cmd_route(struct vethctl_control *ctl)
 	return 0;
 }
 
+/* The lease file of bridge @br in the namespace @nsfd (-1: ours). */
+static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
+{
+	struct stat st;
+	int r = nsfd >= 0 ? fstat(nsfd, &st) : stat("/proc/self/ns/net", &st);
+
+	snprintf(key, len, "%s@%ju", br, r == 0 ? (uintmax_t) st.st_ino : 0);
+}
+
 /* A new bridge, with an address and up; deleted again when a step fails. */
 static int bridge_create(struct nl_sock *sk, const char *name,
 			 const struct cu_inet *a, struct cu_error *e)
@@ -323,6 +332,7 @@ static int cmd_bridge(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
 	enum nl_op op = parse_op(ctl->argv[0]);
+	char key[IF_NAMESIZE + 32];
 	struct cu_inet a;
 	struct nl_link l;
 
@@ -338,6 +348,10 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
 	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
+	/* the bridge is gone, and with it every lease on it */
+	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
+	if (lease_forget(key, &e) < 0)
+		cu_error_warn(&e);
 	return 0;
 }
 
@@ -604,10 +618,7 @@ struct conn {
 
 static void lease_key(struct conn *c)
 {
-	struct stat st;
-	int r = c->ctl->nsfd >= 0 ? fstat(c->ctl->nsfd, &st) : stat("/proc/self/ns/net", &st);
-
-	snprintf(c->key, sizeof(c->key), "%s@%ju", c->bridge, r == 0 ? (uintmax_t) st.st_ino : 0);
+	bridge_lease_key(c->ctl->nsfd, c->bridge, c->key, sizeof(c->key));
 }
 
 /* The bridge, made with an address when missing; its IPv4 address. */

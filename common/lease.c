@@ -249,3 +249,23 @@ int lease_release(const char *key, const struct lease_owner *o, bool *nat,
 	r = lf_close(&lf, key, true, e);
 	return r < 0 ? r : found;
 }
+
+int lease_forget(const char *key, struct cu_error *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot open lease file %s"), path);
+	/* under the lock, so no connect is halfway through this file */
+	if (flock(fd, LOCK_EX) < 0 || unlink(path) < 0) {
+		int r = cu_error_set(e, errno, _("cannot remove lease file %s"), path);
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	return 0;
+}

@@ -49,4 +49,7 @@ int lease_take(const char *key, const struct cu_inet *gw,
 int lease_release(const char *key, const struct lease_owner *o, bool *nat,
 		  bool *nat_others, struct cu_error *e) __must_check;
 
+/* Remove the lease file @key (its bridge is gone); 0 when there was none. */
+int lease_forget(const char *key, struct cu_error *e) __must_check;
+
 #endif /* CU_LEASE_H */

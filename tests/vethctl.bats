@@ -276,6 +276,22 @@ link_names() { # NETNS
 	vethctl -N "$r" disconnect "$(cu_name 3)"
 }
 
+@test "bridge del forgets the bridge's leases" {
+	local br
+	br=$(cu_name br)
+	mkns a
+	cu_track_link "$br"
+	vethctl bridge add "$br" --addr 10.9.0.1/29
+	run -0 vethctl connect "$(cu_name a)" --bridge "$br" --addr auto
+	assert_output '10.9.0.2/29'
+	run ls /run/container-utils/leases/
+	assert_output --partial "$br@"
+	ip netns delete "$(cu_name a)"
+	run -0 vethctl bridge del "$br"
+	run bash -c "ls /run/container-utils/leases/ | grep -F '$br@'"
+	assert_output ''
+}
+
 @test "connect --addr auto on a bridge without an address fails cleanly" {
 	local r br
 	r=$(cu_name r) br=$(cu_name br)

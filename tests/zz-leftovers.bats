@@ -64,3 +64,8 @@ cu_leftover_pids() {
 	run bash -c "nft list tables 2>/dev/null | grep -E '$(cu_leftover_re)'"
 	assert_output ''
 }
+
+@test "no address lease made by the tests is left" {
+	run bash -c "ls -A /run/container-utils/leases 2>/dev/null | grep -E '$(cu_leftover_re)'"
+	assert_output ''
+}
