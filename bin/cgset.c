@@ -152,6 +152,7 @@ static __noreturn void usage(void)
 	fputs(_(" kill                      kill every process of a group\n"), out);
 	fputs(_(" delete                    remove a group\n"), out);
 	fputs(_("\nLimits (create, set, run):\n"), out);
+	/* xgettext:no-c-format */
 	fputs(_("     --cpu <cpus>          CPU time: 20% of one CPU, 1.5 CPUs, or max\n"), out);
 	fputs(_("     --cpu-weight <n>      relative CPU weight, 1-10000 (default 100)\n"), out);
 	fputs(_("     --cpuset <list>       the CPUs the group may use, e.g. 0-1,3\n"), out);
