@@ -196,7 +196,7 @@ if [ -s "$tmp/hf.json" ]; then
 	jq -r '
 		def med(n): (.results[] | select(.command == n) | .median * 1000);
 		. as $j | ([ "layer", "union", "netns", "network", "container" ] | map(. as $n | $j | med($n)) | add) as $sum
-		| "\nSteps add up to \($sum * 10 | round / 10) ms of the demo'"'"'s \(med("demo") * 10 | round / 10) ms; the rest is the script itself (bash, checks, the work dir). `demo-prebuilt` is the demo with `--image` a ready busybox directory, i.e. without building the layer (its \(med("layer") * 10 | round / 10) ms are 269 applet symlinks and a 2 MB copy)."' \
+		| "\nThe steps, each made and undone on its own, add up to \($sum * 10 | round / 10) ms against the whole demo'"'"'s \(med("demo") * 10 | round / 10) ms (the demo also runs bash, its checks and the work dir; on a loaded machine the sum can exceed the whole). `demo-prebuilt` is the demo with `--image` a ready busybox directory: demo − demo-prebuilt = \((med("demo") - med("demo-prebuilt")) * 10 | round / 10) ms is what building the layer (a 2 MB copy and 269 applet symlinks) costs inside the demo."' \
 		"$tmp/hf.json" >> "$out" || true
 fi
 fi

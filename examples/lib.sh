@@ -20,9 +20,30 @@ ex_find_tools() {
 		fi
 	done
 	# Debian's cgroup-tools has a cgset of its own: make sure it is ours.
-	cgset --version 2>/dev/null | grep -q container-utils ||
-		ex_die "container-utils tools not found (build them, or set CU_BUILDDIR)"
+	if ! ex_have_tools && [ -z "${CU_BUILDDIR:-}" ] && [ -f "$here/configure.ac" ]; then
+		ex_build "$here"
+		PATH="$here:$PATH"
+	fi
+	ex_have_tools || ex_die "container-utils tools not found (build them, or set CU_BUILDDIR)"
 	[ -n "${EX_ANY_USER:-}" ] || [ "$(id -u)" -eq 0 ] || ex_die "must be run as root"
+}
+
+ex_have_tools() {
+	cgset --version 2>/dev/null | grep -q container-utils
+}
+
+# ex_build TOPDIR: on a fresh machine, install what the tree needs and build
+# it (the README's quick start is this script's first run).
+ex_build() {
+	local log=/tmp/container-utils-build.log
+	[ "$(id -u)" -eq 0 ] ||
+		ex_die "container-utils is not built in $1 (run as root to build it, or set CU_BUILDDIR)"
+	echo "${0##*/}: first run: installing what container-utils needs and building it in $1 (log: $log)" >&2
+	if ! (cd "$1" && bash .ci/deps && { [ -x configure ] || ./autogen.sh; } &&
+		{ [ -f Makefile ] || ./configure; } && make -j"$(nproc)") > "$log" 2>&1; then
+		tail -20 "$log" >&2
+		ex_die "building container-utils failed (see $log)"
+	fi
 }
 
 ex_die() {
