@@ -519,6 +519,28 @@ static int list_namespaces(const struct nsenter2_control *ctl, const struct nsen
 	return EXIT_SUCCESS;
 }
 
+/*
+ * Joining a PID or mount namespace makes us reachable from the container:
+ * its processes see our /proc/PID/exe, and a "#!/proc/self/exe" program
+ * there runs our binary.  Run from a sealed copy so the host's binary
+ * cannot be rewritten through it (CVE-2019-5736).
+ */
+static void protect_binary(const struct nsenter2_control *ctl, char **argv)
+{
+	const struct ns_type *pid = ns_type_by_name("pid"), *mnt = ns_type_by_name("mnt");
+	int mask = ctl->want;
+	size_t i;
+
+	for (i = 0; i < NS_NTYPES; i++)
+		if (ctl->file[i])
+			mask |= ns_types[i].flag;
+	if (ctl->list || !(ctl->all || (mask & (pid->flag | mnt->flag))))
+		return;
+	if (exec_reexec_sealed(argv) < 0)
+		warn(_("cannot run from a sealed copy of %s; going on without that protection"),
+		     program_invocation_short_name);
+}
+
 int main(int argc, char **argv)
 {
 	struct nsenter2_control ctl = { 0 };
@@ -532,6 +554,7 @@ int main(int argc, char **argv)
 
 	parse_args(&ctl, argc, argv);
 	check_args(&ctl);
+	protect_binary(&ctl, argv);
 	open_target(&ctl, &st);
 	if (ctl.list)
 		return list_namespaces(&ctl, &st);

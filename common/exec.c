@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -276,4 +279,56 @@ void exec_exit_like(int wstatus)
 		exit(128 + sig);
 	}
 	exit(exec_status_code(wstatus));
+}
+
+/* Copy the running binary into a sealed memfd; its fd, or -errno. */
+static int sealed_copy_of_self(const char *name)
+{
+	_cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int mfd, r;
+	struct stat st;
+	off_t off = 0;
+
+	if (exe < 0)
+		return -errno;
+	/* already the copy: a memfd whose contents can no longer change */
+	r = fcntl(exe, F_GET_SEALS);
+	if (r >= 0 && (r & F_SEAL_WRITE))
+		return -EALREADY;
+	if (fstat(exe, &st) < 0)
+		return -errno;
+	mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return -errno;
+	while (off < st.st_size) {
+		ssize_t n = sendfile(mfd, exe, &off, (size_t) (st.st_size - off));
+
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			goto out_close;
+		}
+	}
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
+		  F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	return mfd;
+out_close:
+	close(mfd);
+	return r;
+}
+
+int exec_reexec_sealed(char *const argv[])
+{
+	int mfd = sealed_copy_of_self(program_invocation_short_name);
+
+	if (mfd == -EALREADY)
+		return 0;
+	if (mfd < 0)
+		return mfd;
+	fexecve(mfd, argv, environ);
+	/* vm.memfd_noexec, or no exec of memfds at all: run on as we are */
+	mfd = -errno;
+	return mfd;
 }

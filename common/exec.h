@@ -66,4 +66,12 @@ int exec_supervise(pid_t pid, int pidfd, int *wstatus) __must_check;
  */
 __noreturn void exec_exit_like(int wstatus);
 
+/*
+ * Run again from a sealed in-memory copy of our own binary, so that a
+ * process of a container we join cannot rewrite the host's binary through
+ * /proc/PID/exe (CVE-2019-5736).  Returns 0 in the copy, -errno when the
+ * copy cannot be made or run (the caller then goes on as it is).
+ */
+int exec_reexec_sealed(char *const argv[]);
+
 #endif /* CU_EXEC_H */
