@@ -13,10 +13,8 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
-#include <blkid.h>
-#include <libmount.h>
-
 #include "c.h"
+#include "layermnt.h"
 #include "nls.h"
 #include "overlay.h"
 #include "syscalls.h"
@@ -82,24 +80,31 @@ static int mount_id_of(const char *path, uint64_t *id)
 	return 0;
 }
 
-/* Is @path a filesystem image libblkid recognises?  *type gets its name. */
-static bool probe_image(const char *path, char *type, size_t len)
+/*
+ * Is the file @path a filesystem image libblkid recognises?  1 with its
+ * name in *type, 0 when it is not, <0 when libblkid cannot be loaded.
+ */
+static int probe_image(const char *path, char *type, size_t len, struct cu_error *e)
 {
-	blkid_probe pr = blkid_new_probe_from_filename(path);
+	const struct layer_blkid *bl = layer_blkid_lib(e);
+	blkid_probe pr;
 	const char *val = NULL;
-	bool found = false;
+	int found = 0;
 
+	if (!bl)
+		return -ENOENT;
+	pr = bl->blkid_new_probe_from_filename(path);
 	if (!pr)
-		return false;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE);
-	if (blkid_do_safeprobe(pr) == 0 &&
-	    blkid_probe_lookup_value(pr, "USAGE", &val, NULL) == 0 &&
+		return 0;
+	bl->blkid_probe_enable_superblocks(pr, 1);
+	bl->blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE);
+	if (bl->blkid_do_safeprobe(pr) == 0 &&
+	    bl->blkid_probe_lookup_value(pr, "USAGE", &val, NULL) == 0 &&
 	    streq(val, "filesystem") &&
-	    blkid_probe_lookup_value(pr, "TYPE", &val, NULL) == 0) {
+	    bl->blkid_probe_lookup_value(pr, "TYPE", &val, NULL) == 0) {
 		found = snprintf(type, len, "%s", val) < (int) len;
 	}
-	blkid_free_probe(pr);
+	bl->blkid_free_probe(pr);
 	return found;
 }
 
@@ -107,6 +112,7 @@ static int check_layer(const char *path, struct cu_error *e)
 {
 	struct stat st;
 	char type[64];
+	int rc;
 
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT)
@@ -115,8 +121,9 @@ static int check_layer(const char *path, struct cu_error *e)
 	}
 	if (S_ISDIR(st.st_mode))
 		return 0;
-	if (S_ISREG(st.st_mode) && probe_image(path, type, sizeof(type)))
-		return 0;
+	rc = S_ISREG(st.st_mode) ? probe_image(path, type, sizeof(type), e) : 0;
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	return cu_error_set(e, 0, _("unusable layer: %s: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"), path);
 }
 
@@ -305,7 +312,10 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	char type[64];
 	int loopfd, rc;
 
-	if (!probe_image(l->path, type, sizeof(type)))
+	rc = probe_image(l->path, type, sizeof(type), e);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
 		return cu_error_set(e, 0, _("unusable layer: %s: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"), l->path);
 	loopfd = loop_attach(l->path, l->loopdev, sizeof(l->loopdev));
 	if (loopfd < 0) {
@@ -436,12 +446,20 @@ static int fs_set_path(int fs, const char *key, const char *path, int mntfd)
 /* Pass -o OPTIONS one by one; "ro" becomes a mount attribute. */
 static int fs_set_options(int fs, const char *options, bool *ro)
 {
-	char *opts = xstrdup(options ? options : ""), *name, *value;
+	const struct layer_mount *ml;
+	char *opts, *name, *value, *cur;
 	size_t nsz, vsz;
 	int rc = 0;
-	char *cur = opts;
 
-	while (rc == 0 && mnt_optstr_next_option(&cur, &name, &nsz, &value, &vsz) == 0) {
+	if (!options || !*options)
+		return 0;
+	ml = layer_mount_lib(NULL);
+	if (!ml) {
+		errno = ELIBACC;
+		return -1;
+	}
+	opts = cur = xstrdup(options);
+	while (rc == 0 && ml->mnt_optstr_next_option(&cur, &name, &nsz, &value, &vsz) == 0) {
 		_cleanup_free_ char *k = xstrndup(name, nsz);
 		_cleanup_free_ char *v = value ? xstrndup(value, vsz) : NULL;
 
@@ -982,19 +1000,19 @@ static void info_names_from_state(struct ovl_info *info)
 	}
 }
 
-static int info_from_fs(struct libmnt_fs *fs, struct ovl_info *info)
+static int info_from_fs(const struct layer_mount *ml, struct libmnt_fs *fs,
+			struct ovl_info *info)
 {
 	int rc;
-
-	const char *opts = mnt_fs_get_fs_options(fs);
+	const char *opts = ml->mnt_fs_get_fs_options(fs);
 
 	memset(info, 0, sizeof(*info));
-	info->target = xstrdup(mnt_fs_get_target(fs));
-	info->source = xstrdup(mnt_fs_get_source(fs) ? mnt_fs_get_source(fs) : "");
-	info->id = (uint64_t) mnt_fs_get_id(fs);
-	if (!streq(mnt_fs_get_fstype(fs), "overlay")) {
+	info->target = xstrdup(ml->mnt_fs_get_target(fs));
+	info->source = xstrdup(ml->mnt_fs_get_source(fs) ? ml->mnt_fs_get_source(fs) : "");
+	info->id = (uint64_t) ml->mnt_fs_get_id(fs);
+	if (!streq(ml->mnt_fs_get_fstype(fs), "overlay")) {
 		info->lowers = xmalloc(sizeof(char *));
-		info->lowers[0] = xstrdup(mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/");
+		info->lowers[0] = xstrdup(ml->mnt_fs_get_root(fs) ? ml->mnt_fs_get_root(fs) : "/");
 		info->nlowers = 1;
 		info_names_from_state(info);
 		return 0;
@@ -1006,59 +1024,280 @@ static int info_from_fs(struct libmnt_fs *fs, struct ovl_info *info)
 }
 
 /* Is @fs one of ours: an overlay, or a bind we recorded? */
-static bool is_union(struct libmnt_fs *fs)
+static bool is_union(const struct layer_mount *ml, struct libmnt_fs *fs)
 {
 	FILE *f;
 
-	if (streq(mnt_fs_get_fstype(fs), "overlay"))
+	if (streq(ml->mnt_fs_get_fstype(fs), "overlay"))
 		return true;
-	f = state_open((uint64_t) mnt_fs_get_id(fs), mnt_fs_get_target(fs));
+	f = state_open((uint64_t) ml->mnt_fs_get_id(fs), ml->mnt_fs_get_target(fs));
 	if (f)
 		fclose(f);
 	return f != NULL;
 }
 
-static int read_table(struct libmnt_table **tb, struct cu_error *e)
+static int read_table(const struct layer_mount *ml, struct libmnt_table **tb,
+		      struct cu_error *e)
 {
-	*tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	*tb = ml->mnt_new_table_from_file("/proc/self/mountinfo");
 	if (!*tb)
 		return cu_error_set(e, errno ? errno : EIO, _("cannot read %s"), "/proc/self/mountinfo");
 	return 0;
 }
 
-int ovl_list(struct ovl_info **infos, size_t *n, struct cu_error *e)
-{
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
-	int rc = read_table(&tb, e);
+/* ---- statmount(2) and listmount(2): the kernel answers for one mount ---- */
 
-	*infos = NULL;
-	*n = 0;
+#ifndef STATX_MNT_ID_UNIQUE
+# define STATX_MNT_ID_UNIQUE	0x00004000U
+#endif
+#ifndef __NR_statmount
+# define __NR_statmount		457
+#endif
+#ifndef __NR_listmount
+# define __NR_listmount		458
+#endif
+
+#define OVL_SM_MNT_BASIC	0x00000002U
+#define OVL_SM_MNT_ROOT		0x00000008U
+#define OVL_SM_MNT_POINT	0x00000010U
+#define OVL_SM_FS_TYPE		0x00000020U
+#define OVL_SM_SB_SOURCE	0x00000200U
+#define OVL_SM_OPT_ARRAY	0x00000400U	/* Linux 6.13 */
+/* Always answered; an empty source or option list is left out of the mask. */
+#define OVL_SM_NEED		(OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | OVL_SM_MNT_POINT | \
+				 OVL_SM_FS_TYPE)
+#define OVL_SM_WANT		(OVL_SM_NEED | OVL_SM_SB_SOURCE | OVL_SM_OPT_ARRAY)
+#define OVL_LSMT_ROOT		0xffffffffffffffffULL	/* listmount: the whole namespace */
+
+/* struct mnt_id_req and struct statmount of <linux/mount.h> (Linux 6.13). */
+struct ovl_mnt_id_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t mnt_id;
+	uint64_t param;
+};
+
+struct ovl_statmount {
+	uint32_t size;
+	uint32_t mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major;
+	uint32_t sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags;
+	uint32_t fs_type;
+	uint64_t mnt_id;
+	uint64_t mnt_parent_id;
+	uint32_t mnt_id_old;
+	uint32_t mnt_parent_id_old;
+	uint64_t mnt_attr;
+	uint64_t mnt_propagation;
+	uint64_t mnt_peer_group;
+	uint64_t mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root;
+	uint32_t mnt_point;
+	uint64_t mnt_ns_id;
+	uint32_t fs_subtype;
+	uint32_t sb_source;
+	uint32_t opt_num;
+	uint32_t opt_array;
+	uint64_t spare2[47];
+	char str[];
+};
+
+/* A growing buffer for statmount's answers (500 long layer paths > 100 KiB). */
+struct ovl_smbuf {
+	struct ovl_statmount *sm;
+	size_t size;
+};
+
+#define OVL_SM_MAX	(16U << 20)
+
+/* Ask for mount @id (unique id); -ENOSYS when this kernel cannot answer. */
+static int sm_get(struct ovl_smbuf *b, uint64_t id)
+{
+	struct ovl_mnt_id_req req = { .size = 24, .mnt_id = id, .param = OVL_SM_WANT };
+
+	if (!b->sm) {
+		b->size = 16384;
+		b->sm = xmalloc(b->size);
+	}
+	while (syscall(__NR_statmount, &req, b->sm, b->size, 0) < 0) {
+		if (errno == EOVERFLOW && b->size < OVL_SM_MAX) {
+			b->size *= 4;
+			b->sm = xrealloc(b->sm, b->size);
+			continue;
+		}
+		return errno == EINVAL || errno == EPERM ? -ENOSYS : -errno;
+	}
+	if ((b->sm->mask & OVL_SM_NEED) != OVL_SM_NEED)
+		return -ENOSYS;
+	return 0;
+}
+
+/* A string of the answer, "" when the kernel left it out. */
+static const char *sm_str(const struct ovl_smbuf *b, uint64_t flag, uint32_t off)
+{
+	return b->sm->mask & flag ? b->sm->str + off : "";
+}
+
+#define SM_STR(b, field, flag)	sm_str(b, flag, (b)->sm->field)
+
+/*
+ * Is the mount in @b one of ours?  1 with *info filled, 0 when it is not,
+ * -ENOSYS for an overlay on a kernel without the option array (before 6.13).
+ */
+static int info_from_sm(const struct ovl_smbuf *b, struct ovl_info *info)
+{
+	const struct ovl_statmount *sm = b->sm;
+	const char *opt = SM_STR(b, opt_array, OVL_SM_OPT_ARRAY);
+	const char *point = SM_STR(b, mnt_point, OVL_SM_MNT_POINT);
+	const char *root = SM_STR(b, mnt_root, OVL_SM_MNT_ROOT);
+	bool overlay = streq(SM_STR(b, fs_type, OVL_SM_FS_TYPE), "overlay");
+	FILE *f;
+	uint32_t i;
+
+	memset(info, 0, sizeof(*info));
+	info->id = sm->mnt_id_old;	/* mountinfo's id, naming our records */
+	if (overlay && !(sm->mask & OVL_SM_OPT_ARRAY))
+		return -ENOSYS;		/* an overlay always has lowerdir */
+	if (!overlay) {
+		f = state_open(info->id, point);
+		if (!f)
+			return 0;	/* not a bind we made */
+		fclose(f);
+	}
+	info->target = xstrdup(point);
+	info->source = xstrdup(SM_STR(b, sb_source, OVL_SM_SB_SOURCE));
+	if (!overlay) {
+		add_lower(info, root, strlen(root));
+	} else {
+		/* mountinfo's super options start with the superblock's rw/ro */
+		take_option(info, sm->sb_flags & MS_RDONLY ? "ro" : "rw", 2);
+		for (i = 0; i < sm->opt_num; i++, opt += strlen(opt) + 1)
+			take_option(info, opt, strlen(opt));
+	}
+	info_names_from_state(info);
+	return 1;
+}
+
+/* Add mount @id to @infos when it is a union: 0, or <0. */
+static int list_one(struct ovl_smbuf *b, uint64_t id, struct ovl_info **infos, size_t *n)
+{
+	int rc = sm_get(b, id);
+
+	if (rc == -ENOENT)
+		return 0;		/* unmounted meanwhile */
 	if (rc < 0)
 		return rc;
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
-		abort();
-	while (mnt_table_next_fs(tb, it, &fs) == 0) {
-		if (!is_union(fs))
-			continue;
-		*infos = xrealloc(*infos, (*n + 1) * sizeof(**infos));
-		rc = info_from_fs(fs, &(*infos)[(*n)++]);
-		if (rc < 0)
+	*infos = xrealloc(*infos, (*n + 1) * sizeof(**infos));
+	rc = info_from_sm(b, &(*infos)[*n]);
+	if (rc > 0)
+		(*n)++;
+	return rc < 0 ? rc : 0;
+}
+
+/* Every union of this mount namespace, in the kernel's order (as mountinfo). */
+static int list_statmount(struct ovl_info **infos, size_t *n, struct cu_error *e)
+{
+	struct ovl_mnt_id_req req = { .size = 24, .mnt_id = OVL_LSMT_ROOT };
+	struct ovl_smbuf b = { 0 };
+	uint64_t ids[256];
+	long got, i;
+	int rc = 0;
+
+	do {
+		got = syscall(__NR_listmount, &req, ids, ARRAY_SIZE(ids), 0);
+		if (got < 0) {
+			rc = errno == ENOSYS || errno == EINVAL ? -ENOSYS : -errno;
 			break;
-	}
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+		}
+		for (i = 0; rc == 0 && i < got; i++)
+			rc = list_one(&b, ids[i], infos, n);
+		if (got > 0)
+			req.param = ids[got - 1];
+	} while (rc == 0 && got == (long) ARRAY_SIZE(ids));
+	free(b.sm);
+	if (rc < 0 && rc != -ENOSYS)
+		return cu_error_set(e, rc, _("cannot list the mounts of this namespace"));
 	return rc;
 }
 
-int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e)
+/*
+ * The union on @target, asked of the kernel for that one mount: 1 found,
+ * 0 none there, -ENOSYS without statmount(2).
+ */
+static int find_statmount(const char *real, struct ovl_info *info)
+{
+	struct ovl_smbuf b = { 0 };
+	struct statx stx;
+	int rc;
+
+	if (statx(AT_FDCWD, real, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE, &stx) < 0)
+		return 0;
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+		return -ENOSYS;
+	rc = sm_get(&b, stx.stx_mnt_id);
+	if (rc == 0 && streq(SM_STR(&b, mnt_point, OVL_SM_MNT_POINT), real))
+		rc = info_from_sm(&b, info);
+	else if (rc == 0)
+		rc = 0;		/* @real is inside a mount, not its mount point */
+	free(b.sm);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+/* Kernels without listmount(2)/statmount(2): parse mountinfo with libmount. */
+static int list_mountinfo(struct ovl_info **infos, size_t *n, struct cu_error *e)
+{
+	const struct layer_mount *ml = layer_mount_lib(e);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	int rc;
+
+	if (!ml)
+		return -ENOENT;
+	rc = read_table(ml, &tb, e);
+	if (rc < 0)
+		return rc;
+	it = ml->mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		abort();
+	while (ml->mnt_table_next_fs(tb, it, &fs) == 0) {
+		if (!is_union(ml, fs))
+			continue;
+		*infos = xrealloc(*infos, (*n + 1) * sizeof(**infos));
+		rc = info_from_fs(ml, fs, &(*infos)[(*n)++]);
+		if (rc < 0)
+			break;
+	}
+	ml->mnt_free_iter(it);
+	ml->mnt_unref_table(tb);
+	return rc;
+}
+
+int ovl_list(struct ovl_info **infos, size_t *n, struct cu_error *e)
+{
+	int rc;
+
+	*infos = NULL;
+	*n = 0;
+	rc = list_statmount(infos, n, e);
+	if (rc != -ENOSYS)
+		return rc;
+	ovl_list_free(*infos, *n);
+	*infos = NULL;
+	*n = 0;
+	return list_mountinfo(infos, n, e);
+}
+
+static int find_mountinfo(const char *target, struct ovl_info *info, struct cu_error *e)
 {
 	struct ovl_info *infos = NULL;
 	_cleanup_free_ char *real = realpath(target, NULL);
 	size_t n = 0, i;
-	int rc = ovl_list(&infos, &n, e), found = -1;
+	int rc = list_mountinfo(&infos, &n, e), found = -1;
 
 	memset(info, 0, sizeof(*info));
 	for (i = 0; rc == 0 && real && i < n; i++)
@@ -1072,6 +1311,20 @@ int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e)
 	}
 	ovl_list_free(infos, n);
 	return rc;
+}
+
+int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e)
+{
+	_cleanup_free_ char *real = realpath(target, NULL);
+	int rc = real ? find_statmount(real, info) : 0;
+
+	if (rc == -ENOSYS)
+		return find_mountinfo(target, info, e);
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot read the mount of %s"), target);
+	if (rc == 0)
+		return cu_error_set(e, 0, _("no union mounted on %s (see unionmount list)"), target);
+	return 0;
 }
 
 void ovl_info_free(struct ovl_info *info)
