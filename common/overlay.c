@@ -854,10 +854,11 @@ int ovl_umount(const char *target, struct cu_error *e)
 	rc = ovl_find(target, &info, e);
 	if (rc < 0)
 		return rc;
+	/* the record is named by the mount id the kernel just gave */
+	rc = snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) info.id);
 	ovl_info_free(&info);
-	rc = state_path(target, path, sizeof(path));
-	if (rc < 0)
-		return cu_error_set(e, rc, _("cannot find the mount of %s"), target);
+	if (rc >= (int) sizeof(path))
+		return cu_error_set(e, ENAMETOOLONG, _("cannot find the mount of %s"), target);
 	if (umount2(target, UMOUNT_NOFOLLOW) < 0)
 		return cu_error_set(e, errno, _("cannot unmount %s"), target);
 	return state_replay(path, e);
