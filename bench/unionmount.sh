@@ -18,18 +18,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ns() { date +%s%N; }
+# run_us CMD...: wall time of CMD in microseconds into $US, taken from bash's
+# own clock (no date(1) fork inside the timed window)
+run_us() {
+	local t0=${EPOCHREALTIME/[.,]/} t1
+	"$@" >/dev/null
+	t1=${EPOCHREALTIME/[.,]/}
+	US=$((10#$t1 - 10#$t0))
+}
+
+# median_of TIMES...: the median of microsecond times, in ms (3 decimals)
+median_of() {
+	printf '%s\n' "$@" | sort -n | awk -v n="$#" 'NR == int((n + 1) / 2) { printf "%.3f", $1 / 1e3 }'
+}
 
 # median_ms CMD...: median wall time of RUNS runs, in ms (3 decimals)
 median_ms() {
-	local i t0 t1 times=()
+	local i times=()
 	for ((i = 0; i < RUNS; i++)); do
-		t0=$(now_ns)
-		"$@" >/dev/null
-		t1=$(now_ns)
-		times+=($((t1 - t0)))
+		run_us "$@"
+		times+=("$US")
 	done
-	printf '%s\n' "${times[@]}" | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { printf "%.3f", $1 / 1e6 }'
+	median_of "${times[@]}"
+}
+
+# pair_ms A B: medians of A and B run in turns, RUNS each, so that the load of
+# the machine weighs on both alike; prints "MEDIAN_A MEDIAN_B"
+pair_ms() {
+	local i ta=() tb=()
+	for ((i = 0; i < RUNS; i++)); do
+		run_us "$1"
+		ta+=("$US")
+		run_us "$2"
+		tb+=("$US")
+	done
+	echo "$(median_of "${ta[@]}") $(median_of "${tb[@]}")"
 }
 
 # peak_kb CMD...: peak RSS of one run, in KiB
@@ -57,7 +80,7 @@ ovl_cycle() {
 	mount -t overlay overlay -o "lowerdir=$OVL_LOWER" "$W/T" && umount "$W/T"
 }
 
-echo "unionmount bench: $RUNS runs each, medians in ms; layer paths ${#LONG}+5 bytes"
+echo "unionmount bench: $RUNS runs each (mount cases in turns), medians in ms; layer paths ${#LONG}+5 bytes"
 printf '%-28s %12s %12s %8s %10s %10s\n' case unionmount "mount -t ovl" ratio "RSS um KiB" "RSS mnt KiB"
 for n in 2 10 100 500; do
 	UM_ARGS=()
@@ -67,13 +90,13 @@ for n in 2 10 100 500; do
 		UM_ARGS+=(-l "$d")
 		OVL_LOWER+=${OVL_LOWER:+:}$d
 	done
-	um=$(median_ms um_cycle)
 	um_rss=$(peak_kb "$UM" "${UM_ARGS[@]}" "$W/T"); "$UM" umount "$W/T"
 	if [ "$(( ${#OVL_LOWER} + 9 ))" -lt 4096 ] && ovl_cycle 2>/dev/null; then
-		ov=$(median_ms ovl_cycle)
+		read -r um ov < <(pair_ms um_cycle ovl_cycle)
 		ov_rss=$(peak_kb mount -t overlay overlay -o "lowerdir=$OVL_LOWER" "$W/T"); umount "$W/T"
 		printf '%-28s %12s %12s %8s %10s %10s\n' "mount+umount $n layers" "$um" "$ov" "$(ratio "$um" "$ov")" "$um_rss" "$ov_rss"
 	else
+		um=$(median_ms um_cycle)
 		printf '%-28s %12s %12s %8s %10s %10s\n' "mount+umount $n layers" "$um" "n/a" "-" "$um_rss" "-"
 		echo "  mount -t overlay: ${#OVL_LOWER} bytes of lowerdir= do not fit mount(2)'s one page (4096)"
 	fi

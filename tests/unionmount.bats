@@ -28,6 +28,29 @@ um_track() {
 	cu_track_mount "$1"
 }
 
+# no_statmount CMD...: run CMD with statmount(2) and listmount(2) failing with
+# ENOSYS (a seccomp filter), as on kernels before 6.8.
+no_statmount() {
+	python3 - "$@" <<'PY'
+import ctypes, os, struct, sys
+libc = ctypes.CDLL(None, use_errno=True)
+ins = [(0x20, 0, 0, 4),			# ld arch
+       (0x15, 0, 4, 0xc000003e),	# x86_64? else allow
+       (0x20, 0, 0, 0),			# ld nr
+       (0x15, 1, 0, 457),		# statmount
+       (0x15, 0, 1, 458),		# listmount
+       (0x06, 0, 0, 0x00050000 | 38),	# ERRNO(ENOSYS)
+       (0x06, 0, 0, 0x7fff0000)]	# ALLOW
+code = b"".join(struct.pack("HBBI", *i) for i in ins)
+buf = ctypes.create_string_buffer(code)
+prog = struct.pack("HxxxxxxQ", len(ins), ctypes.addressof(buf))
+pbuf = ctypes.create_string_buffer(prog)
+if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.c_void_p(ctypes.addressof(pbuf)), 0, 0):
+    sys.exit("seccomp: " + os.strerror(ctypes.get_errno()))
+os.execvp(sys.argv[1], sys.argv[1:])
+PY
+}
+
 fstype_of() {
 	findmnt -n -o FSTYPE --mountpoint "$1"
 }
@@ -426,6 +449,37 @@ $D/img.ext4"
 	run jq -r ".unions[] | select(.target == \"$D/t a,rget\") | [.layers, .upper, .children[0].target, .children[1].target] | @tsv" <<< "$output"
 	assert_output "2	$D/up, per	$D/com,ma dir	$D/L2"
 	unionmount umount "t a,rget"
+}
+
+@test "without statmount(2) (ENOSYS injected) mount, list and umount read mountinfo" {
+	[ "$(uname -m)" = x86_64 ] || skip "the seccomp filter is for x86_64"
+	command -v strace >/dev/null || skip "strace is not installed"
+	local want='2	'$D'/U	'$D'/U.work	'$D'/com,ma dir	'$D'/L2'
+	local sel=".unions[] | select(.target == \"$D/T\") | [.layers, .upper, .work, .children[0].target, .children[1].target] | @tsv"
+	mkdir "com,ma dir" L2 U T T2
+	cu_track_mount "$D/T"
+	run no_statmount unionmount -l "$D/com,ma dir:$D/L2" -u U T
+	assert_success
+	no_statmount strace -f -qq -e trace=openat -o "$D/slow" unionmount list -v --json > list.json
+	grep -q '"/proc/self/mountinfo"' "$D/slow"
+	run jq -r "$sel" list.json
+	assert_output "$want"
+	# the kernel answers for one mount: mountinfo is not read at all
+	strace -f -qq -e trace=openat -o "$D/fast" -- unionmount list -v --json > list.json
+	grep -q /run/container-utils/unionmount/ "$D/fast"
+	run grep -c mountinfo "$D/fast"
+	assert_output 0
+	run jq -r "$sel" list.json
+	assert_output "$want"
+	cu_track_mount "$D/T2"
+	run --separate-stderr no_statmount unionmount -l L2 -u U T2
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: upper already in use: U: by the union on $D/T (unmount it first, or give another --upper)"
+	run no_statmount unionmount umount T
+	assert_success
+	run mounted "$D/T"
+	assert_failure
+	[ ! -e U.work ]
 }
 
 @test "list: --raw, --noheadings, --output, and an unknown column" {
