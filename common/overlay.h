@@ -60,10 +60,17 @@ int ovl_umount(const char *target, struct cu_error *e) __must_check;
  */
 int ovl_parse_options(const char *opts, struct ovl_info *info) __must_check;
 
-/* Every overlay (and unionmount bind) mount of this mount namespace. */
+/*
+ * Every overlay (and unionmount bind) mount of this mount namespace, from
+ * listmount(2) and statmount(2), or mountinfo on kernels without them.
+ */
 int ovl_list(struct ovl_info **infos, size_t *n, struct cu_error *e) __must_check;
 
-/* The union mounted exactly on @target (NULL when there is none). */
+/*
+ * The union mounted exactly on @target (an error when there is none), asked
+ * of the kernel for that one mount (statx, statmount), or from mountinfo on
+ * kernels without statmount(2).
+ */
 int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e) __must_check;
 
 void ovl_info_free(struct ovl_info *info);

@@ -480,6 +480,13 @@ $D/img.ext4"
 	run mounted "$D/T"
 	assert_failure
 	[ ! -e U.work ]
+	# with statmount, neither mount (the layer count) nor umount reads mountinfo
+	strace -f -qq -e trace=openat -o "$D/fast2" unionmount -l L2 T
+	strace -f -qq -e trace=openat -o "$D/fast2" -A unionmount umount T
+	run grep -c mountinfo "$D/fast2"
+	assert_output 0
+	run mounted "$D/T"
+	assert_failure
 }
 
 @test "list: --raw, --noheadings, --output, and an unknown column" {
