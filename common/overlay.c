@@ -1058,6 +1058,7 @@ static int read_table(const struct layer_mount *ml, struct libmnt_table **tb,
 # define __NR_listmount		458
 #endif
 
+#define OVL_SM_SB_BASIC		0x00000001U
 #define OVL_SM_MNT_BASIC	0x00000002U
 #define OVL_SM_MNT_ROOT		0x00000008U
 #define OVL_SM_MNT_POINT	0x00000010U
@@ -1065,8 +1066,8 @@ static int read_table(const struct layer_mount *ml, struct libmnt_table **tb,
 #define OVL_SM_SB_SOURCE	0x00000200U
 #define OVL_SM_OPT_ARRAY	0x00000400U	/* Linux 6.13 */
 /* Always answered; an empty source or option list is left out of the mask. */
-#define OVL_SM_NEED		(OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | OVL_SM_MNT_POINT | \
-				 OVL_SM_FS_TYPE)
+#define OVL_SM_NEED		(OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
+				 OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
 #define OVL_SM_WANT		(OVL_SM_NEED | OVL_SM_SB_SOURCE | OVL_SM_OPT_ARRAY)
 #define OVL_LSMT_ROOT		0xffffffffffffffffULL	/* listmount: the whole namespace */
 

@@ -480,6 +480,16 @@ $D/img.ext4"
 	run mounted "$D/T"
 	assert_failure
 	[ ! -e U.work ]
+	# a read-only union: the superblock's "ro" leads the options either way
+	unionmount -l "L2:com,ma dir" T
+	no_statmount unionmount list -r -n -o TARGET,LAYERS,OPTIONS > list.txt
+	run grep "^$D/T " list.txt
+	assert_output --regexp "^$D/T 2 ro(,|\$)"
+	local slow_ro=$output
+	unionmount list -r -n -o TARGET,LAYERS,OPTIONS > list.txt
+	run grep "^$D/T " list.txt
+	assert_output "$slow_ro"
+	unionmount umount T
 	# with statmount, neither mount (the layer count) nor umount reads mountinfo
 	strace -f -qq -e trace=openat -o "$D/fast2" unionmount -l L2 T
 	strace -f -qq -e trace=openat -o "$D/fast2" -A unionmount umount T
