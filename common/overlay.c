@@ -35,7 +35,9 @@
 
 /* One lower layer being set up: a directory, or an image on a loop device. */
 struct ovl_layer {
-	const char *path;
+	const char *path;	/* as given, or @abs */
+	char *abs;		/* absolute, for an image or a single layer */
+	int dirfd;		/* O_PATH fd of a directory, or -1 */
 	int mntfd;		/* detached mount of an image, or -1 */
 	char loopdev[32];	/* "/dev/loopN" for an image */
 };
@@ -338,13 +340,29 @@ static void layers_release(struct ovl_made *m)
 	for (i = 0; i < m->nlayers; i++) {
 		if (m->layers[i].mntfd >= 0)
 			close(m->layers[i].mntfd);
-		m->layers[i].mntfd = -1;
+		if (m->layers[i].dirfd >= 0)
+			close(m->layers[i].dirfd);
+		m->layers[i].mntfd = m->layers[i].dirfd = -1;
+		free(m->layers[i].abs);
+		m->layers[i].abs = NULL;
 	}
 }
 
+static char *abs_path(const char *path)
+{
+	char *r = path ? realpath(path, NULL) : NULL;
+
+	return r ? r : (path ? xstrdup(path) : NULL);
+}
+
+/*
+ * A directory is opened once and given to the kernel by its fd, which
+ * names it by its absolute path; an image file or the one layer of a bind
+ * is named in the record, by its absolute path.
+ */
 static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_error *e)
 {
-	struct stat st;
+	struct ovl_layer *l;
 	size_t i;
 	int rc;
 
@@ -352,12 +370,16 @@ static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_e
 	m->nlayers = s->nlowers;
 	for (i = 0; i < s->nlowers; i++) {
 		m->layers[i].path = s->lowers[i];
-		m->layers[i].mntfd = -1;
+		m->layers[i].mntfd = m->layers[i].dirfd = -1;
 	}
 	for (i = 0; i < s->nlowers; i++) {
-		if (stat(s->lowers[i], &st) == 0 && S_ISDIR(st.st_mode))
+		l = &m->layers[i];
+		l->dirfd = open(l->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (l->dirfd < 0 || s->nlowers == 1)
+			l->path = l->abs = abs_path(l->path);
+		if (l->dirfd >= 0)
 			continue;
-		rc = layer_open_image(&m->layers[i], e);
+		rc = layer_open_image(l, e);
 		if (rc < 0)
 			return rc;
 	}
@@ -476,16 +498,33 @@ static int fs_set_options(int fs, const char *options, bool *ro)
 	return rc;
 }
 
+/* A directory by its fd, or by its absolute path before Linux 6.13. */
+static int fs_set_layer(int fs, const struct ovl_layer *l, bool *by_path)
+{
+	_cleanup_free_ char *abs = NULL;
+
+	if (l->mntfd >= 0)
+		return sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, l->mntfd);
+	if (!*by_path && sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, l->dirfd) == 0)
+		return 0;
+	if (!*by_path && errno != EINVAL)
+		return -1;
+	*by_path = true;
+	abs = abs_path(l->path);
+	return fs_set_path(fs, "lowerdir+", abs, -1);
+}
+
 /* Give the layers to the fs context; -ENOPROTOOPT when lowerdir+ is unknown. */
 static int fs_set_layers(int fs, const struct ovl_made *m, struct cu_error *e)
 {
+	bool by_path = false;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < m->nlayers; i++) {
 		const struct ovl_layer *l = &m->layers[i];
 
-		if (fs_set_path(fs, "lowerdir+", l->path, l->mntfd) == 0)
+		if (fs_set_layer(fs, l, &by_path) == 0)
 			continue;
 		rc = cu_error_set(e, errno, _("cannot add layer %s"), l->path);
 		fs_log_append(fs, e);
@@ -551,11 +590,14 @@ static int mount_legacy(const struct ovl_spec *s, const struct ovl_made *m,
 
 	str_append(&opts, &len, "lowerdir=", false);
 	for (i = 0; i < m->nlayers; i++) {
+		_cleanup_free_ char *abs = NULL;
+
 		if (m->layers[i].mntfd >= 0)
 			return cu_error_set(e, EOPNOTSUPP, _("cannot use image layer %s on this kernel"), m->layers[i].path);
 		if (i)
 			str_append(&opts, &len, ":", false);
-		str_append(&opts, &len, m->layers[i].path, true);
+		abs = abs_path(m->layers[i].path);	/* the kernel keeps it as given */
+		str_append(&opts, &len, abs, true);
 	}
 	if (s->upper) {
 		str_append(&opts, &len, ",upperdir=", false);
@@ -721,14 +763,10 @@ static int verify_count(const struct ovl_spec *s, size_t *nlayers, struct cu_err
 	return 0;
 }
 
-static char *abs_path(const char *path)
-{
-	char *r = path ? realpath(path, NULL) : NULL;
-
-	return r ? r : (path ? xstrdup(path) : NULL);
-}
-
-/* The kernel keeps the paths as given: give it absolute ones. */
+/*
+ * The kernel keeps the paths as given: give it absolute ones (directory
+ * layers go by their fd, see layers_open()).
+ */
 static void spec_resolve(const struct ovl_spec *s, struct ovl_spec *abs)
 {
 	size_t i;
@@ -736,7 +774,7 @@ static void spec_resolve(const struct ovl_spec *s, struct ovl_spec *abs)
 	*abs = *s;
 	abs->lowers = xcalloc(s->nlowers + 1, sizeof(char *));
 	for (i = 0; i < s->nlowers; i++)
-		abs->lowers[i] = abs_path(s->lowers[i]);
+		abs->lowers[i] = xstrdup(s->lowers[i]);
 	abs->upper = abs_path(s->upper);
 	abs->work = abs_path(s->work);
 	abs->target = abs_path(s->target);

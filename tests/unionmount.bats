@@ -28,27 +28,51 @@ um_track() {
 	cu_track_mount "$1"
 }
 
-# no_statmount CMD...: run CMD with statmount(2) and listmount(2) failing with
-# ENOSYS (a seccomp filter), as on kernels before 6.8.
-no_statmount() {
+# seccomp_run CMD...: run CMD under a seccomp filter: with CU_NO_STATMOUNT,
+# statmount(2) and listmount(2) fail with ENOSYS (as before Linux 6.8); with
+# CU_NO_LAYER_FD, fsconfig(FSCONFIG_SET_FD) fails with EINVAL (as overlay
+# before 6.13 answers for a layer given by fd).
+seccomp_run() {
 	python3 - "$@" <<'PY'
 import ctypes, os, struct, sys
+ALLOW, ENOSYS, EINVAL = 0x7fff0000, 0x00050000 | 38, 0x00050000 | 22
+prog = [("ld", 4), ("jne", 0xc000003e, "allow"), ("ld", 0)]
+if os.environ.get("CU_NO_STATMOUNT"):
+    prog += [("jeq", 457, "enosys"), ("jeq", 458, "enosys")]
+if os.environ.get("CU_NO_LAYER_FD"):
+    prog += [("jne", 431, "allow"), ("ld", 24), ("jeq", 5, "einval")]
+prog += [("allow",), ("ret", ALLOW), ("enosys",), ("ret", ENOSYS), ("einval",), ("ret", EINVAL)]
+labels, ins = {}, []
+for op in prog:
+    if len(op) == 1:
+        labels[op[0]] = len(ins)
+    else:
+        ins.append(op)
+code = b""
+for pc, op in enumerate(ins):
+    if op[0] == "ld":
+        code += struct.pack("HBBI", 0x20, 0, 0, op[1])
+    elif op[0] == "ret":
+        code += struct.pack("HBBI", 0x06, 0, 0, op[1])
+    else:
+        rel = labels[op[2]] - pc - 1
+        jt, jf = (rel, 0) if op[0] == "jeq" else (0, rel)
+        code += struct.pack("HBBI", 0x15, jt, jf, op[1])
 libc = ctypes.CDLL(None, use_errno=True)
-ins = [(0x20, 0, 0, 4),			# ld arch
-       (0x15, 0, 4, 0xc000003e),	# x86_64? else allow
-       (0x20, 0, 0, 0),			# ld nr
-       (0x15, 1, 0, 457),		# statmount
-       (0x15, 0, 1, 458),		# listmount
-       (0x06, 0, 0, 0x00050000 | 38),	# ERRNO(ENOSYS)
-       (0x06, 0, 0, 0x7fff0000)]	# ALLOW
-code = b"".join(struct.pack("HBBI", *i) for i in ins)
 buf = ctypes.create_string_buffer(code)
-prog = struct.pack("HxxxxxxQ", len(ins), ctypes.addressof(buf))
-pbuf = ctypes.create_string_buffer(prog)
-if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.c_void_p(ctypes.addressof(pbuf)), 0, 0):
+fprog = ctypes.create_string_buffer(struct.pack("HxxxxxxQ", len(ins), ctypes.addressof(buf)))
+if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.c_void_p(ctypes.addressof(fprog)), 0, 0):
     sys.exit("seccomp: " + os.strerror(ctypes.get_errno()))
 os.execvp(sys.argv[1], sys.argv[1:])
 PY
+}
+
+no_statmount() {
+	CU_NO_STATMOUNT=1 seccomp_run "$@"
+}
+
+no_layer_fd() {
+	CU_NO_LAYER_FD=1 seccomp_run "$@"
 }
 
 fstype_of() {
@@ -497,6 +521,30 @@ $D/img.ext4"
 	assert_output 0
 	run mounted "$D/T"
 	assert_failure
+}
+
+@test "directory layers go by fd, or by absolute path where overlay refuses an fd (before 6.13)" {
+	[ "$(uname -m)" = x86_64 ] || skip "the seccomp filter is for x86_64"
+	command -v strace >/dev/null || skip "strace is not installed"
+	mkdir A B T
+	echo a > A/a; echo b > B/b
+	cu_track_mount "$D/T"
+	for run_as in "" no_layer_fd; do
+		$run_as strace -f -qq -e trace=fsconfig -o "$D/trace" unionmount -l A:B T
+		if [ -z "$run_as" ]; then
+			run grep -c 'FSCONFIG_SET_FD, "lowerdir+"' "$D/trace"
+		else
+			run grep -cE "FSCONFIG_SET_STRING, \"lowerdir\+\", \"$D/(A|B)\"" "$D/trace"
+		fi
+		assert_output 2
+		[ "$(cat T/a T/b)" = "a
+b" ]
+		unionmount list -v -r -n -o TARGET,LAYERS > list.txt
+		run grep -A2 "^$D/T 2" list.txt
+		assert_line --index 1 --partial "$D/A 1"
+		assert_line --index 2 --partial "$D/B 2"
+		unionmount umount T
+	done
 }
 
 @test "list: --raw, --noheadings, --output, and an unknown column" {
