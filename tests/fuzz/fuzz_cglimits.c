@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(rc <= 0);
 		/* 0 parses; cglimits_translate() refuses quotas below 1 ms */
 		if (rc == 0)
-			FUZZ_ASSERT(v == CGL_MAX || v <= 1000ULL * CGL_CPU_PERIOD_US * 1000ULL);
+			FUZZ_ASSERT(v == CGL_MAX || v <= 1000ULL * CGL_CPU_PERIOD_US);
 		break;
 	case 1:
 		rc = cglimits_parse_weight(s, &v);
