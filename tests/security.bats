@@ -105,13 +105,6 @@ start_target() {
 	assert_output "$FDS"
 }
 
-@test "fds: even a descriptor the caller leaked is not passed on (close_range backstop)" {
-	cu_require_tool nsrun
-	cu_require_tool netns
-	run -0 only012 bash -c "exec 7</dev/null 9>/dev/null; exec nsrun -m sh -c '$FDPROBE'"
-	assert_output "$FDS"
-}
-
 # --- mounts stay in their namespace -------------------------------------------
 
 # A shared bind mount under $T: the worst parent for propagation.
