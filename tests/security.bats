@@ -199,6 +199,34 @@ mk_shared() {
 	assert_output 1
 }
 
+@test "root: a destination that turns into a symlink during setup still mounts inside (CVE-2021-30465)" {
+	cu_require_tool nsrun
+	mk_rootfs "$T/rootfs"
+	mkdir "$T/host" "$T/outside"
+	echo v > "$T/host/f"
+	# swap rootfs/race between a directory and a symlink to outside, fast
+	(
+		set +e
+		cd "$T/rootfs" || exit 1
+		while :; do
+			mkdir race 2>/dev/null; rm -rf race 2>/dev/null
+			ln -s "$T/outside" race 2>/dev/null; rm -f race 2>/dev/null
+		done
+	) &
+	local flipper=$! i
+	cu_track_pid "$flipper"
+	for i in $(seq 60); do
+		nsrun -R "$T/rootfs" -v "$T/host:/race/x" true 2>/dev/null || true
+		nsrun -R "$T/rootfs" --tmpfs /race/y true 2>/dev/null || true
+	done
+	kill "$flipper" || fail "the flipping loop died early"
+	wait "$flipper" 2>/dev/null || true
+	run ls -A "$T/outside"
+	assert_output ''
+	run grep -F "$T" /proc/self/mountinfo
+	assert_failure
+}
+
 @test "root: a volume source that is a symlink is the user's choice, its target is a dir only" {
 	cu_require_tool nsrun
 	mk_rootfs "$T/rootfs"
