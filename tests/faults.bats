@@ -288,6 +288,25 @@ full_tmpfs() {
 	assert_equal "$(stat -L -c %i "/run/netns/$b")" "$ino"
 }
 
+@test "netns add: /run/netns full or read-only (a private tmpfs over it) leaves no name, no mount" {
+	cu_require_tool netns
+	local n opts
+	n=$(cu_name n)
+	for opts in size=4k,nr_inodes=4 ro; do
+		run unshare -m --propagation private sh -c "
+			mount -t tmpfs -o $opts cu-full /run/netns || exit 99
+			i=0; while touch /run/netns/fill\$i 2>/dev/null; do i=\$((i + 1)); done
+			netns add $n; echo rc=\$?
+			ls -A /run/netns | grep -v '^fill' || true
+			grep -c ' /run/netns/$n ' /proc/self/mountinfo || true"
+		[ "$status" -ne 99 ] || skip "cannot mount a tmpfs on /run/netns"
+		assert_line rc=1
+		refute_line "$n"
+		assert_line 0
+	done
+	[ ! -e "/run/netns/$n" ]
+}
+
 @test "netns add: each step failing (strace) leaves nothing; killed, netns delete cleans" {
 	cu_require_tool netns
 	local n
