@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz_subid.c - nsrun --map-auto's reading of /etc/subuid: any file gives
  * either no range or one of the caller's, non-empty and below 2^32 */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <sys/mman.h>
