@@ -115,8 +115,9 @@ sweep_kills() {
 	for sc in ${calls//,/ }; do
 		for n in $(seq 1 200); do
 			rc=0
-			strace -f -qq -o "$log" -e trace="$sc" -e signal=none \
-				-e inject="$sc:signal=SIGKILL:when=$n" "$@" > /dev/null 2>&1 || rc=$?
+			# in a subshell, whose "Killed" notice goes to /dev/null too
+			(strace -f -qq -o "$log" -e trace="$sc" -e signal=none \
+				-e inject="$sc:signal=SIGKILL:when=$n" "$@"; exit $?) > /dev/null 2>&1 || rc=$?
 			# strace dies of the signal that killed the tool
 			hit=$(tail -1 "$log" | cut -c1-160)
 			eval "$undo" > /dev/null 2>&1 || true
