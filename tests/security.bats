@@ -326,6 +326,20 @@ with tarfile.open(sys.argv[1],"w") as t:
 	[ ! -e /run/netns/aaaaaaaaaa ]
 }
 
+@test "names: a namespace given as a path must be a network namespace" {
+	cu_require_tool vethctl
+	local spec
+	for spec in /etc/passwd /proc/self/ns/uts /dev/zero ../../etc/passwd "$T"; do
+		run --separate-stderr vethctl -N "$spec" list
+		assert_failure 1
+		[ "$(echo "$stderr" | wc -l)" -eq 1 ] || fail "-N $spec: $stderr"
+	done
+	run --separate-stderr vethctl -N /proc/self/ns/net --peer-netns /etc/passwd add "$(cu_name a)" "$(cu_name b)"
+	assert_failure 1
+	run ip link show "$(cu_name a)"
+	assert_failure
+}
+
 @test "names: cgroup names cannot leave the cgroup hierarchy" {
 	cu_require_tool cgset
 	local name
