@@ -236,6 +236,38 @@ mk_shared() {
 	[ "$status" -ne 0 ] || assert_output secret
 }
 
+# --- /proc/self/exe: a host binary run inside a container (CVE-2019-5736) -----
+
+@test "exe: a container cannot overwrite nsenter2 through /proc/PID/exe (CVE-2019-5736)" {
+	cu_require_tool nsenter2
+	cu_require_tool nsrun
+	command -v gcc > /dev/null || skip "gcc is not installed"
+	mk_rootfs "$T/rootfs"
+	mkdir -p "$T/rootfs/dev" "$T/host"
+	gcc -static -O2 -o "$T/rootfs/bin/watcher" "$BATS_TEST_DIRNAME/exe-watcher.c" ||
+		skip "cannot link a static program (libc6-dev)"
+	# the image's shell: a script whose interpreter is the caller's own binary
+	printf '#!/proc/self/exe\n' > "$T/rootfs/bin/evilsh"
+	chmod +x "$T/rootfs/bin/evilsh"
+	# the victim is a copy of nsenter2, so the build's own stays intact
+	cp "$CU_BUILDDIR/nsenter2" "$T/host/victim-nsenter2"
+	nsrun -R "$T/rootfs" --mount-proc --mount-dev -f -p /bin/watcher > "$T/watcher.log" 2>&1 &
+	local nsrun_pid=$! w i
+	cu_track_pid "$nsrun_pid"
+	for _ in $(seq 50); do
+		w=$(cat "/proc/$nsrun_pid/task/$nsrun_pid/children" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$w" ] && [ "$(readlink "/proc/$w/exe")" = "$T/rootfs/bin/watcher" ] && break
+		sleep 0.1
+	done
+	[ -n "$w" ] || fail "the container's watcher did not start"
+	cu_track_pid "$w"
+	for i in $(seq 20); do
+		"$T/host/victim-nsenter2" -t "$w" -a /bin/evilsh > /dev/null 2>&1 || true
+		cmp -s "$T/host/victim-nsenter2" "$CU_BUILDDIR/nsenter2" ||
+			fail "the container rewrote the host's nsenter2 (try $i): $(cat "$T/watcher.log")"
+	done
+}
+
 # --- layer tarballs never write outside DIR -------------------------------------
 
 mk_tars() {
