@@ -268,6 +268,23 @@ mk_shared() {
 	done
 }
 
+@test "tty: with --new-session --user the program cannot push input into the caller's terminal (TIOCSTI)" {
+	cu_require_tool nsrun
+	local probe='import fcntl, termios
+try:
+    fcntl.ioctl(0, termios.TIOCSTI, b"x"); print("TIOCSTI-ALLOWED")
+except OSError as e:
+    print("TIOCSTI-REFUSED", e.errno)'
+	run -0 python3 "$BATS_TEST_DIRNAME/pty-run.py" nsrun --new-session --user --map-root-user python3 -c "$probe"
+	assert_output --partial 'TIOCSTI-REFUSED 1'
+	# without a new session (or as real root, CAP_SYS_ADMIN) the kernel
+	# allows it where dev.tty.legacy_tiocsti is 1: what SECURITY.md warns of
+	if [ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null)" = 1 ]; then
+		run -0 python3 "$BATS_TEST_DIRNAME/pty-run.py" nsrun --user --map-root-user python3 -c "$probe"
+		assert_output --partial 'TIOCSTI-ALLOWED'
+	fi
+}
+
 # --- layer tarballs never write outside DIR -------------------------------------
 
 mk_tars() {
