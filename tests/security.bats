@@ -359,6 +359,24 @@ with tarfile.open(sys.argv[1],"w") as t:
 	assert_equal "$(ls -A "$T/outside")" ''
 }
 
+@test "layers: commit stores an upper's symlinks as links, never what they point at" {
+	cu_require_tool unionmount
+	mkdir -p "$T/U" "$T/outside/dir"
+	echo SECRET > "$T/outside/secret"
+	echo SECRET > "$T/outside/dir/f"
+	ln -s "$T/outside/secret" "$T/U/link"
+	ln -s "$T/outside/dir" "$T/U/dirlink"
+	ln -s ../../../../../../../etc/shadow "$T/U/shadow"
+	run -0 unionmount commit "$T/U" --output "$T/l.tar"
+	run -0 tar tvf "$T/l.tar"
+	assert_line --regexp '^l.* link -> '
+	assert_line --regexp '^l.* dirlink -> '
+	refute_line --partial 'dirlink/f'
+	run tar xOf "$T/l.tar"
+	refute_output --partial SECRET
+	refute_output --partial 'root:'
+}
+
 # --- names stay where they belong ---------------------------------------------
 
 @test "names: netns names cannot leave /run/netns" {
