@@ -213,8 +213,8 @@ full_tmpfs() {
 	assert_failure 1
 	assert_same "$before" "$(snap_net "$r" "$c")"
 	ip -n "$c" link del eth0
-	# a "bridge" that is a dummy link
-	ip -n "$r" link add "$(cu_name nb)" type bridge
+	# a "bridge" that is a veth, not a bridge
+	ip -n "$r" link add "$(cu_name nb)" type veth peer name "$(cu_name np)"
 	before=$(snap_net "$r" "$c")
 	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$(cu_name nb)" --addr 10.62.0.2/24
 	assert_failure 1
