@@ -236,8 +236,12 @@ static void do_umount(struct unionmount_control *ctl)
 {
 	struct cu_error e = { 0 };
 
-	if (ovl_umount(ctl->args[0], &e) < 0)
+	int rc = ovl_umount(ctl->args[0], &e);
+
+	if (rc < 0)
 		cu_error_die(&e);
+	if (rc > 0)
+		cu_error_warn(&e);	/* nothing was mounted, but we cleaned up */
 }
 
 static void list_layers(struct cu_table *t, struct libscols_line *parent,

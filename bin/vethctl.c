@@ -693,6 +693,40 @@ static int conn_wire(struct conn *c, struct cu_error *e)
 	return nl_link_set_up(c->tsk, c->ifname, true, e);
 }
 
+/*
+ * An address asked for must be usable by a host on the bridge: on its
+ * subnet, not the bridge's own, not the network or broadcast address.
+ */
+static int check_want_addr(const struct conn *c, struct cu_error *e)
+{
+	const struct cu_inet *a = &c->addr;
+	struct cu_inet gwnet;
+	char text[INET6_ADDRSTRLEN + 8];
+	uint32_t host, mask;
+
+	if (a->family != AF_INET)
+		return 0;
+	if (format_inet(a, true, text, sizeof(text)) < 0)
+		text[0] = '\0';
+	if (c->has_gw) {
+		cidr_network(&c->gw, &gwnet);
+		if (!cidr_contains(&gwnet, a) || a->prefix != c->gw.prefix)
+			return cu_error_set(e, 0, _("cannot connect: %1$s is not on the subnet of bridge %2$s (use an address of its subnet, or --addr auto)"),
+					    text, c->bridge);
+		if (a->addr.v4.s_addr == c->gw.addr.v4.s_addr)
+			return cu_error_set(e, 0, _("cannot connect: %1$s is the address of bridge %2$s (use another, or --addr auto)"),
+					    text, c->bridge);
+	}
+	if (a->prefix >= 31)
+		return 0;	/* point-to-point: both addresses are hosts */
+	mask = ~0U >> a->prefix;
+	host = ntohl(a->addr.v4.s_addr) & mask;
+	if (host == 0 || host == mask)
+		return cu_error_set(e, 0, _("cannot connect: %s is the network or broadcast address of its subnet (use a host address)"),
+				    text);
+	return 0;
+}
+
 /* The address: leased (auto or the one asked for), then set in NS. */
 static int conn_addr(struct conn *c, struct cu_error *e)
 {
@@ -703,6 +737,8 @@ static int conn_addr(struct conn *c, struct cu_error *e)
 	if (automatic && !c->has_gw)
 		return cu_error_set(e, 0, _("cannot lease an address: bridge %s has no IPv4 address (give it one: vethctl bridge add BR --addr CIDR)"),
 				    c->bridge);
+	if (!automatic && (r = check_want_addr(c, e)) < 0)
+		return r;
 	ns_owner_path(c->ns, path, sizeof(path));
 	if ((r = lease_owner_init(&c->owner, c->tfd, path, e)) < 0)
 		return r;
@@ -757,6 +793,17 @@ static void conn_undo(struct conn *c)
 		undo_done(nl_link_del(c->ctl->sk, c->bridge, NULL));
 }
 
+/* Are the namespaces of @a and @b (-1: ours) the same? */
+static bool same_netns(int a, int b)
+{
+	struct stat sa, sb;
+
+	if (fstat(a, &sa) < 0 ||
+	    (b >= 0 ? fstat(b, &sb) : stat("/proc/self/ns/net", &sb)) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static void conn_init(struct vethctl_control *ctl, struct conn *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -777,6 +824,8 @@ static void conn_init(struct vethctl_control *ctl, struct conn *c)
 	if (ctl->nat && !nat_supported())
 		diex(_("connect: this vethctl was built without NAT support (rebuild with libnftables)"));
 	c->tfd = open_ns(c->ns);
+	if (same_netns(c->tfd, ctl->nsfd))
+		diex(_("cannot connect: %s is the namespace the bridge is in (connect another namespace)"), c->ns);
 	c->tsk = open_sock(c->tfd);
 	lease_key(c);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* closestream.c - catch write errors on stdout and stderr at exit */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ static int flush_standard_stream(FILE *stream)
 	fd = fileno(stream);
 	if (fd < 0)
 		goto error;
-	fd = dup(fd);
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0 || close(fd) != 0)
 		goto error;
 	return 0;

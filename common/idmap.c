@@ -83,6 +83,10 @@ int idmap_add(struct idmap *m, const struct idmap_range *r)
 
 	if (m->nranges >= IDMAP_MAX_RANGES)
 		return -E2BIG;
+	if (r->count == 0 ||
+	    (uint64_t) r->inner + r->count > (uint64_t) UINT32_MAX ||
+	    (uint64_t) r->outer + r->count > (uint64_t) UINT32_MAX)
+		return -ERANGE;
 	for (i = 0; i < m->nranges; i++) {
 		const struct idmap_range *o = &m->ranges[i];
 
@@ -128,7 +132,9 @@ static bool subid_line(char *line, const char *user, uint32_t id,
 	if (!(user && streq(owner, user)) &&
 	    !(parse_u32(owner, &n) == 0 && n == id))
 		return false;
-	return parse_u32(s, start) == 0 && parse_u32(c, count) == 0 && *count > 0;
+	/* a range must end below 2^32 - 1, which is no id ((uid_t) -1) */
+	return parse_u32(s, start) == 0 && parse_u32(c, count) == 0 && *count > 0 &&
+	       (uint64_t) *start + *count <= (uint64_t) UINT32_MAX;
 }
 
 int idmap_subid_lookup(const char *file, const char *user, uint32_t id,

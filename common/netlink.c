@@ -3,6 +3,7 @@
  * netlink.c - rtnetlink requests and dumps through libmnl.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -106,10 +107,34 @@ void nl_close(struct nl_sock *sk)
 	free(sk);
 }
 
+/* @name with control characters as \xHH, so a message stays one line. */
+static void escape_name(const char *name, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *name && o + 5 < len; name++) {
+		unsigned char c = (unsigned char) *name;
+
+		if (iscntrl(c))
+			o += (size_t) snprintf(buf + o, len - o, "\\x%02x", c);
+		else
+			buf[o++] = (char) c;
+	}
+	buf[o] = '\0';
+}
+
 int nl_check_ifname(const char *name, struct cu_error *e)
 {
 	size_t len = strlen(name);
+	char shown[4 * IF_NAMESIZE + 8];
 
+	for (const char *p = name; *p; p++) {
+		if (iscntrl((unsigned char) *p)) {
+			escape_name(name, shown, sizeof(shown));
+			return cu_error_set(e, 0, _("invalid interface name: '%s': contains a control character (use letters, digits, '-', '_', '.')"),
+					    shown);
+		}
+	}
 	if (len == 0)
 		return cu_error_set(e, 0, _("invalid interface name: '' (give 1 to 15 bytes)"));
 	if (len >= IF_NAMESIZE)

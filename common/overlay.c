@@ -48,6 +48,7 @@ struct ovl_made {
 	size_t nlayers;
 	char *work;		/* the work dir we created, or NULL */
 	char state[PATH_MAX];	/* the record's path, once written */
+	char pending[PATH_MAX];	/* the note of a work dir being made, or "" */
 	bool mounted;
 	bool recorded;
 };
@@ -406,9 +407,96 @@ static int work_remove(const char *work)
 	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
 }
 
+static int mkdir_p(const char *dir)
+{
+	_cleanup_free_ char *p = xstrdup(dir);
+	char *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/*
+ * A work dir we are about to make is noted first, keyed by the target
+ * directory, so a mount killed before it recorded itself leaves a note that
+ * `umount TARGET` and the next mount on TARGET act on.
+ */
+static int pending_path(const char *target, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(target, &st) < 0)
+		return -errno;
+	if (snprintf(buf, len, "%s/pending-%ju-%ju", OVL_STATE_DIR,
+		     (uintmax_t) st.st_dev, (uintmax_t) st.st_ino) >= (int) len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int pending_write(const char *target, const char *work, struct ovl_made *m)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(work) + 1;
+	int rc = pending_path(target, m->pending, sizeof(m->pending));
+
+	if (rc < 0)
+		goto fail;
+	fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
+		fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, work, len) != (ssize_t) len) {
+		rc = -errno;
+		if (fd >= 0)
+			(void) unlink(m->pending);	/* a half note is no note */
+		goto fail;
+	}
+	return 0;
+fail:
+	m->pending[0] = '\0';
+	return rc;
+}
+
+/* The work dir a stopped mount on @target noted in @path, or NULL. */
+static char *pending_read(const char *target, char *path, size_t len)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (pending_path(target, path, len) < 0)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 1 || buf[n - 1] != '\0')
+		return NULL;
+	return xstrdup(buf);
+}
+
+static void pending_drop(struct ovl_made *m)
+{
+	if (m->pending[0])
+		(void) unlink(m->pending);	/* done with: recorded or undone */
+	m->pending[0] = '\0';
+}
+
 static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 			char **work, struct cu_error *e)
 {
+	char *stale;
+	int rc;
+
 	if (!s->upper)
 		return 0;
 	if (s->work) {
@@ -416,13 +504,51 @@ static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 		return 0;
 	}
 	*work = auto_work_path(s->upper);
+	stale = pending_read(s->target, m->pending, sizeof(m->pending));
+	if (stale && streq(stale, *work) && access(*work, F_OK) == 0) {
+		/* a mount of ours was stopped after making it: still ours */
+		free(stale);
+		m->work = xstrdup(*work);
+		return 0;
+	}
+	free(stale);
+	rc = pending_write(s->target, *work, m);
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
 	if (mkdir(*work, 0700) == 0) {
 		m->work = xstrdup(*work);
 		return 0;
 	}
-	if (errno == EEXIST)
+	rc = errno;
+	pending_drop(m);
+	if (rc == EEXIST)
 		return check_dir("work", *work, e);
-	return cu_error_set(e, errno, _("cannot create work directory %s"), *work);
+	return cu_error_set(e, rc, _("cannot create work directory %s"), *work);
+}
+
+/*
+ * umount of a target no union is on: remove the work dir a mount that was
+ * stopped before it recorded itself left there.  1 when there was one.
+ */
+static int pending_clean(const char *target, struct cu_error *e)
+{
+	char path[PATH_MAX];
+	char *work = pending_read(target, path, sizeof(path));
+	int rc;
+
+	if (!work)
+		return 0;
+	rc = work_remove(work);
+	if (rc < 0)
+		rc = cu_error_set(e, rc, _("cannot remove work directory %s"), work);
+	else {
+		cu_error_set(e, 0, _("%1$s is not mounted: removed the work directory %2$s a stopped mount left"),
+			     target, work);
+		rc = 1;
+	}
+	(void) unlink(path);
+	free(work);
+	return rc;
 }
 
 /* ---- mounting ---- */
@@ -675,24 +801,6 @@ static int state_path(const char *target, char *buf, size_t len)
 	return 0;
 }
 
-static int mkdir_p(const char *dir)
-{
-	_cleanup_free_ char *p = xstrdup(dir);
-	char *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Records are NUL-terminated "key" "value" pairs: work PATH, loop DEV. */
 static int state_write(const char *target, struct ovl_made *m, struct cu_error *e)
 {
@@ -747,6 +855,7 @@ static void undo(struct ovl_made *m, const char *target)
 	layers_release(m);
 	if (m->work)
 		(void) work_remove(m->work);		/* we made it just now */
+	pending_drop(m);
 	free(m->work);
 	free(m->layers);
 	memset(m, 0, sizeof(*m));
@@ -826,6 +935,8 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 		rc = state_write(s->target, &m, e);
 	m.recorded = rc == 0;
 	if (rc == 0)
+		pending_drop(&m);	/* the record now says what we made */
+	if (rc == 0)
 		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
 		undo(&m, s->target);
@@ -890,8 +1001,11 @@ int ovl_umount(const char *target, struct cu_error *e)
 	int rc;
 
 	rc = ovl_find(target, &info, e);
-	if (rc < 0)
-		return rc;
+	if (rc < 0) {
+		int pc = pending_clean(target, e);
+
+		return pc != 0 ? pc : rc;
+	}
 	/* the record is named by the mount id the kernel just gave */
 	rc = snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) info.id);
 	ovl_info_free(&info);

@@ -444,24 +444,42 @@ $D/img.ext4"
 }
 
 @test "a failure after mounting (injected: records read-only) unmounts and undoes everything" {
-	mkdir -p s L U T
+	mkdir -p s L U W T
 	echo s > s/s
 	mksquashfs s img.sqfs -quiet -noappend >/dev/null
 	cu_track_mount "$D/T"
 	mkdir -p /run/container-utils/unionmount
+	# with -w the record is the first write: it fails after the mount;
+	# with an automatic work dir its note fails before anything is made
 	run unshare -m --propagation private sh -c '
 		mount -t tmpfs -o ro tmpfs /run/container-utils/unionmount || exit 99
-		unionmount -l L:img.sqfs -u U T; echo "rc=$?"
+		unionmount -l L:img.sqfs -u U -w W T; echo "rc=$?"
+		findmnt -n --mountpoint T >/dev/null && echo still-mounted
+		unionmount -l L:img.sqfs -u U T; echo "auto-rc=$?"
 		findmnt -n --mountpoint T >/dev/null && echo still-mounted
 		[ -e U.work ] && echo work-left
 		exit 0'
 	assert_success
 	assert_line --partial "unionmount: cannot record the mount in /run/container-utils/unionmount/"
 	assert_line rc=1
+	assert_line auto-rc=1
 	refute_line still-mounted
 	refute_line work-left
 	run um_no_loops
 	assert_success
+}
+
+@test "a mount stopped after making the work dir: umount TARGET removes it" {
+	mkdir -p L U T
+	cu_track_mount "$D/T"
+	# stop unionmount (SIGKILL) at its first fsopen: U.work is made, no union yet
+	run strace -f -qq -o /dev/null -e inject=fsopen:signal=KILL \
+		"$CU_BUILDDIR/unionmount" -l L -u U T
+	[ -d U.work ] || fail "no work dir was made before the kill"
+	run --separate-stderr -0 unionmount umount T
+	assert_equal "$stderr" "unionmount: T is not mounted: removed the work directory $D/U.work a stopped mount left"
+	[ ! -e U.work ]
+	run --separate-stderr -1 unionmount umount T
 }
 
 @test "list keeps a comma and a space in layer, upper and target paths" {

@@ -433,3 +433,10 @@ link_names() { # NETNS
 	assert_success
 	[ "$(link_names "$c")" = lo ]
 }
+
+@test "a name with a control character: one line that shows it escaped" {
+	run --separate-stderr vethctl add "$(printf 'cu\nx')" y
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	assert_equal "$stderr" "vethctl: invalid interface name: 'cu\\x0ax': contains a control character (use letters, digits, '-', '_', '.')"
+}

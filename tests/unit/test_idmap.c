@@ -96,6 +96,35 @@ static void test_map(void)
 	free(m);
 }
 
+/* Ranges that would pass 2^32 - 1 are refused wherever they come from. */
+static void test_overflow(void)
+{
+	char path[] = "/tmp/test_idmap.XXXXXX";
+	struct idmap_range big = { .inner = 0, .outer = 4294967290U, .count = 10 };
+	struct idmap *m = calloc(1, sizeof(*m));
+	uint32_t start = 0, count = 0;
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	CHECK(m != NULL && idmap_add(m, &big) == -ERANGE && m->nranges == 0);
+	big.outer = 4294967285U;
+	CHECK(m != NULL && idmap_add(m, &big) == 0);
+	big.inner = 100;
+	big.outer = 0;
+	big.count = 0;
+	CHECK(m != NULL && idmap_add(m, &big) == -ERANGE);
+	free(m);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("huge:4294967290:10\nedge:4294967285:10\n", f);
+	fclose(f);
+	CHECK(idmap_subid_lookup(path, "huge", 1, &start, &count) < 0);
+	CHECK(idmap_subid_lookup(path, "edge", 1, &start, &count) == 0 &&
+	      start == 4294967285U && count == 10);
+	unlink(path);
+}
+
 static void test_subid(void)
 {
 	char path[] = "/tmp/test_idmap.XXXXXX";
@@ -132,5 +161,6 @@ int main(void)
 	test_bad();
 	test_map();
 	test_subid();
+	test_overflow();
 	return unit_done();
 }
