@@ -14,6 +14,8 @@ LEASES=/run/container-utils/leases
 setup() {
 	cu_setup
 	cu_require_root
+	# lease files of this test's bridges (their namespaces die in teardown)
+	cu_on_teardown "rm -f $LEASES/$(cu_id)[a-z]*@*"
 	T=$BATS_TEST_TMPDIR
 	command -v strace >/dev/null || skip "strace is not installed"
 }
