@@ -94,6 +94,34 @@ static bool have_hier(const struct cgroup_map *m, int version, const char *ctrls
 	return false;
 }
 
+/*
+ * A later mount on @mp hides the hierarchies mounted at or below it (a
+ * tmpfs over /sys/fs/cgroup/unified, as container runtimes do): drop them.
+ */
+static void drop_covered(struct cgroup_map *m, const char *mp)
+{
+	size_t i = 0, len = strlen(mp);
+
+	if (streq(mp, "/"))
+		return;		/* a new root: what follows is mounted on it */
+	while (i < m->n) {
+		const char *h = m->h[i].mount;
+
+		if (strncmp(h, mp, len) != 0 || (h[len] != '\0' && h[len] != '/')) {
+			i++;
+			continue;
+		}
+		free(m->h[i].mount);
+		free(m->h[i].controllers);
+		memmove(&m->h[i], &m->h[i + 1], (m->n - i - 1) * sizeof(m->h[0]));
+		m->n--;
+		if (m->v2 == (int) i)
+			m->v2 = -1;
+		else if (m->v2 > (int) i)
+			m->v2--;
+	}
+}
+
 /* One mountinfo line: add its hierarchy when it is a new cgroup mount. */
 static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 {
@@ -113,6 +141,8 @@ static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 		f[nf++] = t;
 	if (nf < 8)
 		return 0;
+	unescape(f[4]);
+	drop_covered(m, f[4]);
 	if (streq(f[5], "cgroup2"))
 		version = 2;
 	else if (streq(f[5], "cgroup"))
@@ -128,7 +158,6 @@ static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 		free(ctrls);
 		return cu_error_set(e, E2BIG, _("too many cgroup hierarchies"));
 	}
-	unescape(f[4]);
 	m->h[m->n].mount = xstrdup(f[4]);
 	m->h[m->n].version = version;
 	m->h[m->n].controllers = ctrls;

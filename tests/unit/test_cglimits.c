@@ -253,6 +253,23 @@ static void test_mountinfo(void)
 	CHECK(cgroup_hier_of(&m, "blkio") == -1);
 	cgroup_map_free(&m);
 
+	/* a tmpfs over the cgroup2 mount hides it (crun's trick on hybrid hosts) */
+	{
+		char covered[sizeof(hybrid_split) + 128];
+
+		snprintf(covered, sizeof(covered), "%s%s", hybrid_split,
+			 "50 41 0:60 / /sys/fs/cgroup/unified rw - tmpfs tmpfs rw\n");
+		CHECK(cgroup_map_parse(&m, covered, &e) == 0);
+		CHECK(m.mode == CGROUP_V1 && m.v2 == -1 && m.n == 5);
+		CHECK(cgroup_hier_of(&m, "memory") >= 0);
+		cgroup_map_free(&m);
+		snprintf(covered, sizeof(covered), "%s%s", hybrid_split,
+			 "50 31 0:60 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n");
+		CHECK(cgroup_map_parse(&m, covered, &e) == 0);
+		CHECK(m.mode == CGROUP_NONE && m.n == 0);
+		cgroup_map_free(&m);
+	}
+
 	CHECK(cgroup_map_parse(&m, "22 1 0:5 / /proc rw - proc proc rw\n", &e) == 0);
 	CHECK(m.mode == CGROUP_NONE);
 	cgroup_map_free(&m);
