@@ -25,57 +25,13 @@
 #include "strutils.h"
 #include "syscalls.h"
 
-#ifndef STATX_MNT_ID_UNIQUE
-# define STATX_MNT_ID_UNIQUE	0x00004000U
-#endif
-#ifndef __NR_statmount
-# if defined(__x86_64__) || defined(__aarch64__) || defined(__i386__) || \
-     defined(__arm__) || defined(__riscv) || defined(__powerpc__) || \
-     defined(__s390__) || defined(__loongarch__)
-#  define __NR_statmount	457
-# endif
-#endif
-
-/* statmount(2), Linux 6.8: only the fixed part we read. */
-struct netns_mnt_id_req {
-	uint32_t size;
-	uint32_t spare;
-	uint64_t mnt_id;
-	uint64_t param;
-};
-
-struct netns_statmount {
-	uint32_t size;
-	uint32_t mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major;
-	uint32_t sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags;
-	uint32_t fs_type;
-	uint64_t mnt_id;
-	uint64_t mnt_parent_id;
-	uint32_t mnt_id_old;
-	uint32_t mnt_parent_id_old;
-	uint64_t mnt_attr;
-	uint64_t mnt_propagation;
-	uint64_t mnt_peer_group;
-	uint64_t mnt_master;
-	uint64_t propagate_from;
-	uint32_t mnt_root;
-	uint32_t mnt_point;
-	uint64_t spare2[50];
-};
-
-#define NETNS_STATMOUNT_MNT_BASIC	0x00000002U
-
 enum dir_state { DIR_NOT_MOUNT, DIR_SHARED, DIR_NOT_SHARED, DIR_UNKNOWN };
 
 /* Is @fd the root of a mount, and is that mount shared?  One mount only. */
 static enum dir_state dir_mount_state(int fd)
 {
-	struct netns_mnt_id_req req = { .size = 24 };
-	struct netns_statmount sm;
+	struct cu_mnt_id_req req = { .size = sizeof(req) };
+	struct cu_statmount sm;
 	struct statx stx;
 
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &stx) < 0 ||
@@ -85,19 +41,13 @@ static enum dir_state dir_mount_state(int fd)
 		return DIR_NOT_MOUNT;
 	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE))
 		return DIR_UNKNOWN;
-#ifdef __NR_statmount
 	req.mnt_id = stx.stx_mnt_id;
-	req.param = NETNS_STATMOUNT_MNT_BASIC;
+	req.param = CU_STATMOUNT_MNT_BASIC;
 	memset(&sm, 0, sizeof(sm));
-	if (syscall(__NR_statmount, &req, &sm, sizeof(sm), 0) < 0 ||
-	    !(sm.mask & NETNS_STATMOUNT_MNT_BASIC))
+	if (sys_statmount(&req, &sm, sizeof(sm), 0) < 0 ||
+	    !(sm.mask & CU_STATMOUNT_MNT_BASIC))
 		return DIR_UNKNOWN;
 	return (sm.mnt_propagation & MS_SHARED) ? DIR_SHARED : DIR_NOT_SHARED;
-#else
-	(void) req;
-	(void) sm;
-	return DIR_UNKNOWN;
-#endif
 }
 
 /*

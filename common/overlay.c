@@ -1200,69 +1200,21 @@ static int read_table(const struct layer_mount *ml, struct libmnt_table **tb,
 
 /* ---- statmount(2) and listmount(2): the kernel answers for one mount ---- */
 
-#ifndef STATX_MNT_ID_UNIQUE
-# define STATX_MNT_ID_UNIQUE	0x00004000U
-#endif
-#ifndef __NR_statmount
-# define __NR_statmount		457
-#endif
-#ifndef __NR_listmount
-# define __NR_listmount		458
-#endif
-
-#define OVL_SM_SB_BASIC		0x00000001U
-#define OVL_SM_MNT_BASIC	0x00000002U
-#define OVL_SM_MNT_ROOT		0x00000008U
-#define OVL_SM_MNT_POINT	0x00000010U
-#define OVL_SM_FS_TYPE		0x00000020U
-#define OVL_SM_SB_SOURCE	0x00000200U
-#define OVL_SM_OPT_ARRAY	0x00000400U	/* Linux 6.13 */
+#define OVL_SM_SB_BASIC		CU_STATMOUNT_SB_BASIC
+#define OVL_SM_MNT_BASIC	CU_STATMOUNT_MNT_BASIC
+#define OVL_SM_MNT_ROOT		CU_STATMOUNT_MNT_ROOT
+#define OVL_SM_MNT_POINT	CU_STATMOUNT_MNT_POINT
+#define OVL_SM_FS_TYPE		CU_STATMOUNT_FS_TYPE
+#define OVL_SM_SB_SOURCE	CU_STATMOUNT_SB_SOURCE
+#define OVL_SM_OPT_ARRAY	CU_STATMOUNT_OPT_ARRAY
 /* Always answered; an empty source or option list is left out of the mask. */
 #define OVL_SM_NEED		(OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
 				 OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
 #define OVL_SM_WANT		(OVL_SM_NEED | OVL_SM_SB_SOURCE | OVL_SM_OPT_ARRAY)
-#define OVL_LSMT_ROOT		0xffffffffffffffffULL	/* listmount: the whole namespace */
-
-/* struct mnt_id_req and struct statmount of <linux/mount.h> (Linux 6.13). */
-struct ovl_mnt_id_req {
-	uint32_t size;
-	uint32_t spare;
-	uint64_t mnt_id;
-	uint64_t param;
-};
-
-struct ovl_statmount {
-	uint32_t size;
-	uint32_t mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major;
-	uint32_t sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags;
-	uint32_t fs_type;
-	uint64_t mnt_id;
-	uint64_t mnt_parent_id;
-	uint32_t mnt_id_old;
-	uint32_t mnt_parent_id_old;
-	uint64_t mnt_attr;
-	uint64_t mnt_propagation;
-	uint64_t mnt_peer_group;
-	uint64_t mnt_master;
-	uint64_t propagate_from;
-	uint32_t mnt_root;
-	uint32_t mnt_point;
-	uint64_t mnt_ns_id;
-	uint32_t fs_subtype;
-	uint32_t sb_source;
-	uint32_t opt_num;
-	uint32_t opt_array;
-	uint64_t spare2[47];
-	char str[];
-};
 
 /* A growing buffer for statmount's answers (500 long layer paths > 100 KiB). */
 struct ovl_smbuf {
-	struct ovl_statmount *sm;
+	struct cu_statmount *sm;
 	size_t size;
 };
 
@@ -1271,13 +1223,13 @@ struct ovl_smbuf {
 /* Ask for mount @id (unique id); -ENOSYS when this kernel cannot answer. */
 static int sm_get(struct ovl_smbuf *b, uint64_t id)
 {
-	struct ovl_mnt_id_req req = { .size = 24, .mnt_id = id, .param = OVL_SM_WANT };
+	struct cu_mnt_id_req req = { .size = 24, .mnt_id = id, .param = OVL_SM_WANT };
 
 	if (!b->sm) {
 		b->size = 16384;
 		b->sm = xmalloc(b->size);
 	}
-	while (syscall(__NR_statmount, &req, b->sm, b->size, 0) < 0) {
+	while (sys_statmount(&req, b->sm, b->size, 0) < 0) {
 		if (errno == EOVERFLOW && b->size < OVL_SM_MAX) {
 			b->size *= 4;
 			b->sm = xrealloc(b->sm, b->size);
@@ -1304,7 +1256,7 @@ static const char *sm_str(const struct ovl_smbuf *b, uint64_t flag, uint32_t off
  */
 static int info_from_sm(const struct ovl_smbuf *b, struct ovl_info *info)
 {
-	const struct ovl_statmount *sm = b->sm;
+	const struct cu_statmount *sm = b->sm;
 	const char *opt = SM_STR(b, opt_array, OVL_SM_OPT_ARRAY);
 	const char *point = SM_STR(b, mnt_point, OVL_SM_MNT_POINT);
 	const char *root = SM_STR(b, mnt_root, OVL_SM_MNT_ROOT);
@@ -1355,14 +1307,14 @@ static int list_one(struct ovl_smbuf *b, uint64_t id, struct ovl_info **infos, s
 /* Every union of this mount namespace, in the kernel's order (as mountinfo). */
 static int list_statmount(struct ovl_info **infos, size_t *n, struct cu_error *e)
 {
-	struct ovl_mnt_id_req req = { .size = 24, .mnt_id = OVL_LSMT_ROOT };
+	struct cu_mnt_id_req req = { .size = 24, .mnt_id = CU_LSMT_ROOT };
 	struct ovl_smbuf b = { 0 };
-	uint64_t ids[256];
+	__u64 ids[256];
 	long got, i;
 	int rc = 0;
 
 	do {
-		got = syscall(__NR_listmount, &req, ids, ARRAY_SIZE(ids), 0);
+		got = sys_listmount(&req, ids, ARRAY_SIZE(ids), 0);
 		if (got < 0) {
 			rc = errno == ENOSYS || errno == EINVAL ? -ENOSYS : -errno;
 			break;

@@ -176,4 +176,86 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned int flag
 #endif
 }
 
+/*
+ * statmount(2) and listmount(2), Linux 6.8: the kernel answers for one
+ * mount, so no caller needs to parse all of mountinfo.  The structs are
+ * <linux/mount.h>'s as of Linux 6.13 (512 bytes, then the strings).
+ */
+#ifndef STATX_MNT_ID_UNIQUE
+# define STATX_MNT_ID_UNIQUE	0x00004000U
+#endif
+#ifndef __NR_statmount
+# if defined(__x86_64__) || defined(__aarch64__) || defined(__i386__) || \
+     defined(__arm__) || defined(__riscv) || defined(__powerpc__) || \
+     defined(__s390__) || defined(__loongarch__)
+#  define __NR_statmount	457
+#  define __NR_listmount	458
+# endif
+#endif
+
+#define CU_STATMOUNT_SB_BASIC	0x00000001U
+#define CU_STATMOUNT_MNT_BASIC	0x00000002U
+#define CU_STATMOUNT_MNT_ROOT	0x00000008U
+#define CU_STATMOUNT_MNT_POINT	0x00000010U
+#define CU_STATMOUNT_FS_TYPE	0x00000020U
+#define CU_STATMOUNT_SB_SOURCE	0x00000200U
+#define CU_STATMOUNT_OPT_ARRAY	0x00000400U	/* Linux 6.13 */
+#define CU_LSMT_ROOT		0xffffffffffffffffULL	/* listmount: the whole namespace */
+
+struct cu_mnt_id_req {
+	__u32 size;
+	__u32 spare;
+	__u64 mnt_id;
+	__u64 param;
+};
+
+struct cu_statmount {
+	__u32 size;
+	__u32 mnt_opts;
+	__u64 mask;
+	__u32 sb_dev_major;
+	__u32 sb_dev_minor;
+	__u64 sb_magic;
+	__u32 sb_flags;
+	__u32 fs_type;
+	__u64 mnt_id;
+	__u64 mnt_parent_id;
+	__u32 mnt_id_old;
+	__u32 mnt_parent_id_old;
+	__u64 mnt_attr;
+	__u64 mnt_propagation;
+	__u64 mnt_peer_group;
+	__u64 mnt_master;
+	__u64 propagate_from;
+	__u32 mnt_root;
+	__u32 mnt_point;
+	__u64 mnt_ns_id;
+	__u32 fs_subtype;
+	__u32 sb_source;
+	__u32 opt_num;
+	__u32 opt_array;
+	__u64 spare2[47];
+	char str[];
+};
+
+static inline int sys_statmount(const struct cu_mnt_id_req *req, struct cu_statmount *buf,
+				size_t size, unsigned int flags)
+{
+#ifdef __NR_statmount
+	return (int) syscall(__NR_statmount, req, buf, size, flags);
+#else
+	return CU_SYSCALL_MISSING;
+#endif
+}
+
+static inline ssize_t sys_listmount(const struct cu_mnt_id_req *req, __u64 *ids,
+				    size_t n, unsigned int flags)
+{
+#ifdef __NR_listmount
+	return (ssize_t) syscall(__NR_listmount, req, ids, n, flags);
+#else
+	return CU_SYSCALL_MISSING;
+#endif
+}
+
 #endif /* CU_SYSCALLS_H */
