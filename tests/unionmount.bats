@@ -548,7 +548,7 @@ $D/img.ext4"
 	echo a > A/a; echo b > B/b
 	cu_track_mount "$D/T"
 	for run_as in "" no_layer_fd; do
-		$run_as strace -f -qq -e trace=fsconfig -o "$D/trace" unionmount -l A:B T
+		$run_as strace -f -qq -s 4096 -e trace=fsconfig -o "$D/trace" unionmount -l A:B T
 		if [ -z "$run_as" ]; then
 			run grep -c 'FSCONFIG_SET_FD, "lowerdir+"' "$D/trace"
 		else
