@@ -43,22 +43,6 @@ static void sleep_ms(unsigned int ms)
 
 /* --- mountinfo ----------------------------------------------------------- */
 
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *w = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*w++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else
-			*w++ = *s;
-	}
-	*w = '\0';
-}
-
 /* The controllers among v1 super options: "rw,cpu,cpuacct" -> "cpu,cpuacct". */
 static char *v1_controllers(const char *opts)
 {
@@ -141,7 +125,7 @@ static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 		f[nf++] = t;
 	if (nf < 8)
 		return 0;
-	unescape(f[4]);
+	unmangle_octal(f[4]);
 	drop_covered(m, f[4]);
 	if (streq(f[5], "cgroup2"))
 		version = 2;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "strutils.h"
 #include "nsjoin.h"
 #include "nsutils.h"
 #include "syscalls.h"
@@ -434,23 +435,6 @@ void nsjoin_env_free(char **envp)
 	}
 }
 
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
 struct mnt_fields {
 	char *root, *target, *fstype, *super;
 };
@@ -476,8 +460,8 @@ static bool split_mountinfo(char *line, struct mnt_fields *m)
 	m->super = strtok_r(NULL, " \n", &save);
 	if (!m->fstype || !m->super)
 		return false;
-	unescape(m->root);
-	unescape(m->target);
+	unmangle_octal(m->root);
+	unmangle_octal(m->target);
 	return true;
 }
 
@@ -524,25 +508,79 @@ static char *cgroup_dir(const struct mnt_fields *m, const char *path)
 	return dir;
 }
 
-/* Find the mount of one hierarchy and open its cgroup.procs for @path. */
-static int open_hierarchy(struct nsjoin_cgroup *cg, const char *ctrl,
-			  const char *path, struct cu_error *e)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "r" CU_CLOEXECSTR);
-	_cleanup_free_ char *line = NULL;
-	size_t sz = 0;
+/* Our mount table, split once: what every hierarchy lookup reads. */
+struct mnt_table {
+	char *text;
+	struct mnt_fields *v;
+	size_t n;
+};
 
+/* All of @f into a NUL-terminated buffer; NULL on a read error. */
+static char *slurp(FILE *f)
+{
+	char chunk[4096], *text = NULL;
+	size_t len = 0, got;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		return NULL;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, got, mem);
+	if (fclose(mem) != 0 || ferror(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static int mnt_table_load(struct mnt_table *t, struct cu_error *e)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r" CU_CLOEXECSTR);
+	char *line, *save = NULL;
+	size_t cap = 0;
+
+	memset(t, 0, sizeof(*t));
 	if (!f)
 		return fail(e, errno, NULL, _("cannot open %s"), "/proc/self/mountinfo");
-	while (getline(&line, &sz, f) > 0 && cg->n < NSJOIN_MAX_CGROUPS) {
+	t->text = slurp(f);
+	fclose(f);
+	if (!t->text)
+		return fail(e, EIO, NULL, _("cannot read %s"), "/proc/self/mountinfo");
+	for (line = strtok_r(t->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct mnt_fields m;
+
+		if (!split_mountinfo(line, &m))
+			continue;
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			t->v = xrealloc(t->v, cap * sizeof(*t->v));
+		}
+		t->v[t->n++] = m;
+	}
+	return 0;
+}
+
+static void mnt_table_free(struct mnt_table *t)
+{
+	free(t->v);
+	free(t->text);
+}
+
+/* Find the mount of one hierarchy and open its cgroup.procs for @path. */
+static int open_hierarchy(struct nsjoin_cgroup *cg, const struct mnt_table *t,
+			  const char *ctrl, const char *path, struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < t->n && cg->n < NSJOIN_MAX_CGROUPS; i++) {
+		const struct mnt_fields *m = &t->v[i];
 		char procs[PATH_MAX];
 		char *dir;
 		int fd;
 
-		if (!split_mountinfo(line, &m) || !is_hierarchy(&m, ctrl))
+		if (!is_hierarchy(m, ctrl))
 			continue;
-		dir = cgroup_dir(&m, path);
+		dir = cgroup_dir(m, path);
 		if (!dir)
 			continue;
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
@@ -563,6 +601,7 @@ static int open_hierarchy(struct nsjoin_cgroup *cg, const char *ctrl,
 int nsjoin_cgroup_open(const struct nsjoin_target *t, struct nsjoin_cgroup *cg,
 		       struct cu_error *e)
 {
+	struct mnt_table mt;
 	char *buf, *line, *save = NULL;
 	size_t len;
 	int r = read_target_file(t, "cgroup", &buf, &len, e);
@@ -570,17 +609,17 @@ int nsjoin_cgroup_open(const struct nsjoin_target *t, struct nsjoin_cgroup *cg,
 	cg->n = 0;
 	if (r < 0)
 		return r;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	r = mnt_table_load(&mt, e);
+	for (line = strtok_r(buf, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
 		char *ctrl = strchr(line, ':'), *path;
 
 		path = ctrl ? strchr(ctrl + 1, ':') : NULL;
 		if (!path)
 			continue;
 		*path++ = '\0';
-		r = open_hierarchy(cg, ctrl + 1, path, e);
-		if (r < 0)
-			break;
+		r = open_hierarchy(cg, &mt, ctrl + 1, path, e);
 	}
+	mnt_table_free(&mt);
 	free(buf);
 	if (r >= 0 && cg->n == 0)
 		r = cu_error_set(e, 0, _("cannot join the cgroups of process %d: none of its cgroup hierarchies is mounted here"),

@@ -523,6 +523,22 @@ int format_mac(const uint8_t mac[6], char *buf, size_t len)
 	return (n < 0 || (size_t) n >= len) ? -ENAMETOOLONG : 0;
 }
 
+void unmangle_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
 /* The *_or_err forms. */
 
 static __noreturn void parse_die(int r, const char *s, const char *msg,

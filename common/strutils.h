@@ -83,6 +83,9 @@ bool cidr_contains(const struct cu_inet *net, const struct cu_inet *a);
 int parse_mac(const char *s, uint8_t mac[6]) __must_check;
 int format_mac(const uint8_t mac[6], char *buf, size_t len) __must_check;
 
+/* Undo the octal escapes of /proc/self/mountinfo ("\\040" for a space) in place. */
+void unmangle_octal(char *s);
+
 /* Option-parsing forms: die naming the value on failure. */
 uint64_t u64_or_err(const char *s, const char *msg);
 uint32_t u32_or_err(const char *s, const char *msg);

@@ -475,6 +475,18 @@ static void test_or_err(void)
 	CHECK(signal_or_err("HUP", "x") == SIGHUP);
 }
 
+static void test_unmangle(void)
+{
+	char a[] = "/sys/fs/cgroup/my\\040memory", b[] = "tab\\011x\\134y", c[] = "\\08 \\9 end\\";
+
+	unmangle_octal(a);
+	CHECK(streq(a, "/sys/fs/cgroup/my memory"));
+	unmangle_octal(b);
+	CHECK(streq(b, "tab\tx\\y"));
+	unmangle_octal(c);	/* not octal escapes: left as they are */
+	CHECK(streq(c, "\\08 \\9 end\\"));
+}
+
 int main(void)
 {
 	test_u64();
@@ -487,5 +499,6 @@ int main(void)
 	test_inet();
 	test_mac();
 	test_or_err();
+	test_unmangle();
 	return unit_done();
 }
