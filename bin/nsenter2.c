@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* nsenter2(1) - run a program in the namespaces of a running process */
-#include <cap-ng.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
@@ -26,6 +25,7 @@
 #include "strutils.h"
 #include "syscalls.h"
 #include "table.h"
+#include "caps.h"
 
 struct nsenter2_control {
 	pid_t pid;			/* -t, 0: none */
@@ -195,6 +195,13 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 		}
 	}
 	ctl->argv = optind < argc ? argv + optind : NULL;
+	if (ctl->keep_caps) {
+		struct cu_error e = { 0 };
+
+		/* now: after setns(2) into a mount namespace it is not found */
+		if (caps_lib_load(&e) < 0)
+			cu_error_die(&e);
+	}
 }
 
 static bool any_file(const struct nsenter2_control *ctl)
@@ -435,20 +442,11 @@ static void set_credentials(const struct nsenter2_control *ctl, const struct nse
 /* --keep-caps: the permitted set survives exec as the ambient set. */
 static void keep_capabilities(const struct nsenter2_control *ctl)
 {
-	int cap;
+	const struct caps_plan keep = { .keep = true };
+	struct cu_error e = { 0 };
 
-	if (!ctl->keep_caps)
-		return;
-	if (capng_get_caps_process() < 0)
-		diex(_("cannot read our capabilities"));
-	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
-		if (capng_have_capability(CAPNG_PERMITTED, (unsigned) cap) &&
-		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_INHERITABLE | CAPNG_AMBIENT,
-				 (unsigned) cap) < 0)
-			diex(_("cannot keep capability %d"), cap);
-	}
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0 || capng_apply(CAPNG_SELECT_AMBIENT) < 0)
-		diex(_("cannot make the permitted capabilities ambient"));
+	if (ctl->keep_caps && caps_apply(&keep, &e) < 0)
+		cu_error_die(&e);
 }
 
 static void print_ns_line(struct cu_table *tb, const struct ns_type *type,
@@ -547,9 +545,7 @@ int main(int argc, char **argv)
 	struct nsenter2_state st;
 
 	cu_set_exit_failure(CU_EXIT_CANCELED);
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	cu_init_locale();
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);

@@ -547,6 +547,13 @@ static void check_options(struct nsrun_control *ctl)
 		diex(_("--setgroups needs a new user namespace (add --user)"));
 	if (ctl->propagation && !(ctl->flags & CLONE_NEWNS))
 		ctl->propagation = 0;	/* as unshare: no mount namespace, no-op */
+	if (!caps_plan_empty(&ctl->caps)) {
+		struct cu_error e = { 0 };
+
+		/* now, from the host: the library is looked up in the new root */
+		if (caps_lib_load(&e) < 0)
+			cu_error_die(&e);
+	}
 }
 
 /* ---- the steps inside the new namespaces ---- */
@@ -1105,9 +1112,7 @@ int main(int argc, char **argv)
 	struct nsrun_control *ctl = xcalloc(1, sizeof(*ctl));
 
 	cu_set_exit_failure(CU_EXIT_CANCELED);
-	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
-	textdomain(PACKAGE);
+	cu_init_locale();
 	close_stdout_atexit();
 
 	ctl->euid = geteuid();

@@ -100,3 +100,41 @@ int xasprintf(char **strp, const char *fmt, ...)
 		err(cu_exit_failure, _("cannot allocate memory"));
 	return n;
 }
+
+static bool locale_loaded;
+
+void cu_locale_load(void)
+{
+	if (locale_loaded)
+		return;
+	locale_loaded = true;
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+}
+
+/* The locale messages come from, as setlocale(3) and gettext(3) pick it. */
+static const char *messages_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+void cu_init_locale(void)
+{
+	const char *loc = messages_locale(), *language = getenv("LANGUAGE");
+
+	if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
+		return;		/* gettext ignores LANGUAGE in C */
+	if (strncmp(loc, "C.", 2) == 0 && (!language || !*language))
+		return;
+	cu_locale_load();
+}

@@ -2,19 +2,73 @@
 /* caps.c - capability names through libcap-ng, drop/add/keep before exec */
 #include <cap-ng.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "c.h"
 #include "caps.h"
+#include "dlsym.h"
+
+/*
+ * libcap-ng is loaded only when capabilities are named or changed: its
+ * constructor reads /proc and probes the kernel, which every run of nsrun
+ * would otherwise pay for.
+ */
+static __typeof__(capng_capability_to_name) *dl_capng_capability_to_name;
+static __typeof__(capng_name_to_capability) *dl_capng_name_to_capability;
+static __typeof__(capng_get_caps_process) *dl_capng_get_caps_process;
+static __typeof__(capng_have_capability) *dl_capng_have_capability;
+static __typeof__(capng_update) *dl_capng_update;
+static __typeof__(capng_apply) *dl_capng_apply;
+
+static const struct dl_symbol capng_symbols[] = {
+	DL_SYMBOL(capng_capability_to_name)
+	DL_SYMBOL(capng_name_to_capability)
+	DL_SYMBOL(capng_get_caps_process)
+	DL_SYMBOL(capng_have_capability)
+	DL_SYMBOL(capng_update)
+	DL_SYMBOL(capng_apply)
+};
+
+static struct dl_library capng_library = {
+	.soname = "libcap-ng.so.0",
+	.package = "libcap-ng0",
+	.symbols = capng_symbols,
+	.nsymbols = ARRAY_SIZE(capng_symbols),
+};
+
+#define capng_capability_to_name (*dl_capng_capability_to_name)
+#define capng_name_to_capability (*dl_capng_name_to_capability)
+#define capng_get_caps_process (*dl_capng_get_caps_process)
+#define capng_have_capability (*dl_capng_have_capability)
+#define capng_update (*dl_capng_update)
+#define capng_apply (*dl_capng_apply)
+
+int caps_lib_load(struct cu_error *e)
+{
+	return dl_library_load(&capng_library, e);
+}
+
+/* Load libcap-ng or exit: for the parsers, which run before anything changed. */
+static void caps_lib_need(void)
+{
+	struct cu_error e = { 0 };
+
+	if (caps_lib_load(&e) < 0)
+		cu_error_die(&e);
+}
 
 void caps_all(struct caps_set *set)
 {
 	unsigned c;
 
 	/* every capability libcap-ng has a name for (it asks the kernel) */
+	caps_lib_need();
 	set->mask = 0;
 	for (c = 0; c < 64 && capng_capability_to_name(c); c++)
 		set->mask |= (uint64_t) 1 << c;
@@ -22,6 +76,7 @@ void caps_all(struct caps_set *set)
 
 static int cap_by_name(const char *name)
 {
+	caps_lib_need();
 	if (strncasecmp(name, "cap_", 4) == 0)
 		name += 4;
 	return capng_name_to_capability(name);
@@ -64,9 +119,13 @@ invalid:
 
 bool caps_have(unsigned cap)
 {
-	if (capng_get_caps_process() < 0)
+	/* one capget(2): no need to load libcap-ng to read one bit */
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { { 0 } };
+
+	if (cap >= 32 * _LINUX_CAPABILITY_U32S_3 || syscall(SYS_capget, &hdr, data) < 0)
 		return false;
-	return capng_have_capability(CAPNG_EFFECTIVE, cap) != 0;
+	return (data[cap / 32].effective >> (cap % 32)) & 1;
 }
 
 bool caps_plan_empty(const struct caps_plan *p)
@@ -101,6 +160,8 @@ int caps_apply(const struct caps_plan *p, struct cu_error *e)
 
 	if (caps_plan_empty(p))
 		return 0;
+	if (caps_lib_load(e) < 0)
+		return -ENOENT;
 	if (capng_get_caps_process() < 0)
 		return cu_error_set(e, errno ? errno : EIO, _("cannot read capabilities"));
 	update_all(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE,

@@ -30,6 +30,12 @@ struct caps_plan {
 	bool keep;		/* --keep-caps: permitted into ambient */
 };
 
+/*
+ * Load libcap-ng now: before a change of root, when caps_apply() will run
+ * after it.  caps_parse() and caps_all() load it by themselves (or exit).
+ */
+int caps_lib_load(struct cu_error *e) __must_check;
+
 /* Does this process have @cap in its effective set? */
 bool caps_have(unsigned cap);
 

@@ -17,11 +17,17 @@
 #endif
 #define N_(s)		(s)
 
-/* The three lines every main() starts with. */
-#define cu_init_locale() do { \
-	setlocale(LC_ALL, ""); \
-	bindtextdomain(PACKAGE, LOCALEDIR); \
-	textdomain(PACKAGE); \
-} while (0)
+/*
+ * The line every main() starts with.  It loads the locale (setlocale,
+ * bindtextdomain, textdomain) unless the messages would be the same
+ * untranslated English anyway (LC_ALL / LC_MESSAGES / LANG unset, C, POSIX,
+ * or C.* without LANGUAGE): then the tools skip reading a dozen locale files
+ * on every start, and cu_locale_load() does it when something needs the
+ * character set (a table's width and line drawing).
+ */
+void cu_init_locale(void);
+
+/* Load the locale now, once. */
+void cu_locale_load(void);
 
 #endif /* CU_NLS_H */

@@ -9,7 +9,77 @@
 #include <strings.h>
 
 #include "c.h"
+#include "dlsym.h"
 #include "table.h"
+
+/*
+ * libsmartcols is loaded by the first table_new(): most runs of the tools
+ * print no table, and loading it costs each of them a tenth of a
+ * millisecond.  Every call below goes through these pointers.
+ */
+#define SCOLS_SONAME	"libsmartcols.so.1"
+static __typeof__(scols_new_table) *dl_scols_new_table;
+static __typeof__(scols_unref_table) *dl_scols_unref_table;
+static __typeof__(scols_table_enable_json) *dl_scols_table_enable_json;
+static __typeof__(scols_table_enable_raw) *dl_scols_table_enable_raw;
+static __typeof__(scols_table_enable_noheadings) *dl_scols_table_enable_noheadings;
+static __typeof__(scols_table_set_name) *dl_scols_table_set_name;
+static __typeof__(scols_table_new_column) *dl_scols_table_new_column;
+static __typeof__(scols_column_set_json_type) *dl_scols_column_set_json_type;
+static __typeof__(scols_column_set_wrapfunc) *dl_scols_column_set_wrapfunc;
+static __typeof__(scols_wrapnl_chunksize) *dl_scols_wrapnl_chunksize;
+static __typeof__(scols_wrapnl_nextchunk) *dl_scols_wrapnl_nextchunk;
+static __typeof__(scols_column_set_safechars) *dl_scols_column_set_safechars;
+static __typeof__(scols_table_new_line) *dl_scols_table_new_line;
+static __typeof__(scols_line_set_data) *dl_scols_line_set_data;
+static __typeof__(scols_line_refer_data) *dl_scols_line_refer_data;
+static __typeof__(scols_table_is_json) *dl_scols_table_is_json;
+static __typeof__(scols_print_table) *dl_scols_print_table;
+
+static const struct dl_symbol scols_symbols[] = {
+	DL_SYMBOL(scols_new_table)
+	DL_SYMBOL(scols_unref_table)
+	DL_SYMBOL(scols_table_enable_json)
+	DL_SYMBOL(scols_table_enable_raw)
+	DL_SYMBOL(scols_table_enable_noheadings)
+	DL_SYMBOL(scols_table_set_name)
+	DL_SYMBOL(scols_table_new_column)
+	DL_SYMBOL(scols_column_set_json_type)
+	DL_SYMBOL(scols_column_set_wrapfunc)
+	DL_SYMBOL(scols_wrapnl_chunksize)
+	DL_SYMBOL(scols_wrapnl_nextchunk)
+	DL_SYMBOL(scols_column_set_safechars)
+	DL_SYMBOL(scols_table_new_line)
+	DL_SYMBOL(scols_line_set_data)
+	DL_SYMBOL(scols_line_refer_data)
+	DL_SYMBOL(scols_table_is_json)
+	DL_SYMBOL(scols_print_table)
+};
+
+static struct dl_library scols_library = {
+	.soname = SCOLS_SONAME,
+	.package = "libsmartcols1",
+	.symbols = scols_symbols,
+	.nsymbols = ARRAY_SIZE(scols_symbols),
+};
+
+#define scols_new_table (*dl_scols_new_table)
+#define scols_unref_table (*dl_scols_unref_table)
+#define scols_table_enable_json (*dl_scols_table_enable_json)
+#define scols_table_enable_raw (*dl_scols_table_enable_raw)
+#define scols_table_enable_noheadings (*dl_scols_table_enable_noheadings)
+#define scols_table_set_name (*dl_scols_table_set_name)
+#define scols_table_new_column (*dl_scols_table_new_column)
+#define scols_column_set_json_type (*dl_scols_column_set_json_type)
+#define scols_column_set_wrapfunc (*dl_scols_column_set_wrapfunc)
+#define scols_wrapnl_chunksize (*dl_scols_wrapnl_chunksize)
+#define scols_wrapnl_nextchunk (*dl_scols_wrapnl_nextchunk)
+#define scols_column_set_safechars (*dl_scols_column_set_safechars)
+#define scols_table_new_line (*dl_scols_table_new_line)
+#define scols_line_set_data (*dl_scols_line_set_data)
+#define scols_line_refer_data (*dl_scols_line_refer_data)
+#define scols_table_is_json (*dl_scols_table_is_json)
+#define scols_print_table (*dl_scols_print_table)
 
 #define TABLE_MAX_COLUMNS	64
 
@@ -117,6 +187,9 @@ struct cu_table *table_new(const char *json_name,
 		cu_error_set(e, E2BIG, _("cannot create table"));
 		return NULL;
 	}
+	cu_locale_load();	/* the character set decides widths and line drawing */
+	if (dl_library_load(&scols_library, e) < 0)
+		return NULL;
 	t = xcalloc(1, sizeof(*t));
 	t->cols = cols;
 	t->ncols = ncols;
@@ -221,7 +294,8 @@ void table_free(struct cu_table *t)
 {
 	if (!t)
 		return;
-	scols_unref_table(t->tb);
+	if (t->tb)
+		scols_unref_table(t->tb);
 	free(t);
 }
 

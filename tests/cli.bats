@@ -152,3 +152,82 @@ cu_with_translation() {
 	assert_output --partial "更多信息请参阅 $t("
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 }
+
+# the same staging as above, for one tool: 'cu_zh_help TOOL ENV...' runs
+# 'env ENV... TOOL --help' with the zh_CN catalog in place
+cu_zh_help() {
+	local t=$1 gmo localedir
+	shift
+	gmo=$CU_TOPDIR/po/zh_CN.gmo
+	[ -f "$CU_BUILDDIR/po/zh_CN.gmo" ] && gmo=$CU_BUILDDIR/po/zh_CN.gmo
+	[ -f "$gmo" ] || fail "po/zh_CN.gmo was not built"
+	localedir=$(make -s -C "$CU_BUILDDIR" print-localedir 2>/dev/null | tail -1)
+	[ -n "$localedir" ] || fail "no localedir from make print-localedir"
+	run --separate-stderr cu_with_translation "$gmo" "$localedir" env "$@" "$t" --help
+}
+
+@test "C-like locales: LANGUAGE is honoured in C.UTF-8 and ignored in C, as gettext does" {
+	local t
+	t=$(cu_built_tools | head -1)
+	[ -n "$t" ] || skip "no tool built yet"
+	locale -a 2>/dev/null | grep -qix 'c.utf8' || skip "no C.UTF-8 locale"
+	# the tools skip loading a C-like locale on start; these must not change
+	cu_zh_help "$t" -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=zh_CN
+	assert_success
+	assert_line --index 0 '用法：'
+	cu_zh_help "$t" LC_ALL=C LANGUAGE=zh_CN
+	assert_success
+	assert_line --index 0 'Usage:'
+	cu_zh_help "$t" -u LC_ALL -u LANG -u LC_MESSAGES LANGUAGE=zh_CN
+	assert_success
+	assert_line --index 0 'Usage:'
+}
+
+@test "a table loads the locale itself: a tree in UTF-8 has line characters, in C ASCII" {
+	cu_require_tool cgset
+	local g
+	g=$(cu_name tree)
+	cu_track_cgroup "$g"
+	cgset create "$g"
+	cgset create "$g/sub"
+	run -0 env -u LC_ALL LANG=C.UTF-8 cgset list -o NAME
+	assert_output --regexp "[└├]─sub"
+	run -0 env LC_ALL=C cgset list -o NAME
+	assert_output --regexp '[`|]-sub'
+	cgset delete --recursive "$g"
+}
+
+@test "the libraries of tables and capabilities are loaded only when used" {
+	cu_require_tool nsrun
+	local pid maps
+	nsrun --fork sleep 5 &
+	pid=$!
+	cu_track_pid "$pid"
+	sleep 0.3
+	maps=$(cat "/proc/$pid/maps")
+	kill "$pid"; wait "$pid" || true
+	[[ "$maps" == *"/nsrun"* ]] || fail "not nsrun's maps: $maps"
+	[[ "$maps" != *libcap-ng* && "$maps" != *libsmartcols* ]] || fail "loaded without need: $maps"
+	nsrun --fork --cap-drop net_raw sleep 5 &
+	pid=$!
+	cu_track_pid "$pid"
+	sleep 0.3
+	maps=$(cat "/proc/$pid/maps")
+	kill "$pid"; wait "$pid" || true
+	[[ "$maps" == *libcap-ng.so* ]] || fail "--cap-drop did not load libcap-ng"
+}
+
+@test "descriptors handed down stay at any number, with a low or a high fd limit" {
+	cu_require_tool nsrun
+	# fd 700 is in the second poll(2) chunk of common/exec.c under 1024;
+	# over 4096 the tools read /proc/self/fd instead
+	run -0 cu_only012 bash -c 'ulimit -n 1024; exec 700</dev/null; exec nsrun --uts readlink /proc/self/fd/700'
+	assert_output /dev/null
+	run -0 cu_only012 bash -c 'ulimit -n 8192; exec 5000</dev/null 9</dev/zero; exec nsrun --uts ls /proc/self/fd'
+	assert_output "0
+1
+2
+3
+5000
+9"
+}

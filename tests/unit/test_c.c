@@ -11,6 +11,7 @@
 
 #include "c.h"
 #include "closestream.h"
+#include "dlsym.h"
 #include "unit.h"
 
 static void to_dev_full(const void *arg)
@@ -139,8 +140,35 @@ static void test_alloc_and_strings(void)
 	}
 }
 
+static int (*dl_abs)(int);
+
+static void test_dlsym(void)
+{
+	static const struct dl_symbol none[] = { { "abs", (void **) &dl_abs } };
+	static const struct dl_symbol bogus[] = { { "cu_no_such_symbol", (void **) &dl_abs } };
+	struct dl_library missing = { .soname = "libcu-no-such-library.so.9", .package = "cu-pkg",
+				      .symbols = none, .nsymbols = 1 };
+	struct dl_library libc = { .soname = "libc.so.6", .package = "libc6",
+				   .symbols = none, .nsymbols = 1 };
+	struct dl_library old = { .soname = "libc.so.6", .package = "libc6",
+				  .symbols = bogus, .nsymbols = 1 };
+	struct cu_error e = { 0 };
+
+	CHECK(dl_library_load(&missing, &e) == -ENOENT);
+	CHECK_MSG(strstr(e.msg, "cannot load libcu-no-such-library.so.9: ") == e.msg &&
+		  strstr(e.msg, "(install it: cu-pkg)") && e.errnum == 0,
+		  "a missing library: one line naming it and the package to install");
+	memset(&e, 0, sizeof(e));
+	CHECK(dl_library_load(&missing, &e) == -ENOENT && strstr(e.msg, "cu-pkg"));
+	CHECK(dl_library_load(&libc, &e) == 0 && dl_abs && dl_abs(-3) == 3);
+	CHECK(dl_library_load(&libc, &e) == 0);	/* once: the second call is a no-op */
+	CHECK(dl_library_load(&old, &e) == -ENOENT && strstr(e.msg, "cu_no_such_symbol") &&
+	      strstr(e.msg, "too old") && !old.handle);
+}
+
 int main(void)
 {
+	test_dlsym();
 	test_exits();
 	test_error();
 	test_alloc_and_strings();
