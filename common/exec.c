@@ -28,22 +28,30 @@
  * script's "3<file"), so they stay for the program, as env(1) keeps them;
  * only what we opened ourselves must not reach it.  They are recorded by a
  * constructor, before any of our own code has opened anything.
+ *
+ * Only numbers below EXEC_OWN_MAX are looked at, at start and at exec: the
+ * kernel hands out the lowest free number, so what we open lands there
+ * unless a thousand descriptors are open at once, which no tool does.
+ * Numbers from EXEC_OWN_MAX up are the caller's and are left alone.  That
+ * bound makes the record one or two poll(2) calls instead of a read of
+ * /proc/self/fd (an open, two getdents and a close: a tenth of a
+ * millisecond on every start).
  */
 enum {
 	EXEC_MAX_INHERITED = 256,
-	EXEC_PROBE_MAX = 4096,		/* RLIMIT_NOFILE up to this: poll(2) */
+	EXEC_OWN_MAX = 1024,
 	EXEC_POLL_CHUNK = 512,
 };
 static int inherited_fds[EXEC_MAX_INHERITED];
 static size_t n_inherited;
-static bool inherited_overflow;
+static bool inherited_unknown;	/* too many, or no way to tell: mark nothing */
 
 static void note_inherited(int fd)
 {
 	if (n_inherited < EXEC_MAX_INHERITED)
 		inherited_fds[n_inherited++] = fd;
 	else
-		inherited_overflow = true;
+		inherited_unknown = true;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -51,68 +59,34 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *) a - *(const int *) b;
 }
 
-/*
- * poll(2) with no events answers POLLNVAL for every number that is not an
- * open descriptor: one call per EXEC_POLL_CHUNK numbers, where reading
- * /proc/self/fd costs an open, two getdents and a close, about a tenth of a
- * millisecond on every start.  Descriptors at or above the soft
- * RLIMIT_NOFILE (left open by a parent that lowered the limit) are not
- * seen, so they count as ours and are closed on exec: the safe side.
- */
-static int probe_by_poll(unsigned limit)
+/* poll(2) with no events answers POLLNVAL for a number that is not open. */
+__attribute__((constructor)) static void record_inherited_fds(void)
 {
 	struct pollfd pfd[EXEC_POLL_CHUNK];
-	unsigned base, i;
+	struct rlimit rl;
+	unsigned base, i, chunk = EXEC_POLL_CHUNK;
 
-	for (base = 3; base < limit; base += EXEC_POLL_CHUNK) {
-		unsigned n = limit - base < EXEC_POLL_CHUNK ? limit - base : EXEC_POLL_CHUNK;
+	/* poll(2) takes at most RLIMIT_NOFILE entries per call */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < chunk)
+		chunk = (unsigned) rl.rlim_cur;
+	if (chunk == 0) {
+		inherited_unknown = true;
+		return;
+	}
+	for (base = 3; base < EXEC_OWN_MAX; base += chunk) {
+		unsigned n = EXEC_OWN_MAX - base < chunk ? EXEC_OWN_MAX - base : chunk;
 
 		for (i = 0; i < n; i++)
 			pfd[i] = (struct pollfd) { .fd = (int) (base + i) };
-		if (poll(pfd, n, 0) < 0)
-			return -errno;
+		if (poll(pfd, n, 0) < 0) {
+			inherited_unknown = true;
+			return;
+		}
 		for (i = 0; i < n; i++)
 			if (!(pfd[i].revents & POLLNVAL))
 				note_inherited(pfd[i].fd);
 	}
-	return 0;
-}
-
-static void probe_by_proc(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int fd;
-
-	if (!d) {
-		/* no /proc (a bare root): probe the low range instead */
-		for (fd = 3; fd < EXEC_PROBE_MAX; fd++)
-			if (fcntl(fd, F_GETFD) >= 0)
-				note_inherited(fd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		uint32_t n;
-
-		if (parse_u32(de->d_name, &n) < 0 || n < 3 || (int) n == dirfd(d))
-			continue;
-		note_inherited((int) n);
-	}
-	closedir(d);
-	qsort(inherited_fds, n_inherited, sizeof(int), cmp_int);
-}
-
-__attribute__((constructor)) static void record_inherited_fds(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur <= EXEC_PROBE_MAX) {
-		if (probe_by_poll((unsigned) rl.rlim_cur) == 0)
-			return;		/* in ascending order already */
-		n_inherited = 0;
-		inherited_overflow = false;
-	}
-	probe_by_proc();
+	/* in ascending order by construction */
 }
 
 static bool is_inherited(int fd)
@@ -162,15 +136,15 @@ int exec_cloexec_own(void)
 	unsigned lo = 3;
 	size_t i;
 
-	if (inherited_overflow)
-		return 0;	/* too many to track: O_CLOEXEC alone protects */
+	if (inherited_unknown)
+		return 0;	/* cannot tell ours: O_CLOEXEC alone protects */
 	for (i = 0; i <= n_inherited; i++) {
-		unsigned hi = i < n_inherited ? (unsigned) inherited_fds[i] - 1 : ~0U;
+		unsigned hi = i < n_inherited ? (unsigned) inherited_fds[i] - 1 : EXEC_OWN_MAX - 1;
 
 		if (hi >= lo && sys_close_range(lo, hi, CLOSE_RANGE_CLOEXEC) < 0) {
 			if (!close_range_unusable())
 				return -errno;
-			return cloexec_walk(3, ~0U, true);
+			return cloexec_walk(3, EXEC_OWN_MAX - 1, true);
 		}
 		if (i < n_inherited)
 			lo = (unsigned) inherited_fds[i] + 1;

@@ -19,8 +19,10 @@
 int exec_cloexec_from(int from) __must_check;
 
 /*
- * Mark every fd >= 3 close-on-exec except those this process inherited
- * (recorded at start-up): what the caller handed down stays, as with env(1).
+ * Mark every fd from 3 to 1023 close-on-exec except those this process
+ * inherited (recorded at start-up): what the caller handed down stays, as
+ * with env(1).  Numbers from 1024 up are the caller's (the kernel gives us
+ * the lowest free ones) and stay too.
  */
 int exec_cloexec_own(void) __must_check;
 
