@@ -118,7 +118,11 @@ static void ns_owner_path(const char *spec, char *buf, size_t len)
 
 /* ---- add / delete / up / down / move / attach / detach ------------ */
 
-/* Which end's name was taken, and where: for a clear EEXIST message. */
+/*
+ * Which end's name was taken, and where: for a clear EEXIST message.  Asked
+ * only after the kernel refused, so a pair that can be made costs one
+ * request and the peer's namespace gets a socket only on this path.
+ */
 static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd)
 {
 	struct cu_error e = { 0 };
@@ -130,8 +134,10 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 	if (nl_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
 		     ctl->argv[0], ns_label(ctl->netns, buf, sizeof(buf)));
+	if (!peer)
+		return;
 	psk = peerfd >= 0 ? open_sock(peerfd) : ctl->sk;
-	exists = peer && nl_link_get(psk, peer, &l, &e) == 0;
+	exists = nl_link_get(psk, peer, &l, &e) == 0;
 	if (psk != ctl->sk)
 		nl_close(psk);
 	if (exists)
@@ -387,6 +393,7 @@ static int cmd_nat(struct vethctl_control *ctl)
 		diex(_("nat: %s: only IPv4 subnets are masqueraded"), ctl->argv[1]);
 	if (ctl->out)
 		check_ifname(ctl->out);
+	check(nat_load(&e), &e);
 	check(nat_in(ctl->nsfd, op == NL_ADD, &net, ctl->out, &added, &e), &e);
 	return 0;
 }
@@ -823,6 +830,11 @@ static void conn_init(struct vethctl_control *ctl, struct conn *c)
 		diex(_("connect: --nat needs --addr (the lease records it for disconnect)"));
 	if (ctl->nat && !nat_supported())
 		diex(_("connect: this vethctl was built without NAT support (rebuild with libnftables)"));
+	if (ctl->nat) {
+		struct cu_error e = { 0 };
+
+		check(nat_load(&e), &e);
+	}
 	c->tfd = open_ns(c->ns);
 	if (same_netns(c->tfd, ctl->nsfd))
 		diex(_("cannot connect: %s is the namespace the bridge is in (connect another namespace)"), c->ns);

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nat.c - the suite's nftables table, driven through libnftables.
+ *
+ * libnftables drags libnftnl, libxtables, libjansson and libgmp in with it:
+ * linked, they would be loaded at every start of vethctl, which needs them
+ * for nat and connect --nat only.  So it is dlopen()ed by the first NAT
+ * request, before anything is changed.
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -17,6 +23,42 @@
 #define NAT_LOCK	NAT_RUNDIR "/nat.lock"
 #define FORWARD_SYSCTL	"/proc/sys/net/ipv4/ip_forward"
 #define FORWARD_MARK	"container-utils: ip_forward enabled"
+
+/* What nat.c calls; the pointers take their types from libnftables.h. */
+#define NFT_SYMBOLS(X) \
+	X(nft_ctx_new) X(nft_ctx_free) X(nft_ctx_buffer_output) \
+	X(nft_ctx_buffer_error) X(nft_ctx_get_output_buffer) \
+	X(nft_ctx_get_error_buffer) X(nft_run_cmd_from_buffer)
+
+static struct {
+	void *handle;
+#define NFT_POINTER(f) __typeof__(f) *f;
+	NFT_SYMBOLS(NFT_POINTER)
+#undef NFT_POINTER
+} nft;
+
+int nat_load(struct cu_error *e)
+{
+	void *h;
+
+	if (nft.handle)
+		return 0;
+	h = dlopen(NFTABLES_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h)
+		return cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: libnftables1)"),
+				    NFTABLES_SONAME, dlerror());
+#define NFT_LOAD(f) \
+	if (!(nft.f = (__typeof__(f) *) dlsym(h, #f))) { \
+		int r = cu_error_set(e, 0, _("cannot load %1$s: %2$s (the library is too old)"), \
+				     #f, dlerror()); \
+		dlclose(h); \
+		return r; \
+	}
+	NFT_SYMBOLS(NFT_LOAD)
+#undef NFT_LOAD
+	nft.handle = h;
+	return 0;
+}
 
 /* One transaction: the table with its sets, chains and fixed rules. */
 static const char table_def[] =
@@ -54,24 +96,24 @@ static void undo_done(int r __unused)
  */
 static int nft_run(const char *cmd, char **out, struct cu_error *e)
 {
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *ctx = nft.nft_ctx_new(NFT_CTX_DEFAULT);
 	const char *err;
 	int r;
 
 	if (!ctx)
 		return cu_error_set(e, ENOMEM, _("cannot start libnftables"));
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	r = nft_run_cmd_from_buffer(ctx, cmd);
+	nft.nft_ctx_buffer_output(ctx);
+	nft.nft_ctx_buffer_error(ctx);
+	r = nft.nft_run_cmd_from_buffer(ctx, cmd);
 	if (out)
-		*out = xstrdup(nft_ctx_get_output_buffer(ctx));
+		*out = xstrdup(nft.nft_ctx_get_output_buffer(ctx));
 	if (r != 0) {
-		err = nft_ctx_get_error_buffer(ctx);
+		err = nft.nft_ctx_get_error_buffer(ctx);
 		cu_error_set(e, 0, _("nftables: %.*s"),
 			     (int) strcspn(err, "\n"), err);
 		r = -EIO;
 	}
-	nft_ctx_free(ctx);
+	nft.nft_ctx_free(ctx);
 	return r;
 }
 
@@ -216,6 +258,9 @@ int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
 	r = element(subnet, out, el, sizeof(el), e);
 	if (r < 0)
 		return r;
+	r = nat_load(e);
+	if (r < 0)
+		return r;
 	lock = nat_lock(e);
 	if (lock < 0)
 		return lock;
@@ -262,6 +307,9 @@ int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
 	r = element(subnet, out, el, sizeof(el), e);
 	if (r < 0)
 		return r;
+	r = nat_load(e);
+	if (r < 0)
+		return r;
 	lock = nat_lock(e);
 	if (lock < 0)
 		return lock;
@@ -275,6 +323,11 @@ int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
 bool nat_supported(void)
 {
 	return false;
+}
+
+int nat_load(struct cu_error *e)
+{
+	return cu_error_set(e, 0, _("built without NAT support (rebuild with libnftables)"));
 }
 
 int nat_add(const struct cu_inet *subnet __unused, const char *out __unused,

@@ -20,8 +20,18 @@
 
 #define NAT_TABLE	"container_utils"
 
-/* Was this build linked with libnftables? */
+/*
+ * Was this build made with libnftables' headers?  The library itself is
+ * loaded by the first nat_add()/nat_del(), which fail with a message naming
+ * the package when it is missing.
+ */
 bool nat_supported(void);
+
+/*
+ * Load libnftables (once per process; nat_add() and nat_del() do it too):
+ * callers that change other things before NAT check it first.
+ */
+int nat_load(struct cu_error *e) __must_check;
 
 /*
  * Masquerade @subnet (IPv4 network) leaving through @out (NULL: any

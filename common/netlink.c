@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <time.h>
 
 #include "c.h"
@@ -204,17 +205,21 @@ static int cb_data(const struct nlmsghdr *nlh, void *data)
 
 /*
  * Send @nlh and read answers until the ACK (or the end of a dump).  On
- * failure @e gets "@what: kernel text" and the errno.  Data callbacks never
- * stop early: the rest of a dump would be left in the socket.
+ * failure @e gets "@what: kernel text" and the errno.  @what is a msgid
+ * (N_()) and a format for the arguments after it: it is translated only
+ * when the request fails, so a command that succeeds never opens the catalog.  Data
+ * callbacks never stop early: the rest of a dump would be left in the socket.
  */
 static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
-		   void *data, const char *what, struct cu_error *e)
+		   void *data, struct cu_error *e, const char *what, ...) __printf(6, 7);
+static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
+		   void *data, struct cu_error *e, const char *what, ...)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = cb_error,
 					 [NLMSG_NOOP] = cb_noop,
 					 [NLMSG_DONE] = cb_done };
 	struct talk t = { .sk = sk, .cb = cb, .data = data };
-	char *buf = xmalloc(NL_RECVSZ);
+	char *buf = xmalloc(NL_RECVSZ), text[256];
 	unsigned int seq = ++sk->seq;
 	ssize_t n;
 	int r = MNL_CB_OK, err;
@@ -234,14 +239,20 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 	err = errno;
 	free(buf);
-	if (r == MNL_CB_STOP && t.intr)
-		return cu_error_set(e, EINTR, _("%s: the kernel's table changed during the dump (run again)"), what);
-	if (r == MNL_CB_STOP)
+	if (r == MNL_CB_STOP && !t.intr)
 		return 0;
-	errno = err;
+	if (e) {
+		va_list ap;
+
+		va_start(ap, what);
+		vsnprintf(text, sizeof(text), _(what), ap);
+		va_end(ap);
+	}
+	if (r == MNL_CB_STOP)
+		return cu_error_set(e, EINTR, _("%s: the kernel's table changed during the dump (run again)"), text);
 	if (sk->extack[0])
-		return cu_error_set(e, errno, "%s: %s", what, sk->extack);
-	return cu_error_set(e, errno, "%s", what);
+		return cu_error_set(e, err, "%s: %s", text, sk->extack);
+	return cu_error_set(e, err, "%s", text);
 }
 
 /* State of a dump or a single get. */
@@ -363,7 +374,10 @@ static int link_get(struct nl_sock *sk, const char *name, int index,
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	memset(out, 0, sizeof(*out));
-	r = nl_talk(sk, nlh, cb_link, &ctx, name ? name : _("interface"), e);
+	if (name)
+		r = nl_talk(sk, nlh, cb_link, &ctx, e, "%s", name);
+	else
+		r = nl_talk(sk, nlh, cb_link, &ctx, e, N_("interface"));
 	if (r == -ENODEV && name)
 		return cu_error_set(e, 0, _("no such interface: %s"), name);
 	return r;
@@ -391,7 +405,7 @@ int nl_link_dump(struct nl_sock *sk, nl_link_fn fn, void *data,
 	int r;
 
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	r = nl_talk(sk, nlh, cb_link, &ctx, _("cannot list interfaces"), e);
+	r = nl_talk(sk, nlh, cb_link, &ctx, e, N_("cannot list interfaces"));
 	return r < 0 ? r : ctx.ret;
 }
 
@@ -443,7 +457,7 @@ int nl_veth_add(struct nl_sock *sk, const struct nl_veth *v,
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	put_peer(nlh, v);
 	mnl_attr_nest_end(nlh, info);
-	return nl_talk(sk, nlh, NULL, NULL, _("cannot create veth pair"), e);
+	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot create veth pair"));
 }
 
 int nl_bridge_add(struct nl_sock *sk, const char *name, struct cu_error *e)
@@ -462,7 +476,7 @@ int nl_bridge_add(struct nl_sock *sk, const char *name, struct cu_error *e)
 	mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return nl_talk(sk, nlh, NULL, NULL, _("cannot create bridge"), e);
+	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot create bridge"));
 }
 
 int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
@@ -473,7 +487,7 @@ int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
 	int r;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = nl_talk(sk, nlh, NULL, NULL, _("cannot delete interface"), e);
+	r = nl_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
 	if (r == -ENODEV)
 		return cu_error_set(e, 0, _("cannot delete interface: no such interface: %s"), name);
 	return r;
@@ -504,8 +518,8 @@ int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
 		return -ENODEV;
 	ifm->ifi_change = IFF_UP;
 	ifm->ifi_flags = up ? IFF_UP : 0;
-	return nl_talk(sk, nlh, NULL, NULL, up ? _("cannot set link up")
-		       : _("cannot set link down"), e);
+	return nl_talk(sk, nlh, NULL, NULL, e, up ? N_("cannot set link up")
+		       : N_("cannot set link down"));
 }
 
 int nl_link_set_master(struct nl_sock *sk, const char *name,
@@ -525,8 +539,8 @@ int nl_link_set_master(struct nl_sock *sk, const char *name,
 	if (!nlh)
 		return -ENODEV;
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t) mindex);
-	return nl_talk(sk, nlh, NULL, NULL, master ? _("cannot attach to the bridge")
-		       : _("cannot detach from the bridge"), e);
+	return nl_talk(sk, nlh, NULL, NULL, e, master ? N_("cannot attach to the bridge")
+		       : N_("cannot detach from the bridge"));
 }
 
 int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
@@ -541,13 +555,13 @@ int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t) netns_fd);
 	if (newname)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
-	return nl_talk(sk, nlh, NULL, NULL, _("cannot move the link"), e);
+	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot move the link"));
 }
 
 int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
 	    const struct cu_inet *a, struct cu_error *e)
 {
-	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "?", what[128];
+	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "?";
 	int index = link_index(sk, ifname, e);
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
@@ -567,9 +581,8 @@ int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
 	mnl_attr_put(nlh, IFA_ADDRESS, len, a->addr.bytes);
 	if (format_inet(a, true, text, sizeof(text)) < 0)
 		text[0] = '\0';
-	snprintf(what, sizeof(what), op == NL_ADD ? _("cannot add address %1$s to %2$s")
-		 : _("cannot remove address %1$s from %2$s"), text, ifname);
-	return nl_talk(sk, nlh, NULL, NULL, what, e);
+	return nl_talk(sk, nlh, NULL, NULL, e, op == NL_ADD ? N_("cannot add address %1$s to %2$s")
+		       : N_("cannot remove address %1$s from %2$s"), text, ifname);
 }
 
 static int parse_addr(const struct nlmsghdr *nlh, struct cu_inet *a)
@@ -624,7 +637,7 @@ int nl_addr_dump(struct nl_sock *sk, int family, int index, nl_addr_fn fn,
 	nlh->nlmsg_flags = NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t) family;
-	return nl_talk(sk, nlh, cb_addr, &ctx, _("cannot list addresses"), e);
+	return nl_talk(sk, nlh, cb_addr, &ctx, e, N_("cannot list addresses"));
 }
 
 static int first_v4(int index __unused, const struct cu_inet *a, void *data)
@@ -655,7 +668,7 @@ int nl_addr_first_v4(struct nl_sock *sk, const char *ifname,
 int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 	     const struct cu_inet *gw, const char *oif, struct cu_error *e)
 {
-	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "default", what[128];
+	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "default";
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int index = 0;
@@ -681,9 +694,8 @@ int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t) index);
 	if (dst->prefix && format_inet(dst, true, text, sizeof(text)) < 0)
 		text[0] = '\0';
-	snprintf(what, sizeof(what), op == NL_ADD ? _("cannot add route %s")
-		 : _("cannot remove route %s"), text);
-	return nl_talk(sk, nlh, NULL, NULL, what, e);
+	return nl_talk(sk, nlh, NULL, NULL, e, op == NL_ADD ? N_("cannot add route %s")
+		       : N_("cannot remove route %s"), text);
 }
 
 static int cb_nsid(const struct nlmsghdr *nlh, void *data)
@@ -713,6 +725,6 @@ int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e)
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t) netns_fd);
-	r = nl_talk(sk, nlh, cb_nsid, &ctx, _("cannot get the namespace id"), e);
+	r = nl_talk(sk, nlh, cb_nsid, &ctx, e, N_("cannot get the namespace id"));
 	return r < 0 ? r : ctx.ret;
 }

@@ -85,6 +85,53 @@ link_names() { # NETNS
 	[ "$(link_names "$b")" = "$(cu_name y) $(cu_name z) lo" ]
 }
 
+@test "add: the first name taken, with a peer elsewhere: its namespace is named" {
+	local a b
+	a=$(cu_name a) b=$(cu_name b)
+	mkns a; mkns b
+	ip -n "$a" link add "$(cu_name x)" type bridge
+	run --separate-stderr vethctl add "$(cu_name x)" "$(cu_name y)" -N "$a" --peer-netns "$b"
+	assert_failure 1
+	[ "$stderr" = "vethctl: cannot create veth pair: $(cu_name x) already exists in network namespace $a (choose another name, or delete it)" ]
+	[ "$(link_names "$a")" = "$(cu_name x) lo" ]
+	[ "$(link_names "$b")" = lo ]
+}
+
+# hide_nftables CMD...: run CMD where libnftables.so.1 cannot be loaded (a
+# private mount namespace with /dev/null over the library).
+hide_nftables() {
+	local lib
+	lib=$(ldconfig -p | awk '$1 == "libnftables.so.1" { print $NF; exit }')
+	[ -n "$lib" ] || skip "libnftables.so.1 is not installed"
+	unshare -m --propagation private \
+		sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" "$@"
+}
+
+@test "without libnftables: add and connect work, NAT names the package, nothing changed" {
+	local r c br
+	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
+	mkns r; mkns c
+	run hide_nftables vethctl -N "$r" add "$(cu_name x)" "$(cu_name y)" --peer-netns "$c"
+	assert_success
+	[ "$(link_names "$c")" = "$(cu_name y) lo" ]
+	vethctl -N "$r" delete "$(cu_name x)"
+	run --separate-stderr hide_nftables vethctl -N "$r" nat add 10.9.0.0/24
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == "vethctl: cannot load libnftables.so.1: "*"(install it: libnftables1)" ]]
+	run --separate-stderr hide_nftables vethctl -N "$r" connect "$c" --bridge "$br" --addr auto --nat
+	assert_failure 1
+	[[ $stderr == *"(install it: libnftables1)" ]]
+	[ "$(link_names "$r")" = lo ]
+	[ "$(link_names "$c")" = lo ]
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	[ "$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	run hide_nftables vethctl -N "$r" connect "$c" --bridge "$br" --addr auto
+	assert_output '10.200.0.2/24'
+	vethctl -N "$r" disconnect "$c"
+}
+
 @test "bad input: long or '/' names, bad CIDR, bad MAC, unknown namespace" {
 	local a
 	a=$(cu_name a)
