@@ -132,9 +132,12 @@ static ssize_t xattr_list(int fd, const char *path, char *buf, size_t size)
 	return fd >= 0 ? flistxattr(fd, buf, size) : llistxattr(path, buf, size);
 }
 
-static ssize_t xattr_get(int fd, const char *path, const char *name, void *buf, size_t size)
+static ssize_t xattr_get(int fd, const char *path, const char *name,
+			 void *buf, size_t size)
 {
-	return fd >= 0 ? fgetxattr(fd, name, buf, size) : lgetxattr(path, name, buf, size);
+	if (fd >= 0)
+		return fgetxattr(fd, name, buf, size);
+	return lgetxattr(path, name, buf, size);
 }
 
 static unsigned int mark_of(int fd, const char *path, const char *name)
@@ -152,7 +155,8 @@ static unsigned int mark_of(int fd, const char *path, const char *name)
 		return MARK_REDIRECT;
 	if (streq(key, "metacopy"))
 		return MARK_METACOPY;
-	if (streq(key, "opaque") && xattr_get(fd, path, name, val, sizeof(val)) == 1 && val[0] == 'y')
+	if (streq(key, "opaque") &&
+	    xattr_get(fd, path, name, val, sizeof(val)) == 1 && val[0] == 'y')
 		return MARK_OPAQUE;
 	return 0;
 }
@@ -176,7 +180,8 @@ static unsigned int read_marks(int fd, const char *path)
 static int walk_dir(struct walker *w, int dfd, size_t len);
 
 /* Open what getdents says is a directory (or a regular file to read). */
-static int open_entry(struct walker *w, struct walk_entry *we, unsigned char type)
+static int open_entry(struct walker *w, struct walk_entry *we,
+		      unsigned char type)
 {
 	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
 	int fd;
@@ -549,7 +554,8 @@ static int write_marker(struct commit_ctx *c, const char *path)
 	return 0;
 }
 
-static int open_data(struct commit_ctx *c, const struct walk_entry *we, int *own)
+static int open_data(struct commit_ctx *c, const struct walk_entry *we,
+		     int *own)
 {
 	if (we->fd >= 0)
 		return we->fd;
@@ -559,7 +565,8 @@ static int open_data(struct commit_ctx *c, const struct walk_entry *we, int *own
 	return *own;
 }
 
-static int data_error(struct commit_ctx *c, const struct walk_entry *we, ssize_t n)
+static int data_error(struct commit_ctx *c, const struct walk_entry *we,
+		      ssize_t n)
 {
 	if (n < 0)
 		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
@@ -635,7 +642,8 @@ static char ustar_type(mode_t mode)
 }
 
 /* Write @we with a plain ustar header; 1 when it needs a pax header. */
-static int commit_fast(struct commit_ctx *c, const struct walk_entry *we, const char *link)
+static int commit_fast(struct commit_ctx *c, const struct walk_entry *we,
+		       const char *link)
 {
 	struct layer_tar_hdr hd = {
 		.link = link, .type = link ? '1' : ustar_type(we->st.st_mode),
@@ -704,7 +712,8 @@ static int fill_entry(struct commit_ctx *c, const struct walk_entry *we)
 }
 
 /* Write @we through libarchive's pax writer. */
-static int commit_slow(struct commit_ctx *c, const struct walk_entry *we, const char *link)
+static int commit_slow(struct commit_ctx *c, const struct walk_entry *we,
+		       const char *link)
 {
 	const struct layer_lib *lib = c->lib;
 	int rc = open_pax(c);

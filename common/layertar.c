@@ -48,7 +48,7 @@ static bool is_ascii(const char *s, size_t *len)
 	return *p == '\0';
 }
 
-/* Where @path splits into prefix and name, as libarchive splits it; NULL: no fit. */
+/* Where libarchive splits @path into prefix and name; NULL: it cannot. */
 static const char *split_point(const char *path, size_t len)
 {
 	const char *s;
@@ -350,7 +350,8 @@ static int open_filter(struct layer_tar *t)
 	rc = LA(archive_write_set_format_raw)(t->z);
 	if (rc == ARCHIVE_OK && t->filter == LAYER_TAR_GZIP) {
 		rc = LA(archive_write_add_filter_gzip)(t->z);
-		/* Reproducible: no timestamp in the gzip header (older libarchive lacks it). */
+		/* Reproducible: no timestamp in the gzip header (older
+		 * libarchive lacks the option). */
 		(void) LA(archive_write_set_filter_option)(t->z, "gzip", "timestamp", NULL);
 	} else if (rc == ARCHIVE_OK) {
 		rc = LA(archive_write_add_filter_zstd)(t->z);
@@ -416,7 +417,8 @@ static void stop_writer(struct layer_tar *t)
 	t->running = false;
 }
 
-static void hex_digest(const struct layer_lib *lib, EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
+static void hex_digest(const struct layer_lib *lib, EVP_MD_CTX *md,
+		       char out[LAYER_DIGEST_LEN])
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;

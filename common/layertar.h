@@ -73,7 +73,8 @@ int layer_tar_zeros(struct layer_tar *t, size_t n) __must_check;
  * End the archive (two zero blocks, the padding), wait for the last write
  * and give the sha256 of all bytes written.
  */
-int layer_tar_close(struct layer_tar *t, char digest[LAYER_DIGEST_LEN]) __must_check;
+int layer_tar_close(struct layer_tar *t,
+		    char digest[LAYER_DIGEST_LEN]) __must_check;
 
 /* Stop the writer (after a failure, or after layer_tar_close()) and free. */
 void layer_tar_free(struct layer_tar *t);

@@ -49,7 +49,8 @@ struct tcase {
 };
 
 /* libarchive's first block for @tc; *pax: it is an extended header. */
-static void libarchive_header(const struct tcase *tc, struct capture *c, bool *pax)
+static void libarchive_header(const struct tcase *tc, struct capture *c,
+			      bool *pax)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *en = archive_entry_new();
@@ -113,8 +114,10 @@ static void check_case(const char *what, const struct tcase *tc)
 	}
 	libarchive_header(tc, &c, &pax);
 	fits = layer_tar_header(h, &hd);
-	snprintf(msg, sizeof(msg), "%s: %s", what, pax ? "declined, as libarchive writes pax" : "the header libarchive writes");
-	CHECK_MSG(c.len >= 512 && fits == !pax && (!fits || memcmp(h, c.buf, 512) == 0), msg);
+	snprintf(msg, sizeof(msg), "%s: %s", what,
+		 pax ? "declined, as libarchive writes pax" : "the header libarchive writes");
+	CHECK_MSG(c.len >= 512 && fits == !pax &&
+		  (!fits || memcmp(h, c.buf, 512) == 0), msg);
 }
 
 static char *repeat(char *buf, char ch, size_t n)
