@@ -132,3 +132,4 @@ printf '%-28s %12s %12s %8s %10s %10s\n' "commit .tar.gz (10000)" "$um" "$tr" "$
 echo
 echo "tar -cf /dev/null is GNU tar's fast path: it reads no file data, a bare walk like diff's."
 echo "commit also hashes the layer (sha256, libcrypto); tar does not."
+echo "commit compresses, hashes and writes on a second thread; tar -z runs gzip (-6, as commit) as a second process."

@@ -13,6 +13,7 @@
 #include "c.h"
 #include "layer.h"
 #include "layerlib.h"
+#include "layertar.h"
 #include "nls.h"
 #include "overlay.h"
 #include "syscalls.h"
@@ -41,6 +42,8 @@ struct walk_entry {
 	const char *rel;	/* path in the layer, no leading '/' */
 	const char *name;
 	int dirfd;		/* the directory holding @name */
+	int fd;			/* the entry opened (a directory, or a regular
+				 * file when the walk opens them), or -1 */
 	struct stat st;
 	unsigned int marks;	/* MARK_* */
 };
@@ -51,121 +54,65 @@ typedef int (*walk_fn)(const struct walk_entry *we, void *data);
 struct walker {
 	char full[PATH_MAX];
 	size_t rootlen;		/* where the layer path starts in full[] */
+	bool open_files;	/* open regular files for @fn (commit reads them) */
 	walk_fn fn;
 	void *data;
 };
 
-static unsigned int read_marks(const char *path);
+/*
+ * A directory's names in one pool, each after its d_type byte, and sorted
+ * bytewise as pointers into it.
+ */
+struct dir_names {
+	char *pool;
+	size_t used, cap;
+	size_t *off;
+	const char **v;		/* the names, once all are read */
+	size_t n, vcap;
+};
 
 static int cmp_names(const void *a, const void *b)
 {
-	return strcmp(*(char *const *) a, *(char *const *) b);
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-/* The names in directory @fd, sorted bytewise (NULL-terminated). */
-static char **read_names(int fd, int *err)
+static void add_name(struct dir_names *dn, const char *name, unsigned char type)
 {
-	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+	size_t len = strlen(name) + 1;
+
+	if (dn->used + 1 + len > dn->cap) {
+		dn->cap = (dn->cap + 1 + len) * 2;
+		dn->pool = xrealloc(dn->pool, dn->cap);
+	}
+	if (dn->n == dn->vcap) {
+		dn->vcap = dn->vcap ? dn->vcap * 2 : 64;
+		dn->off = xrealloc(dn->off, dn->vcap * sizeof(*dn->off));
+	}
+	dn->pool[dn->used] = (char) type;
+	memcpy(dn->pool + dn->used + 1, name, len);
+	dn->off[dn->n++] = dn->used + 1;
+	dn->used += 1 + len;
+}
+
+static int read_names(DIR *d, struct dir_names *dn)
+{
 	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0;
+	size_t i;
 
-	*err = 0;
-	if (!d) {
-		*err = -errno;
-		if (dfd >= 0)
-			close(dfd);
-		return NULL;
-	}
+	errno = 0;
 	while ((de = readdir(d))) {
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+		if (de->d_name[0] == '.' && (de->d_name[1] == '\0' ||
+		    (de->d_name[1] == '.' && de->d_name[2] == '\0')))
 			continue;
-		v = xrealloc(v, (n + 2) * sizeof(char *));
-		v[n++] = xstrdup(de->d_name);
+		add_name(dn, de->d_name, de->d_type);
 	}
-	closedir(d);
-	v = xrealloc(v, (n + 1) * sizeof(char *));
-	v[n] = NULL;
-	qsort(v, n, sizeof(char *), cmp_names);
-	return v;
-}
-
-static void free_names(char **v)
-{
-	size_t i;
-
-	for (i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int walk_dir(struct walker *w, int dfd, size_t len);
-
-static int walk_one(struct walker *w, int dfd, size_t len, const char *name)
-{
-	struct walk_entry we;
-	size_t nlen = strlen(name);
-	int rc, sub;
-
-	if (len + 1 + nlen >= sizeof(w->full))
-		return -ENAMETOOLONG;
-	w->full[len] = '/';
-	memcpy(w->full + len + 1, name, nlen + 1);
-	we.full = w->full;
-	we.rel = w->full + w->rootlen;
-	we.name = w->full + len + 1;
-	we.dirfd = dfd;
-	if (fstatat(dfd, name, &we.st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (errno)
 		return -errno;
-	we.marks = read_marks(w->full);
-	rc = w->fn(&we, w->data);
-	if (rc == 0 && S_ISDIR(we.st.st_mode)) {
-		sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		rc = sub < 0 ? -errno : walk_dir(w, sub, len + 1 + nlen);
-		if (sub >= 0)
-			close(sub);
-	}
-	return rc > 0 ? 0 : rc;		/* > 0: do not descend */
-}
-
-static int walk_dir(struct walker *w, int dfd, size_t len)
-{
-	char **names;
-	size_t i;
-	int rc;
-
-	names = read_names(dfd, &rc);
-	for (i = 0; rc == 0 && names && names[i]; i++)
-		rc = walk_one(w, dfd, len, names[i]);
-	free_names(names);
-	w->full[len] = '\0';
-	return rc;
-}
-
-/* Call @fn for every entry below @root, parents first, names sorted. */
-static int walk_tree(const char *root, walk_fn fn, void *data)
-{
-	struct walker *w = xcalloc(1, sizeof(*w));
-	size_t len = strlen(root);
-	int fd, rc;
-
-	while (len > 1 && root[len - 1] == '/')
-		len--;
-	if (len + 2 >= sizeof(w->full)) {
-		free(w);
-		return -ENAMETOOLONG;
-	}
-	memcpy(w->full, root, len);
-	w->rootlen = len + 1;
-	w->fn = fn;
-	w->data = data;
-	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	rc = fd < 0 ? -errno : walk_dir(w, fd, len);
-	if (fd >= 0)
-		close(fd);
-	free(w);
-	return rc;
+	dn->v = xmalloc((dn->n + 1) * sizeof(*dn->v));
+	for (i = 0; i < dn->n; i++)
+		dn->v[i] = dn->pool + dn->off[i];
+	qsort(dn->v, dn->n, sizeof(*dn->v), cmp_names);
+	return 0;
 }
 
 /* ---- overlay markers in an upper dir ---- */
@@ -179,7 +126,21 @@ static const char *ovl_key(const char *name)
 	return NULL;
 }
 
-static unsigned int mark_of(const char *path, const char *name)
+/* An entry's xattrs, through its fd when it has one, else by path. */
+static ssize_t xattr_list(int fd, const char *path, char *buf, size_t size)
+{
+	return fd >= 0 ? flistxattr(fd, buf, size) : llistxattr(path, buf, size);
+}
+
+static ssize_t xattr_get(int fd, const char *path, const char *name,
+			 void *buf, size_t size)
+{
+	if (fd >= 0)
+		return fgetxattr(fd, name, buf, size);
+	return lgetxattr(path, name, buf, size);
+}
+
+static unsigned int mark_of(int fd, const char *path, const char *name)
 {
 	const char *key = ovl_key(name);
 	char val[4];
@@ -194,28 +155,141 @@ static unsigned int mark_of(const char *path, const char *name)
 		return MARK_REDIRECT;
 	if (streq(key, "metacopy"))
 		return MARK_METACOPY;
-	if (streq(key, "opaque") && lgetxattr(path, name, val, sizeof(val)) == 1 && val[0] == 'y')
+	if (streq(key, "opaque") &&
+	    xattr_get(fd, path, name, val, sizeof(val)) == 1 && val[0] == 'y')
 		return MARK_OPAQUE;
 	return 0;
 }
 
-static unsigned int read_marks(const char *path)
+static unsigned int read_marks(int fd, const char *path)
 {
 	char names[4096];
-	ssize_t len = llistxattr(path, names, sizeof(names));
+	ssize_t len = xattr_list(fd, path, names, sizeof(names));
 	unsigned int marks = 0;
 	const char *p;
 
 	if (len < 0 && errno == ERANGE)
 		return MARK_OTHER | MARK_ORIGIN;	/* many xattrs: none is a marker we skip */
 	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1)
-		marks |= mark_of(path, p);
+		marks |= mark_of(fd, path, p);
 	return marks;
+}
+
+/* ---- the walk ---- */
+
+static int walk_dir(struct walker *w, int dfd, size_t len);
+
+/* Open what getdents says is a directory (or a regular file to read). */
+static int open_entry(struct walker *w, struct walk_entry *we,
+		      unsigned char type)
+{
+	int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+	int fd;
+
+	if (type == DT_DIR)
+		flags |= O_DIRECTORY;
+	else if (type == DT_REG && w->open_files)
+		flags |= O_NONBLOCK | O_NOCTTY;
+	else
+		return -1;
+	fd = openat(we->dirfd, we->name, flags);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &we->st) == 0 &&
+	    (type == DT_DIR ? S_ISDIR(we->st.st_mode) : S_ISREG(we->st.st_mode)))
+		return fd;
+	close(fd);
+	return -1;	/* changed under us: stat it by name */
+}
+
+static bool is_whiteout_dev(const struct stat *st)
+{
+	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
+}
+
+static int walk_one(struct walker *w, int dfd, size_t len, const char *name,
+		    unsigned char type)
+{
+	struct walk_entry we;
+	size_t nlen = strlen(name);
+	int rc;
+
+	if (len + 1 + nlen >= sizeof(w->full))
+		return -ENAMETOOLONG;
+	w->full[len] = '/';
+	memcpy(w->full + len + 1, name, nlen + 1);
+	we.full = w->full;
+	we.rel = w->full + w->rootlen;
+	we.name = w->full + len + 1;
+	we.dirfd = dfd;
+	we.fd = open_entry(w, &we, type);
+	if (we.fd < 0 && fstatat(dfd, name, &we.st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	/* a 0/0 device is a whiteout whatever its xattrs */
+	we.marks = is_whiteout_dev(&we.st) ? 0 : read_marks(we.fd, w->full);
+	rc = w->fn(&we, w->data);
+	if (rc == 0 && S_ISDIR(we.st.st_mode)) {
+		if (we.fd < 0)
+			we.fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = we.fd < 0 ? -errno : walk_dir(w, we.fd, len + 1 + nlen);
+		we.fd = -1;	/* walk_dir() closed it */
+	}
+	if (we.fd >= 0)
+		close(we.fd);
+	return rc > 0 ? 0 : rc;		/* > 0: do not descend */
+}
+
+/* Walk below directory @dfd, which this closes. */
+static int walk_dir(struct walker *w, int dfd, size_t len)
+{
+	struct dir_names dn = { 0 };
+	DIR *d = fdopendir(dfd);
+	size_t i;
+	int rc;
+
+	if (!d) {
+		rc = -errno;
+		close(dfd);
+		return rc;
+	}
+	rc = read_names(d, &dn);
+	for (i = 0; rc == 0 && i < dn.n; i++)
+		rc = walk_one(w, dirfd(d), len, dn.v[i], (unsigned char) dn.v[i][-1]);
+	closedir(d);
+	free(dn.pool);
+	free(dn.off);
+	free(dn.v);
+	w->full[len] = '\0';
+	return rc;
+}
+
+/* Call @fn for every entry below @root, parents first, names sorted. */
+static int walk_tree(const char *root, bool open_files, walk_fn fn, void *data)
+{
+	struct walker *w = xcalloc(1, sizeof(*w));
+	size_t len = strlen(root);
+	int fd, rc;
+
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (len + 2 >= sizeof(w->full)) {
+		free(w);
+		return -ENAMETOOLONG;
+	}
+	memcpy(w->full, root, len);
+	w->rootlen = len + 1;
+	w->open_files = open_files;
+	w->fn = fn;
+	w->data = data;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc = fd < 0 ? -errno : walk_dir(w, fd, len);
+	free(w);
+	return rc;
 }
 
 static bool is_whiteout(const struct walk_entry *we)
 {
-	if (S_ISCHR(we->st.st_mode) && we->st.st_rdev == makedev(0, 0))
+	if (is_whiteout_dev(&we->st))
 		return true;
 	return S_ISREG(we->st.st_mode) && we->st.st_size == 0 &&
 	       (we->marks & MARK_WHITEOUT);
@@ -302,7 +376,7 @@ int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
 	for (i = 0; i < nlowers; i++)
 		if (stat(lowers[i], &st) < 0 || !S_ISDIR(st.st_mode))
 			c.lowers = NULL;
-	rc = walk_tree(upper, diff_entry, &c);
+	rc = walk_tree(upper, false, diff_entry, &c);
 	if (rc < 0 && e && !e->msg[0])
 		cu_error_set(e, rc, _("cannot read upper directory %s"), upper);
 	return rc;
@@ -310,14 +384,21 @@ int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
 
 /* ---- commit ---- */
 
+/*
+ * The stream is ours (layertar.c): an entry a ustar header holds is written
+ * there directly; one that needs a pax extended header (long or non-ASCII
+ * names, xattrs, large numbers) goes through libarchive's restricted pax
+ * writer, unblocked, whose bytes join the stream in order.
+ */
 struct commit_ctx {
-	const struct layer_lib *lib;
-	struct archive *a;
+	struct layer_lib *lib;	/* libarchive loaded at the first pax entry */
+	struct layer_tar *tar;
+	struct archive *a;	/* the pax writer, or NULL */
 	struct archive_entry *entry;
+	int sink_err;		/* the stream failed under libarchive */
+	bool closing;		/* the pax writer's end blocks are not ours */
 	void *links;		/* tsearch tree of struct link_key */
 	struct cu_error *e;
-	int fd;
-	EVP_MD_CTX *md;
 };
 
 struct link_key {
@@ -345,51 +426,13 @@ static void free_link(void *p)
 	free(k);
 }
 
-static bool keep_xattr(const char *name)
-{
-	return !startswith(name, "trusted.overlay.") &&
-	       !startswith(name, "user.overlay.") &&
-	       !streq(name, "security.selinux");
-}
-
-static void add_xattrs(const struct layer_lib *lib, struct archive_entry *entry, const char *path)
-{
-	char names[4096], val[65536];
-	ssize_t len = llistxattr(path, names, sizeof(names)), n;
-	const char *p;
-
-	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1) {
-		if (!keep_xattr(p))
-			continue;
-		n = lgetxattr(path, p, val, sizeof(val));
-		if (n >= 0)
-			LA(archive_entry_xattr_add_entry)(entry, p, val, (size_t) n);
-	}
-}
-
-static int write_marker(struct commit_ctx *c, const char *path)
-{
-	const struct layer_lib *lib = c->lib;
-	struct archive_entry *en = LA(archive_entry_clear)(c->entry);
-
-	LA(archive_entry_set_pathname)(en, path);
-	LA(archive_entry_set_filetype)(en, AE_IFREG);
-	LA(archive_entry_set_perm)(en, 0644);
-	LA(archive_entry_set_size)(en, 0);
-	LA(archive_entry_set_mtime)(en, 0, 0);
-	if (LA(archive_write_header)(c->a, en) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), path, LA(archive_error_string)(c->a));
-	return 0;
-}
-
 /* Hard links: the second path of an inode becomes a link to the first. */
-static bool link_seen(struct commit_ctx *c, const struct walk_entry *we)
+static const char *link_seen(struct commit_ctx *c, const struct walk_entry *we)
 {
-	const struct layer_lib *lib = c->lib;
 	struct link_key *k, **found;
 
 	if (S_ISDIR(we->st.st_mode) || we->st.st_nlink < 2)
-		return false;
+		return NULL;
 	k = xmalloc(sizeof(*k));
 	k->dev = we->st.st_dev;
 	k->ino = we->st.st_ino;
@@ -398,37 +441,248 @@ static bool link_seen(struct commit_ctx *c, const struct walk_entry *we)
 	if (!found)
 		abort();
 	if (*found == k)
-		return false;
-	LA(archive_entry_set_hardlink)(c->entry, (*found)->path);
-	LA(archive_entry_set_size)(c->entry, 0);
+		return NULL;
 	free_link(k);
-	return true;
+	return (*found)->path;
 }
 
-/* Exactly the size the header gave: one read for a small file, as tar does. */
-static int copy_data(struct commit_ctx *c, const struct walk_entry *we)
+static la_ssize_t pax_sink(struct archive *a __unused, void *data,
+			   const void *buf, size_t len)
+{
+	struct commit_ctx *c = data;
+	int rc;
+
+	if (c->closing)
+		return (la_ssize_t) len;
+	rc = layer_tar_write(c->tar, buf, len);
+	if (rc < 0) {
+		c->sink_err = rc;
+		return -1;
+	}
+	return (la_ssize_t) len;
+}
+
+/* libarchive failed on @path: the stream's own message, or libarchive's. */
+static int pax_error(struct commit_ctx *c, const char *path)
 {
 	const struct layer_lib *lib = c->lib;
-	_cleanup_close_ int fd = openat(we->dirfd, we->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (c->sink_err)
+		return c->sink_err;
+	return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), path, LA(archive_error_string)(c->a));
+}
+
+static int open_pax(struct commit_ctx *c)
+{
+	const struct layer_lib *lib = c->lib;
+	int rc;
+
+	if (c->a)
+		return 0;
+	if (!c->lib->archive && (rc = layer_lib_load_archive(c->lib, c->e)) < 0)
+		return rc;
+	c->a = LA(archive_write_new)();
+	c->entry = LA(archive_entry_new)();
+	if (!c->a || !c->entry)
+		abort();
+	if (LA(archive_write_set_format_pax_restricted)(c->a) != ARCHIVE_OK ||
+	    LA(archive_write_set_bytes_per_block)(c->a, 0) != ARCHIVE_OK ||
+	    LA(archive_write_open2)(c->a, c, NULL, pax_sink, NULL, NULL) != ARCHIVE_OK)
+		return pax_error(c, "");
+	return 0;
+}
+
+static void close_pax(struct commit_ctx *c)
+{
+	const struct layer_lib *lib = c->lib;
+
+	c->closing = true;
+	if (c->a)
+		LA(archive_write_free)(c->a);
+	if (c->entry)
+		LA(archive_entry_free)(c->entry);
+	c->a = NULL;
+	c->entry = NULL;
+}
+
+static bool keep_xattr(const char *name)
+{
+	return !startswith(name, "trusted.overlay.") &&
+	       !startswith(name, "user.overlay.") &&
+	       !streq(name, "security.selinux");
+}
+
+static void add_xattrs(const struct layer_lib *lib, struct archive_entry *entry,
+		       const struct walk_entry *we)
+{
+	char names[4096], val[65536];
+	ssize_t len = xattr_list(we->fd, we->full, names, sizeof(names)), n;
+	const char *p;
+
+	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1) {
+		if (!keep_xattr(p))
+			continue;
+		n = xattr_get(we->fd, we->full, p, val, sizeof(val));
+		if (n >= 0)
+			LA(archive_entry_xattr_add_entry)(entry, p, val, (size_t) n);
+	}
+}
+
+/* .wh.NAME and .wh..wh..opq: empty 0644 files owned by 0:0, mtime 0. */
+static int write_marker(struct commit_ctx *c, const char *path)
+{
+	const struct layer_lib *lib = c->lib;
+	struct layer_tar_hdr hd = { .path = path, .type = '0', .mode = 0644 };
+	struct archive_entry *en;
+	char h[512];
+	int rc;
+
+	if (layer_tar_header(h, &hd))
+		return layer_tar_write(c->tar, h, sizeof(h));
+	rc = open_pax(c);
+	if (rc < 0)
+		return rc;
+	en = LA(archive_entry_clear)(c->entry);
+	LA(archive_entry_set_pathname)(en, path);
+	LA(archive_entry_set_filetype)(en, AE_IFREG);
+	LA(archive_entry_set_perm)(en, 0644);
+	LA(archive_entry_set_size)(en, 0);
+	LA(archive_entry_set_mtime)(en, 0, 0);
+	if (LA(archive_write_header)(c->a, en) != ARCHIVE_OK ||
+	    LA(archive_write_finish_entry)(c->a) != ARCHIVE_OK)
+		return pax_error(c, path);
+	return 0;
+}
+
+static int open_data(struct commit_ctx *c, const struct walk_entry *we,
+		     int *own)
+{
+	if (we->fd >= 0)
+		return we->fd;
+	*own = openat(we->dirfd, we->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*own < 0)
+		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
+	return *own;
+}
+
+static int data_error(struct commit_ctx *c, const struct walk_entry *we,
+		      ssize_t n)
+{
+	if (n < 0)
+		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
+	return cu_error_set(c->e, 0, _("file shrank while read: %s (commit an upper that is not in use)"), we->full);
+}
+
+/*
+ * Exactly the size the header gave, read straight into the stream: one
+ * read for a small file, as tar does.
+ */
+static int copy_fast(struct commit_ctx *c, const struct walk_entry *we)
+{
+	_cleanup_close_ int own = -1;
+	uint64_t left = (uint64_t) we->st.st_size;
+	int fd = open_data(c, we, &own);
+	size_t room;
+	ssize_t n;
+	char *p;
+
+	if (fd < 0)
+		return fd;
+	while (left > 0) {
+		p = layer_tar_space(c->tar, left, &room);
+		if (!p)
+			return layer_tar_status(c->tar);
+		n = read(fd, p, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return data_error(c, we, n);
+		layer_tar_advance(c->tar, (size_t) n);
+		left -= (uint64_t) n;
+	}
+	return layer_tar_zeros(c->tar, (512 - (size_t) (we->st.st_size % 512)) % 512);
+}
+
+/* The same through libarchive, for a file with a pax header. */
+static int copy_slow(struct commit_ctx *c, const struct walk_entry *we)
+{
+	const struct layer_lib *lib = c->lib;
+	_cleanup_close_ int own = -1;
+	_cleanup_free_ char *buf = xmalloc(65536);
 	off_t left = we->st.st_size;
-	char buf[65536];
+	int fd = open_data(c, we, &own);
 	ssize_t n = 0;
 
 	if (fd < 0)
-		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
+		return fd;
 	while (left > 0) {
-		n = read(fd, buf, left < (off_t) sizeof(buf) ? (size_t) left : sizeof(buf));
+		n = read(fd, buf, left < 65536 ? (size_t) left : 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
-			break;
+			return data_error(c, we, n);
 		if (LA(archive_write_data)(c->a, buf, (size_t) n) != n)
-			return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, LA(archive_error_string)(c->a));
+			return pax_error(c, we->rel);
 		left -= n;
 	}
-	if (n < 0)
-		return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
-	if (left > 0)
-		return cu_error_set(c->e, 0, _("file shrank while read: %s (commit an upper that is not in use)"), we->full);
 	return 0;
+}
+
+static char ustar_type(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return '0';
+	case S_IFLNK: return '2';
+	case S_IFCHR: return '3';
+	case S_IFBLK: return '4';
+	case S_IFDIR: return '5';
+	case S_IFIFO: return '6';
+	default: return '\0';
+	}
+}
+
+/* Write @we with a plain ustar header; 1 when it needs a pax header. */
+static int commit_fast(struct commit_ctx *c, const struct walk_entry *we,
+		       const char *link)
+{
+	struct layer_tar_hdr hd = {
+		.link = link, .type = link ? '1' : ustar_type(we->st.st_mode),
+		.mode = we->st.st_mode & 07777, .uid = we->st.st_uid, .gid = we->st.st_gid,
+		.mtime = we->st.st_mtim.tv_sec,
+	};
+	char path[258], target[102], h[512];
+	size_t len = strlen(we->rel);
+	ssize_t n;
+	int rc;
+
+	if (!hd.type || len + 2 > sizeof(path))
+		return 1;
+	memcpy(path, we->rel, len);
+	if (S_ISDIR(we->st.st_mode))
+		path[len++] = '/';
+	path[len] = '\0';
+	hd.path = path;
+	if (S_ISREG(we->st.st_mode) && !link)
+		hd.size = (uint64_t) we->st.st_size;
+	if (S_ISCHR(we->st.st_mode) || S_ISBLK(we->st.st_mode)) {
+		hd.devmajor = major(we->st.st_rdev);
+		hd.devminor = minor(we->st.st_rdev);
+	}
+	if (S_ISLNK(we->st.st_mode)) {
+		n = readlinkat(we->dirfd, we->name, target, sizeof(target));
+		if (n < 0)
+			return cu_error_set(c->e, errno, _("cannot read %s"), we->full);
+		if ((size_t) n >= sizeof(target) - 1)
+			return 1;
+		target[n] = '\0';
+		hd.link = target;
+	}
+	if (!layer_tar_header(h, &hd))
+		return 1;
+	rc = layer_tar_write(c->tar, h, sizeof(h));
+	if (rc == 0 && hd.size)
+		rc = copy_fast(c, we);
+	return rc;
 }
 
 static int fill_entry(struct commit_ctx *c, const struct walk_entry *we)
@@ -453,16 +707,39 @@ static int fill_entry(struct commit_ctx *c, const struct walk_entry *we)
 	if (!S_ISREG(we->st.st_mode))
 		LA(archive_entry_set_size)(en, 0);
 	if (we->marks & MARK_OTHER)
-		add_xattrs(lib, en, we->full);
+		add_xattrs(lib, en, we);
+	return 0;
+}
+
+/* Write @we through libarchive's pax writer. */
+static int commit_slow(struct commit_ctx *c, const struct walk_entry *we,
+		       const char *link)
+{
+	const struct layer_lib *lib = c->lib;
+	int rc = open_pax(c);
+
+	if (rc == 0)
+		rc = fill_entry(c, we);
+	if (rc < 0)
+		return rc;
+	if (link) {
+		LA(archive_entry_set_hardlink)(c->entry, link);
+		LA(archive_entry_set_size)(c->entry, 0);
+	}
+	if (LA(archive_write_header)(c->a, c->entry) != ARCHIVE_OK)
+		return pax_error(c, we->rel);
+	if (S_ISREG(we->st.st_mode) && !link && (rc = copy_slow(c, we)) < 0)
+		return rc;
+	if (LA(archive_write_finish_entry)(c->a) != ARCHIVE_OK)
+		return pax_error(c, we->rel);
 	return 0;
 }
 
 static int commit_entry(const struct walk_entry *we, void *data)
 {
 	struct commit_ctx *c = data;
-	const struct layer_lib *lib = c->lib;
 	_cleanup_free_ char *marker = NULL;
-	bool link;
+	const char *link;
 	int rc = check_portable(we, c->e);
 
 	if (rc < 0)
@@ -476,40 +753,14 @@ static int commit_entry(const struct walk_entry *we, void *data)
 	}
 	if (S_ISSOCK(we->st.st_mode))
 		return 0;	/* tar cannot hold sockets; OCI layers do not either */
-	rc = fill_entry(c, we);
-	if (rc < 0)
-		return rc;
 	link = link_seen(c, we);
-	if (LA(archive_write_header)(c->a, c->entry) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write layer entry %1$s: %2$s"), we->rel, LA(archive_error_string)(c->a));
-	if (S_ISREG(we->st.st_mode) && !link && (rc = copy_data(c, we)) < 0)
+	rc = we->marks & MARK_OTHER ? 1 : commit_fast(c, we, link);
+	if (rc > 0)
+		rc = commit_slow(c, we, link);
+	if (rc < 0 || !is_opaque(we))
 		return rc;
-	if (!is_opaque(we))
-		return 0;
 	xasprintf(&marker, "%s/" WH_OPAQUE, we->rel);
 	return write_marker(c, marker);
-}
-
-static la_ssize_t sink_write(struct archive *a __unused, void *data,
-			     const void *buf, size_t len)
-{
-	struct commit_ctx *c = data;
-	const struct layer_lib *lib = c->lib;
-	const char *p = buf;
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = write(c->fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		done += (size_t) n;
-	}
-	if (LA(EVP_DigestUpdate)(c->md, buf, len) != 1)
-		return -1;
-	return (la_ssize_t) len;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -519,88 +770,67 @@ static bool has_suffix(const char *s, const char *suffix)
 	return a >= b && streq(s + a - b, suffix);
 }
 
-static int set_filter(const struct layer_lib *lib, struct archive *a, const char *out, struct cu_error *e)
+/* The compression @out's name asks for; -EINVAL with the message if none. */
+static int filter_of(const char *out, struct cu_error *e)
 {
-	int rc = ARCHIVE_OK;
-
-	if (has_suffix(out, ".tar.gz") || has_suffix(out, ".tgz")) {
-		rc = LA(archive_write_add_filter_gzip)(a);
-		/* Reproducible: no timestamp in the gzip header (older libarchive lacks it). */
-		(void) LA(archive_write_set_filter_option)(a, "gzip", "timestamp", NULL);
-	} else if (has_suffix(out, ".tar.zst")) {
-		rc = LA(archive_write_add_filter_zstd)(a);
-	} else if (!has_suffix(out, ".tar")) {
-		return cu_error_set(e, 0, _("unknown layer format: %s: give a name ending in .tar, .tar.gz or .tar.zst"), out);
-	}
-	if (rc != ARCHIVE_OK)
-		return cu_error_set(e, 0, _("cannot compress %1$s: %2$s"), out, LA(archive_error_string)(a));
-	return 0;
+	if (has_suffix(out, ".tar.gz") || has_suffix(out, ".tgz"))
+		return LAYER_TAR_GZIP;
+	if (has_suffix(out, ".tar.zst"))
+		return LAYER_TAR_ZSTD;
+	if (has_suffix(out, ".tar"))
+		return LAYER_TAR_PLAIN;
+	return cu_error_set(e, 0, _("unknown layer format: %s: give a name ending in .tar, .tar.gz or .tar.zst"), out);
 }
 
-static void hex_digest(const struct layer_lib *lib, EVP_MD_CTX *md, char out[LAYER_DIGEST_LEN])
+/* The stream failed (writing @out, or in libarchive's filter). */
+static int stream_error(struct commit_ctx *c, const char *out, bool opening)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	const char *msg = layer_tar_error(c->tar);
 
-	if (LA(EVP_DigestFinal_ex)(md, d, &n) != 1)
-		n = 0;
-	memcpy(out, "sha256:", 8);
-	for (i = 0; i < n && i < 32; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", d[i]);
+	if (msg && opening)
+		return cu_error_set(c->e, 0, _("cannot compress %1$s: %2$s"), out, msg);
+	if (msg)
+		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, msg);
+	return cu_error_set(c->e, layer_tar_status(c->tar), _("cannot create %s"), out);
 }
 
-static int commit_archive(struct commit_ctx *c, const char *upper, const char *out)
+static int commit_stream(struct commit_ctx *c, const char *upper, int fd,
+			 enum layer_tar_filter filter, const char *out,
+			 char digest[LAYER_DIGEST_LEN])
 {
-	const struct layer_lib *lib = c->lib;
-	int rc;
+	int rc = layer_tar_open(&c->tar, c->lib, fd, filter);
 
-	c->a = LA(archive_write_new)();
-	c->entry = LA(archive_entry_new)();
-	if (!c->a || !c->entry)
-		abort();
-	if (LA(archive_write_set_format_pax_restricted)(c->a) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
-	rc = set_filter(lib, c->a, out, c->e);
 	if (rc < 0)
-		return rc;
-	if (LA(archive_write_open2)(c->a, c, NULL, sink_write, NULL, NULL) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
-	rc = walk_tree(upper, commit_entry, c);
-	if (rc < 0)
-		return c->e && c->e->msg[0] ? rc : cu_error_set(c->e, rc, _("cannot read upper directory %s"), upper);
-	if (LA(archive_write_close)(c->a) != ARCHIVE_OK)
-		return cu_error_set(c->e, 0, _("cannot write %1$s: %2$s"), out, LA(archive_error_string)(c->a));
-	return 0;
+		return stream_error(c, out, true);
+	rc = walk_tree(upper, true, commit_entry, c);
+	if (rc < 0 && c->e && c->e->msg[0])
+		return rc;	/* an entry's own message */
+	if (rc < 0 && !layer_tar_status(c->tar))
+		return cu_error_set(c->e, rc, _("cannot read upper directory %s"), upper);
+	if (rc == 0)
+		rc = layer_tar_close(c->tar, digest);
+	return rc < 0 ? stream_error(c, out, false) : 0;
 }
 
 static int commit_to(struct commit_ctx *c, const char *upper, const char *out,
-		     char digest[LAYER_DIGEST_LEN])
+		     enum layer_tar_filter filter, char digest[LAYER_DIGEST_LEN])
 {
-	const struct layer_lib *lib = c->lib;
 	_cleanup_free_ char *tmp = NULL;
-	int rc;
+	int fd, rc;
 
 	xasprintf(&tmp, "%s.XXXXXX", out);
-	c->fd = mkostemp(tmp, O_CLOEXEC);
-	if (c->fd < 0)
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
 		return cu_error_set(c->e, errno, _("cannot create %s"), out);
-	c->md = LA(EVP_MD_CTX_new)();
-	if (!c->md || LA(EVP_DigestInit_ex)(c->md, LA(EVP_sha256)(), NULL) != 1)
-		abort();
-	rc = commit_archive(c, upper, out);
+	rc = commit_stream(c, upper, fd, filter, out, digest);
 	/* rename(2) makes the layer appear whole; durability is the caller's (sync) */
-	if (rc == 0 && (fchmod(c->fd, 0644) < 0 || rename(tmp, out) < 0))
+	if (rc == 0 && (fchmod(fd, 0644) < 0 || rename(tmp, out) < 0))
 		rc = cu_error_set(c->e, errno, _("cannot create %s"), out);
-	if (rc == 0)
-		hex_digest(lib, c->md, digest);
-	else
+	if (rc < 0)
 		unlink(tmp);
-	close(c->fd);
-	if (c->a)
-		LA(archive_write_free)(c->a);
-	if (c->entry)
-		LA(archive_entry_free)(c->entry);
-	LA(EVP_MD_CTX_free)(c->md);
+	close_pax(c);
+	layer_tar_free(c->tar);
+	close(fd);
 	tdestroy(c->links, free_link);
 	return rc;
 }
@@ -608,20 +838,21 @@ static int commit_to(struct commit_ctx *c, const char *upper, const char *out,
 int layer_commit(const char *upper, const char *out,
 		 char digest[LAYER_DIGEST_LEN], struct cu_error *e)
 {
-	struct layer_lib lib;
-	struct commit_ctx c = { .lib = &lib, .e = e, .fd = -1 };
+	struct layer_lib lib = { 0 };
+	struct commit_ctx c = { .lib = &lib, .e = e };
 	struct stat st;
-	int rc;
+	int filter, rc;
 
 	if (stat(upper, &st) < 0 || !S_ISDIR(st.st_mode))
 		return cu_error_set(e, errno ? errno : ENOTDIR, _("cannot read upper directory %s"), upper);
-	if (!has_suffix(out, ".tar") && !has_suffix(out, ".tar.gz") &&
-	    !has_suffix(out, ".tgz") && !has_suffix(out, ".tar.zst"))
-		return set_filter(NULL, NULL, out, e);	/* the message, before any file */
-	rc = layer_lib_load(&lib, e);
-	if (rc < 0)
-		return rc;
-	rc = commit_to(&c, upper, out, digest);
+	filter = filter_of(out, e);
+	if (filter < 0)
+		return filter;	/* the message, before any file */
+	rc = layer_lib_load_crypto(&lib, e);
+	if (rc == 0 && filter != LAYER_TAR_PLAIN)
+		rc = layer_lib_load_archive(&lib, e);
+	if (rc == 0)
+		rc = commit_to(&c, upper, out, (enum layer_tar_filter) filter, digest);
 	layer_lib_unload(&lib);
 	return rc;
 }

@@ -39,7 +39,9 @@
 	X(archive_write_disk_new) X(archive_write_disk_set_options) \
 	X(archive_write_finish_entry) X(archive_write_free) \
 	X(archive_write_header) X(archive_write_new) X(archive_write_open2) \
-	X(archive_write_set_filter_option) X(archive_write_set_format_pax_restricted)
+	X(archive_write_set_bytes_in_last_block) \
+	X(archive_write_set_bytes_per_block) X(archive_write_set_filter_option) \
+	X(archive_write_set_format_pax_restricted) X(archive_write_set_format_raw)
 
 #define LAYER_CRYPTO_SYMBOLS(X) \
 	X(EVP_DigestFinal_ex) X(EVP_DigestInit_ex) X(EVP_DigestUpdate) \
@@ -56,6 +58,14 @@ struct layer_lib {
 
 /* Load both libraries into @lib; *e names what is missing. */
 int layer_lib_load(struct layer_lib *lib, struct cu_error *e) __must_check;
+
+/*
+ * Load one of them (into a zeroed @lib): a commit of plain entries into a
+ * .tar needs only libcrypto, and loads libarchive when an entry needs it.
+ */
+int layer_lib_load_crypto(struct layer_lib *lib, struct cu_error *e) __must_check;
+int layer_lib_load_archive(struct layer_lib *lib, struct cu_error *e) __must_check;
+
 void layer_lib_unload(struct layer_lib *lib);
 
 #endif /* CU_LAYERLIB_H */

@@ -229,6 +229,78 @@ print(" ".join(names))' c.tar.gz
 	unionmount umount T
 }
 
+@test "commit: long and non-ASCII names, long links, hard links, devices, xattrs, big ids survive in all three formats" {
+	mkdir U
+	python3 - <<'EOF'
+import os
+os.chdir("U")
+split = "s" * 60 + "/" + "t" * 60	# 121 bytes: a ustar prefix and name
+os.makedirs(split)
+open(split + "/f", "w").write("split\n")
+os.makedirs("d")
+open("d/" + "p" * 150, "w").write("pax\n")	# a name past 100 bytes: a pax path
+open("caf\u00e9", "w").write("utf-8\n")
+os.symlink("t" * 101, "longlink")
+os.symlink("short", "link")
+with open("big", "wb") as f:
+    f.write(os.urandom(300001))
+os.link("big", "big2")
+os.mknod("null", 0o20666, os.makedev(1, 3))
+os.mkfifo("fifo")
+open("x", "w").write("x\n")
+os.setxattr("x", "user.note", b"kept")
+os.chown("x", 300000, 300001)
+EOF
+	for f in c.tar c.tar.gz c.tar.zst; do
+		run unionmount commit U -o "$f"
+		assert_success
+		assert_equal "${output#sha256:}" "$(sha256sum "$f" | cut -d' ' -f1)"
+	done
+	# an uncompressed layer ends on a whole 10240-byte record, as tar's does
+	assert_equal $(( $(stat -c %s c.tar) % 10240 )) 0
+	run python3 -c 'import sys, tarfile
+for name in sys.argv[1:]:
+    with tarfile.open(name) as t:
+        m = {i.name: i for i in t}
+        assert list(m) == sorted(m), list(m)
+        assert m["s" * 60 + "/" + "t" * 60 + "/f"].size == 6
+        assert m["d/" + "p" * 150].size == 4
+        assert "caf\u00e9" in m
+        assert m["longlink"].issym() and m["longlink"].linkname == "t" * 101
+        assert m["big"].size == 300001 and m["big2"].islnk() and m["big2"].linkname == "big"
+        assert m["null"].ischr() and (m["null"].devmajor, m["null"].devminor) == (1, 3)
+        assert m["fifo"].isfifo()
+        assert (m["x"].uid, m["x"].gid) == (300000, 300001)
+        assert any(k.endswith("xattr.user.note") for k in m["x"].pax_headers), m["x"].pax_headers
+print("ok")' c.tar c.tar.gz
+	assert_success
+	assert_output ok
+	# Python's tarfile reads no zstd: the round trip checks that one
+	for f in c.tar c.tar.gz c.tar.zst; do
+		unionmount apply "$f" "A-$f"
+		assert_equal "$(tree_listing "A-$f")" "$(tree_listing U)"
+		for p in big "café" "d/$(printf 'p%.0s' {1..150})" "$(printf 's%.0s' {1..60})/$(printf 't%.0s' {1..60})/f"; do
+			cmp "U/$p" "A-$f/$p"
+		done
+		assert_equal "$(stat -c %i "A-$f/big")" "$(stat -c %i "A-$f/big2")"
+		assert_equal "$(xattr_of "A-$f/x" user.note)" kept
+	done
+}
+
+@test "commit onto a full filesystem: one error line, no layer and no temporary file left" {
+	mkdir -p U F
+	head -c 3000000 /dev/urandom > U/big
+	cu_track_mount "$D/F"
+	mount -t tmpfs -o size=1m none F
+	for f in F/c.tar F/c.tar.gz; do
+		run --separate-stderr unionmount commit U -o "$f"
+		assert_failure 1
+		assert_equal "$stderr" "unionmount: cannot create $f: No space left on device"
+		assert_equal "$output" ""
+		assert_equal "$(ls -A F)" ""
+	done
+}
+
 @test "diff of a mounted union: C for a copied-up file, A for a new one, D for a whiteout" {
 	mkdir -p L/d U
 	echo x > L/d/x; echo y > L/y
