@@ -835,6 +835,30 @@ static int commit_to(struct commit_ctx *c, const char *upper, const char *out,
 	return rc;
 }
 
+/*
+ * Names in a layer are the bytes the kernel has.  libarchive converts them
+ * from the character set of the locale, so it runs in C.UTF-8 (this thread
+ * only, uselocale(3)) whatever LANG says: a name is written and read the
+ * same way in every locale, and a layer's digest does not depend on it.
+ */
+struct layer_locale {
+	locale_t mine, old;
+};
+
+static void layer_locale_enter(struct layer_locale *l)
+{
+	l->mine = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
+	l->old = l->mine ? uselocale(l->mine) : (locale_t) 0;
+}
+
+static void layer_locale_leave(struct layer_locale *l)
+{
+	if (!l->mine)
+		return;
+	uselocale(l->old);
+	freelocale(l->mine);
+}
+
 int layer_commit(const char *upper, const char *out,
 		 char digest[LAYER_DIGEST_LEN], struct cu_error *e)
 {
@@ -851,8 +875,13 @@ int layer_commit(const char *upper, const char *out,
 	rc = layer_lib_load_crypto(&lib, e);
 	if (rc == 0 && filter != LAYER_TAR_PLAIN)
 		rc = layer_lib_load_archive(&lib, e);
-	if (rc == 0)
+	if (rc == 0) {
+		struct layer_locale loc;
+
+		layer_locale_enter(&loc);
 		rc = commit_to(&c, upper, out, (enum layer_tar_filter) filter, digest);
+		layer_locale_leave(&loc);
+	}
 	layer_lib_unload(&lib);
 	return rc;
 }
@@ -1279,6 +1308,7 @@ int layer_apply(const char *tarball, const char *dir, struct cu_error *e)
 	struct layer_lib lib;
 	struct apply_ctx c = { .lib = &lib, .dirfd = -1, .e = e };
 	_cleanup_close_ int fd = open(tarball, O_RDONLY | O_CLOEXEC);
+	struct layer_locale loc;
 	int rc;
 
 	if (fd < 0)
@@ -1286,7 +1316,9 @@ int layer_apply(const char *tarball, const char *dir, struct cu_error *e)
 	rc = layer_lib_load(&lib, e);
 	if (rc < 0)
 		return rc;
+	layer_locale_enter(&loc);
 	rc = apply_from(&c, fd, tarball, dir);
+	layer_locale_leave(&loc);
 	apply_free(&c);
 	layer_lib_unload(&lib);
 	return rc;
