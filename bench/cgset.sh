@@ -42,7 +42,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s%N; }
+# The clock, in microseconds, without a process: $(date) would add its own
+# fork and exec to every sample.
+now_us() { printf -v "$1" '%s' "${EPOCHREALTIME/./}"; }
 
 # Move the victim back to the root of every hierarchy (not timed).
 release() {
@@ -92,17 +94,17 @@ plain_delete() { sh -c "rmdir $CG/memory/$1 $CG/cpu/$1 $CG/unified/$1"; }
 # One cycle of KIND, in microseconds (the untimed release in between).
 one_cycle() {
 	local kind=$1 name=$2 t0 t1 t2 t3
-	t0=$(now); "${kind}_cycle" "$name"; t1=$(now)
+	now_us t0; "${kind}_cycle" "$name"; now_us t1
 	release
-	t2=$(now); "${kind}_delete" "$name"; t3=$(now)
-	echo $(( (t1 - t0 + t3 - t2) / 1000 ))
+	now_us t2; "${kind}_delete" "$name"; now_us t3
+	echo $(( t1 - t0 + t3 - t2 ))
 }
 
 # Time @cmd... once, in microseconds.
 one_run() {
 	local t0 t1
-	t0=$(now); "$@" >/dev/null; t1=$(now)
-	echo $(( (t1 - t0) / 1000 ))
+	now_us t0; "$@" >/dev/null; now_us t1
+	echo $(( t1 - t0 ))
 }
 
 # The kinds take turns in every round, so a busy machine slows all alike.
