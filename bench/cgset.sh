@@ -10,6 +10,7 @@
 #     cgset run -- true  (new group each time, removed afterwards)
 #     cgset run --name EXISTING -- true
 #     cgexec -g cpu,memory:EXISTING true
+#     the last two again after 50 ms idle (N/4 times), as a lone start is
 # Medians; the tools take turns in each round so machine load hits all alike.
 #   peak RSS of each tool.
 #
@@ -126,6 +127,19 @@ bench_runs() {
 	done
 }
 
+# The same after 50 ms without a cgroup move, as a lone start is: the
+# kernel's threadgroup lock is idle again, and a cgroup.procs write waits
+# for an RCU grace period before it can take it.
+bench_cold_runs() {
+	local i
+	for ((i = 0; i < (N + 3) / 4; i++)); do
+		sleep 0.05
+		one_run "$OURS" run --name "$KEEP" -- true >> "$TMP/runc"
+		sleep 0.05
+		one_run cgexec -g "cpu,memory:$KEEP" true >> "$TMP/cgexecc"
+	done
+}
+
 TMP=$(mktemp -d)
 KEEP=${PREFIX}keep
 
@@ -146,15 +160,20 @@ printf '%-44s %12s %10s\n' "plain writes (one sh -c per step)" "$plain" "$(ratio
 # --- run ------------------------------------------------------------------
 "$OURS" create "$KEEP" --cpu 20% --memory 64M
 bench_runs
+bench_cold_runs
 run=$(median < "$TMP/run")
 runx=$(median < "$TMP/runx")
 cgexec=$(median < "$TMP/cgexec")
+runc=$(median < "$TMP/runc")
+cgexecc=$(median < "$TMP/cgexecc")
 echo
 printf '%-44s %12s %10s\n' "run (median of $N)" "µs/run" "cgset/x"
 printf '%-44s %12s %10s\n' "cgset run -- true (fresh group)" "$run" "1.00"
 printf '%-44s %12s %10s\n' "cgset run --name EXISTING -- true" "$runx" "-"
 printf '%-44s %12s %10s\n' "cgexec -g cpu,memory:EXISTING true" "$cgexec" "$(ratio "$run" "$cgexec")"
 printf '%-44s %12s %10s\n' "  (existing group: cgset/cgexec)" "" "$(ratio "$runx" "$cgexec")"
+printf '%-44s %12s %10s\n' "cgset run --name EXISTING, 50 ms idle" "$runc" "-"
+printf '%-44s %12s %10s\n' "cgexec -g cpu,memory:EXISTING, 50 ms idle" "$cgexecc" "$(ratio "$runc" "$cgexecc")"
 
 # --- peak RSS ----------------------------------------------------------------
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
