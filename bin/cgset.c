@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -905,19 +906,32 @@ static __noreturn void run_child(struct cgset_control *ctl, struct cgroup *g,
 	exec_program(ctl->args);
 }
 
-/* 1: the child runs the program; 0: it died before running; -1: it failed. */
+/*
+ * 1: the child runs the program; 0: it died before running; -1: it failed.
+ * One wake-up: poll(2) for the hang-up alone (exec or exit closes the
+ * pipe), since a wait for POLLIN would wake this process at the "R" too.
+ */
 static int run_handshake(int rfd, struct cu_error *e)
 {
-	char c;
+	struct pollfd pfd = { .fd = rfd, .events = 0 };
+	char buf[1 + sizeof(*e)];
+	size_t got = 0;
 	ssize_t n;
 
-	while ((n = read(rfd, &c, 1)) < 0 && errno == EINTR)
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
-	if (n != 1)
+	do {
+		while ((n = read(rfd, buf + got, sizeof(buf) - got)) < 0 && errno == EINTR)
+			;
+		if (n > 0)
+			got += (size_t) n;
+	} while (n > 0 && got < sizeof(buf));
+	if (got == 0 || buf[0] != 'R')
 		return 0;
-	while ((n = read(rfd, e, sizeof(*e))) < 0 && errno == EINTR)
-		;
-	return n == (ssize_t) sizeof(*e) ? -1 : 1;
+	if (got < sizeof(buf))
+		return 1;
+	memcpy(e, buf + 1, sizeof(*e));
+	return -1;
 }
 
 static pid_t run_clone3(int cgfd, int *pidfd)

@@ -166,6 +166,11 @@ fake_cgroup2() {
 	[[ "$stderr" == *"below 1 ms"* ]]
 	run --separate-stderr -125 cgset run --name "$N"
 	[ -z "$(cg_dirs "$N")" ]
+	# the child cannot join a hierarchy: the program never starts
+	run --separate-stderr -125 cgset run --name "$N" -r 'cpuset.cpus= ' -- echo ran
+	[[ "$stderr" == *"its cpuset is empty"* ]]
+	assert_output ""
+	[ -z "$(cg_dirs "$N")" ]
 }
 
 @test "run: the group is killed, waited for and removed; --keep keeps it" {
