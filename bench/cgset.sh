@@ -10,6 +10,7 @@
 #     cgset run -- true  (new group each time, removed afterwards)
 #     cgset run --name EXISTING -- true
 #     cgexec -g cpu,memory:EXISTING true
+#     the last two again after 50 ms idle (N/4 times), as a lone start is
 # Medians; the tools take turns in each round so machine load hits all alike.
 #   peak RSS of each tool.
 #
@@ -42,7 +43,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s%N; }
+# The clock, in microseconds, without a process: $(date) would add its own
+# fork and exec to every sample.
+now_us() { printf -v "$1" '%s' "${EPOCHREALTIME/./}"; }
 
 # Move the victim back to the root of every hierarchy (not timed).
 release() {
@@ -92,17 +95,17 @@ plain_delete() { sh -c "rmdir $CG/memory/$1 $CG/cpu/$1 $CG/unified/$1"; }
 # One cycle of KIND, in microseconds (the untimed release in between).
 one_cycle() {
 	local kind=$1 name=$2 t0 t1 t2 t3
-	t0=$(now); "${kind}_cycle" "$name"; t1=$(now)
+	now_us t0; "${kind}_cycle" "$name"; now_us t1
 	release
-	t2=$(now); "${kind}_delete" "$name"; t3=$(now)
-	echo $(( (t1 - t0 + t3 - t2) / 1000 ))
+	now_us t2; "${kind}_delete" "$name"; now_us t3
+	echo $(( t1 - t0 + t3 - t2 ))
 }
 
 # Time @cmd... once, in microseconds.
 one_run() {
 	local t0 t1
-	t0=$(now); "$@" >/dev/null; t1=$(now)
-	echo $(( (t1 - t0) / 1000 ))
+	now_us t0; "$@" >/dev/null; now_us t1
+	echo $(( t1 - t0 ))
 }
 
 # The kinds take turns in every round, so a busy machine slows all alike.
@@ -121,6 +124,19 @@ bench_runs() {
 		one_run "$OURS" run --cpu 20% --memory 64M -- true >> "$TMP/run"
 		one_run "$OURS" run --name "$KEEP" -- true >> "$TMP/runx"
 		one_run cgexec -g "cpu,memory:$KEEP" true >> "$TMP/cgexec"
+	done
+}
+
+# The same after 50 ms without a cgroup move, as a lone start is: the
+# kernel's threadgroup lock is idle again, and a cgroup.procs write waits
+# for an RCU grace period before it can take it.
+bench_cold_runs() {
+	local i
+	for ((i = 0; i < (N + 3) / 4; i++)); do
+		sleep 0.05
+		one_run "$OURS" run --name "$KEEP" -- true >> "$TMP/runc"
+		sleep 0.05
+		one_run cgexec -g "cpu,memory:$KEEP" true >> "$TMP/cgexecc"
 	done
 }
 
@@ -144,15 +160,20 @@ printf '%-44s %12s %10s\n' "plain writes (one sh -c per step)" "$plain" "$(ratio
 # --- run ------------------------------------------------------------------
 "$OURS" create "$KEEP" --cpu 20% --memory 64M
 bench_runs
+bench_cold_runs
 run=$(median < "$TMP/run")
 runx=$(median < "$TMP/runx")
 cgexec=$(median < "$TMP/cgexec")
+runc=$(median < "$TMP/runc")
+cgexecc=$(median < "$TMP/cgexecc")
 echo
 printf '%-44s %12s %10s\n' "run (median of $N)" "µs/run" "cgset/x"
 printf '%-44s %12s %10s\n' "cgset run -- true (fresh group)" "$run" "1.00"
 printf '%-44s %12s %10s\n' "cgset run --name EXISTING -- true" "$runx" "-"
 printf '%-44s %12s %10s\n' "cgexec -g cpu,memory:EXISTING true" "$cgexec" "$(ratio "$run" "$cgexec")"
 printf '%-44s %12s %10s\n' "  (existing group: cgset/cgexec)" "" "$(ratio "$runx" "$cgexec")"
+printf '%-44s %12s %10s\n' "cgset run --name EXISTING, 50 ms idle" "$runc" "-"
+printf '%-44s %12s %10s\n' "cgexec -g cpu,memory:EXISTING, 50 ms idle" "$cgexecc" "$(ratio "$runc" "$cgexecc")"
 
 # --- peak RSS ----------------------------------------------------------------
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -453,6 +454,19 @@ static void plan_free(struct plan *p)
 	free(p->hier);
 }
 
+/* Can cgroup_adopt() fail: is there a new hierarchy to move processes into? */
+static bool may_adopt(const struct cgroup *g)
+{
+	bool made = false, had = false;
+	size_t i;
+
+	for (i = 0; i < g->map->n; i++) {
+		made |= g->created[i];
+		had |= g->path[i] && !g->created[i];
+	}
+	return made && had;
+}
+
 /*
  * The current one-line value of each file the plan writes in a hierarchy
  * the group was already in, to put back when a later write fails.
@@ -466,6 +480,9 @@ static char **save_values(struct cgroup *g, const struct plan *p)
 	for (i = 0; i < p->n; i++) {
 		size_t h = (size_t) p->hier[i];
 
+		/* the last write is undone only when adopting fails after it */
+		if (i + 1 == p->n && !may_adopt(g))
+			break;
 		if (!g->created[h] && cgroup_read(g, h, p->w[i].file, buf, sizeof(buf)) == 0 &&
 		    *buf && !strchr(buf, '\n'))
 			old[i] = xstrdup(buf);
@@ -507,9 +524,14 @@ static void apply_plan(struct cgroup *g, const struct plan *p)
 	if (cgroup_create(g, p->mask, p->v2_ctrls, &e) < 0)
 		cu_error_die(&e);
 	old = save_values(g, p);
-	for (i = 0; i < p->n; i++)
-		if (cgroup_write(g, (size_t) p->hier[i], p->w[i].file, p->w[i].value, &e) < 0)
+	for (i = 0; i < p->n; i++) {
+		size_t h = (size_t) p->hier[i];
+
+		if (p->w[i].fresh_default && g->created[h] && !g->map->h[h].emulated)
+			continue;	/* the new group has it already */
+		if (cgroup_write(g, h, p->w[i].file, p->w[i].value, &e) < 0)
 			goto out_restore;
+	}
 	if (cgroup_adopt(g, &e) < 0)
 		goto out_restore;
 	cgroup_commit(g);
@@ -544,12 +566,11 @@ static void open_group(struct cgset_control *ctl, struct cgroup *g, const char *
 static int cmd_create(struct cgset_control *ctl)
 {
 	struct cgroup g;
-	struct cu_error e = { 0 };
 	struct plan p;
 
 	check_name(ctl->args[0]);
 	make_plan(ctl, &p);
-	if (cgroup_open(&g, &ctl->map, ctl->args[0], &e) == 0)
+	if (cgroup_open(&g, &ctl->map, ctl->args[0], NULL) == 0)
 		diex(_("cgroup already exists: %s (change it with 'cgset set', or delete it first)"), g.name);
 	cgroup_free(&g);
 	cgroup_init(&g, &ctl->map, ctl->args[0]);
@@ -849,6 +870,9 @@ static void run_cleanup_group(struct cgset_control *ctl, struct cgroup *g, bool 
 
 	if (!ctl->made || (ctl->keep && !failed))
 		return;
+	/* the usual end: the program and its children are gone */
+	if (cgroup_remove_empty(g) == 0)
+		return;
 	if (cgroup_count_procs(g) > 0 && cgroup_kill(g, &e) < 0)
 		cu_error_warn(&e);
 	if (cgroup_delete(g, true, &e) < 0)
@@ -871,7 +895,7 @@ static __noreturn void run_child(struct cgset_control *ctl, struct cgroup *g,
 	for (i = 0; i < ctl->map.n; i++) {
 		if (!g->path[i] || ((int) i == ctl->map.v2 && !join_v2))
 			continue;
-		if (cgroup_attach_hier(g, i, 0, &e) < 0) {
+		if (cgroup_attach_self(g, i, &e) < 0) {
 			/* the parent reports it; nothing to do if it is gone */
 			(void) !write(wfd, &e, sizeof(e));
 			_exit(CU_EXIT_CANCELED);
@@ -882,19 +906,32 @@ static __noreturn void run_child(struct cgset_control *ctl, struct cgroup *g,
 	exec_program(ctl->args);
 }
 
-/* 1: the child runs the program; 0: it died before running; -1: it failed. */
+/*
+ * 1: the child runs the program; 0: it died before running; -1: it failed.
+ * One wake-up: poll(2) for the hang-up alone (exec or exit closes the
+ * pipe), since a wait for POLLIN would wake this process at the "R" too.
+ */
 static int run_handshake(int rfd, struct cu_error *e)
 {
-	char c;
+	struct pollfd pfd = { .fd = rfd, .events = 0 };
+	char buf[1 + sizeof(*e)];
+	size_t got = 0;
 	ssize_t n;
 
-	while ((n = read(rfd, &c, 1)) < 0 && errno == EINTR)
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
-	if (n != 1)
+	do {
+		while ((n = read(rfd, buf + got, sizeof(buf) - got)) < 0 && errno == EINTR)
+			;
+		if (n > 0)
+			got += (size_t) n;
+	} while (n > 0 && got < sizeof(buf));
+	if (got == 0 || buf[0] != 'R')
 		return 0;
-	while ((n = read(rfd, e, sizeof(*e))) < 0 && errno == EINTR)
-		;
-	return n == (ssize_t) sizeof(*e) ? -1 : 1;
+	if (got < sizeof(buf))
+		return 1;
+	memcpy(e, buf + 1, sizeof(*e));
+	return -1;
 }
 
 static pid_t run_clone3(int cgfd, int *pidfd)

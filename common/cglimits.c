@@ -294,6 +294,8 @@ static int add_cpu(struct wlist *wl, const struct cglimits *l, int v, struct cu_
 				    (unsigned long long) l->cpu_quota_us);
 	if (l->has_cpu && v == 1) {
 		wadd(wl, "cpu", "cpu.cfs_period_us", "%llu", CGL_CPU_PERIOD_US);
+		/* a new v1 group starts at 100 ms, whatever its parent has */
+		wl->w[wl->n - 1].fresh_default = true;
 		wadd(wl, "cpu", "cpu.cfs_quota_us", "%s",
 		     num_or_max(l->cpu_quota_us, 1, b, sizeof(b)));
 	} else if (l->has_cpu) {

@@ -64,6 +64,7 @@ struct cgl_write {
 	char controller[32];		/* hierarchy key: "cpu", "blkio", ... */
 	char file[128];			/* "cpu.cfs_quota_us" */
 	char value[256];
+	bool fresh_default;		/* the kernel's value in a new group */
 };
 
 /* "20%" (of one CPU), "1.5" (CPUs), "max": quota in µs per 100 ms. */

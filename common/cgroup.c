@@ -19,6 +19,7 @@
 #include "c.h"
 #include "cgroup.h"
 #include "strutils.h"
+#include "syscalls.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 # define CGROUP2_SUPER_MAGIC	0x63677270
@@ -26,6 +27,15 @@
 #ifndef CGROUP_SUPER_MAGIC
 # define CGROUP_SUPER_MAGIC	0x27e0eb
 #endif
+/* statmount(2): the file system's own options (Linux 6.11) */
+#ifndef CU_STATMOUNT_MNT_OPTS
+# define CU_STATMOUNT_MNT_OPTS	0x00000080U
+#endif
+
+/* Where hierarchies are mounted: the tree below it is asked for first. */
+#define CGROUP_ROOT		"/sys/fs/cgroup"
+/* More mounts than this below CGROUP_ROOT: read mountinfo instead. */
+#define CGROUP_MAX_MOUNTS	128
 
 /* v1 mount options that are not controllers */
 static const char *const v1_flags[] = {
@@ -106,13 +116,59 @@ static void drop_covered(struct cgroup_map *m, const char *mp)
 	}
 }
 
+/* Add the hierarchy mounted at @mp unless the map has it already. */
+static int add_hier(struct cgroup_map *m, const char *mp, int version,
+		    const char *opts, struct cu_error *e)
+{
+	char *ctrls = version == 1 ? v1_controllers(opts ? opts : "") : NULL;
+
+	if (have_hier(m, version, ctrls) || (ctrls && !*ctrls)) {
+		free(ctrls);
+		return 0;
+	}
+	if (m->n == CGROUP_MAX_HIER) {
+		free(ctrls);
+		return cu_error_set(e, E2BIG, _("too many cgroup hierarchies"));
+	}
+	m->h[m->n].mount = xstrdup(mp);
+	m->h[m->n].version = version;
+	m->h[m->n].controllers = ctrls;	/* v2: NULL, nothing needs them */
+	m->h[m->n].emulated = false;
+	if (version == 2)
+		m->v2 = (int) m->n;
+	m->n++;
+	return 0;
+}
+
+static void map_init(struct cgroup_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->v2 = -1;
+}
+
+static void map_set_mode(struct cgroup_map *m)
+{
+	bool v1 = false;
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		v1 |= m->h[i].version == 1;
+	if (v1 && m->v2 >= 0)
+		m->mode = CGROUP_HYBRID;
+	else if (v1)
+		m->mode = CGROUP_V1;
+	else if (m->v2 >= 0)
+		m->mode = CGROUP_V2;
+	else
+		m->mode = CGROUP_NONE;
+}
+
 /* One mountinfo line: add its hierarchy when it is a new cgroup mount. */
 static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 {
 	char *f[12], *sep, *tail, *save = NULL;
 	size_t nf = 0;
 	int version;
-	char *ctrls;
 
 	sep = strstr(line, " - ");
 	if (!sep)
@@ -133,49 +189,81 @@ static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
 		version = 1;
 	else
 		return 0;
-	ctrls = version == 1 ? v1_controllers(f[7]) : NULL;
-	if (have_hier(m, version, ctrls) || (ctrls && !*ctrls)) {
-		free(ctrls);
-		return 0;
-	}
-	if (m->n == CGROUP_MAX_HIER) {
-		free(ctrls);
-		return cu_error_set(e, E2BIG, _("too many cgroup hierarchies"));
-	}
-	m->h[m->n].mount = xstrdup(f[4]);
-	m->h[m->n].version = version;
-	m->h[m->n].controllers = ctrls;
-	if (version == 2)
-		m->v2 = (int) m->n;
-	m->n++;
-	return 0;
+	return add_hier(m, f[4], version, f[7], e);
 }
 
 int cgroup_map_parse(struct cgroup_map *m, const char *mountinfo, struct cu_error *e)
 {
 	_cleanup_free_ char *text = xstrdup(mountinfo);
 	char *line, *save = NULL;
-	bool v1 = false;
-	size_t i;
 
-	memset(m, 0, sizeof(*m));
-	m->v2 = -1;
+	map_init(m);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int r = parse_line(m, line, e);
 
 		if (r < 0)
 			return r;
 	}
-	for (i = 0; i < m->n; i++)
-		v1 |= m->h[i].version == 1;
-	if (v1 && m->v2 >= 0)
-		m->mode = CGROUP_HYBRID;
-	else if (v1)
-		m->mode = CGROUP_V1;
-	else if (m->v2 >= 0)
-		m->mode = CGROUP_V2;
-	else
-		m->mode = CGROUP_NONE;
+	map_set_mode(m);
+	return 0;
+}
+
+/* Is @a a mount point at or above @b ("/sys/fs/cgroup" for ".../cpu")? */
+static bool path_covers(const char *a, const char *b)
+{
+	size_t len = strlen(a);
+
+	if (streq(a, "/"))
+		return true;
+	return strncmp(a, b, len) == 0 && (b[len] == '\0' || b[len] == '/');
+}
+
+/* Is mount @anc an ancestor of mount @i (by parent IDs within @v)? */
+static bool mount_is_ancestor(const struct cgroup_mount *v, size_t n, size_t anc, size_t i)
+{
+	uint64_t p = v[i].parent;
+	size_t steps, j;
+
+	/* bounded: a root mount may name itself as its parent */
+	for (steps = 0; steps < n; steps++) {
+		if (p == v[anc].id)
+			return true;
+		for (j = 0; j < n && v[j].id != p; j++)
+			;
+		if (j == n)
+			return false;	/* left the tree listed */
+		p = v[j].parent;
+	}
+	return false;
+}
+
+int cgroup_map_from_mounts(struct cgroup_map *m, const struct cgroup_mount *v,
+			   size_t n, struct cu_error *e)
+{
+	size_t i, j;
+
+	map_init(m);
+	for (i = 0; i < n; i++) {
+		int version, r;
+		bool hidden = false;
+
+		if (v[i].magic == CGROUP2_SUPER_MAGIC)
+			version = 2;
+		else if (v[i].magic == CGROUP_SUPER_MAGIC)
+			version = 1;
+		else
+			continue;
+		/* a mount at or above it that is not below it in the tree hides it */
+		for (j = 0; j < n && !hidden; j++)
+			hidden = j != i && path_covers(v[j].point, v[i].point) &&
+				 !mount_is_ancestor(v, n, j, i);
+		if (hidden)
+			continue;
+		r = add_hier(m, v[i].point, version, v[i].opts, e);
+		if (r < 0)
+			return r;
+	}
+	map_set_mode(m);
 	return 0;
 }
 
@@ -211,10 +299,84 @@ static bool is_cgroupfs(const char *path, int version)
 			      sf.f_type == CGROUP_SUPER_MAGIC;
 }
 
-int cgroup_map_load(struct cgroup_map *m, struct cu_error *e)
+/*
+ * The kernel's answer for the mounts at and below /sys/fs/cgroup, one
+ * statmount(2) each (Linux 6.11 for the options): the cost does not grow
+ * with the rest of the mount table (a host with a thousand netns mounts).
+ * 1 with @m built, 0 when the caller must read mountinfo instead (older
+ * kernel, nothing mounted there, more mounts than we list), or -errno.
+ */
+static int map_from_statmount(struct cgroup_map *m, struct cu_error *e)
 {
-	const char *override = getenv(CGROUP_MOUNTINFO_ENV);
-	const char *src = override && *override ? override : "/proc/self/mountinfo";
+	struct cgroup_mount v[CGROUP_MAX_MOUNTS];
+	struct cu_mnt_id_req req = { .size = sizeof(req) };
+	uint64_t ids[CGROUP_MAX_MOUNTS];
+	union {
+		struct cu_statmount sm;
+		char bytes[4096];
+	} buf;
+	struct statx stx;
+	bool complete = true;
+	ssize_t got;
+	size_t n = 0, i;
+	int r = 0;
+
+	if (statx(AT_FDCWD, CGROUP_ROOT, AT_NO_AUTOMOUNT, STATX_MNT_ID_UNIQUE, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE) ||
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return 0;
+	ids[0] = stx.stx_mnt_id;
+	req.mnt_id = ids[0];
+	got = sys_listmount(&req, (__u64 *) ids + 1, CGROUP_MAX_MOUNTS - 1, 0);
+	if (got < 0 || (size_t) got >= CGROUP_MAX_MOUNTS - 1)
+		return 0;
+	for (i = 0; i < (size_t) got + 1; i++) {
+		const uint64_t want = CU_STATMOUNT_SB_BASIC | CU_STATMOUNT_MNT_BASIC |
+				      CU_STATMOUNT_MNT_POINT | CU_STATMOUNT_MNT_OPTS;
+		struct cu_statmount *sm = &buf.sm;
+
+		req.mnt_id = ids[i];
+		req.param = want;
+		memset(sm, 0, sizeof(*sm));
+		if (sys_statmount(&req, sm, sizeof(buf), 0) < 0) {
+			if (errno == ENOENT)
+				continue;	/* unmounted meanwhile */
+			complete = false;
+			break;
+		}
+		/* a v1 hierarchy is known by its options: without them, mountinfo */
+		if ((sm->mask & (want & ~CU_STATMOUNT_MNT_OPTS)) != (want & ~CU_STATMOUNT_MNT_OPTS) ||
+		    (sm->sb_magic == CGROUP_SUPER_MAGIC && !(sm->mask & CU_STATMOUNT_MNT_OPTS))) {
+			complete = false;
+			break;
+		}
+		v[n].id = sm->mnt_id;
+		v[n].parent = sm->mnt_parent_id;
+		v[n].magic = sm->sb_magic;
+		v[n].point = xstrdup(sm->str + sm->mnt_point);
+		v[n].opts = xstrdup(sm->mask & CU_STATMOUNT_MNT_OPTS ? sm->str + sm->mnt_opts : "");
+		n++;
+	}
+	if (complete)
+		r = cgroup_map_from_mounts(m, v, n, e);
+	for (i = 0; i < n; i++) {
+		free(v[i].point);
+		free(v[i].opts);
+	}
+	if (r < 0 || !complete)
+		return r;
+	if (m->n == 0) {
+		/* none there: they may be mounted elsewhere */
+		cgroup_map_free(m);
+		return 0;
+	}
+	return 1;
+}
+
+static int map_from_mountinfo(struct cgroup_map *m, const char *src, bool test,
+			      struct cu_error *e)
+{
 	_cleanup_free_ char *text = read_all(src);
 	size_t i;
 	int r;
@@ -222,23 +384,25 @@ int cgroup_map_load(struct cgroup_map *m, struct cu_error *e)
 	if (!text)
 		return cu_error_set(e, errno, _("cannot read %s"), src);
 	r = cgroup_map_parse(m, text, e);
+	for (i = 0; r == 0 && test && i < m->n; i++)
+		m->h[i].emulated = !is_cgroupfs(m->h[i].mount, m->h[i].version);
+	return r;
+}
+
+int cgroup_map_load(struct cgroup_map *m, struct cu_error *e)
+{
+	const char *override = getenv(CGROUP_MOUNTINFO_ENV);
+	int r;
+
+	if (override && *override)
+		r = map_from_mountinfo(m, override, true, e);
+	else {
+		r = map_from_statmount(m, e);
+		if (r == 0)
+			r = map_from_mountinfo(m, "/proc/self/mountinfo", false, e);
+	}
 	if (r < 0)
 		return r;
-	for (i = 0; i < m->n; i++) {
-		struct cgroup_hier *h = &m->h[i];
-		char *p;
-
-		if (override && *override)
-			h->emulated = !is_cgroupfs(h->mount, h->version);
-		if (h->version != 2)
-			continue;
-		if (xasprintf(&p, "%s/cgroup.controllers", h->mount) < 0)
-			return -ENOMEM;
-		h->controllers = read_all(p);
-		free(p);
-		if (!h->controllers)
-			h->controllers = xstrdup("");
-	}
 	if (m->mode == CGROUP_NONE)
 		return cu_error_set(e, 0, _("no cgroup file system is mounted (mount cgroup2 on /sys/fs/cgroup)"));
 	return 0;
@@ -391,16 +555,19 @@ int cgroup_open(struct cgroup *g, const struct cgroup_map *m, const char *name,
 	cgroup_init(g, m, name);
 	for (i = 0; i < m->n; i++) {
 		char *p = hier_path(m, i, name);
+		struct stat st;
 
-		if (is_dir(p)) {
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			g->path[i] = p;
+			/* cgroupfs (kernfs), ext4, tmpfs: 2 + the number of subdirectories */
+			g->nochild[i] = st.st_nlink == 2;
 			any = true;
 		} else
 			free(p);
 	}
 	if (!any)
-		return cu_error_set(e, 0, _("no such cgroup: %1$s (create it with 'cgset create %1$s')"),
-				    g->name);
+		return e ? cu_error_set(e, 0, _("no such cgroup: %1$s (create it with 'cgset create %1$s')"),
+					g->name) : -ENOENT;
 	return 0;
 }
 
@@ -675,7 +842,8 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	int r = 0;
 
 	*strrchr(parent, '/') = '\0';
-	if (!is_dir(parent))
+	/* a top-level group's parent is the hierarchy's root */
+	if (strchr(g->name, '/') && !is_dir(parent))
 		r = make_ancestors(g, hier, parent, e);
 	if (r == 0 && h->version == 2 && v2_ctrls && *v2_ctrls)
 		r = enable_controllers(g, hier, v2_ctrls, e);
@@ -687,6 +855,7 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	}
 	g->path[hier] = p;
 	g->created[hier] = true;
+	g->nochild[hier] = true;
 	return r;
 }
 
@@ -834,7 +1003,8 @@ int cgroup_write(struct cgroup *g, size_t hier, const char *file,
 		return cu_error_set(e, ENOENT, _("cannot write %s"), file);
 	if (strchr(file, '/'))
 		return cu_error_set(e, 0, _("invalid interface file name: %s"), file);
-	if (streq(file, "memory.max") && g->map->h[hier].version == 2) {
+	/* a group made a moment ago uses no memory yet */
+	if (streq(file, "memory.max") && g->map->h[hier].version == 2 && !g->created[hier]) {
 		r = check_memory_max(g, hier, value, e);
 		if (r < 0)
 			return r;
@@ -847,6 +1017,18 @@ int cgroup_write(struct cgroup *g, size_t hier, const char *file,
 
 /* --- membership ---------------------------------------------------------- */
 
+static int attach_error(struct cgroup *g, size_t hier, const char *buf, int r,
+			struct cu_error *e)
+{
+	if (r == -ENOSPC)
+		return cu_error_set(e, 0, _("cannot move process %1$s into %2$s: its cpuset is empty (set --cpuset, or cpuset.cpus and cpuset.mems)"),
+				    buf, g->path[hier]);
+	if (r == -EBUSY && g->map->h[hier].version == 2)
+		return cu_error_set(e, 0, _("cannot move process %1$s into %2$s: it has child groups with controllers (cgroup v2's no-internal-processes rule: use a leaf group)"),
+				    buf, g->path[hier]);
+	return cu_error_set(e, r, _("cannot move process %1$s into %2$s"), buf, g->path[hier]);
+}
+
 int cgroup_attach_hier(struct cgroup *g, size_t hier, pid_t pid, struct cu_error *e)
 {
 	char buf[32];
@@ -854,15 +1036,22 @@ int cgroup_attach_hier(struct cgroup *g, size_t hier, pid_t pid, struct cu_error
 
 	snprintf(buf, sizeof(buf), "%d", (int) (pid ? pid : getpid()));
 	r = write_file(g->path[hier], "cgroup.procs", buf, g->map->h[hier].emulated);
-	if (r == -ENOSPC)
-		return cu_error_set(e, 0, _("cannot move process %1$s into %2$s: its cpuset is empty (set --cpuset, or cpuset.cpus and cpuset.mems)"),
-				    buf, g->path[hier]);
-	if (r == -EBUSY && g->map->h[hier].version == 2)
-		return cu_error_set(e, 0, _("cannot move process %1$s into %2$s: it has child groups with controllers (cgroup v2's no-internal-processes rule: use a leaf group)"),
-				    buf, g->path[hier]);
-	if (r < 0)
-		return cu_error_set(e, r, _("cannot move process %1$s into %2$s"), buf, g->path[hier]);
-	return 0;
+	return r < 0 ? attach_error(g, hier, buf, r, e) : 0;
+}
+
+int cgroup_attach_self(struct cgroup *g, size_t hier, struct cu_error *e)
+{
+	char buf[32];
+	int r;
+
+	if (g->map->h[hier].version == 2)
+		return cgroup_attach_hier(g, hier, 0, e);
+	/* cgroup.procs would wait for an RCU grace period: ~10 ms here */
+	r = write_file(g->path[hier], "tasks", "0", g->map->h[hier].emulated);
+	if (r == 0)
+		return 0;
+	snprintf(buf, sizeof(buf), "%d", (int) getpid());
+	return attach_error(g, hier, buf, r, e);
 }
 
 /*
@@ -1157,25 +1346,78 @@ static int remove_tree(const char *path, bool emulated, struct cu_error *e)
 	return 0;
 }
 
+static int children_error(const char *path, struct cu_error *e)
+{
+	return cu_error_set(e, 0, _("cannot remove %s: it has child groups (use --recursive)"), path);
+}
+
+/*
+ * A group that had no child when it was looked up: one rmdir, and only
+ * when that fails (a child made since, processes draining) the full way.
+ */
+static int remove_group(struct cgroup *g, size_t i, bool recursive, struct cu_error *e)
+{
+	const char *path = g->path[i];
+	bool emulated = g->map->h[i].emulated;
+
+	if (g->nochild[i]) {
+		int r = remove_dir(path, emulated);
+
+		if (r == 0)
+			return 0;
+		if (r != -EBUSY && r != -ENOTEMPTY)
+			return cu_error_set(e, r, _("cannot remove %s"), path);
+		if (!recursive && has_subdirs(path))
+			return children_error(path, e);
+	}
+	return remove_tree(path, emulated, e);
+}
+
 int cgroup_delete(struct cgroup *g, bool recursive, struct cu_error *e)
 {
 	size_t i;
 
 	for (i = 0; !recursive && i < g->map->n; i++)
-		if (g->path[i] && has_subdirs(g->path[i]))
-			return cu_error_set(e, 0, _("cannot remove %s: it has child groups (use --recursive)"), g->path[i]);
+		if (g->path[i] && !g->nochild[i] && has_subdirs(g->path[i]))
+			return children_error(g->path[i], e);
 	for (i = g->map->n; i-- > 0;) {
 		int r;
 
 		if (!g->path[i])
 			continue;
-		r = remove_tree(g->path[i], g->map->h[i].emulated, e);
+		r = remove_group(g, i, recursive, e);
 		if (r < 0)
 			return r;
 		free(g->path[i]);
 		g->path[i] = NULL;
 	}
 	return 0;
+}
+
+static int remove_fast(struct cgroup *g, size_t i)
+{
+	int r;
+
+	if (!g->path[i])
+		return 0;
+	r = remove_dir(g->path[i], g->map->h[i].emulated);
+	if (r == 0) {
+		free(g->path[i]);
+		g->path[i] = NULL;
+	}
+	return r;
+}
+
+int cgroup_remove_empty(struct cgroup *g)
+{
+	int base = cgroup_base_hier(g->map), r;
+	size_t i;
+
+	/* the base hierarchy last: cgroup.kill is there if one is busy */
+	for (i = g->map->n; i-- > 0;)
+		if ((int) i != base && (r = remove_fast(g, i)) < 0)
+			return r;
+	return base >= 0 ? remove_fast(g, (size_t) base) : 0;
 }
 
 /* --- stats --------------------------------------------------------------- */

@@ -2,14 +2,16 @@
 /*
  * cgroup.h - control groups on v1, v2 and hybrid hosts.
  *
- * The hierarchies come from /proc/self/mountinfo (file system types
- * "cgroup" and "cgroup2"), never from fixed directory names: hosts split or
- * join cpu and cpuacct differently.  A group NAME exists in some of them;
+ * The hierarchies are the mounts of file system types "cgroup" and
+ * "cgroup2", never fixed directory names: hosts split or join cpu and
+ * cpuacct differently.  They come from statmount(2) of the mounts at and
+ * below /sys/fs/cgroup (one call per mount there, whatever else the host
+ * mounts), else from /proc/self/mountinfo.  A group NAME exists in some of them;
  * it is created where its limits need it (plus the v2 hierarchy, or the v1
  * freezer, for membership, freezing and killing), all or nothing.
  *
  * Test-only override: CGSET_MOUNTINFO=FILE makes cgroup_map_load() read FILE
- * instead of /proc/self/mountinfo, so a test can point the hierarchies at
+ * (mountinfo format) instead of asking the kernel, so a test can point the hierarchies at
  * its own cgroup2 mount.  A mount point in it that is not really a cgroup
  * file system is "emulated": a plain directory tree laid out like cgroupfs,
  * where interface files are created on write and removed on delete.
@@ -38,7 +40,7 @@ enum cgroup_mode {
 struct cgroup_hier {
 	char *mount;		/* mount point */
 	int version;		/* 1 or 2 */
-	char *controllers;	/* v1: "cpu,cpuacct"; v2: cgroup.controllers */
+	char *controllers;	/* v1: "cpu,cpuacct"; v2: NULL */
 	bool emulated;		/* not a cgroup fs (test override only) */
 };
 
@@ -52,7 +54,22 @@ struct cgroup_map {
 /* Build @m from mountinfo text.  0 or -errno. */
 int cgroup_map_parse(struct cgroup_map *m, const char *mountinfo,
 		     struct cu_error *e) __must_check;
-/* From /proc/self/mountinfo (or $CGSET_MOUNTINFO), with v2 controllers. */
+
+/* One mount, as statmount(2) describes it. */
+struct cgroup_mount {
+	uint64_t id, parent;	/* unique mount IDs */
+	uint64_t magic;		/* the file system's magic (statfs f_type) */
+	char *point;		/* mount point */
+	char *opts;		/* file system options: "cpu,cpuacct" */
+};
+/*
+ * Build @m from the mounts of a tree (its root and descendants, in mount
+ * ID order); a mount at or above a hierarchy's mount point that is not its
+ * ancestor hides it.  0 or -errno.
+ */
+int cgroup_map_from_mounts(struct cgroup_map *m, const struct cgroup_mount *v,
+			   size_t n, struct cu_error *e) __must_check;
+/* From statmount(2) below /sys/fs/cgroup, else mountinfo (or $CGSET_MOUNTINFO). */
 int cgroup_map_load(struct cgroup_map *m, struct cu_error *e) __must_check;
 void cgroup_map_free(struct cgroup_map *m);
 
@@ -83,6 +100,7 @@ struct cgroup {
 	char *name;
 	char *path[CGROUP_MAX_HIER];	/* set where the group exists */
 	bool created[CGROUP_MAX_HIER];	/* made by this struct (rollback) */
+	bool nochild[CGROUP_MAX_HIER];	/* had no child group when looked up */
 	struct cgroup_enabled enabled[CGROUP_MAX_ENABLED];
 	size_t nenabled;
 	struct cgroup_enabled ancestors[CGROUP_MAX_ENABLED]; /* made parents */
@@ -123,6 +141,13 @@ int cgroup_attach(struct cgroup *g, pid_t pid, struct cu_error *e) __must_check;
 /* The same for one hierarchy. */
 int cgroup_attach_hier(struct cgroup *g, size_t hier, pid_t pid,
 		       struct cu_error *e) __must_check;
+/*
+ * Move the calling process, which must be single-threaded (a fresh child),
+ * into hierarchy @hier: on v1 through "tasks" with 0, a move of the current
+ * thread alone, for which the kernel (6.1+) skips the global threadgroup
+ * lock and the RCU grace period a cgroup.procs write waits for.
+ */
+int cgroup_attach_self(struct cgroup *g, size_t hier, struct cu_error *e) __must_check;
 /* A directory fd of the v2 group (for CLONE_INTO_CGROUP), or -errno. */
 int cgroup_open_v2_fd(const struct cgroup *g) __must_check;
 
@@ -139,6 +164,12 @@ int cgroup_wait_empty(const struct cgroup *g, unsigned int ms) __must_check;
  * retrying while processes drain.
  */
 int cgroup_delete(struct cgroup *g, bool recursive, struct cu_error *e) __must_check;
+/*
+ * One rmdir per hierarchy, the base one last, stopping at the first that
+ * fails (-errno: EBUSY while processes or child groups are left); what was
+ * removed is forgotten, so cgroup_kill() and cgroup_delete() can go on.
+ */
+int cgroup_remove_empty(struct cgroup *g) __must_check;
 
 struct cgroup_stats {
 	bool has_usage, has_throttle, has_quota, has_memory, has_oom,

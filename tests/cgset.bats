@@ -166,6 +166,11 @@ fake_cgroup2() {
 	[[ "$stderr" == *"below 1 ms"* ]]
 	run --separate-stderr -125 cgset run --name "$N"
 	[ -z "$(cg_dirs "$N")" ]
+	# the child cannot join a hierarchy: the program never starts
+	run --separate-stderr -125 cgset run --name "$N" -r 'cpuset.cpus= ' -- echo ran
+	[[ "$stderr" == *"its cpuset is empty"* ]]
+	assert_output ""
+	[ -z "$(cg_dirs "$N")" ]
 }
 
 @test "run: the group is killed, waited for and removed; --keep keeps it" {
@@ -207,6 +212,24 @@ fake_cgroup2() {
 	run strace -f -e trace=clone3 cgset run --name "$M" -- true
 	assert_success
 	assert_output --partial "CLONE_INTO_CGROUP"
+}
+
+@test "run: each v1 hierarchy joined by the child's own thread (tasks), none through cgroup.procs" {
+	# a cgroup.procs write waits for an RCU grace period (~10 ms here); a
+	# single-threaded child moving itself through tasks does not
+	command -v strace >/dev/null || skip "strace is not installed"
+	run strace -f -o "$BATS_TEST_TMPDIR/st" -e trace=openat \
+		cgset run --name "$N" --cpu 50% --memory 64M --pids 9 -- cat /proc/self/cgroup
+	assert_success
+	assert_line --regexp "^[0-9]+:cpu:/$N\$"
+	assert_line --regexp "^[0-9]+:memory:/$N\$"
+	assert_line --regexp "^[0-9]+:pids:/$N\$"
+	assert_line "0::/$N"
+	for h in cpu memory pids; do
+		grep -q "\"$CG/$h/$N/tasks\", O_WRONLY" "$BATS_TEST_TMPDIR/st" || fail "$h: no tasks write"
+	done
+	! grep "cgroup.procs\", O_WRONLY" "$BATS_TEST_TMPDIR/st"
+	[ -z "$(cg_dirs "$N")" ]
 }
 
 # --- state ----------------------------------------------------------------
@@ -253,6 +276,26 @@ fake_cgroup2() {
 	wait "$pid" || true
 	cgset delete -R "$N"
 	[ -z "$(cg_dirs "$N")" ]
+}
+
+@test "delete: a leaf group is one rmdir per hierarchy; one with processes is refused, nothing removed" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	cgset create "$N" --cpu 20% --memory 32M
+	sleep 300 &
+	pid=$!
+	cu_track_pid "$pid"
+	cgset add "$N" "$pid"
+	run cgset delete "$N"
+	assert_failure 1
+	assert_output --partial "processes are still in it"
+	[ "$(cg_dirs "$N" | wc -l)" -eq 3 ]
+	kill "$pid"
+	wait "$pid" || true
+	run strace -o "$BATS_TEST_TMPDIR/st" -e trace=getdents64,rmdir cgset delete "$N"
+	assert_success
+	[ -z "$(cg_dirs "$N")" ]
+	[ "$(grep -c '^rmdir(.* = 0$' "$BATS_TEST_TMPDIR/st")" -eq 3 ]
+	! grep -q getdents64 "$BATS_TEST_TMPDIR/st"
 }
 
 # --- names and rollback ------------------------------------------------------
@@ -469,6 +512,26 @@ fake_cgroup2() {
 }
 
 # --- listings and usage -------------------------------------------------------
+
+@test "hierarchies: the kernel's answer for /sys/fs/cgroup (no mountinfo), as mountinfo lists them; a tmpfs over cgroup2 hides it" {
+	cgset create "$N" --cpu 20% --memory 32M
+	a=$(cgset show "$N" | grep -E '^(mode|controllers) ')
+	b=$(CGSET_MOUNTINFO=/proc/self/mountinfo cgset show "$N" | grep -E '^(mode|controllers) ')
+	echo "$a"
+	[ "$a" = "$b" ]
+	[[ "$a" == *hybrid* ]]
+	if command -v strace >/dev/null; then
+		run strace -e trace=openat cgset show "$N"
+		assert_success
+		refute_output --partial /proc/self/mountinfo
+	fi
+	# crun's wrapper on this hybrid host: cgroup2 hidden, v1 alone
+	run unshare --mount --propagation private sh -c \
+		"mount -t tmpfs -o size=4k cu-hide $UNIFIED && cgset show $N"
+	assert_success
+	assert_line --regexp '^mode +v1$'
+	assert_line --regexp '^controllers +cpu memory$'
+}
 
 @test "list: a tree with --json, --raw, --noheadings, --output" {
 	cgset create "$N" --pids 10

@@ -2,8 +2,10 @@
 /* test_cglimits.c - limit parsers, v1/v2 translation, mountinfo detection */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 
 #include "c.h"
 #include "cglimits.h"
@@ -296,6 +298,114 @@ static void test_names(void)
 	CHECK(cgroup_name_check("a\nb", &e) < 0);
 }
 
+/* statmount(2)'s view: the tree at /sys/fs/cgroup, in mount ID order */
+#define M(id, parent, magic, point, opts) { id, parent, magic, (char *) (point), (char *) (opts) }
+#define CG1	0x27e0ebULL
+#define CG2	0x63677270ULL
+
+static void test_mounts(void)
+{
+	static const struct cgroup_mount hybrid[] = {
+		M(30, 25, TMPFS_MAGIC, "/sys/fs/cgroup", "mode=755"),
+		M(31, 30, CG1, "/sys/fs/cgroup/cpu,cpuacct", "cpu,cpuacct"),
+		M(32, 30, CG1, "/sys/fs/cgroup/memory", "memory,release_agent=/x"),
+		M(33, 30, CG1, "/sys/fs/cgroup/systemd", "xattr,name=systemd"),
+		M(34, 30, CG2, "/sys/fs/cgroup/unified", ""),
+		/* below a hierarchy, not over it: it stays */
+		M(35, 32, TMPFS_MAGIC, "/sys/fs/cgroup/memory/sub", ""),
+		/* the same hierarchy again */
+		M(36, 30, CG1, "/sys/fs/cgroup/memory2", "memory"),
+		/* a hierarchy mounted over a tmpfs: the tmpfs is its ancestor */
+		M(37, 30, TMPFS_MAGIC, "/sys/fs/cgroup/pids", ""),
+		M(38, 37, CG1, "/sys/fs/cgroup/pids", "pids"),
+	};
+	struct cgroup_mount covered[ARRAY_SIZE(hybrid) + 1];
+	static const struct cgroup_mount v2[] = {
+		M(30, 30, CG2, "/sys/fs/cgroup", ""),
+	};
+	struct cgroup_map m;
+	struct cu_error e = { 0 };
+	int h;
+
+	CHECK(cgroup_map_from_mounts(&m, hybrid, ARRAY_SIZE(hybrid), &e) == 0);
+	CHECK(m.mode == CGROUP_HYBRID && m.n == 5);
+	h = cgroup_hier_of(&m, "cpuacct");
+	CHECK(h >= 0 && h == cgroup_hier_of(&m, "cpu") &&
+	      streq(m.h[h].mount, "/sys/fs/cgroup/cpu,cpuacct"));
+	h = cgroup_hier_of(&m, "memory");
+	CHECK(h >= 0 && streq(m.h[h].controllers, "memory") &&
+	      streq(m.h[h].mount, "/sys/fs/cgroup/memory"));
+	h = cgroup_hier_of(&m, "name=systemd");
+	CHECK(h >= 0 && streq(m.h[h].controllers, "name=systemd"));
+	h = cgroup_hier_of(&m, "pids");
+	CHECK(h >= 0 && streq(m.h[h].mount, "/sys/fs/cgroup/pids"));
+	CHECK(m.v2 >= 0 && streq(m.h[m.v2].mount, "/sys/fs/cgroup/unified") &&
+	      m.h[m.v2].controllers == NULL);
+	cgroup_map_free(&m);
+
+	/* a tmpfs over the cgroup2 mount hides it (crun's trick on hybrid hosts) */
+	memcpy(covered, hybrid, sizeof(hybrid));
+	covered[ARRAY_SIZE(hybrid)] = (struct cgroup_mount) M(40, 34, TMPFS_MAGIC, "/sys/fs/cgroup/unified", "size=4k");
+	CHECK(cgroup_map_from_mounts(&m, covered, ARRAY_SIZE(covered), &e) == 0);
+	CHECK(m.mode == CGROUP_V1 && m.v2 == -1 && m.n == 4);
+	cgroup_map_free(&m);
+	/* one over the memory mount point: the hierarchy's other mount serves */
+	covered[ARRAY_SIZE(hybrid)] = (struct cgroup_mount) M(40, 32, TMPFS_MAGIC, "/sys/fs/cgroup/memory", "");
+	CHECK(cgroup_map_from_mounts(&m, covered, ARRAY_SIZE(covered), &e) == 0);
+	h = cgroup_hier_of(&m, "memory");
+	CHECK(m.mode == CGROUP_HYBRID && m.n == 5 && h >= 0 &&
+	      streq(m.h[h].mount, "/sys/fs/cgroup/memory2"));
+	cgroup_map_free(&m);
+	/* over the whole tree: nothing is left */
+	covered[ARRAY_SIZE(hybrid)] = (struct cgroup_mount) M(40, 30, TMPFS_MAGIC, "/sys/fs/cgroup", "");
+	CHECK(cgroup_map_from_mounts(&m, covered, ARRAY_SIZE(covered), &e) == 0);
+	CHECK(m.mode == CGROUP_NONE && m.n == 0);
+	cgroup_map_free(&m);
+
+	CHECK(cgroup_map_from_mounts(&m, v2, ARRAY_SIZE(v2), &e) == 0);
+	CHECK(m.mode == CGROUP_V2 && m.n == 1 && m.v2 == 0 &&
+	      streq(m.h[0].mount, "/sys/fs/cgroup"));
+	cgroup_map_free(&m);
+	CHECK(cgroup_map_from_mounts(&m, hybrid, 1, &e) == 0);
+	CHECK(m.mode == CGROUP_NONE && m.n == 0);
+	cgroup_map_free(&m);
+}
+
+/* This host: what the kernel answers for /sys/fs/cgroup equals mountinfo. */
+static void test_map_load(void)
+{
+	struct cgroup_map a, b;
+	struct cu_error e = { 0 };
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *text = NULL;
+	size_t len = 0, i;
+	bool same;
+
+	unsetenv(CGROUP_MOUNTINFO_ENV);
+	if (!f || getdelim(&text, &len, '\0', f) < 0 || cgroup_map_parse(&b, text, &e) < 0) {
+		unit_skip("cgroup_map_load() agrees with mountinfo", "cannot read mountinfo");
+		goto out;
+	}
+	if (b.mode == CGROUP_NONE) {
+		unit_skip("cgroup_map_load() agrees with mountinfo", "no cgroup mounted here");
+		cgroup_map_free(&b);
+		goto out;
+	}
+	CHECK(cgroup_map_load(&a, &e) == 0);
+	same = a.mode == b.mode && a.n == b.n && a.v2 == b.v2;
+	for (i = 0; same && i < a.n; i++)
+		same = streq(a.h[i].mount, b.h[i].mount) && a.h[i].version == b.h[i].version &&
+		       (a.h[i].version == 2 || streq(a.h[i].controllers, b.h[i].controllers)) &&
+		       !a.h[i].emulated;
+	CHECK_MSG(same, "cgroup_map_load() finds the hierarchies mountinfo lists, in its order");
+	cgroup_map_free(&a);
+	cgroup_map_free(&b);
+out:
+	free(text);
+	if (f)
+		fclose(f);
+}
+
 int main(void)
 {
 	test_cpu();
@@ -303,6 +413,8 @@ int main(void)
 	test_io_raw();
 	test_translate();
 	test_mountinfo();
+	test_mounts();
+	test_map_load();
 	test_names();
 	return unit_done();
 }
