@@ -47,6 +47,68 @@ static const char *fd_path(int fd, char *buf, size_t len)
 	return buf;
 }
 
+/* The mount id, device and inode of @fd (0 ids before Linux 5.8). */
+static int mount_id_of(int fd, struct statx *stx)
+{
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, stx) < 0)
+		return -errno;
+	if (!(stx->stx_mask & STATX_MNT_ID))
+		stx->stx_mnt_id = 0;
+	return 0;
+}
+
+/*
+ * An O_PATH fd of the root of the mount that holds @dir: up ".." until the
+ * mount changes, or the root is reached (".." is itself).  -errno.
+ */
+static int open_holding_mount(const char *dir)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+	struct statx here, up;
+
+	if (fd < 0 || mount_id_of(fd, &here) < 0)
+		goto fail;
+	while (here.stx_mnt_id) {
+		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (parent < 0 || mount_id_of(parent, &up) < 0) {
+			if (parent >= 0)
+				close(parent);
+			goto fail;
+		}
+		if (up.stx_mnt_id != here.stx_mnt_id ||
+		    (up.stx_ino == here.stx_ino && up.stx_dev_major == here.stx_dev_major &&
+		     up.stx_dev_minor == here.stx_dev_minor)) {
+			close(parent);
+			break;
+		}
+		close(fd);
+		fd = parent;
+		here = up;
+	}
+	return fd;
+fail:
+	r = -errno;
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int mount_isolate_new_root(const char *dir, struct cu_error *e)
+{
+	_cleanup_close_ int fd = open_holding_mount(dir);
+	char buf[64];
+
+	if (fd < 0)
+		return cu_error_set(e, -fd, _("cannot open the new root %s"), dir);
+	if (mount(NULL, fd_path(fd, buf, sizeof(buf)), NULL, MS_SLAVE, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot make the mount that holds %s a slave"), dir);
+	/* EINVAL: our root is no mount point (a chroot); pivot_root says so next */
+	if (mount(NULL, "/", NULL, MS_SLAVE, NULL) < 0 && errno != EINVAL)
+		return cu_error_set(e, errno, _("cannot make the mount of / a slave"));
+	return 0;
+}
+
 int mount_open_root(const char *dir, struct cu_error *e)
 {
 	int fd;
@@ -354,10 +416,26 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 
 int mount_proc(int rootfd, const char *dir, struct cu_error *e)
 {
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	_cleanup_close_ int fd = -1;
+
 	/*
 	 * Before pivot_root: in a user namespace the kernel only allows a new
 	 * procfs while a fully visible one is still in the mount namespace.
+	 * Our own root (@rootfd < 0) holds no path we must not follow: mount
+	 * on @dir as it is, and walk (creating it) only when it is missing.
 	 */
-	return fs_in_root(rootfd, dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL, e);
+	if (rootfd < 0 && dir && dir[0] == '/') {
+		if (mount("proc", dir, "proc", flags, NULL) == 0)
+			return 0;
+		if (errno != ENOENT)
+			return cu_error_set(e, errno, _("cannot mount %1$s on %2$s"), "proc", dir);
+	}
+	if (rootfd < 0) {
+		fd = mount_open_root(NULL, e);
+		if (fd < 0)
+			return fd;
+		rootfd = fd;
+	}
+	return fs_in_root(rootfd, dir, "proc", flags, NULL, e);
 }

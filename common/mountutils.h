@@ -19,6 +19,14 @@ int mount_parse_propagation(const char *s, unsigned long *flags) __must_check;
 int mount_set_propagation(unsigned long flags, struct cu_error *e) __must_check;
 
 /*
+ * Before mount_open_root(@dir) where the mounts may be shared: make the
+ * mount that holds @dir, and the mount of /, slaves (only those two, which
+ * pivot_root leaves behind), so that neither the bind of @dir on itself
+ * reaches a peer outside nor pivot_root(2) refuses a shared parent.
+ */
+int mount_isolate_new_root(const char *dir, struct cu_error *e) __must_check;
+
+/*
  * Bind @dir on itself (so it is a mount point pivot_root accepts) and
  * return an O_PATH fd of it, or -errno.  @dir NULL: an fd of "/".
  */
@@ -59,7 +67,8 @@ int mount_pivot_root(int rootfd, struct cu_error *e) __must_check;
 
 /*
  * A fresh procfs (nosuid, nodev, noexec) on @dir inside @rootfd, created if
- * missing; call it before mount_pivot_root().
+ * missing; call it before mount_pivot_root().  @rootfd -1: our own root,
+ * where @dir is mounted on as it is (no walk unless it is missing).
  */
 int mount_proc(int rootfd, const char *dir, struct cu_error *e) __must_check;
 
