@@ -612,9 +612,14 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 		return r;
 	if (!needs_rootfd(ctl))
 		return ctl->mount_proc ? mount_proc(-1, ctl->mount_proc, e) : 0;
-	/* shared or unchanged: the mounts around the new root may have peers */
+	/*
+	 * Shared or unchanged, mounts may have peers outside: pivot_root(2)
+	 * refuses a shared root or parent, and neither the bind of the new root
+	 * on itself nor the detach of the old one may reach the host.  Slaves
+	 * still receive the host's mounts and send nothing back.
+	 */
 	if (ctl->root && (ctl->propagation == MS_SHARED || !ctl->propagation) &&
-	    (r = mount_isolate_new_root(ctl->root, e)) < 0)
+	    (r = mount_set_propagation(MS_SLAVE, e)) < 0)
 		return r;
 	rootfd = mount_open_root(ctl->root, e);
 	if (rootfd < 0)

@@ -47,68 +47,6 @@ static const char *fd_path(int fd, char *buf, size_t len)
 	return buf;
 }
 
-/* The mount id, device and inode of @fd (0 ids before Linux 5.8). */
-static int mount_id_of(int fd, struct statx *stx)
-{
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, stx) < 0)
-		return -errno;
-	if (!(stx->stx_mask & STATX_MNT_ID))
-		stx->stx_mnt_id = 0;
-	return 0;
-}
-
-/*
- * An O_PATH fd of the root of the mount that holds @dir: up ".." until the
- * mount changes, or the root is reached (".." is itself).  -errno.
- */
-static int open_holding_mount(const char *dir)
-{
-	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), r;
-	struct statx here, up;
-
-	if (fd < 0 || mount_id_of(fd, &here) < 0)
-		goto fail;
-	while (here.stx_mnt_id) {
-		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		if (parent < 0 || mount_id_of(parent, &up) < 0) {
-			if (parent >= 0)
-				close(parent);
-			goto fail;
-		}
-		if (up.stx_mnt_id != here.stx_mnt_id ||
-		    (up.stx_ino == here.stx_ino && up.stx_dev_major == here.stx_dev_major &&
-		     up.stx_dev_minor == here.stx_dev_minor)) {
-			close(parent);
-			break;
-		}
-		close(fd);
-		fd = parent;
-		here = up;
-	}
-	return fd;
-fail:
-	r = -errno;
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-int mount_isolate_new_root(const char *dir, struct cu_error *e)
-{
-	_cleanup_close_ int fd = open_holding_mount(dir);
-	char buf[64];
-
-	if (fd < 0)
-		return cu_error_set(e, -fd, _("cannot open the new root %s"), dir);
-	if (mount(NULL, fd_path(fd, buf, sizeof(buf)), NULL, MS_SLAVE, NULL) < 0)
-		return cu_error_set(e, errno, _("cannot make the mount that holds %s a slave"), dir);
-	/* EINVAL: our root is no mount point (a chroot); pivot_root says so next */
-	if (mount(NULL, "/", NULL, MS_SLAVE, NULL) < 0 && errno != EINVAL)
-		return cu_error_set(e, errno, _("cannot make the mount of / a slave"));
-	return 0;
-}
-
 int mount_open_root(const char *dir, struct cu_error *e)
 {
 	int fd;
@@ -396,19 +334,25 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
 	if (sys_pivot_root(".", ".") == 0) {
-		/* the old root is stacked on "."; keep its unmount here */
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return cu_error_set(e, errno, _("cannot make the old root a slave"));
+		/*
+		 * The old root is stacked on ".": umount2 finds it there (mount(2)
+		 * would act on the new root below it).  Nothing in it is shared,
+		 * so the detach reaches no peer outside.
+		 */
 		if (umount2(".", MNT_DETACH) < 0)
 			return cu_error_set(e, errno, _("cannot detach the old root"));
 		if (chdir("/") < 0)
 			return cu_error_set(e, errno, _("cannot change directory to %s"), "/");
 		return 0;
 	}
-	if (errno != EINVAL)
+	if (errno != EINVAL && errno != EBUSY)
 		return cu_error_set(e, errno, _("cannot pivot_root into the new root"));
-	/* EINVAL: the current root is rootfs (initramfs), which cannot be moved,
-	 * or the new root is the current one */
+	/*
+	 * EINVAL: the current root is rootfs (initramfs), which cannot be
+	 * moved, or no mount point (we run in a chroot).  EBUSY: the new root
+	 * is the current one (-R /: the fd of "/" does not see the bind on it).
+	 * A shared root or parent, the other EINVAL, the caller ruled out.
+	 */
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot chroot into the new root"));
 	return 1;

@@ -19,14 +19,6 @@ int mount_parse_propagation(const char *s, unsigned long *flags) __must_check;
 int mount_set_propagation(unsigned long flags, struct cu_error *e) __must_check;
 
 /*
- * Before mount_open_root(@dir) where the mounts may be shared: make the
- * mount that holds @dir, and the mount of /, slaves (only those two, which
- * pivot_root leaves behind), so that neither the bind of @dir on itself
- * reaches a peer outside nor pivot_root(2) refuses a shared parent.
- */
-int mount_isolate_new_root(const char *dir, struct cu_error *e) __must_check;
-
-/*
  * Bind @dir on itself (so it is a mount point pivot_root accepts) and
  * return an O_PATH fd of it, or -errno.  @dir NULL: an fd of "/".
  */
@@ -60,7 +52,10 @@ int mount_sys(int rootfd, struct cu_error *e) __must_check;
 
 /*
  * Make @rootfd the root: pivot_root with the old root detached, or chroot
- * where pivot_root cannot work (an initramfs root), then chdir("/").
+ * where pivot_root cannot work (an initramfs root, a chroot, -R /), then
+ * chdir("/").  No mount of the namespace may be shared (make them private
+ * or slaves first): pivot_root(2) refuses a shared root, and the detach of
+ * the old root must not propagate.
  * Returns 0 after pivot_root, 1 after the chroot fallback, or -errno.
  */
 int mount_pivot_root(int rootfd, struct cu_error *e) __must_check;
