@@ -30,7 +30,11 @@ jq '.process.args = ["/bin/true"] | .process.terminal = false' \
 mv "$work/config.json" "$work/bundle/config.json"
 cc -O2 -o "$work/floor" "$top/bench/nsrun-floor.c"
 
-# name|command (one shell word list each; no shell between hyperfine and it)
+# name|command (one shell word list each; no shell between hyperfine and it).
+# Not quite the same work: with --net nsrun also brings lo up (rtnl_lock,
+# which the previous run's netns cleanup may still hold), unshare does not;
+# nsrun --root pivots and detaches the old root (an RCU grace period),
+# unshare --root only chroots.
 rows=(
 	"true|true"
 	"floor-probe|$work/floor true"

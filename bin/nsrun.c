@@ -561,13 +561,11 @@ static void check_options(struct nsrun_control *ctl)
 static int loopback_up(struct cu_error *e)
 {
 	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = { .ifr_name = "lo" };
+	/* the lo of a namespace just made has no flag but LOOPBACK */
+	struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_LOOPBACK | IFF_UP };
 
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open a socket to bring up lo"));
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		return cu_error_set(e, errno, _("cannot read the flags of lo"));
-	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
 		return cu_error_set(e, errno, _("cannot bring up lo"));
 	return 0;
@@ -598,12 +596,30 @@ static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 	return 0;
 }
 
+/* Does anything resolve paths inside a root (one that may be hostile)? */
+static bool needs_rootfd(const struct nsrun_control *ctl)
+{
+	return ctl->root || ctl->nvolumes || ctl->ntmpfs || ctl->mount_dev ||
+	       ctl->mount_sys;
+}
+
 static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 {
 	_cleanup_close_ int rootfd = -1;
 	int r = mount_set_propagation(ctl->propagation, e);
 
 	if (r < 0)
+		return r;
+	if (!needs_rootfd(ctl))
+		return ctl->mount_proc ? mount_proc(-1, ctl->mount_proc, e) : 0;
+	/*
+	 * Shared or unchanged, mounts may have peers outside: pivot_root(2)
+	 * refuses a shared root or parent, and neither the bind of the new root
+	 * on itself nor the detach of the old one may reach the host.  Slaves
+	 * still receive the host's mounts and send nothing back.
+	 */
+	if (ctl->root && (ctl->propagation == MS_SHARED || !ctl->propagation) &&
+	    (r = mount_set_propagation(MS_SLAVE, e)) < 0)
 		return r;
 	rootfd = mount_open_root(ctl->root, e);
 	if (rootfd < 0)
@@ -619,6 +635,9 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 			return r;
 		if (r == 1)
 			warnx(_("note: pivot_root refused the new root (an initramfs root, or the current root itself); used chroot"));
+		/* pivot_root takes no shared root: share it again, with peers inside */
+		if (ctl->propagation == MS_SHARED)
+			return mount_set_propagation(MS_SHARED, e);
 	}
 	return 0;
 }
@@ -708,13 +727,17 @@ static int build_map(const struct nsrun_control *ctl, const struct nsrun_idmap *
 		     enum idmap_kind kind, struct idmap *out, struct cu_error *e)
 {
 	uint32_t self = kind == IDMAP_UID ? ctl->euid : ctl->egid;
-	struct passwd *pw = getpwuid(ctl->euid);
 	struct idmap_range r = { in->inner, self, 1 };
+	struct passwd *pw;
 
 	*out = in->ranges;
 	if (in->single && idmap_add(out, &r) < 0)
 		return cu_error_set(e, 0, _("the mapping of id %u overlaps a --map-users/--map-groups range"),
 				    in->inner);
+	if (!out->want_auto)
+		return 0;
+	/* the user's name only for /etc/subuid: no NSS lookup on the -r path */
+	pw = getpwuid(ctl->euid);
 	return idmap_resolve_auto(out, kind, pw ? pw->pw_name : NULL, ctl->euid, e);
 }
 
@@ -805,11 +828,14 @@ static void __noreturn die_create(int flags, int err)
 
 /* ---- the forked path: parent outside, child inside ---- */
 
-static pid_t clone_child(int flags, int *pidfd)
+/*
+ * No pidfd: the child is ours and unreaped until exec_supervise() returns,
+ * so its PID cannot be reused under kill(2).
+ */
+static pid_t clone_child(int flags)
 {
 	struct cu_clone_args args = {
-		.flags = (uint64_t) flags | CLONE_PIDFD,
-		.pidfd = (uint64_t) (uintptr_t) pidfd,
+		.flags = (uint64_t) flags,
 		.exit_signal = SIGCHLD,
 	};
 	pid_t pid;
@@ -817,17 +843,15 @@ static pid_t clone_child(int flags, int *pidfd)
 	fflush(stdout);
 	fflush(stderr);
 	pid = sys_clone3(&args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS) {
-		/* before Linux 5.3: clone(2) with the same flags, then pidfd_open */
-		unsigned long cflags = (unsigned long) flags | SIGCHLD;
-
-		pid = (pid_t) syscall(SYS_clone, cflags, 0, 0, 0, 0);
-		if (pid > 0)
-			*pidfd = sys_pidfd_open(pid, 0);
-	}
+	if (pid < 0 && errno == ENOSYS)	/* before Linux 5.3 */
+		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
 	return pid;
 }
 
+/*
+ * The child says why on stderr and ends with 125, which the parent passes
+ * on; with a handshake it also tells the parent, which then rolls back.
+ */
 static void __noreturn child_fail(const struct nsrun_control *ctl,
 				  const struct cu_error *e)
 {
@@ -835,7 +859,8 @@ static void __noreturn child_fail(const struct nsrun_control *ctl,
 
 	cu_error_warn(e);
 	/* a failed write: the parent is gone, and our status says it all */
-	(void) !write(ctl->ready[1], &c, 1);
+	if (ctl->handshake)
+		(void) !write(ctl->ready[1], &c, 1);
 	_exit(CU_EXIT_CANCELED);
 }
 
@@ -844,8 +869,10 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	struct cu_error e = { 0 };
 	char c = MSG_READY;
 
-	close(ctl->ready[0]);
-	close(ctl->go[1]);
+	if (ctl->handshake) {
+		close(ctl->ready[0]);
+		close(ctl->go[1]);
+	}
 	if (ctl->kill_child &&
 	    prctl(PR_SET_PDEATHSIG, ctl->kill_child, 0, 0, 0) < 0) {
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
@@ -864,17 +891,19 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	if (ctl->child_maps && write_maps(ctl, 0, &e) < 0)
 		child_fail(ctl, &e);
 	/* the parent writes maps, binds namespace files, says go; EOF: it died */
-	if (ctl->handshake &&
-	    (write(ctl->ready[1], &c, 1) != 1 ||
-	     read(ctl->go[0], &c, 1) != 1 || c != MSG_GO))
-		_exit(CU_EXIT_CANCELED);
-	close(ctl->go[0]);
+	if (ctl->handshake) {
+		if (write(ctl->ready[1], &c, 1) != 1 ||
+		    read(ctl->go[0], &c, 1) != 1 || c != MSG_GO)
+			_exit(CU_EXIT_CANCELED);
+		close(ctl->go[0]);
+	}
 	if (setup_inside(ctl, &e) < 0)
 		child_fail(ctl, &e);
 	if (ctl->init) {
 		int st;
 
-		close(ctl->ready[1]);
+		if (ctl->handshake)
+			close(ctl->ready[1]);
 		st = reaper_run(ctl->argv, &ctl->oldmask);
 		if (st < 0)
 			die_errno(st, _("--init failed"));
@@ -1000,42 +1029,45 @@ static char read_msg(int fd)
 	return n == 1 ? c : 0;
 }
 
-static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid, int pidfd,
+static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid,
 				   const struct cu_error *e)
 {
 	int st;
 
 	if (e)
 		cu_error_warn(e);
-	if (pidfd >= 0)
-		(void) sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0); /* maybe gone */
-	else
-		(void) kill(pid, SIGKILL);
+	(void) kill(pid, SIGKILL);	/* maybe ended already: still unreaped */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	undo_host(ctl, true);
 	exit(CU_EXIT_CANCELED);
 }
 
-/* Between clone and go: everything done to the child from outside. */
-static void prepare_child(struct nsrun_control *ctl, pid_t pid, int pidfd)
+/*
+ * Between clone and go: everything done to the child from outside (only
+ * with a handshake; without one there is nothing to do out here).
+ */
+static void prepare_child(struct nsrun_control *ctl, pid_t pid)
 {
 	struct cu_error e = { 0 };
 	char c = MSG_GO;
 
-	if (ctl->handshake && read_msg(ctl->ready[0]) != MSG_READY)
-		parent_fail(ctl, pid, pidfd, NULL);	/* the child said why */
+	close(ctl->ready[1]);
+	close(ctl->go[0]);
+	if (read_msg(ctl->ready[0]) != MSG_READY)
+		parent_fail(ctl, pid, NULL);	/* the child said why */
 	if (write_pidfile(ctl, pid, &e) < 0 || persist_namespaces(ctl, pid, &e) < 0 ||
 	    (!ctl->child_maps && write_maps(ctl, pid, &e) < 0))
-		parent_fail(ctl, pid, pidfd, &e);
-	if (ctl->handshake && write(ctl->go[1], &c, 1) != 1) {
+		parent_fail(ctl, pid, &e);
+	if (write(ctl->go[1], &c, 1) != 1) {
 		cu_error_set(&e, errno, _("cannot start the child"));
-		parent_fail(ctl, pid, pidfd, &e);
+		parent_fail(ctl, pid, &e);
 	}
 	close(ctl->go[1]);
-	/* EOF: the program was exec'd (the pipe is close-on-exec) */
+	/* EOF: the program was exec'd (the pipe is close-on-exec); a failure
+	 * after go still has namespace files to remove */
 	if (read_msg(ctl->ready[0]) == MSG_FAILED)
-		parent_fail(ctl, pid, pidfd, NULL);
+		parent_fail(ctl, pid, NULL);
 	close(ctl->ready[0]);
 }
 
@@ -1057,15 +1089,13 @@ static bool needs_handshake(const struct nsrun_control *ctl)
 static void __noreturn run_forked(struct nsrun_control *ctl)
 {
 	struct cu_error e = { 0 };
-	int pidfd = -1, wstatus, r;
+	int wstatus, r;
 	pid_t pid;
 
 	if (make_anon_volumes(ctl, &e) < 0) {
 		undo_host(ctl, false);
 		cu_error_die(&e);
 	}
-	if (pipe2(ctl->ready, O_CLOEXEC) < 0 || pipe2(ctl->go, O_CLOEXEC) < 0)
-		die(_("cannot make a pipe"));
 	/* only a process outside writes ranges; our own id we map ourselves */
 	ctl->child_maps = (ctl->flags & CLONE_NEWUSER) &&
 			  !ctl->uidmap.ranges.nranges &&
@@ -1073,9 +1103,16 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 			  !ctl->uidmap.ranges.want_auto &&
 			  !ctl->gidmap.ranges.want_auto;
 	ctl->handshake = needs_handshake(ctl);
-	if (exec_block_forwarded(&ctl->oldmask) < 0)
+	if (ctl->handshake &&
+	    (pipe2(ctl->ready, O_CLOEXEC) < 0 || pipe2(ctl->go, O_CLOEXEC) < 0)) {
+		undo_host(ctl, false);
+		die(_("cannot make a pipe"));
+	}
+	if (exec_block_forwarded(&ctl->oldmask) < 0) {
+		undo_host(ctl, false);
 		die(_("cannot block signals"));
-	pid = clone_child(ctl->flags & ~CLONE_NEWTIME, &pidfd);
+	}
+	pid = clone_child(ctl->flags & ~CLONE_NEWTIME);
 	if (pid < 0) {
 		int err = errno;
 
@@ -1084,10 +1121,9 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 	}
 	if (pid == 0)
 		child_main(ctl);
-	close(ctl->ready[1]);
-	close(ctl->go[0]);
-	prepare_child(ctl, pid, pidfd);
-	r = exec_supervise(pid, pidfd, &wstatus);
+	if (ctl->handshake)
+		prepare_child(ctl, pid);
+	r = exec_supervise(pid, -1, &wstatus);
 	if (r < 0)
 		die_errno(r, _("cannot wait for the child"));
 	undo_host(ctl, false);

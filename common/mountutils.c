@@ -334,19 +334,25 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
 	if (sys_pivot_root(".", ".") == 0) {
-		/* the old root is stacked on "."; keep its unmount here */
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return cu_error_set(e, errno, _("cannot make the old root a slave"));
+		/*
+		 * The old root is stacked on ".": umount2 finds it there (mount(2)
+		 * would act on the new root below it).  Nothing in it is shared,
+		 * so the detach reaches no peer outside.
+		 */
 		if (umount2(".", MNT_DETACH) < 0)
 			return cu_error_set(e, errno, _("cannot detach the old root"));
 		if (chdir("/") < 0)
 			return cu_error_set(e, errno, _("cannot change directory to %s"), "/");
 		return 0;
 	}
-	if (errno != EINVAL)
+	if (errno != EINVAL && errno != EBUSY)
 		return cu_error_set(e, errno, _("cannot pivot_root into the new root"));
-	/* EINVAL: the current root is rootfs (initramfs), which cannot be moved,
-	 * or the new root is the current one */
+	/*
+	 * EINVAL: the current root is rootfs (initramfs), which cannot be
+	 * moved, or no mount point (we run in a chroot).  EBUSY: the new root
+	 * is the current one (-R /: the fd of "/" does not see the bind on it).
+	 * A shared root or parent, the other EINVAL, the caller ruled out.
+	 */
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot chroot into the new root"));
 	return 1;
@@ -354,10 +360,26 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 
 int mount_proc(int rootfd, const char *dir, struct cu_error *e)
 {
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	_cleanup_close_ int fd = -1;
+
 	/*
 	 * Before pivot_root: in a user namespace the kernel only allows a new
 	 * procfs while a fully visible one is still in the mount namespace.
+	 * Our own root (@rootfd < 0) holds no path we must not follow: mount
+	 * on @dir as it is, and walk (creating it) only when it is missing.
 	 */
-	return fs_in_root(rootfd, dir, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL, e);
+	if (rootfd < 0 && dir && dir[0] == '/') {
+		if (mount("proc", dir, "proc", flags, NULL) == 0)
+			return 0;
+		if (errno != ENOENT)
+			return cu_error_set(e, errno, _("cannot mount %1$s on %2$s"), "proc", dir);
+	}
+	if (rootfd < 0) {
+		fd = mount_open_root(NULL, e);
+		if (fd < 0)
+			return fd;
+		rootfd = fd;
+	}
+	return fs_in_root(rootfd, dir, "proc", flags, NULL, e);
 }

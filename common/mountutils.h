@@ -52,14 +52,18 @@ int mount_sys(int rootfd, struct cu_error *e) __must_check;
 
 /*
  * Make @rootfd the root: pivot_root with the old root detached, or chroot
- * where pivot_root cannot work (an initramfs root), then chdir("/").
+ * where pivot_root cannot work (an initramfs root, a chroot, -R /), then
+ * chdir("/").  No mount of the namespace may be shared (make them private
+ * or slaves first): pivot_root(2) refuses a shared root, and the detach of
+ * the old root must not propagate.
  * Returns 0 after pivot_root, 1 after the chroot fallback, or -errno.
  */
 int mount_pivot_root(int rootfd, struct cu_error *e) __must_check;
 
 /*
  * A fresh procfs (nosuid, nodev, noexec) on @dir inside @rootfd, created if
- * missing; call it before mount_pivot_root().
+ * missing; call it before mount_pivot_root().  @rootfd -1: our own root,
+ * where @dir is mounted on as it is (no walk unless it is missing).
  */
 int mount_proc(int rootfd, const char *dir, struct cu_error *e) __must_check;
 

@@ -368,6 +368,51 @@ ensure_subids() {
 	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '^[0-9]')" 1
 	run grep -F "$T/p" /proc/self/mountinfo
 	assert_failure
+	# a missing DIR is made; a symlink to a dir is followed
+	run -0 nsrun --mount-proc="$T/q/new" ls "$T/q/new"
+	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '^[0-9]')" 1
+	ln -s p "$T/link"
+	run -0 nsrun --mount-proc="$T/link" sh -c "grep -c ' $T/p rw,.* - proc ' /proc/self/mountinfo"
+	assert_output 1
+}
+
+@test "--root under shared propagation: pivot_root, and nothing reaches the host" {
+	mkdir "$T/shared"
+	cu_track_mount "$T/shared"
+	mount --bind "$T/shared" "$T/shared"
+	mount --make-shared "$T/shared"
+	mk_rootfs "$T/shared/rootfs"
+	local p r=$T/shared/rootfs
+	for p in shared unchanged private slave; do
+		run --separate-stderr -0 nsrun -R "$r" --mount-proc --propagation "$p" \
+			sh -c 'mount -t tmpfs inside /mnt && cat /proc/self/mountinfo'
+		[ -z "$stderr" ] || fail "$p: $stderr"
+		# the old root is gone: one mount on /, and nothing of the host
+		assert_equal "$(printf '%s\n' "${lines[@]}" | awk '$5 == "/"' | wc -l)" 1
+		refute_output --regexp ' / /(work|usr|home)'
+		run grep -F "$r" /proc/self/mountinfo
+		assert_failure
+	done
+	run -0 nsrun -R "$r" --mount-proc --propagation shared grep -E '^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / ' /proc/self/mountinfo
+	assert_output --regexp ' shared:[0-9]+ master:[0-9]+ '
+	# slaves still see what the host mounts later
+	mkfifo "$r/tmp/go"
+	nsrun -R "$r" --mount-proc --propagation unchanged \
+		sh -c 'read -r x < /tmp/go; grep -c " /mnt " /proc/self/mountinfo' > "$T/seen" &
+	cu_track_pid $!
+	exec 8> "$r/tmp/go"	# opens once the program reads: the root is set up
+	cu_track_mount "$r/mnt"
+	mount -t tmpfs host "$r/mnt"
+	echo go >&8
+	exec 8>&-
+	wait
+	assert_equal "$(cat "$T/seen")" 1
+}
+
+@test "--root /: the program runs, chroot said instead of pivot_root" {
+	run --separate-stderr -0 nsrun -R / sh -c 'echo in'
+	assert_output in
+	[[ "$stderr" == *"used chroot"* ]] || fail "$stderr"
 }
 
 # --- S15: time ------------------------------------------------------------------
@@ -626,6 +671,16 @@ ensure_subids() {
 	EOF
 	run grep -F "$T" /proc/self/mountinfo
 	assert_failure
+}
+
+@test "a failure inside the new namespaces: one line, 125, the anonymous volume removed" {
+	mkdir "$T/tmp"
+	TMPDIR=$T/tmp run --separate-stderr -125 nsrun --pid -v /anon -w /no-such-dir-xyz true
+	assert_equal "$stderr" "nsrun: cannot change directory to /no-such-dir-xyz: No such file or directory"
+	run ls -A "$T/tmp"
+	assert_output ''
+	run --separate-stderr -125 nsrun -U -r --pid -w /no-such-dir-xyz true
+	assert_equal "$stderr" "nsrun: cannot change directory to /no-such-dir-xyz: No such file or directory"
 }
 
 @test "rollback: a missing volume source undoes the namespace file and the anonymous volume" {
