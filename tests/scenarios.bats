@@ -578,12 +578,19 @@ sc_tree() {
 	local r=$BATS_TEST_TMPDIR/rootfs h=$BATS_TEST_TMPDIR/home
 	sc_rootfs "$r"
 	mkdir "$h"
+	local pid vols
+	vols=$(ls -d "${TMPDIR:-/tmp}"/nsrun-volume.* 2>/dev/null | sort)
 	nsrun --root "$r" -v "$h:/test" -v /anon sh -c 'touch /test/ready; sleep 30' \
 		>/dev/null 2>&1 3>&- &
-	cu_track_pid "$!"
+	pid=$!
+	cu_track_pid "$pid"
 	sc_wait test -e "$h/ready"
 	run grep -F -e "$r" -e "$h" -e ' /test ' -e ' /anon ' /proc/self/mountinfo
 	assert_output ''
+	# SIGTERM is forwarded; nsrun then removes the anonymous volume of /anon
+	kill -TERM "$pid"
+	wait "$pid" || true
+	assert_equal "$(ls -d "${TMPDIR:-/tmp}"/nsrun-volume.* 2>/dev/null | sort)" "$vols"
 }
 
 # --- S15 time namespace --------------------------------------------------
