@@ -29,6 +29,7 @@ jq '.process.args = ["/bin/true"] | .process.terminal = false' \
 	"$work/bundle/config.json" > "$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 cc -O2 -o "$work/floor" "$top/bench/nsrun-floor.c"
+cc -O2 -o "$work/floor-all" "$top/bench/nsrun-floor-all.c"
 
 # name|command (one shell word list each; no shell between hyperfine and it).
 # Not quite the same work: with --net nsrun also brings lo up (rtnl_lock,
@@ -44,6 +45,7 @@ rows=(
 	"unshare-b|unshare --user --map-root-user --fork --pid --mount --uts --ipc --net true"
 	"nsrun-all|$NSRUN --all --user --map-root-user true"
 	"bwrap-all|bwrap --unshare-all --dev-bind / / true"
+	"floor-all|$work/floor-all true"
 	"nsrun-root|$NSRUN --pid --mount --uts --ipc --net --mount-proc --root $root /bin/true"
 	"unshare-root|unshare --fork --pid --mount --uts --ipc --net --mount-proc --root=$root /bin/true"
 	"crun|crun run --bundle $work/bundle cu-bench-$$"
@@ -106,3 +108,6 @@ ratio nsrun-root unshare-root
 ratio nsrun-all bwrap-all
 ratio nsrun-root crun
 ratio nsrun-a floor-probe
+# the kernel's share of the --all rows: a probe doing only clone3 + maps + exec
+ratio floor-all bwrap-all
+ratio nsrun-all floor-all
