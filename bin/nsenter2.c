@@ -349,8 +349,9 @@ static void apply_context(struct nsenter2_state *st)
  * shares our memory until it does (CLONE_VM | CLONE_VFORK, as
  * posix_spawn(3) makes its children): no copy of our page tables for it to
  * throw away at exec.  So it makes system calls only: it restores the
- * signal mask and execs, or leaves the errno for us to report and exits
- * with 126 or 127.
+ * signal mask and execs, or leaves the errno for us to report and ends
+ * with 126 or 127 (returning from the clone(2) function is exit(2), with
+ * no atexit handlers).
  */
 struct spawn_child {
 	char *const *argv;
@@ -367,7 +368,7 @@ static int spawned_child(void *arg)
 	else
 		execvp(c->argv[0], c->argv);
 	c->err = errno;
-	_exit(c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE);
+	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
 }
 
 /*

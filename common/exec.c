@@ -284,8 +284,8 @@ void exec_exit_like(int wstatus)
 }
 
 /*
- * The sealed copy of our binary (CVE-2019-5736).  Only what exec(2) reads
- * is copied: the ELF header, the program headers and the segments.  The
+ * The sealed copy of our binary (CVE-2019-5736).  Only what execve(2)
+ * reads is copied: the ELF header, the program headers and the segments.  The
  * section headers, symbols and debug information after them are for
  * debuggers, which cannot open a memfd's file anyway; with -g they are
  * most of the file (and of the copying).
@@ -354,10 +354,10 @@ static int exec_memfd(const char *name)
 static int copy_image(int mfd, int exe, off_t len, off_t size, ElfW(Ehdr) *eh)
 {
 	off_t off = 0;
+	ssize_t n;
 
 	while (off < len) {
-		ssize_t n = sendfile(mfd, exe, &off, (size_t) (len - off));
-
+		n = sendfile(mfd, exe, &off, (size_t) (len - off));
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
 	}
@@ -366,8 +366,9 @@ static int copy_image(int mfd, int exe, off_t len, off_t size, ElfW(Ehdr) *eh)
 	eh->e_shoff = 0;
 	eh->e_shnum = 0;
 	eh->e_shstrndx = SHN_UNDEF;
-	if (pwrite(mfd, eh, sizeof(*eh), 0) != (ssize_t) sizeof(*eh))
-		return -EIO;
+	n = pwrite(mfd, eh, sizeof(*eh), 0);
+	if (n != (ssize_t) sizeof(*eh))
+		return n < 0 ? -errno : -EIO;
 	return 0;
 }
 
@@ -408,10 +409,13 @@ out_close:
 
 int exec_reexec_sealed(char *const argv[])
 {
-	int mfd = sealed_copy_of_self(program_invocation_short_name);
+	int r, mfd = sealed_copy_of_self(program_invocation_short_name);
 
 	if (mfd == -EALREADY) {
-		/* exec from a memfd named us "memfd:NAME": be NAME for ps again */
+		/*
+		 * exec from a memfd named us "memfd:NAME": be NAME for ps
+		 * again (a name only: failing to set it changes nothing else)
+		 */
 		(void) prctl(PR_SET_NAME, program_invocation_short_name, 0L, 0L, 0L);
 		return 0;
 	}
@@ -419,6 +423,7 @@ int exec_reexec_sealed(char *const argv[])
 		return mfd;
 	fexecve(mfd, argv, environ);
 	/* vm.memfd_noexec, or no exec of memfds at all: run on as we are */
-	mfd = -errno;
-	return mfd;
+	r = -errno;
+	close(mfd);
+	return r;
 }
