@@ -374,7 +374,8 @@ static int spawned_child(void *arg)
 /*
  * Start @argv in a child that shares our memory until it execs, with the
  * signal mask @mask.  Its stack: enough for execvp(3), which may copy argv
- * there to run a script through /bin/sh.  The PID, or -1 with errno set.
+ * there to run a script through /bin/sh.  The PID, or -1 with errno set
+ * when clone(2) fails.
  */
 static pid_t spawn_program(char *const *argv, const sigset_t *mask)
 {
@@ -391,7 +392,7 @@ static pid_t spawn_program(char *const *argv, const sigset_t *mask)
 	stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
-		return -1;
+		die(_("cannot allocate a stack for the child"));
 	pid = clone(spawned_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
 	(void) munmap(stack, size);	/* the child has exec'd or exited: not in use */
 	if (pid > 0 && c.err) {
@@ -413,7 +414,7 @@ static bool child_only_execs(const struct nsenter2_control *ctl, const struct ns
  * setns() into a PID (or time) namespace changes only our children: fork,
  * and let the parent wait and leave as the child did.  A child that only
  * execs is spawned; a time namespace takes a real fork (a child that
- * shares our memory would keep our clocks).
+ * shares our memory enters it only at exec, and only since Linux 6.0).
  */
 static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
 {
