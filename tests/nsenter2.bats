@@ -466,6 +466,15 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 	chmod 644 "$BATS_TEST_TMPDIR/data"
 	run -126 nsenter2 -t "$TARGET" -u "$BATS_TEST_TMPDIR/data"
 	run -127 nsenter2 -t "$TARGET" -u cu-no-such-program
+	# the same from the child a PID namespace join starts
+	run -126 nsenter2 -t "$TARGET" -p "$BATS_TEST_TMPDIR/data"
+	run --separate-stderr -127 nsenter2 -t "$TARGET" -p cu-no-such-program
+	assert_equal "$stderr" "nsenter2: cannot execute cu-no-such-program: No such file or directory"
+	# and a script without "#!" runs through /bin/sh, as execvp(3) does
+	printf 'echo script "$1"\n' > "$BATS_TEST_TMPDIR/script"
+	chmod 755 "$BATS_TEST_TMPDIR/script"
+	run -0 nsenter2 -t "$TARGET" -p "$BATS_TEST_TMPDIR/script" x
+	assert_output "script x"
 	run -137 nsenter2 -t "$TARGET" -p sh -c 'kill -KILL $$'
 	run -143 nsenter2 -t "$TARGET" -p sh -c 'kill -TERM $$'
 	run -125 nsenter2 --bogus
