@@ -74,6 +74,12 @@ all=$last
 row "-t PID --net true" "$ns2 -t $target --net true" "nsenter -t $target --net true"
 row "-N NAME true (ip netns)" "$ns2 -N $netns true" "ip netns exec $netns true"
 printf '\nnsenter2 -t PID --all true vs bare true: %.2f x\n' "$(ratio "$all" "$base")"
+# the sealed re-exec (CVE-2019-5736) alone: joining our own mount namespace
+# takes it, our own UTS namespace does not
+mnt=$(median "$ns2 --mount=/proc/self/ns/mnt true")
+uts=$(median "$ns2 --uts=/proc/self/ns/uts true")
+printf 'sealed re-exec: %.3f ms (--mount=FILE %.3f - --uts=FILE %.3f)\n' \
+	"$(awk -v a="$mnt" -v b="$uts" 'BEGIN { print a - b }')" "$mnt" "$uts"
 
 printf '\npeak RSS (KiB)               %10s %10s\n' nsenter2 other
 printf '%-28s %10d %10d\n' "-t PID --all true" \

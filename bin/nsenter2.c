@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -116,48 +117,51 @@ static void want_namespace(struct nsenter2_control *ctl, int opt, const char *fi
 	}
 }
 
+enum {
+	OPT_KEEP_CAPS = CHAR_MAX + 1,
+	OPT_NOHEADINGS,
+	OPT_PRESERVE_CRED,
+	OPT_RAW,
+};
+
+static const char optstring[] = "+aC::eFG:ghi::Jlm::N:n::o:p::r::S:T::t:U::u::Vw::";
+
+static const struct option longopts[] = {
+	{ "all",		no_argument,		NULL, 'a' },
+	{ "cgroup",		optional_argument,	NULL, 'C' },
+	{ "env",		no_argument,		NULL, 'e' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "ipc",		optional_argument,	NULL, 'i' },
+	{ "join-cgroup",	no_argument,		NULL, 'g' },
+	{ "json",		no_argument,		NULL, 'J' },
+	{ "keep-caps",		no_argument,		NULL, OPT_KEEP_CAPS },
+	{ "list",		no_argument,		NULL, 'l' },
+	{ "mount",		optional_argument,	NULL, 'm' },
+	{ "net",		optional_argument,	NULL, 'n' },
+	{ "netns",		required_argument,	NULL, 'N' },
+	{ "no-fork",		no_argument,		NULL, 'F' },
+	{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "pid",		optional_argument,	NULL, 'p' },
+	{ "preserve-credentials", no_argument,		NULL, OPT_PRESERVE_CRED },
+	{ "raw",		no_argument,		NULL, OPT_RAW },
+	{ "root",		optional_argument,	NULL, 'r' },
+	{ "setgid",		required_argument,	NULL, 'G' },
+	{ "setuid",		required_argument,	NULL, 'S' },
+	{ "target",		required_argument,	NULL, 't' },
+	{ "time",		optional_argument,	NULL, 'T' },
+	{ "user",		optional_argument,	NULL, 'U' },
+	{ "uts",		optional_argument,	NULL, 'u' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ "wd",			optional_argument,	NULL, 'w' },
+	{ NULL, 0, NULL, 0 }
+};
+
 static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 {
-	enum {
-		OPT_KEEP_CAPS = CHAR_MAX + 1,
-		OPT_NOHEADINGS,
-		OPT_PRESERVE_CRED,
-		OPT_RAW,
-	};
-	static const struct option longopts[] = {
-		{ "all",		no_argument,		NULL, 'a' },
-		{ "cgroup",		optional_argument,	NULL, 'C' },
-		{ "env",		no_argument,		NULL, 'e' },
-		{ "help",		no_argument,		NULL, 'h' },
-		{ "ipc",		optional_argument,	NULL, 'i' },
-		{ "join-cgroup",	no_argument,		NULL, 'g' },
-		{ "json",		no_argument,		NULL, 'J' },
-		{ "keep-caps",		no_argument,		NULL, OPT_KEEP_CAPS },
-		{ "list",		no_argument,		NULL, 'l' },
-		{ "mount",		optional_argument,	NULL, 'm' },
-		{ "net",		optional_argument,	NULL, 'n' },
-		{ "netns",		required_argument,	NULL, 'N' },
-		{ "no-fork",		no_argument,		NULL, 'F' },
-		{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
-		{ "output",		required_argument,	NULL, 'o' },
-		{ "pid",		optional_argument,	NULL, 'p' },
-		{ "preserve-credentials", no_argument,		NULL, OPT_PRESERVE_CRED },
-		{ "raw",		no_argument,		NULL, OPT_RAW },
-		{ "root",		optional_argument,	NULL, 'r' },
-		{ "setgid",		required_argument,	NULL, 'G' },
-		{ "setuid",		required_argument,	NULL, 'S' },
-		{ "target",		required_argument,	NULL, 't' },
-		{ "time",		optional_argument,	NULL, 'T' },
-		{ "user",		optional_argument,	NULL, 'U' },
-		{ "uts",		optional_argument,	NULL, 'u' },
-		{ "version",		no_argument,		NULL, 'V' },
-		{ "wd",			optional_argument,	NULL, 'w' },
-		{ NULL, 0, NULL, 0 }
-	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+aC::eFG:ghi::Jlm::N:n::o:p::r::S:T::t:U::u::Vw::",
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': ctl->all = true; break;
 		case 'C': case 'i': case 'm': case 'n': case 'p': case 'T': case 'U': case 'u':
@@ -348,8 +352,76 @@ static void apply_context(struct nsenter2_state *st)
 }
 
 /*
+ * The child of a PID namespace join that only has to exec the program
+ * shares our memory until it does (CLONE_VM | CLONE_VFORK, as
+ * posix_spawn(3) makes its children): no copy of our page tables for it to
+ * throw away at exec.  So it makes system calls only: it restores the
+ * signal mask and execs, or leaves the errno for us to report and ends
+ * with 126 or 127 (returning from the clone(2) function is exit(2), with
+ * no atexit handlers).
+ */
+struct spawn_child {
+	char *const *argv;
+	const sigset_t *mask;
+	int err;
+};
+
+static int spawned_child(void *arg)
+{
+	struct spawn_child *c = arg;
+
+	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0)
+		c->err = errno;
+	else
+		execvp(c->argv[0], c->argv);
+	c->err = errno;
+	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
+}
+
+/*
+ * Start @argv in a child that shares our memory until it execs, with the
+ * signal mask @mask.  Its stack: enough for execvp(3), which may copy argv
+ * there to run a script through /bin/sh.  The PID, or -1 with errno set
+ * when clone(2) fails.
+ */
+static pid_t spawn_program(char *const *argv, const sigset_t *mask)
+{
+	struct spawn_child c = { argv, mask, 0 };
+	size_t argc = 0, size;
+	char *stack;
+	pid_t pid;
+
+	while (argv[argc])
+		argc++;
+	size = ((argc + 3) * sizeof(char *) + 64 * 1024 + 4095) & ~(size_t) 4095;
+	if (exec_cloexec_own() < 0)
+		warn(_("cannot mark file descriptors close-on-exec"));
+	stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		die(_("cannot allocate a stack for the child"));
+	pid = clone(spawned_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+	(void) munmap(stack, size);	/* the child has exec'd or exited: not in use */
+	if (pid > 0 && c.err) {
+		errno = c.err;
+		warn(_("cannot execute %s"), argv[0]);
+	}
+	return pid;
+}
+
+/* Does the child only exec (no cgroups, credentials or capabilities to set)? */
+static bool child_only_execs(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+{
+	return ctl->argv && !(st->joined & CLONE_NEWTIME) && st->cg.n == 0 &&
+	       !forces_credentials(ctl, st) && !ctl->set_uid && !ctl->set_gid &&
+	       !ctl->keep_caps;
+}
+
+/*
  * setns() into a PID (or time) namespace changes only our children: fork,
- * and let the parent wait and leave as the child did.
+ * and let the parent wait and leave as the child did.  A child that only
+ * execs is spawned; a time namespace takes a real fork (a child that
+ * shares our memory enters it only at exec, and only since Linux 6.0).
  */
 static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
 {
@@ -361,7 +433,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsen
 		return;
 	if (exec_block_forwarded(&old) < 0)
 		die(_("cannot block signals"));
-	pid = fork();
+	pid = child_only_execs(ctl, st) ? spawn_program(ctl->argv, &old) : fork();
 	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
 		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
 		     strerror(ENOMEM));
@@ -476,7 +548,7 @@ static const char *given_file(const struct nsenter2_control *ctl, size_t i,
 }
 
 /* One namespace for --list: a FILE given for it, else the target's. */
-static void list_one(const struct nsenter2_control *ctl, const struct nsenter2_state *st,
+static void list_one(const struct nsenter2_control *ctl, struct nsenter2_state *st,
 		     struct cu_table *tb, size_t i)
 {
 	char path[PATH_MAX];
@@ -499,7 +571,7 @@ static void list_one(const struct nsenter2_control *ctl, const struct nsenter2_s
 	print_ns_line(tb, &ns_types[i], path, ino);
 }
 
-static int list_namespaces(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+static int list_namespaces(const struct nsenter2_control *ctl, struct nsenter2_state *st)
 {
 	struct cu_error e = { 0 };
 	struct cu_table *tb;
@@ -522,35 +594,54 @@ static int list_namespaces(const struct nsenter2_control *ctl, const struct nsen
  * its processes see our /proc/PID/exe, and a "#!/proc/self/exe" program
  * there runs our binary.  Run from a sealed copy so the host's binary
  * cannot be rewritten through it (CVE-2019-5736).
+ *
+ * This is the first thing main() does, so the image started from the
+ * host's binary does nothing else (no locale, no parsing into ctl): a
+ * quiet pass of getopt only finds out whether the options ask for a PID
+ * or mount namespace (or --all) without --list.  Bad options are left to
+ * the real parse, in the copy.  0 when we are (now) the copy or need none,
+ * -errno when it cannot be made or run.
  */
-static void protect_binary(const struct nsenter2_control *ctl, char **argv)
+static int protect_binary(int argc, char **argv)
 {
-	const struct ns_type *pid = ns_type_by_name("pid"), *mnt = ns_type_by_name("mnt");
-	int mask = ctl->want;
-	size_t i;
+	bool join = false, list = false;
+	int c, saved = opterr;
 
-	for (i = 0; i < NS_NTYPES; i++)
-		if (ctl->file[i])
-			mask |= ns_types[i].flag;
-	if (ctl->list || !(ctl->all || (mask & (pid->flag | mnt->flag))))
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		join |= c == 'a' || c == 'm' || c == 'p';
+		list |= c == 'l';
+	}
+	opterr = saved;
+	optind = 0;	/* glibc: start the real parse afresh */
+	if (!join || list)
+		return 0;
+	return exec_reexec_sealed(argv);
+}
+
+static void warn_unsealed(int r)
+{
+	if (r >= 0)
 		return;
-	if (exec_reexec_sealed(argv) < 0)
-		warn(_("cannot run from a sealed copy of %s; going on without that protection"),
-		     program_invocation_short_name);
+	errno = -r;
+	warn(_("cannot run from a sealed copy of %s; going on without that protection"),
+	     program_invocation_short_name);
 }
 
 int main(int argc, char **argv)
 {
 	struct nsenter2_control ctl = { 0 };
 	struct nsenter2_state st;
+	int sealed;
 
 	cu_set_exit_failure(CU_EXIT_CANCELED);
+	sealed = protect_binary(argc, argv);
 	cu_init_locale();
 	close_stdout_atexit();
 
+	warn_unsealed(sealed);
 	parse_args(&ctl, argc, argv);
 	check_args(&ctl);
-	protect_binary(&ctl, argv);
 	open_target(&ctl, &st);
 	if (ctl.list)
 		return list_namespaces(&ctl, &st);

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -299,13 +301,103 @@ void exec_exit_like(int wstatus)
 	exit(exec_status_code(wstatus));
 }
 
+/*
+ * The sealed copy of our binary (CVE-2019-5736).  Only what execve(2)
+ * reads is copied: the ELF header, the program headers and the segments.  The
+ * section headers, symbols and debug information after them are for
+ * debuggers, which cannot open a memfd's file anyway; with -g they are
+ * most of the file (and of the copying).
+ */
+enum { EXEC_MAX_PHDRS = 64 };
+
+#ifndef MFD_EXEC
+# define MFD_EXEC	0x0010U		/* Linux 6.3 */
+#endif
+
+/* Does [@off, @off + @len) lie within a file of @size bytes? */
+static bool within(uint64_t off, uint64_t len, off_t size)
+{
+	return off <= (uint64_t) size && len <= (uint64_t) size - off;
+}
+
+/*
+ * The bytes of the ELF file @fd (@size bytes) that exec needs: up to the
+ * end of the furthest segment.  @size when it is not an ELF file of our
+ * own class that we can read.  On success *@eh is its ELF header.
+ */
+static off_t exec_image_size(int fd, off_t size, ElfW(Ehdr) *eh)
+{
+	ElfW(Phdr) ph[EXEC_MAX_PHDRS];
+	uint64_t end, len;
+	size_t i;
+
+	if (pread(fd, eh, sizeof(*eh), 0) != (ssize_t) sizeof(*eh) ||
+	    memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32) ||
+	    eh->e_phentsize != sizeof(ph[0]) || eh->e_phnum == 0 ||
+	    eh->e_phnum > ARRAY_SIZE(ph))
+		return size;
+	len = (uint64_t) eh->e_phnum * sizeof(ph[0]);
+	if (!within(eh->e_phoff, len, size) ||
+	    pread(fd, ph, (size_t) len, (off_t) eh->e_phoff) != (ssize_t) len)
+		return size;
+	end = eh->e_phoff + len;
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (!within(ph[i].p_offset, ph[i].p_filesz, size))
+			return size;
+		if (ph[i].p_offset + ph[i].p_filesz > end)
+			end = ph[i].p_offset + ph[i].p_filesz;
+	}
+	return (off_t) (end > sizeof(*eh) ? end : sizeof(*eh));
+}
+
+/*
+ * A memfd that may be sealed and executed: MFD_EXEC says so where
+ * vm.memfd_noexec would otherwise make it non-executable; kernels before
+ * 6.3 do not know the flag (EINVAL) and make every memfd executable.
+ */
+static int exec_memfd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Copy @len bytes of @exe into @mfd.  When that is less than the file,
+ * the copy's ELF header @eh no longer names section headers.  0 or -errno.
+ */
+static int copy_image(int mfd, int exe, off_t len, off_t size, ElfW(Ehdr) *eh)
+{
+	off_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = sendfile(mfd, exe, &off, (size_t) (len - off));
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+	}
+	if (len == size)
+		return 0;
+	eh->e_shoff = 0;
+	eh->e_shnum = 0;
+	eh->e_shstrndx = SHN_UNDEF;
+	n = pwrite(mfd, eh, sizeof(*eh), 0);
+	if (n != (ssize_t) sizeof(*eh))
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
 /* Copy the running binary into a sealed memfd; its fd, or -errno. */
 static int sealed_copy_of_self(const char *name)
 {
 	_cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	int mfd, r;
+	ElfW(Ehdr) eh;
 	struct stat st;
-	off_t off = 0;
+	off_t len;
+	int mfd, r;
 
 	if (exe < 0)
 		return -errno;
@@ -315,17 +407,13 @@ static int sealed_copy_of_self(const char *name)
 		return -EALREADY;
 	if (fstat(exe, &st) < 0)
 		return -errno;
-	mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	len = exec_image_size(exe, st.st_size, &eh);
+	mfd = exec_memfd(name);
 	if (mfd < 0)
-		return -errno;
-	while (off < st.st_size) {
-		ssize_t n = sendfile(mfd, exe, &off, (size_t) (st.st_size - off));
-
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			goto out_close;
-		}
-	}
+		return mfd;
+	r = copy_image(mfd, exe, len, st.st_size, &eh);
+	if (r < 0)
+		goto out_close;
 	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
 		  F_SEAL_GROW | F_SEAL_WRITE) < 0) {
 		r = -errno;
@@ -339,14 +427,21 @@ out_close:
 
 int exec_reexec_sealed(char *const argv[])
 {
-	int mfd = sealed_copy_of_self(program_invocation_short_name);
+	int r, mfd = sealed_copy_of_self(program_invocation_short_name);
 
-	if (mfd == -EALREADY)
+	if (mfd == -EALREADY) {
+		/*
+		 * exec from a memfd named us "memfd:NAME": be NAME for ps
+		 * again (a name only: failing to set it changes nothing else)
+		 */
+		(void) prctl(PR_SET_NAME, program_invocation_short_name, 0L, 0L, 0L);
 		return 0;
+	}
 	if (mfd < 0)
 		return mfd;
 	fexecve(mfd, argv, environ);
 	/* vm.memfd_noexec, or no exec of memfds at all: run on as we are */
-	mfd = -errno;
-	return mfd;
+	r = -errno;
+	close(mfd);
+	return r;
 }

@@ -71,8 +71,11 @@ __noreturn void exec_exit_like(int wstatus);
 /*
  * Run again from a sealed in-memory copy of our own binary, so that a
  * process of a container we join cannot rewrite the host's binary through
- * /proc/PID/exe (CVE-2019-5736).  Returns 0 in the copy, -errno when the
- * copy cannot be made or run (the caller then goes on as it is).
+ * /proc/PID/exe (CVE-2019-5736).  The copy holds what execve(2) needs (no
+ * section headers or debug information).  Returns 0 in the copy, which
+ * takes back the process name exec from a memfd changed, and -errno when
+ * the copy cannot be made or run (the caller then goes on as it is).
+ * Call it before doing anything else: the first image's work is lost.
  */
 int exec_reexec_sealed(char *const argv[]);
 

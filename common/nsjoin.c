@@ -48,25 +48,40 @@ static size_t type_index(const struct ns_type *type)
 
 int nsjoin_target_open(pid_t pid, struct nsjoin_target *t, struct cu_error *e)
 {
-	char path[32];
-
 	t->pid = pid;
 	t->procfd = -1;
+	/* fds of pidfd_open are close-on-exec by definition */
 	t->pidfd = sys_pidfd_open(pid, 0);
 	if (t->pidfd < 0)
 		return fail(e, errno, errno == ESRCH ? _("is it still running?") : NULL,
 			    _("cannot open process %d"), (int) pid);
-	/* fds of pidfd_open are close-on-exec by definition */
-	snprintf(path, sizeof(path), "/proc/%d", (int) pid);
-	t->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (t->procfd < 0) {
-		int r = fail(e, errno, NULL, _("cannot open %s"), path);
+	return 0;
+}
 
-		nsjoin_target_close(t);
+/*
+ * The target's /proc/PID directory, opened on first use: joining by pidfd
+ * alone needs none.  It is bound to the process it was opened for (a new
+ * process with the same PID has another), and that is the pidfd's process
+ * if the pidfd's process still runs after the open.  The fd or -errno.
+ */
+static int target_proc(struct nsjoin_target *t, struct cu_error *e)
+{
+	char path[32];
+	int r;
+
+	if (t->procfd >= 0)
+		return t->procfd;
+	snprintf(path, sizeof(path), "/proc/%d", (int) t->pid);
+	t->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->procfd < 0)
+		return fail(e, errno, NULL, _("cannot open %s"), path);
+	r = nsjoin_target_check(t, e);
+	if (r < 0) {
+		close(t->procfd);
+		t->procfd = -1;
 		return r;
 	}
-	/* still alive now: /proc/PID is that process, not a reuse of its PID */
-	return nsjoin_target_check(t, e);
+	return t->procfd;
 }
 
 void nsjoin_target_close(struct nsjoin_target *t)
@@ -85,25 +100,26 @@ int nsjoin_target_check(const struct nsjoin_target *t, struct cu_error *e)
 	return fail(e, errno, NULL, _("process %d has exited"), (int) t->pid);
 }
 
-static int target_stat(const struct nsjoin_target *t, const struct ns_type *type,
-		       ino_t *ino)
+static int target_stat(struct nsjoin_target *t, const struct ns_type *type,
+		       ino_t *ino, struct cu_error *e)
 {
 	char name[32];
-	struct stat st;
+	int procfd = target_proc(t, e);
 
+	if (procfd < 0)
+		return procfd;
 	snprintf(name, sizeof(name), "ns/%s", type->name);
-	if (fstatat(t->procfd, name, &st, 0) < 0)
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
+	return ns_link_inode(procfd, name, ino);
 }
 
 /* target_stat() with the error explained; the caller checks the target after. */
-static int target_stat_or_fail(const struct nsjoin_target *t, const struct ns_type *type,
+static int target_stat_or_fail(struct nsjoin_target *t, const struct ns_type *type,
 			       ino_t *ino, struct cu_error *e)
 {
-	int r = target_stat(t, type, ino);
+	int r = target_stat(t, type, ino, e);
 
+	if (r < 0 && t->procfd < 0)
+		return r;	/* /proc/PID itself: @e says why */
 	if (r == -EACCES || r == -EPERM)
 		return fail(e, -r, _("run as root or as the owner of the process"),
 			    _("cannot read the namespaces of process %d"), (int) t->pid);
@@ -113,7 +129,7 @@ static int target_stat_or_fail(const struct nsjoin_target *t, const struct ns_ty
 	return 0;
 }
 
-int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *type,
+int nsjoin_target_inode(struct nsjoin_target *t, const struct ns_type *type,
 			ino_t *ino, struct cu_error *e)
 {
 	int r = target_stat_or_fail(t, type, ino, e);
@@ -121,16 +137,19 @@ int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *typ
 	return r < 0 ? r : nsjoin_target_check(t, e);
 }
 
-int nsjoin_target_differ(const struct nsjoin_target *t, int *mask, struct cu_error *e)
+int nsjoin_target_differ(struct nsjoin_target *t, int *mask, struct cu_error *e)
 {
+	_cleanup_close_ int self = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	size_t i;
 
 	*mask = 0;
+	if (self < 0)
+		return fail(e, errno, NULL, _("cannot open %s"), "/proc/self/ns");
 	for (i = 0; i < NS_NTYPES; i++) {
 		ino_t theirs, ours;
 		int r;
 
-		if (ns_inode(0, &ns_types[i], &ours) < 0)
+		if (ns_link_inode(self, ns_types[i].name, &ours) < 0)
 			continue;	/* a type this kernel lacks */
 		r = target_stat_or_fail(t, &ns_types[i], &theirs, e);
 		if (r < 0)
@@ -226,11 +245,14 @@ int nsjoin_set_file(struct nsjoin_set *s, const struct ns_type *type,
 }
 
 /* Turn the target part of @s into files of /proc/PID/ns (the fallback). */
-static int open_target_files(struct nsjoin_set *s, const struct nsjoin_target *t,
+static int open_target_files(struct nsjoin_set *s, struct nsjoin_target *t,
 			     struct cu_error *e)
 {
+	int procfd = target_proc(t, e);
 	size_t i;
 
+	if (procfd < 0)
+		return procfd;
 	for (i = 0; i < NS_NTYPES; i++) {
 		char name[32], what[64];
 		int fd;
@@ -239,7 +261,7 @@ static int open_target_files(struct nsjoin_set *s, const struct nsjoin_target *t
 			continue;
 		snprintf(name, sizeof(name), "ns/%s", ns_types[i].name);
 		snprintf(what, sizeof(what), "/proc/%d/%s", (int) t->pid, name);
-		fd = openat(t->procfd, name, O_RDONLY | O_CLOEXEC);
+		fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 				    _("cannot open %s"), what);
@@ -314,7 +336,7 @@ static int enter_by_pidfd(struct nsjoin_set *s, const struct nsjoin_target *t,
 	return 1;
 }
 
-int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
+int nsjoin_enter(struct nsjoin_set *s, struct nsjoin_target *t,
 		 struct cu_error *e)
 {
 	bool files = false;
@@ -340,10 +362,10 @@ int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
 	return enter_files(s, true, true, userns, e);
 }
 
-int nsjoin_open_dir(const struct nsjoin_target *t, const char *which,
+int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 		    const char *path, struct cu_error *e)
 {
-	int fd;
+	int fd, procfd;
 
 	if (path) {
 		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -351,7 +373,10 @@ int nsjoin_open_dir(const struct nsjoin_target *t, const char *which,
 			return fail(e, errno, NULL, _("cannot open directory %s"), path);
 		return fd;
 	}
-	fd = openat(t->procfd, which, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	procfd = target_proc(t, e);
+	if (procfd < 0)
+		return procfd;
+	fd = openat(procfd, which, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, which);
@@ -374,13 +399,17 @@ int nsjoin_chroot_chdir(int rootfd, int wdfd, struct cu_error *e)
 }
 
 /* Read all of the file @name under the target's /proc dir; NUL-terminated. */
-static int read_target_file(const struct nsjoin_target *t, const char *name,
+static int read_target_file(struct nsjoin_target *t, const char *name,
 			    char **buf, size_t *len, struct cu_error *e)
 {
-	_cleanup_close_ int fd = openat(t->procfd, name, O_RDONLY | O_CLOEXEC);
+	int procfd = target_proc(t, e);
+	_cleanup_close_ int fd = -1;
 	size_t size = 4096, n = 0;
 	char *b;
 
+	if (procfd < 0)
+		return procfd;
+	fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, name);
@@ -407,7 +436,7 @@ static int read_target_file(const struct nsjoin_target *t, const char *name,
 	return nsjoin_target_check(t, e);
 }
 
-int nsjoin_read_env(const struct nsjoin_target *t, char ***envp, struct cu_error *e)
+int nsjoin_read_env(struct nsjoin_target *t, char ***envp, struct cu_error *e)
 {
 	size_t len, count = 0, i = 0, off;
 	char *buf, **env;
@@ -598,7 +627,7 @@ static int open_hierarchy(struct nsjoin_cgroup *cg, const struct mnt_table *t,
 	return 0;	/* that hierarchy is not mounted here */
 }
 
-int nsjoin_cgroup_open(const struct nsjoin_target *t, struct nsjoin_cgroup *cg,
+int nsjoin_cgroup_open(struct nsjoin_target *t, struct nsjoin_cgroup *cg,
 		       struct cu_error *e)
 {
 	struct mnt_table mt;

@@ -16,7 +16,8 @@
 
 /*
  * A target process: a pidfd (pins the process, so a reused PID is noticed)
- * and a /proc/PID directory fd checked to belong to that same process.
+ * and, opened when first needed (-1 until then), a /proc/PID directory fd
+ * checked to belong to that same process.
  */
 struct nsjoin_target {
 	pid_t pid;
@@ -24,21 +25,21 @@ struct nsjoin_target {
 	int procfd;
 };
 
-/* Open @pid; -ESRCH when there is no such process.  0 or -errno. */
+/* Open @pid (its pidfd); -ESRCH when there is no such process.  0 or -errno. */
 int nsjoin_target_open(pid_t pid, struct nsjoin_target *t, struct cu_error *e) __must_check;
 void nsjoin_target_close(struct nsjoin_target *t);
 /* Is the target still running (its PID not reused)?  0 or -ESRCH. */
 int nsjoin_target_check(const struct nsjoin_target *t, struct cu_error *e) __must_check;
 
 /* The inode of the target's namespace of type @type.  0 or -errno. */
-int nsjoin_target_inode(const struct nsjoin_target *t, const struct ns_type *type,
+int nsjoin_target_inode(struct nsjoin_target *t, const struct ns_type *type,
 			ino_t *ino, struct cu_error *e) __must_check;
 
 /*
  * The CLONE_NEW* mask of the target's namespaces that differ from ours
  * (types the kernel lacks are left out), for --all.  0 or -errno.
  */
-int nsjoin_target_differ(const struct nsjoin_target *t, int *mask,
+int nsjoin_target_differ(struct nsjoin_target *t, int *mask,
 			 struct cu_error *e) __must_check;
 
 /*
@@ -75,7 +76,7 @@ void nsjoin_set_fd(struct nsjoin_set *s, const struct ns_type *type, int fd,
  * entering it drops privilege (root joining a container) and first when it
  * gains privilege (a user joining a namespace it owns).  0 or -errno.
  */
-int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
+int nsjoin_enter(struct nsjoin_set *s, struct nsjoin_target *t,
 		 struct cu_error *e) __must_check;
 
 /*
@@ -83,7 +84,7 @@ int nsjoin_enter(struct nsjoin_set *s, const struct nsjoin_target *t,
  * namespace), or the target's "root" or "cwd" when @path is NULL.
  * An O_PATH close-on-exec fd or -errno.
  */
-int nsjoin_open_dir(const struct nsjoin_target *t, const char *which,
+int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 		    const char *path, struct cu_error *e) __must_check;
 
 /*
@@ -96,7 +97,7 @@ int nsjoin_chroot_chdir(int rootfd, int wdfd, struct cu_error *e) __must_check;
  * Read the target's environment into a NULL-terminated array (the strings
  * point into one buffer: free (*envp)[0]'s block with nsjoin_env_free()).
  */
-int nsjoin_read_env(const struct nsjoin_target *t, char ***envp,
+int nsjoin_read_env(struct nsjoin_target *t, char ***envp,
 		    struct cu_error *e) __must_check;
 void nsjoin_env_free(char **envp);
 
@@ -113,7 +114,7 @@ struct nsjoin_cgroup {
 	size_t n;
 };
 
-int nsjoin_cgroup_open(const struct nsjoin_target *t, struct nsjoin_cgroup *cg,
+int nsjoin_cgroup_open(struct nsjoin_target *t, struct nsjoin_cgroup *cg,
 		       struct cu_error *e) __must_check;
 /* Move the calling process into each of them.  0 or -errno. */
 int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e) __must_check;

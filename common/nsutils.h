@@ -34,6 +34,13 @@ int ns_open(pid_t pid, const struct ns_type *t) __must_check;
 /* The namespace inode of /proc/PID/ns/NAME (pid 0: ourselves). 0 or -errno. */
 int ns_inode(pid_t pid, const struct ns_type *t, ino_t *ino) __must_check;
 
+/*
+ * The namespace inode of the /proc/PID/ns link @path (relative to @dirfd,
+ * or AT_FDCWD), read from the link's text.  0 or -errno (-EINVAL: not a
+ * namespace link).
+ */
+int ns_link_inode(int dirfd, const char *path, ino_t *ino) __must_check;
+
 /* Is PID's namespace of type @t the same as ours? */
 bool ns_is_current(pid_t pid, const struct ns_type *t);
 

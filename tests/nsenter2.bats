@@ -204,6 +204,87 @@ $(cu_link "$TARGET" net)"
 	[ ! -e "/proc/$child" ]
 }
 
+# cu_waiting_parent ARGS...: run nsenter2 ARGS (a program that waits) in the
+# background; PARENT is the waiting nsenter2, CHILD the program it forked.
+cu_waiting_parent() {
+	nsenter2 "$@" </dev/null >/dev/null 2>&1 3>&- &
+	PARENT=$!
+	CHILD=
+	disown "$PARENT"	# no "Killed" notice at teardown
+	cu_track_pid "$PARENT"
+	for _ in $(seq 100); do
+		CHILD=$(pgrep -P "$PARENT" || true)
+		[ -n "$CHILD" ] && [ "$(cat "/proc/$CHILD/comm")" = sleep ] && break
+		sleep 0.05
+	done
+	cu_track_pid "$CHILD"
+}
+
+# Is the ELF file $1 whole: does every header it has lie within it?  Prints
+# "sections N", the number of section headers.
+cu_elf_whole() {
+	python3 - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:4] == b"\x7fELF" and d[4] == 2, "not a 64-bit ELF file"
+phoff, shoff = struct.unpack_from("<QQ", d, 0x20)
+phentsize, phnum, shentsize, shnum = struct.unpack_from("<HHHH", d, 0x36)
+assert phoff + phnum * phentsize <= len(d), "program headers cut off"
+for i in range(phnum):
+    off, filesz = struct.unpack_from("<Q16xQ", d, phoff + i * phentsize + 8)
+    assert off + filesz <= len(d), "segment %d cut off" % i
+assert shoff + shnum * shentsize <= len(d), "section headers cut off"
+print("sections", shnum)
+EOF
+}
+
+@test "a PID namespace join runs from a sealed copy of nsenter2 that keeps its name" {
+	cu_container
+	cu_waiting_parent -t "$TARGET" -p sleep 30
+	[ "$(readlink "/proc/$PARENT/exe")" = "/memfd:nsenter2 (deleted)" ]
+	# exec from a memfd names the process "memfd:nsenter2": ps shows nsenter2
+	[ "$(cat "/proc/$PARENT/comm")" = nsenter2 ]
+	# F_GET_SEALS: seal, shrink, grow and write (15), so nothing can change it
+	run python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034) & 15)' "/proc/$PARENT/exe"
+	assert_output 15
+	# only what exec needs was copied, and the copy's header says so
+	run cu_elf_whole "$CU_BUILDDIR/nsenter2"
+	assert_success
+	[ "$output" != "sections 0" ] || skip "the build has no section headers"
+	run cu_elf_whole "/proc/$PARENT/exe"
+	assert_success
+	assert_output "sections 0"
+	# --net alone does not re-execute: the program replaced nsenter2 itself
+	run nsenter2 -t "$TARGET" --net sh -c 'readlink /proc/$$/exe'
+	assert_output "$(readlink -f "$(command -v sh)")"
+}
+
+@test "strace: one setns on the pidfd, no file of the target for --net, a fork only for --pid" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	cu_container
+	local log="$BATS_TEST_TMPDIR/strace.log"
+	run strace -f -qq -o "$log" -e trace=setns,clone,clone3,fork,vfork,%file nsenter2 -t "$TARGET" --net true
+	assert_success
+	run grep -E ' setns\(' "$log"
+	assert_output --regexp '^[0-9]+ +setns\([0-9]+, CLONE_NEWNET\) += 0$'
+	run grep -cE ' (clone|clone3|fork|vfork)\(|/proc/'"$TARGET"'[/"]' "$log"
+	assert_output 0
+	# --all: every type that differs in one call, one child, no mount table
+	run strace -f -qq -o "$log" -e trace=setns,clone,clone3,fork,vfork,%file nsenter2 -t "$TARGET" --all true
+	assert_success
+	run grep -E ' setns\(' "$log"
+	assert_output --regexp '^[0-9]+ +setns\([0-9]+, CLONE_NEWNS\|CLONE_NEWUTS\|CLONE_NEWPID\|CLONE_NEWNET\) += 0$'
+	run grep -cE ' (clone|clone3|fork|vfork)\(' "$log"
+	assert_output 1
+	run grep -c mountinfo "$log"
+	assert_output 0
+	# --join-cgroup reads it, once
+	run strace -f -qq -o "$log" -e trace=%file nsenter2 -t "$TARGET" --all --join-cgroup true
+	assert_success
+	run grep -c '/proc/self/mountinfo' "$log"
+	assert_output 1
+}
+
 @test "--root and --wd default to the target's, and take a directory" {
 	local dir="$BATS_TEST_TMPDIR/cwd"
 	mkdir "$dir"
@@ -385,6 +466,15 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 	chmod 644 "$BATS_TEST_TMPDIR/data"
 	run -126 nsenter2 -t "$TARGET" -u "$BATS_TEST_TMPDIR/data"
 	run -127 nsenter2 -t "$TARGET" -u cu-no-such-program
+	# the same from the child a PID namespace join starts
+	run -126 nsenter2 -t "$TARGET" -p "$BATS_TEST_TMPDIR/data"
+	run --separate-stderr -127 nsenter2 -t "$TARGET" -p cu-no-such-program
+	assert_equal "$stderr" "nsenter2: cannot execute cu-no-such-program: No such file or directory"
+	# and a script without "#!" runs through /bin/sh, as execvp(3) does
+	printf 'echo script "$1"\n' > "$BATS_TEST_TMPDIR/script"
+	chmod 755 "$BATS_TEST_TMPDIR/script"
+	run -0 nsenter2 -t "$TARGET" -p "$BATS_TEST_TMPDIR/script" x
+	assert_output "script x"
 	run -137 nsenter2 -t "$TARGET" -p sh -c 'kill -KILL $$'
 	run -143 nsenter2 -t "$TARGET" -p sh -c 'kill -TERM $$'
 	run -125 nsenter2 --bogus

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_nsjoin.c - nsjoin on ourselves: no privilege needed */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -32,6 +34,19 @@ static void test_files(void)
 	CHECK(nsjoin_set_mask(&s) == 0);
 }
 
+static void test_link_inode(void)
+{
+	struct stat st;
+	ino_t ino = 0;
+
+	CHECK(ns_link_inode(AT_FDCWD, "/proc/self/ns/net", &ino) == 0 &&
+	      stat("/proc/self/ns/net", &st) == 0 && st.st_ino == ino);
+	/* a link that is not a namespace's, and a file that is no link */
+	CHECK(ns_link_inode(AT_FDCWD, "/proc/self/exe", &ino) == -EINVAL);
+	CHECK(ns_link_inode(AT_FDCWD, "/proc/self/status", &ino) == -EINVAL);
+	CHECK(ns_link_inode(AT_FDCWD, "/proc/self/ns/no-such", &ino) == -ENOENT);
+}
+
 static void test_target(void)
 {
 	struct cu_error e = { 0 };
@@ -41,8 +56,11 @@ static void test_target(void)
 	ino_t ino, ours;
 
 	CHECK(nsjoin_target_open(getpid(), &t, &e) == 0);
+	/* /proc/PID is opened when something needs it, not before */
+	CHECK(t.pidfd >= 0 && t.procfd == -1);
 	CHECK(nsjoin_target_check(&t, &e) == 0);
 	CHECK(nsjoin_target_differ(&t, &mask, &e) == 0 && mask == 0);
+	CHECK(t.procfd >= 0);
 	CHECK(nsjoin_target_inode(&t, ns_type_by_name("uts"), &ino, &e) == 0);
 	CHECK(ns_inode(0, ns_type_by_name("uts"), &ours) == 0 && ours == ino);
 	/* /proc/PID/environ is the environment at exec, not setenv()'s */
@@ -62,6 +80,7 @@ static void test_target(void)
 int main(void)
 {
 	test_files();
+	test_link_inode();
 	test_target();
 	return unit_done();
 }
