@@ -108,23 +108,21 @@ static void prepare_dir_or_die(struct netns_dir *d)
 		cu_error_die(&e);
 }
 
+static void undo_failed(const char *name, void *data __unused)
+{
+	warnx(_("cannot remove '%s' again"), name);
+}
+
 /* All or nothing: a failure removes the names this call already made. */
 static int cmd_add(struct netns_control *ctl)
 {
 	struct netns_dir d;
 	struct cu_error e;
-	int i;
 
 	check_names_or_die(ctl->args, ctl->nargs);
 	prepare_dir_or_die(&d);
-	for (i = 0; i < ctl->nargs; i++) {
-		if (netns_add_at(&d, ctl->args[i], NULL, &e) == 0)
-			continue;
-		while (i-- > 0)
-			if (netns_remove(ctl->args[i], NULL) < 0)
-				warnx(_("cannot remove '%s' again"), ctl->args[i]);
+	if (netns_add_new(&d, ctl->args, (size_t) ctl->nargs, undo_failed, NULL, &e) < 0)
 		cu_error_die(&e);
-	}
 	netns_dir_close(&d);
 	return EXIT_SUCCESS;
 }

@@ -98,24 +98,24 @@ static int dir_ensure_shared(struct cu_error *e)
 	return dir_make_shared_mount(e);
 }
 
+/* /run/netns, made on first use (mkdir only when the open says ENOENT). */
 static int dir_open(struct cu_error *e)
 {
-	int fd;
+	int fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	if (fd >= 0 || errno != ENOENT)
+		goto out;
 	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return cu_error_set(e, errno, _("cannot create %s"), NETNS_RUN_DIR);
 	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+out:
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
 	return fd;
 }
 
-static int dir_lock_and_share(struct cu_error *e)
+static int dir_lock_and_share(int fd, struct cu_error *e)
 {
-	_cleanup_close_ int fd = dir_open(e);
-
-	if (fd < 0)
-		return fd;
 	/* parallel first-time adds stacked mounts at boot: Debian #949235 */
 	if (flock(fd, LOCK_EX) < 0)
 		return cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
@@ -126,14 +126,25 @@ int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 {
 	int r;
 
-	d->dirfd = d->netfd = -1;
-	r = dir_lock_and_share(e);
-	if (r < 0)
-		return r;
-	/* opened after the set-up: the mount may have just appeared */
-	d->dirfd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d->netfd = -1;
+	d->dirfd = dir_open(e);
 	if (d->dirfd < 0)
-		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+		return d->dirfd;
+	/*
+	 * Already a shared mount of its own: nothing to set up, so no lock
+	 * (only setting up needs one).  Otherwise set up under the lock and
+	 * open again, since the mount may have just appeared over our fd.
+	 */
+	if (dir_mount_state(d->dirfd) != DIR_SHARED) {
+		r = dir_lock_and_share(d->dirfd, e);
+		close(d->dirfd);
+		d->dirfd = -1;
+		if (r < 0)
+			return r;
+		d->dirfd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d->dirfd < 0)
+			return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+	}
 	d->netfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (d->netfd < 0) {
 		r = cu_error_set(e, errno, _("cannot open %s"), "/proc/self/ns/net");
@@ -166,28 +177,23 @@ static int loopback_up(void)
 
 /*
  * unshare(CLONE_NEWNET), loopback up (iproute2 leaves it down, and
- * 127.0.0.1 then fails in the new namespace), bind it on @path, and come
- * back to @orig.
+ * 127.0.0.1 then fails in the new namespace) and bind it on @path.  The
+ * caller stays in the new namespace (*@moved says so once it is in one): a
+ * series of names needs one setns() back at its end, not one per name.
  */
-static int bind_new_netns(int orig, const char *path, struct cu_error *e)
+static int bind_new_netns(const char *path, bool *moved, struct cu_error *e)
 {
 	int r;
 
 	if (unshare(CLONE_NEWNET) < 0)
 		return cu_error_set(e, errno, _("cannot create network namespace"));
+	*moved = true;
 	r = loopback_up();
 	if (r < 0)
-		r = cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
-	else if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
-		r = cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
-	if (setns(orig, CLONE_NEWNET) < 0) {
-		int saved = errno;
-
-		if (r == 0)
-			(void) umount2(path, MNT_DETACH);	/* undo: our bind */
-		return cu_error_set(e, saved, _("cannot return to the original network namespace"));
-	}
-	return r;
+		return cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
+	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
+	return 0;
 }
 
 static int bind_netns_path(const char *src, const char *path, struct cu_error *e)
@@ -206,48 +212,114 @@ static int bind_netns_path(const char *src, const char *path, struct cu_error *e
 	return 0;
 }
 
-int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
-		 struct cu_error *e)
+/*
+ * The empty mode-0 file to bind on, made with O_EXCL semantics: mknodat()
+ * of a regular file is the kernel's create, as open(O_CREAT | O_EXCL) is,
+ * without an open file to set up and close.  An existing name, a symlink
+ * included, is EEXIST.
+ */
+static int make_file(const struct netns_dir *d, const char *name, const char *path,
+		     struct cu_error *e)
+{
+	if (mknodat(d->dirfd, name, S_IFREG, 0) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
+	return cu_error_set(e, errno, _("cannot create %s"), path);
+}
+
+/* One name: the file, then the namespace on it; the file goes on failure. */
+static int add_one(const struct netns_dir *d, const char *name, const char *src,
+		   bool *moved, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	int fd, r;
+	int r;
 
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
-	fd = openat(d->dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
-		return cu_error_set(e, errno, _("cannot create %s"), path);
-	}
-	close(fd);
-	r = src ? bind_netns_path(src, path, e) : bind_new_netns(d->netfd, path, e);
+	r = make_file(d, name, path, e);
 	if (r < 0)
-		goto out_unlink;
-	return 0;
-out_unlink:
-	(void) unlinkat(d->dirfd, name, 0);	/* undo: the file we made; r says why */
+		return r;
+	if (src)
+		r = bind_netns_path(src, path, e);
+	else
+		r = bind_new_netns(path, moved, e);
+	if (r < 0)
+		(void) unlinkat(d->dirfd, name, 0);	/* undo: the file we made; r says why */
 	return r;
+}
+
+int netns_add_new(const struct netns_dir *d, char *const *names, size_t n,
+		  void (*undo_failed)(const char *name, void *data), void *data,
+		  struct cu_error *e)
+{
+	bool moved = false;
+	size_t made;
+	int r = 0;
+
+	for (made = 0; made < n; made++) {
+		r = add_one(d, names[made], NULL, &moved, e);
+		if (r < 0)
+			break;
+	}
+	if (moved && setns(d->netfd, CLONE_NEWNET) < 0) {
+		r = cu_error_set(e, errno, _("cannot return to the original network namespace"));
+		made = n;	/* all of them go, the last one too */
+	}
+	if (r == 0)
+		return 0;
+	while (made-- > 0)	/* undo: the names made before the failure */
+		if (netns_remove(names[made], NULL) < 0 && undo_failed)
+			undo_failed(names[made], data);
+	return r;
+}
+
+int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
+		 struct cu_error *e)
+{
+	char *names[] = { (char *) name };
+
+	if (!src)
+		return netns_add_new(d, names, 1, NULL, NULL, e);
+	return add_one(d, name, src, NULL, e);
 }
 
 int netns_remove(const char *name, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	int i, r;
+	int i, r, umount_err = 0;
 
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
-	/* stacked mounts: detach them all; EINVAL once none is left */
-	for (i = 0; i < 64; i++)
-		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
-			break;
+	/*
+	 * iproute2's two steps: detach the mount, unlink the file.  A name
+	 * with mounts stacked on it is still a mount point, and unlink says
+	 * EBUSY: detach them all (EINVAL once none is left) and unlink again.
+	 */
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			goto no_name;
+		umount_err = errno;
+	}
 	if (unlink(path) == 0)
 		return 0;
+	if (errno == EBUSY && !umount_err) {
+		for (i = 0; i < 64; i++)
+			if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+				break;
+		if (unlink(path) == 0)
+			return 0;
+	}
 	if (errno == ENOENT)
-		return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
+		goto no_name;
+	/* a mount point we could not detach: the unmount says why */
+	if (errno == EBUSY && umount_err && umount_err != EINVAL)
+		errno = umount_err;
 	return cu_error_set(e, errno, _("cannot remove %s"), path);
+no_name:
+	return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
 }
 
 int netns_id_of_path(const char *path, struct netns_id *id)

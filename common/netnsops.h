@@ -21,25 +21,37 @@ struct netns_dir {
 };
 
 /*
- * Create /run/netns if needed, take flock(LOCK_EX) on it and make it a
- * shared mount of itself unless it already is one (checked with statx and
- * statmount on that one mount, so the cost does not grow with the number of
- * namespaces).  The lock is released before returning.  0 or -errno.
+ * Open /run/netns (made if needed) and our network namespace.  When
+ * /run/netns is not yet a shared mount of itself, make it one under
+ * flock(LOCK_EX) on the directory; the lock is released before returning.
+ * Checked with statx and statmount on that one mount, so the cost does not
+ * grow with the number of namespaces.  0 or -errno.
  */
 int netns_prepare_dir(struct netns_dir *d, struct cu_error *e) __must_check;
 void netns_dir_close(struct netns_dir *d);
 
 /*
- * Make /run/netns/NAME: an empty mode-0 file created with O_EXCL and a bind
- * mount on it of @src (a path to a network namespace file), or of a new
- * network namespace when @src is NULL.  On any failure nothing is left.
+ * Make /run/netns/NAME for each of @names, each on a new network namespace
+ * with its loopback device up: an empty mode-0 file made with O_EXCL and a
+ * bind mount on it.  All or nothing: on a failure the names made so far are
+ * removed again (one that cannot be is passed to @undo_failed) and -errno
+ * is returned, @e saying what failed.  Ends in the caller's namespace.
+ */
+int netns_add_new(const struct netns_dir *d, char *const *names, size_t n,
+		  void (*undo_failed)(const char *name, void *data), void *data,
+		  struct cu_error *e) __must_check;
+
+/*
+ * One name, bound on @src (a path to a network namespace file), or on a
+ * new network namespace when @src is NULL.  On any failure nothing is left.
  */
 int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
 		 struct cu_error *e) __must_check;
 
 /*
- * Remove the name: detach every mount stacked on /run/netns/NAME, then
- * unlink it (a stale plain file is removed too).  0 or -errno.
+ * Remove the name: detach the mount on /run/netns/NAME and unlink it (every
+ * mount stacked there when there are several; a stale plain file is removed
+ * too).  0 or -errno.
  */
 int netns_remove(const char *name, struct cu_error *e) __must_check;
 

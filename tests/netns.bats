@@ -179,6 +179,22 @@ in_private_run_netns() {
 	[[ "$stderr" == "netns: network namespace '$n' does not exist: No such file or directory" ]]
 }
 
+@test "delete of a name with mounts stacked on it detaches them all" {
+	local n m
+	n=$(cu_name k) m=$(cu_name m)
+	cu_track_netns "$n"; cu_track_netns "$m"
+	netns add "$n" "$m"
+	mount --bind "/run/netns/$m" "/run/netns/$n"
+	mount --bind "/run/netns/$m" "/run/netns/$n"
+	[ "$(grep -c " /run/netns/$n " /proc/self/mountinfo)" -eq 3 ]
+	run netns delete "$n"
+	assert_success
+	assert_output ''
+	[ ! -e "/run/netns/$n" ]
+	! grep -q " /run/netns/$n " /proc/self/mountinfo
+	is_nsfs_mount "$m"
+}
+
 @test "delete of a stale plain file (no namespace on it) removes it" {
 	local n
 	n=$(cu_name s)
