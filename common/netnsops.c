@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,7 +184,8 @@ static int loopback_up(void)
  * caller stays in the new namespace (*@moved says so once it is in one): a
  * series of names needs one setns() back at its end, not one per name.
  */
-static int bind_new_netns(const char *path, bool *moved, struct cu_error *e)
+static int bind_new_netns(const char *path, const char *self_ns, bool *moved,
+			  struct cu_error *e)
 {
 	int r;
 
@@ -191,7 +195,7 @@ static int bind_new_netns(const char *path, bool *moved, struct cu_error *e)
 	r = loopback_up();
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
-	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+	if (mount(self_ns, path, "none", MS_BIND, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
 	return 0;
 }
@@ -228,9 +232,12 @@ static int make_file(const struct netns_dir *d, const char *name, const char *pa
 	return cu_error_set(e, errno, _("cannot create %s"), path);
 }
 
-/* One name: the file, then the namespace on it; the file goes on failure. */
+/*
+ * One name: the file, then the namespace on it (@src, or a new one that
+ * @self_ns then names); the file goes on failure.
+ */
 static int add_one(const struct netns_dir *d, const char *name, const char *src,
-		   bool *moved, struct cu_error *e)
+		   const char *self_ns, bool *moved, struct cu_error *e)
 {
 	char path[PATH_MAX];
 	int r;
@@ -244,35 +251,121 @@ static int add_one(const struct netns_dir *d, const char *name, const char *src,
 	if (src)
 		r = bind_netns_path(src, path, e);
 	else
-		r = bind_new_netns(path, moved, e);
+		r = bind_new_netns(path, self_ns, moved, e);
 	if (r < 0)
 		(void) unlinkat(d->dirfd, name, 0);	/* undo: the file we made; r says why */
 	return r;
+}
+
+/*
+ * A series of new names shared by a few threads: making a namespace is
+ * mostly kernel work done with no lock held for long, so on two idle CPUs
+ * two of them take about two thirds of the time of one.  Each thread claims
+ * the next name, until the names run out or one of them fails; since names
+ * are claimed in order, every name before the first failure was tried, and
+ * the error is the one a serial run would give.
+ */
+#define ADD_THREADS_MAX	4
+
+struct add_series {
+	const struct netns_dir *d;
+	char *const *names;
+	size_t n;
+	atomic_size_t next;	/* the next name to claim */
+	atomic_bool failed;	/* claim no more */
+	bool *made;		/* per name: made by this series */
+	pthread_mutex_t lock;	/* guards r, e, failed_at */
+	int r;
+	size_t failed_at;
+	struct cu_error e;
+};
+
+/* Claim and make names; @self_ns names the calling thread's namespace. */
+static void add_series_run(struct add_series *s, const char *self_ns, bool *moved)
+{
+	struct cu_error e;
+	size_t i;
+	int r;
+
+	while (!atomic_load(&s->failed) && (i = atomic_fetch_add(&s->next, 1)) < s->n) {
+		r = add_one(s->d, s->names[i], NULL, self_ns, moved, &e);
+		if (r == 0) {
+			s->made[i] = true;
+			continue;
+		}
+		atomic_store(&s->failed, true);
+		pthread_mutex_lock(&s->lock);
+		if (s->r == 0 || i < s->failed_at) {	/* the first name that failed */
+			s->r = r;
+			s->failed_at = i;
+			s->e = e;
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+/* A helper thread: it ends where its last name took it, nobody returns. */
+static void *add_series_thread(void *arg)
+{
+	bool moved = false;
+
+	add_series_run(arg, "/proc/thread-self/ns/net", &moved);
+	return NULL;
+}
+
+/* Helper threads besides the caller: one per further CPU we may run on. */
+static size_t add_series_helpers(size_t n)
+{
+	cpu_set_t cpus;
+	size_t k;
+
+	if (n < 2 || sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
+		return 0;
+	k = (size_t) CPU_COUNT(&cpus);
+	if (k > n)
+		k = n;
+	if (k > ADD_THREADS_MAX)
+		k = ADD_THREADS_MAX;
+	return k > 0 ? k - 1 : 0;
 }
 
 int netns_add_new(const struct netns_dir *d, char *const *names, size_t n,
 		  void (*undo_failed)(const char *name, void *data), void *data,
 		  struct cu_error *e)
 {
+	struct add_series s = { .d = d, .names = names, .n = n };
+	pthread_t threads[ADD_THREADS_MAX];
+	size_t i, k, started = 0;
 	bool moved = false;
-	size_t made;
-	int r = 0;
 
-	for (made = 0; made < n; made++) {
-		r = add_one(d, names[made], NULL, &moved, e);
-		if (r < 0)
-			break;
+	atomic_init(&s.next, 0);
+	atomic_init(&s.failed, false);
+	s.made = xcalloc(n ? n : 1, sizeof(*s.made));
+	pthread_mutex_init(&s.lock, NULL);
+	k = add_series_helpers(n);
+	/* a thread that cannot start leaves its share to the others */
+	for (i = 0; i < k; i++)
+		if (pthread_create(&threads[started], NULL, add_series_thread, &s) == 0)
+			started++;
+	/* the caller leads its thread group: /proc/self is its own */
+	add_series_run(&s, "/proc/self/ns/net", &moved);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	/* one way back for all names: each unshare left the one before it */
+	if (moved && setns(d->netfd, CLONE_NEWNET) < 0 && s.r == 0) {
+		s.r = cu_error_set(&s.e, errno, _("cannot return to the original network namespace"));
+		s.failed_at = n;
 	}
-	if (moved && setns(d->netfd, CLONE_NEWNET) < 0) {
-		r = cu_error_set(e, errno, _("cannot return to the original network namespace"));
-		made = n;	/* all of them go, the last one too */
+	if (s.r < 0) {
+		for (i = n; i-- > 0;)	/* undo: every name this series made */
+			if (s.made[i] && netns_remove(names[i], NULL) < 0 && undo_failed)
+				undo_failed(names[i], data);
+		if (e)
+			*e = s.e;
 	}
-	if (r == 0)
-		return 0;
-	while (made-- > 0)	/* undo: the names made before the failure */
-		if (netns_remove(names[made], NULL) < 0 && undo_failed)
-			undo_failed(names[made], data);
-	return r;
+	pthread_mutex_destroy(&s.lock);
+	free(s.made);
+	return s.r;
 }
 
 int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
@@ -282,7 +375,7 @@ int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
 
 	if (!src)
 		return netns_add_new(d, names, 1, NULL, NULL, e);
-	return add_one(d, name, src, NULL, e);
+	return add_one(d, name, src, NULL, NULL, e);
 }
 
 int netns_remove(const char *name, struct cu_error *e)

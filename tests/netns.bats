@@ -85,6 +85,42 @@ in_private_run_netns() {
 	[ "$(ns_ino "$b")" != "$(ns_ino "$c")" ]
 }
 
+@test "add of many names at once: each its own new namespace, lo up in each" {
+	local n names=() inos=() self
+	self=$(stat -L -c %i /proc/self/ns/net)
+	for n in 1 2 3 4 5 6 7 8; do
+		names+=("$(cu_name m$n)")
+		cu_track_netns "${names[-1]}"
+	done
+	run netns add "${names[@]}"
+	assert_success
+	for n in "${names[@]}"; do
+		is_nsfs_mount "$n"
+		inos+=("$(ns_ino "$n")")
+		run ip -n "$n" -o link show lo
+		assert_output --regexp '^1: lo: <LOOPBACK,UP,'
+	done
+	# 8 distinct namespaces, none of them ours
+	[ "$(printf '%s\n' "${inos[@]}" "$self" | sort -u | wc -l)" -eq 9 ]
+}
+
+@test "failing add leaves nothing: names in the middle of many fail, the first is named" {
+	local n names=()
+	for n in w1 w2 w3 fz4 w5 w6 fz7 w8; do
+		names+=("$(cu_name $n)")
+		cu_track_netns "${names[-1]}"
+	done
+	run --separate-stderr env LD_PRELOAD="$BATS_FILE_TMPDIR/failmount.so" \
+		ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+		CU_FAIL_MOUNT_ON="$(cu_id)fz" netns add "${names[@]}"
+	assert_failure 1
+	[[ "$stderr" == "netns: cannot bind the new namespace on /run/netns/${names[3]}: Operation not permitted" ]]
+	for n in "${names[@]}"; do
+		[ ! -e "/run/netns/$n" ] || fail "/run/netns/$n is left"
+		! grep -q " /run/netns/$n " /proc/self/mountinfo || fail "a mount on $n is left"
+	done
+}
+
 @test "add of an existing name: one-line error, the namespace is left as it was" {
 	local n ino
 	n=$(cu_name a)
