@@ -176,38 +176,40 @@ static void warn_still_used(char **names, const struct netns_id *ids, int n)
 	netns_free_procs(&procs);
 }
 
-/* The namespace of each name; 0 for a stale plain file (nothing inside). */
-static void netns_ids_of(char **names, int n, struct netns_id *ids)
-{
-	char path[PATH_MAX];
-	struct netns_id self;
-	int i;
-
-	/* every nsfs file lives on one device: a name on another is stale */
-	if (netns_id_of_path("/proc/self/ns/net", &self) < 0)
-		self.dev = 0;
-	for (i = 0; i < n; i++) {
-		if (netns_path(names[i], path, sizeof(path), NULL) < 0 ||
-		    netns_id_of_path(path, &ids[i]) < 0 || ids[i].dev != self.dev)
-			ids[i].ino = 0;
-	}
-}
-
+/*
+ * Remove each name; then say which namespaces still have processes
+ * inside.  The walk of /proc for that is only for namespaces that may
+ * still live: with nsfs file handles, an unused one is known gone at once.
+ */
 static int delete_names(char **names, int n)
 {
+	struct netns_ref *refs = xcalloc((size_t) n, sizeof(*refs));
 	struct netns_id *ids = xcalloc((size_t) n, sizeof(*ids));
-	int i, rc = EXIT_SUCCESS;
+	int i, nsfd, rc = EXIT_SUCCESS;
+	bool walk = false;
 	struct cu_error e;
 
-	netns_ids_of(names, n, ids);
+	for (i = 0; i < n; i++)
+		netns_ref_take(names[i], &refs[i]);
 	for (i = 0; i < n; i++) {
 		if (netns_remove(names[i], &e) == 0)
 			continue;
 		cu_error_warn(&e);
-		ids[i].ino = 0;
+		refs[i].id.ino = 0;
 		rc = cu_exit_failure;
 	}
-	warn_still_used(names, ids, n);
+	nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	for (i = 0; i < n && nsfd >= 0; i++) {
+		if (netns_ref_lives(nsfd, &refs[i])) {
+			ids[i] = refs[i].id;
+			walk = true;
+		}
+	}
+	if (nsfd >= 0)
+		close(nsfd);
+	if (walk)
+		warn_still_used(names, ids, n);
+	free(refs);
 	free(ids);
 	return rc;
 }

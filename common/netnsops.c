@@ -426,6 +426,86 @@ int netns_id_of_path(const char *path, struct netns_id *id)
 	return 0;
 }
 
+/* include/uapi/linux/nsfs.h of Linux 6.18, and the type of such a handle */
+struct cu_nsfs_file_handle {
+	uint64_t ns_id;
+	uint32_t ns_type;
+	uint32_t ns_inum;
+};
+#define CU_FILEID_NSFS	0xf1
+
+/* struct file_handle with room for NETNS_HANDLE_MAX bytes */
+struct handle_buf {
+	struct file_handle fh;
+	unsigned char room[NETNS_HANDLE_MAX];
+};
+
+void netns_ref_take(const char *name, struct netns_ref *ref)
+{
+	struct cu_nsfs_file_handle nsh;
+	char path[PATH_MAX];
+	struct handle_buf b;
+	int mnt_id;
+
+	memset(ref, 0, sizeof(*ref));
+	if (netns_path(name, path, sizeof(path), NULL) < 0)
+		return;
+	b.fh.handle_bytes = NETNS_HANDLE_MAX;
+	if (name_to_handle_at(AT_FDCWD, path, &b.fh, &mnt_id, 0) == 0) {
+		/* another file system's handle: a stale file, no namespace on it */
+		if (b.fh.handle_type != CU_FILEID_NSFS || b.fh.handle_bytes < sizeof(nsh))
+			return;
+		memcpy(&nsh, b.fh.f_handle, sizeof(nsh));
+		ref->id.ino = (ino_t) nsh.ns_inum;
+		ref->has_handle = true;
+		ref->handle_type = b.fh.handle_type;
+		ref->handle_bytes = b.fh.handle_bytes;
+		memcpy(ref->handle, b.fh.f_handle, b.fh.handle_bytes);
+		return;
+	}
+	/* no nsfs handles here: the identity now, "may live" later */
+	if (netns_id_of_path(path, &ref->id) < 0)
+		ref->id.ino = 0;
+}
+
+bool netns_ref_lives(int nsfd, struct netns_ref *ref)
+{
+	struct handle_buf b;
+	struct stat st;
+	int fd;
+
+	if (ref->id.ino == 0)
+		return false;
+	if (ref->has_handle) {
+		b.fh.handle_type = ref->handle_type;
+		b.fh.handle_bytes = ref->handle_bytes;
+		memcpy(b.fh.f_handle, ref->handle, ref->handle_bytes);
+		fd = open_by_handle_at(nsfd, &b.fh, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ESTALE) {
+			ref->id.ino = 0;	/* gone with its last user */
+			return false;
+		}
+		if (fd >= 0) {
+			int r = fstat(fd, &st);
+
+			close(fd);
+			if (r == 0) {
+				ref->id.dev = st.st_dev;
+				ref->id.ino = st.st_ino;
+				return true;
+			}
+		}
+	}
+	/* every nsfs file lives on one device: a name on another was stale */
+	if (fstat(nsfd, &st) < 0)
+		return true;
+	if (ref->has_handle)
+		ref->id.dev = st.st_dev;
+	else if (ref->id.dev != st.st_dev)
+		ref->id.ino = 0;
+	return ref->id.ino != 0;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *) a, *(char *const *) b);

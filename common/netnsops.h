@@ -64,6 +64,31 @@ struct netns_id {
 /* The identity of a namespace file (stat follows the mount). 0 or -errno. */
 int netns_id_of_path(const char *path, struct netns_id *id) __must_check;
 
+/*
+ * What to look at after removing a name, to tell whether its namespace
+ * still lives, taken before the removal: an nsfs file handle (Linux 6.18),
+ * which goes stale as soon as the namespace is gone, so that the common
+ * case needs no walk of /proc; on older kernels, the identity only.
+ */
+#define NETNS_HANDLE_MAX	32
+
+struct netns_ref {
+	struct netns_id id;	/* .ino 0: no namespace on the name */
+	bool has_handle;
+	int handle_type;
+	unsigned int handle_bytes;
+	unsigned char handle[NETNS_HANDLE_MAX];
+};
+
+void netns_ref_take(const char *name, struct netns_ref *ref);
+
+/*
+ * After the removal: false when the namespace is gone (or there was none),
+ * true when it may still live, ref->id then its identity.  @nsfd is any
+ * nsfs file, /proc/self/ns/net say.
+ */
+bool netns_ref_lives(int nsfd, struct netns_ref *ref);
+
 /* The names in /run/netns, sorted; *names is NULL-terminated. */
 int netns_list_names(char ***names, size_t *n, struct cu_error *e) __must_check;
 void netns_free_names(char **names);

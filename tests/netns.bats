@@ -267,6 +267,37 @@ in_private_run_netns() {
 	assert_success
 }
 
+@test "delete of a namespace held by an open file only: no warning, it lives on" {
+	local n ino
+	n=$(cu_name o)
+	cu_track_netns "$n"
+	netns add "$n"
+	ino=$(ns_ino "$n")
+	run --separate-stderr bash -c 'exec 3< "/run/netns/$1" && netns delete "$1" &&
+		stat -L -c %i /proc/self/fd/3' bash "$n"
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "$ino"
+	[ ! -e "/run/netns/$n" ]
+}
+
+@test "delete of an unused namespace: no walk of /proc (nsfs file handles)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local a b
+	a=$(cu_name a) b=$(cu_name b)
+	cu_track_netns "$a"; cu_track_netns "$b"
+	netns add "$a" "$b"
+	run strace -f -qq -e trace=name_to_handle_at,open_by_handle_at,openat -- \
+		"$CU_BUILDDIR/netns" delete "$a" "$b"
+	assert_success
+	if grep -q '^name_to_handle_at(.* = -1 ' <<< "$output"; then
+		skip "no file handles for nsfs files (Linux 6.18)"
+	fi
+	[ "$(grep -c '^open_by_handle_at(.* = -1 ESTALE' <<< "$output")" -eq 2 ]
+	refute_output --partial 'openat(AT_FDCWD, "/proc", '
+	[ ! -e "/run/netns/$a" ] && [ ! -e "/run/netns/$b" ]
+}
+
 @test "delete --all and exec --all, in a mount namespace of their own" {
 	run in_private_run_netns '
 		netns add x1 x2 x3 || exit 1
