@@ -117,14 +117,6 @@ out:
 	return fd;
 }
 
-static int dir_lock_and_share(int fd, struct cu_error *e)
-{
-	/* parallel first-time adds stacked mounts at boot: Debian #949235 */
-	if (flock(fd, LOCK_EX) < 0)
-		return cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
-	return dir_ensure_shared(e);	/* closing fd releases the lock */
-}
-
 int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 {
 	int r;
@@ -134,13 +126,22 @@ int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 	if (d->dirfd < 0)
 		return d->dirfd;
 	/*
-	 * Already a shared mount of its own: nothing to set up, so no lock
-	 * (only setting up needs one).  Otherwise set up under the lock and
-	 * open again, since the mount may have just appeared over our fd.
+	 * Parallel first-time adds stacked mounts at boot (Debian #949235),
+	 * and one that looked during another's set-up could see the bind
+	 * still in the peer group of /run: look only under the lock.
 	 */
-	if (dir_mount_state(d->dirfd) != DIR_SHARED) {
-		r = dir_lock_and_share(d->dirfd, e);
-		close(d->dirfd);
+	if (flock(d->dirfd, LOCK_EX) < 0) {
+		r = cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
+		netns_dir_close(d);
+		return r;
+	}
+	if (dir_mount_state(d->dirfd) == DIR_SHARED) {
+		/* set up already, and our fd is on that mount */
+		(void) flock(d->dirfd, LOCK_UN);
+	} else {
+		/* set up, then open again: the mount may be newer than our fd */
+		r = dir_ensure_shared(e);
+		close(d->dirfd);	/* releases the lock */
 		d->dirfd = -1;
 		if (r < 0)
 			return r;

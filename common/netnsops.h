@@ -21,11 +21,11 @@ struct netns_dir {
 };
 
 /*
- * Open /run/netns (made if needed) and our network namespace.  When
- * /run/netns is not yet a shared mount of itself, make it one under
- * flock(LOCK_EX) on the directory; the lock is released before returning.
- * Checked with statx and statmount on that one mount, so the cost does not
- * grow with the number of namespaces.  0 or -errno.
+ * Open /run/netns (made if needed) and our network namespace.  Under
+ * flock(LOCK_EX) on the directory, look whether /run/netns is a shared
+ * mount of itself and make it one if not; the lock is released before
+ * returning.  Checked with statx and statmount on that one mount, so the
+ * cost does not grow with the number of namespaces.  0 or -errno.
  */
 int netns_prepare_dir(struct netns_dir *d, struct cu_error *e) __must_check;
 void netns_dir_close(struct netns_dir *d);
