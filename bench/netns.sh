@@ -7,7 +7,10 @@
 #   - all names in one call (`netns add N1 N2 ...` vs `ip -batch`), per name,
 #     median of REPEAT runs;
 #   - the per-operation cost at each N against the smallest N;
-#   - peak RSS (getrusage through /usr/bin/time -f %M).
+#   - peak RSS (getrusage through /usr/bin/time -f %M);
+#   - wall and CPU (user+sys) time per name of all names in one call, at the
+#     largest N: netns add spreads the names over up to 4 threads (one per
+#     CPU), so its wall time can be below its CPU time.
 # Run as root:  bench/netns.sh [--tmpfs] [N...]   (default: 100 1000)
 #   --tmpfs: in a private mount namespace with a tmpfs on /run/netns
 # Names are "cubench<pid>-<i>"; all are removed at the end, even on ^C.
@@ -112,6 +115,14 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
 }
 
+# cpu_per_name N CMD...: "wall W  cpu C" in ms per name (/usr/bin/time)
+cpu_per_name() {
+	local n=$1
+	shift
+	/usr/bin/time -f '%e %U %S' "$@" 2>&1 >/dev/null | tail -1 |
+		awk -v n="$n" '{ printf "wall %.3f  cpu %.3f\n", $1 * 1000 / n, ($2 + $3) * 1000 / n }'
+}
+
 rss_kib() {
 	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
 }
@@ -204,3 +215,14 @@ printf '  netns delete %s names %s\n' "$big" "$(rss_kib "$NETNS" delete "${all[@
 settle
 printf '  ip -batch add %s      %s\n' "$big" "$(rss_kib "$IP" -batch "$tmp/badd")"
 printf '  ip -batch delete %s   %s\n' "$big" "$(rss_kib "$IP" -batch "$tmp/bdel")"
+settle
+
+echo
+echo "ms per name, all $big names in one call (wall, and user+sys CPU):"
+printf '  netns add N1..N        %s\n' "$(cpu_per_name "$big" "$NETNS" add "${all[@]}")"
+settle
+printf '  netns delete N1..N     %s\n' "$(cpu_per_name "$big" "$NETNS" delete "${all[@]}")"
+settle
+printf '  ip -batch netns add    %s\n' "$(cpu_per_name "$big" "$IP" -batch "$tmp/badd")"
+settle
+printf '  ip -batch netns del    %s\n' "$(cpu_per_name "$big" "$IP" -batch "$tmp/bdel")"

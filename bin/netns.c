@@ -108,23 +108,21 @@ static void prepare_dir_or_die(struct netns_dir *d)
 		cu_error_die(&e);
 }
 
+static void undo_failed(const char *name, void *data __unused)
+{
+	warnx(_("cannot remove '%s' again"), name);
+}
+
 /* All or nothing: a failure removes the names this call already made. */
 static int cmd_add(struct netns_control *ctl)
 {
 	struct netns_dir d;
 	struct cu_error e;
-	int i;
 
 	check_names_or_die(ctl->args, ctl->nargs);
 	prepare_dir_or_die(&d);
-	for (i = 0; i < ctl->nargs; i++) {
-		if (netns_add_at(&d, ctl->args[i], NULL, &e) == 0)
-			continue;
-		while (i-- > 0)
-			if (netns_remove(ctl->args[i], NULL) < 0)
-				warnx(_("cannot remove '%s' again"), ctl->args[i]);
+	if (netns_add_new(&d, ctl->args, (size_t) ctl->nargs, undo_failed, NULL, &e) < 0)
 		cu_error_die(&e);
-	}
 	netns_dir_close(&d);
 	return EXIT_SUCCESS;
 }
@@ -178,38 +176,40 @@ static void warn_still_used(char **names, const struct netns_id *ids, int n)
 	netns_free_procs(&procs);
 }
 
-/* The namespace of each name; 0 for a stale plain file (nothing inside). */
-static void netns_ids_of(char **names, int n, struct netns_id *ids)
-{
-	char path[PATH_MAX];
-	struct netns_id self;
-	int i;
-
-	/* every nsfs file lives on one device: a name on another is stale */
-	if (netns_id_of_path("/proc/self/ns/net", &self) < 0)
-		self.dev = 0;
-	for (i = 0; i < n; i++) {
-		if (netns_path(names[i], path, sizeof(path), NULL) < 0 ||
-		    netns_id_of_path(path, &ids[i]) < 0 || ids[i].dev != self.dev)
-			ids[i].ino = 0;
-	}
-}
-
+/*
+ * Remove each name; then say which namespaces still have processes
+ * inside.  The walk of /proc for that is only for namespaces that may
+ * still live: with nsfs file handles, an unused one is known gone at once.
+ */
 static int delete_names(char **names, int n)
 {
+	struct netns_ref *refs = xcalloc((size_t) n, sizeof(*refs));
 	struct netns_id *ids = xcalloc((size_t) n, sizeof(*ids));
-	int i, rc = EXIT_SUCCESS;
+	int i, nsfd, rc = EXIT_SUCCESS;
+	bool walk = false;
 	struct cu_error e;
 
-	netns_ids_of(names, n, ids);
+	for (i = 0; i < n; i++)
+		netns_ref_take(names[i], &refs[i]);
 	for (i = 0; i < n; i++) {
 		if (netns_remove(names[i], &e) == 0)
 			continue;
 		cu_error_warn(&e);
-		ids[i].ino = 0;
+		refs[i].id.ino = 0;
 		rc = cu_exit_failure;
 	}
-	warn_still_used(names, ids, n);
+	nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	for (i = 0; i < n && nsfd >= 0; i++) {
+		if (netns_ref_lives(nsfd, &refs[i])) {
+			ids[i] = refs[i].id;
+			walk = true;
+		}
+	}
+	if (nsfd >= 0)
+		close(nsfd);
+	if (walk)
+		warn_still_used(names, ids, n);
+	free(refs);
 	free(ids);
 	return rc;
 }

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,42 +101,54 @@ static int dir_ensure_shared(struct cu_error *e)
 	return dir_make_shared_mount(e);
 }
 
+/* /run/netns, made on first use (mkdir only when the open says ENOENT). */
 static int dir_open(struct cu_error *e)
 {
-	int fd;
+	int fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+	if (fd >= 0 || errno != ENOENT)
+		goto out;
 	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return cu_error_set(e, errno, _("cannot create %s"), NETNS_RUN_DIR);
 	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+out:
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
 	return fd;
-}
-
-static int dir_lock_and_share(struct cu_error *e)
-{
-	_cleanup_close_ int fd = dir_open(e);
-
-	if (fd < 0)
-		return fd;
-	/* parallel first-time adds stacked mounts at boot: Debian #949235 */
-	if (flock(fd, LOCK_EX) < 0)
-		return cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
-	return dir_ensure_shared(e);	/* closing fd releases the lock */
 }
 
 int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 {
 	int r;
 
-	d->dirfd = d->netfd = -1;
-	r = dir_lock_and_share(e);
-	if (r < 0)
-		return r;
-	/* opened after the set-up: the mount may have just appeared */
-	d->dirfd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d->netfd = -1;
+	d->dirfd = dir_open(e);
 	if (d->dirfd < 0)
-		return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+		return d->dirfd;
+	/*
+	 * Parallel first-time adds stacked mounts at boot (Debian #949235),
+	 * and one that looked during another's set-up could see the bind
+	 * still in the peer group of /run: look only under the lock.
+	 */
+	if (flock(d->dirfd, LOCK_EX) < 0) {
+		r = cu_error_set(e, errno, _("cannot lock %s"), NETNS_RUN_DIR);
+		netns_dir_close(d);
+		return r;
+	}
+	if (dir_mount_state(d->dirfd) == DIR_SHARED) {
+		/* set up already, and our fd is on that mount */
+		(void) flock(d->dirfd, LOCK_UN);
+	} else {
+		/* set up, then open again: the mount may be newer than our fd */
+		r = dir_ensure_shared(e);
+		close(d->dirfd);	/* releases the lock */
+		d->dirfd = -1;
+		if (r < 0)
+			return r;
+		d->dirfd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d->dirfd < 0)
+			return cu_error_set(e, errno, _("cannot open %s"), NETNS_RUN_DIR);
+	}
 	d->netfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (d->netfd < 0) {
 		r = cu_error_set(e, errno, _("cannot open %s"), "/proc/self/ns/net");
@@ -166,28 +181,24 @@ static int loopback_up(void)
 
 /*
  * unshare(CLONE_NEWNET), loopback up (iproute2 leaves it down, and
- * 127.0.0.1 then fails in the new namespace), bind it on @path, and come
- * back to @orig.
+ * 127.0.0.1 then fails in the new namespace) and bind it on @path.  The
+ * caller stays in the new namespace (*@moved says so once it is in one): a
+ * series of names needs one setns() back at its end, not one per name.
  */
-static int bind_new_netns(int orig, const char *path, struct cu_error *e)
+static int bind_new_netns(const char *path, const char *self_ns, bool *moved,
+			  struct cu_error *e)
 {
 	int r;
 
 	if (unshare(CLONE_NEWNET) < 0)
 		return cu_error_set(e, errno, _("cannot create network namespace"));
+	*moved = true;
 	r = loopback_up();
 	if (r < 0)
-		r = cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
-	else if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
-		r = cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
-	if (setns(orig, CLONE_NEWNET) < 0) {
-		int saved = errno;
-
-		if (r == 0)
-			(void) umount2(path, MNT_DETACH);	/* undo: our bind */
-		return cu_error_set(e, saved, _("cannot return to the original network namespace"));
-	}
-	return r;
+		return cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
+	if (mount(self_ns, path, "none", MS_BIND, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
+	return 0;
 }
 
 static int bind_netns_path(const char *src, const char *path, struct cu_error *e)
@@ -206,48 +217,203 @@ static int bind_netns_path(const char *src, const char *path, struct cu_error *e
 	return 0;
 }
 
-int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
-		 struct cu_error *e)
+/*
+ * The empty mode-0 file to bind on, made with O_EXCL semantics: mknodat()
+ * of a regular file is the kernel's create, as open(O_CREAT | O_EXCL) is,
+ * without an open file to set up and close.  An existing name, a symlink
+ * included, is EEXIST.
+ */
+static int make_file(const struct netns_dir *d, const char *name, const char *path,
+		     struct cu_error *e)
+{
+	if (mknodat(d->dirfd, name, S_IFREG, 0) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
+	return cu_error_set(e, errno, _("cannot create %s"), path);
+}
+
+/*
+ * One name: the file, then the namespace on it (@src, or a new one that
+ * @self_ns then names); the file goes on failure.
+ */
+static int add_one(const struct netns_dir *d, const char *name, const char *src,
+		   const char *self_ns, bool *moved, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	int fd, r;
+	int r;
 
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
-	fd = openat(d->dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
-		return cu_error_set(e, errno, _("cannot create %s"), path);
-	}
-	close(fd);
-	r = src ? bind_netns_path(src, path, e) : bind_new_netns(d->netfd, path, e);
+	r = make_file(d, name, path, e);
 	if (r < 0)
-		goto out_unlink;
-	return 0;
-out_unlink:
-	(void) unlinkat(d->dirfd, name, 0);	/* undo: the file we made; r says why */
+		return r;
+	if (src)
+		r = bind_netns_path(src, path, e);
+	else
+		r = bind_new_netns(path, self_ns, moved, e);
+	if (r < 0)
+		(void) unlinkat(d->dirfd, name, 0);	/* undo: the file we made; r says why */
 	return r;
+}
+
+/*
+ * A series of new names shared by a few threads: making a namespace is
+ * mostly kernel work done with no lock held for long, so on two idle CPUs
+ * two of them take about two thirds of the time of one.  Each thread claims
+ * the next name, until the names run out or one of them fails; since names
+ * are claimed in order, every name before the first failure was tried, and
+ * the error is the one a serial run would give.
+ */
+#define ADD_THREADS_MAX	4
+
+struct add_series {
+	const struct netns_dir *d;
+	char *const *names;
+	size_t n;
+	atomic_size_t next;	/* the next name to claim */
+	atomic_bool failed;	/* claim no more */
+	bool *made;		/* per name: made by this series */
+	pthread_mutex_t lock;	/* guards r, e, failed_at */
+	int r;
+	size_t failed_at;
+	struct cu_error e;
+};
+
+/* Claim and make names; @self_ns names the calling thread's namespace. */
+static void add_series_run(struct add_series *s, const char *self_ns, bool *moved)
+{
+	struct cu_error e;
+	size_t i;
+	int r;
+
+	while (!atomic_load(&s->failed) && (i = atomic_fetch_add(&s->next, 1)) < s->n) {
+		r = add_one(s->d, s->names[i], NULL, self_ns, moved, &e);
+		if (r == 0) {
+			s->made[i] = true;
+			continue;
+		}
+		atomic_store(&s->failed, true);
+		pthread_mutex_lock(&s->lock);
+		if (s->r == 0 || i < s->failed_at) {	/* the first name that failed */
+			s->r = r;
+			s->failed_at = i;
+			s->e = e;
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+/* A helper thread: it ends where its last name took it, nobody returns. */
+static void *add_series_thread(void *arg)
+{
+	bool moved = false;
+
+	add_series_run(arg, "/proc/thread-self/ns/net", &moved);
+	return NULL;
+}
+
+/* Helper threads besides the caller: one per further CPU we may run on. */
+static size_t add_series_helpers(size_t n)
+{
+	cpu_set_t cpus;
+	size_t k;
+
+	if (n < 2 || sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
+		return 0;
+	k = (size_t) CPU_COUNT(&cpus);
+	if (k > n)
+		k = n;
+	if (k > ADD_THREADS_MAX)
+		k = ADD_THREADS_MAX;
+	return k > 0 ? k - 1 : 0;
+}
+
+int netns_add_new(const struct netns_dir *d, char *const *names, size_t n,
+		  void (*undo_failed)(const char *name, void *data), void *data,
+		  struct cu_error *e)
+{
+	struct add_series s = { .d = d, .names = names, .n = n };
+	pthread_t threads[ADD_THREADS_MAX];
+	size_t i, k, started = 0;
+	bool moved = false;
+
+	atomic_init(&s.next, 0);
+	atomic_init(&s.failed, false);
+	s.made = xcalloc(n ? n : 1, sizeof(*s.made));
+	pthread_mutex_init(&s.lock, NULL);
+	k = add_series_helpers(n);
+	/* a thread that cannot start leaves its share to the others */
+	for (i = 0; i < k; i++)
+		if (pthread_create(&threads[started], NULL, add_series_thread, &s) == 0)
+			started++;
+	/* the caller leads its thread group: /proc/self is its own */
+	add_series_run(&s, "/proc/self/ns/net", &moved);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	/* one way back for all names: each unshare left the one before it */
+	if (moved && setns(d->netfd, CLONE_NEWNET) < 0 && s.r == 0) {
+		s.r = cu_error_set(&s.e, errno, _("cannot return to the original network namespace"));
+		s.failed_at = n;
+	}
+	if (s.r < 0) {
+		for (i = n; i-- > 0;)	/* undo: every name this series made */
+			if (s.made[i] && netns_remove(names[i], NULL) < 0 && undo_failed)
+				undo_failed(names[i], data);
+		if (e)
+			*e = s.e;
+	}
+	pthread_mutex_destroy(&s.lock);
+	free(s.made);
+	return s.r;
+}
+
+int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
+		 struct cu_error *e)
+{
+	char *names[] = { (char *) name };
+
+	if (!src)
+		return netns_add_new(d, names, 1, NULL, NULL, e);
+	return add_one(d, name, src, NULL, NULL, e);
 }
 
 int netns_remove(const char *name, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	int i, r;
+	int i, r, umount_err = 0;
 
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
-	/* stacked mounts: detach them all; EINVAL once none is left */
-	for (i = 0; i < 64; i++)
-		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
-			break;
+	/*
+	 * iproute2's two steps: detach the mount, unlink the file.  A name
+	 * with mounts stacked on it is still a mount point, and unlink says
+	 * EBUSY: detach them all (EINVAL once none is left) and unlink again.
+	 */
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			goto no_name;
+		umount_err = errno;
+	}
 	if (unlink(path) == 0)
 		return 0;
+	if (errno == EBUSY && !umount_err) {
+		for (i = 0; i < 64; i++)
+			if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+				break;
+		if (unlink(path) == 0)
+			return 0;
+	}
 	if (errno == ENOENT)
-		return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
+		goto no_name;
+	/* a mount point we could not detach: the unmount says why */
+	if (errno == EBUSY && umount_err && umount_err != EINVAL)
+		errno = umount_err;
 	return cu_error_set(e, errno, _("cannot remove %s"), path);
+no_name:
+	return cu_error_set(e, ENOENT, _("network namespace '%s' does not exist"), name);
 }
 
 int netns_id_of_path(const char *path, struct netns_id *id)
@@ -259,6 +425,86 @@ int netns_id_of_path(const char *path, struct netns_id *id)
 	id->dev = st.st_dev;
 	id->ino = st.st_ino;
 	return 0;
+}
+
+/* include/uapi/linux/nsfs.h of Linux 6.18, and the type of such a handle */
+struct cu_nsfs_file_handle {
+	uint64_t ns_id;
+	uint32_t ns_type;
+	uint32_t ns_inum;
+};
+#define CU_FILEID_NSFS	0xf1
+
+/* struct file_handle with room for NETNS_HANDLE_MAX bytes */
+struct handle_buf {
+	struct file_handle fh;
+	unsigned char room[NETNS_HANDLE_MAX];
+};
+
+void netns_ref_take(const char *name, struct netns_ref *ref)
+{
+	struct cu_nsfs_file_handle nsh;
+	char path[PATH_MAX];
+	struct handle_buf b;
+	int mnt_id;
+
+	memset(ref, 0, sizeof(*ref));
+	if (netns_path(name, path, sizeof(path), NULL) < 0)
+		return;
+	b.fh.handle_bytes = NETNS_HANDLE_MAX;
+	if (name_to_handle_at(AT_FDCWD, path, &b.fh, &mnt_id, 0) == 0) {
+		/* another file system's handle: a stale file, no namespace on it */
+		if (b.fh.handle_type != CU_FILEID_NSFS || b.fh.handle_bytes < sizeof(nsh))
+			return;
+		memcpy(&nsh, b.fh.f_handle, sizeof(nsh));
+		ref->id.ino = (ino_t) nsh.ns_inum;
+		ref->has_handle = true;
+		ref->handle_type = b.fh.handle_type;
+		ref->handle_bytes = b.fh.handle_bytes;
+		memcpy(ref->handle, b.fh.f_handle, b.fh.handle_bytes);
+		return;
+	}
+	/* no nsfs handles here: the identity now, "may live" later */
+	if (netns_id_of_path(path, &ref->id) < 0)
+		ref->id.ino = 0;
+}
+
+bool netns_ref_lives(int nsfd, struct netns_ref *ref)
+{
+	struct handle_buf b;
+	struct stat st;
+	int fd;
+
+	if (ref->id.ino == 0)
+		return false;
+	if (ref->has_handle) {
+		b.fh.handle_type = ref->handle_type;
+		b.fh.handle_bytes = ref->handle_bytes;
+		memcpy(b.fh.f_handle, ref->handle, ref->handle_bytes);
+		fd = open_by_handle_at(nsfd, &b.fh, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ESTALE) {
+			ref->id.ino = 0;	/* gone with its last user */
+			return false;
+		}
+		if (fd >= 0) {
+			int r = fstat(fd, &st);
+
+			close(fd);
+			if (r == 0) {
+				ref->id.dev = st.st_dev;
+				ref->id.ino = st.st_ino;
+				return true;
+			}
+		}
+	}
+	/* every nsfs file lives on one device: a name on another was stale */
+	if (fstat(nsfd, &st) < 0)
+		return true;
+	if (ref->has_handle)
+		ref->id.dev = st.st_dev;
+	else if (ref->id.dev != st.st_dev)
+		ref->id.ino = 0;
+	return ref->id.ino != 0;
 }
 
 static int cmp_names(const void *a, const void *b)

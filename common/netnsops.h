@@ -21,25 +21,37 @@ struct netns_dir {
 };
 
 /*
- * Create /run/netns if needed, take flock(LOCK_EX) on it and make it a
- * shared mount of itself unless it already is one (checked with statx and
- * statmount on that one mount, so the cost does not grow with the number of
- * namespaces).  The lock is released before returning.  0 or -errno.
+ * Open /run/netns (made if needed) and our network namespace.  Under
+ * flock(LOCK_EX) on the directory, look whether /run/netns is a shared
+ * mount of itself and make it one if not; the lock is released before
+ * returning.  Checked with statx and statmount on that one mount, so the
+ * cost does not grow with the number of namespaces.  0 or -errno.
  */
 int netns_prepare_dir(struct netns_dir *d, struct cu_error *e) __must_check;
 void netns_dir_close(struct netns_dir *d);
 
 /*
- * Make /run/netns/NAME: an empty mode-0 file created with O_EXCL and a bind
- * mount on it of @src (a path to a network namespace file), or of a new
- * network namespace when @src is NULL.  On any failure nothing is left.
+ * Make /run/netns/NAME for each of @names, each on a new network namespace
+ * with its loopback device up: an empty mode-0 file made with O_EXCL and a
+ * bind mount on it.  All or nothing: on a failure the names made so far are
+ * removed again (one that cannot be is passed to @undo_failed) and -errno
+ * is returned, @e saying what failed.  Ends in the caller's namespace.
+ */
+int netns_add_new(const struct netns_dir *d, char *const *names, size_t n,
+		  void (*undo_failed)(const char *name, void *data), void *data,
+		  struct cu_error *e) __must_check;
+
+/*
+ * One name, bound on @src (a path to a network namespace file), or on a
+ * new network namespace when @src is NULL.  On any failure nothing is left.
  */
 int netns_add_at(const struct netns_dir *d, const char *name, const char *src,
 		 struct cu_error *e) __must_check;
 
 /*
- * Remove the name: detach every mount stacked on /run/netns/NAME, then
- * unlink it (a stale plain file is removed too).  0 or -errno.
+ * Remove the name: detach the mount on /run/netns/NAME and unlink it (every
+ * mount stacked there when there are several; a stale plain file is removed
+ * too).  0 or -errno.
  */
 int netns_remove(const char *name, struct cu_error *e) __must_check;
 
@@ -51,6 +63,31 @@ struct netns_id {
 
 /* The identity of a namespace file (stat follows the mount). 0 or -errno. */
 int netns_id_of_path(const char *path, struct netns_id *id) __must_check;
+
+/*
+ * What to look at after removing a name, to tell whether its namespace
+ * still lives, taken before the removal: an nsfs file handle (Linux 6.18),
+ * which goes stale as soon as the namespace is gone, so that the common
+ * case needs no walk of /proc; on older kernels, the identity only.
+ */
+#define NETNS_HANDLE_MAX	32
+
+struct netns_ref {
+	struct netns_id id;	/* .ino 0: no namespace on the name */
+	bool has_handle;
+	int handle_type;
+	unsigned int handle_bytes;
+	unsigned char handle[NETNS_HANDLE_MAX];
+};
+
+void netns_ref_take(const char *name, struct netns_ref *ref);
+
+/*
+ * After the removal: false when the namespace is gone (or there was none),
+ * true when it may still live, ref->id then its identity.  @nsfd is any
+ * nsfs file, /proc/self/ns/net say.
+ */
+bool netns_ref_lives(int nsfd, struct netns_ref *ref);
 
 /* The names in /run/netns, sorted; *names is NULL-terminated. */
 int netns_list_names(char ***names, size_t *n, struct cu_error *e) __must_check;

@@ -85,6 +85,42 @@ in_private_run_netns() {
 	[ "$(ns_ino "$b")" != "$(ns_ino "$c")" ]
 }
 
+@test "add of many names at once: each its own new namespace, lo up in each" {
+	local n names=() inos=() self
+	self=$(stat -L -c %i /proc/self/ns/net)
+	for n in 1 2 3 4 5 6 7 8; do
+		names+=("$(cu_name m$n)")
+		cu_track_netns "${names[-1]}"
+	done
+	run netns add "${names[@]}"
+	assert_success
+	for n in "${names[@]}"; do
+		is_nsfs_mount "$n"
+		inos+=("$(ns_ino "$n")")
+		run ip -n "$n" -o link show lo
+		assert_output --regexp '^1: lo: <LOOPBACK,UP,'
+	done
+	# 8 distinct namespaces, none of them ours
+	[ "$(printf '%s\n' "${inos[@]}" "$self" | sort -u | wc -l)" -eq 9 ]
+}
+
+@test "failing add leaves nothing: names in the middle of many fail, the first is named" {
+	local n names=()
+	for n in w1 w2 w3 fz4 w5 w6 fz7 w8; do
+		names+=("$(cu_name $n)")
+		cu_track_netns "${names[-1]}"
+	done
+	run --separate-stderr env LD_PRELOAD="$BATS_FILE_TMPDIR/failmount.so" \
+		ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+		CU_FAIL_MOUNT_ON="$(cu_id)fz" netns add "${names[@]}"
+	assert_failure 1
+	[[ "$stderr" == "netns: cannot bind the new namespace on /run/netns/${names[3]}: Operation not permitted" ]]
+	for n in "${names[@]}"; do
+		[ ! -e "/run/netns/$n" ] || fail "/run/netns/$n is left"
+		! grep -q " /run/netns/$n " /proc/self/mountinfo || fail "a mount on $n is left"
+	done
+}
+
 @test "add of an existing name: one-line error, the namespace is left as it was" {
 	local n ino
 	n=$(cu_name a)
@@ -179,6 +215,22 @@ in_private_run_netns() {
 	[[ "$stderr" == "netns: network namespace '$n' does not exist: No such file or directory" ]]
 }
 
+@test "delete of a name with mounts stacked on it detaches them all" {
+	local n m
+	n=$(cu_name k) m=$(cu_name m)
+	cu_track_netns "$n"; cu_track_netns "$m"
+	netns add "$n" "$m"
+	mount --bind "/run/netns/$m" "/run/netns/$n"
+	mount --bind "/run/netns/$m" "/run/netns/$n"
+	[ "$(grep -c " /run/netns/$n " /proc/self/mountinfo)" -eq 3 ]
+	run netns delete "$n"
+	assert_success
+	assert_output ''
+	[ ! -e "/run/netns/$n" ]
+	! grep -q " /run/netns/$n " /proc/self/mountinfo
+	is_nsfs_mount "$m"
+}
+
 @test "delete of a stale plain file (no namespace on it) removes it" {
 	local n
 	n=$(cu_name s)
@@ -213,6 +265,37 @@ in_private_run_netns() {
 	[ "$(stat -L -c %i "/proc/$pid/ns/net")" = "$ino" ]
 	run nsenter --net="/proc/$pid/ns/net" ip -o link show "$(cu_name du)"
 	assert_success
+}
+
+@test "delete of a namespace held by an open file only: no warning, it lives on" {
+	local n ino
+	n=$(cu_name o)
+	cu_track_netns "$n"
+	netns add "$n"
+	ino=$(ns_ino "$n")
+	run --separate-stderr bash -c 'exec 3< "/run/netns/$1" && netns delete "$1" &&
+		stat -L -c %i /proc/self/fd/3' bash "$n"
+	assert_success
+	assert_equal "$stderr" ''
+	assert_output "$ino"
+	[ ! -e "/run/netns/$n" ]
+}
+
+@test "delete of an unused namespace: no walk of /proc (nsfs file handles)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local a b
+	a=$(cu_name a) b=$(cu_name b)
+	cu_track_netns "$a"; cu_track_netns "$b"
+	netns add "$a" "$b"
+	run strace -f -qq -e trace=name_to_handle_at,open_by_handle_at,openat -- \
+		"$CU_BUILDDIR/netns" delete "$a" "$b"
+	assert_success
+	if grep -q '^name_to_handle_at(.* = -1 ' <<< "$output"; then
+		skip "no file handles for nsfs files (Linux 6.18)"
+	fi
+	[ "$(grep -c '^open_by_handle_at(.* = -1 ESTALE' <<< "$output")" -eq 2 ]
+	refute_output --partial 'openat(AT_FDCWD, "/proc", '
+	[ ! -e "/run/netns/$a" ] && [ ! -e "/run/netns/$b" ]
 }
 
 @test "delete --all and exec --all, in a mount namespace of their own" {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_netnsops.c - the /proc walk and the look-up of processes by netns */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,9 +60,29 @@ static void test_scan(void)
 	CHECK(p.v == NULL && p.n == 0);
 }
 
+static void test_ref(void)
+{
+	struct netns_ref ref;
+	int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	CHECK(nsfd >= 0);
+	netns_ref_take("cu-unit-no-such-name", &ref);
+	CHECK_MSG(ref.id.ino == 0 && !ref.has_handle, "no name: no namespace to look at");
+	CHECK(!netns_ref_lives(nsfd, &ref));
+	netns_ref_take("a/b", &ref);
+	CHECK(ref.id.ino == 0);
+	/* no handle (an old kernel): a file on another device was stale */
+	ref.id.dev = (dev_t) -1;
+	ref.id.ino = 42;
+	CHECK(!netns_ref_lives(nsfd, &ref));
+	CHECK(ref.id.ino == 0);
+	close(nsfd);
+}
+
 int main(void)
 {
 	test_find();
 	test_scan();
+	test_ref();
 	return unit_done();
 }
