@@ -38,4 +38,14 @@ struct dl_library {
  */
 int dl_library_load(struct dl_library *lib, struct cu_error *e) __must_check;
 
+/*
+ * The two steps of dl_library_load(), for a loader that keeps its handle
+ * and pointers in a struct of its own (common/layerlib.c, layermnt.c):
+ * dlopen @soname, or NULL with @e filled; resolve @n symbols from @handle,
+ * 0 or -ENOENT with @e filled (the library is left open).
+ */
+void *dl_open(const char *soname, const char *package, struct cu_error *e);
+int dl_resolve(void *handle, const char *soname, const char *package,
+	       const struct dl_symbol *symbols, size_t n, struct cu_error *e) __must_check;
+
 #endif /* CU_DLSYM_H */

@@ -5,50 +5,35 @@
 #include <dlfcn.h>
 
 #include "c.h"
+#include "dlsym.h"
 #include "layerlib.h"
 #include "nls.h"
 
-static int lib_open(void **handle, const char *soname, struct cu_error *e)
-{
-	*handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-	if (!*handle)
-		return cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: libarchive13, libssl3)"), soname, dlerror());
-	return 0;
-}
-
-static int lib_symbol(void *handle, const char *name, void **out, struct cu_error *e)
-{
-	*out = dlsym(handle, name);
-	if (!*out)
-		return cu_error_set(e, 0, _("cannot load %1$s: %2$s (the library is too old)"), name, dlerror());
-	return 0;
-}
-
-#define LAYER_LIB_LOAD(handle, f) \
-	if (rc == 0) \
-		rc = lib_symbol(lib->handle, #f, (void **) &lib->f, e);
-#define LAYER_LIB_ARCHIVE(f) LAYER_LIB_LOAD(archive, f)
-#define LAYER_LIB_CRYPTO(f) LAYER_LIB_LOAD(crypto, f)
+#define LAYER_LIB_SYMBOL(f) { #f, (void **) &lib->f },
 
 int layer_lib_load_archive(struct layer_lib *lib, struct cu_error *e)
 {
-	int rc = lib_open(&lib->archive, LAYER_LIBARCHIVE_SONAME, e);
+	const struct dl_symbol symbols[] = { LAYER_ARCHIVE_SYMBOLS(LAYER_LIB_SYMBOL) };
 
-	LAYER_ARCHIVE_SYMBOLS(LAYER_LIB_ARCHIVE)
-	return rc;
+	lib->archive = dl_open(LAYER_LIBARCHIVE_SONAME, "libarchive13", e);
+	if (!lib->archive)
+		return -ENOENT;
+	return dl_resolve(lib->archive, LAYER_LIBARCHIVE_SONAME, "libarchive13",
+			  symbols, ARRAY_SIZE(symbols), e);
 }
 
 int layer_lib_load_crypto(struct layer_lib *lib, struct cu_error *e)
 {
-	int rc = lib_open(&lib->crypto, LAYER_LIBCRYPTO_SONAME, e);
+	const struct dl_symbol symbols[] = { LAYER_CRYPTO_SYMBOLS(LAYER_LIB_SYMBOL) };
 
-	LAYER_CRYPTO_SYMBOLS(LAYER_LIB_CRYPTO)
-	return rc;
+	lib->crypto = dl_open(LAYER_LIBCRYPTO_SONAME, "libssl3", e);
+	if (!lib->crypto)
+		return -ENOENT;
+	return dl_resolve(lib->crypto, LAYER_LIBCRYPTO_SONAME, "libssl3",
+			  symbols, ARRAY_SIZE(symbols), e);
 }
 
-#undef LAYER_LIB_ARCHIVE
-#undef LAYER_LIB_CRYPTO
-#undef LAYER_LIB_LOAD
+#undef LAYER_LIB_SYMBOL
 
 int layer_lib_load(struct layer_lib *lib, struct cu_error *e)
 {

@@ -5,52 +5,34 @@
 #include <dlfcn.h>
 
 #include "c.h"
+#include "dlsym.h"
 #include "layermnt.h"
 #include "nls.h"
 
-static void *lib_open(const char *soname, struct cu_error *e)
-{
-	void *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-
-	if (!handle)
-		cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: libmount1, libblkid1)"), soname, dlerror());
-	return handle;
-}
-
-static int lib_symbol(void *handle, const char *name, void **out, struct cu_error *e)
-{
-	*out = dlsym(handle, name);
-	if (!*out)
-		return cu_error_set(e, 0, _("cannot load %1$s: %2$s (the library is too old)"), name, dlerror());
-	return 0;
-}
-
-#define LAYER_MNT_LOAD(f) \
-	if (rc == 0) \
-		rc = lib_symbol(lib->handle, #f, (void **) &lib->f, e);
+#define LAYER_MNT_SYMBOL(f) { #f, (void **) &lib->f },
 
 static int mount_load(struct layer_mount *lib, struct cu_error *e)
 {
-	int rc = 0;
+	const struct dl_symbol symbols[] = { LAYER_MOUNT_SYMBOLS(LAYER_MNT_SYMBOL) };
 
-	lib->handle = lib_open(LAYER_LIBMOUNT_SONAME, e);
+	lib->handle = dl_open(LAYER_LIBMOUNT_SONAME, "libmount1", e);
 	if (!lib->handle)
 		return -ENOENT;
-	LAYER_MOUNT_SYMBOLS(LAYER_MNT_LOAD)
-	return rc;
+	return dl_resolve(lib->handle, LAYER_LIBMOUNT_SONAME, "libmount1",
+			  symbols, ARRAY_SIZE(symbols), e);
 }
 
 static int blkid_load(struct layer_blkid *lib, struct cu_error *e)
 {
-	int rc = 0;
+	const struct dl_symbol symbols[] = { LAYER_BLKID_SYMBOLS(LAYER_MNT_SYMBOL) };
 
-	lib->handle = lib_open(LAYER_LIBBLKID_SONAME, e);
+	lib->handle = dl_open(LAYER_LIBBLKID_SONAME, "libblkid1", e);
 	if (!lib->handle)
 		return -ENOENT;
-	LAYER_BLKID_SYMBOLS(LAYER_MNT_LOAD)
-	return rc;
+	return dl_resolve(lib->handle, LAYER_LIBBLKID_SONAME, "libblkid1",
+			  symbols, ARRAY_SIZE(symbols), e);
 }
-#undef LAYER_MNT_LOAD
+#undef LAYER_MNT_SYMBOL
 
 const struct layer_mount *layer_mount_lib(struct cu_error *e)
 {

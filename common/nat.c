@@ -7,12 +7,12 @@
  * for nat and connect --nat only.  So it is dlopen()ed by the first NAT
  * request, before anything is changed.
  */
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
 #include "c.h"
+#include "dlsym.h"
 #include "nls.h"
 #include "nat.h"
 
@@ -31,33 +31,25 @@
 	X(nft_ctx_get_error_buffer) X(nft_run_cmd_from_buffer)
 
 static struct {
-	void *handle;
 #define NFT_POINTER(f) __typeof__(f) *f;
 	NFT_SYMBOLS(NFT_POINTER)
 #undef NFT_POINTER
 } nft;
 
+#define NFT_SYMBOL(f) { #f, (void **) &nft.f },
+static const struct dl_symbol nft_symbols[] = { NFT_SYMBOLS(NFT_SYMBOL) };
+#undef NFT_SYMBOL
+
+static struct dl_library nft_library = {
+	.soname = NFTABLES_SONAME,
+	.package = "libnftables1",
+	.symbols = nft_symbols,
+	.nsymbols = ARRAY_SIZE(nft_symbols),
+};
+
 int nat_load(struct cu_error *e)
 {
-	void *h;
-
-	if (nft.handle)
-		return 0;
-	h = dlopen(NFTABLES_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: libnftables1)"),
-				    NFTABLES_SONAME, dlerror());
-#define NFT_LOAD(f) \
-	if (!(nft.f = (__typeof__(f) *) dlsym(h, #f))) { \
-		int r = cu_error_set(e, 0, _("cannot load %1$s: %2$s (the library is too old)"), \
-				     #f, dlerror()); \
-		dlclose(h); \
-		return r; \
-	}
-	NFT_SYMBOLS(NFT_LOAD)
-#undef NFT_LOAD
-	nft.handle = h;
-	return 0;
+	return dl_library_load(&nft_library, e);
 }
 
 /* One transaction: the table with its sets, chains and fixed rules. */
