@@ -154,8 +154,15 @@ int exec_cloexec_own(void)
 	return 0;
 }
 
-void exec_program(char *const argv[])
+/*
+ * exec_program(), and for @child the same without exit(3): a child that
+ * shares its parent's memory must not run the parent's atexit handlers,
+ * which would close the parent's stdout under it.
+ */
+static __noreturn void exec_or_leave(char *const argv[], bool child)
 {
+	int code;
+
 	/*
 	 * fds we opened are O_CLOEXEC already; this backs that up.  fds 0-2
 	 * and whatever the caller handed down to us stay.
@@ -164,19 +171,34 @@ void exec_program(char *const argv[])
 		warn(_("cannot mark file descriptors close-on-exec"));
 	fflush(stdout);
 	execvp(argv[0], argv);
-	err(errno == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE,
-	    _("cannot execute %s"), argv[0]);
+	code = errno == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
+	warn(_("cannot execute %s"), argv[0]);
+	if (child)
+		_exit(code);
+	exit(code);
 }
 
-void exec_shell(void)
+void exec_program(char *const argv[])
+{
+	exec_or_leave(argv, false);
+}
+
+/* $SHELL, else /bin/sh, as an argv */
+static void shell_argv(char *argv[2])
 {
 	const char *shell = getenv("SHELL");
-	char *argv[2];
 
 	if (!shell || !*shell)
 		shell = "/bin/sh";
 	argv[0] = (char *) shell;
 	argv[1] = NULL;
+}
+
+void exec_shell(void)
+{
+	char *argv[2];
+
+	shell_argv(argv);
 	exec_program(argv);
 }
 
@@ -185,6 +207,16 @@ void exec_program_or_shell(char *const argv[])
 	if (argv && argv[0])
 		exec_program(argv);
 	exec_shell();
+}
+
+void exec_child_program_or_shell(char *const argv[])
+{
+	char *sh[2];
+
+	if (argv && argv[0])
+		exec_or_leave(argv, true);
+	shell_argv(sh);
+	exec_or_leave(sh, true);
 }
 
 int exec_status_code(int wstatus)

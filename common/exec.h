@@ -39,6 +39,12 @@ __noreturn void exec_shell(void);
 /* Exec @argv when it has a program, else the shell. */
 __noreturn void exec_program_or_shell(char *const argv[]);
 
+/*
+ * exec_program_or_shell() for a child of clone(CLONE_VM): on failure it
+ * leaves with _exit(2), so the parent's atexit handlers do not run in it.
+ */
+__noreturn void exec_child_program_or_shell(char *const argv[]);
+
 /* A wait status as a shell sees it: the exit code, or 128+N for signal N. */
 int exec_status_code(int wstatus);
 

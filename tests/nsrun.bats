@@ -638,6 +638,26 @@ ensure_subids() {
 	[[ "$stderr" == *"cannot execute $T/noexec: Permission denied" ]] || fail "$stderr"
 }
 
+@test "strace: a child that only sets up and execs shares nsrun's memory; a handshake or --init forks" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	cu_asan_build nsrun && skip "ASan builds always fork"
+	local log="$BATS_TEST_TMPDIR/strace.log"
+	run -0 strace -qq -o "$log" -e trace=clone,clone3 nsrun --user --map-root-user --fork --pid --net --mount true
+	run grep -cE 'clone\(.*CLONE_VM\|CLONE_VFORK\|.*CLONE_NEWPID' "$log"
+	assert_output 1
+	# what the parent prints after a failed exec in that child still reaches
+	# its stdout and stderr, and the parent exits cleanly with the code
+	run --separate-stderr -127 nsrun --fork --pid -- no-such-program-xyz
+	assert_equal "$stderr" "nsrun: cannot execute no-such-program-xyz: No such file or directory"
+	# the parent acts while the child waits: a real fork
+	run -0 strace -qq -o "$log" -e trace=clone,clone3 nsrun --fork --pid --pidfile "$T/pid" true
+	run grep -c 'CLONE_VM' "$log"
+	assert_output 0
+	run -0 strace -qq -o "$log" -e trace=clone,clone3 nsrun --fork --pid --init true
+	run grep -c 'CLONE_VFORK' "$log"
+	assert_output 0
+}
+
 @test "no program: \$SHELL, else /bin/sh" {
 	SHELL=/bin/true run -0 nsrun --uts
 	SHELL= run -0 nsrun --uts < /dev/null

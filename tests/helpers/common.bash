@@ -142,6 +142,11 @@ cu_require_tool() {
 	[ -x "$CU_BUILDDIR/$1" ] || skip "$1 is not built"
 }
 
+# Is TOOL built with AddressSanitizer (the CI's second round)?
+cu_asan_build() {
+	ldd "$CU_BUILDDIR/$1" 2>/dev/null | grep -q libasan
+}
+
 # An unprivileged user for the user-namespace tests (created once per suite).
 CU_USER=cu-tester
 CU_UID=4242
