@@ -22,6 +22,7 @@
 #include "cgroup.h"
 #include "cglimits.h"
 #include "exec.h"
+#include "spawn.h"
 #include "strutils.h"
 #include "syscalls.h"
 #include "table.h"
@@ -903,7 +904,22 @@ static __noreturn void run_child(struct cgset_control *ctl, struct cgroup *g,
 	}
 	if (exec_restore_sigmask(oldmask) < 0)
 		_exit(CU_EXIT_CANCELED);
-	exec_program(ctl->args);
+	/* _exit(2) on failure: a spawn_vm child runs in our memory */
+	exec_child_program_or_shell(ctl->args);
+}
+
+struct run_child_args {
+	struct cgset_control *ctl;
+	struct cgroup *g;
+	int wfd;
+	const sigset_t *oldmask;
+};
+
+static int run_child_vm(void *arg)
+{
+	struct run_child_args *a = arg;
+
+	run_child(a->ctl, a->g, a->wfd, false, a->oldmask);
 }
 
 /*
@@ -934,7 +950,13 @@ static int run_handshake(int rfd, struct cu_error *e)
 	return -1;
 }
 
-static pid_t run_clone3(int cgfd, int *pidfd)
+/*
+ * clone3(CLONE_INTO_CGROUP): the child starts in the v2 group.  Where it
+ * can, the child runs in our memory until it execs (spawn_vm): it only
+ * joins the v1 hierarchies and execs.  -1 in the parent, or 0 in a forked
+ * child, as fork(2).
+ */
+static pid_t run_clone3(struct run_child_args *c, int cgfd, int *pidfd)
 {
 	struct cu_clone_args a = {
 		.flags = CLONE_PIDFD | CLONE_INTO_CGROUP,
@@ -943,6 +965,8 @@ static pid_t run_clone3(int cgfd, int *pidfd)
 		.cgroup = (uint64_t) cgfd,
 	};
 
+	if (spawn_vm_supported())
+		return spawn_vm(&a, run_child_vm, c);
 	return sys_clone3(&a, sizeof(a));
 }
 
@@ -955,14 +979,16 @@ static pid_t run_spawn(struct cgset_control *ctl, struct cgroup *g,
 		       const sigset_t *oldmask, int *pidfd)
 {
 	int cgfd = cgroup_open_v2_fd(g), p[2], status, attempt, r;
+	struct run_child_args c;
 	struct cu_error e = { 0 };
 	pid_t pid = -1;
 
 	for (attempt = cgfd >= 0 ? 0 : 1; attempt < 2; attempt++) {
 		if (pipe2(p, O_CLOEXEC) < 0)
 			die(_("cannot create a pipe"));
+		c = (struct run_child_args) { ctl, g, p[1], oldmask };
 		*pidfd = -1;
-		pid = attempt == 0 ? run_clone3(cgfd, pidfd) : fork();
+		pid = attempt == 0 ? run_clone3(&c, cgfd, pidfd) : fork();
 		if (pid < 0 && attempt == 0) {
 			close(p[0]);
 			close(p[1]);

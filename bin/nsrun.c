@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -36,6 +35,7 @@
 #include "mountutils.h"
 #include "nsutils.h"
 #include "reaper.h"
+#include "spawn.h"
 #include "strutils.h"
 #include "syscalls.h"
 
@@ -855,50 +855,19 @@ static int shared_vm_child(void *arg)
 	child_main(arg);
 }
 
-/*
- * The stack of a child that shares our memory: child_main() and the
- * setup it calls (mounts, netlink, openat2 paths, execvp copying argv for
- * a script) need far less; a PROT_NONE page under it turns an overflow
- * into a fault instead of a write into our memory.
- */
-enum { CHILD_STACK = 512 * 1024, CHILD_GUARD = 4096 };
-
-/*
- * clone(CLONE_VM | CLONE_VFORK): no copy of our page tables and no
- * copy-on-write faults in either process, the cost of a fork that the
- * child pays for nothing since it only sets up and execs.  We sleep until
- * it has exec'd or exited; it leaves with _exit(2) only.
- */
-static pid_t clone_shared_vm(struct nsrun_control *ctl, int flags)
-{
-	char *stack;
-	pid_t pid;
-
-	stack = mmap(NULL, CHILD_STACK + CHILD_GUARD, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return -1;
-	if (mprotect(stack, CHILD_GUARD, PROT_NONE) < 0) {
-		int err = errno;
-
-		(void) munmap(stack, CHILD_STACK + CHILD_GUARD);
-		errno = err;
-		return -1;
-	}
-	pid = clone(shared_vm_child, stack + CHILD_GUARD + CHILD_STACK,
-		    flags | CLONE_VM | CLONE_VFORK | SIGCHLD, ctl);
-	/* the child has exec'd or exited: its stack is no longer in use */
-	(void) munmap(stack, CHILD_STACK + CHILD_GUARD);
-	return pid;
-}
-
 /* The child in the new namespaces; 0 in the forked child. */
 static pid_t clone_child(struct nsrun_control *ctl, int flags)
 {
 	fflush(stdout);
 	fflush(stderr);
-	if (ctl->shared_vm)
-		return clone_shared_vm(ctl, flags);
+	if (ctl->shared_vm) {
+		struct cu_clone_args args = {
+			.flags = (uint64_t) flags,
+			.exit_signal = SIGCHLD,
+		};
+
+		return spawn_vm(&args, shared_vm_child, ctl);
+	}
 	return clone_forked(flags);
 }
 
@@ -1143,19 +1112,14 @@ static bool needs_handshake(const struct nsrun_control *ctl)
 }
 
 /*
- * May the child share our memory until it execs?  Not when we must act
- * while it waits (a handshake), nor when it stays (--init), nor for a time
- * namespace (its unshare takes a real fork).  ASan keeps the real fork:
- * its shadow of the child's stack would outlive the stack.
+ * May the child share our memory until it execs (spawn_vm)?  Not when we
+ * must act while it waits (a handshake), nor when it stays (--init), nor
+ * for a time namespace (its unshare takes a real fork).
  */
 static bool shares_vm(const struct nsrun_control *ctl)
 {
-#if defined(__SANITIZE_ADDRESS__)
-	(void) ctl;
-	return false;
-#else
-	return !ctl->handshake && !ctl->init && !(ctl->flags & CLONE_NEWTIME);
-#endif
+	return spawn_vm_supported() && !ctl->handshake && !ctl->init &&
+	       !(ctl->flags & CLONE_NEWTIME);
 }
 
 static void __noreturn run_forked(struct nsrun_control *ctl)

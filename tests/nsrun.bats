@@ -643,7 +643,7 @@ ensure_subids() {
 	cu_asan_build nsrun && skip "ASan builds always fork"
 	local log="$BATS_TEST_TMPDIR/strace.log"
 	run -0 strace -qq -o "$log" -e trace=clone,clone3 nsrun --user --map-root-user --fork --pid --net --mount true
-	run grep -cE 'clone\(.*CLONE_VM\|CLONE_VFORK\|.*CLONE_NEWPID' "$log"
+	run grep -cE 'clone3\(\{flags=CLONE_VM\|CLONE_VFORK\|.*CLONE_NEWPID' "$log"
 	assert_output 1
 	# what the parent prints after a failed exec in that child still reaches
 	# its stdout and stderr, and the parent exits cleanly with the code
