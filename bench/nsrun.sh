@@ -108,6 +108,6 @@ ratio nsrun-root unshare-root
 ratio nsrun-all bwrap-all
 ratio nsrun-root crun
 ratio nsrun-a floor-probe
-# the kernel's share of the --all rows: a probe doing only clone3 + maps + exec
+# the kernel's share of the --all rows: a probe doing only the same clone + maps + exec
 ratio floor-all bwrap-all
 ratio nsrun-all floor-all
