@@ -333,7 +333,7 @@ cu_seals() {
 	assert_success
 }
 
-@test "--no-fork and a mount namespace alone re-execute from a sealed copy of nsenter2 that keeps its name" {
+@test "--no-fork, a mount namespace alone, --all without a fork and a user namespace re-execute from a sealed copy of nsenter2" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	cu_container
 	local a
@@ -346,6 +346,25 @@ cu_seals() {
 		run cu_seals "/proc/$PROC/exe"
 		assert_output 15
 	done
+	# --all for a target in our PID namespace (but not our mount
+	# namespace): no fork, so the copy after all, before the setns
+	local forks=$TARGET
+	cu_target -- --mount --uts sleep 100
+	cu_delayed_exec 1 self "/memfd:nsenter2 (deleted)" -- -t "$TARGET" --all /bin/true
+	run cu_seals "/proc/$PROC/exe"
+	assert_output 15
+	run -0 nsenter2 -t "$TARGET" --all sh -c 'readlink /proc/$$/exe'
+	assert_output "$(readlink -f "$(command -v sh)")"
+	cu_delayed_exec 1 self "/memfd:nsenter2 (deleted)" -- -t "$forks" -a -F /bin/true
+	# inside a user namespace (our CAP_SYS_PTRACE is not the host's): the
+	# copy, with no non-dumpable setup
+	run -0 timeout 60 unshare -U -r --pid --fork --mount-proc sh -c '
+		unshare --pid --fork --mount-proc sleep 100 &
+		for _ in $(seq 50); do t=$(pgrep -x sleep) && break; sleep 0.1; done
+		strace -qq -f -e trace=execveat,prctl -o /dev/stdout "$1" -t "$t" --all true
+		kill -KILL "$t"' _ "$CU_BUILDDIR/nsenter2"
+	assert_line --index 0 --regexp '^[0-9]+ +execveat\([0-9]+, "", \["[^"]*nsenter2", "-t", '
+	refute_line --partial PR_SET_DUMPABLE
 	# only what exec needs was copied, and the copy's header says so
 	run cu_elf_whole "$CU_BUILDDIR/nsenter2"
 	assert_success
