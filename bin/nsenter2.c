@@ -684,7 +684,8 @@ static bool in_initial_userns(void)
  *   non-dumpable before anything else.  Then /proc/PID/exe, fd, mem and
  *   the like of us and of the child we fork (it inherits that) open only
  *   for a caller with CAP_SYS_PTRACE in the initial user namespace
- *   (ptrace_may_access()); a container's processes lack it.  The child
+ *   (ptrace_may_access()), which containers are not given (docker's
+ *   default set lacks it).  The child
  *   then execs the program through the sealed trampoline, so that at that
  *   exec /proc/self/exe is the trampoline's memfd, and the parent waiting
  *   outside reports what it could not exec.  A container that does have
