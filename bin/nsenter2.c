@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* nsenter2(1) - run a program in the namespaces of a running process */
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
@@ -28,6 +29,10 @@
 #include "table.h"
 #include "caps.h"
 
+#ifdef HAVE_EXECTRAMP
+# include "common/exectramp-image.h"	/* generated: exectramp_image[] */
+#endif
+
 struct nsenter2_control {
 	pid_t pid;			/* -t, 0: none */
 	const char *file[NS_NTYPES];	/* --net=FILE and friends */
@@ -49,6 +54,8 @@ struct nsenter2_state {
 	int rootfd, wdfd;
 	char **env;
 	int joined;			/* CLONE_NEW* entered */
+	int tramp;			/* the sealed exec trampoline, or -1 */
+	int errpipe[2];			/* the trampoline's errno to the parent */
 };
 
 enum { COL_TYPE, COL_NS, COL_PATH, COL_OURS };
@@ -351,6 +358,15 @@ static void apply_context(struct nsenter2_state *st)
 	}
 }
 
+static void warn_unsealed(int r)
+{
+	if (r >= 0)
+		return;
+	errno = -r;
+	warn(_("cannot run from a sealed copy of %s; going on without that protection"),
+	     program_invocation_short_name);
+}
+
 /*
  * The child of a PID namespace join that only has to exec the program
  * shares our memory until it does (CLONE_VM | CLONE_VFORK, as
@@ -362,18 +378,23 @@ static void apply_context(struct nsenter2_state *st)
  */
 struct spawn_child {
 	char *const *argv;
+	char *const *targv;		/* through the trampoline, or NULL */
 	const sigset_t *mask;
-	int err;
+	int tramp, errfd;
+	int err, tramp_err;
 };
 
 static int spawned_child(void *arg)
 {
 	struct spawn_child *c = arg;
 
-	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0)
+	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0) {
 		c->err = errno;
-	else
-		execvp(c->argv[0], c->argv);
+		return CU_EXIT_CANNOT_INVOKE;
+	}
+	if (c->targv)
+		c->tramp_err = -exec_tramp(c->tramp, c->errfd, c->targv);
+	execvp(c->argv[0], c->argv);
 	c->err = errno;
 	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
 }
@@ -384,9 +405,11 @@ static int spawned_child(void *arg)
  * there to run a script through /bin/sh.  The PID, or -1 with errno set
  * when clone(2) fails.
  */
-static pid_t spawn_program(char *const *argv, const sigset_t *mask)
+static pid_t spawn_program(const struct nsenter2_state *st, char *const *argv,
+			   const sigset_t *mask)
 {
-	struct spawn_child c = { argv, mask, 0 };
+	struct spawn_child c = { argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
+	char **targv = NULL;
 	size_t argc = 0, size;
 	char *stack;
 	pid_t pid;
@@ -400,8 +423,13 @@ static pid_t spawn_program(char *const *argv, const sigset_t *mask)
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		die(_("cannot allocate a stack for the child"));
+	if (st->tramp >= 0 && !(c.targv = targv = exec_tramp_argv(st->errpipe[1], argv)))
+		die(_("cannot allocate memory"));
 	pid = clone(spawned_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
 	(void) munmap(stack, size);	/* the child has exec'd or exited: not in use */
+	free(targv);
+	if (pid > 0 && c.tramp_err)
+		warn_unsealed(-c.tramp_err);
 	if (pid > 0 && c.err) {
 		errno = c.err;
 		warn(_("cannot execute %s"), argv[0]);
@@ -423,7 +451,7 @@ static bool child_only_execs(const struct nsenter2_control *ctl, const struct ns
  * execs is spawned; a time namespace takes a real fork (a child that
  * shares our memory enters it only at exec, and only since Linux 6.0).
  */
-static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_state *st)
 {
 	sigset_t old;
 	int status, pidfd, r;
@@ -433,7 +461,9 @@ static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsen
 		return;
 	if (exec_block_forwarded(&old) < 0)
 		die(_("cannot block signals"));
-	pid = child_only_execs(ctl, st) ? spawn_program(ctl->argv, &old) : fork();
+	if (st->tramp >= 0 && pipe2(st->errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		die(_("cannot create a pipe"));
+	pid = child_only_execs(ctl, st) ? spawn_program(st, ctl->argv, &old) : fork();
 	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
 		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
 		     strerror(ENOMEM));
@@ -444,11 +474,45 @@ static void fork_if_needed(const struct nsenter2_control *ctl, const struct nsen
 			die(_("cannot restore the signal mask"));
 		return;
 	}
+	if (st->tramp >= 0)
+		close(st->errpipe[1]);
 	pidfd = sys_pidfd_open(pid, 0);
 	r = exec_supervise(pid, pidfd, &status);
 	if (r < 0)
 		die_errno(r, _("cannot wait for process %d"), (int) pid);
+	/* what the trampoline could not exec, reported as exec_program() does */
+	if (st->tramp >= 0 && (r = exec_tramp_result(st->errpipe[0])) > 0) {
+		errno = r;
+		warn(_("cannot execute %s"), ctl->argv ? ctl->argv[0] : exec_shell_path());
+	}
 	exec_exit_like(status);
+}
+
+/*
+ * The program, or the shell: through the trampoline when we are a child
+ * with a parent waiting to report what it could not exec, else directly.
+ */
+static void __noreturn exec_final(const struct nsenter2_state *st, char *const *argv)
+{
+	char *shell[2];
+	char **targv;
+
+	if (st->tramp < 0 || st->errpipe[1] < 0)
+		exec_program_or_shell(argv);
+	if (!argv || !argv[0]) {
+		shell[0] = (char *) exec_shell_path();
+		shell[1] = NULL;
+		argv = shell;
+	}
+	if (exec_cloexec_own() < 0)
+		warn(_("cannot mark file descriptors close-on-exec"));
+	fflush(stdout);
+	targv = exec_tramp_argv(st->errpipe[1], argv);
+	if (!targv)
+		die(_("cannot allocate memory"));
+	warn_unsealed(exec_tramp(st->tramp, st->errpipe[1], targv));
+	free(targv);
+	exec_program(argv);
 }
 
 static void join_cgroups(struct nsenter2_state *st)
@@ -589,57 +653,114 @@ static int list_namespaces(const struct nsenter2_control *ctl, struct nsenter2_s
 	return EXIT_SUCCESS;
 }
 
+/* The sealed exec trampoline, or -errno (-ENOSYS: not built in). */
+static int trampoline(void)
+{
+#ifdef HAVE_EXECTRAMP
+	return exec_tramp_memfd("nsenter2-exec", exectramp_image, sizeof(exectramp_image));
+#else
+	return -ENOSYS;
+#endif
+}
+
+/* Is our user namespace the initial one (where CAP_SYS_PTRACE is the host's)? */
+static bool in_initial_userns(void)
+{
+	enum { PROC_USER_INIT_INO = 0xEFFFFFFDU };	/* fixed since Linux 3.8 */
+	const struct ns_type *user = ns_type_by_flag(CLONE_NEWUSER);
+	ino_t ino;
+
+	return user && ns_inode(0, user, &ino) == 0 && ino == PROC_USER_INIT_INO;
+}
+
 /*
  * Joining a PID or mount namespace makes us reachable from the container:
  * its processes see our /proc/PID/exe, and a "#!/proc/self/exe" program
- * there runs our binary.  Run from a sealed copy so the host's binary
- * cannot be rewritten through it (CVE-2019-5736).
+ * there runs our binary.  The host's binary must not be reachable through
+ * either, or the container can rewrite it (CVE-2019-5736).  Two ways:
  *
- * This is the first thing main() does, so the image started from the
- * host's binary does nothing else (no locale, no parsing into ctl): a
- * quiet pass of getopt only finds out whether the options ask for a PID
- * or mount namespace (or --all) without --list.  Bad options are left to
- * the real parse, in the copy.  0 when we are (now) the copy or need none,
- * -errno when it cannot be made or run.
+ * - When we will fork (a PID or time namespace, or --all, without
+ *   --no-fork) and live in the initial user namespace: become
+ *   non-dumpable before anything else.  Then /proc/PID/exe, fd, mem and
+ *   the like of us and of the child we fork (it inherits that) open only
+ *   for a caller with CAP_SYS_PTRACE in the initial user namespace
+ *   (ptrace_may_access()), which containers are not given (docker's
+ *   default set lacks it).  The child
+ *   then execs the program through the sealed trampoline, so that at that
+ *   exec /proc/self/exe is the trampoline's memfd, and the parent waiting
+ *   outside reports what it could not exec.  A container that does have
+ *   CAP_SYS_PTRACE in the initial user namespace can ptrace the entering
+ *   child, which holds our privileges, and do as it likes with it: no way
+ *   of entering protects the host from such a container.
+ *
+ * - Otherwise (--no-fork, a mount namespace alone, a user namespace of our
+ *   own, no trampoline or no executable memfd): run from a full sealed
+ *   copy of our binary, the first thing main() does, so the image started
+ *   from the host's binary does nothing else (no locale, no parsing into
+ *   ctl).
+ *
+ * A quiet pass of getopt only finds out whether the options ask for a PID
+ * or mount namespace (or --all) without --list; bad options are left to
+ * the real parse.  *@tramp is the trampoline (we are non-dumpable) or -1.
+ * 0 when we are (now) protected or need no protection, -errno when the
+ * copy cannot be made or run.
  */
-static int protect_binary(int argc, char **argv)
+static int protect_binary(int argc, char **argv, int *tramp)
 {
-	bool join = false, list = false;
-	int c, saved = opterr;
+	bool join = false, list = false, forks = false, no_fork = false;
+	int c, fd, saved = opterr;
 
+	*tramp = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		join |= c == 'a' || c == 'm' || c == 'p';
+		forks |= c == 'a' || c == 'p' || c == 'T';
+		no_fork |= c == 'F';
 		list |= c == 'l';
 	}
 	opterr = saved;
 	optind = 0;	/* glibc: start the real parse afresh */
 	if (!join || list)
 		return 0;
+	if (forks && !no_fork && in_initial_userns() && (fd = trampoline()) >= 0) {
+		if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) == 0) {
+			*tramp = fd;
+			return 0;
+		}
+		close(fd);
+	}
 	return exec_reexec_sealed(argv);
 }
 
-static void warn_unsealed(int r)
+/*
+ * --all that found the target in our PID (and time) namespace: no fork,
+ * so no trampoline.  Into its mount namespace we go as a sealed copy after
+ * all (started afresh: the work done so far is lost, but the case is rare).
+ */
+static void protect_without_fork(struct nsenter2_state *st, char **argv)
 {
-	if (r >= 0)
+	if (st->tramp < 0 || (st->joined & (CLONE_NEWPID | CLONE_NEWTIME)))
 		return;
-	errno = -r;
-	warn(_("cannot run from a sealed copy of %s; going on without that protection"),
-	     program_invocation_short_name);
+	close(st->tramp);
+	st->tramp = -1;
+	if (st->joined & CLONE_NEWNS)
+		warn_unsealed(exec_reexec_sealed(argv));
 }
 
 int main(int argc, char **argv)
 {
 	struct nsenter2_control ctl = { 0 };
 	struct nsenter2_state st;
-	int sealed;
+	int sealed, tramp;
 
 	cu_set_exit_failure(CU_EXIT_CANCELED);
-	sealed = protect_binary(argc, argv);
+	sealed = protect_binary(argc, argv, &tramp);
 	cu_init_locale();
 	close_stdout_atexit();
 
 	warn_unsealed(sealed);
+	st.tramp = tramp;
+	st.errpipe[0] = st.errpipe[1] = -1;
 	parse_args(&ctl, argc, argv);
 	check_args(&ctl);
 	open_target(&ctl, &st);
@@ -647,6 +768,7 @@ int main(int argc, char **argv)
 		return list_namespaces(&ctl, &st);
 
 	collect_namespaces(&ctl, &st);
+	protect_without_fork(&st, argv);
 	open_context(&ctl, &st);
 	enter_namespaces(&ctl, &st);
 	apply_context(&st);
@@ -654,5 +776,5 @@ int main(int argc, char **argv)
 	join_cgroups(&st);
 	set_credentials(&ctl, &st);
 	keep_capabilities(&ctl);
-	exec_program_or_shell(ctl.argv);
+	exec_final(&st, ctl.argv);
 }

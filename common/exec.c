@@ -16,6 +16,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,14 +184,17 @@ void exec_program(char *const argv[])
 	exec_or_leave(argv, false);
 }
 
-/* $SHELL, else /bin/sh, as an argv */
-static void shell_argv(char *argv[2])
+const char *exec_shell_path(void)
 {
 	const char *shell = getenv("SHELL");
 
-	if (!shell || !*shell)
-		shell = "/bin/sh";
-	argv[0] = (char *) shell;
+	return shell && *shell ? shell : "/bin/sh";
+}
+
+/* $SHELL, else /bin/sh, as an argv */
+static void shell_argv(char *argv[2])
+{
+	argv[0] = (char *) exec_shell_path();
 	argv[1] = NULL;
 }
 
@@ -476,4 +480,82 @@ int exec_reexec_sealed(char *const argv[])
 	r = -errno;
 	close(mfd);
 	return r;
+}
+
+/*
+ * The exec trampoline (common/exectramp.c): a tiny static program, sealed
+ * in a memfd like the copy above, that execs the program for us.
+ */
+int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len)
+{
+	int mfd = exec_memfd(name), r;
+	size_t off = 0;
+
+	if (mfd < 0)
+		return mfd;
+	while (off < len) {
+		ssize_t n = write(mfd, image + off, len - off);
+
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			goto out_close;
+		}
+		off += (size_t) n;
+	}
+	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
+		  F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		r = -errno;
+		goto out_close;
+	}
+	return mfd;
+out_close:
+	close(mfd);
+	return r;
+}
+
+/* ERRFD in decimal: at most 10 digits and the NUL */
+enum { EXEC_TRAMP_FDLEN = 12 };
+
+char **exec_tramp_argv(int errfd, char *const argv[])
+{
+	size_t argc = 0, i;
+	char **targv, *fdstr;
+
+	while (argv[argc])
+		argc++;
+	targv = malloc((argc + 2) * sizeof(char *) + EXEC_TRAMP_FDLEN);
+	if (!targv)
+		return NULL;
+	fdstr = (char *) (targv + argc + 2);
+	snprintf(fdstr, EXEC_TRAMP_FDLEN, "%d", errfd);
+	targv[0] = fdstr;
+	for (i = 0; i <= argc; i++)
+		targv[i + 1] = argv[i];
+	return targv;
+}
+
+int exec_tramp(int tramp, int errfd, char *const targv[])
+{
+	int r;
+
+	/* the trampoline marks it close-on-exec again before the real exec */
+	if (fcntl(errfd, F_SETFD, 0) < 0)
+		return -errno;
+#ifdef SYS_execveat
+	syscall(SYS_execveat, tramp, "", targv, environ, AT_EMPTY_PATH);
+	r = -errno;
+#else
+	r = -ENOSYS;
+#endif
+	(void) fcntl(errfd, F_SETFD, FD_CLOEXEC);	/* was so a moment ago */
+	return r;
+}
+
+int exec_tramp_result(int rfd)
+{
+	int err = 0;
+
+	if (read(rfd, &err, sizeof(err)) != (ssize_t) sizeof(err) || err <= 0)
+		return 0;
+	return err;
 }

@@ -33,6 +33,9 @@ int exec_cloexec_own(void) __must_check;
  */
 __noreturn void exec_program(char *const argv[]);
 
+/* $SHELL when set and not empty, else /bin/sh. */
+const char *exec_shell_path(void);
+
 /* Exec $SHELL, else /bin/sh, as exec_program(). */
 __noreturn void exec_shell(void);
 
@@ -84,5 +87,28 @@ __noreturn void exec_exit_like(int wstatus);
  * Call it before doing anything else: the first image's work is lost.
  */
 int exec_reexec_sealed(char *const argv[]);
+
+/*
+ * The exec trampoline, the cheap form of the protection above for a
+ * process that forked and has a parent waiting for it (nsenter2): a tiny
+ * static program (common/exectramp.c, @image of @len bytes) in a sealed
+ * memfd named @name.  The child execs it instead of the program; it execs
+ * the program as execvp(3) would, so that at that moment /proc/self/exe is
+ * the sealed trampoline, and on failure writes the errno to an error pipe
+ * and exits 127 (ENOENT) or 126.
+ *
+ * exec_tramp_memfd(): the sealed memfd (close-on-exec), or -errno.
+ * exec_tramp_argv(): the trampoline's argv for running @argv with the
+ *   error pipe's write end @errfd (one allocation: free() it), or NULL.
+ * exec_tramp(): exec the trampoline @tramp with it (@errfd is kept open
+ *   across that exec only).  Only system calls: safe in a child sharing our
+ *   memory.  Returns -errno when the trampoline could not be exec'd.
+ * exec_tramp_result(): read the errno the trampoline reported from the
+ *   pipe's read end @rfd, once the child has ended; 0 when it reported none.
+ */
+int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len);
+char **exec_tramp_argv(int errfd, char *const argv[]);
+int exec_tramp(int tramp, int errfd, char *const targv[]);
+int exec_tramp_result(int rfd);
 
 #endif /* CU_EXEC_H */

@@ -238,25 +238,197 @@ print("sections", shnum)
 EOF
 }
 
-@test "a PID namespace join runs from a sealed copy of nsenter2 that keeps its name" {
+# cu_delayed_exec WHEN WHO LINK -- ARGS...: run nsenter2 ARGS under strace,
+# with the WHEN-th execve or execveat of each program (strace counts anew
+# in each process and after each exec) held for 2 seconds, until WHO (self:
+# nsenter2, child: its child) has /proc/PID/exe LINK.
+# NS2 is the nsenter2 strace started, PROC the process about to exec.
+# CU_AS (an array): a prefix command for nsenter2, whose exec counts.
+CU_AS=()
+cu_delayed_exec() {
+	local when=$1 who=$2 link=$3 p
+	shift 4
+	strace -f -qq -o /dev/null -e trace=execve,execveat \
+		-e inject=execve,execveat:delay_enter=2000000:when="$when" \
+		"${CU_AS[@]}" "$CU_BUILDDIR/nsenter2" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	local tracer=$!
+	disown "$tracer"
+	cu_track_pid "$tracer"
+	NS2= PROC=
+	for _ in $(seq 200); do
+		NS2=$(pgrep -P "$tracer" || true)
+		p=$NS2
+		[ -z "$NS2" ] || [ "$who" = self ] || p=$(pgrep -P "$NS2" || true)
+		if [ -n "$p" ]; then
+			if [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$link" ]; then
+				PROC=$p
+				cu_track_pid "$NS2"
+				cu_track_pid "$PROC"
+				return 0
+			fi
+		fi
+		sleep 0.05
+	done
+	fail "no process of nsenter2 $* reached $link"
+}
+
+# python3: the seals of file $1 (F_GET_SEALS)
+cu_seals() {
+	python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034) & 15)' "$1"
+}
+
+@test "a PID namespace join: non-dumpable until the program is exec'd through a sealed trampoline" {
+	[ -x "$CU_BUILDDIR/common/exectramp.elf" ] || skip "the build has no exec trampoline (configure)"
+	command -v strace >/dev/null || skip "strace is not installed"
 	cu_container
-	cu_waiting_parent -t "$TARGET" -p sleep 30
-	[ "$(readlink "/proc/$PARENT/exe")" = "/memfd:nsenter2 (deleted)" ]
-	# exec from a memfd names the process "memfd:nsenter2": ps shows nsenter2
-	[ "$(cat "/proc/$PARENT/comm")" = nsenter2 ]
-	# F_GET_SEALS: seal, shrink, grow and write (15), so nothing can change it
-	run python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034) & 15)' "/proc/$PARENT/exe"
+	local log="$BATS_TEST_TMPDIR/strace.log"
+	# no second nsenter2: non-dumpable before the first setns, and the
+	# child execs the trampoline from a memfd, which execs the program
+	run strace -f -qq -o "$log" -e trace=prctl,setns,execve,execveat \
+		nsenter2 -t "$TARGET" --all true
+	assert_success
+	run grep -cE ' execve\(.* = 0$' "$log"
+	assert_output 2
+	run grep -E ' (prctl|setns|execveat)\(' "$log"
+	assert_line --index 0 --regexp 'prctl\(PR_SET_DUMPABLE, SUID_DUMP_DISABLE\) += 0$'
+	assert_line --index 1 --regexp ' setns\('
+	assert_line --index 2 --regexp ' execveat\([0-9]+, "", \["[0-9]+", "true"\], .*AT_EMPTY_PATH\) += 0$'
+	# as the program is exec'd, /proc/self/exe is the sealed trampoline
+	cu_delayed_exec 1 child "/memfd:nsenter2-exec (deleted)" -- -t "$TARGET" --all /bin/true
+	[ "$(readlink "/proc/$NS2/exe")" = "$CU_BUILDDIR/nsenter2" ]
+	run cu_seals "/proc/$PROC/exe"
 	assert_output 15
+	# the exploit's "#!/proc/self/exe" gets the trampoline, which refuses
+	printf '#!/proc/self/exe\n' > "$BATS_TEST_TMPDIR/evil"
+	chmod 755 "$BATS_TEST_TMPDIR/evil"
+	run --separate-stderr -126 nsenter2 -t "$TARGET" -a "$BATS_TEST_TMPDIR/evil"
+	assert_equal "$stderr" ''
+	# so do the other forking joins
+	run strace -f -qq -o "$log" -e trace=execve,execveat nsenter2 -t "$TARGET" -p -u true
+	run grep -cE ' execveat\(' "$log"
+	assert_output 1
+	# --net alone does not protect: the program replaced nsenter2 itself
+	run nsenter2 -t "$TARGET" --net sh -c 'readlink /proc/$$/exe'
+	assert_output "$(readlink -f "$(command -v sh)")"
+}
+
+@test "before its exec the child (and the parent) open only with CAP_SYS_PTRACE" {
+	[ -x "$CU_BUILDDIR/common/exectramp.elf" ] || skip "the build has no exec trampoline (configure)"
+	command -v strace >/dev/null || skip "strace is not installed"
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	# root without CAP_SYS_PTRACE: its own capabilities, as many as ours,
+	# open a dumpable process's files, but not a non-dumpable one's
+	local noptrace=(setpriv --bounding-set -sys_ptrace)
+	cu_target "${noptrace[@]}" -- --pid --fork --mount-proc --uts sh -c 'exec sleep 100'
+	CU_AS=("${noptrace[@]}")
+	cu_delayed_exec 1 child "$CU_BUILDDIR/nsenter2" -- -t "$TARGET" --all sleep 30
+	[ "$PROC" != "$NS2" ]
+	grep -qE '^NSpid:[[:space:]]+[0-9]+[[:space:]]+[0-9]+$' "/proc/$PROC/status"
+	run "${noptrace[@]}" readlink "/proc/$PROC/exe"
+	assert_failure
+	run "${noptrace[@]}" readlink "/proc/$NS2/exe"
+	assert_failure
+	run "${noptrace[@]}" readlink "/proc/$PROC/fd/0"
+	assert_failure
+	# a dumpable process of the same credentials opens
+	run "${noptrace[@]}" sh -c 'readlink /proc/$$/exe'
+	assert_success
+}
+
+@test "--no-fork, a mount namespace alone, --all without a fork and a user namespace re-execute from a sealed copy of nsenter2" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	cu_container
+	local a
+	for a in "-p -F" "-a --no-fork" "-m"; do
+		# shellcheck disable=SC2086 # the options
+		cu_delayed_exec 1 self "/memfd:nsenter2 (deleted)" -- -t "$TARGET" $a /bin/true
+		# exec from a memfd names the process "memfd:nsenter2": ps shows nsenter2
+		[ "$(cat "/proc/$PROC/comm")" = nsenter2 ]
+		# F_GET_SEALS: seal, shrink, grow and write (15), so nothing can change it
+		run cu_seals "/proc/$PROC/exe"
+		assert_output 15
+	done
+	# --all for a target in our PID namespace (but not our mount
+	# namespace): no fork, so the copy after all, before the setns
+	local forks=$TARGET
+	cu_target -- --mount --uts sleep 100
+	cu_delayed_exec 1 self "/memfd:nsenter2 (deleted)" -- -t "$TARGET" --all /bin/true
+	run cu_seals "/proc/$PROC/exe"
+	assert_output 15
+	run -0 nsenter2 -t "$TARGET" --all sh -c 'readlink /proc/$$/exe'
+	assert_output "$(readlink -f "$(command -v sh)")"
+	cu_delayed_exec 1 self "/memfd:nsenter2 (deleted)" -- -t "$forks" -a -F /bin/true
+	# inside a user namespace (our CAP_SYS_PTRACE is not the host's): the
+	# copy, with no non-dumpable setup
+	run -0 timeout 60 unshare -U -r --pid --fork --mount-proc sh -c '
+		unshare --pid --fork --mount-proc sleep 100 &
+		for _ in $(seq 50); do t=$(pgrep -x sleep) && break; sleep 0.1; done
+		strace -qq -f -e trace=execveat,prctl -o /dev/stdout "$1" -t "$t" --all true
+		kill -KILL "$t"' _ "$CU_BUILDDIR/nsenter2"
+	assert_line --index 0 --regexp '^[0-9]+ +execveat\([0-9]+, "", \["[^"]*nsenter2", "-t", '
+	refute_line --partial PR_SET_DUMPABLE
 	# only what exec needs was copied, and the copy's header says so
 	run cu_elf_whole "$CU_BUILDDIR/nsenter2"
 	assert_success
 	[ "$output" != "sections 0" ] || skip "the build has no section headers"
-	run cu_elf_whole "/proc/$PARENT/exe"
+	run cu_elf_whole "/proc/$PROC/exe"
 	assert_success
 	assert_output "sections 0"
-	# --net alone does not re-execute: the program replaced nsenter2 itself
-	run nsenter2 -t "$TARGET" --net sh -c 'readlink /proc/$$/exe'
-	assert_output "$(readlink -f "$(command -v sh)")"
+}
+
+# nsenter2 ARGS... with the output (a /proc/PID/cmdline) as "[ARG] " each
+cu_cmdline() {
+	nsenter2 "$@" | tr '\0' '\n' | while IFS= read -r a; do printf '[%s] ' "$a"; done
+}
+
+@test "through the trampoline: argv, environment, PATH search and exec errors as execvp(3)" {
+	cu_container
+	local d=$BATS_TEST_TMPDIR
+	# argv[0] and the arguments as given, the environment unchanged
+	run -0 cu_cmdline -t "$TARGET" -a cat /proc/self/cmdline
+	assert_output "[cat] [/proc/self/cmdline] "
+	# (the sanitizer build's options too: its leak check hangs after a
+	# PID namespace join, its helper process being born inside)
+	local envs=("ASAN_OPTIONS=$ASAN_OPTIONS" "CU_A=x y" PATH=/usr/bin:/bin)
+	run -0 env -i "${envs[@]}" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a env
+	assert_output "$(printf '%s\n' "${envs[@]}")"
+	# no PATH: /bin:/usr/bin (sh then sets a PATH of its own)
+	run -0 env -i "${envs[0]}" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a sh -c 'echo found'
+	assert_output found
+	# PATH in order; a file found but not executable is skipped, and
+	# reported when nothing else is found
+	mkdir "$d/p1" "$d/p2" "$d/p3"
+	printf '#!/bin/sh\necho p1\n' > "$d/p1/cu-prog"
+	printf '#!/bin/sh\necho p2\n' > "$d/p2/cu-prog"
+	printf '#!/bin/sh\necho p3\n' > "$d/p3/cu-prog"
+	chmod 644 "$d/p1/cu-prog"
+	chmod 755 "$d/p2/cu-prog" "$d/p3/cu-prog"
+	run -0 env PATH="$d/none:$d/p1:$d/p2:$d/p3" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a cu-prog
+	assert_output p2
+	run --separate-stderr -126 env PATH="$d/none:$d/p1" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a cu-prog
+	assert_equal "$stderr" "nsenter2: cannot execute cu-prog: Permission denied"
+	run --separate-stderr -127 env PATH="$d/none" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a cu-prog
+	assert_equal "$stderr" "nsenter2: cannot execute cu-prog: No such file or directory"
+	# an empty entry is the working directory
+	run -0 env PATH=":/bin" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a --wd="$d/p3" cu-prog
+	assert_output p3
+	# a script without "#!" runs through /bin/sh, found in PATH too
+	printf 'echo script "$1"\n' > "$d/p3/cu-script"
+	chmod 755 "$d/p3/cu-script"
+	run -0 env PATH="$d/p3:/usr/bin:/bin" "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a cu-script x
+	assert_output "script x"
+	# a directory on the path
+	run --separate-stderr -126 nsenter2 -t "$TARGET" -a "$d/p3"
+	assert_equal "$stderr" "nsenter2: cannot execute $d/p3: Permission denied"
+	# the shell when no program is given, and its errors
+	run -0 env SHELL=/bin/true "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a
+	run --separate-stderr -127 env SHELL=/cu/none "$CU_BUILDDIR/nsenter2" -t "$TARGET" -a
+	assert_equal "$stderr" "nsenter2: cannot execute /cu/none: No such file or directory"
+	# the real fork (a time namespace, credentials) goes through it too
+	run --separate-stderr -127 nsenter2 -t "$TARGET" -a -S 0 cu-no-such-program
+	assert_equal "$stderr" "nsenter2: cannot execute cu-no-such-program: No such file or directory"
+	run -0 cu_cmdline -t "$TARGET" -a -S 0 cat /proc/self/cmdline
+	assert_output "[cat] [/proc/self/cmdline] "
 }
 
 @test "strace: one setns on the pidfd, no file of the target for --net, a fork only for --pid" {

@@ -251,7 +251,11 @@ mk_shared() {
 	chmod +x "$T/rootfs/bin/evilsh"
 	# the victim is a copy of nsenter2, so the build's own stays intact
 	cp "$CU_BUILDDIR/nsenter2" "$T/host/victim-nsenter2"
-	nsrun -R "$T/rootfs" --mount-proc --mount-dev -f -p /bin/watcher > "$T/watcher.log" 2>&1 &
+	# the container of the CVE (docker's default capabilities) lacks
+	# CAP_SYS_PTRACE: with it, it could ptrace the entering child, which
+	# holds our privileges, and no way of entering keeps the host safe
+	nsrun -R "$T/rootfs" --mount-proc --mount-dev -f -p --cap-drop sys_ptrace \
+		/bin/watcher > "$T/watcher.log" 2>&1 &
 	local nsrun_pid=$! w i
 	cu_track_pid "$nsrun_pid"
 	for _ in $(seq 50); do
