@@ -19,6 +19,10 @@
 # every inode of its group deleted in the last minutes (ext4's
 # recently_deleted() in find_inode_bit()), so the cost per name grows with
 # the names this very run has just deleted: the tmpfs pass shows the tools.
+# After each delete the run waits for the kernel's asynchronous cleanup of
+# the namespaces (net_namespace objects in /proc/slabinfo back where they
+# were; at most FREED_MAX s): freeing 1000 takes it 10-20 s on two CPUs, and
+# that backlog would slow the next measurement.
 # Run as root:  bench/netns.sh [--host|--tmpfs] [N...]   (default: 100 1000)
 #   --host: only the pass as on the host;  --tmpfs: only the tmpfs pass
 #   (the second pass skips RSS and CPU, which do not depend on the file system)
@@ -59,8 +63,8 @@ case ${1:-} in
 	echo
 	echo "growth of the per-operation cost, both passes:"
 	awk '/^netns: / { mode = ($0 ~ /tmpfs/) ? "tmpfs" : "host " }
-	     /^per-operation cost at / { sub(/^per-operation cost at /, ""); sub(/ \(1.00 = no growth\):$/, ""); what = $0 }
-	     /^  netns add [0-9]/ { printf "  %s %s:%s\n", mode, what, $0 }' "$out"
+	     what != "" { printf "  %s %s:%s\n", mode, what, $0; what = "" }
+	     /^per-operation cost at / { sub(/^per-operation cost at /, ""); sub(/ \(1.00 = no growth\):$/, ""); what = $0 }' "$out"
 	exit 0
 	;;
 esac
@@ -69,7 +73,7 @@ COUNTS=("$@")
 [ ${#COUNTS[@]} -gt 0 ] || COUNTS=(100 1000)
 PREFIX="cubench$$-"
 SETTLE=${SETTLE:-3}	# seconds for the kernel's asynchronous netns cleanup
-FREED_MAX=${FREED_MAX:-60}	# at most so many seconds more for it, after deletes
+FREED_MAX=${FREED_MAX:-30}	# at most so many seconds more for it, after deletes
 REPEAT=${REPEAT:-3}	# runs of each all-names-in-one-call measurement
 
 [ "$(id -u)" -eq 0 ] || { echo "bench/netns.sh: run as root" >&2; exit 1; }
@@ -173,32 +177,38 @@ settle() { sleep "$SETTLE"; }
 # and slows whatever is measured meanwhile.
 ns_objs() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo 2>/dev/null; }
 
-# settle_freed: settle, then wait until the namespaces deleted so far are
-# freed (back to the count at the start, give or take what others on the
-# machine hold; at most FREED_MAX seconds)
+# mark_ns before adding names; settle_freed after deleting them: settle,
+# then wait until the kernel has freed them (the count back at the mark,
+# give or take what others on the machine make meanwhile; at most FREED_MAX
+# seconds)
+NS_MARK=
+mark_ns() { NS_MARK=$(ns_objs); }
 settle_freed() {
 	local i c
 	settle
-	[ -n "$NS_BASE" ] || return 0
+	[ -n "$NS_MARK" ] || return 0
 	for ((i = 0; i < FREED_MAX * 10; i++)); do
 		c=$(ns_objs)
-		[ "${c:-0}" -le $((NS_BASE + 32)) ] && return 0
+		[ "${c:-0}" -le $((NS_MARK + 32)) ] && return 0
 		sleep 0.1
 	done
 }
 
 ours_one_call() {
+	mark_ns
 	one_call "$n" "$NETNS" add "${all[@]}" >> "$tmp/oa";	settle
 	one_call "$n" "$NETNS" delete "${all[@]}" >> "$tmp/od";	settle_freed
 }
 
 ip_one_call() {
+	mark_ns
 	one_call "$n" "$IP" -batch "$tmp/badd" >> "$tmp/ba";	settle
 	one_call "$n" "$IP" -batch "$tmp/bdel" >> "$tmp/bd";	settle_freed
 }
 
 # the floor's names go with our delete, untimed
 floor_one_call() {
+	mark_ns
 	one_call "$n" "$FLOOR" "${all[@]}" >> "$tmp/fa";	settle
 	"$NETNS" delete "${all[@]}" || exit 1;			settle_freed
 }
@@ -211,7 +221,6 @@ NETNS=$tmp/netns
 FLOOR=$tmp/netns-floor
 ${CC:-cc} -O2 -o "$FLOOR" "$top/bench/netns-floor.c" ||
 	{ echo "bench/netns.sh: cannot build bench/netns-floor.c" >&2; exit 1; }
-NS_BASE=$(ns_objs)
 # the file system under /run/netns, and whether ext4 keeps a journal
 # (the last line: the mount on top, where a tmpfs covers the bind)
 read -r fs src < <(findmnt -no FSTYPE,SOURCE -T /run/netns 2>/dev/null | tail -1)
@@ -228,6 +237,7 @@ echo
 declare -A MED
 printf '%-7s %-22s %10s %10s %10s %8s\n' N operation "median ms" "1st 10%" "last 10%" ratio
 for n in "${COUNTS[@]}"; do
+	mark_ns
 	per_process add "$n";		settle
 	per_process delete "$n";	settle_freed
 	read -r na na1 naN <<< "$(stats "$tmp/nadd")"
@@ -288,15 +298,18 @@ printf '  netns list (%s+ names) %s\n' "$(find /run/netns -mindepth 1 -maxdepth 
 printf '  ip netns list          %s\n' "$(rss_kib "$IP" netns list)"
 "$NETNS" delete "${PREFIX}r" "${PREFIX}s"
 settle
+mark_ns
 printf '  netns add %s names   %s\n' "$big" "$(rss_kib "$NETNS" add "${all[@]}")"
 printf '  netns delete %s names %s\n' "$big" "$(rss_kib "$NETNS" delete "${all[@]}")"
 settle_freed
+mark_ns
 printf '  ip -batch add %s      %s\n' "$big" "$(rss_kib "$IP" -batch "$tmp/badd")"
 printf '  ip -batch delete %s   %s\n' "$big" "$(rss_kib "$IP" -batch "$tmp/bdel")"
 settle_freed
 
 echo
 echo "ms per name, all $big names in one call (wall, and user+sys CPU):"
+mark_ns
 printf '  netns add N1..N        %s\n' "$(cpu_per_name "$big" "$NETNS" add "${all[@]}")"
 settle
 printf '  netns delete N1..N     %s\n' "$(cpu_per_name "$big" "$NETNS" delete "${all[@]}")"
