@@ -6,7 +6,8 @@
 #     per-operation median, first tenth vs last tenth of the run;
 #   - all names in one call (`netns add N1 N2 ...` vs `ip -batch`, and the
 #     kernel's floor: bench/netns-floor.c, one file + unshare + bind mount per
-#     name and nothing else), per name, median of REPEAT runs;
+#     name and nothing else), per name, median of REPEAT runs (more below
+#     1000 names, up to 5 x REPEAT: a call of 100 names lasts some 60 ms);
 #   - the per-operation cost at each N against the smallest N;
 #   - peak RSS (getrusage through /usr/bin/time -f %M);
 #   - wall and CPU (user+sys) time per name of all names in one call, at the
@@ -170,7 +171,8 @@ rss_kib() {
 	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
 }
 
-settle() { sleep "$SETTLE"; }
+# SETTLE seconds at 1000 names, in proportion below (at least 0.3 s)
+settle() { sleep "$(awk -v s="$SETTLE" -v n="${n:-1000}" 'BEGIN { t = s * n / 1000; print (t < 0.3 ? 0.3 : t) }')"; }
 
 # Live network namespaces, as the kernel's slab of them counts: after a
 # delete of 1000 names its cleanup worker can run for 10-20 s on two CPUs,
@@ -255,7 +257,10 @@ for n in "${COUNTS[@]}"; do
 	names "$n" | sed 's/^/netns delete /' > "$tmp/bdel"
 	: > "$tmp/oa"; : > "$tmp/od"; : > "$tmp/ba"; : > "$tmp/bd"; : > "$tmp/fa"
 	settle
-	for ((r = 0; r < REPEAT; r++)); do
+	reps=$((REPEAT * 1000 / n))
+	((reps < REPEAT)) && reps=$REPEAT
+	((reps > 5 * REPEAT)) && reps=$((5 * REPEAT))
+	for ((r = 0; r < reps; r++)); do
 		# who goes first turns: what one leaves behind (the kernel's
 		# cleanup, inodes just freed) must not always meet the same one
 		case $((r % 3)) in
