@@ -2,13 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/vethctl.sh [N...] - vethctl against iproute2, side by side:
 #   create + delete N veth pairs with the peer in another namespace
-#   (vethctl add/delete vs ip link add/del, and ip -batch), and
+#   (vethctl add/delete vs ip link add/del, and ip -batch; for add also the
+#   kernel's floor, bench/veth-floor.c: one process that enters the
+#   namespace and sends the one RTM_NEWLINK, nothing else), and
 #   connect x100 vs the equivalent ip sequence; per-op medians (ip -batch:
-#   mean, it is one process), ratios, peak RSS.  Default N: 100 500 1000.
+#   mean, it is one process), ratios, peak RSS; the growth of the per-op
+#   add cost from the smallest N to each larger one, and vethctl's growth
+#   against the floor's (1.00: all of it is the kernel's).
+#   Default N: 100 500 1000.
 # Run as root, by hand.  Everything lives in namespaces made here.
 set -euo pipefail
 
 VETHCTL=${VETHCTL:-$(dirname "$0")/../vethctl}
+top=$(cd "$(dirname "$0")/.." && pwd)
 COUNTS=("${@:-100 500 1000}")
 read -r -a COUNTS <<<"${COUNTS[*]}"
 P="cub$$"
@@ -26,7 +32,11 @@ cleanup() {
 	set -e
 	return 0
 }
-trap cleanup EXIT
+work=$(mktemp -d)
+trap 'cleanup; rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+FLOOR=$work/veth-floor
 
 now() { date +%s%N; }
 
@@ -54,15 +64,21 @@ fresh() {
 
 # vethctl and ip alternate, op by op, so both see the same machine load and
 # the same number of links already present.
+# The floor takes its turn with them; its pairs go (untimed, in one batch)
+# before the deletes, which then meet what they met without it.
+declare -A ADD
 bench_pairs() {
-	local n=$1 i s e t_va t_vd t_ia t_id t_ba t_bd va=() vd=() ia=() id=()
+	local n=$1 i s e t_va t_vd t_ia t_id t_ba t_bd t_fa va=() vd=() ia=() id=() fa=()
 	fresh
 	for ((i = 0; i < n; i++)); do
 		t_start; "$VETHCTL" -N "$A" add "v$i" "p$i" --peer-netns "$B"; t_stop
 		va+=("${TIMES[-1]}")
 		t_start; ip -n "$A" link add "i$i" type veth peer name "q$i" netns "$B"; t_stop
 		ia+=("${TIMES[-1]}")
+		t_start; "$FLOOR" "$A" "$B" "f$i" "g$i"; t_stop
+		fa+=("${TIMES[-1]}")
 	done
+	for ((i = 0; i < n; i++)); do echo "link del f$i"; done | ip -n "$A" -batch -
 	for ((i = 0; i < n; i++)); do
 		t_start; "$VETHCTL" -N "$A" delete "v$i"; t_stop
 		vd+=("${TIMES[-1]}")
@@ -73,19 +89,32 @@ bench_pairs() {
 	TIMES=("${ia[@]}"); take_median; t_ia=$MED
 	TIMES=("${vd[@]}"); take_median; t_vd=$MED
 	TIMES=("${id[@]}"); take_median; t_id=$MED
+	TIMES=("${fa[@]}"); take_median; t_fa=$MED
 	fresh
 	s=$(now)
 	for ((i = 0; i < n; i++)); do echo "link add v$i type veth peer name p$i netns $B"; done |
 		ip -n "$A" -batch -
 	e=$(now); t_ba=$(per_op "$s" "$e" "$n")
+	ADD["$n,vethctl"]=$t_va ADD["$n,iplink"]=$t_ia ADD["$n,batch"]=$t_ba ADD["$n,floor"]=$t_fa
 	s=$(now)
 	for ((i = 0; i < n; i++)); do echo "link del v$i"; done | ip -n "$A" -batch -
 	e=$(now); t_bd=$(per_op "$s" "$e" "$n")
-	printf '%-22s %6s %10s %10s %10s %8s %8s\n' "pairs (ms/op)" "N" "vethctl" "ip" "ip-batch" "v/ip" "v/batch"
-	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "add" "$n" "$t_va" "$t_ia" "$t_ba" \
-		"$(ratio "$t_va" "$t_ia")" "$(ratio "$t_va" "$t_ba")"
+	printf '%-22s %6s %10s %10s %10s %8s %8s %10s %8s\n' "pairs (ms/op)" "N" "vethctl" "ip" "ip-batch" "v/ip" "v/batch" "floor" "v/floor"
+	printf '%-22s %6d %10s %10s %10s %8s %8s %10s %8s\n' "add" "$n" "$t_va" "$t_ia" "$t_ba" \
+		"$(ratio "$t_va" "$t_ia")" "$(ratio "$t_va" "$t_ba")" "$t_fa" "$(ratio "$t_va" "$t_fa")"
 	printf '%-22s %6d %10s %10s %10s %8s %8s\n' "delete" "$n" "$t_vd" "$t_id" "$t_bd" \
 		"$(ratio "$t_vd" "$t_id")" "$(ratio "$t_vd" "$t_bd")"
+}
+
+# growth of the per-op add cost at each N against the smallest
+add_growth() {
+	local base=${COUNTS[0]} n gv gi gb gf
+	for n in "${COUNTS[@]:1}"; do
+		gv=$(ratio "${ADD["$n,vethctl"]}" "${ADD["$base,vethctl"]}") gi=$(ratio "${ADD["$n,iplink"]}" "${ADD["$base,iplink"]}")
+		gb=$(ratio "${ADD["$n,batch"]}" "${ADD["$base,batch"]}") gf=$(ratio "${ADD["$n,floor"]}" "${ADD["$base,floor"]}")
+		printf 'add per-op cost at %s against %s (1.00 = no growth): vethctl %s   ip %s   ip-batch %s   floor %s   vethctl/floor %s\n' \
+			"$n" "$base" "$gv" "$gi" "$gb" "$gf" "$(ratio "$gv" "$gf")"
+	done
 }
 
 # connect: bridge exists; each namespace gets a pair, address, lo up, route.
@@ -130,8 +159,10 @@ bench_rss() {
 }
 
 [ "$(id -u)" -eq 0 ] || { echo "bench/vethctl.sh: run as root" >&2; exit 1; }
+${CC:-cc} -O2 -o "$FLOOR" "$top/bench/veth-floor.c"
 for n in "${COUNTS[@]}"; do
 	bench_pairs "$n"
 done
+add_growth
 bench_connect 100
 bench_rss
