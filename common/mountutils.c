@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -220,8 +221,13 @@ int mount_tmpfs_in_root(int rootfd, const char *dst, struct cu_error *e)
 	return fs_in_root(rootfd, dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", e);
 }
 
-static const char *const dev_nodes[] = {
-	"null", "zero", "full", "random", "urandom", "tty",
+/* The nodes of --mount-dev: their numbers are the kernel's (devices.txt). */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
 static const struct {
@@ -233,43 +239,71 @@ static const struct {
 };
 
 /*
- * Detached copies of the host's device nodes, taken before the new /dev
- * tmpfs may cover them (without --root it goes on the host's /dev).
+ * Make the nodes in the new /dev with mknod(2), as root may: no mount per
+ * node to make now and to take down when the namespace ends.  0; 1 when
+ * mknod is not ours to use (a user namespace, or no CAP_MKNOD), so the
+ * host's nodes must be bound instead; -errno else.  A node made before an
+ * EPERM is removed, so the binds find an empty /dev.
  */
-static int dev_nodes_open(int fds[], struct cu_error *e)
+static int dev_nodes_mknod(int devfd)
 {
-	size_t i;
+	mode_t old = umask(0);
+	size_t made;
+	int r = 0;
 
-	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
-		char host[32];
-
-		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
-		fds[i] = sys_open_tree(AT_FDCWD, host,
-				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (fds[i] < 0)
-			return cu_error_set(e, errno, _("cannot copy the device %s"), host);
-	}
-	return 0;
+	for (made = 0; made < ARRAY_SIZE(dev_nodes); made++)
+		if (mknodat(devfd, dev_nodes[made].name, S_IFCHR | 0666,
+			    makedev(dev_nodes[made].major, dev_nodes[made].minor)) < 0) {
+			r = errno == EPERM ? 1 : -errno;
+			break;
+		}
+	umask(old);
+	while (r == 1 && made > 0)
+		(void) unlinkat(devfd, dev_nodes[--made].name, 0);
+	return r;
 }
 
-static int dev_nodes_attach(int rootfd, const int fds[], struct cu_error *e)
+/*
+ * Where mknod is refused: bind the host's nodes, found through @hostdev,
+ * the host's /dev opened before the new tmpfs covered it (without --root
+ * it goes on the host's /dev).
+ */
+static int dev_nodes_bind(int rootfd, int hostdev, struct cu_error *e)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
-		_cleanup_close_ int dst = -1;
+		_cleanup_close_ int src = -1, dst = -1;
 		char inside[32];
 		int r;
 
-		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i]);
+		src = sys_open_tree(hostdev, dev_nodes[i].name,
+				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (src < 0)
+			return cu_error_set(e, errno, _("cannot copy the device %s"),
+					    dev_nodes[i].name);
+		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i].name);
 		dst = mount_open_in_root(rootfd, inside, true, e);
 		if (dst < 0)
 			return dst;
-		r = bind_fd(fds[i], dst, false);
+		r = bind_fd(src, dst, false);
 		if (r < 0)
 			return cu_error_set(e, r, _("cannot bind %1$s on %2$s"), inside, inside);
 	}
 	return 0;
+}
+
+static int dev_nodes_make(int rootfd, int hostdev, struct cu_error *e)
+{
+	_cleanup_close_ int devfd = mount_open_in_root(rootfd, "/dev", false, e);
+	int r;
+
+	if (devfd < 0)
+		return devfd;
+	r = dev_nodes_mknod(devfd);
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot make the devices in %s"), "/dev");
+	return r == 1 ? dev_nodes_bind(rootfd, hostdev, e) : 0;
 }
 
 static int dev_links_make(int rootfd, struct cu_error *e)
@@ -287,17 +321,15 @@ static int dev_links_make(int rootfd, struct cu_error *e)
 
 int mount_dev(int rootfd, struct cu_error *e)
 {
-	int fds[ARRAY_SIZE(dev_nodes)], r;
-	size_t i;
+	_cleanup_close_ int hostdev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r;
 
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
-		fds[i] = -1;
-	r = dev_nodes_open(fds, e);
+	if (hostdev < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), "/dev");
+	r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+		       "mode=755", e);
 	if (r == 0)
-		r = fs_in_root(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
-			       "mode=755", e);
-	if (r == 0)
-		r = dev_nodes_attach(rootfd, fds, e);
+		r = dev_nodes_make(rootfd, hostdev, e);
 	if (r == 0)
 		r = fs_in_root(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 			       "newinstance,ptmxmode=0666,mode=620", e);
@@ -305,9 +337,6 @@ int mount_dev(int rootfd, struct cu_error *e)
 		r = mount_tmpfs_in_root(rootfd, "/dev/shm", e);
 	if (r == 0)
 		r = dev_links_make(rootfd, e);
-	for (i = 0; i < ARRAY_SIZE(fds); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
 	return r;
 }
 

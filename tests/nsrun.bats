@@ -328,6 +328,28 @@ ensure_subids() {
 	assert_line ptmx
 }
 
+@test "--mount-dev: root makes the nodes with mknod; in a user namespace they are the host's, bound" {
+	mk_rootfs "$T/rootfs"
+	local probe='for d in null zero full random urandom tty; do
+		printf "%s %s " "$d" "$(stat -c %t:%T /dev/$d)"
+		grep -c " /dev/$d " /proc/self/mountinfo || true
+	done; stat -c %a /dev/null; umask'
+	run -0 nsrun -R "$T/rootfs" --mount-proc --mount-dev sh -c "$probe"
+	# the kernel's numbers (hex), and not one mount for them
+	assert_output "null 1:3 0
+zero 1:5 0
+full 1:7 0
+random 1:8 0
+urandom 1:9 0
+tty 5:0 0
+666
+$(umask)"
+	# a user namespace may not mknod: each node is a bind of the host's
+	run -0 nsrun -U -r -R "$T/rootfs" --mount-proc --mount-dev sh -c "$probe"
+	assert_line "null 1:3 1"
+	assert_line "tty 5:0 1"
+}
+
 @test "--mount-sys: sysfs, read-only" {
 	mk_rootfs "$T/rootfs"
 	run -0 nsrun -R "$T/rootfs" --net --mount-proc --mount-sys sh -c 'grep " /sys " /proc/self/mountinfo; ls /sys/class/net'
