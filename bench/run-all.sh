@@ -4,13 +4,16 @@
 # Run every tool's benchmark (bench/TOOL.sh) and the end-to-end container
 # start against crun and runc, side by side in one go, and write one report.
 # Usage: bench/run-all.sh [REPORT.md]     (as root; run by hand, not in CI)
-# CU_BUILDDIR: the built tree (default: this tree).  RUNS: runs per row.
+# CU_BUILDDIR: the built tree (default: this tree).  RUNS: runs per row
+# (E2E_RUNS, twice that by default, for the container start).
 # BENCH_TOOLS: which bench/TOOL.sh to run (default: all six).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${CU_BUILDDIR:-$top}" && pwd)
 report=${1:-$top/bench/REPORT.md}
 runs=${RUNS:-30}
+# the container start, the figure the main job is judged by: more runs
+e2e_runs=${E2E_RUNS:-$((runs * 2))}
 export CU_BUILDDIR=$build PATH="$build:$PATH" LC_ALL=C.UTF-8
 read -ra tools <<< "${BENCH_TOOLS-nsrun nsenter2 netns vethctl cgset unionmount}"
 
@@ -140,7 +143,7 @@ demo=(env CONTAINER_BRIDGE="${tag}dm" CONTAINER_SUBNET=10.254.77.1/24
 # where a tmpfs hides cgroup2, in the same hyperfine call, so the three
 # see the same (v1-only) host and the wrapper's own cost is in no row.
 printf '\n' >> "$out"
-nocg2 bash -c "$(declare -f hf); tmp=$tmp out=$out runs=$runs; hf 'container start, all three with cgroup2 hidden (the anchors: crun ≈ 22 ms, runc ≈ 63 ms)' crun \
+nocg2 bash -c "$(declare -f hf); tmp=$tmp out=$out runs=$e2e_runs; hf 'container start, all three with cgroup2 hidden (the anchors: crun ≈ 22 ms, runc ≈ 63 ms)' crun \
 	ours '${ours[*]}' crun 'crun run --bundle $tmp/bundle ${tag}c' runc 'runc run --bundle $tmp/bundle ${tag}r'"
 if [ -s "$tmp/hf.json" ]; then
 	jq -r '
