@@ -363,7 +363,7 @@ cu_seals() {
 	run -0 timeout 60 unshare -U -r --pid --fork --mount-proc sh -c '
 		unshare --pid --fork --mount-proc sleep 100 &
 		for _ in $(seq 50); do t=$(pgrep -x sleep) && break; sleep 0.1; done
-		strace -qq -f -e trace=execveat,prctl -o /dev/stdout "$1" -t "$t" --all true
+		strace -qq -f -s 4096 -e trace=execveat,prctl -o /dev/stdout "$1" -t "$t" --all true
 		kill -KILL "$t"' _ "$CU_BUILDDIR/nsenter2"
 	assert_line --index 0 --regexp '^[0-9]+ +execveat\([0-9]+, "", \["[^"]*nsenter2", "-t", '
 	refute_line --partial PR_SET_DUMPABLE
