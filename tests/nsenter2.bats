@@ -516,9 +516,10 @@ cu_cgroup_mounts() {
 	nsenter2 -t "$TARGET" -g -p sleep 30 </dev/null >/dev/null 2>&1 3>&- &
 	local parent=$! child=
 	cu_track_pid "$parent"
+	# the child joins before it execs: wait until it runs sleep
 	for _ in $(seq 100); do
 		child=$(pgrep -P "$parent" || true)
-		[ -n "$child" ] && break
+		[ -n "$child" ] && [ "$(cat "/proc/$child/comm" 2>/dev/null)" = sleep ] && break
 		sleep 0.05
 	done
 	cu_track_pid "$child"
