@@ -107,7 +107,7 @@ nocg2() {
 	echo "Written by \`bench/run-all.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); tree $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')."
 	echo "Machine: $(nproc) CPUs, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
 	echo "Read ratios, not absolute times: the machine is shared (see ../shared/notes/perf-anchors.md)."
-	echo "Figures are hyperfine medians with min–max over $runs runs (3 warm-ups), rows of one table in one hyperfine call."
+	echo "Figures are hyperfine medians with min–max over $runs runs ($e2e_runs for the container start; 3 warm-ups), rows of one table in one hyperfine call."
 } > "$out"
 
 # --- end-to-end container start -----------------------------------------------

@@ -966,7 +966,7 @@ static pid_t run_clone3(struct run_child_args *c, int cgfd, int *pidfd)
 	};
 
 	if (spawn_vm_supported())
-		return spawn_vm(&a, run_child_vm, c);
+		return spawn_vm(&a, run_child_vm, c, c->ctl->args);
 	return sys_clone3(&a, sizeof(a));
 }
 

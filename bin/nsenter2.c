@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -24,6 +23,7 @@
 #include "netnsname.h"
 #include "nsjoin.h"
 #include "nsutils.h"
+#include "spawn.h"
 #include "strutils.h"
 #include "syscalls.h"
 #include "table.h"
@@ -400,33 +400,27 @@ static int spawned_child(void *arg)
 }
 
 /*
- * Start @argv in a child that shares our memory until it execs, with the
- * signal mask @mask.  Its stack: enough for execvp(3), which may copy argv
- * there to run a script through /bin/sh.  The PID, or -1 with errno set
- * when clone(2) fails.
+ * Start @argv in a child that shares our memory until it execs
+ * (spawn_vm), with the signal mask @mask.  The PID, or -1 with errno set:
+ * ENOSYS where no such child can be made here (then fork).
  */
 static pid_t spawn_program(const struct nsenter2_state *st, char *const *argv,
 			   const sigset_t *mask)
 {
 	struct spawn_child c = { argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
+	struct cu_clone_args args = { .exit_signal = SIGCHLD };
 	char **targv = NULL;
-	size_t argc = 0, size;
-	char *stack;
 	pid_t pid;
 
-	while (argv[argc])
-		argc++;
-	size = ((argc + 3) * sizeof(char *) + 64 * 1024 + 4095) & ~(size_t) 4095;
+	if (!spawn_vm_supported()) {
+		errno = ENOSYS;
+		return -1;
+	}
 	if (exec_cloexec_own() < 0)
 		warn(_("cannot mark file descriptors close-on-exec"));
-	stack = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		die(_("cannot allocate a stack for the child"));
 	if (st->tramp >= 0 && !(c.targv = targv = exec_tramp_argv(st->errpipe[1], argv)))
 		die(_("cannot allocate memory"));
-	pid = clone(spawned_child, stack + size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
-	(void) munmap(stack, size);	/* the child has exec'd or exited: not in use */
+	pid = spawn_vm(&args, spawned_child, &c, argv);
 	free(targv);
 	if (pid > 0 && c.tramp_err)
 		warn_unsealed(-c.tramp_err);
@@ -464,6 +458,8 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 	if (st->tramp >= 0 && pipe2(st->errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		die(_("cannot create a pipe"));
 	pid = child_only_execs(ctl, st) ? spawn_program(st, ctl->argv, &old) : fork();
+	if (pid < 0 && errno == ENOSYS)	/* no shared-memory child here */
+		pid = fork();
 	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
 		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
 		     strerror(ENOMEM));

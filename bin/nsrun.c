@@ -866,7 +866,7 @@ static pid_t clone_child(struct nsrun_control *ctl, int flags)
 			.exit_signal = SIGCHLD,
 		};
 
-		return spawn_vm(&args, shared_vm_child, ctl);
+		return spawn_vm(&args, shared_vm_child, ctl, ctl->argv);
 	}
 	return clone_forked(flags);
 }

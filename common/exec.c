@@ -426,6 +426,21 @@ static int copy_image(int mfd, int exe, off_t len, off_t size, ElfW(Ehdr) *eh)
 	return 0;
 }
 
+/*
+ * After filling @mfd (@r: 0, or the -errno of the filling): seal it so its
+ * contents can no longer change.  @mfd, or -errno with @mfd closed.
+ */
+static int exec_memfd_seal(int mfd, int r)
+{
+	if (r == 0 && fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
+			    F_SEAL_GROW | F_SEAL_WRITE) < 0)
+		r = -errno;
+	if (r == 0)
+		return mfd;
+	close(mfd);
+	return r;
+}
+
 /* Copy the running binary into a sealed memfd; its fd, or -errno. */
 static int sealed_copy_of_self(const char *name)
 {
@@ -448,17 +463,7 @@ static int sealed_copy_of_self(const char *name)
 	if (mfd < 0)
 		return mfd;
 	r = copy_image(mfd, exe, len, st.st_size, &eh);
-	if (r < 0)
-		goto out_close;
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
-		  F_SEAL_GROW | F_SEAL_WRITE) < 0) {
-		r = -errno;
-		goto out_close;
-	}
-	return mfd;
-out_close:
-	close(mfd);
-	return r;
+	return exec_memfd_seal(mfd, r);
 }
 
 int exec_reexec_sealed(char *const argv[])
@@ -493,24 +498,15 @@ int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len)
 
 	if (mfd < 0)
 		return mfd;
-	while (off < len) {
+	for (r = 0; r == 0 && off < len; ) {
 		ssize_t n = write(mfd, image + off, len - off);
 
-		if (n <= 0) {
+		if (n <= 0)
 			r = n < 0 ? -errno : -EIO;
-			goto out_close;
-		}
-		off += (size_t) n;
+		else
+			off += (size_t) n;
 	}
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
-		  F_SEAL_GROW | F_SEAL_WRITE) < 0) {
-		r = -errno;
-		goto out_close;
-	}
-	return mfd;
-out_close:
-	close(mfd);
-	return r;
+	return exec_memfd_seal(mfd, r);
 }
 
 /* ERRFD in decimal: at most 10 digits and the NUL */

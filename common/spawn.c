@@ -73,21 +73,34 @@ long cu_clone3_vm(struct cu_clone_args *args, size_t size,
 #endif
 
 /*
- * The child's stack: what it runs before exec (mounts, netlink, execvp
- * copying argv for a script) needs far less.  A PROT_NONE page under it
- * turns an overflow into a fault instead of a write into our memory.
+ * The child's stack: what it runs before exec (mounts, netlink) needs far
+ * less, plus room for execvp's copy of argv when it runs a script through
+ * /bin/sh.  A PROT_NONE page under it turns an overflow into a fault
+ * instead of a write into our memory.
  */
 enum { SPAWN_STACK = 512 * 1024, SPAWN_GUARD = 4096 };
+
+#if HAVE_SPAWN_VM
+static size_t stack_size(char *const argv[])
+{
+	size_t argc = 0;
+
+	while (argv && argv[argc])
+		argc++;
+	return (SPAWN_STACK + (argc + 3) * sizeof(char *) + 4095) & ~(size_t) 4095;
+}
+#endif
 
 bool spawn_vm_supported(void)
 {
 	return HAVE_SPAWN_VM;
 }
 
-pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg)
+pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg,
+	       char *const exec_argv[])
 {
 #if HAVE_SPAWN_VM
-	const size_t len = SPAWN_STACK + SPAWN_GUARD;
+	const size_t size = stack_size(exec_argv), len = size + SPAWN_GUARD;
 	char *stack;
 	long r;
 	int err;
@@ -104,7 +117,7 @@ pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg)
 	}
 	args->flags |= CLONE_VM | CLONE_VFORK;
 	args->stack = (uint64_t) (uintptr_t) (stack + SPAWN_GUARD);
-	args->stack_size = SPAWN_STACK;
+	args->stack_size = size;
 	r = cu_clone3_vm(args, sizeof(*args), fn, arg);
 	/* the child has exec'd or exited: its stack is no longer in use */
 	(void) munmap(stack, len);
@@ -117,6 +130,7 @@ pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg)
 	(void) args;
 	(void) fn;
 	(void) arg;
+	(void) exec_argv;
 	errno = ENOSYS;
 	return -1;
 #endif

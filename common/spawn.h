@@ -34,10 +34,13 @@ bool spawn_vm_supported(void);
  * execs pays for nothing.
  *
  * The child must leave by exec or _exit(2) (@fn's return value is its exit
- * status): exit(3) would run our atexit handlers on our stdio.  Returns
+ * status): exit(3) would run our atexit handlers on our stdio.
+ * @exec_argv is what it will execvp(3) (NULL: nothing known), whose copy of
+ * argv for a script through /bin/sh lives on the child's stack.  Returns
  * the child's PID, or -1 with errno set (ENOSYS: not supported here, fork
  * instead).
  */
-pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg);
+pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg,
+	       char *const exec_argv[]);
 
 #endif /* CU_SPAWN_H */

@@ -680,6 +680,16 @@ $(umask)"
 	assert_output 0
 }
 
+@test "a script without #! and 100000 arguments runs through /bin/sh from the shared-memory child" {
+	# execvp copies argv onto the child's stack for /bin/sh: it has room
+	printf 'echo $#\n' > "$T/noshebang"
+	chmod +x "$T/noshebang"
+	run -0 nsrun --fork --pid "$T/noshebang" $(printf 'a %.0s' $(seq 100000))
+	assert_output 100000
+	run -0 cgset run -- "$T/noshebang" $(printf 'a %.0s' $(seq 100000))
+	assert_output 100000
+}
+
 @test "no program: \$SHELL, else /bin/sh" {
 	SHELL=/bin/true run -0 nsrun --uts
 	SHELL= run -0 nsrun --uts < /dev/null
