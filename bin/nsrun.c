@@ -176,7 +176,7 @@ static void __noreturn usage(void)
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_("With --root the container is confined: /proc and /sys paths masked or\n"
 		"read-only, Docker's capabilities without mknod, Docker's seccomp policy.\n"), stdout);
-	fputs(_("     --privileged             no confinement at all (as before; for teaching)\n"), stdout);
+	fputs(_("     --privileged             no confinement at all (for teaching)\n"), stdout);
 	fputs(_("     --security-opt <opt>     seccomp=unconfined, systempaths=unconfined,\n"
 		"                                no-new-privileges\n"), stdout);
 	fputs(_("     --unmask <path>          leave <path> (e.g. /proc/sys, /sys, ALL) as it is\n"), stdout);

@@ -16,7 +16,7 @@ setup_file() {
 	local r=$BATS_FILE_TMPDIR/rootfs a
 	mkdir -p "$r/bin" "$r/etc" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/mnt"
 	cp /bin/busybox "$r/bin/busybox"
-	for a in sh cat grep mount ls mknod; do ln -s busybox "$r/bin/$a"; done
+	for a in sh cat grep mount ls mknod env; do ln -s busybox "$r/bin/$a"; done
 	cc -static -O2 -Wall -o "$r/bin/probe" "$BATS_TEST_DIRNAME/attack/confine-probe.c" \
 		2> "$BATS_FILE_TMPDIR/cc.err" || true
 }
@@ -163,6 +163,21 @@ has_cap() { (( (16#$1 >> $2) & 1 )); }
 		/bin/sh -c 'grep Seccomp: /proc/self/status; /bin/probe mount /mnt/probe'
 	assert_line --index 0 --regexp $'Seccomp:\t2'
 	assert_line --index 1 --regexp '^blocked: '
+}
+
+@test "confine: examples/container.sh: Seccomp: 2, no CAP_SYS_ADMIN, no /proc/sys write, no mount (--privileged: all)" {
+	local demo=$CU_TOPDIR/examples/container.sh eff
+	run --separate-stderr bash "$demo" --name "$(cu_name)" --no-net --image "$R" \
+		--exec 'grep -E "^(Seccomp|CapEff):" /proc/self/status; /bin/probe write-open /proc/sys/kernel/core_pattern; /bin/probe mount /mnt/p' < /dev/null
+	assert_line --index 0 --regexp $'^CapEff:\t'
+	eff=${lines[0]#*:}
+	! has_cap "${eff//[[:space:]]/}" 21 || fail "CAP_SYS_ADMIN in $eff"
+	assert_line --index 1 --regexp $'^Seccomp:\t2$'
+	assert_line --index 2 'blocked: EROFS'
+	assert_line --index 3 --regexp '^blocked: '
+	run --separate-stderr bash "$demo" --privileged --name "$(cu_name)" --no-net --image "$R" \
+		--exec '/bin/probe mount /mnt/p' < /dev/null
+	assert_output 'allowed: tmpfs'
 }
 
 @test "confine: without --root nsrun confines nothing (as unshare)" {
