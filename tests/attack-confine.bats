@@ -82,6 +82,11 @@ has_cap() { (( (16#$1 >> $2) & 1 )); }
 	assert_output 'blocked: EROFS'
 }
 
+@test "confine: /proc/irq is read-only: default_smp_affinity cannot be opened for writing (never written)" {
+	[ -e /proc/irq/default_smp_affinity ] || skip "no /proc/irq/default_smp_affinity"
+	probe_both write-open /proc/irq/default_smp_affinity
+}
+
 @test "confine: /proc/sysrq-trigger cannot be opened for writing (never written)" {
 	[ -e /proc/sysrq-trigger ] || skip "this kernel has no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)"
 	probe_both write-open /proc/sysrq-trigger
