@@ -1252,6 +1252,12 @@ int main(int argc, char **argv)
 	if (ctl->root && !ctl->privileged) {
 		struct cu_error e = { 0 };
 
+		unsigned c;
+
+		/* --cap-add all: every capability we hold (the rest cannot be added) */
+		for (c = 0; c < 64; c++)
+			if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
+				ctl->caps.add.mask &= ~((uint64_t) 1 << c);
 		/* now, from the host: libseccomp is looked up in the root of the moment */
 		ctl->confine.on = true;
 		if (confine_prepare(&ctl->confine, ctl->caps.add.mask,

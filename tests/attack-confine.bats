@@ -185,6 +185,27 @@ has_cap() { (( (16#$1 >> $2) & 1 )); }
 	assert_output 'allowed: tmpfs'
 }
 
+@test "confine: a filter cache file others may write is not used" {
+	local dir=/run/container-utils/seccomp f
+	# the filter of --cap-add sys_admin allows unshare; put it where the
+	# default's cache is, writable by others: the default must not use it
+	run --separate-stderr ctr --cap-add sys_admin -- /bin/sh -c :
+	assert_success
+	run --separate-stderr ctr -- /bin/sh -c :
+	assert_success
+	# the newest of each (an older build's table has another hash)
+	f=$(ls -t "$dir"/00000000a00425fb-*.bpf | head -1)
+	[ -f "$f" ] || fail "no cache of the default filter in $dir"
+	cp "$(ls -t "$dir"/00000000a02425fb-*.bpf | head -1)" "$f"
+	chmod 0646 "$f"
+	run --separate-stderr ctr -- /bin/probe userns
+	assert_success
+	assert_output 'blocked: EPERM'
+	# and it was replaced by a good one
+	run stat -c %a "$f"
+	assert_output 600
+}
+
 @test "confine: without --root nsrun confines nothing (as unshare)" {
 	run --separate-stderr nsrun --pid --mount-proc grep -E '^(Seccomp|CapBnd):' /proc/self/status
 	assert_success
