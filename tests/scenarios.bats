@@ -750,9 +750,11 @@ sc_demo_interrupt() {
 @test "demo: --help lists the options; a bad option or name changes nothing" {
 	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --help
 	assert_success
-	for o in --name --image --exec --no-net --keep --help; do
+	for o in --name --image --exec --no-net --privileged --keep --help; do
 		assert_output --partial -- "$o"
 	done
+	# it says that the container is confined, and how to opt out
+	assert_output --partial 'The container is confined as docker run confines it'
 	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --bogus
 	assert_failure
 	[[ $stderr == *--bogus* ]]
