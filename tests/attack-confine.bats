@@ -206,6 +206,20 @@ has_cap() { (( (16#$1 >> $2) & 1 )); }
 	assert_output 600
 }
 
+@test "confine: a root whose /proc is a symbolic link is refused, and nothing is left" {
+	local r=$BATS_TEST_TMPDIR/root
+	cp -a "$R" "$r"
+	rmdir "$r/proc"
+	mkdir "$r/elsewhere"
+	ln -s /elsewhere "$r/proc"
+	TMPDIR=$BATS_TEST_TMPDIR run --separate-stderr nsrun --pid --mount-proc -v /anon \
+		--root "$r" /bin/cat /proc/timer_list
+	assert_failure 125
+	assert_equal "$stderr" "nsrun: cannot mask /proc/asound: Too many levels of symbolic links"
+	run compgen -G "$BATS_TEST_TMPDIR/nsrun-volume.*"
+	assert_failure
+}
+
 @test "confine: without --root nsrun confines nothing (as unshare)" {
 	run --separate-stderr nsrun --pid --mount-proc grep -E '^(Seccomp|CapBnd):' /proc/self/status
 	assert_success
