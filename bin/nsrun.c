@@ -1251,8 +1251,8 @@ int main(int argc, char **argv)
 	check_options(ctl);
 	if (ctl->root && !ctl->privileged) {
 		struct cu_error e = { 0 };
-
 		unsigned c;
+
 
 		/* --cap-add all: every capability we hold (the rest cannot be added) */
 		for (c = 0; c < 64; c++)
