@@ -1253,7 +1253,6 @@ int main(int argc, char **argv)
 		struct cu_error e = { 0 };
 		unsigned c;
 
-
 		/* --cap-add all: every capability we hold (the rest cannot be added) */
 		for (c = 0; c < 64; c++)
 			if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
