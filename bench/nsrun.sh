@@ -28,6 +28,8 @@ echo 'root:x:0:0::/:/bin/sh' > "$root/etc/passwd"
 jq '.process.args = ["/bin/true"] | .process.terminal = false' \
 	"$work/bundle/config.json" > "$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
+# the confinement nsrun --root applies by default (masks, caps, seccomp)
+"$top/bench/confine-bundle.sh" "$work/bundle/config.json"
 cc -O2 -o "$work/floor" "$top/bench/nsrun-floor.c"
 cc -O2 -o "$work/floor-all" "$top/bench/nsrun-floor-all.c"
 

@@ -78,7 +78,7 @@ mkroot() {
 }
 
 # An OCI bundle for crun and runc with the same rootfs, namespaces
-# (pid, net, ipc, uts, mount), read-only root and limits as ours.
+# (pid, net, ipc, uts, mount), read-only root, limits and confinement as ours.
 mkbundle() {
 	mkdir -p "$1"
 	cp -a "$tmp/root" "$1/rootfs"
@@ -89,6 +89,8 @@ mkbundle() {
 	  | .linux.resources = {"cpu": {"quota": 50000, "period": 100000},
 	                        "memory": {"limit": 134217728}, "pids": {"limit": 64}}' \
 		"$1/config.json" > "$1/config.new" && mv "$1/config.new" "$1/config.json"
+	# the confinement nsrun --root applies by default: masks, caps, seccomp
+	"$top/bench/confine-bundle.sh" "$1/config.json"
 }
 
 # crun 1.8 refuses hybrid hosts while a controller sits on cgroup2: run the

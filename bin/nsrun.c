@@ -30,6 +30,7 @@
 #include "nls.h"
 #include "closestream.h"
 #include "caps.h"
+#include "confine.h"
 #include "exec.h"
 #include "idmap.h"
 #include "mountutils.h"
@@ -79,6 +80,7 @@ struct nsrun_control {
 	uid_t uid, euid;		/* -S; ours before any unshare */
 	gid_t gid, egid;
 	struct caps_plan caps;
+	struct confine confine;		/* --root: masks, caps, seccomp */
 	int64_t monotonic, boottime;
 	char **argv;
 	sigset_t oldmask;
@@ -89,7 +91,7 @@ struct nsrun_control {
 	bool shared_vm;			/* the child runs in our memory until exec */
 
 	bool fork, init, new_session, all;
-	bool mount_dev, mount_sys, no_new_privs;
+	bool mount_dev, mount_sys, no_new_privs, privileged;
 	bool have_uid, have_gid, have_monotonic, have_boottime;
 };
 
@@ -116,6 +118,9 @@ enum {
 	OPT_NO_NEW_PRIVS,
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
+	OPT_PRIVILEGED,
+	OPT_SECURITY_OPT,
+	OPT_UNMASK,
 };
 
 static void __noreturn usage(void)
@@ -168,6 +173,13 @@ static void __noreturn usage(void)
 	fputs(_("     --no-new-privs           set no_new_privs before running the program\n"), stdout);
 	fputs(_("     --monotonic <seconds>    offset of CLOCK_MONOTONIC (with --time)\n"), stdout);
 	fputs(_("     --boottime <seconds>     offset of CLOCK_BOOTTIME (with --time)\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("With --root the container is confined: /proc and /sys paths masked or\n"
+		"read-only, Docker's capabilities without mknod, Docker's seccomp policy.\n"), stdout);
+	fputs(_("     --privileged             no confinement at all (for teaching)\n"), stdout);
+	fputs(_("     --security-opt <opt>     seccomp=unconfined, systempaths=unconfined,\n"
+		"                                no-new-privileges\n"), stdout);
+	fputs(_("     --unmask <path>          leave <path> (e.g. /proc/sys, /sys, ALL) as it is\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(30);
 	printf(USAGE_MAN_TAIL("nsrun(1)"));
@@ -265,6 +277,30 @@ static void parse_caps(struct caps_set *set, const char *arg, const char *opt)
 		     opt, arg, bad);
 }
 
+static void parse_security_opt(struct nsrun_control *ctl, const char *arg)
+{
+	if (streq(arg, "seccomp=unconfined"))
+		ctl->confine.seccomp = false;
+	else if (streq(arg, "systempaths=unconfined"))
+		ctl->confine.paths = false;
+	else if (streq(arg, "no-new-privileges") || streq(arg, "no-new-privileges=true"))
+		ctl->no_new_privs = true;
+	else
+		diex(_("invalid --security-opt argument: %s (use seccomp=unconfined, systempaths=unconfined or no-new-privileges)"),
+		     arg);
+}
+
+static void add_unmask(struct nsrun_control *ctl, const char *arg)
+{
+	struct confine *c = &ctl->confine;
+
+	if (!confine_known_path(arg))
+		diex(_("invalid --unmask argument: %s (use a masked or read-only path such as /proc/sys or /proc/kcore, /sys, or ALL)"),
+		     arg);
+	c->unmask = xrealloc(c->unmask, (c->nunmask + 1) * sizeof(char *));
+	c->unmask[c->nunmask++] = arg;
+}
+
 static void parse_propagation(struct nsrun_control *ctl, const char *arg)
 {
 	if (mount_parse_propagation(arg, &ctl->propagation) < 0)
@@ -320,14 +356,17 @@ static const struct option longopts[] = {
 	{ "no-new-privs",     no_argument,       NULL, OPT_NO_NEW_PRIVS },
 	{ "pid",              optional_argument, NULL, 'p' },
 	{ "pidfile",          required_argument, NULL, OPT_PIDFILE },
+	{ "privileged",       no_argument,       NULL, OPT_PRIVILEGED },
 	{ "propagation",      required_argument, NULL, OPT_PROPAGATION },
 	{ "root",             required_argument, NULL, 'R' },
+	{ "security-opt",     required_argument, NULL, OPT_SECURITY_OPT },
 	{ "setgid",           required_argument, NULL, 'G' },
 	{ "setgroups",        required_argument, NULL, OPT_SETGROUPS },
 	{ "setuid",           required_argument, NULL, 'S' },
 	{ "time",             optional_argument, NULL, 'T' },
 	{ "tmpfs",            required_argument, NULL, OPT_TMPFS },
 	{ "user",             optional_argument, NULL, 'U' },
+	{ "unmask",           required_argument, NULL, OPT_UNMASK },
 	{ "uts",              optional_argument, NULL, 'u' },
 	{ "version",          no_argument,       NULL, 'V' },
 	{ "volume",           required_argument, NULL, 'v' },
@@ -382,6 +421,15 @@ static bool parse_flag(struct nsrun_control *ctl, int c, const char *arg)
 		break;
 	case OPT_NO_NEW_PRIVS:
 		ctl->no_new_privs = true;
+		break;
+	case OPT_PRIVILEGED:
+		ctl->privileged = true;
+		break;
+	case OPT_SECURITY_OPT:
+		parse_security_opt(ctl, arg);
+		break;
+	case OPT_UNMASK:
+		add_unmask(ctl, arg);
 		break;
 	default:
 		return false;
@@ -631,6 +679,8 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 		return r;
 	if (ctl->mount_proc && (r = mount_proc(rootfd, ctl->mount_proc, e)) < 0)
 		return r;
+	if ((r = confine_mounts(&ctl->confine, rootfd, ctl->mount_proc, e)) < 0)
+		return r;
 	if (ctl->root) {
 		r = mount_pivot_root(rootfd, e);
 		if (r < 0)
@@ -679,6 +729,9 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 		return r;
 	if (ctl->wd && chdir(ctl->wd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to %s"), ctl->wd);
+	/* seccomp, then capabilities: the last steps before the new identity */
+	if ((r = confine_lockdown(&ctl->confine, e)) < 0)
+		return r;
 	r = setup_identity(ctl, e);
 	if (r < 0)
 		return r;
@@ -1192,9 +1245,24 @@ int main(int argc, char **argv)
 	ctl->egid = getegid();
 	ctl->propagation = MS_PRIVATE;
 	ctl->setgroups = -1;
+	confine_init(&ctl->confine);
 	parse_args(ctl, argc, argv);
 	apply_implications(ctl);
 	check_options(ctl);
+	if (ctl->root && !ctl->privileged) {
+		struct cu_error e = { 0 };
+		unsigned c;
+
+		/* --cap-add all: every capability we hold (the rest cannot be added) */
+		for (c = 0; c < 64; c++)
+			if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
+				ctl->caps.add.mask &= ~((uint64_t) 1 << c);
+		/* now, from the host: libseccomp is looked up in the root of the moment */
+		ctl->confine.on = true;
+		if (confine_prepare(&ctl->confine, ctl->caps.add.mask,
+				    ctl->caps.drop.mask, &e) < 0)
+			cu_error_die(&e);
+	}
 
 	if (needs_fork(ctl))
 		run_forked(ctl);

@@ -20,6 +20,8 @@ Options:
                              (default: built from Debian's busybox-static)
  -e, --exec <command>      run sh -c <command> instead of the default
      --no-net              no network: a private netns with only loopback
+     --privileged          no confinement (nsrun --privileged): every capability,
+                             no seccomp filter, /proc and /sys as the host's
  -k, --keep                keep the container layer (the upper directory)
 
  -h, --help                display this help
@@ -29,6 +31,12 @@ the container.  Without a terminal on stdin (and without --exec) it runs
 ps, hostname, ip addr, cat /proc/self/cgroup and id inside, and prints
 their output.  The image needs /bin/sh and /bin/env.
 
+The container is confined as docker run confines it (nsrun --root does it
+by default): /proc/sys, /proc/sysrq-trigger and /sys read-only, /proc/kcore,
+/proc/keys and the like masked, Docker's capabilities without mknod (no
+CAP_SYS_ADMIN: no mount), Docker's seccomp policy.  --privileged turns all of
+it off, as docker run --privileged does; see CONFINEMENT in nsrun(1).
+
 Environment:
  CONTAINER_BRIDGE   bridge for the containers (default: ctr0)
  CONTAINER_SUBNET   its address, made when the bridge is (default: 10.88.0.1/24)
@@ -37,13 +45,14 @@ EOF
 	exit 0
 }
 
-name=busybox image='' keep='' net=yes cmd=''
+name=busybox image='' keep='' net=yes cmd='' confine=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n|--name)	name=${2:?--name needs a value}; shift ;;
 	-i|--image)	image=${2:?--image needs a value}; shift ;;
 	-e|--exec)	cmd=${2:?--exec needs a value}; shift ;;
 	--no-net)	net='' ;;
+	--privileged)	confine=(--privileged) ;;
 	-k|--keep)	keep=yes ;;
 	-h|--help)	usage ;;
 	*)		echo "${0##*/}: unknown option: $1 (see --help)" >&2; exit 1 ;;
@@ -127,11 +136,12 @@ else
 fi
 
 # The container: a cgroup with limits, then new pid, mount, uts and ipc
-# namespaces with the union as / and a fresh /proc and /dev; sh is PID 1.
+# namespaces with the union as / and a fresh /proc and /dev; sh is PID 1,
+# confined by nsrun --root's defaults unless --privileged.
 container=(
 	cgset run --name "$name" --cpu 50% --memory 128M --pids 64 --
 	"${enter_net[@]}"
-	nsrun --pid --mount --uts --ipc "${own_net[@]}" --hostname "$name" \
+	nsrun "${confine[@]}" --pid --mount --uts --ipc "${own_net[@]}" --hostname "$name" \
 		--root "$dir/rootfs" --mount-proc --mount-dev --pidfile "$dir/pid" --
 	/bin/env -i PATH=/bin:/sbin HOME=/root TERM="${TERM:-dumb}" "${program[@]}"
 )

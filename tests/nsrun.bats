@@ -220,7 +220,8 @@ ensure_subids() {
 	assert_line --index 0 'NAME="cu busybox"'
 	run -0 nsrun --mount --pid --mount-proc --root "$T/rootfs" ls /
 	assert_output "$(printf 'bin\netc\nmnt\nproc\ntmp')"
-	run -0 nsrun -R "$T/rootfs" --mount-proc sh -c 'mount -t tmpfs none /mnt && grep -c " /mnt " /proc/self/mountinfo'
+	# mounting inside takes the privilege --root's confinement drops
+	run -0 nsrun --privileged -R "$T/rootfs" --mount-proc sh -c 'mount -t tmpfs none /mnt && grep -c " /mnt " /proc/self/mountinfo'
 	assert_output 1
 	run grep -F "$T/rootfs" /proc/self/mountinfo
 	assert_failure
@@ -406,7 +407,7 @@ $(umask)"
 	mk_rootfs "$T/shared/rootfs"
 	local p r=$T/shared/rootfs
 	for p in shared unchanged private slave; do
-		run --separate-stderr -0 nsrun -R "$r" --mount-proc --propagation "$p" \
+		run --separate-stderr -0 nsrun --privileged -R "$r" --mount-proc --propagation "$p" \
 			sh -c 'mount -t tmpfs inside /mnt && cat /proc/self/mountinfo'
 		[ -z "$stderr" ] || fail "$p: $stderr"
 		# the old root is gone: one mount on /, and nothing of the host

@@ -152,7 +152,9 @@ setup() {
 	local r=$BATS_TEST_TMPDIR/rootfs tag
 	tag=$(cu_name m)
 	sc_rootfs "$r"
-	run --separate-stderr nsrun --mount --pid --mount-proc --root "$r" /bin/sh -c \
+	# the article mounts inside: that takes the privilege --root's
+	# default confinement drops (nsrun(1), CONFINEMENT)
+	run --separate-stderr nsrun --privileged --mount --pid --mount-proc --root "$r" /bin/sh -c \
 		"mount -t tmpfs $tag /tmp && grep -c $tag /proc/self/mountinfo"
 	assert_success
 	assert_output 1
@@ -748,9 +750,11 @@ sc_demo_interrupt() {
 @test "demo: --help lists the options; a bad option or name changes nothing" {
 	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --help
 	assert_success
-	for o in --name --image --exec --no-net --keep --help; do
+	for o in --name --image --exec --no-net --privileged --keep --help; do
 		assert_output --partial -- "$o"
 	done
+	# it says that the container is confined, and how to opt out
+	assert_output --partial 'The container is confined as docker run confines it'
 	run --separate-stderr bash "$CU_TOPDIR/examples/container.sh" --bogus
 	assert_failure
 	[[ $stderr == *--bogus* ]]

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * syscallfilter.h - Docker's default seccomp policy, compiled by libseccomp.
+ *
+ * The filter is built once, before the clone (libseccomp allocates and is
+ * looked up in the root of the moment), and installed in the child with one
+ * seccomp(2) call: the child may share our memory until it execs, so it must
+ * not allocate.
+ */
+#ifndef CU_SYSCALLFILTER_H
+#define CU_SYSCALLFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "c.h"
+
+struct sf_filter {
+	void *insns;		/* struct sock_filter[], as libseccomp made it */
+	size_t len;		/* number of instructions */
+};
+
+/*
+ * Build Docker's default policy for a container whose capabilities are
+ * @caps (bit N = capability N): the syscalls Docker allows only with a
+ * capability (mount with CAP_SYS_ADMIN, init_module with CAP_SYS_MODULE...)
+ * are allowed only when @caps has it.  0, or -errno with @e filled.
+ */
+int sf_build_default(uint64_t caps, struct sf_filter *f, struct cu_error *e) __must_check;
+
+/*
+ * Install @f on this thread: seccomp(2), no allocation.  Needs
+ * CAP_SYS_ADMIN in our user namespace or no_new_privs.  0 or -errno.
+ */
+int sf_install(const struct sf_filter *f, struct cu_error *e) __must_check;
+
+void sf_free(struct sf_filter *f);
+
+#endif /* CU_SYSCALLFILTER_H */
