@@ -391,8 +391,10 @@ static int cmd_nat(struct vethctl_control *ctl)
 	cidr_or_err(ctl->argv[1], &net, _("invalid subnet"));
 	if (net.family != AF_INET)
 		diex(_("nat: %s: only IPv4 subnets are masqueraded"), ctl->argv[1]);
-	if (ctl->out)
+	if (ctl->out) {
 		check_ifname(ctl->out);
+		check(nat_check_out(ctl->out, &e), &e);
+	}
 	check(nat_load(&e), &e);
 	check(nat_in(ctl->nsfd, op == NL_ADD, &net, ctl->out, &added, &e), &e);
 	return 0;
@@ -617,10 +619,10 @@ struct conn {
 	const char *bridge, *ifname;
 	char host[IF_NAMESIZE];		/* our end, on the bridge */
 	struct cu_inet gw, addr, net;	/* bridge address, NS address */
-	bool has_gw, has_addr;
+	bool has_gw, has_addr, has_net;
 	bool made_bridge, made_pair, leased, natted;
 	char key[IF_NAMESIZE + 32];	/* lease file */
-	struct lease_owner owner;
+	struct lease_rec rec;		/* what disconnect will undo */
 };
 
 static void lease_key(struct conn *c)
@@ -684,9 +686,14 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 		random_name(c->host, sizeof(c->host));
 		r = nl_veth_add(c->ctl->sk, &v, e);
 	}
-	if (r == 0)
-		c->made_pair = true;
-	return r;
+	if (r < 0)
+		return r;
+	c->made_pair = true;
+	r = nl_link_get(c->ctl->sk, c->host, &l, e);
+	if (r < 0)
+		return r;
+	c->rec.host_index = l.index;
+	return 0;
 }
 
 static int conn_wire(struct conn *c, struct cu_error *e)
@@ -734,31 +741,66 @@ static int check_want_addr(const struct conn *c, struct cu_error *e)
 	return 0;
 }
 
-/* The address: leased (auto or the one asked for), then set in NS. */
-static int conn_addr(struct conn *c, struct cu_error *e)
+/* The subnet a route and NAT use: the bridge's, else the address's. */
+static void conn_net(struct conn *c)
+{
+	if (c->has_gw)
+		cidr_network(&c->gw, &c->net);
+	else if (c->has_addr && c->addr.family == AF_INET)
+		cidr_network(&c->addr, &c->net);
+	else
+		return;
+	c->has_net = true;
+}
+
+/*
+ * The record of this connection, with the address it leases (auto, or the
+ * IPv4 address asked for): written before the address and NAT are set up,
+ * so that what disconnect undoes comes from here and nowhere else.
+ */
+static int conn_record(struct conn *c, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	bool automatic = streq(c->ctl->addr, "auto");
+	bool automatic = c->ctl->addr && streq(c->ctl->addr, "auto");
+	enum lease_mode mode = LEASE_NONE;
+	struct cu_inet got;
 	int r;
 
 	if (automatic && !c->has_gw)
 		return cu_error_set(e, 0, _("cannot lease an address: bridge %s has no IPv4 address (give it one: vethctl bridge add BR --addr CIDR)"),
 				    c->bridge);
-	if (!automatic && (r = check_want_addr(c, e)) < 0)
+	if (c->has_addr && (r = check_want_addr(c, e)) < 0)
 		return r;
+	conn_net(c);
+	if (c->ctl->nat && !c->has_net)
+		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
 	ns_owner_path(c->ns, path, sizeof(path));
-	if ((r = lease_owner_init(&c->owner, c->tfd, path, e)) < 0)
+	if ((r = lease_owner_init(&c->rec.o, c->tfd, path, e)) < 0)
 		return r;
-	if (c->addr.family == AF_INET || automatic) {
-		struct cu_inet want = c->addr;
+	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
+	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
+	c->rec.nat = c->ctl->nat;
+	if (c->has_net)
+		c->rec.net = c->net;
+	if (c->ctl->out)
+		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->ctl->out);
+	if (automatic)
+		mode = LEASE_AUTO;
+	else if (c->has_addr && c->addr.family == AF_INET)
+		mode = LEASE_WANT;
+	r = lease_take(c->key, c->has_gw ? &c->gw : NULL, mode, &c->addr,
+		       &c->rec, &got, e);
+	if (r < 0)
+		return r;
+	c->leased = true;
+	if (mode != LEASE_NONE)
+		c->addr = got;
+	return 0;
+}
 
-		r = lease_take(c->key, c->has_gw ? &c->gw : NULL,
-			       automatic ? NULL : &want, &c->owner,
-			       c->ctl->nat, &c->addr, e);
-		if (r < 0)
-			return r;
-		c->leased = true;
-	}
+/* The address (leased above when IPv4), set in NS. */
+static int conn_addr(struct conn *c, struct cu_error *e)
+{
 	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
 }
 
@@ -767,7 +809,6 @@ static int conn_route(struct conn *c, struct cu_error *e)
 {
 	struct cu_inet dflt = { .family = AF_INET };
 
-	cidr_network(c->has_gw ? &c->gw : &c->addr, &c->net);
 	if (!c->has_gw || c->addr.family != AF_INET || !cidr_contains(&c->net, &c->addr))
 		return 0;
 	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
@@ -779,8 +820,6 @@ static int conn_nat(struct conn *c, struct cu_error *e)
 
 	if (!c->ctl->nat)
 		return 0;
-	if (!c->has_gw && c->addr.family != AF_INET)
-		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
 	r = nat_in(c->ctl->nsfd, true, &c->net, c->ctl->out, &c->natted, e);
 	return r;
 }
@@ -788,12 +827,14 @@ static int conn_nat(struct conn *c, struct cu_error *e)
 /* Undo in reverse; each step's own error was already recorded. */
 static void conn_undo(struct conn *c)
 {
-	bool nat, others;
+	struct lease_rec rec;
+	bool nat, shared;
 
 	if (c->natted)
 		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->leased)
-		undo_done(lease_release(c->key, &c->owner, &nat, &others, NULL));
+		undo_done(lease_release(c->key, &c->rec.o, c->rec.host_index, &rec,
+					&shared, NULL));
 	if (c->made_pair)
 		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
 	if (c->made_bridge)
@@ -820,8 +861,12 @@ static void conn_init(struct vethctl_control *ctl, struct conn *c)
 	c->ifname = ctl->ifname ? ctl->ifname : DEFAULT_IFNAME;
 	check_ifname(c->bridge);
 	check_ifname(c->ifname);
-	if (ctl->out)
+	if (ctl->out) {
+		struct cu_error e = { 0 };
+
 		check_ifname(ctl->out);
+		check(nat_check_out(ctl->out, &e), &e);
+	}
 	if (ctl->addr && !streq(ctl->addr, "auto")) {
 		cidr_or_err(ctl->addr, &c->addr, _("invalid address"));
 		c->has_addr = true;
@@ -853,6 +898,7 @@ static int cmd_connect(struct vethctl_control *ctl)
 	if ((r = conn_bridge(&c, &e)) < 0 ||
 	    (r = conn_pair(&c, &e)) < 0 ||
 	    (r = conn_wire(&c, &e)) < 0 ||
+	    (r = conn_record(&c, &e)) < 0 ||
 	    (ctl->addr && (r = conn_addr(&c, &e)) < 0) ||
 	    (ctl->addr && (r = conn_route(&c, &e)) < 0) ||
 	    (r = conn_nat(&c, &e)) < 0) {
@@ -867,54 +913,65 @@ static int cmd_connect(struct vethctl_control *ctl)
 	return 0;
 }
 
-/* NS's end, checked to be a veth whose peer is in our namespace. */
-static void disc_find(struct conn *c, struct nl_link *in, struct nl_link *host)
+/*
+ * The host end the record names, if it is still that link: same index,
+ * same name, a veth.  0 and *@l filled, 1 when it is gone (or the index now
+ * belongs to another link, which is left alone), or -errno.
+ */
+static int disc_host_end(struct vethctl_control *ctl, const struct lease_rec *rec,
+			 struct nl_link *l, struct cu_error *e)
 {
-	struct cu_error e = { 0 };
-	char buf[PATH_MAX];
-	int self = c->ctl->nsfd >= 0 ? c->ctl->nsfd : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int id;
+	int r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
 
-	if (nl_link_get(c->tsk, c->ifname, in, &e) < 0)
-		diex(_("cannot disconnect: no %1$s in %2$s (give the name connect used with --ifname)"),
-		     c->ifname, ns_label(c->ns, buf, sizeof(buf)));
-	id = self >= 0 ? nl_netns_id(c->tsk, self, &e) : -1;
-	if (self >= 0 && self != c->ctl->nsfd)
-		close(self);
-	if (!streq(in->kind, "veth") || in->link_netnsid < 0 || in->link_netnsid != id)
-		diex(_("cannot disconnect: %1$s in %2$s is not a veth connected to %3$s"),
-		     c->ifname, ns_label(c->ns, buf, sizeof(buf)),
-		     ns_label(c->ctl->netns, buf + PATH_MAX / 2, PATH_MAX / 2));
-	check(nl_link_get_index(c->ctl->sk, in->link, host, &e), &e);
+	if (r == -ENODEV)
+		return 1;
+	if (r < 0)
+		return r;
+	return streq(l->name, rec->host) && streq(l->kind, "veth") ? 0 : 1;
 }
 
+/*
+ * Undo one connection from its record: the pair (by the host end's index,
+ * checked against the record), the record, and the masquerade entry when
+ * no other record asks for it.  Nothing is read inside NS: a container can
+ * rename its end, re-address it or move it, and none of that matters here.
+ */
 static int cmd_disconnect(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	struct nl_link in, host, br;
-	char path[PATH_MAX];
-	bool nat = false, others = false;
-	int r = 0, have_net;
+	char key[IF_NAMESIZE + 32], suffix[32], buf[PATH_MAX], path[PATH_MAX];
+	struct lease_rec rec, dropped;
+	struct lease_owner o;
+	struct nl_link host;
+	bool shared = false, added;
 	struct conn c;
+	int r;
 
 	conn_init(ctl, &c);
-	disc_find(&c, &in, &host);
-	if (host.master && nl_link_get_index(ctl->sk, host.master, &br, &e) == 0) {
-		c.bridge = br.name;
-		lease_key(&c);
-		ns_owner_path(c.ns, path, sizeof(path));
-		check(lease_owner_init(&c.owner, c.tfd, path, &e), &e);
-	}
-	have_net = nl_addr_first_v4(c.tsk, c.ifname, &c.net, &e);
-	check(have_net, &e);
-	check(nl_link_del(c.tsk, c.ifname, &e), &e);
-	if (host.master)
-		r = lease_release(c.key, &c.owner, &nat, &others, &e);
-	if (r >= 0 && nat && !others && have_net > 0) {
-		cidr_network(&c.net, &c.net);
-		r = nat_in(ctl->nsfd, false, &c.net, ctl->out, &nat, &e);
-	}
+	ns_owner_path(c.ns, path, sizeof(path));
+	check(lease_owner_init(&o, c.tfd, path, &e), &e);
+	bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+	r = lease_find(ctl->bridge ? c.key : NULL, suffix, &o, c.ifname, &rec,
+		       key, sizeof(key), &e);
 	check(r, &e);
+	if (r == 0)
+		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
+		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
+	r = disc_host_end(ctl, &rec, &host, &e);
+	check(r, &e);
+	if (r == 0)
+		check(nl_link_del_index(ctl->sk, host.index, &e), &e);
+	r = lease_release(key, &o, rec.host_index, &dropped, &shared, &e);
+	check(r, &e);
+	if (r > 0 && dropped.nat && !shared) {
+		r = nat_load(&e);
+		if (r == 0)
+			r = nat_in(ctl->nsfd, false, &dropped.net,
+				   dropped.out[0] ? dropped.out : NULL, &added, &e);
+		if (r == -ENOENT)
+			r = 0;	/* removed by hand already: nothing to undo */
+		check(r, &e);
+	}
 	nl_close(c.tsk);
 	close(c.tfd);
 	return 0;

@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lease.h - addresses handed out on a bridge's subnet, one lease file per
- * bridge under /run/container-utils/leases/, held with flock(2).
+ * lease.h - what "vethctl connect" made, one record a connection, in one
+ * file per bridge under /run/container-utils/leases/, held with flock(2).
  *
- * Each lease names its owner: a network namespace by device and inode plus
- * the path it was reached by (/run/netns/NAME, /proc/PID/ns/net, a file).
- * A lease whose path no longer leads to that namespace is reclaimed the next
- * time the file is read, so leases cannot leak when a namespace is deleted
- * without a disconnect.
+ * A record is the tool's own memory of a connection: the namespace it wired
+ * (by device and inode, plus the path it was reached by: /run/netns/NAME,
+ * /proc/PID/ns/net, a file), the host end of the pair (name and ifindex),
+ * the name of the end inside, the IPv4 address handed out (if any) and the
+ * masquerade entry it asked for.  disconnect undoes what the record says,
+ * never what it finds inside the namespace, which the container controls.
+ *
+ * A record whose path no longer leads to its namespace is reclaimed the
+ * next time the file is read, so addresses cannot leak when a namespace is
+ * deleted without a disconnect.
  */
 #ifndef CU_LEASE_H
 #define CU_LEASE_H
 
 #include <limits.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -27,27 +33,58 @@ struct lease_owner {
 	char path[256];
 };
 
-/* Fill @o for the namespace open as @fd, reached through @path. */
+struct lease_rec {
+	struct lease_owner o;
+	bool has_addr;			/* an IPv4 address is leased */
+	struct in_addr addr;
+	int host_index;			/* our end of the pair */
+	char host[IF_NAMESIZE];
+	char ifname[IF_NAMESIZE];	/* the end inside, as connect named it */
+	bool nat;			/* connect added masquerade for net/out */
+	struct cu_inet net;
+	char out[IF_NAMESIZE];		/* "" for any interface */
+};
+
+/*
+ * Fill @o for the namespace open as @fd, reached through @path (a path with
+ * a control character is refused: a record is one line).
+ */
 int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 		     struct cu_error *e) __must_check;
 
-/*
- * Lease an address on @key (a file name) for @o.  @gw is the bridge's
- * address with the subnet's prefix: never handed out.  @want NULL: the
- * next free address (auto), else exactly @want (-EADDRINUSE when another
- * live namespace holds it).  @nat is recorded for lease_release().
- */
-int lease_take(const char *key, const struct cu_inet *gw,
-	       const struct cu_inet *want, const struct lease_owner *o,
-	       bool nat, struct cu_inet *got, struct cu_error *e) __must_check;
+enum lease_mode {
+	LEASE_NONE,			/* record only, no IPv4 address */
+	LEASE_AUTO,			/* the next free address */
+	LEASE_WANT,			/* exactly the address asked for */
+};
 
 /*
- * Drop the leases of @o on @key.  Returns 1 when one was dropped (its NAT
- * flag in *@nat, and whether another lease still uses NAT in *@nat_others),
- * 0 when @o held none.
+ * Record @rec on @key (a file name).  @gw is the bridge's address with the
+ * subnet's prefix: never handed out.  LEASE_WANT: @want, -EADDRINUSE when
+ * another live namespace holds it.  The address given is in @got and in
+ * rec->addr.
  */
-int lease_release(const char *key, const struct lease_owner *o, bool *nat,
-		  bool *nat_others, struct cu_error *e) __must_check;
+int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+	       const struct cu_inet *want, struct lease_rec *rec,
+	       struct cu_inet *got, struct cu_error *e) __must_check;
+
+/*
+ * The record of @o whose inside end connect named @ifname, looked for in
+ * @key, or (@key NULL) in every file whose name ends with @suffix; its file
+ * name goes to @keyout.  1 found, 0 none, or -errno.
+ */
+int lease_find(const char *key, const char *suffix, const struct lease_owner *o,
+	       const char *ifname, struct lease_rec *rec, char *keyout,
+	       size_t keylen, struct cu_error *e) __must_check;
+
+/*
+ * Drop the record of @o with host end @host_index on @key.  Returns 1 when
+ * it was there (a copy in *@rec; whether another live record still asks
+ * for the same masquerade entry in *@nat_shared), 0 when it was not.
+ */
+int lease_release(const char *key, const struct lease_owner *o, int host_index,
+		  struct lease_rec *rec, bool *nat_shared,
+		  struct cu_error *e) __must_check;
 
 /* Remove the lease file @key (its bridge is gone); 0 when there was none. */
 int lease_forget(const char *key, struct cu_error *e) __must_check;

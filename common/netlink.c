@@ -493,6 +493,16 @@ int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
 	return r;
 }
 
+int nl_link_del_index(struct nl_sock *sk, int index, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_DELLINK, 0, &ifm);
+
+	ifm->ifi_index = index;
+	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
+}
+
 /* An RTM_NEWLINK that changes the existing link @name. */
 static struct nlmsghdr *put_set(char *buf, struct nl_sock *sk, const char *name,
 				struct ifinfomsg **ifm, struct cu_error *e)
