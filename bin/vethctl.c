@@ -675,6 +675,7 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 	struct nl_veth v = { .name = c->host, .peer = c->ifname,
 			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
 			     .peer_mac = c->ctl->has_mac ? c->ctl->mac : NULL };
+	char old[IF_NAMESIZE];
 	struct nl_link l;
 	char buf[PATH_MAX];
 	int r = -EEXIST;
@@ -683,7 +684,14 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 		return cu_error_set(e, 0, _("cannot connect: %1$s already exists in %2$s (choose another --ifname)"),
 				    c->ifname, ns_label(c->ns, buf, sizeof(buf)));
 	for (int i = 0; i < 10 && r == -EEXIST; i++) {
-		random_name(c->host, sizeof(c->host));
+		if (i > 0) {
+			/* the name is taken: the record names the next one first */
+			snprintf(old, sizeof(old), "%s", c->host);
+			random_name(c->host, sizeof(c->host));
+			snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
+			if ((r = lease_update(c->key, old, &c->rec, e)) < 0)
+				return r;
+		}
 		r = nl_veth_add(c->ctl->sk, &v, e);
 	}
 	if (r < 0)
@@ -693,7 +701,7 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 	if (r < 0)
 		return r;
 	c->rec.host_index = l.index;
-	return 0;
+	return lease_update(c->key, c->host, &c->rec, e);
 }
 
 static int conn_wire(struct conn *c, struct cu_error *e)
@@ -777,6 +785,7 @@ static int conn_record(struct conn *c, struct cu_error *e)
 	ns_owner_path(c->ns, path, sizeof(path));
 	if ((r = lease_owner_init(&c->rec.o, c->tfd, path, e)) < 0)
 		return r;
+	random_name(c->host, sizeof(c->host));
 	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
 	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
 	c->rec.nat = c->ctl->nat;
@@ -833,7 +842,7 @@ static void conn_undo(struct conn *c)
 	if (c->natted)
 		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->leased)
-		undo_done(lease_release(c->key, &c->rec.o, c->rec.host_index, &rec,
+		undo_done(lease_release(c->key, &c->rec.o, c->host, &rec,
 					&shared, NULL));
 	if (c->made_pair)
 		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
@@ -896,9 +905,9 @@ static int cmd_connect(struct vethctl_control *ctl)
 
 	conn_init(ctl, &c);
 	if ((r = conn_bridge(&c, &e)) < 0 ||
+	    (r = conn_record(&c, &e)) < 0 ||
 	    (r = conn_pair(&c, &e)) < 0 ||
 	    (r = conn_wire(&c, &e)) < 0 ||
-	    (r = conn_record(&c, &e)) < 0 ||
 	    (ctl->addr && (r = conn_addr(&c, &e)) < 0) ||
 	    (ctl->addr && (r = conn_route(&c, &e)) < 0) ||
 	    (r = conn_nat(&c, &e)) < 0) {
@@ -914,20 +923,31 @@ static int cmd_connect(struct vethctl_control *ctl)
 }
 
 /*
- * The host end the record names, if it is still that link: same index,
- * same name, a veth.  0 and *@l filled, 1 when it is gone (or the index now
- * belongs to another link, which is left alone), or -errno.
+ * The host end the record names, if it is still that link: a veth of that
+ * name, at the recorded index, or (a connect killed before it wrote the
+ * index down) with its peer in NS.  0 and *@l filled, 1 when it is gone or
+ * the name now belongs to another link, which is left alone; or -errno.
  */
-static int disc_host_end(struct vethctl_control *ctl, const struct lease_rec *rec,
-			 struct nl_link *l, struct cu_error *e)
+static int disc_host_end(struct vethctl_control *ctl, int tfd,
+			 const struct lease_rec *rec, struct nl_link *l,
+			 struct cu_error *e)
 {
-	int r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
+	int r;
 
+	if (rec->host_index > 0)
+		r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
+	else
+		r = nl_link_get(ctl->sk, rec->host, l, e);
 	if (r == -ENODEV)
 		return 1;
 	if (r < 0)
 		return r;
-	return streq(l->name, rec->host) && streq(l->kind, "veth") ? 0 : 1;
+	if (!streq(l->name, rec->host) || !streq(l->kind, "veth"))
+		return 1;
+	if (rec->host_index == 0 &&
+	    (l->link_netnsid < 0 || l->link_netnsid != nl_netns_id(ctl->sk, tfd, NULL)))
+		return 1;
+	return 0;
 }
 
 /*
@@ -957,11 +977,11 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	if (r == 0)
 		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
 		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
-	r = disc_host_end(ctl, &rec, &host, &e);
+	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
 	check(r, &e);
 	if (r == 0)
 		check(nl_link_del_index(ctl->sk, host.index, &e), &e);
-	r = lease_release(key, &o, rec.host_index, &dropped, &shared, &e);
+	r = lease_release(key, &o, rec.host, &dropped, &shared, &e);
 	check(r, &e);
 	if (r > 0 && dropped.nat && !shared) {
 		r = nat_load(&e);

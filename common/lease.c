@@ -103,7 +103,7 @@ static int parse_line(char *line, struct lease_rec *l)
 	    !(out = field(&s, "out")) || strncmp(s, "path=", 5))
 		return -EINVAL;
 	if (parse_u64(dev, &vdev) < 0 || parse_u64(ino, &vino) < 0 ||
-	    parse_u64(idx, &vidx) < 0 || vidx == 0 || vidx > INT_MAX)
+	    parse_u64(idx, &vidx) < 0 || vidx > INT_MAX)
 		return -EINVAL;
 	l->has_addr = *addr != '\0';
 	if (l->has_addr && inet_pton(AF_INET, addr, &l->addr) != 1)
@@ -304,6 +304,26 @@ out:
 	return lf_close(&lf, key, r == 0, r < 0 ? NULL : e) ?: r;
 }
 
+int lease_update(const char *key, const char *host, const struct lease_rec *rec,
+		 struct cu_error *e)
+{
+	struct lease_file lf;
+	int found = 0, r = lf_open(&lf, key, false, e);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < lf.n && !found; i++) {
+		if (same_owner(&lf.v[i].o, &rec->o) && streq(lf.v[i].host, host)) {
+			lf.v[i] = *rec;
+			found = 1;
+		}
+	}
+	if (!found)
+		r = cu_error_set(e, ENOENT, _("the record of %s is gone from lease file %s"),
+				 host, key);
+	return lf_close(&lf, key, found, r < 0 ? NULL : e) ?: r;
+}
+
 /* Does @l match @o (and @ifname, when given)? */
 static bool rec_matches(const struct lease_rec *l, const struct lease_owner *o,
 			const char *ifname)
@@ -369,7 +389,7 @@ static bool same_nat(const struct lease_rec *a, const struct lease_rec *b)
 	       streq(a->out, b->out);
 }
 
-int lease_release(const char *key, const struct lease_owner *o, int host_index,
+int lease_release(const char *key, const struct lease_owner *o, const char *host,
 		  struct lease_rec *rec, bool *nat_shared, struct cu_error *e)
 {
 	struct lease_file lf;
@@ -380,7 +400,7 @@ int lease_release(const char *key, const struct lease_owner *o, int host_index,
 		return r;
 	*nat_shared = false;
 	for (size_t i = 0; i < lf.n; i++) {
-		if (!found && same_owner(&lf.v[i].o, o) && lf.v[i].host_index == host_index) {
+		if (!found && same_owner(&lf.v[i].o, o) && streq(lf.v[i].host, host)) {
 			*rec = lf.v[i];
 			found = 1;
 			continue;

@@ -37,7 +37,7 @@ struct lease_rec {
 	struct lease_owner o;
 	bool has_addr;			/* an IPv4 address is leased */
 	struct in_addr addr;
-	int host_index;			/* our end of the pair */
+	int host_index;			/* our end of the pair; 0: not made yet */
 	char host[IF_NAMESIZE];
 	char ifname[IF_NAMESIZE];	/* the end inside, as connect named it */
 	bool nat;			/* connect added masquerade for net/out */
@@ -59,7 +59,8 @@ enum lease_mode {
 };
 
 /*
- * Record @rec on @key (a file name).  @gw is the bridge's address with the
+ * Record @rec on @key (a file name), before anything is made, so that
+ * disconnect finds what a killed connect left.  @gw is the bridge's address with the
  * subnet's prefix: never handed out.  LEASE_WANT: @want, -EADDRINUSE when
  * another live namespace holds it.  The address given is in @got and in
  * rec->addr.
@@ -67,6 +68,14 @@ enum lease_mode {
 int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 	       const struct cu_inet *want, struct lease_rec *rec,
 	       struct cu_inet *got, struct cu_error *e) __must_check;
+
+/*
+ * Replace the record of rec->o whose host end is named @host with @rec
+ * (connect writes its record before it makes the pair, with host_index 0,
+ * and fills the index in once the pair is there).
+ */
+int lease_update(const char *key, const char *host, const struct lease_rec *rec,
+		 struct cu_error *e) __must_check;
 
 /*
  * The record of @o whose inside end connect named @ifname, looked for in
@@ -78,11 +87,11 @@ int lease_find(const char *key, const char *suffix, const struct lease_owner *o,
 	       size_t keylen, struct cu_error *e) __must_check;
 
 /*
- * Drop the record of @o with host end @host_index on @key.  Returns 1 when
- * it was there (a copy in *@rec; whether another live record still asks
- * for the same masquerade entry in *@nat_shared), 0 when it was not.
+ * Drop the record of @o with host end @host on @key.  Returns 1 when it
+ * was there (a copy in *@rec; whether another live record still asks for
+ * the same masquerade entry in *@nat_shared), 0 when it was not.
  */
-int lease_release(const char *key, const struct lease_owner *o, int host_index,
+int lease_release(const char *key, const struct lease_owner *o, const char *host,
 		  struct lease_rec *rec, bool *nat_shared,
 		  struct cu_error *e) __must_check;
 

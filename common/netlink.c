@@ -378,8 +378,10 @@ static int link_get(struct nl_sock *sk, const char *name, int index,
 		r = nl_talk(sk, nlh, cb_link, &ctx, e, "%s", name);
 	else
 		r = nl_talk(sk, nlh, cb_link, &ctx, e, N_("interface"));
-	if (r == -ENODEV && name)
-		return cu_error_set(e, 0, _("no such interface: %s"), name);
+	if (r == -ENODEV && name) {
+		cu_error_set(e, 0, _("no such interface: %s"), name);
+		return -ENODEV;
+	}
 	return r;
 }
 

@@ -24,6 +24,13 @@ pyj() {
 	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
 }
 
+# A new namespace starts with the host's IPv4 forwarding (1 on any host
+# where Docker or podman ran): tests that check that NAT turns it on and off
+# again start from 0 in their own router namespace.
+fwd_off() { # NETNS
+	ip netns exec "$1" sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
+}
+
 link_names() { # NETNS
 	ip -j -n "$1" link show | pyj '" ".join(sorted(l["ifname"] for l in j))'
 }
@@ -276,6 +283,7 @@ hide_nftables() {
 	local r c o br port pid
 	r=$(cu_name r) c=$(cu_name c) o=$(cu_name o) br=$(cu_name br)
 	mkns r; mkns c; mkns o
+	fwd_off "$r"
 	run vethctl -N "$r" connect "$c" --bridge "$br" --addr auto --nat
 	assert_success
 	assert_output '10.200.0.2/24'
@@ -423,6 +431,7 @@ hide_nftables() {
 	local r
 	r=$(cu_name r)
 	mkns r
+	fwd_off "$r"
 	vethctl -N "$r" nat add 10.9.0.0/24
 	vethctl -N "$r" nat add 10.9.1.0/24 --out eth9
 	run ip netns exec "$r" nft list table ip container_utils
@@ -440,6 +449,18 @@ hide_nftables() {
 	[ "$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	run --separate-stderr vethctl -N "$r" nat add fd00::/64
 	assert_failure 1
+}
+
+@test "nat: forwarding that was on before the table stays on after it" {
+	local r
+	r=$(cu_name r)
+	mkns r
+	ip netns exec "$r" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+	vethctl -N "$r" nat add 10.9.2.0/24
+	vethctl -N "$r" nat del 10.9.2.0/24
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	[ "$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 }
 
 @test "--netns takes a name, a path or a PID" {
