@@ -977,6 +977,8 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	if (r == 0)
 		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
 		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
+	if (rec.nat)
+		check(nat_load(&e), &e);	/* before anything is changed */
 	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
 	check(r, &e);
 	if (r == 0)
@@ -984,10 +986,8 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	r = lease_release(key, &o, rec.host, &dropped, &shared, &e);
 	check(r, &e);
 	if (r > 0 && dropped.nat && !shared) {
-		r = nat_load(&e);
-		if (r == 0)
-			r = nat_in(ctl->nsfd, false, &dropped.net,
-				   dropped.out[0] ? dropped.out : NULL, &added, &e);
+		r = nat_in(ctl->nsfd, false, &dropped.net,
+			   dropped.out[0] ? dropped.out : NULL, &added, &e);
 		if (r == -ENOENT)
 			r = 0;	/* removed by hand already: nothing to undo */
 		check(r, &e);

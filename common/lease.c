@@ -319,7 +319,7 @@ int lease_update(const char *key, const char *host, const struct lease_rec *rec,
 		}
 	}
 	if (!found)
-		r = cu_error_set(e, ENOENT, _("the record of %s is gone from lease file %s"),
+		r = cu_error_set(e, ENOENT, _("the record of %1$s is gone from lease file %2$s"),
 				 host, key);
 	return lf_close(&lf, key, found, r < 0 ? NULL : e) ?: r;
 }
