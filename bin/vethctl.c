@@ -171,11 +171,34 @@ static int cmd_add(struct vethctl_control *ctl)
 	return 0;
 }
 
+static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len);
+static void undo_connection(struct vethctl_control *ctl, const char *key,
+			    const struct lease_rec *rec, const struct nl_link *host);
+
+/*
+ * The host end of a connection (a veth that a record names, at its index)
+ * goes with its record and masquerade element, as with disconnect.
+ */
 static int cmd_delete(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
+	char key[IF_NAMESIZE + 32], suffix[32];
+	struct lease_rec rec;
+	struct nl_link l;
+	int r;
 
 	check_ifname(ctl->argv[0]);
+	if (nl_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
+		bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+		r = lease_find(NULL, suffix,
+			       &(struct lease_match) { .host = l.name, .host_index = l.index },
+			       &rec, key, sizeof(key), &e);
+		check(r, &e);
+		if (r > 0) {
+			undo_connection(ctl, key, &rec, &l);
+			return 0;
+		}
+	}
 	check(nl_link_del(ctl->sk, ctl->argv[0], &e), &e);
 	return 0;
 }
@@ -313,6 +336,33 @@ static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
 	snprintf(key, len, "%s@%ju", br, r == 0 ? (uintmax_t) st.st_ino : 0);
 }
 
+/*
+ * The connections recorded on bridge @br go with it, each as disconnect
+ * undoes it: its pair (still on @br, under the recorded name), its record
+ * and its masquerade element.
+ */
+static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
+				  const struct nl_link *br)
+{
+	struct cu_error e = { 0 };
+	struct lease_rec *recs;
+	struct nl_link host;
+	size_t n;
+	int r;
+
+	check(lease_list(key, &recs, &n, &e), &e);
+	for (size_t i = 0; i < n; i++) {
+		r = recs[i].host_index > 0 ?
+			nl_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
+			nl_link_get(ctl->sk, recs[i].host, &host, NULL);
+		if (r == 0 && (!streq(host.name, recs[i].host) ||
+			       !streq(host.kind, "veth") || host.master != br->index))
+			r = -ENODEV;	/* not ours (any more): left alone */
+		undo_connection(ctl, key, &recs[i], r == 0 ? &host : NULL);
+	}
+	free(recs);
+}
+
 /* A new bridge, with an address and up; deleted again when a step fails. */
 static int bridge_create(struct nl_sock *sk, const char *name,
 			 const struct cu_inet *a, struct cu_error *e)
@@ -353,9 +403,10 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	check(nl_link_get(ctl->sk, ctl->argv[1], &l, &e), &e);
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
+	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
+	bridge_disconnect_all(ctl, key, &l);
 	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
 	/* the bridge is gone, and with it every lease on it */
-	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
 	if (lease_forget(key, &e) < 0)
 		cu_error_warn(&e);
 	return 0;
@@ -951,39 +1002,23 @@ static int disc_host_end(struct vethctl_control *ctl, int tfd,
 }
 
 /*
- * Undo one connection from its record: the pair (by the host end's index,
- * checked against the record), the record, and the masquerade entry when
- * no other record asks for it.  Nothing is read inside NS: a container can
- * rename its end, re-address it or move it, and none of that matters here.
+ * Undo a recorded connection: the pair (@host: the host end as checked
+ * against the record, NULL when it is gone), the record, then the
+ * masquerade element unless another record still asks for it.
  */
-static int cmd_disconnect(struct vethctl_control *ctl)
+static void undo_connection(struct vethctl_control *ctl, const char *key,
+			    const struct lease_rec *rec, const struct nl_link *host)
 {
 	struct cu_error e = { 0 };
-	char key[IF_NAMESIZE + 32], suffix[32], buf[PATH_MAX], path[PATH_MAX];
-	struct lease_rec rec, dropped;
-	struct lease_owner o;
-	struct nl_link host;
+	struct lease_rec dropped;
 	bool shared = false, added;
-	struct conn c;
 	int r;
 
-	conn_init(ctl, &c);
-	ns_owner_path(c.ns, path, sizeof(path));
-	check(lease_owner_init(&o, c.tfd, path, &e), &e);
-	bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
-	r = lease_find(ctl->bridge ? c.key : NULL, suffix, &o, c.ifname, &rec,
-		       key, sizeof(key), &e);
-	check(r, &e);
-	if (r == 0)
-		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
-		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
-	if (rec.nat)
+	if (rec->nat)
 		check(nat_load(&e), &e);	/* before anything is changed */
-	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
-	check(r, &e);
-	if (r == 0)
-		check(nl_link_del_index(ctl->sk, host.index, &e), &e);
-	r = lease_release(key, &o, rec.host, &dropped, &shared, &e);
+	if (host)
+		check(nl_link_del_index(ctl->sk, host->index, &e), &e);
+	r = lease_release(key, &rec->o, rec->host, &dropped, &shared, &e);
 	check(r, &e);
 	if (r > 0 && dropped.nat && !shared) {
 		r = nat_in(ctl->nsfd, false, &dropped.net,
@@ -992,6 +1027,37 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 			r = 0;	/* removed by hand already: nothing to undo */
 		check(r, &e);
 	}
+}
+
+/*
+ * Undo one connection from its record.  Nothing is read inside NS: a
+ * container can rename its end, re-address it or move it, and none of that
+ * matters here.
+ */
+static int cmd_disconnect(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	char key[IF_NAMESIZE + 32], suffix[32], buf[PATH_MAX], path[PATH_MAX];
+	struct lease_rec rec;
+	struct lease_owner o;
+	struct nl_link host;
+	struct conn c;
+	int r;
+
+	conn_init(ctl, &c);
+	ns_owner_path(c.ns, path, sizeof(path));
+	check(lease_owner_init(&o, c.tfd, path, &e), &e);
+	bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+	r = lease_find(ctl->bridge ? c.key : NULL, suffix,
+		       &(struct lease_match) { .o = &o, .ifname = c.ifname },
+		       &rec, key, sizeof(key), &e);
+	check(r, &e);
+	if (r == 0)
+		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
+		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
+	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
+	check(r, &e);
+	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
 	nl_close(c.tsk);
 	close(c.tfd);
 	return 0;

@@ -324,16 +324,16 @@ int lease_update(const char *key, const char *host, const struct lease_rec *rec,
 	return lf_close(&lf, key, found, r < 0 ? NULL : e) ?: r;
 }
 
-/* Does @l match @o (and @ifname, when given)? */
-static bool rec_matches(const struct lease_rec *l, const struct lease_owner *o,
-			const char *ifname)
+static bool rec_matches(const struct lease_rec *l, const struct lease_match *m)
 {
-	return same_owner(&l->o, o) && (!ifname || streq(l->ifname, ifname));
+	return (!m->o || same_owner(&l->o, m->o)) &&
+	       (!m->ifname || streq(l->ifname, m->ifname)) &&
+	       (!m->host || (streq(l->host, m->host) && l->host_index == m->host_index));
 }
 
 /* Look in one file, read only (nothing is written back). */
-static int find_in(const char *key, const struct lease_owner *o,
-		   const char *ifname, struct lease_rec *rec, struct cu_error *e)
+static int find_in(const char *key, const struct lease_match *m,
+		   struct lease_rec *rec, struct cu_error *e)
 {
 	struct lease_file lf;
 	int found = 0, r = lf_open(&lf, key, false, e);
@@ -341,7 +341,7 @@ static int find_in(const char *key, const struct lease_owner *o,
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < lf.n && !found; i++) {
-		if (rec_matches(&lf.v[i], o, ifname)) {
+		if (rec_matches(&lf.v[i], m)) {
 			*rec = lf.v[i];
 			found = 1;
 		}
@@ -350,9 +350,9 @@ static int find_in(const char *key, const struct lease_owner *o,
 	return found;
 }
 
-int lease_find(const char *key, const char *suffix, const struct lease_owner *o,
-	       const char *ifname, struct lease_rec *rec, char *keyout,
-	       size_t keylen, struct cu_error *e)
+int lease_find(const char *key, const char *suffix, const struct lease_match *m,
+	       struct lease_rec *rec, char *keyout, size_t keylen,
+	       struct cu_error *e)
 {
 	size_t slen = strlen(suffix);
 	struct dirent *de;
@@ -360,7 +360,7 @@ int lease_find(const char *key, const char *suffix, const struct lease_owner *o,
 	int r = 0;
 
 	if (key) {
-		r = find_in(key, o, ifname, rec, e);
+		r = find_in(key, m, rec, e);
 		if (r > 0)
 			snprintf(keyout, keylen, "%s", key);
 		return r;
@@ -374,12 +374,31 @@ int lease_find(const char *key, const char *suffix, const struct lease_owner *o,
 		if (de->d_name[0] == '.' || len <= slen ||
 		    !streq(de->d_name + len - slen, suffix) || len >= keylen)
 			continue;
-		r = find_in(de->d_name, o, ifname, rec, e);
+		r = find_in(de->d_name, m, rec, e);
 		if (r > 0)
 			snprintf(keyout, keylen, "%s", de->d_name);
 	}
 	closedir(d);
 	return r;
+}
+
+int lease_list(const char *key, struct lease_rec **recs, size_t *n,
+	       struct cu_error *e)
+{
+	struct lease_file lf;
+	int r = lf_open(&lf, key, false, e);
+
+	*recs = NULL;
+	*n = 0;
+	if (r < 0)
+		return r;
+	if (lf.n) {
+		*recs = xcalloc(lf.n, sizeof(**recs));
+		memcpy(*recs, lf.v, lf.n * sizeof(**recs));
+		*n = lf.n;
+	}
+	lf_close(&lf, key, false, NULL);
+	return 0;
 }
 
 static bool same_nat(const struct lease_rec *a, const struct lease_rec *b)

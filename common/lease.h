@@ -77,14 +77,26 @@ int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 int lease_update(const char *key, const char *host, const struct lease_rec *rec,
 		 struct cu_error *e) __must_check;
 
+/* What lease_find() looks for: each field that is set must match. */
+struct lease_match {
+	const struct lease_owner *o;	/* the namespace (device, inode) */
+	const char *ifname;		/* the name inside, as connect gave it */
+	const char *host;		/* the host end, with host_index */
+	int host_index;
+};
+
 /*
- * The record of @o whose inside end connect named @ifname, looked for in
- * @key, or (@key NULL) in every file whose name ends with @suffix; its file
- * name goes to @keyout.  1 found, 0 none, or -errno.
+ * The first record that matches @m, looked for in @key, or (@key NULL) in
+ * every file whose name ends with @suffix; its file name goes to @keyout.
+ * 1 found, 0 none, or -errno.
  */
-int lease_find(const char *key, const char *suffix, const struct lease_owner *o,
-	       const char *ifname, struct lease_rec *rec, char *keyout,
-	       size_t keylen, struct cu_error *e) __must_check;
+int lease_find(const char *key, const char *suffix, const struct lease_match *m,
+	       struct lease_rec *rec, char *keyout, size_t keylen,
+	       struct cu_error *e) __must_check;
+
+/* A copy of the live records of @key (free *@recs); none when it is missing. */
+int lease_list(const char *key, struct lease_rec **recs, size_t *n,
+	       struct cu_error *e) __must_check;
 
 /*
  * Drop the record of @o with host end @host on @key.  Returns 1 when it

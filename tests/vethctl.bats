@@ -510,3 +510,42 @@ hide_nftables() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	assert_equal "$stderr" "vethctl: invalid interface name: 'cu\\x0ax': contains a control character (use letters, digits, '-', '_', '.')"
 }
+
+@test "delete of a connection's host end drops its record and masquerade element; a pair made by hand is just deleted" {
+	local r c br host key
+	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
+	mkns r; mkns c
+	vethctl -N "$r" connect "$c" --bridge "$br" --addr 10.9.3.2/24 --nat
+	host=$(ip -j -n "$r" link show master "$br" | pyj 'j[0]["ifname"]')
+	key=/run/container-utils/leases/$br@$(stat -L -c %i "/run/netns/$r")
+	[ -e "$key" ]
+	run --separate-stderr vethctl -N "$r" delete "$host"
+	assert_success
+	[ "$(link_names "$c")" = lo ]
+	[ ! -e "$key" ]
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	run --separate-stderr vethctl -N "$r" disconnect "$c"
+	assert_failure 1
+	vethctl -N "$r" add "$(cu_name x)" "$(cu_name y)"
+	vethctl -N "$r" delete "$(cu_name x)"
+	[ "$(link_names "$r")" = "$br lo" ]
+}
+
+@test "bridge del takes its recorded connections with it: pairs, records, masquerade" {
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	mkns r; mkns 1; mkns 2
+	vethctl -N "$r" bridge add "$br" --addr 10.9.4.1/24
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
+	vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr auto --nat
+	run --separate-stderr vethctl -N "$r" bridge del "$br"
+	assert_success
+	[ "$(link_names "$r")" = lo ]
+	[ "$(link_names "$(cu_name 1)")" = lo ]
+	[ "$(link_names "$(cu_name 2)")" = lo ]
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	run bash -c "ls /run/container-utils/leases/ | grep -F '$br@'"
+	assert_output ''
+}
