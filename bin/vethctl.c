@@ -884,17 +884,36 @@ static int conn_nat(struct conn *c, struct cu_error *e)
 	return r;
 }
 
+/* What drop_nat() needs. */
+struct nat_drop {
+	int nsfd;			/* the namespace that forwards */
+	bool natted;			/* false: the entry is not ours to drop */
+	struct cu_error *e;
+};
+
+/* lease_release() callback: the entry goes unless another record asks for it. */
+static int drop_nat(const struct lease_rec *d, bool shared, void *data)
+{
+	struct nat_drop *nd = data;
+	bool added;
+	int r;
+
+	if (!d->nat || !nd->natted || shared)
+		return 0;
+	r = nat_in(nd->nsfd, false, &d->net, d->out[0] ? d->out : NULL, &added, nd->e);
+	return r == -ENOENT ? 0 : r;	/* removed by hand already: nothing to undo */
+}
+
 /* Undo in reverse; each step's own error was already recorded. */
 static void conn_undo(struct conn *c)
 {
-	struct lease_rec rec;
-	bool nat, shared;
+	struct nat_drop nd = { .nsfd = c->ctl->nsfd, .natted = c->natted };
+	bool nat;
 
-	if (c->natted)
-		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->leased)
-		undo_done(lease_release(c->key, &c->rec.o, c->host, &rec,
-					&shared, NULL));
+		undo_done(lease_release(c->key, &c->rec.o, c->host, drop_nat, &nd, NULL));
+	else if (c->natted)
+		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->made_pair)
 		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
 	if (c->made_bridge)
@@ -1010,23 +1029,14 @@ static void undo_connection(struct vethctl_control *ctl, const char *key,
 			    const struct lease_rec *rec, const struct nl_link *host)
 {
 	struct cu_error e = { 0 };
-	struct lease_rec dropped;
-	bool shared = false, added;
-	int r;
+	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
 
 	if (rec->nat)
 		check(nat_load(&e), &e);	/* before anything is changed */
 	if (host)
 		check(nl_link_del_index(ctl->sk, host->index, &e), &e);
-	r = lease_release(key, &rec->o, rec->host, &dropped, &shared, &e);
-	check(r, &e);
-	if (r > 0 && dropped.nat && !shared) {
-		r = nat_in(ctl->nsfd, false, &dropped.net,
-			   dropped.out[0] ? dropped.out : NULL, &added, &e);
-		if (r == -ENOENT)
-			r = 0;	/* removed by hand already: nothing to undo */
-		check(r, &e);
-	}
+	/* a failed NAT removal keeps the record: disconnect again finishes */
+	check(lease_release(key, &rec->o, rec->host, drop_nat, &nd, &e), &e);
 }
 
 /*

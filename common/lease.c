@@ -409,26 +409,32 @@ static bool same_nat(const struct lease_rec *a, const struct lease_rec *b)
 }
 
 int lease_release(const char *key, const struct lease_owner *o, const char *host,
-		  struct lease_rec *rec, bool *nat_shared, struct cu_error *e)
+		  lease_release_fn fn, void *data, struct cu_error *e)
 {
 	struct lease_file lf;
+	struct lease_rec rec;
+	bool shared = false;
 	size_t keep = 0;
 	int found = 0, r = lf_open(&lf, key, false, e);
 
 	if (r < 0)
 		return r;
-	*nat_shared = false;
 	for (size_t i = 0; i < lf.n; i++) {
 		if (!found && same_owner(&lf.v[i].o, o) && streq(lf.v[i].host, host)) {
-			*rec = lf.v[i];
+			rec = lf.v[i];
 			found = 1;
 			continue;
 		}
 		lf.v[keep++] = lf.v[i];
 	}
 	for (size_t i = 0; found && i < keep; i++)
-		*nat_shared |= same_nat(&lf.v[i], rec);
+		shared |= same_nat(&lf.v[i], &rec);
 	lf.n = keep;
+	/* under the lock: no connect can start sharing the entry meanwhile */
+	if (found && fn && (r = fn(&rec, shared, data)) < 0) {
+		lf_close(&lf, key, false, NULL);	/* the record stays */
+		return r;
+	}
 	r = lf_close(&lf, key, found, e);
 	return r < 0 ? r : found;
 }

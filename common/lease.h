@@ -99,13 +99,20 @@ int lease_list(const char *key, struct lease_rec **recs, size_t *n,
 	       struct cu_error *e) __must_check;
 
 /*
- * Drop the record of @o with host end @host on @key.  Returns 1 when it
- * was there (a copy in *@rec; whether another live record still asks for
- * the same masquerade entry in *@nat_shared), 0 when it was not.
+ * Called with the dropped record while the file is still locked, and
+ * whether another live record asks for the same masquerade entry: the
+ * place to remove that entry, so that no connect can start sharing it in
+ * between.  A negative return keeps the record and is returned.
+ */
+typedef int (*lease_release_fn)(const struct lease_rec *dropped, bool nat_shared,
+				void *data);
+
+/*
+ * Drop the record of @o with host end @host on @key, calling @fn (may be
+ * NULL) before it is written back.  1 when it was there, 0 when it was not.
  */
 int lease_release(const char *key, const struct lease_owner *o, const char *host,
-		  struct lease_rec *rec, bool *nat_shared,
-		  struct cu_error *e) __must_check;
+		  lease_release_fn fn, void *data, struct cu_error *e) __must_check;
 
 /* Remove the lease file @key (its bridge is gone); 0 when there was none. */
 int lease_forget(const char *key, struct cu_error *e) __must_check;
