@@ -172,6 +172,7 @@ static int cmd_add(struct vethctl_control *ctl)
 }
 
 static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len);
+static void reap(struct vethctl_control *ctl, const char *key);
 static void undo_connection(struct vethctl_control *ctl, const char *key,
 			    const struct lease_rec *rec, const struct nl_link *host);
 
@@ -196,6 +197,7 @@ static int cmd_delete(struct vethctl_control *ctl)
 		check(r, &e);
 		if (r > 0) {
 			undo_connection(ctl, key, &rec, &l);
+			reap(ctl, key);
 			return 0;
 		}
 	}
@@ -404,6 +406,7 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
 	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
+	reap(ctl, key);
 	bridge_disconnect_all(ctl, key, &l);
 	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
 	/* the bridge is gone, and with it every lease on it */
@@ -844,6 +847,7 @@ static int conn_record(struct conn *c, struct cu_error *e)
 		c->rec.net = c->net;
 	if (c->ctl->out)
 		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->ctl->out);
+	reap(c->ctl, c->key);
 	if (automatic)
 		mode = LEASE_AUTO;
 	else if (c->has_addr && c->addr.family == AF_INET)
@@ -902,6 +906,20 @@ static int drop_nat(const struct lease_rec *d, bool shared, void *data)
 		return 0;
 	r = nat_in(nd->nsfd, false, &d->net, d->out[0] ? d->out : NULL, &added, nd->e);
 	return r == -ENOENT ? 0 : r;	/* removed by hand already: nothing to undo */
+}
+
+/*
+ * The masquerade entries of namespaces that went away without a disconnect
+ * (their records wait in @key): removed now, unless a live record asks for
+ * them.  Best effort: what fails is said and tried again next time.
+ */
+static void reap(struct vethctl_control *ctl, const char *key)
+{
+	struct cu_error e = { 0 };
+	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
+
+	if (lease_reap(key, drop_nat, &nd, &e) < 0)
+		cu_error_warn(&e);
 }
 
 /* Undo in reverse; each step's own error was already recorded. */
@@ -1068,6 +1086,7 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
 	check(r, &e);
 	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
+	reap(ctl, key);
 	nl_close(c.tsk);
 	close(c.tfd);
 	return 0;

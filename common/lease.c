@@ -30,6 +30,8 @@ struct lease_file {
 	int fd;
 	size_t n;
 	struct lease_rec *v;
+	size_t nstale;			/* records of vanished namespaces that */
+	struct lease_rec *stale;	/* still own a masquerade entry */
 };
 
 int lease_owner_init(struct lease_owner *o, int fd, const char *path,
@@ -153,11 +155,17 @@ static int lf_read(struct lease_file *lf, struct cu_error *e)
 		return cu_error_set(e, errno, _("cannot read lease file"));
 	}
 	lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
+	lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
 	while (lf->n < LEASE_MAX && fgets(line, sizeof(line), f)) {
 		struct lease_rec *l = &lf->v[lf->n];
 
-		if (parse_line(line, l) == 0 && owner_alive(&l->o))
+		if (parse_line(line, l) < 0)
+			continue;
+		if (owner_alive(&l->o))
 			lf->n++;
+		else if (l->nat && lf->nstale < LEASE_MAX)
+			/* its address is free; its NAT entry waits for lease_reap() */
+			lf->stale[lf->nstale++] = *l;
 	}
 	fclose(f);
 	return 0;
@@ -209,8 +217,9 @@ static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 		return 0;
 	if (write_back && ftruncate(lf->fd, 0) < 0)
 		r = cu_error_set(e, errno, _("cannot write lease file"));
-	for (size_t i = 0; write_back && r == 0 && i < lf->n; i++) {
-		int n = format_line(&lf->v[i], line, sizeof(line));
+	for (size_t i = 0; write_back && r == 0 && i < lf->n + lf->nstale; i++) {
+		const struct lease_rec *l = i < lf->n ? &lf->v[i] : &lf->stale[i - lf->n];
+		int n = format_line(l, line, sizeof(line));
 
 		if (n < 0 || (size_t) n >= sizeof(line))
 			r = cu_error_set(e, EINVAL, _("cannot write lease file"));
@@ -218,12 +227,13 @@ static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 			r = cu_error_set(e, errno, _("cannot write lease file"));
 		off += n;
 	}
-	if (write_back && r == 0 && lf->n == 0) {
+	if (write_back && r == 0 && lf->n + lf->nstale == 0) {
 		snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
 		(void) unlink(path);	/* empty: nothing to keep */
 	}
 	close(lf->fd);
 	free(lf->v);
+	free(lf->stale);
 	lf->fd = -1;
 	return r;
 }
@@ -437,6 +447,30 @@ int lease_release(const char *key, const struct lease_owner *o, const char *host
 	}
 	r = lf_close(&lf, key, found, e);
 	return r < 0 ? r : found;
+}
+
+int lease_reap(const char *key, lease_release_fn fn, void *data,
+	       struct cu_error *e)
+{
+	struct lease_file lf;
+	size_t keep = 0, nstale;
+	int r = lf_open(&lf, key, false, e), r2 = 0;
+
+	if (r < 0)
+		return r;
+	nstale = lf.nstale;
+	for (size_t i = 0; i < nstale; i++) {
+		bool shared = false;
+
+		for (size_t j = 0; j < lf.n; j++)
+			shared |= same_nat(&lf.v[j], &lf.stale[i]);
+		if (r2 == 0 && (r2 = fn(&lf.stale[i], shared, data)) == 0)
+			continue;
+		lf.stale[keep++] = lf.stale[i];	/* kept for the next try */
+	}
+	lf.nstale = keep;
+	r = lf_close(&lf, key, keep < nstale, e);
+	return r2 ?: r;
 }
 
 int lease_forget(const char *key, struct cu_error *e)

@@ -12,7 +12,8 @@
  *
  * A record whose path no longer leads to its namespace is reclaimed the
  * next time the file is read, so addresses cannot leak when a namespace is
- * deleted without a disconnect.
+ * deleted without a disconnect; one that asked for masquerade stays in the
+ * file until lease_reap() has had its entry removed.
  */
 #ifndef CU_LEASE_H
 #define CU_LEASE_H
@@ -113,6 +114,15 @@ typedef int (*lease_release_fn)(const struct lease_rec *dropped, bool nat_shared
  */
 int lease_release(const char *key, const struct lease_owner *o, const char *host,
 		  lease_release_fn fn, void *data, struct cu_error *e) __must_check;
+
+/*
+ * Records of namespaces that are gone free their address at once, but one
+ * that asked for masquerade stays in the file until its entry is removed:
+ * lease_reap() calls @fn for each (as lease_release() does) and forgets
+ * those @fn removed.  0, or the first error (the rest stay for next time).
+ */
+int lease_reap(const char *key, lease_release_fn fn, void *data,
+	       struct cu_error *e) __must_check;
 
 /* Remove the lease file @key (its bridge is gone); 0 when there was none. */
 int lease_forget(const char *key, struct cu_error *e) __must_check;

@@ -549,3 +549,30 @@ hide_nftables() {
 	run bash -c "ls /run/container-utils/leases/ | grep -F '$br@'"
 	assert_output ''
 }
+
+@test "a namespace deleted without disconnect: its address is free at once, its masquerade entry goes at the next connect or disconnect" {
+	local r br key
+	r=$(cu_name r) br=$(cu_name br)
+	mkns r; mkns 1; mkns 2; mkns 3
+	vethctl -N "$r" bridge add "$br" --addr 10.9.5.1/24
+	key=/run/container-utils/leases/$br@$(stat -L -c %i "/run/netns/$r")
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
+	ip netns delete "$(cu_name 1)"
+	run vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr auto
+	assert_output 10.9.5.2/24
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	[ "$(wc -l < "$key")" -eq 1 ]
+	# a vanished namespace's entry that a live record also asks for stays
+	vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr auto --nat
+	mkns 1
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
+	ip netns delete "$(cu_name 1)"
+	vethctl -N "$r" disconnect "$(cu_name 2)"
+	[ "$(wc -l < "$key")" -eq 1 ]
+	run ip netns exec "$r" nft list set ip container_utils masq
+	assert_output --partial 10.9.5.0/24
+	vethctl -N "$r" disconnect "$(cu_name 3)"
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+}
