@@ -171,11 +171,36 @@ static int cmd_add(struct vethctl_control *ctl)
 	return 0;
 }
 
+static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len);
+static void reap(struct vethctl_control *ctl, const char *key);
+static void undo_connection(struct vethctl_control *ctl, const char *key,
+			    const struct lease_rec *rec, const struct nl_link *host);
+
+/*
+ * The host end of a connection (a veth that a record names, at its index)
+ * goes with its record and masquerade element, as with disconnect.
+ */
 static int cmd_delete(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
+	char key[IF_NAMESIZE + 32], suffix[32];
+	struct lease_rec rec;
+	struct nl_link l;
+	int r;
 
 	check_ifname(ctl->argv[0]);
+	if (nl_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
+		bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+		r = lease_find(NULL, suffix,
+			       &(struct lease_match) { .host = l.name, .host_index = l.index },
+			       &rec, key, sizeof(key), &e);
+		check(r, &e);
+		if (r > 0) {
+			undo_connection(ctl, key, &rec, &l);
+			reap(ctl, key);
+			return 0;
+		}
+	}
 	check(nl_link_del(ctl->sk, ctl->argv[0], &e), &e);
 	return 0;
 }
@@ -313,6 +338,33 @@ static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
 	snprintf(key, len, "%s@%ju", br, r == 0 ? (uintmax_t) st.st_ino : 0);
 }
 
+/*
+ * The connections recorded on bridge @br go with it, each as disconnect
+ * undoes it: its pair (still on @br, under the recorded name), its record
+ * and its masquerade element.
+ */
+static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
+				  const struct nl_link *br)
+{
+	struct cu_error e = { 0 };
+	struct lease_rec *recs;
+	struct nl_link host;
+	size_t n;
+	int r;
+
+	check(lease_list(key, &recs, &n, &e), &e);
+	for (size_t i = 0; i < n; i++) {
+		r = recs[i].host_index > 0 ?
+			nl_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
+			nl_link_get(ctl->sk, recs[i].host, &host, NULL);
+		if (r == 0 && (!streq(host.name, recs[i].host) ||
+			       !streq(host.kind, "veth") || host.master != br->index))
+			r = -ENODEV;	/* not ours (any more): left alone */
+		undo_connection(ctl, key, &recs[i], r == 0 ? &host : NULL);
+	}
+	free(recs);
+}
+
 /* A new bridge, with an address and up; deleted again when a step fails. */
 static int bridge_create(struct nl_sock *sk, const char *name,
 			 const struct cu_inet *a, struct cu_error *e)
@@ -353,9 +405,11 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	check(nl_link_get(ctl->sk, ctl->argv[1], &l, &e), &e);
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
+	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
+	reap(ctl, key);
+	bridge_disconnect_all(ctl, key, &l);
 	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
 	/* the bridge is gone, and with it every lease on it */
-	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
 	if (lease_forget(key, &e) < 0)
 		cu_error_warn(&e);
 	return 0;
@@ -391,8 +445,10 @@ static int cmd_nat(struct vethctl_control *ctl)
 	cidr_or_err(ctl->argv[1], &net, _("invalid subnet"));
 	if (net.family != AF_INET)
 		diex(_("nat: %s: only IPv4 subnets are masqueraded"), ctl->argv[1]);
-	if (ctl->out)
+	if (ctl->out) {
 		check_ifname(ctl->out);
+		check(nat_check_out(ctl->out, &e), &e);
+	}
 	check(nat_load(&e), &e);
 	check(nat_in(ctl->nsfd, op == NL_ADD, &net, ctl->out, &added, &e), &e);
 	return 0;
@@ -617,10 +673,10 @@ struct conn {
 	const char *bridge, *ifname;
 	char host[IF_NAMESIZE];		/* our end, on the bridge */
 	struct cu_inet gw, addr, net;	/* bridge address, NS address */
-	bool has_gw, has_addr;
+	bool has_gw, has_addr, has_net;
 	bool made_bridge, made_pair, leased, natted;
 	char key[IF_NAMESIZE + 32];	/* lease file */
-	struct lease_owner owner;
+	struct lease_rec rec;		/* what disconnect will undo */
 };
 
 static void lease_key(struct conn *c)
@@ -673,6 +729,7 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 	struct nl_veth v = { .name = c->host, .peer = c->ifname,
 			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
 			     .peer_mac = c->ctl->has_mac ? c->ctl->mac : NULL };
+	char old[IF_NAMESIZE];
 	struct nl_link l;
 	char buf[PATH_MAX];
 	int r = -EEXIST;
@@ -681,12 +738,24 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 		return cu_error_set(e, 0, _("cannot connect: %1$s already exists in %2$s (choose another --ifname)"),
 				    c->ifname, ns_label(c->ns, buf, sizeof(buf)));
 	for (int i = 0; i < 10 && r == -EEXIST; i++) {
-		random_name(c->host, sizeof(c->host));
+		if (i > 0) {
+			/* the name is taken: the record names the next one first */
+			snprintf(old, sizeof(old), "%s", c->host);
+			random_name(c->host, sizeof(c->host));
+			snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
+			if ((r = lease_update(c->key, old, &c->rec, e)) < 0)
+				return r;
+		}
 		r = nl_veth_add(c->ctl->sk, &v, e);
 	}
-	if (r == 0)
-		c->made_pair = true;
-	return r;
+	if (r < 0)
+		return r;
+	c->made_pair = true;
+	r = nl_link_get(c->ctl->sk, c->host, &l, e);
+	if (r < 0)
+		return r;
+	c->rec.host_index = l.index;
+	return lease_update(c->key, c->host, &c->rec, e);
 }
 
 static int conn_wire(struct conn *c, struct cu_error *e)
@@ -734,31 +803,68 @@ static int check_want_addr(const struct conn *c, struct cu_error *e)
 	return 0;
 }
 
-/* The address: leased (auto or the one asked for), then set in NS. */
-static int conn_addr(struct conn *c, struct cu_error *e)
+/* The subnet a route and NAT use: the bridge's, else the address's. */
+static void conn_net(struct conn *c)
+{
+	if (c->has_gw)
+		cidr_network(&c->gw, &c->net);
+	else if (c->has_addr && c->addr.family == AF_INET)
+		cidr_network(&c->addr, &c->net);
+	else
+		return;
+	c->has_net = true;
+}
+
+/*
+ * The record of this connection, with the address it leases (auto, or the
+ * IPv4 address asked for): written before the address and NAT are set up,
+ * so that what disconnect undoes comes from here and nowhere else.
+ */
+static int conn_record(struct conn *c, struct cu_error *e)
 {
 	char path[PATH_MAX];
-	bool automatic = streq(c->ctl->addr, "auto");
+	bool automatic = c->ctl->addr && streq(c->ctl->addr, "auto");
+	enum lease_mode mode = LEASE_NONE;
+	struct cu_inet got;
 	int r;
 
 	if (automatic && !c->has_gw)
 		return cu_error_set(e, 0, _("cannot lease an address: bridge %s has no IPv4 address (give it one: vethctl bridge add BR --addr CIDR)"),
 				    c->bridge);
-	if (!automatic && (r = check_want_addr(c, e)) < 0)
+	if (c->has_addr && (r = check_want_addr(c, e)) < 0)
 		return r;
+	conn_net(c);
+	if (c->ctl->nat && !c->has_net)
+		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
 	ns_owner_path(c->ns, path, sizeof(path));
-	if ((r = lease_owner_init(&c->owner, c->tfd, path, e)) < 0)
+	if ((r = lease_owner_init(&c->rec.o, c->tfd, path, e)) < 0)
 		return r;
-	if (c->addr.family == AF_INET || automatic) {
-		struct cu_inet want = c->addr;
+	random_name(c->host, sizeof(c->host));
+	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
+	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
+	c->rec.nat = c->ctl->nat;
+	if (c->has_net)
+		c->rec.net = c->net;
+	if (c->ctl->out)
+		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->ctl->out);
+	reap(c->ctl, c->key);
+	if (automatic)
+		mode = LEASE_AUTO;
+	else if (c->has_addr && c->addr.family == AF_INET)
+		mode = LEASE_WANT;
+	r = lease_take(c->key, c->has_gw ? &c->gw : NULL, mode, &c->addr,
+		       &c->rec, &got, e);
+	if (r < 0)
+		return r;
+	c->leased = true;
+	if (mode != LEASE_NONE)
+		c->addr = got;
+	return 0;
+}
 
-		r = lease_take(c->key, c->has_gw ? &c->gw : NULL,
-			       automatic ? NULL : &want, &c->owner,
-			       c->ctl->nat, &c->addr, e);
-		if (r < 0)
-			return r;
-		c->leased = true;
-	}
+/* The address (leased above when IPv4), set in NS. */
+static int conn_addr(struct conn *c, struct cu_error *e)
+{
 	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
 }
 
@@ -767,7 +873,6 @@ static int conn_route(struct conn *c, struct cu_error *e)
 {
 	struct cu_inet dflt = { .family = AF_INET };
 
-	cidr_network(c->has_gw ? &c->gw : &c->addr, &c->net);
 	if (!c->has_gw || c->addr.family != AF_INET || !cidr_contains(&c->net, &c->addr))
 		return 0;
 	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
@@ -779,21 +884,54 @@ static int conn_nat(struct conn *c, struct cu_error *e)
 
 	if (!c->ctl->nat)
 		return 0;
-	if (!c->has_gw && c->addr.family != AF_INET)
-		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
 	r = nat_in(c->ctl->nsfd, true, &c->net, c->ctl->out, &c->natted, e);
 	return r;
+}
+
+/* What drop_nat() needs. */
+struct nat_drop {
+	int nsfd;			/* the namespace that forwards */
+	bool natted;			/* false: the entry is not ours to drop */
+	struct cu_error *e;
+};
+
+/* lease_release() callback: the entry goes unless another record asks for it. */
+static int drop_nat(const struct lease_rec *d, bool shared, void *data)
+{
+	struct nat_drop *nd = data;
+	bool added;
+	int r;
+
+	if (!d->nat || !nd->natted || shared)
+		return 0;
+	r = nat_in(nd->nsfd, false, &d->net, d->out[0] ? d->out : NULL, &added, nd->e);
+	return r == -ENOENT ? 0 : r;	/* removed by hand already: nothing to undo */
+}
+
+/*
+ * The masquerade entries of namespaces that went away without a disconnect
+ * (their records wait in @key): removed now, unless a live record asks for
+ * them.  Best effort: what fails is said and tried again next time.
+ */
+static void reap(struct vethctl_control *ctl, const char *key)
+{
+	struct cu_error e = { 0 };
+	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
+
+	if (lease_reap(key, drop_nat, &nd, &e) < 0)
+		cu_error_warn(&e);
 }
 
 /* Undo in reverse; each step's own error was already recorded. */
 static void conn_undo(struct conn *c)
 {
-	bool nat, others;
+	struct nat_drop nd = { .nsfd = c->ctl->nsfd, .natted = c->natted };
+	bool nat;
 
-	if (c->natted)
-		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->leased)
-		undo_done(lease_release(c->key, &c->owner, &nat, &others, NULL));
+		undo_done(lease_release(c->key, &c->rec.o, c->host, drop_nat, &nd, NULL));
+	else if (c->natted)
+		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->made_pair)
 		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
 	if (c->made_bridge)
@@ -820,8 +958,12 @@ static void conn_init(struct vethctl_control *ctl, struct conn *c)
 	c->ifname = ctl->ifname ? ctl->ifname : DEFAULT_IFNAME;
 	check_ifname(c->bridge);
 	check_ifname(c->ifname);
-	if (ctl->out)
+	if (ctl->out) {
+		struct cu_error e = { 0 };
+
 		check_ifname(ctl->out);
+		check(nat_check_out(ctl->out, &e), &e);
+	}
 	if (ctl->addr && !streq(ctl->addr, "auto")) {
 		cidr_or_err(ctl->addr, &c->addr, _("invalid address"));
 		c->has_addr = true;
@@ -851,6 +993,7 @@ static int cmd_connect(struct vethctl_control *ctl)
 
 	conn_init(ctl, &c);
 	if ((r = conn_bridge(&c, &e)) < 0 ||
+	    (r = conn_record(&c, &e)) < 0 ||
 	    (r = conn_pair(&c, &e)) < 0 ||
 	    (r = conn_wire(&c, &e)) < 0 ||
 	    (ctl->addr && (r = conn_addr(&c, &e)) < 0) ||
@@ -867,54 +1010,83 @@ static int cmd_connect(struct vethctl_control *ctl)
 	return 0;
 }
 
-/* NS's end, checked to be a veth whose peer is in our namespace. */
-static void disc_find(struct conn *c, struct nl_link *in, struct nl_link *host)
+/*
+ * The host end the record names, if it is still that link: a veth of that
+ * name, at the recorded index, or (a connect killed before it wrote the
+ * index down) with its peer in NS.  0 and *@l filled, 1 when it is gone or
+ * the name now belongs to another link, which is left alone; or -errno.
+ */
+static int disc_host_end(struct vethctl_control *ctl, int tfd,
+			 const struct lease_rec *rec, struct nl_link *l,
+			 struct cu_error *e)
 {
-	struct cu_error e = { 0 };
-	char buf[PATH_MAX];
-	int self = c->ctl->nsfd >= 0 ? c->ctl->nsfd : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int id;
+	int r;
 
-	if (nl_link_get(c->tsk, c->ifname, in, &e) < 0)
-		diex(_("cannot disconnect: no %1$s in %2$s (give the name connect used with --ifname)"),
-		     c->ifname, ns_label(c->ns, buf, sizeof(buf)));
-	id = self >= 0 ? nl_netns_id(c->tsk, self, &e) : -1;
-	if (self >= 0 && self != c->ctl->nsfd)
-		close(self);
-	if (!streq(in->kind, "veth") || in->link_netnsid < 0 || in->link_netnsid != id)
-		diex(_("cannot disconnect: %1$s in %2$s is not a veth connected to %3$s"),
-		     c->ifname, ns_label(c->ns, buf, sizeof(buf)),
-		     ns_label(c->ctl->netns, buf + PATH_MAX / 2, PATH_MAX / 2));
-	check(nl_link_get_index(c->ctl->sk, in->link, host, &e), &e);
+	if (rec->host_index > 0)
+		r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
+	else
+		r = nl_link_get(ctl->sk, rec->host, l, e);
+	if (r == -ENODEV)
+		return 1;
+	if (r < 0)
+		return r;
+	if (!streq(l->name, rec->host) || !streq(l->kind, "veth"))
+		return 1;
+	if (rec->host_index == 0 &&
+	    (l->link_netnsid < 0 || l->link_netnsid != nl_netns_id(ctl->sk, tfd, NULL)))
+		return 1;
+	return 0;
 }
 
+/*
+ * Undo a recorded connection: the pair (@host: the host end as checked
+ * against the record, NULL when it is gone), the record, then the
+ * masquerade element unless another record still asks for it.
+ */
+static void undo_connection(struct vethctl_control *ctl, const char *key,
+			    const struct lease_rec *rec, const struct nl_link *host)
+{
+	struct cu_error e = { 0 };
+	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
+
+	if (rec->nat)
+		check(nat_load(&e), &e);	/* before anything is changed */
+	if (host)
+		check(nl_link_del_index(ctl->sk, host->index, &e), &e);
+	/* a failed NAT removal keeps the record: disconnect again finishes */
+	check(lease_release(key, &rec->o, rec->host, drop_nat, &nd, &e), &e);
+}
+
+/*
+ * Undo one connection from its record.  Nothing is read inside NS: a
+ * container can rename its end, re-address it or move it, and none of that
+ * matters here.
+ */
 static int cmd_disconnect(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	struct nl_link in, host, br;
-	char path[PATH_MAX];
-	bool nat = false, others = false;
-	int r = 0, have_net;
+	char key[IF_NAMESIZE + 32], suffix[32], buf[PATH_MAX], path[PATH_MAX];
+	struct lease_rec rec;
+	struct lease_owner o;
+	struct nl_link host;
 	struct conn c;
+	int r;
 
 	conn_init(ctl, &c);
-	disc_find(&c, &in, &host);
-	if (host.master && nl_link_get_index(ctl->sk, host.master, &br, &e) == 0) {
-		c.bridge = br.name;
-		lease_key(&c);
-		ns_owner_path(c.ns, path, sizeof(path));
-		check(lease_owner_init(&c.owner, c.tfd, path, &e), &e);
-	}
-	have_net = nl_addr_first_v4(c.tsk, c.ifname, &c.net, &e);
-	check(have_net, &e);
-	check(nl_link_del(c.tsk, c.ifname, &e), &e);
-	if (host.master)
-		r = lease_release(c.key, &c.owner, &nat, &others, &e);
-	if (r >= 0 && nat && !others && have_net > 0) {
-		cidr_network(&c.net, &c.net);
-		r = nat_in(ctl->nsfd, false, &c.net, ctl->out, &nat, &e);
-	}
+	ns_owner_path(c.ns, path, sizeof(path));
+	check(lease_owner_init(&o, c.tfd, path, &e), &e);
+	bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+	r = lease_find(ctl->bridge ? c.key : NULL, suffix,
+		       &(struct lease_match) { .o = &o, .ifname = c.ifname },
+		       &rec, key, sizeof(key), &e);
 	check(r, &e);
+	if (r == 0)
+		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
+		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
+	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
+	check(r, &e);
+	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
+	reap(ctl, key);
 	nl_close(c.tsk);
 	close(c.tfd);
 	return 0;

@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lease.c - the --addr auto lease files.
+ * lease.c - connect's records, with the --addr auto leases in them.
  *
- * Format, one lease a line: "ADDRESS DEV INO NAT PATH".
+ * One record a line, fields in this order (names hold no white space: the
+ * kernel's rule, checked before a record is made; the path comes last and
+ * takes the rest of the line):
+ *
+ *   addr=A dev=N ino=N host=NAME hostidx=N if=NAME nat=0|1 net=CIDR out=NAME path=PATH
+ *
+ * addr=, net= and out= may be empty.  A line of any other form (an older
+ * version's) is dropped when the file is rewritten.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sys/file.h>
@@ -14,18 +23,15 @@
 #include "nls.h"
 #include "lease.h"
 
-#define LEASE_MAX	4096		/* leases per file */
-
-struct lease {
-	struct in_addr addr;
-	struct lease_owner o;
-	bool nat;
-};
+#define LEASE_MAX	4096		/* records per file */
+#define LINE_MAX_LEN	640
 
 struct lease_file {
 	int fd;
 	size_t n;
-	struct lease *v;
+	struct lease_rec *v;
+	size_t nstale;			/* records of vanished namespaces that */
+	struct lease_rec *stale;	/* still own a masquerade entry */
 };
 
 int lease_owner_init(struct lease_owner *o, int fd, const char *path,
@@ -33,6 +39,9 @@ int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 {
 	struct stat st;
 
+	for (const char *p = path; *p; p++)
+		if (iscntrl((unsigned char) *p))
+			return cu_error_set(e, 0, _("network namespace path contains a control character (give a path without one)"));
 	if (fstat(fd, &st) < 0)
 		return cu_error_set(e, errno, _("cannot stat network namespace %s"), path);
 	o->dev = st.st_dev;
@@ -42,7 +51,7 @@ int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 	return 0;
 }
 
-/* Does the lease's path still lead to its namespace? */
+/* Does the record's path still lead to its namespace? */
 static bool owner_alive(const struct lease_owner *o)
 {
 	struct stat st;
@@ -55,29 +64,89 @@ static bool same_owner(const struct lease_owner *a, const struct lease_owner *b)
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
-static int parse_line(char *line, struct lease *l)
+/* The next field "KEY=VALUE " of *@s: the value, NUL-terminated; NULL if none. */
+static char *field(char **s, const char *key)
 {
-	char addr[INET_ADDRSTRLEN + 1];
-	uintmax_t dev, ino;
-	int nat, n = 0;
+	size_t klen = strlen(key);
+	char *v, *end;
 
-	if (sscanf(line, "%16s %ju %ju %d %n", addr, &dev, &ino, &nat, &n) != 4 || !n)
+	if (strncmp(*s, key, klen) || (*s)[klen] != '=')
+		return NULL;
+	v = *s + klen + 1;
+	end = strchr(v, ' ');
+	if (!end)
+		return NULL;
+	*end = '\0';
+	*s = end + 1;
+	return v;
+}
+
+static int copy_name(char *dst, const char *src, bool may_be_empty)
+{
+	size_t len = strlen(src);
+
+	if ((!len && !may_be_empty) || len >= IF_NAMESIZE)
 		return -EINVAL;
-	if (inet_pton(AF_INET, addr, &l->addr) != 1)
-		return -EINVAL;
-	line[strcspn(line, "\n")] = '\0';
-	l->o.dev = (dev_t) dev;
-	l->o.ino = (ino_t) ino;
-	l->nat = nat != 0;
-	snprintf(l->o.path, sizeof(l->o.path), "%s", line + n);
+	memcpy(dst, src, len + 1);
 	return 0;
 }
 
-/* Read the live leases; stale ones and junk lines are dropped. */
+static int parse_line(char *line, struct lease_rec *l)
+{
+	char *s = line, *addr, *dev, *ino, *host, *idx, *ifn, *nat, *net, *out;
+	uint64_t vdev, vino, vidx;
+
+	memset(l, 0, sizeof(*l));
+	line[strcspn(line, "\n")] = '\0';
+	if (!(addr = field(&s, "addr")) || !(dev = field(&s, "dev")) ||
+	    !(ino = field(&s, "ino")) || !(host = field(&s, "host")) ||
+	    !(idx = field(&s, "hostidx")) || !(ifn = field(&s, "if")) ||
+	    !(nat = field(&s, "nat")) || !(net = field(&s, "net")) ||
+	    !(out = field(&s, "out")) || strncmp(s, "path=", 5))
+		return -EINVAL;
+	if (parse_u64(dev, &vdev) < 0 || parse_u64(ino, &vino) < 0 ||
+	    parse_u64(idx, &vidx) < 0 || vidx > INT_MAX)
+		return -EINVAL;
+	l->has_addr = *addr != '\0';
+	if (l->has_addr && inet_pton(AF_INET, addr, &l->addr) != 1)
+		return -EINVAL;
+	if (copy_name(l->host, host, false) < 0 || copy_name(l->ifname, ifn, false) < 0 ||
+	    copy_name(l->out, out, true) < 0)
+		return -EINVAL;
+	if (!streq(nat, "0") && !streq(nat, "1"))
+		return -EINVAL;
+	l->nat = *nat == '1';
+	if (*net && (parse_cidr(net, &l->net) < 0 || l->net.family != AF_INET))
+		return -EINVAL;
+	if (l->nat && !*net)
+		return -EINVAL;
+	l->o.dev = (dev_t) vdev;
+	l->o.ino = (ino_t) vino;
+	l->host_index = (int) vidx;
+	if ((size_t) snprintf(l->o.path, sizeof(l->o.path), "%s", s + 5) >= sizeof(l->o.path))
+		return -EINVAL;
+	return 0;
+}
+
+static int format_line(const struct lease_rec *l, char *line, size_t len)
+{
+	char addr[INET_ADDRSTRLEN] = "", net[INET_ADDRSTRLEN + 4] = "";
+
+	if (l->has_addr)
+		inet_ntop(AF_INET, &l->addr, addr, sizeof(addr));
+	if (l->net.family == AF_INET && format_inet(&l->net, true, net, sizeof(net)) < 0)
+		return -EINVAL;
+	return snprintf(line, len, "addr=%s dev=%ju ino=%ju host=%s hostidx=%d if=%s nat=%d net=%s out=%s path=%s\n",
+			addr, (uintmax_t) l->o.dev, (uintmax_t) l->o.ino,
+			l->host, l->host_index, l->ifname, l->nat, net, l->out,
+			l->o.path);
+}
+
+/* Read the live records; stale ones and junk lines are dropped. */
 static int lf_read(struct lease_file *lf, struct cu_error *e)
 {
 	FILE *f;
-	char line[512];
+	char line[LINE_MAX_LEN];
 	int dup = fcntl(lf->fd, F_DUPFD_CLOEXEC, 0);
 
 	if (dup < 0 || !(f = fdopen(dup, "r" CU_CLOEXECSTR))) {
@@ -86,72 +155,93 @@ static int lf_read(struct lease_file *lf, struct cu_error *e)
 		return cu_error_set(e, errno, _("cannot read lease file"));
 	}
 	lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
+	lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
 	while (lf->n < LEASE_MAX && fgets(line, sizeof(line), f)) {
-		struct lease *l = &lf->v[lf->n];
+		struct lease_rec *l = &lf->v[lf->n];
 
-		if (parse_line(line, l) == 0 && owner_alive(&l->o))
+		if (parse_line(line, l) < 0)
+			continue;
+		if (owner_alive(&l->o))
 			lf->n++;
+		else if (l->nat && lf->nstale < LEASE_MAX)
+			/* its address is free; its NAT entry waits for lease_reap() */
+			lf->stale[lf->nstale++] = *l;
 	}
 	fclose(f);
 	return 0;
 }
 
-static int lf_open(struct lease_file *lf, const char *key, struct cu_error *e)
+/* Open and lock @key; @create: make it (and the directory) when missing. */
+static int lf_open(struct lease_file *lf, const char *key, bool create,
+		   struct cu_error *e)
 {
 	char path[PATH_MAX];
+	int r;
 
 	memset(lf, 0, sizeof(*lf));
-	if ((mkdir("/run/container-utils", 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(LEASE_DIR, 0755) < 0 && errno != EEXIST))
+	lf->fd = -1;
+	if (create &&
+	    ((mkdir("/run/container-utils", 0755) < 0 && errno != EEXIST) ||
+	     (mkdir(LEASE_DIR, 0755) < 0 && errno != EEXIST)))
 		return cu_error_set(e, errno, _("cannot create %s"), LEASE_DIR);
 	snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
-	lf->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (lf->fd < 0)
+	lf->fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0644);
+	if (lf->fd < 0) {
+		if (!create && errno == ENOENT)
+			return 0;
 		return cu_error_set(e, errno, _("cannot open lease file %s"), path);
+	}
 	if (flock(lf->fd, LOCK_EX) < 0 || lseek(lf->fd, 0, SEEK_SET) < 0) {
-		int r = cu_error_set(e, errno, _("cannot lock lease file %s"), path);
-
+		r = cu_error_set(e, errno, _("cannot lock lease file %s"), path);
 		close(lf->fd);
+		lf->fd = -1;
 		return r;
 	}
-	return lf_read(lf, e);
+	r = lf_read(lf, e);
+	if (r < 0) {
+		close(lf->fd);
+		lf->fd = -1;
+	}
+	return r;
 }
 
-/* Write the leases back (an empty file removes itself), then unlock. */
+/* Write the records back (an empty file removes itself), then unlock. */
 static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 		    struct cu_error *e)
 {
-	char line[512], path[PATH_MAX], addr[INET_ADDRSTRLEN];
+	char line[LINE_MAX_LEN], path[PATH_MAX];
 	int r = 0;
 	off_t off = 0;
 
+	if (lf->fd < 0)
+		return 0;
 	if (write_back && ftruncate(lf->fd, 0) < 0)
 		r = cu_error_set(e, errno, _("cannot write lease file"));
-	for (size_t i = 0; write_back && r == 0 && i < lf->n; i++) {
-		const struct lease *l = &lf->v[i];
-		int n;
+	for (size_t i = 0; write_back && r == 0 && i < lf->n + lf->nstale; i++) {
+		const struct lease_rec *l = i < lf->n ? &lf->v[i] : &lf->stale[i - lf->n];
+		int n = format_line(l, line, sizeof(line));
 
-		inet_ntop(AF_INET, &l->addr, addr, sizeof(addr));
-		n = snprintf(line, sizeof(line), "%s %ju %ju %d %s\n", addr,
-			     (uintmax_t) l->o.dev, (uintmax_t) l->o.ino,
-			     l->nat, l->o.path);
-		if (n < 0 || pwrite(lf->fd, line, (size_t) n, off) != n)
+		if (n < 0 || (size_t) n >= sizeof(line))
+			r = cu_error_set(e, EINVAL, _("cannot write lease file"));
+		else if (pwrite(lf->fd, line, (size_t) n, off) != n)
 			r = cu_error_set(e, errno, _("cannot write lease file"));
 		off += n;
 	}
-	if (write_back && r == 0 && lf->n == 0) {
+	if (write_back && r == 0 && lf->n + lf->nstale == 0) {
 		snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
 		(void) unlink(path);	/* empty: nothing to keep */
 	}
 	close(lf->fd);
 	free(lf->v);
+	free(lf->stale);
+	lf->fd = -1;
 	return r;
 }
 
-static const struct lease *find_addr(const struct lease_file *lf, struct in_addr a)
+static const struct lease_rec *find_addr(const struct lease_file *lf, struct in_addr a)
 {
 	for (size_t i = 0; i < lf->n; i++)
-		if (lf->v[i].addr.s_addr == a.s_addr)
+		if (lf->v[i].has_addr && lf->v[i].addr.s_addr == a.s_addr)
 			return &lf->v[i];
 	return NULL;
 }
@@ -182,7 +272,7 @@ static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
 static int check_want(const struct lease_file *lf, const struct cu_inet *want,
 		      const struct lease_owner *o, struct cu_error *e)
 {
-	const struct lease *l = find_addr(lf, want->addr.v4);
+	const struct lease_rec *l = find_addr(lf, want->addr.v4);
 	char a[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &want->addr.v4, a, sizeof(a));
@@ -192,13 +282,12 @@ static int check_want(const struct lease_file *lf, const struct cu_inet *want,
 	return 0;
 }
 
-int lease_take(const char *key, const struct cu_inet *gw,
-	       const struct cu_inet *want, const struct lease_owner *o,
-	       bool nat, struct cu_inet *got, struct cu_error *e)
+int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+	       const struct cu_inet *want, struct lease_rec *rec,
+	       struct cu_inet *got, struct cu_error *e)
 {
 	struct lease_file lf;
-	struct lease *l;
-	int r = lf_open(&lf, key, e);
+	int r = lf_open(&lf, key, true, e);
 
 	if (r < 0)
 		return r;
@@ -206,48 +295,182 @@ int lease_take(const char *key, const struct cu_inet *gw,
 		r = cu_error_set(e, ENOSPC, _("too many leases in %s"), key);
 		goto out;
 	}
-	l = &lf.v[lf.n];
 	memset(got, 0, sizeof(*got));
-	got->family = AF_INET;
-	got->prefix = want ? want->prefix : gw->prefix;
-	if (want) {
-		r = check_want(&lf, want, o, e);
-		got->addr.v4 = want->addr.v4;
-	} else {
-		r = next_free(&lf, gw, &got->addr.v4, e);
+	rec->has_addr = mode != LEASE_NONE;
+	if (mode == LEASE_WANT) {
+		r = check_want(&lf, want, &rec->o, e);
+		rec->addr = want->addr.v4;
+		*got = *want;
+	} else if (mode == LEASE_AUTO) {
+		r = next_free(&lf, gw, &rec->addr, e);
+		got->family = AF_INET;
+		got->prefix = gw->prefix;
+		got->addr.v4 = rec->addr;
 	}
 	if (r < 0)
 		goto out;
-	l->addr = got->addr.v4;
-	l->o = *o;
-	l->nat = nat;
-	lf.n++;
+	lf.v[lf.n++] = *rec;
 out:
 	return lf_close(&lf, key, r == 0, r < 0 ? NULL : e) ?: r;
 }
 
-int lease_release(const char *key, const struct lease_owner *o, bool *nat,
-		  bool *nat_others, struct cu_error *e)
+int lease_update(const char *key, const char *host, const struct lease_rec *rec,
+		 struct cu_error *e)
 {
 	struct lease_file lf;
-	size_t keep = 0;
-	int found = 0, r = lf_open(&lf, key, e);
+	int found = 0, r = lf_open(&lf, key, false, e);
 
 	if (r < 0)
 		return r;
-	*nat = *nat_others = false;
+	for (size_t i = 0; i < lf.n && !found; i++) {
+		if (same_owner(&lf.v[i].o, &rec->o) && streq(lf.v[i].host, host)) {
+			lf.v[i] = *rec;
+			found = 1;
+		}
+	}
+	if (!found)
+		r = cu_error_set(e, ENOENT, _("the record of %1$s is gone from lease file %2$s"),
+				 host, key);
+	return lf_close(&lf, key, found, r < 0 ? NULL : e) ?: r;
+}
+
+static bool rec_matches(const struct lease_rec *l, const struct lease_match *m)
+{
+	return (!m->o || same_owner(&l->o, m->o)) &&
+	       (!m->ifname || streq(l->ifname, m->ifname)) &&
+	       (!m->host || (streq(l->host, m->host) && l->host_index == m->host_index));
+}
+
+/* Look in one file, read only (nothing is written back). */
+static int find_in(const char *key, const struct lease_match *m,
+		   struct lease_rec *rec, struct cu_error *e)
+{
+	struct lease_file lf;
+	int found = 0, r = lf_open(&lf, key, false, e);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < lf.n && !found; i++) {
+		if (rec_matches(&lf.v[i], m)) {
+			*rec = lf.v[i];
+			found = 1;
+		}
+	}
+	lf_close(&lf, key, false, NULL);
+	return found;
+}
+
+int lease_find(const char *key, const char *suffix, const struct lease_match *m,
+	       struct lease_rec *rec, char *keyout, size_t keylen,
+	       struct cu_error *e)
+{
+	size_t slen = strlen(suffix);
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (key) {
+		r = find_in(key, m, rec, e);
+		if (r > 0)
+			snprintf(keyout, keylen, "%s", key);
+		return r;
+	}
+	d = opendir(LEASE_DIR);
+	if (!d)
+		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot open %s"), LEASE_DIR);
+	while (r == 0 && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || len <= slen ||
+		    !streq(de->d_name + len - slen, suffix) || len >= keylen)
+			continue;
+		r = find_in(de->d_name, m, rec, e);
+		if (r > 0)
+			snprintf(keyout, keylen, "%s", de->d_name);
+	}
+	closedir(d);
+	return r;
+}
+
+int lease_list(const char *key, struct lease_rec **recs, size_t *n,
+	       struct cu_error *e)
+{
+	struct lease_file lf;
+	int r = lf_open(&lf, key, false, e);
+
+	*recs = NULL;
+	*n = 0;
+	if (r < 0)
+		return r;
+	if (lf.n) {
+		*recs = xcalloc(lf.n, sizeof(**recs));
+		memcpy(*recs, lf.v, lf.n * sizeof(**recs));
+		*n = lf.n;
+	}
+	lf_close(&lf, key, false, NULL);
+	return 0;
+}
+
+static bool same_nat(const struct lease_rec *a, const struct lease_rec *b)
+{
+	return a->nat && b->nat && a->net.prefix == b->net.prefix &&
+	       a->net.addr.v4.s_addr == b->net.addr.v4.s_addr &&
+	       streq(a->out, b->out);
+}
+
+int lease_release(const char *key, const struct lease_owner *o, const char *host,
+		  lease_release_fn fn, void *data, struct cu_error *e)
+{
+	struct lease_file lf;
+	struct lease_rec rec;
+	bool shared = false;
+	size_t keep = 0;
+	int found = 0, r = lf_open(&lf, key, false, e);
+
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < lf.n; i++) {
-		if (same_owner(&lf.v[i].o, o)) {
-			*nat |= lf.v[i].nat;
+		if (!found && same_owner(&lf.v[i].o, o) && streq(lf.v[i].host, host)) {
+			rec = lf.v[i];
 			found = 1;
 			continue;
 		}
-		*nat_others |= lf.v[i].nat;
 		lf.v[keep++] = lf.v[i];
 	}
+	for (size_t i = 0; found && i < keep; i++)
+		shared |= same_nat(&lf.v[i], &rec);
 	lf.n = keep;
-	r = lf_close(&lf, key, true, e);
+	/* under the lock: no connect can start sharing the entry meanwhile */
+	if (found && fn && (r = fn(&rec, shared, data)) < 0) {
+		lf_close(&lf, key, false, NULL);	/* the record stays */
+		return r;
+	}
+	r = lf_close(&lf, key, found, e);
 	return r < 0 ? r : found;
+}
+
+int lease_reap(const char *key, lease_release_fn fn, void *data,
+	       struct cu_error *e)
+{
+	struct lease_file lf;
+	size_t keep = 0, nstale;
+	int r = lf_open(&lf, key, false, e), r2 = 0;
+
+	if (r < 0)
+		return r;
+	nstale = lf.nstale;
+	for (size_t i = 0; i < nstale; i++) {
+		bool shared = false;
+
+		for (size_t j = 0; j < lf.n; j++)
+			shared |= same_nat(&lf.v[j], &lf.stale[i]);
+		if (r2 == 0 && (r2 = fn(&lf.stale[i], shared, data)) == 0)
+			continue;
+		lf.stale[keep++] = lf.stale[i];	/* kept for the next try */
+	}
+	lf.nstale = keep;
+	r = lf_close(&lf, key, keep < nstale, e);
+	return r2 ?: r;
 }
 
 int lease_forget(const char *key, struct cu_error *e)

@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lease.h - addresses handed out on a bridge's subnet, one lease file per
- * bridge under /run/container-utils/leases/, held with flock(2).
+ * lease.h - what "vethctl connect" made, one record a connection, in one
+ * file per bridge under /run/container-utils/leases/, held with flock(2).
  *
- * Each lease names its owner: a network namespace by device and inode plus
- * the path it was reached by (/run/netns/NAME, /proc/PID/ns/net, a file).
- * A lease whose path no longer leads to that namespace is reclaimed the next
- * time the file is read, so leases cannot leak when a namespace is deleted
- * without a disconnect.
+ * A record is the tool's own memory of a connection: the namespace it wired
+ * (by device and inode, plus the path it was reached by: /run/netns/NAME,
+ * /proc/PID/ns/net, a file), the host end of the pair (name and ifindex),
+ * the name of the end inside, the IPv4 address handed out (if any) and the
+ * masquerade entry it asked for.  disconnect undoes what the record says,
+ * never what it finds inside the namespace, which the container controls.
+ *
+ * A record whose path no longer leads to its namespace is reclaimed the
+ * next time the file is read, so addresses cannot leak when a namespace is
+ * deleted without a disconnect; one that asked for masquerade stays in the
+ * file until lease_reap() has had its entry removed.
  */
 #ifndef CU_LEASE_H
 #define CU_LEASE_H
 
 #include <limits.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -27,27 +34,95 @@ struct lease_owner {
 	char path[256];
 };
 
-/* Fill @o for the namespace open as @fd, reached through @path. */
+struct lease_rec {
+	struct lease_owner o;
+	bool has_addr;			/* an IPv4 address is leased */
+	struct in_addr addr;
+	int host_index;			/* our end of the pair; 0: not made yet */
+	char host[IF_NAMESIZE];
+	char ifname[IF_NAMESIZE];	/* the end inside, as connect named it */
+	bool nat;			/* connect added masquerade for net/out */
+	struct cu_inet net;
+	char out[IF_NAMESIZE];		/* "" for any interface */
+};
+
+/*
+ * Fill @o for the namespace open as @fd, reached through @path (a path with
+ * a control character is refused: a record is one line).
+ */
 int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 		     struct cu_error *e) __must_check;
 
-/*
- * Lease an address on @key (a file name) for @o.  @gw is the bridge's
- * address with the subnet's prefix: never handed out.  @want NULL: the
- * next free address (auto), else exactly @want (-EADDRINUSE when another
- * live namespace holds it).  @nat is recorded for lease_release().
- */
-int lease_take(const char *key, const struct cu_inet *gw,
-	       const struct cu_inet *want, const struct lease_owner *o,
-	       bool nat, struct cu_inet *got, struct cu_error *e) __must_check;
+enum lease_mode {
+	LEASE_NONE,			/* record only, no IPv4 address */
+	LEASE_AUTO,			/* the next free address */
+	LEASE_WANT,			/* exactly the address asked for */
+};
 
 /*
- * Drop the leases of @o on @key.  Returns 1 when one was dropped (its NAT
- * flag in *@nat, and whether another lease still uses NAT in *@nat_others),
- * 0 when @o held none.
+ * Record @rec on @key (a file name), before anything is made, so that
+ * disconnect finds what a killed connect left.  @gw is the bridge's address with the
+ * subnet's prefix: never handed out.  LEASE_WANT: @want, -EADDRINUSE when
+ * another live namespace holds it.  The address given is in @got and in
+ * rec->addr.
  */
-int lease_release(const char *key, const struct lease_owner *o, bool *nat,
-		  bool *nat_others, struct cu_error *e) __must_check;
+int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+	       const struct cu_inet *want, struct lease_rec *rec,
+	       struct cu_inet *got, struct cu_error *e) __must_check;
+
+/*
+ * Replace the record of rec->o whose host end is named @host with @rec
+ * (connect writes its record before it makes the pair, with host_index 0,
+ * and fills the index in once the pair is there).
+ */
+int lease_update(const char *key, const char *host, const struct lease_rec *rec,
+		 struct cu_error *e) __must_check;
+
+/* What lease_find() looks for: each field that is set must match. */
+struct lease_match {
+	const struct lease_owner *o;	/* the namespace (device, inode) */
+	const char *ifname;		/* the name inside, as connect gave it */
+	const char *host;		/* the host end, with host_index */
+	int host_index;
+};
+
+/*
+ * The first record that matches @m, looked for in @key, or (@key NULL) in
+ * every file whose name ends with @suffix; its file name goes to @keyout.
+ * 1 found, 0 none, or -errno.
+ */
+int lease_find(const char *key, const char *suffix, const struct lease_match *m,
+	       struct lease_rec *rec, char *keyout, size_t keylen,
+	       struct cu_error *e) __must_check;
+
+/* A copy of the live records of @key (free *@recs); none when it is missing. */
+int lease_list(const char *key, struct lease_rec **recs, size_t *n,
+	       struct cu_error *e) __must_check;
+
+/*
+ * Called with the dropped record while the file is still locked, and
+ * whether another live record asks for the same masquerade entry: the
+ * place to remove that entry, so that no connect can start sharing it in
+ * between.  A negative return keeps the record and is returned.
+ */
+typedef int (*lease_release_fn)(const struct lease_rec *dropped, bool nat_shared,
+				void *data);
+
+/*
+ * Drop the record of @o with host end @host on @key, calling @fn (may be
+ * NULL) before it is written back.  1 when it was there, 0 when it was not.
+ */
+int lease_release(const char *key, const struct lease_owner *o, const char *host,
+		  lease_release_fn fn, void *data, struct cu_error *e) __must_check;
+
+/*
+ * Records of namespaces that are gone free their address at once, but one
+ * that asked for masquerade stays in the file until its entry is removed:
+ * lease_reap() calls @fn for each (as lease_release() does) and forgets
+ * those @fn removed.  0, or the first error (the rest stay for next time).
+ */
+int lease_reap(const char *key, lease_release_fn fn, void *data,
+	       struct cu_error *e) __must_check;
 
 /* Remove the lease file @key (its bridge is gone); 0 when there was none. */
 int lease_forget(const char *key, struct cu_error *e) __must_check;

@@ -7,7 +7,9 @@
  * for nat and connect --nat only.  So it is dlopen()ed by the first NAT
  * request, before anything is changed.
  */
+#include <ctype.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -15,6 +17,30 @@
 #include "dlsym.h"
 #include "nls.h"
 #include "nat.h"
+
+/*
+ * nft parses a quoted name further: '*' makes a wildcard, '\\' escapes it,
+ * '"' ends the string (and what follows is syntax).  libnftables' JSON
+ * input is no way out: there "tcp", "redirect" or "*" turn into other
+ * values, and a name starting with '@' into a set reference.  So a name
+ * that reaches nft is made of the characters that mean nothing to it.
+ */
+int nat_check_out(const char *out, struct cu_error *e)
+{
+	size_t len = strlen(out);
+
+	for (const char *p = out; *p; p++) {
+		if (!isascii((unsigned char) *p) || !isprint((unsigned char) *p))
+			return cu_error_set(e, 0, _("invalid interface name for NAT: it contains a control or non-ASCII byte (use letters, digits, '-', '_', '.')"));
+		if (!isalnum((unsigned char) *p) && !strchr("-_.", *p))
+			return cu_error_set(e, 0, _("invalid interface name for NAT: '%1$s': nftables would read '%2$c' as syntax (use letters, digits, '-', '_', '.')"),
+					    out, *p);
+	}
+	if (len == 0 || len >= IF_NAMESIZE || streq(out, ".") || streq(out, ".."))
+		return cu_error_set(e, 0, _("invalid interface name for NAT: '%s' (give 1 to 15 letters, digits, '-', '_', '.')"),
+				    out);
+	return 0;
+}
 
 #ifdef HAVE_LIBNFTABLES
 #include <nftables/libnftables.h>
@@ -156,7 +182,12 @@ static int nat_lock(struct cu_error *e)
 	return fd;
 }
 
-/* "masq { 10.0.0.0/24 }" or "masq_out { 10.0.0.0/24 . \"eth0\" }". */
+/*
+ * "masq { 10.0.0.0/24 }" or "masq_out { 10.0.0.0/24 . \"eth0\" }": the only
+ * place where a value from outside becomes nft text.  The subnet is printed
+ * from its parsed form; the interface name is checked here again, whoever
+ * the caller is, so that it can only ever be the inside of a quoted string.
+ */
 static int element(const struct cu_inet *subnet, const char *out, char *buf,
 		   size_t len, struct cu_error *e)
 {
@@ -169,6 +200,8 @@ static int element(const struct cu_inet *subnet, const char *out, char *buf,
 	cidr_network(subnet, &n);
 	if (format_inet(&n, true, net, sizeof(net)) < 0)
 		return cu_error_set(e, EINVAL, _("bad subnet"));
+	if (out && (r = nat_check_out(out, e)) < 0)
+		return r;
 	if (out)
 		r = snprintf(buf, len, "masq_out { %s . \"%s\" }", net, out);
 	else
@@ -282,9 +315,11 @@ static int del_locked(const char *el, struct cu_error *e)
 {
 	int r;
 
-	if (!table_exists() || !has_element(el))
-		return cu_error_set(e, 0, _("cannot remove masquerade: %1$s is not in table ip %2$s"),
-				    el, NAT_TABLE);
+	if (!table_exists() || !has_element(el)) {
+		cu_error_set(e, 0, _("cannot remove masquerade: %1$s is not in table ip %2$s"),
+			     el, NAT_TABLE);
+		return -ENOENT;
+	}
 	r = del_element(el, e);
 	if (r < 0)
 		return r;

@@ -28,6 +28,13 @@
 bool nat_supported(void);
 
 /*
+ * Can @out be named in the table?  Interface names the kernel takes that
+ * nft would read as syntax or as a wildcard are refused: only letters,
+ * digits, '-', '_' and '.' (1 to 15 of them, not "." or "..").
+ */
+int nat_check_out(const char *out, struct cu_error *e) __must_check;
+
+/*
  * Load libnftables (once per process; nat_add() and nat_del() do it too):
  * callers that change other things before NAT check it first.
  */

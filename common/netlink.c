@@ -378,8 +378,10 @@ static int link_get(struct nl_sock *sk, const char *name, int index,
 		r = nl_talk(sk, nlh, cb_link, &ctx, e, "%s", name);
 	else
 		r = nl_talk(sk, nlh, cb_link, &ctx, e, N_("interface"));
-	if (r == -ENODEV && name)
-		return cu_error_set(e, 0, _("no such interface: %s"), name);
+	if (r == -ENODEV && name) {
+		cu_error_set(e, 0, _("no such interface: %s"), name);
+		return -ENODEV;
+	}
 	return r;
 }
 
@@ -491,6 +493,16 @@ int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
 	if (r == -ENODEV)
 		return cu_error_set(e, 0, _("cannot delete interface: no such interface: %s"), name);
 	return r;
+}
+
+int nl_link_del_index(struct nl_sock *sk, int index, struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_DELLINK, 0, &ifm);
+
+	ifm->ifi_index = index;
+	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
 }
 
 /* An RTM_NEWLINK that changes the existing link @name. */

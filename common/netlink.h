@@ -81,6 +81,9 @@ int nl_bridge_add(struct nl_sock *sk, const char *name,
 		  struct cu_error *e) __must_check;
 int nl_link_del(struct nl_sock *sk, const char *name,
 		struct cu_error *e) __must_check;
+/* By index: -ENODEV when there is none. */
+int nl_link_del_index(struct nl_sock *sk, int index,
+		      struct cu_error *e) __must_check;
 int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
 		   struct cu_error *e) __must_check;
 /* @master NULL: leave the current master. */

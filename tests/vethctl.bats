@@ -24,6 +24,13 @@ pyj() {
 	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
 }
 
+# A new namespace starts with the host's IPv4 forwarding (1 on any host
+# where Docker or podman ran): tests that check that NAT turns it on and off
+# again start from 0 in their own router namespace.
+fwd_off() { # NETNS
+	ip netns exec "$1" sh -c 'echo 0 > /proc/sys/net/ipv4/ip_forward'
+}
+
 link_names() { # NETNS
 	ip -j -n "$1" link show | pyj '" ".join(sorted(l["ifname"] for l in j))'
 }
@@ -276,6 +283,7 @@ hide_nftables() {
 	local r c o br port pid
 	r=$(cu_name r) c=$(cu_name c) o=$(cu_name o) br=$(cu_name br)
 	mkns r; mkns c; mkns o
+	fwd_off "$r"
 	run vethctl -N "$r" connect "$c" --bridge "$br" --addr auto --nat
 	assert_success
 	assert_output '10.200.0.2/24'
@@ -423,6 +431,7 @@ hide_nftables() {
 	local r
 	r=$(cu_name r)
 	mkns r
+	fwd_off "$r"
 	vethctl -N "$r" nat add 10.9.0.0/24
 	vethctl -N "$r" nat add 10.9.1.0/24 --out eth9
 	run ip netns exec "$r" nft list table ip container_utils
@@ -440,6 +449,18 @@ hide_nftables() {
 	[ "$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	run --separate-stderr vethctl -N "$r" nat add fd00::/64
 	assert_failure 1
+}
+
+@test "nat: forwarding that was on before the table stays on after it" {
+	local r
+	r=$(cu_name r)
+	mkns r
+	ip netns exec "$r" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+	vethctl -N "$r" nat add 10.9.2.0/24
+	vethctl -N "$r" nat del 10.9.2.0/24
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	[ "$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 }
 
 @test "--netns takes a name, a path or a PID" {
@@ -488,4 +509,70 @@ hide_nftables() {
 	assert_failure 1
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	assert_equal "$stderr" "vethctl: invalid interface name: 'cu\\x0ax': contains a control character (use letters, digits, '-', '_', '.')"
+}
+
+@test "delete of a connection's host end drops its record and masquerade element; a pair made by hand is just deleted" {
+	local r c br host key
+	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
+	mkns r; mkns c
+	vethctl -N "$r" connect "$c" --bridge "$br" --addr 10.9.3.2/24 --nat
+	host=$(ip -j -n "$r" link show master "$br" | pyj 'j[0]["ifname"]')
+	key=/run/container-utils/leases/$br@$(stat -L -c %i "/run/netns/$r")
+	[ -e "$key" ]
+	run --separate-stderr vethctl -N "$r" delete "$host"
+	assert_success
+	[ "$(link_names "$c")" = lo ]
+	[ ! -e "$key" ]
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	run --separate-stderr vethctl -N "$r" disconnect "$c"
+	assert_failure 1
+	vethctl -N "$r" add "$(cu_name x)" "$(cu_name y)"
+	vethctl -N "$r" delete "$(cu_name x)"
+	[ "$(link_names "$r")" = "$br lo" ]
+}
+
+@test "bridge del takes its recorded connections with it: pairs, records, masquerade" {
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	mkns r; mkns 1; mkns 2
+	vethctl -N "$r" bridge add "$br" --addr 10.9.4.1/24
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
+	vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr auto --nat
+	run --separate-stderr vethctl -N "$r" bridge del "$br"
+	assert_success
+	[ "$(link_names "$r")" = lo ]
+	[ "$(link_names "$(cu_name 1)")" = lo ]
+	[ "$(link_names "$(cu_name 2)")" = lo ]
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	run bash -c "ls /run/container-utils/leases/ | grep -F '$br@'"
+	assert_output ''
+}
+
+@test "a namespace deleted without disconnect: its address is free at once, its masquerade entry goes at the next connect or disconnect" {
+	local r br key
+	r=$(cu_name r) br=$(cu_name br)
+	mkns r; mkns 1; mkns 2; mkns 3
+	vethctl -N "$r" bridge add "$br" --addr 10.9.5.1/24
+	key=/run/container-utils/leases/$br@$(stat -L -c %i "/run/netns/$r")
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
+	ip netns delete "$(cu_name 1)"
+	run vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr auto
+	assert_output 10.9.5.2/24
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
+	[ "$(wc -l < "$key")" -eq 1 ]
+	# a vanished namespace's entry that a live record also asks for stays
+	vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr auto --nat
+	mkns 1
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
+	ip netns delete "$(cu_name 1)"
+	vethctl -N "$r" disconnect "$(cu_name 2)"
+	[ "$(wc -l < "$key")" -eq 1 ]
+	run ip netns exec "$r" nft list set ip container_utils masq
+	assert_output --partial 10.9.5.0/24
+	vethctl -N "$r" disconnect "$(cu_name 3)"
+	run ip netns exec "$r" nft list tables
+	refute_output --partial container_utils
 }
