@@ -89,7 +89,7 @@ struct nsrun_control {
 	bool shared_vm;			/* the child runs in our memory until exec */
 
 	bool fork, init, new_session, all;
-	bool mount_dev, mount_sys, no_new_privs;
+	bool mount_dev, mount_sys, no_new_privs, no_pivot;
 	bool have_uid, have_gid, have_monotonic, have_boottime;
 };
 
@@ -116,6 +116,7 @@ enum {
 	OPT_NO_NEW_PRIVS,
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
+	OPT_NO_PIVOT,
 };
 
 static void __noreturn usage(void)
@@ -153,6 +154,7 @@ static void __noreturn usage(void)
 	fputs(_("     --setgroups <mode>       allow|deny setgroups(2) in the user namespace\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_(" -R, --root <dir>             pivot_root into <dir> (implies --mount)\n"), stdout);
+	fputs(_("     --no-pivot               with --root: MS_MOVE and chroot (escapable)\n"), stdout);
 	fputs(_(" -w, --wd <dir>               change to <dir> before running the program\n"), stdout);
 	fputs(_(" -v, --volume <volume>        bind [<src>:]<dst>[:ro]; no <src>: a fresh dir\n"), stdout);
 	fputs(_("     --tmpfs <dst>            mount a tmpfs on <dst>\n"), stdout);
@@ -318,6 +320,7 @@ static const struct option longopts[] = {
 	{ "net",              optional_argument, NULL, 'n' },
 	{ "new-session",      no_argument,       NULL, OPT_NEW_SESSION },
 	{ "no-new-privs",     no_argument,       NULL, OPT_NO_NEW_PRIVS },
+	{ "no-pivot",         no_argument,       NULL, OPT_NO_PIVOT },
 	{ "pid",              optional_argument, NULL, 'p' },
 	{ "pidfile",          required_argument, NULL, OPT_PIDFILE },
 	{ "propagation",      required_argument, NULL, OPT_PROPAGATION },
@@ -382,6 +385,9 @@ static bool parse_flag(struct nsrun_control *ctl, int c, const char *arg)
 		break;
 	case OPT_NO_NEW_PRIVS:
 		ctl->no_new_privs = true;
+		break;
+	case OPT_NO_PIVOT:
+		ctl->no_pivot = true;
 		break;
 	default:
 		return false;
@@ -547,6 +553,8 @@ static void check_options(struct nsrun_control *ctl)
 		diex(_("--setgroups allow cannot be combined with a single group mapping (-r, -c, --map-group): the kernel needs deny there"));
 	if (ctl->setgroups >= 0 && !(ctl->flags & CLONE_NEWUSER))
 		diex(_("--setgroups needs a new user namespace (add --user)"));
+	if (ctl->no_pivot && !ctl->root)
+		diex(_("--no-pivot needs --root"));
 	if (ctl->propagation && !(ctl->flags & CLONE_NEWNS))
 		ctl->propagation = 0;	/* as unshare: no mount namespace, no-op */
 	if (!caps_plan_empty(&ctl->caps)) {
@@ -632,11 +640,10 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	if (ctl->mount_proc && (r = mount_proc(rootfd, ctl->mount_proc, e)) < 0)
 		return r;
 	if (ctl->root) {
-		r = mount_pivot_root(rootfd, e);
+		r = ctl->no_pivot ? mount_move_root(rootfd, e)
+				  : mount_pivot_root(rootfd, e);
 		if (r < 0)
 			return r;
-		if (r == 1)
-			warnx(_("note: pivot_root refused the new root (an initramfs root, or the current root itself); used chroot"));
 		/* pivot_root takes no shared root: share it again, with peers inside */
 		if (ctl->propagation == MS_SHARED)
 			return mount_set_propagation(MS_SHARED, e);

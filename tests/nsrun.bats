@@ -431,10 +431,24 @@ $(umask)"
 	assert_equal "$(cat "$T/seen")" 1
 }
 
-@test "--root /: the program runs, chroot said instead of pivot_root" {
-	run --separate-stderr -0 nsrun -R / sh -c 'echo in'
-	assert_output in
-	[[ "$stderr" == *"used chroot"* ]] || fail "$stderr"
+@test "--root / and --root .: pivot_root (a mount of its own on /), never a chroot" {
+	run --separate-stderr -0 nsrun -R / --mount-proc sh -c 'echo in; grep -c " / / " /proc/self/mountinfo'
+	assert_output "$(printf 'in\n1')"
+	assert_equal "$stderr" ""
+	mk_rootfs "$T/rootfs"
+	cd "$T/rootfs"
+	run --separate-stderr -0 nsrun -R . --mount-proc sh -c 'cat /etc/os-release; awk "\$5 == \"/\"" /proc/self/mountinfo | wc -l'
+	assert_line --index 0 'NAME="cu busybox"'
+	assert_line --index 2 1
+	assert_equal "$stderr" ""
+}
+
+@test "--no-pivot: MS_MOVE and chroot into the new root; needs --root" {
+	mk_rootfs "$T/rootfs"
+	run --separate-stderr -0 nsrun -R "$T/rootfs" --no-pivot --mount-proc cat /etc/os-release
+	assert_line --index 0 'NAME="cu busybox"'
+	run --separate-stderr -125 nsrun --mount --no-pivot true
+	assert_equal "$stderr" "nsrun: --no-pivot needs --root"
 }
 
 # --- S15: time ------------------------------------------------------------------

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Attacks on nsrun's root, volumes and stop, each by a hostile program that
+# is root inside the container (issue 15): the classic chroot escape for
+# every way of naming --root, a symlink race against the removal of an
+# anonymous volume, a remount of a read-only bind, and a PID 1 that ignores
+# SIGTERM.  The static helpers are tests/attack/root-*.c, built once here.
+load helpers/common
+
+setup_file() {
+	local c
+	for c in "$BATS_TEST_DIRNAME"/attack/root-*.c; do
+		c=${c##*/}
+		cc -static -O2 -Wall -o "$BATS_FILE_TMPDIR/${c%.c}" \
+			"$BATS_TEST_DIRNAME/attack/$c" || return 1
+	done
+}
+
+setup() {
+	cu_setup
+	cu_require_root
+	cu_require_tool nsrun
+	T=$BATS_TEST_TMPDIR
+	H=$BATS_FILE_TMPDIR
+}
+
+# Let the unprivileged user reach $T (bats makes its dirs 0700).
+open_tmpdir_to_user() {
+	local d=$T
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do
+		chmod a+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+# A root with nothing but the escape helper (in / and in /inner), a marker
+# only the host has, and "self", a symlink to the root's own directory.
+mk_escape_root() {
+	mkdir -p "$T/r/inner" "$T/r/proc"
+	cp "$H/root-chroot-escape" "$T/r/esc"
+	cp "$H/root-chroot-escape" "$T/r/inner/esc"
+	ln -s . "$T/r/self"
+	echo "host marker $(cu_id)" > "$T/marker"
+	chmod 0644 "$T/marker"
+}
+
+# escape_fails FORM [NSRUN-OPTION...]: from inside $T/r, run the escape in a
+# container whose root is named FORM; it must not reach the host's marker.
+escape_fails() {
+	local form=$1
+	shift
+	run --separate-stderr bash -c 'cd "$1" && shift && exec "$@"' _ "$T/r" \
+		"$@" nsrun --mount --pid --mount-proc -R "$form" /esc "$T/marker"
+	[ "$status" -eq 1 ] || fail "-R $form: status $status, out '$output', err '$stderr'"
+	[[ "$stderr" == *"$T/marker: No such file or directory"* ]] ||
+		fail "-R $form: $stderr"
+	refute_output --partial "host marker"
+}
+
+@test "root-1: the chroot escape stays inside for every way of naming --root" {
+	mk_escape_root
+	local form
+	for form in . ./ ../r "../r/./" /proc/self/cwd self self/ "$T/r" "$T/r/inner/.."; do
+		escape_fails "$form"
+	done
+	# the helper does escape where it should: from a plain chroot
+	run --separate-stderr chroot "$T/r" /esc "$T/marker"
+	assert_success
+	assert_output "host marker $(cu_id)"
+}
+
+@test "root-1: the chroot escape stays inside for an unprivileged --user --map-root-user" {
+	cu_require_user
+	mk_escape_root
+	open_tmpdir_to_user
+	chown -R "$CU_UID:$CU_UID" "$T/r"
+	local form
+	for form in . ./ ../r /proc/self/cwd self "$T/r"; do
+		escape_fails "$form" setpriv --reuid="$CU_UID" --regid="$CU_UID" \
+			--clear-groups -- env PATH="$PATH" nsrun --user --map-root-user
+	done
+}
+
+@test "root-1: nested: cd /inner && nsrun -R . inside a container cannot reach the outer root" {
+	mk_escape_root
+	# the outer container's root is the host's /: the marker is in it
+	run --separate-stderr nsrun -R / --pid --mount-proc -- \
+		sh -c 'cd "$1/inner" && exec nsrun --mount --pid --mount-proc -R . /esc "$2"' \
+		_ "$T/r" "$T/marker"
+	[ "$status" -eq 1 ] || fail "status $status, out '$output', err '$stderr'"
+	[[ "$stderr" == *"No such file or directory"* ]] || fail "$stderr"
+	refute_output --partial "host marker"
+}
+
+@test "root-1: --no-pivot is the explicit opt-in to MS_MOVE and chroot" {
+	mk_escape_root
+	run --separate-stderr nsrun --mount --pid --mount-proc -R "$T/r" --no-pivot \
+		/inner/esc /proc/self/mountinfo
+	# the walk up ends on the moved root; the host's root is still below it
+	assert_success
+	assert_line --index 0 --regexp "^[0-9]+ [0-9]+ [0-9:]+ $T/r / "
+}
+
+@test "root-1: in a chroot (no mount point as root) nsrun -R refuses in one line" {
+	local c=$T/c l
+	mk_escape_root
+	mkdir -p "$c/usr" "$c/proc" "$c/r" "$c/b"
+	for l in bin lib lib32 lib64 sbin; do
+		if [ -L "/$l" ]; then ln -s "usr/$l" "$c/$l"; fi
+	done
+	run --separate-stderr unshare --mount --propagation private sh -c '
+		mount --rbind /usr "$1/usr" && mount -t proc proc "$1/proc" &&
+		mount --bind "$2" "$1/r" && mount --bind "$3" "$1/b" &&
+		exec chroot "$1" /b/nsrun --mount -R /r /esc "$4"' _ \
+		"$c" "$T/r" "$CU_BUILDDIR" "$T/marker"
+	assert_equal "$status" 125
+	assert_output ""
+	assert_equal "$stderr" "nsrun: cannot change the propagation of /: Invalid argument (the root is no mount point: a chroot; run nsrun outside it, or bind its directory on itself first)"
+}
