@@ -2,7 +2,7 @@
 /* nsrun(1) - run a program in new namespaces */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -45,6 +45,8 @@ enum { MSG_READY = 'R', MSG_GO = 'G', MSG_FAILED = 'E' };
 struct nsrun_volume {
 	char *src;		/* NULL until an anonymous volume gets its dir */
 	char *dst;
+	dev_t dev;		/* of an anonymous volume's dir, as we made it */
+	ino_t ino;
 	bool ro;
 	bool anon;
 };
@@ -946,12 +948,131 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	exec_child_program_or_shell(ctl->argv);
 }
 
-static int remove_entry(const char *path, const struct stat *st __unused,
-			int type __unused, struct FTW *ftw __unused)
+/* Deeper than this, an anonymous volume is left (and said so). */
+#define VOLUME_MAX_DEPTH 256
+
+/*
+ * Open the directory @name in @dirfd without leaving it: no symlink, no
+ * mount point crossed (a bind of the same filesystem included).
+ */
+static int open_subdir(int dirfd, const char *name)
 {
-	if (remove(path) < 0)
-		warn(_("cannot remove %s"), path);
-	return 0;
+	struct cu_open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = sys_openat2(dirfd, name, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS)	/* before Linux 5.6: st_dev is checked */
+		fd = openat(dirfd, name, how.flags);
+	return fd;
+}
+
+/*
+ * Remove everything in the directory @dirfd, through descriptors only: a
+ * name a process swaps for a symlink is unlinked as a symlink, never
+ * followed, and nothing on another filesystem or mount is entered.  False
+ * when something was left.
+ */
+static bool remove_contents(int dirfd, dev_t dev, unsigned depth)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	bool all = true;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st, sub_st;
+		int sub;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_dev != dev) {
+			all = false;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			all &= unlinkat(dirfd, de->d_name, 0) == 0;
+			continue;
+		}
+		sub = depth < VOLUME_MAX_DEPTH ? open_subdir(dirfd, de->d_name) : -1;
+		if (sub < 0 || fstat(sub, &sub_st) < 0 || sub_st.st_dev != dev ||
+		    sub_st.st_ino != st.st_ino || !remove_contents(sub, dev, depth + 1))
+			all = false;
+		else
+			all &= unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == 0;
+		if (sub >= 0)
+			close(sub);
+	}
+	closedir(dir);
+	return all;
+}
+
+/* Remove an anonymous volume we made: it must still be the dir we made. */
+static bool remove_volume(const struct nsrun_volume *v)
+{
+	_cleanup_close_ int fd = -1, parent = -1;
+	_cleanup_free_ char *copy = xstrdup(v->src);
+	char *slash = strrchr(copy, '/');
+	struct stat st;
+
+	if (!slash)
+		return false;
+	*slash = '\0';
+	parent = open(*copy ? copy : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = parent >= 0 ? open_subdir(parent, slash + 1) : -1;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != v->dev ||
+	    st.st_ino != v->ino)
+		return false;
+	return remove_contents(fd, v->dev, 0) &&
+	       unlinkat(parent, slash + 1, AT_REMOVEDIR) == 0;
+}
+
+/*
+ * May a process of the container still write an anonymous volume?  Not
+ * with a PID namespace: the kernel ends every process in it before its
+ * PID 1 can be reaped.  Else we are the subreaper of the child's tree:
+ * reap what ended; a child left means a live process of the container.
+ */
+static bool container_is_gone(const struct nsrun_control *ctl)
+{
+	pid_t w;
+
+	if (ctl->flags & CLONE_NEWPID)
+		return true;
+	while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+		;
+	return w < 0 && errno == ECHILD;
+}
+
+static void remove_volumes(struct nsrun_control *ctl)
+{
+	bool gone = false, checked = false;
+	size_t i;
+
+	for (i = 0; i < ctl->nvolumes; i++) {
+		struct nsrun_volume *v = &ctl->volumes[i];
+
+		if (!v->anon || !v->src)
+			continue;
+		if (!checked) {
+			gone = container_is_gone(ctl);
+			checked = true;
+		}
+		if (!gone)
+			warnx(_("note: left the anonymous volume %s: a process of the container may still write it (add --pid to have it removed)"),
+			      v->src);
+		else if (!remove_volume(v))
+			warnx(_("note: left the anonymous volume %s, or part of it: it holds a mount, a changed or a too deep entry; remove it by hand"),
+			      v->src);
+	}
 }
 
 static void undo_host(struct nsrun_control *ctl, bool persist)
@@ -969,10 +1090,7 @@ static void undo_host(struct nsrun_control *ctl, bool persist)
 	}
 	if (ctl->pidfile_written)
 		(void) unlink(ctl->pidfile);	/* a stale pid helps nobody */
-	for (i = 0; i < ctl->nvolumes; i++)
-		if (ctl->volumes[i].anon && ctl->volumes[i].src)
-			(void) nftw(ctl->volumes[i].src, remove_entry, 16,
-				    FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	remove_volumes(ctl);
 }
 
 static int persist_namespaces(struct nsrun_control *ctl, pid_t pid,
@@ -1027,6 +1145,8 @@ static int write_pidfile(struct nsrun_control *ctl, pid_t pid, struct cu_error *
 static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 {
 	const char *tmp = getenv("TMPDIR");
+	bool anon = false;
+	struct stat st;
 	size_t i;
 
 	if (!tmp || !*tmp)
@@ -1044,9 +1164,16 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 			v->src = NULL;
 			return r;
 		}
-		if (chmod(v->src, 0755) < 0)
+		if (stat(v->src, &st) < 0 || chmod(v->src, 0755) < 0)
 			return cu_error_set(e, errno, _("cannot change the mode of %s"), v->src);
+		v->dev = st.st_dev;
+		v->ino = st.st_ino;
+		anon = true;
 	}
+	/* the container's orphans come to us: we can tell when all are gone */
+	if (anon && !(ctl->flags & CLONE_NEWPID) &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return cu_error_set(e, errno, _("cannot become a subreaper"));
 	return 0;
 }
 
