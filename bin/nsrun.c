@@ -19,10 +19,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +72,7 @@ struct nsrun_control {
 	const char *mount_proc;
 	unsigned long propagation;
 	int kill_child;			/* signal, 0: off */
+	unsigned stop_timeout;		/* seconds from SIGTERM to SIGKILL */
 	const char *pidfile;
 	bool pidfile_written;
 	const char *root, *wd, *hostname;
@@ -119,7 +123,12 @@ enum {
 	OPT_MONOTONIC,
 	OPT_BOOTTIME,
 	OPT_NO_PIVOT,
+	OPT_STOP_TIMEOUT,
 };
+
+/* Seconds from a stop signal (TERM, INT, HUP) to SIGKILL, as docker stop. */
+#define STOP_TIMEOUT_DEFAULT	10
+#define STOP_TIMEOUT_MAX	86400
 
 static void __noreturn usage(void)
 {
@@ -142,6 +151,8 @@ static void __noreturn usage(void)
 	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount --pid)\n"), stdout);
 	fputs(_("     --propagation <mode>     private|slave|shared|unchanged (default private)\n"), stdout);
 	fputs(_("     --kill-child[=<signal>]  signal the child when nsrun dies (default KILL)\n"), stdout);
+	fputs(_("     --stop-timeout <secs>    SIGKILL the child this long after a TERM, INT\n"
+		"                                or HUP to nsrun (default 10)\n"), stdout);
 	fputs(_("     --init                   run a tiny PID 1 that forwards signals and reaps\n"), stdout);
 	fputs(_("     --pidfile <file>         write the child's PID to <file> (implies --fork)\n"), stdout);
 	fputs(_("     --new-session            run the program in a new session (setsid)\n"), stdout);
@@ -294,6 +305,16 @@ static int64_t parse_offset(const char *arg, const char *opt)
 	return v;
 }
 
+static void parse_stop_timeout(struct nsrun_control *ctl, const char *arg)
+{
+	uint64_t v;
+
+	if (parse_u64_max(arg, STOP_TIMEOUT_MAX, &v) < 0)
+		diex(_("invalid --stop-timeout argument: %1$s (use whole seconds from 0 to %2$d, e.g. 10)"),
+		     arg, STOP_TIMEOUT_MAX);
+	ctl->stop_timeout = (unsigned) v;
+}
+
 static const struct option longopts[] = {
 	{ "all",              no_argument,       NULL, 'a' },
 	{ "boottime",         required_argument, NULL, OPT_BOOTTIME },
@@ -330,6 +351,7 @@ static const struct option longopts[] = {
 	{ "setgid",           required_argument, NULL, 'G' },
 	{ "setgroups",        required_argument, NULL, OPT_SETGROUPS },
 	{ "setuid",           required_argument, NULL, 'S' },
+	{ "stop-timeout",     required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "time",             optional_argument, NULL, 'T' },
 	{ "tmpfs",            required_argument, NULL, OPT_TMPFS },
 	{ "user",             optional_argument, NULL, 'U' },
@@ -466,6 +488,9 @@ static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
 	case OPT_KILL_CHILD:
 		ctl->kill_child = arg ? signal_or_err(arg, _("invalid --kill-child signal"))
 				      : SIGKILL;
+		break;
+	case OPT_STOP_TIMEOUT:
+		parse_stop_timeout(ctl, arg);
 		break;
 	case OPT_MONOTONIC:
 		ctl->monotonic = parse_offset(arg, "--monotonic");
@@ -1256,6 +1281,101 @@ static bool shares_vm(const struct nsrun_control *ctl)
 	       !(ctl->flags & CLONE_NEWTIME);
 }
 
+/* ---- waiting for the child, and stopping it ---- */
+
+/* Is @sig in the hex mask of the "@field:" line of /proc/@pid/status? */
+static bool sig_in_status(pid_t pid, const char *field, int sig)
+{
+	char path[32], line[128];
+	_cleanup_fclose_ FILE *f = NULL;
+	size_t len = strlen(field);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, field, len) == 0 && line[len] == ':')
+			return (strtoull(line + len + 1, NULL, 16) >> (sig - 1)) & 1;
+	return false;
+}
+
+/*
+ * Does the child act on @sig?  It does when it catches it (SigCgt), when
+ * it is our --init (it forwards it), or when the default action ends it;
+ * it does not when it ignores it (SigIgn), nor as PID 1 of its own PID
+ * namespace without a handler (the kernel drops such a signal).
+ */
+static bool child_acts_on(const struct nsrun_control *ctl, pid_t pid, int sig)
+{
+	if (sig_in_status(pid, "SigIgn", sig))
+		return false;
+	if (sig_in_status(pid, "SigCgt", sig) || ctl->init)
+		return true;
+	return !(ctl->flags & CLONE_NEWPID);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Forward a signal to the child; after TERM, INT or HUP, SIGKILL it when
+ * it has not ended --stop-timeout seconds later, or at once with
+ * --kill-child when it does not act on the signal.
+ */
+static void on_signal(const struct nsrun_control *ctl, pid_t pid, int sig,
+		      int64_t *deadline)
+{
+	bool stop = sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
+
+	if (stop && ctl->kill_child && !child_acts_on(ctl, pid, sig)) {
+		(void) kill(pid, SIGKILL);
+		return;
+	}
+	(void) kill(pid, sig);	/* unreaped: the PID is still the child's */
+	if (stop && *deadline < 0)
+		*deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
+}
+
+/* Wait for the child, forwarding signals; its wait status in @wstatus. */
+static int supervise(const struct nsrun_control *ctl, pid_t pid, int *wstatus)
+{
+	int64_t deadline = -1;
+	sigset_t set;
+	_cleanup_close_ int sfd = -1;
+
+	exec_forward_sigset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+		return -errno;
+	for (;;) {
+		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+		struct signalfd_siginfo si;
+		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		pid_t w = waitpid(pid, wstatus, WNOHANG);
+
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (deadline >= 0 && left <= 0) {
+			(void) kill(pid, SIGKILL);
+			deadline = -1;
+			continue;
+		}
+		if (poll(&pfd, 1, left < 0 ? -1 : (int) left) <= 0)
+			continue;	/* the grace period ended, or EINTR */
+		if (read(sfd, &si, sizeof(si)) != (ssize_t) sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			on_signal(ctl, pid, (int) si.ssi_signo, &deadline);
+	}
+}
+
 static void __noreturn run_forked(struct nsrun_control *ctl)
 {
 	struct cu_error e = { 0 };
@@ -1294,7 +1414,7 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 		child_main(ctl);
 	if (ctl->handshake)
 		prepare_child(ctl, pid);
-	r = exec_supervise(pid, -1, &wstatus);
+	r = supervise(ctl, pid, &wstatus);
 	if (r < 0)
 		die_errno(r, _("cannot wait for the child"));
 	undo_host(ctl, false);
@@ -1326,6 +1446,7 @@ int main(int argc, char **argv)
 	ctl->egid = getegid();
 	ctl->propagation = MS_PRIVATE;
 	ctl->setgroups = -1;
+	ctl->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	parse_args(ctl, argc, argv);
 	apply_implications(ctl);
 	check_options(ctl);

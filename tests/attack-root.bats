@@ -205,3 +205,78 @@ check_host_files() {
 		rm -rf "$T/vols"/*
 	done
 }
+
+# start_container ARGS...: nsrun ARGS in the background; NSRUN is its PID,
+# KID its child's (the container's PID 1), once the program runs.
+start_container() {
+	local i
+	nsrun "$@" &
+	NSRUN=$!
+	cu_track_pid "$NSRUN"
+	for i in $(seq 100); do
+		KID=$(cat "/proc/$NSRUN/task/$NSRUN/children" 2>/dev/null) || true
+		KID=${KID%% *}
+		if [ -n "$KID" ] && [ "$(readlink "/proc/$KID/exe")" != "$(readlink "/proc/$NSRUN/exe")" ]; then
+			cu_track_pid "$KID"
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "the container did not start"
+}
+
+# stop_container SIGNAL MIN MAX: send SIGNAL to nsrun; it must end with
+# 137 (its PID 1 killed) between MIN and MAX seconds later, nothing left.
+stop_container() {
+	local start end st=0
+	start=$(date +%s%N)
+	kill "-$1" "$NSRUN"
+	while kill -0 "$NSRUN" 2>/dev/null && [ -e "/proc/$NSRUN/task" ] &&
+		! grep -q '^State:.*zombie' "/proc/$NSRUN/status" 2>/dev/null &&
+		(( ($(date +%s%N) - start) / 1000000 < $3 * 1000 )); do
+		sleep 0.05
+	done
+	end=$(date +%s%N)
+	kill -0 "$NSRUN" 2>/dev/null && ! grep -q '^State:.*zombie' "/proc/$NSRUN/status" &&
+		fail "nsrun still runs $3 s after SIG$1"
+	wait "$NSRUN" || st=$?
+	assert_equal "$st" 137
+	(( (end - start) / 1000000 >= $2 * 1000 )) || fail "ended after $(( (end - start) / 1000000 )) ms, before $2 s"
+	(( (end - start) / 1000000 < $3 * 1000 )) || fail "ended after $(( (end - start) / 1000000 )) ms, not before $3 s"
+	run kill -0 "$KID"
+	assert_failure
+}
+
+@test "root-4: SIGTERM, SIGINT, SIGHUP to nsrun --pid --kill-child end a PID 1 that has no handler, at once" {
+	local sig
+	for sig in TERM INT HUP; do
+		start_container --pid --kill-child sleep 1000
+		stop_container "$sig" 0 3
+	done
+}
+
+@test "root-4: a PID 1 that traps SIGTERM is killed after --stop-timeout, with what it started" {
+	local sleeper
+	start_container --pid --mount-proc --stop-timeout 2 \
+		sh -c 'trap "echo caught" TERM; sleep 1000 & while :; do sleep 0.1; done'
+	local i
+	for i in $(seq 40); do
+		sleeper=$(pgrep -P "$KID" -f '^sleep 1000$') && break
+		sleep 0.05
+	done
+	[ -n "$sleeper" ] || fail "no background sleep in the container"
+	stop_container TERM 2 8
+	run kill -0 "$sleeper"
+	assert_failure
+	# --kill-child: a PID 1 that ignores it is killed at once
+	start_container --pid --kill-child sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+	stop_container TERM 0 2
+}
+
+@test "root-4: the default grace period is 10 seconds; --stop-timeout checks its value" {
+	start_container --pid sleep 1000
+	stop_container TERM 9 20
+	run --separate-stderr nsrun --stop-timeout 5s true
+	assert_equal "$status" 125
+	assert_equal "$stderr" "nsrun: invalid --stop-timeout argument: 5s (use whole seconds from 0 to 86400, e.g. 10)"
+}
