@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <poll.h>
@@ -267,6 +268,9 @@ static void parse_volume(struct nsrun_control *ctl, const char *arg)
 	v.anon = !colon;
 	if (v.dst[0] != '/' || (v.src && !*v.src) || strchr(v.dst, ':'))
 		diex(_("invalid --volume argument: %s: (use [SRC:]DST[:ro] with an absolute DST)"), arg);
+	if (v.dst[strspn(v.dst, "/.")] == '\0')
+		diex(_("invalid --volume argument: %s: the destination is / (use --root for the root, and a directory below / for a volume)"),
+		     arg);
 	ctl->volumes = xrealloc(ctl->volumes, (ctl->nvolumes + 1) * sizeof(v));
 	ctl->volumes[ctl->nvolumes++] = v;
 }
@@ -608,6 +612,32 @@ static int loopback_up(struct cu_error *e)
 	return 0;
 }
 
+/*
+ * --mount-dev makes files: in a user namespace where our own id is not
+ * mapped (--map-users without it), the kernel cannot own them by us, so
+ * they are made as the namespace's root (fsuid 0), when that is mapped.
+ */
+static int setup_dev(const struct nsrun_control *ctl, int rootfd,
+		     struct cu_error *e)
+{
+	bool as_root = (ctl->flags & CLONE_NEWUSER) && geteuid() != 0;
+	int r;
+
+	if (as_root) {
+		(void) setfsgid(0);	/* unmapped 0: unchanged, said below */
+		(void) setfsuid(0);
+	}
+	r = mount_dev(rootfd, e);
+	if (as_root) {
+		(void) setfsuid(geteuid());
+		(void) setfsgid(getegid());
+	}
+	if (r == -EOVERFLOW)
+		return cu_error_set(e, 0, _("cannot make the devices in /dev: %s (neither your own id nor 0 is mapped in the user namespace: map one, e.g. --map-users 0:100000:65536)"),
+				    strerror(EOVERFLOW));
+	return r;
+}
+
 static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 			 struct cu_error *e)
 {
@@ -626,7 +656,7 @@ static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 		if (r < 0)
 			return r;
 	}
-	if (ctl->mount_dev && (r = mount_dev(rootfd, e)) < 0)
+	if (ctl->mount_dev && (r = setup_dev(ctl, rootfd, e)) < 0)
 		return r;
 	if (ctl->mount_sys && (r = mount_sys(rootfd, e)) < 0)
 		return r;
