@@ -708,6 +708,93 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	return 0;
 }
 
+/*
+ * Read-only mounts a program could remount read-write: :ro volumes and the
+ * read-only /sys.  In a user namespace its root holds CAP_SYS_ADMIN over
+ * the mount namespace we set them up in; only a copy of that namespace
+ * into a nested user namespace has the kernel lock their flags.
+ */
+static bool needs_mount_lock(const struct nsrun_control *ctl)
+{
+	size_t i;
+
+	if (!(ctl->flags & CLONE_NEWUSER) || !(ctl->flags & CLONE_NEWNS))
+		return false;
+	for (i = 0; i < ctl->nvolumes; i++)
+		if (ctl->volumes[i].ro)
+			return true;
+	return ctl->mount_sys;
+}
+
+/* "INNER OUTER COUNT" lines of @name in @procfd turned into "INNER INNER COUNT". */
+static int identity_map(int procfd, const char *name, char *out, size_t len)
+{
+	_cleanup_close_ int fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
+	char buf[2048], *line, *save = NULL;
+	size_t n = 0;
+	ssize_t got;
+
+	if (fd < 0 || (got = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return -errno;
+	buf[got] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned inner, outer, count;
+
+		if (sscanf(line, "%u %u %u", &inner, &outer, &count) != 3 ||
+		    n >= len)
+			return -EINVAL;
+		n += (size_t) snprintf(out + n, len - n, "%u %u %u\n", inner, inner, count);
+	}
+	return n < len ? 0 : -E2BIG;
+}
+
+static int write_at(int dirfd, const char *name, const char *text)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t) strlen(text);
+
+	return fd >= 0 && write(fd, text, (size_t) len) == len ? 0 : -errno;
+}
+
+/*
+ * Enter a nested user namespace with a copy of our mount namespace, its
+ * ids mapped one to one, so every mount flag set up so far is locked.  A
+ * helper left in the outer namespace (where we hold CAP_SETUID) writes the
+ * maps through @procfd, our /proc/self.
+ */
+static int lock_mounts(int procfd, struct cu_error *e)
+{
+	char umap[2048], gmap[2048], c = 'G';
+	int p[2], st, r;
+	pid_t helper;
+
+	if (identity_map(procfd, "uid_map", umap, sizeof(umap)) < 0 ||
+	    identity_map(procfd, "gid_map", gmap, sizeof(gmap)) < 0 ||
+	    pipe2(p, O_CLOEXEC) < 0)
+		return cu_error_set(e, errno, _("cannot read the user namespace's id maps"));
+	helper = fork();
+	if (helper == 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 && write_at(procfd, "uid_map", umap) == 0 &&
+		      write_at(procfd, "gid_map", gmap) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	r = helper < 0 ? -errno : unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -errno : 0;
+	if (r == 0 && write(p[1], &c, 1) != 1)
+		r = -errno;
+	close(p[1]);
+	while (helper > 0 && waitpid(helper, &st, 0) < 0 && errno == EINTR)
+		;
+	if (r == -EPERM)
+		return cu_error_set(e, 0, _("cannot lock the read-only mounts: %s (your id is not mapped in the user namespace: map it, or 0 with -S 0)"),
+				    strerror(EPERM));
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot lock the read-only mounts"));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return cu_error_set(e, 0, _("cannot lock the read-only mounts: the nested user namespace's id maps were refused"));
+	return 0;
+}
+
 static int setup_identity(const struct nsrun_control *ctl, struct cu_error *e)
 {
 	if (ctl->have_gid) {
@@ -731,6 +818,7 @@ static int setup_identity(const struct nsrun_control *ctl, struct cu_error *e)
 /* Everything after the namespaces exist and the maps are written. */
 static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 {
+	_cleanup_close_ int procfd = -1;
 	int r;
 
 	if (ctl->new_session && setsid() < 0)
@@ -739,7 +827,12 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 		return r;
 	if (ctl->hostname && sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
 		return cu_error_set(e, errno, _("cannot set the hostname to %s"), ctl->hostname);
+	if (needs_mount_lock(ctl) &&
+	    (procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), "/proc/self");
 	if ((ctl->flags & CLONE_NEWNS) && (r = setup_mounts(ctl, e)) < 0)
+		return r;
+	if (procfd >= 0 && (r = lock_mounts(procfd, e)) < 0)
 		return r;
 	if (ctl->wd && chdir(ctl->wd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to %s"), ctl->wd);

@@ -291,3 +291,54 @@ stop_container() {
 	assert_equal "$status" 125
 	assert_equal "$stderr" "nsrun: invalid --stop-timeout argument: 5s (use whole seconds from 0 to 86400, e.g. 10)"
 }
+
+# A root with the remount helper, /vol, /sys and /proc, and $T/src/f.
+mk_remount_root() {
+	mkdir -p "$T/r/vol" "$T/r/sys" "$T/r/proc" "$T/src"
+	cp "$H/root-remount" "$T/r/remount"
+	echo original > "$T/src/f"
+}
+
+@test "root-3: a :ro volume stays read-only for root of --user (MS_REMOUNT|MS_BIND refused)" {
+	cu_require_user
+	mk_remount_root
+	open_tmpdir_to_user
+	chown -R "$CU_UID:$CU_UID" "$T/r" "$T/src"
+	run --separate-stderr setpriv --reuid="$CU_UID" --regid="$CU_UID" --clear-groups -- \
+		nsrun --user --map-root-user --mount -R "$T/r" -v "$T/src:/vol:ro" /remount /vol f
+	assert_equal "$status" 1
+	assert_line --index 0 "remount: Operation not permitted"
+	assert_line --index 1 "open: Read-only file system"
+	assert_equal "$(cat "$T/src/f")" original
+	# the same as root with --user --map-root-user (the file is then ours)
+	chown -R 0:0 "$T/r" "$T/src"
+	run --separate-stderr nsrun --user --map-root-user --mount --pid -R "$T/r" \
+		-v "$T/src:/vol:ro" /remount /vol f
+	assert_equal "$status" 1
+	assert_line --index 0 "remount: Operation not permitted"
+	assert_equal "$(cat "$T/src/f")" original
+	# a :rw volume stays writable, and the maps are the ones asked for
+	run --separate-stderr -0 nsrun --user --map-root-user --mount -R "$T/r" \
+		-v "$T/src:/vol" /remount /vol f
+	assert_equal "$(tail -n 1 "$T/src/f")" "written from the container"
+}
+
+@test "root-3: the read-only /sys of --mount-sys stays read-only (a host cgroup's pids.max)" {
+	local cg mnt
+	if [ -d /sys/fs/cgroup/pids ] && grep -q ' /sys/fs/cgroup/pids ' /proc/self/mountinfo; then
+		mnt=/sys/fs/cgroup/pids
+	elif grep -qw pids /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+		mnt=/sys/fs/cgroup
+	else
+		skip "no pids controller to write"
+	fi
+	cg=$mnt/$(cu_name ro)
+	mkdir "$cg"
+	cu_track_cgroup "$cg"
+	mk_remount_root
+	run --separate-stderr nsrun --user --map-root-user --mount --mount-sys -R "$T/r" \
+		/remount "$mnt" "${cg##*/}/pids.max" 42
+	assert_equal "$status" 1
+	assert_line --index 0 "remount: Operation not permitted"
+	assert_equal "$(cat "$cg/pids.max")" max
+}
