@@ -786,7 +786,7 @@ static int lock_mounts(int procfd, struct cu_error *e)
 	while (helper > 0 && waitpid(helper, &st, 0) < 0 && errno == EINTR)
 		;
 	if (r == -EPERM)
-		return cu_error_set(e, 0, _("cannot lock the read-only mounts: %s (your id is not mapped in the user namespace: map it, or 0 with -S 0)"),
+		return cu_error_set(e, 0, _("cannot lock the read-only mounts: %s (your own id is not mapped in the user namespace: map it too, e.g. with --map-root-user)"),
 				    strerror(EPERM));
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot lock the read-only mounts"));
