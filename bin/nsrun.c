@@ -1447,12 +1447,16 @@ static int64_t now_ms(void)
 /*
  * Forward a signal to the child; after TERM, INT or HUP, SIGKILL it when
  * it has not ended --stop-timeout seconds later, or at once with
- * --kill-child when it does not act on the signal.
+ * --kill-child when it does not act on the signal.  A SIGINT the terminal
+ * sent (Ctrl-C, SI_KERNEL) is only forwarded: an interactive shell inside
+ * lives on after it, as it would outside.
  */
-static void on_signal(const struct nsrun_control *ctl, pid_t pid, int sig,
-		      int64_t *deadline)
+static void on_signal(const struct nsrun_control *ctl, pid_t pid,
+		      const struct signalfd_siginfo *si, int64_t *deadline)
 {
-	bool stop = sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
+	int sig = (int) si->ssi_signo;
+	bool stop = sig == SIGTERM || sig == SIGHUP ||
+		    (sig == SIGINT && si->ssi_code != SI_KERNEL);
 
 	if (stop && ctl->kill_child && !child_acts_on(ctl, pid, sig)) {
 		(void) kill(pid, SIGKILL);
@@ -1495,7 +1499,7 @@ static int supervise(const struct nsrun_control *ctl, pid_t pid, int *wstatus)
 		if (read(sfd, &si, sizeof(si)) != (ssize_t) sizeof(si))
 			continue;
 		if (si.ssi_signo != SIGCHLD)
-			on_signal(ctl, pid, (int) si.ssi_signo, &deadline);
+			on_signal(ctl, pid, &si, &deadline);
 	}
 }
 

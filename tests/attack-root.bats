@@ -342,3 +342,32 @@ mk_remount_root() {
 	assert_line --index 0 "remount: Operation not permitted"
 	assert_equal "$(cat "$cg/pids.max")" max
 }
+
+@test "root-4: a Ctrl-C from the terminal is only forwarded: an interactive program lives on" {
+	# nsrun on a new terminal; ^C once the program is ready; it traps
+	# SIGINT and must still print "alive" 2 s later, past --stop-timeout 1
+	run -0 timeout 30 python3 -c '
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out, sent, start = b"", False, time.time()
+while time.time() - start < 20:
+    if select.select([fd], [], [], 0.1)[0]:
+        try:
+            d = os.read(fd, 1024)
+        except OSError:
+            break
+        if not d:
+            break
+        out += d
+    if b"ready" in out and not sent:
+        os.write(fd, b"\x03")
+        sent = True
+print(out.decode(errors="replace").replace("\r", ""))
+print("status", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+' nsrun --fork --stop-timeout 1 sh -c 'trap "echo caught" INT; echo ready; sleep 2; echo alive'
+	assert_line --regexp 'caught$'
+	assert_line alive
+	assert_line "status 0"
+}
