@@ -1396,12 +1396,14 @@ static bool needs_handshake(const struct nsrun_control *ctl)
 /*
  * May the child share our memory until it execs (spawn_vm)?  Not when we
  * must act while it waits (a handshake), nor when it stays (--init), nor
- * for a time namespace (its unshare takes a real fork).
+ * for a time namespace (its unshare takes a real fork), nor when it
+ * locks the mounts (unshare(CLONE_NEWUSER) implies CLONE_VM, which
+ * unshare(2) documents as refused to a process that shares its memory).
  */
 static bool shares_vm(const struct nsrun_control *ctl)
 {
 	return spawn_vm_supported() && !ctl->handshake && !ctl->init &&
-	       !(ctl->flags & CLONE_NEWTIME);
+	       !(ctl->flags & CLONE_NEWTIME) && !needs_mount_lock(ctl);
 }
 
 /* ---- waiting for the child, and stopping it ---- */
