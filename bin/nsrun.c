@@ -2,7 +2,7 @@
 /* nsrun(1) - run a program in new namespaces */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -17,12 +17,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +50,8 @@ enum { MSG_READY = 'R', MSG_GO = 'G', MSG_FAILED = 'E' };
 struct nsrun_volume {
 	char *src;		/* NULL until an anonymous volume gets its dir */
 	char *dst;
+	dev_t dev;		/* of an anonymous volume's dir, as we made it */
+	ino_t ino;
 	bool ro;
 	bool anon;
 };
@@ -68,6 +74,7 @@ struct nsrun_control {
 	const char *mount_proc;
 	unsigned long propagation;
 	int kill_child;			/* signal, 0: off */
+	unsigned stop_timeout;		/* seconds from SIGTERM to SIGKILL */
 	const char *pidfile;
 	bool pidfile_written;
 	const char *root, *wd, *hostname;
@@ -91,7 +98,7 @@ struct nsrun_control {
 	bool shared_vm;			/* the child runs in our memory until exec */
 
 	bool fork, init, new_session, all;
-	bool mount_dev, mount_sys, no_new_privs, privileged;
+	bool mount_dev, mount_sys, no_new_privs, privileged, no_pivot;
 	bool have_uid, have_gid, have_monotonic, have_boottime;
 };
 
@@ -121,7 +128,13 @@ enum {
 	OPT_PRIVILEGED,
 	OPT_SECURITY_OPT,
 	OPT_UNMASK,
+	OPT_NO_PIVOT,
+	OPT_STOP_TIMEOUT,
 };
+
+/* Seconds from a stop signal (TERM, INT, HUP) to SIGKILL, as docker stop. */
+#define STOP_TIMEOUT_DEFAULT	10
+#define STOP_TIMEOUT_MAX	86400
 
 static void __noreturn usage(void)
 {
@@ -144,6 +157,8 @@ static void __noreturn usage(void)
 	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount --pid)\n"), stdout);
 	fputs(_("     --propagation <mode>     private|slave|shared|unchanged (default private)\n"), stdout);
 	fputs(_("     --kill-child[=<signal>]  signal the child when nsrun dies (default KILL)\n"), stdout);
+	fputs(_("     --stop-timeout <secs>    SIGKILL the child this long after a TERM, INT\n"
+		"                                or HUP to nsrun (default 10)\n"), stdout);
 	fputs(_("     --init                   run a tiny PID 1 that forwards signals and reaps\n"), stdout);
 	fputs(_("     --pidfile <file>         write the child's PID to <file> (implies --fork)\n"), stdout);
 	fputs(_("     --new-session            run the program in a new session (setsid)\n"), stdout);
@@ -158,6 +173,7 @@ static void __noreturn usage(void)
 	fputs(_("     --setgroups <mode>       allow|deny setgroups(2) in the user namespace\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_(" -R, --root <dir>             pivot_root into <dir> (implies --mount)\n"), stdout);
+	fputs(_("     --no-pivot               with --root: MS_MOVE and chroot (escapable)\n"), stdout);
 	fputs(_(" -w, --wd <dir>               change to <dir> before running the program\n"), stdout);
 	fputs(_(" -v, --volume <volume>        bind [<src>:]<dst>[:ro]; no <src>: a fresh dir\n"), stdout);
 	fputs(_("     --tmpfs <dst>            mount a tmpfs on <dst>\n"), stdout);
@@ -264,6 +280,9 @@ static void parse_volume(struct nsrun_control *ctl, const char *arg)
 	v.anon = !colon;
 	if (v.dst[0] != '/' || (v.src && !*v.src) || strchr(v.dst, ':'))
 		diex(_("invalid --volume argument: %s: (use [SRC:]DST[:ro] with an absolute DST)"), arg);
+	if (v.dst[strspn(v.dst, "/.")] == '\0')
+		diex(_("invalid --volume argument: %s: the destination is / (use --root for the root, and a directory below / for a volume)"),
+		     arg);
 	ctl->volumes = xrealloc(ctl->volumes, (ctl->nvolumes + 1) * sizeof(v));
 	ctl->volumes[ctl->nvolumes++] = v;
 }
@@ -326,6 +345,16 @@ static int64_t parse_offset(const char *arg, const char *opt)
 	return v;
 }
 
+static void parse_stop_timeout(struct nsrun_control *ctl, const char *arg)
+{
+	uint64_t v;
+
+	if (parse_u64_max(arg, STOP_TIMEOUT_MAX, &v) < 0)
+		diex(_("invalid --stop-timeout argument: %1$s (use whole seconds from 0 to %2$d, e.g. 10)"),
+		     arg, STOP_TIMEOUT_MAX);
+	ctl->stop_timeout = (unsigned) v;
+}
+
 static const struct option longopts[] = {
 	{ "all",              no_argument,       NULL, 'a' },
 	{ "boottime",         required_argument, NULL, OPT_BOOTTIME },
@@ -354,6 +383,7 @@ static const struct option longopts[] = {
 	{ "net",              optional_argument, NULL, 'n' },
 	{ "new-session",      no_argument,       NULL, OPT_NEW_SESSION },
 	{ "no-new-privs",     no_argument,       NULL, OPT_NO_NEW_PRIVS },
+	{ "no-pivot",         no_argument,       NULL, OPT_NO_PIVOT },
 	{ "pid",              optional_argument, NULL, 'p' },
 	{ "pidfile",          required_argument, NULL, OPT_PIDFILE },
 	{ "privileged",       no_argument,       NULL, OPT_PRIVILEGED },
@@ -363,6 +393,7 @@ static const struct option longopts[] = {
 	{ "setgid",           required_argument, NULL, 'G' },
 	{ "setgroups",        required_argument, NULL, OPT_SETGROUPS },
 	{ "setuid",           required_argument, NULL, 'S' },
+	{ "stop-timeout",     required_argument, NULL, OPT_STOP_TIMEOUT },
 	{ "time",             optional_argument, NULL, 'T' },
 	{ "tmpfs",            required_argument, NULL, OPT_TMPFS },
 	{ "user",             optional_argument, NULL, 'U' },
@@ -430,6 +461,9 @@ static bool parse_flag(struct nsrun_control *ctl, int c, const char *arg)
 		break;
 	case OPT_UNMASK:
 		add_unmask(ctl, arg);
+		break;
+	case OPT_NO_PIVOT:
+		ctl->no_pivot = true;
 		break;
 	default:
 		return false;
@@ -506,6 +540,9 @@ static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
 	case OPT_KILL_CHILD:
 		ctl->kill_child = arg ? signal_or_err(arg, _("invalid --kill-child signal"))
 				      : SIGKILL;
+		break;
+	case OPT_STOP_TIMEOUT:
+		parse_stop_timeout(ctl, arg);
 		break;
 	case OPT_MONOTONIC:
 		ctl->monotonic = parse_offset(arg, "--monotonic");
@@ -595,6 +632,8 @@ static void check_options(struct nsrun_control *ctl)
 		diex(_("--setgroups allow cannot be combined with a single group mapping (-r, -c, --map-group): the kernel needs deny there"));
 	if (ctl->setgroups >= 0 && !(ctl->flags & CLONE_NEWUSER))
 		diex(_("--setgroups needs a new user namespace (add --user)"));
+	if (ctl->no_pivot && !ctl->root)
+		diex(_("--no-pivot needs --root"));
 	if (ctl->propagation && !(ctl->flags & CLONE_NEWNS))
 		ctl->propagation = 0;	/* as unshare: no mount namespace, no-op */
 	if (!caps_plan_empty(&ctl->caps)) {
@@ -621,6 +660,32 @@ static int loopback_up(struct cu_error *e)
 	return 0;
 }
 
+/*
+ * --mount-dev makes files: in a user namespace where our own id is not
+ * mapped (--map-users without it), the kernel cannot own them by us, so
+ * they are made as the namespace's root (fsuid 0), when that is mapped.
+ */
+static int setup_dev(const struct nsrun_control *ctl, int rootfd,
+		     struct cu_error *e)
+{
+	bool as_root = (ctl->flags & CLONE_NEWUSER) && geteuid() != 0;
+	int r;
+
+	if (as_root) {
+		(void) setfsgid(0);	/* unmapped 0: unchanged, said below */
+		(void) setfsuid(0);
+	}
+	r = mount_dev(rootfd, e);
+	if (as_root) {
+		(void) setfsuid(geteuid());
+		(void) setfsgid(getegid());
+	}
+	if (r == -EOVERFLOW)
+		return cu_error_set(e, 0, _("cannot make the devices in /dev: %s (neither your own id nor 0 is mapped in the user namespace: map one, e.g. --map-users 0:100000:65536)"),
+				    strerror(EOVERFLOW));
+	return r;
+}
+
 static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 			 struct cu_error *e)
 {
@@ -639,7 +704,7 @@ static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 		if (r < 0)
 			return r;
 	}
-	if (ctl->mount_dev && (r = mount_dev(rootfd, e)) < 0)
+	if (ctl->mount_dev && (r = setup_dev(ctl, rootfd, e)) < 0)
 		return r;
 	if (ctl->mount_sys && (r = mount_sys(rootfd, e)) < 0)
 		return r;
@@ -682,15 +747,101 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	if ((r = confine_mounts(&ctl->confine, rootfd, ctl->mount_proc, e)) < 0)
 		return r;
 	if (ctl->root) {
-		r = mount_pivot_root(rootfd, e);
+		r = ctl->no_pivot ? mount_move_root(rootfd, e)
+				  : mount_pivot_root(rootfd, e);
 		if (r < 0)
 			return r;
-		if (r == 1)
-			warnx(_("note: pivot_root refused the new root (an initramfs root, or the current root itself); used chroot"));
 		/* pivot_root takes no shared root: share it again, with peers inside */
 		if (ctl->propagation == MS_SHARED)
 			return mount_set_propagation(MS_SHARED, e);
 	}
+	return 0;
+}
+
+/*
+ * Read-only mounts a program could remount read-write: :ro volumes and the
+ * read-only /sys.  In a user namespace its root holds CAP_SYS_ADMIN over
+ * the mount namespace we set them up in; only a copy of that namespace
+ * into a nested user namespace has the kernel lock their flags.
+ */
+static bool needs_mount_lock(const struct nsrun_control *ctl)
+{
+	size_t i;
+
+	if (!(ctl->flags & CLONE_NEWUSER) || !(ctl->flags & CLONE_NEWNS))
+		return false;
+	for (i = 0; i < ctl->nvolumes; i++)
+		if (ctl->volumes[i].ro)
+			return true;
+	return ctl->mount_sys;
+}
+
+/* "INNER OUTER COUNT" lines of @name in @procfd turned into "INNER INNER COUNT". */
+static int identity_map(int procfd, const char *name, char *out, size_t len)
+{
+	_cleanup_close_ int fd = openat(procfd, name, O_RDONLY | O_CLOEXEC);
+	char buf[2048], *line, *save = NULL;
+	size_t n = 0;
+	ssize_t got;
+
+	if (fd < 0 || (got = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return -errno;
+	buf[got] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned inner, outer, count;
+
+		if (sscanf(line, "%u %u %u", &inner, &outer, &count) != 3 ||
+		    n >= len)
+			return -EINVAL;
+		n += (size_t) snprintf(out + n, len - n, "%u %u %u\n", inner, inner, count);
+	}
+	return n < len ? 0 : -E2BIG;
+}
+
+static int write_at(int dirfd, const char *name, const char *text)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t) strlen(text);
+
+	return fd >= 0 && write(fd, text, (size_t) len) == len ? 0 : -errno;
+}
+
+/*
+ * Enter a nested user namespace with a copy of our mount namespace, its
+ * ids mapped one to one, so every mount flag set up so far is locked.  A
+ * helper left in the outer namespace (where we hold CAP_SETUID) writes the
+ * maps through @procfd, our /proc/self.
+ */
+static int lock_mounts(int procfd, struct cu_error *e)
+{
+	char umap[2048], gmap[2048], c = 'G';
+	int p[2], st, r;
+	pid_t helper;
+
+	if (identity_map(procfd, "uid_map", umap, sizeof(umap)) < 0 ||
+	    identity_map(procfd, "gid_map", gmap, sizeof(gmap)) < 0 ||
+	    pipe2(p, O_CLOEXEC) < 0)
+		return cu_error_set(e, errno, _("cannot read the user namespace's id maps"));
+	helper = fork();
+	if (helper == 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 && write_at(procfd, "uid_map", umap) == 0 &&
+		      write_at(procfd, "gid_map", gmap) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	r = helper < 0 ? -errno : unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -errno : 0;
+	if (r == 0 && write(p[1], &c, 1) != 1)
+		r = -errno;
+	close(p[1]);
+	while (helper > 0 && waitpid(helper, &st, 0) < 0 && errno == EINTR)
+		;
+	if (r == -EPERM)
+		return cu_error_set(e, 0, _("cannot lock the read-only mounts: %s (your own id is not mapped in the user namespace: map it too, e.g. with --map-root-user)"),
+				    strerror(EPERM));
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot lock the read-only mounts"));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return cu_error_set(e, 0, _("cannot lock the read-only mounts: the nested user namespace's id maps were refused"));
 	return 0;
 }
 
@@ -717,6 +868,7 @@ static int setup_identity(const struct nsrun_control *ctl, struct cu_error *e)
 /* Everything after the namespaces exist and the maps are written. */
 static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 {
+	_cleanup_close_ int procfd = -1;
 	int r;
 
 	if (ctl->new_session && setsid() < 0)
@@ -725,7 +877,12 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 		return r;
 	if (ctl->hostname && sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
 		return cu_error_set(e, errno, _("cannot set the hostname to %s"), ctl->hostname);
+	if (needs_mount_lock(ctl) &&
+	    (procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cu_error_set(e, errno, _("cannot open %s"), "/proc/self");
 	if ((ctl->flags & CLONE_NEWNS) && (r = setup_mounts(ctl, e)) < 0)
+		return r;
+	if (procfd >= 0 && (r = lock_mounts(procfd, e)) < 0)
 		return r;
 	if (ctl->wd && chdir(ctl->wd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to %s"), ctl->wd);
@@ -992,12 +1149,131 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	exec_child_program_or_shell(ctl->argv);
 }
 
-static int remove_entry(const char *path, const struct stat *st __unused,
-			int type __unused, struct FTW *ftw __unused)
+/* Deeper than this, an anonymous volume is left (and said so). */
+#define VOLUME_MAX_DEPTH 256
+
+/*
+ * Open the directory @name in @dirfd without leaving it: no symlink, no
+ * mount point crossed (a bind of the same filesystem included).
+ */
+static int open_subdir(int dirfd, const char *name)
 {
-	if (remove(path) < 0)
-		warn(_("cannot remove %s"), path);
-	return 0;
+	struct cu_open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = sys_openat2(dirfd, name, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS)	/* before Linux 5.6: st_dev is checked */
+		fd = openat(dirfd, name, how.flags);
+	return fd;
+}
+
+/*
+ * Remove everything in the directory @dirfd, through descriptors only: a
+ * name a process swaps for a symlink is unlinked as a symlink, never
+ * followed, and nothing on another filesystem or mount is entered.  False
+ * when something was left.
+ */
+static bool remove_contents(int dirfd, dev_t dev, unsigned depth)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	bool all = true;
+
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while ((de = readdir(dir))) {
+		struct stat st, sub_st;
+		int sub;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_dev != dev) {
+			all = false;
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			all &= unlinkat(dirfd, de->d_name, 0) == 0;
+			continue;
+		}
+		sub = depth < VOLUME_MAX_DEPTH ? open_subdir(dirfd, de->d_name) : -1;
+		if (sub < 0 || fstat(sub, &sub_st) < 0 || sub_st.st_dev != dev ||
+		    sub_st.st_ino != st.st_ino || !remove_contents(sub, dev, depth + 1))
+			all = false;
+		else
+			all &= unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == 0;
+		if (sub >= 0)
+			close(sub);
+	}
+	closedir(dir);
+	return all;
+}
+
+/* Remove an anonymous volume we made: it must still be the dir we made. */
+static bool remove_volume(const struct nsrun_volume *v)
+{
+	_cleanup_close_ int fd = -1, parent = -1;
+	_cleanup_free_ char *copy = xstrdup(v->src);
+	char *slash = strrchr(copy, '/');
+	struct stat st;
+
+	if (!slash)
+		return false;
+	*slash = '\0';
+	parent = open(*copy ? copy : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = parent >= 0 ? open_subdir(parent, slash + 1) : -1;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != v->dev ||
+	    st.st_ino != v->ino)
+		return false;
+	return remove_contents(fd, v->dev, 0) &&
+	       unlinkat(parent, slash + 1, AT_REMOVEDIR) == 0;
+}
+
+/*
+ * May a process of the container still write an anonymous volume?  Not
+ * with a PID namespace: the kernel ends every process in it before its
+ * PID 1 can be reaped.  Else we are the subreaper of the child's tree:
+ * reap what ended; a child left means a live process of the container.
+ */
+static bool container_is_gone(const struct nsrun_control *ctl)
+{
+	pid_t w;
+
+	if (ctl->flags & CLONE_NEWPID)
+		return true;
+	while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+		;
+	return w < 0 && errno == ECHILD;
+}
+
+static void remove_volumes(struct nsrun_control *ctl)
+{
+	bool gone = false, checked = false;
+	size_t i;
+
+	for (i = 0; i < ctl->nvolumes; i++) {
+		struct nsrun_volume *v = &ctl->volumes[i];
+
+		if (!v->anon || !v->src)
+			continue;
+		if (!checked) {
+			gone = container_is_gone(ctl);
+			checked = true;
+		}
+		if (!gone)
+			warnx(_("note: left the anonymous volume %s: a process of the container may still write it (add --pid to have it removed)"),
+			      v->src);
+		else if (!remove_volume(v))
+			warnx(_("note: left the anonymous volume %s, or part of it: it holds a mount, a changed or a too deep entry; remove it by hand"),
+			      v->src);
+	}
 }
 
 static void undo_host(struct nsrun_control *ctl, bool persist)
@@ -1015,10 +1291,7 @@ static void undo_host(struct nsrun_control *ctl, bool persist)
 	}
 	if (ctl->pidfile_written)
 		(void) unlink(ctl->pidfile);	/* a stale pid helps nobody */
-	for (i = 0; i < ctl->nvolumes; i++)
-		if (ctl->volumes[i].anon && ctl->volumes[i].src)
-			(void) nftw(ctl->volumes[i].src, remove_entry, 16,
-				    FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	remove_volumes(ctl);
 }
 
 static int persist_namespaces(struct nsrun_control *ctl, pid_t pid,
@@ -1073,6 +1346,8 @@ static int write_pidfile(struct nsrun_control *ctl, pid_t pid, struct cu_error *
 static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 {
 	const char *tmp = getenv("TMPDIR");
+	bool anon = false;
+	struct stat st;
 	size_t i;
 
 	if (!tmp || !*tmp)
@@ -1090,9 +1365,16 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 			v->src = NULL;
 			return r;
 		}
-		if (chmod(v->src, 0755) < 0)
+		if (stat(v->src, &st) < 0 || chmod(v->src, 0755) < 0)
 			return cu_error_set(e, errno, _("cannot change the mode of %s"), v->src);
+		v->dev = st.st_dev;
+		v->ino = st.st_ino;
+		anon = true;
 	}
+	/* the container's orphans come to us: we can tell when all are gone */
+	if (anon && !(ctl->flags & CLONE_NEWPID) &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return cu_error_set(e, errno, _("cannot become a subreaper"));
 	return 0;
 }
 
@@ -1167,12 +1449,113 @@ static bool needs_handshake(const struct nsrun_control *ctl)
 /*
  * May the child share our memory until it execs (spawn_vm)?  Not when we
  * must act while it waits (a handshake), nor when it stays (--init), nor
- * for a time namespace (its unshare takes a real fork).
+ * for a time namespace (its unshare takes a real fork), nor when it
+ * locks the mounts (unshare(CLONE_NEWUSER) implies CLONE_VM, which
+ * unshare(2) documents as refused to a process that shares its memory).
  */
 static bool shares_vm(const struct nsrun_control *ctl)
 {
 	return spawn_vm_supported() && !ctl->handshake && !ctl->init &&
-	       !(ctl->flags & CLONE_NEWTIME);
+	       !(ctl->flags & CLONE_NEWTIME) && !needs_mount_lock(ctl);
+}
+
+/* ---- waiting for the child, and stopping it ---- */
+
+/* Is @sig in the hex mask of the "@field:" line of /proc/@pid/status? */
+static bool sig_in_status(pid_t pid, const char *field, int sig)
+{
+	char path[32], line[128];
+	_cleanup_fclose_ FILE *f = NULL;
+	size_t len = strlen(field);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, field, len) == 0 && line[len] == ':')
+			return (strtoull(line + len + 1, NULL, 16) >> (sig - 1)) & 1;
+	return false;
+}
+
+/*
+ * Does the child act on @sig?  It does when it catches it (SigCgt), when
+ * it is our --init (it forwards it), or when the default action ends it;
+ * it does not when it ignores it (SigIgn), nor as PID 1 of its own PID
+ * namespace without a handler (the kernel drops such a signal).
+ */
+static bool child_acts_on(const struct nsrun_control *ctl, pid_t pid, int sig)
+{
+	if (sig_in_status(pid, "SigIgn", sig))
+		return false;
+	if (sig_in_status(pid, "SigCgt", sig) || ctl->init)
+		return true;
+	return !(ctl->flags & CLONE_NEWPID);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Forward a signal to the child; after TERM, INT or HUP, SIGKILL it when
+ * it has not ended --stop-timeout seconds later, or at once with
+ * --kill-child when it does not act on the signal.  A SIGINT the terminal
+ * sent (Ctrl-C, SI_KERNEL) is only forwarded: an interactive shell inside
+ * lives on after it, as it would outside.
+ */
+static void on_signal(const struct nsrun_control *ctl, pid_t pid,
+		      const struct signalfd_siginfo *si, int64_t *deadline)
+{
+	int sig = (int) si->ssi_signo;
+	bool stop = sig == SIGTERM || sig == SIGHUP ||
+		    (sig == SIGINT && si->ssi_code != SI_KERNEL);
+
+	if (stop && ctl->kill_child && !child_acts_on(ctl, pid, sig)) {
+		(void) kill(pid, SIGKILL);
+		return;
+	}
+	(void) kill(pid, sig);	/* unreaped: the PID is still the child's */
+	if (stop && *deadline < 0)
+		*deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
+}
+
+/* Wait for the child, forwarding signals; its wait status in @wstatus. */
+static int supervise(const struct nsrun_control *ctl, pid_t pid, int *wstatus)
+{
+	int64_t deadline = -1;
+	sigset_t set;
+	_cleanup_close_ int sfd = -1;
+
+	exec_forward_sigset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+		return -errno;
+	for (;;) {
+		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+		struct signalfd_siginfo si;
+		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		pid_t w = waitpid(pid, wstatus, WNOHANG);
+
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (deadline >= 0 && left <= 0) {
+			(void) kill(pid, SIGKILL);
+			deadline = -1;
+			continue;
+		}
+		if (poll(&pfd, 1, left < 0 ? -1 : (int) left) <= 0)
+			continue;	/* the grace period ended, or EINTR */
+		if (read(sfd, &si, sizeof(si)) != (ssize_t) sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			on_signal(ctl, pid, &si, &deadline);
+	}
 }
 
 static void __noreturn run_forked(struct nsrun_control *ctl)
@@ -1213,7 +1596,7 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 		child_main(ctl);
 	if (ctl->handshake)
 		prepare_child(ctl, pid);
-	r = exec_supervise(pid, -1, &wstatus);
+	r = supervise(ctl, pid, &wstatus);
 	if (r < 0)
 		die_errno(r, _("cannot wait for the child"));
 	undo_host(ctl, false);
@@ -1246,6 +1629,7 @@ int main(int argc, char **argv)
 	ctl->propagation = MS_PRIVATE;
 	ctl->setgroups = -1;
 	confine_init(&ctl->confine);
+	ctl->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	parse_args(ctl, argc, argv);
 	apply_implications(ctl);
 	check_options(ctl);

@@ -36,9 +36,12 @@ int mount_set_propagation(unsigned long flags, struct cu_error *e)
 {
 	if (!flags)
 		return 0;
-	if (mount("none", "/", NULL, MS_REC | flags, NULL) < 0)
-		return cu_error_set(e, errno, _("cannot change the propagation of /"));
-	return 0;
+	if (mount("none", "/", NULL, MS_REC | flags, NULL) == 0)
+		return 0;
+	if (errno == EINVAL)	/* flags are valid: "/" is no mount point */
+		return cu_error_set(e, 0, _("cannot change the propagation of /: %s (the root is no mount point: a chroot; run nsrun outside it, or bind its directory on itself first)"),
+				    strerror(EINVAL));
+	return cu_error_set(e, errno, _("cannot change the propagation of /"));
 }
 
 /* "/proc/self/fd/N" for mount(2) through an fd. */
@@ -48,15 +51,40 @@ static const char *fd_path(int fd, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The new root is taken by file descriptor, never by a second lookup of
+ * its path: a bind of "." (or of /proc/self/cwd, or of a symlink to the
+ * cwd) covers the directory, but the cwd and any path through it still
+ * lead to the covered one, where pivot_root(2) fails.  open_tree() clones
+ * the tree at @dir and move_mount() attaches that very clone on top of it;
+ * the fd then names the root of the mount pivot_root needs.
+ */
 int mount_open_root(const char *dir, struct cu_error *e)
 {
+	_cleanup_close_ int dirfd = -1;
 	int fd;
 
-	if (dir && mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return cu_error_set(e, errno, _("cannot bind the new root %s"), dir);
-	fd = open(dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!dir) {
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return fd < 0 ? cu_error_set(e, errno, _("cannot open the new root %s"), "/") : fd;
+	}
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return cu_error_set(e, errno, _("cannot open the new root %s"), dir);
+	fd = sys_open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			   AT_RECURSIVE | AT_EMPTY_PATH);
+	if (fd < 0 && errno == ENOSYS)
+		return cu_error_set(e, 0, _("cannot bind the new root %1$s: %2$s (--root needs Linux 5.2 or later: open_tree)"),
+				    dir, strerror(ENOSYS));
 	if (fd < 0)
-		return cu_error_set(e, errno, _("cannot open the new root %s"), dir ? dir : "/");
+		return cu_error_set(e, errno, _("cannot bind the new root %s"), dir);
+	if (sys_move_mount(fd, "", dirfd, "",
+			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int r = cu_error_set(e, errno, _("cannot bind the new root %s"), dir);
+
+		close(fd);
+		return r;
+	}
 	return fd;
 }
 
@@ -362,29 +390,39 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 {
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
-	if (sys_pivot_root(".", ".") == 0) {
+	if (sys_pivot_root(".", ".") < 0) {
 		/*
-		 * The old root is stacked on ".": umount2 finds it there (mount(2)
-		 * would act on the new root below it).  Nothing in it is shared,
-		 * so the detach reaches no peer outside.
+		 * EINVAL, as the caller made the namespace's mounts private or
+		 * slaves and @rootfd a mount of its own: the current root cannot
+		 * be moved (rootfs, an initramfs) or is no mount (a chroot).
 		 */
-		if (umount2(".", MNT_DETACH) < 0)
-			return cu_error_set(e, errno, _("cannot detach the old root"));
-		if (chdir("/") < 0)
-			return cu_error_set(e, errno, _("cannot change directory to %s"), "/");
-		return 0;
-	}
-	if (errno != EINVAL && errno != EBUSY)
+		if (errno == EINVAL)
+			return cu_error_set(e, 0, _("cannot pivot_root into the new root: %s (the current root cannot be moved: an initramfs or a chroot; add --no-pivot to use chroot, which a root process can escape)"),
+					    strerror(EINVAL));
 		return cu_error_set(e, errno, _("cannot pivot_root into the new root"));
+	}
 	/*
-	 * EINVAL: the current root is rootfs (initramfs), which cannot be
-	 * moved, or no mount point (we run in a chroot).  EBUSY: the new root
-	 * is the current one (-R /: the fd of "/" does not see the bind on it).
-	 * A shared root or parent, the other EINVAL, the caller ruled out.
+	 * The old root is stacked on ".": umount2 finds it there (mount(2)
+	 * would act on the new root below it).  Nothing in it is shared, so
+	 * the detach reaches no peer outside.
 	 */
+	if (umount2(".", MNT_DETACH) < 0)
+		return cu_error_set(e, errno, _("cannot detach the old root"));
+	if (chdir("/") < 0)
+		return cu_error_set(e, errno, _("cannot change directory to %s"), "/");
+	return 0;
+}
+
+int mount_move_root(int rootfd, struct cu_error *e)
+{
+	/* runc's --no-pivot: the new root moved over "/", then chroot into it */
+	if (fchdir(rootfd) < 0)
+		return cu_error_set(e, errno, _("cannot change directory to the new root"));
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return cu_error_set(e, errno, _("cannot move the new root onto %s"), "/");
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot chroot into the new root"));
-	return 1;
+	return 0;
 }
 
 int mount_proc(int rootfd, const char *dir, struct cu_error *e)

@@ -19,8 +19,10 @@ int mount_parse_propagation(const char *s, unsigned long *flags) __must_check;
 int mount_set_propagation(unsigned long flags, struct cu_error *e) __must_check;
 
 /*
- * Bind @dir on itself (so it is a mount point pivot_root accepts) and
- * return an O_PATH fd of it, or -errno.  @dir NULL: an fd of "/".
+ * Clone the tree at @dir (open_tree) and attach the clone on top of it, so
+ * it is a mount point pivot_root accepts however @dir was named ("." and
+ * /proc/self/cwd included); return an O_PATH fd of the clone's root, or
+ * -errno.  @dir NULL: an fd of "/".
  */
 int mount_open_root(const char *dir, struct cu_error *e) __must_check;
 
@@ -51,14 +53,20 @@ int mount_dev(int rootfd, struct cu_error *e) __must_check;
 int mount_sys(int rootfd, struct cu_error *e) __must_check;
 
 /*
- * Make @rootfd the root: pivot_root with the old root detached, or chroot
- * where pivot_root cannot work (an initramfs root, a chroot, -R /), then
- * chdir("/").  No mount of the namespace may be shared (make them private
+ * Make @rootfd (from mount_open_root) the root: pivot_root with the old
+ * root detached, then chdir("/").  Never a chroot: where pivot_root cannot
+ * work (an initramfs root, a chroot) it fails with a message that names
+ * --no-pivot.  No mount of the namespace may be shared (make them private
  * or slaves first): pivot_root(2) refuses a shared root, and the detach of
- * the old root must not propagate.
- * Returns 0 after pivot_root, 1 after the chroot fallback, or -errno.
+ * the old root must not propagate.  0 or -errno.
  */
 int mount_pivot_root(int rootfd, struct cu_error *e) __must_check;
+
+/*
+ * --no-pivot: move @rootfd over "/" (MS_MOVE) and chroot into it.  The old
+ * root stays below: a process with CAP_SYS_CHROOT can escape.  0 or -errno.
+ */
+int mount_move_root(int rootfd, struct cu_error *e) __must_check;
 
 /*
  * A fresh procfs (nosuid, nodev, noexec) on @dir inside @rootfd, created if

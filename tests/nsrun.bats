@@ -432,10 +432,24 @@ $(umask)"
 	assert_equal "$(cat "$T/seen")" 1
 }
 
-@test "--root /: the program runs, chroot said instead of pivot_root" {
-	run --separate-stderr -0 nsrun -R / sh -c 'echo in'
-	assert_output in
-	[[ "$stderr" == *"used chroot"* ]] || fail "$stderr"
+@test "--root / and --root .: pivot_root (a mount of its own on /), never a chroot" {
+	run --separate-stderr -0 nsrun -R / --mount-proc sh -c 'echo in; grep -c " / / " /proc/self/mountinfo'
+	assert_output "$(printf 'in\n1')"
+	assert_equal "$stderr" ""
+	mk_rootfs "$T/rootfs"
+	cd "$T/rootfs"
+	run --separate-stderr -0 nsrun -R . --mount-proc sh -c 'cat /etc/os-release; awk "\$5 == \"/\"" /proc/self/mountinfo | wc -l'
+	assert_line --index 0 'NAME="cu busybox"'
+	assert_line --index 2 1
+	assert_equal "$stderr" ""
+}
+
+@test "--no-pivot: MS_MOVE and chroot into the new root; needs --root" {
+	mk_rootfs "$T/rootfs"
+	run --separate-stderr -0 nsrun -R "$T/rootfs" --no-pivot --mount-proc cat /etc/os-release
+	assert_line --index 0 'NAME="cu busybox"'
+	run --separate-stderr -125 nsrun --mount --no-pivot true
+	assert_equal "$stderr" "nsrun: --no-pivot needs --root"
 }
 
 # --- S15: time ------------------------------------------------------------------
@@ -809,4 +823,37 @@ program_fds() {
 7"
 	run -0 cu_only012 bash -c 'exec 7</dev/null; exec nsrun --uts readlink /proc/self/fd/7'
 	assert_output /dev/null
+}
+
+# --- issue 15, low items -----------------------------------------------------
+
+@test "--mount-dev with --map-users that leaves the caller unmapped: made as the namespace's root" {
+	run --separate-stderr -0 nsrun --map-users 0:300000:65536 --map-groups 0:300000:65536 \
+		--mount-dev sh -c 'stat -c "%u %F" /dev/shm /dev/pts; ls /dev'
+	assert_line --index 0 "0 directory"
+	assert_line --partial null
+	assert_equal "$stderr" ""
+	# neither the caller's id nor 0 mapped: one line that says which to map
+	run --separate-stderr nsrun --map-users 1:300000:65536 --map-groups 1:300000:65536 --mount-dev true
+	assert_equal "$status" 125
+	assert_equal "$stderr" "nsrun: cannot make the devices in /dev: Value too large for defined data type (neither your own id nor 0 is mapped in the user namespace: map one, e.g. --map-users 0:100000:65536)"
+}
+
+@test "-v SRC:/ is refused in one line, nothing made" {
+	local d
+	for d in / // /. /./ /..; do
+		run --separate-stderr nsrun -m -v "$T:$d" true
+		assert_equal "$status" 125
+		assert_equal "$stderr" "nsrun: invalid --volume argument: $T:$d: the destination is / (use --root for the root, and a directory below / for a volume)"
+	done
+	run --separate-stderr -0 nsrun -m -v "$T:/.x" true
+}
+
+@test "relative --root and --volume sources resolve against the directory nsrun starts in" {
+	mk_rootfs "$T/rootfs"
+	mkdir "$T/src"
+	echo here > "$T/src/f"
+	cd "$T"
+	run --separate-stderr -0 nsrun -R rootfs -v src:/mnt:ro -w /mnt cat f
+	assert_output here
 }
