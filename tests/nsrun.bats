@@ -446,6 +446,9 @@ $(umask)"
 	inside=${output%%.*}
 	host=$(cut -d. -f1 /proc/uptime)
 	[ $((inside - host)) -ge 86398 ] && [ $((inside - host)) -le 86402 ] || fail "$inside vs $host"
+	# the program itself is in the new namespace (6.1 moves no one in at exec)
+	run -0 nsrun --time readlink /proc/self/ns/time
+	[ "$output" != "$(readlink /proc/self/ns/time)" ] || fail "still in $output"
 	run -0 nsrun -T --boottime 86400 --monotonic 3600 cat /proc/self/timens_offsets
 	assert_line --regexp '^monotonic +3600 +0$'
 	assert_line --regexp '^boottime +86400 +0$'
