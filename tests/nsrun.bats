@@ -632,7 +632,8 @@ $(umask)"
 
 @test "--init reaps an orphaned zombie; without it the zombie stays" {
 	local pid ns
-	nsrun --pid --init --pidfile "$T/pid" sh -c '(sleep 0.3 &); exec sleep 3' &
+	# the programs sleep long: a slow machine must not see them end first
+	nsrun --pid --init --pidfile "$T/pid" sh -c '(sleep 0.3 &); exec sleep 60' &
 	ns=$!
 	cu_track_pid "$ns"
 	for _ in $(seq 50); do [ -s "$T/pid" ] && break; sleep 0.1; done
@@ -643,13 +644,17 @@ $(umask)"
 	kill -KILL "$ns"
 	wait "$ns" || true
 	rm -f "$T/pid"
-	nsrun --pid --pidfile "$T/pid" sh -c '(sleep 0.3 &); exec sleep 3' &
+	nsrun --pid --pidfile "$T/pid" sh -c '(sleep 0.3 &); exec sleep 60' &
 	ns=$!
 	cu_track_pid "$ns"
 	for _ in $(seq 50); do [ -s "$T/pid" ] && break; sleep 0.1; done
 	pid=$(cat "$T/pid")
 	cu_track_pid "$pid"
-	sleep 1.2
+	# the orphan ends after 0.3 s, later under emulation: wait for it
+	for _ in $(seq 100); do
+		ps --ppid "$pid" -o stat= | grep -q Z && break
+		sleep 0.1
+	done
 	run ps --ppid "$pid" -o stat=
 	assert_output --partial Z
 }
