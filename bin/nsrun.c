@@ -921,6 +921,23 @@ static int write_time_offsets(const struct nsrun_control *ctl, struct cu_error *
 	return 0;
 }
 
+/*
+ * unshare(CLONE_NEWTIME) makes the namespace for our children only, and the
+ * offsets written above take hold when the first process enters it.  Enter
+ * it ourselves, so that the program we exec runs in it on every kernel:
+ * newer kernels move a process in at exec, 6.1 leaves it outside, where the
+ * offsets never show.
+ */
+static int enter_time_ns(struct cu_error *e)
+{
+	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children",
+				      O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+		return cu_error_set(e, errno, _("cannot enter the new time namespace"));
+	return 0;
+}
+
 /* ---- user namespace maps, written from outside (or by ourselves) ---- */
 
 /*
@@ -1119,7 +1136,8 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 			cu_error_set(&e, errno, _("cannot create time namespace"));
 		child_fail(ctl, &e);
 	}
-	if (write_time_offsets(ctl, &e) < 0)
+	if ((ctl->flags & CLONE_NEWTIME) &&
+	    (write_time_offsets(ctl, &e) < 0 || enter_time_ns(&e) < 0))
 		child_fail(ctl, &e);
 	if (ctl->child_maps && write_maps(ctl, 0, &e) < 0)
 		child_fail(ctl, &e);
