@@ -2,33 +2,68 @@
 /* dlsym.c - libraries loaded on first use */
 #include <dlfcn.h>
 #include <errno.h>
+#include <string.h>
 
 #include "dlsym.h"
 #include "nls.h"
 
-void *dl_open(const char *soname, const char *package, struct cu_error *e)
-{
-	void *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+/* From configure's --with-package-hints: { soname, package } pairs. */
+static const char *const package_hints[][2] = {
+	CU_PACKAGE_HINTS
+	{ NULL, NULL }
+};
 
-	/* errnum 0: dlerror() already says why, strerror would repeat it */
-	if (!handle)
-		cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: %3$s)"),
-			     soname, dlerror(), package);
-	return handle;
-}
-
-int dl_resolve(void *handle, const char *soname, const char *package,
-	       const struct dl_symbol *symbols, size_t n, struct cu_error *e)
+const char *dl_package_hint(const char *soname)
 {
 	size_t i;
 
+	for (i = 0; package_hints[i][0]; i++)
+		if (strcmp(package_hints[i][0], soname) == 0)
+			return package_hints[i][1];
+	return NULL;
+}
+
+/* errnum 0: dlerror() already says why, strerror would repeat it */
+static void load_error(struct cu_error *e, const char *soname, const char *why)
+{
+	const char *package = dl_package_hint(soname);
+
+	if (package)
+		cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: %3$s)"),
+			     soname, why, package);
+	else
+		cu_error_set(e, 0, _("cannot load %1$s: %2$s (install the package that provides it)"),
+			     soname, why);
+}
+
+void *dl_open(const char *soname, const char *package __unused,
+	      struct cu_error *e)
+{
+	void *handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+
+	if (!handle)
+		load_error(e, soname, dlerror());
+	return handle;
+}
+
+int dl_resolve(void *handle, const char *soname, const char *package __unused,
+	       const struct dl_symbol *symbols, size_t n, struct cu_error *e)
+{
+	const char *hint = dl_package_hint(soname);
+	size_t i;
+
 	for (i = 0; i < n; i++) {
-		*symbols[i].addr = dlsym(handle, symbols[i].name);
-		if (!*symbols[i].addr) {
+		*symbols[i].addr = symbols[i].linked ? symbols[i].linked
+						     : dlsym(handle, symbols[i].name);
+		if (*symbols[i].addr)
+			continue;
+		if (hint)
 			cu_error_set(e, 0, _("cannot find %1$s in %2$s: the library is too old (install a newer %3$s)"),
-				     symbols[i].name, soname, package);
-			return -ENOENT;
-		}
+				     symbols[i].name, soname, hint);
+		else
+			cu_error_set(e, 0, _("cannot find %1$s in %2$s: the library is too old (install a newer version of it)"),
+				     symbols[i].name, soname);
+		return -ENOENT;
 	}
 	return 0;
 }
@@ -38,13 +73,12 @@ int dl_library_load(struct dl_library *lib, struct cu_error *e)
 	if (lib->handle)
 		return 0;
 	if (lib->error) {
-		cu_error_set(e, 0, _("cannot load %1$s: %2$s (install it: %3$s)"),
-			     lib->soname, _("an earlier load failed"), lib->package);
+		load_error(e, lib->soname, _("an earlier load failed"));
 		return -ENOENT;
 	}
-	lib->handle = dl_open(lib->soname, lib->package, e);
+	lib->handle = dl_open(lib->soname, NULL, e);
 	if (lib->handle &&
-	    dl_resolve(lib->handle, lib->soname, lib->package, lib->symbols, lib->nsymbols, e) < 0) {
+	    dl_resolve(lib->handle, lib->soname, NULL, lib->symbols, lib->nsymbols, e) < 0) {
 		dlclose(lib->handle);
 		lib->handle = NULL;
 	}
