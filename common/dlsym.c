@@ -7,19 +7,26 @@
 #include "dlsym.h"
 #include "nls.h"
 
-/* From configure's --with-package-hints: { soname, package } pairs. */
-static const char *const package_hints[][2] = {
-	CU_PACKAGE_HINTS
-	{ NULL, NULL }
-};
+/* From configure's --with-package-hints: "SONAME=PACKAGE,..." */
+static const char package_hints[] = CU_PACKAGE_HINTS;
 
 const char *dl_package_hint(const char *soname)
 {
-	size_t i;
+	static char package[128];
+	size_t len = strlen(soname);
+	const char *p = package_hints;
 
-	for (i = 0; package_hints[i][0]; i++)
-		if (strcmp(package_hints[i][0], soname) == 0)
-			return package_hints[i][1];
+	while (*p) {
+		const char *end = strchrnul(p, ',');
+
+		if ((size_t) (end - p) > len + 1 && strncmp(p, soname, len) == 0 &&
+		    p[len] == '=' && (size_t) (end - p - len - 1) < sizeof(package)) {
+			memcpy(package, p + len + 1, end - p - len - 1);
+			package[end - p - len - 1] = '\0';
+			return package;
+		}
+		p = *end ? end + 1 : end;
+	}
 	return NULL;
 }
 

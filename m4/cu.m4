@@ -1,3 +1,4 @@
+dnl SPDX-License-Identifier: GPL-2.0-or-later
 dnl CU_WARN_ADD(VARIABLE, FLAGS): append each flag the C compiler accepts.
 AC_DEFUN([CU_WARN_ADD], [
 	for cu_flag in $2; do

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The CLI contract every tool keeps (util-linux's checkusage.sh idea):
 # --help and --version on stdout with status 0; an unknown option is two
 # lines on stderr, nothing on stdout, status 1 (125 for the chainloaders);

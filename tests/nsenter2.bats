@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nsenter2: entering the namespaces of running processes (targets are made
 # with util-linux unshare, as a workshop would make them with nsrun).
 load helpers/common

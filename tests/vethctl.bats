@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vethctl: veth pairs, bridges, addresses, routes, connect and NAT, checked
 # against the kernel with ip -j.  Traffic only between the test's namespaces.
 load helpers/common

@@ -162,6 +162,14 @@ static void test_dlsym(void)
 	memset(&e, 0, sizeof(e));
 	CHECK(dl_library_load(&missing, &e) == -ENOENT &&
 	      strstr(e.msg, "libcu-no-such-library.so.9") && strstr(e.msg, "earlier load failed"));
+	/* package names come only from configure's --with-package-hints */
+	if (strstr(CU_PACKAGE_HINTS, "libsmartcols.so.1=libsmartcols1"))
+		CHECK(dl_package_hint("libsmartcols.so.1") &&
+		      strcmp(dl_package_hint("libsmartcols.so.1"), "libsmartcols1") == 0);
+	else
+		CHECK(dl_package_hint("libsmartcols.so.1") == NULL);
+	CHECK(dl_package_hint("libsmartcols.so") == NULL && dl_package_hint("smartcols.so.1") == NULL &&
+	      dl_package_hint("libsmartcols.so.1=libsmartcols1") == NULL);
 	CHECK(dl_library_load(&libc, &e) == 0 && dl_abs && dl_abs(-3) == 3);
 	CHECK(dl_library_load(&libc, &e) == 0);	/* once: the second call is a no-op */
 	CHECK(dl_library_load(&old, &e) == -ENOENT && strstr(e.msg, "cu_no_such_symbol") &&
