@@ -54,13 +54,14 @@ package_of() {
 		checked=$((checked + 1))
 	done
 	[ "$checked" -gt 0 ] || skip "no tool is built"
-	# the check sees a missing note: unionmount without its note
-	[ -n "$(dlopen_sonames "$CU_BUILDDIR/unionmount")" ] ||
-		skip "unionmount links every library (--with-*=link)"
-	objcopy --remove-section=.note.dlopen "$CU_BUILDDIR/unionmount" "$BATS_TEST_TMPDIR/stripped"
-	run check_notes "$BATS_TEST_TMPDIR/stripped"
-	assert_failure
-	assert_output --partial "not in the note: libarchive.so.13"
+	# the check sees a missing note: unionmount without its note (unless
+	# configure linked every library: then there is no note to miss)
+	if [ -n "$(dlopen_sonames "$CU_BUILDDIR/unionmount")" ]; then
+		objcopy --remove-section=.note.dlopen "$CU_BUILDDIR/unionmount" "$BATS_TEST_TMPDIR/stripped"
+		run check_notes "$BATS_TEST_TMPDIR/stripped"
+		assert_failure
+		assert_output --partial "not in the note: libarchive.so.13"
+	fi
 }
 
 @test "the note: an allocated SHT_NOTE section, 4-byte aligned, owner FDO, type 0x407c0c0a, JSON entries" {
