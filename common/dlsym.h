@@ -66,9 +66,18 @@ struct dl_symbol {
 	"[{\"feature\":\"" feature "\",\"description\":\"" description \
 	"\",\"priority\":\"" priority "\",\"soname\":[\"" soname "\"]}]"
 
-/* Header, owner and payload, each 4-byte aligned and zero-padded. */
+/*
+ * Header, owner and payload, each 4-byte aligned and zero-padded.  clang's
+ * AddressSanitizer would pad the object with a red zone (GCC's leaves
+ * objects in named sections alone): the notes must stay back to back.
+ */
+#if defined(__clang__)
+# define DL_NOTE_NOSAN	__attribute__((no_sanitize("address")))
+#else
+# define DL_NOTE_NOSAN
+#endif
 #define DL_NOTE_OBJECT(json, var) \
-	__attribute__((used, section(".note.dlopen"), aligned(4))) \
+	__attribute__((used, section(".note.dlopen"), aligned(4))) DL_NOTE_NOSAN \
 	static const struct { \
 		uint32_t n_namesz; \
 		uint32_t n_descsz; \
