@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/cgset.sh - cgset against libcgroup's tools (Debian cgroup-tools) and
 # against plain writes to cgroupfs, side by side in one run.
 #

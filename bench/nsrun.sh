@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/nsrun.sh - nsrun against unshare, bwrap and crun for a trivial
 # `true` in new namespaces, side by side in one hyperfine run, as medians
 # and ratios, plus peak RSS (GNU time %M).  Run by hand, as root:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/unionmount.sh - unionmount against what users run instead, side by side:
 #   mount+umount of 2, 10, 100, 500 layers vs `mount -t overlay` + `umount`
 #   diff and commit of an upper with 10 000 files vs `tar` of the same tree

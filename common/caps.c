@@ -27,17 +27,20 @@ static __typeof__(capng_update) *dl_capng_update;
 static __typeof__(capng_apply) *dl_capng_apply;
 
 static const struct dl_symbol capng_symbols[] = {
-	DL_SYMBOL(capng_capability_to_name)
-	DL_SYMBOL(capng_name_to_capability)
-	DL_SYMBOL(capng_get_caps_process)
-	DL_SYMBOL(capng_have_capability)
-	DL_SYMBOL(capng_update)
-	DL_SYMBOL(capng_apply)
+	DL_SYMBOL_LINKED(CU_LINK_CAPNG, capng_capability_to_name)
+	DL_SYMBOL_LINKED(CU_LINK_CAPNG, capng_name_to_capability)
+	DL_SYMBOL_LINKED(CU_LINK_CAPNG, capng_get_caps_process)
+	DL_SYMBOL_LINKED(CU_LINK_CAPNG, capng_have_capability)
+	DL_SYMBOL_LINKED(CU_LINK_CAPNG, capng_update)
+	DL_SYMBOL_LINKED(CU_LINK_CAPNG, capng_apply)
 };
 
+#define CAPNG_SONAME	"libcap-ng.so.0"
+DL_NOTE_UNLESS(CU_LINK_CAPNG, "capabilities", "capability names and changes (--cap-*, --keep-caps)",
+	       DL_PRIORITY_RECOMMENDED, CAPNG_SONAME);
+
 static struct dl_library capng_library = {
-	.soname = "libcap-ng.so.0",
-	.package = "libcap-ng0",
+	.soname = CAPNG_SONAME,
 	.symbols = capng_symbols,
 	.nsymbols = ARRAY_SIZE(capng_symbols),
 };

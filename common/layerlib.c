@@ -9,31 +9,38 @@
 #include "layerlib.h"
 #include "nls.h"
 
-#define LAYER_LIB_SYMBOL(f) { #f, (void **) &lib->f },
+DL_NOTE_UNLESS(CU_LINK_ARCHIVE, "layers", "layer tarballs (unionmount commit, apply)",
+	       DL_PRIORITY_RECOMMENDED, LAYER_LIBARCHIVE_SONAME);
+DL_NOTE_UNLESS(CU_LINK_CRYPTO, "digests", "SHA-256 layer digests (unionmount commit, apply)",
+	       DL_PRIORITY_RECOMMENDED, LAYER_LIBCRYPTO_SONAME);
+
+#define ARCHIVE_SYMBOL(f) { #f, (void **) &lib->f, DL_ADDR(CU_LINK_ARCHIVE, f) },
+#define CRYPTO_SYMBOL(f) { #f, (void **) &lib->f, DL_ADDR(CU_LINK_CRYPTO, f) },
 
 int layer_lib_load_archive(struct layer_lib *lib, struct cu_error *e)
 {
-	const struct dl_symbol symbols[] = { LAYER_ARCHIVE_SYMBOLS(LAYER_LIB_SYMBOL) };
+	const struct dl_symbol symbols[] = { LAYER_ARCHIVE_SYMBOLS(ARCHIVE_SYMBOL) };
 
-	lib->archive = dl_open(LAYER_LIBARCHIVE_SONAME, "libarchive13", e);
+	lib->archive = dl_open(LAYER_LIBARCHIVE_SONAME, NULL, e);
 	if (!lib->archive)
 		return -ENOENT;
-	return dl_resolve(lib->archive, LAYER_LIBARCHIVE_SONAME, "libarchive13",
+	return dl_resolve(lib->archive, LAYER_LIBARCHIVE_SONAME, NULL,
 			  symbols, ARRAY_SIZE(symbols), e);
 }
 
 int layer_lib_load_crypto(struct layer_lib *lib, struct cu_error *e)
 {
-	const struct dl_symbol symbols[] = { LAYER_CRYPTO_SYMBOLS(LAYER_LIB_SYMBOL) };
+	const struct dl_symbol symbols[] = { LAYER_CRYPTO_SYMBOLS(CRYPTO_SYMBOL) };
 
-	lib->crypto = dl_open(LAYER_LIBCRYPTO_SONAME, "libssl3", e);
+	lib->crypto = dl_open(LAYER_LIBCRYPTO_SONAME, NULL, e);
 	if (!lib->crypto)
 		return -ENOENT;
-	return dl_resolve(lib->crypto, LAYER_LIBCRYPTO_SONAME, "libssl3",
+	return dl_resolve(lib->crypto, LAYER_LIBCRYPTO_SONAME, NULL,
 			  symbols, ARRAY_SIZE(symbols), e);
 }
 
-#undef LAYER_LIB_SYMBOL
+#undef ARCHIVE_SYMBOL
+#undef CRYPTO_SYMBOL
 
 int layer_lib_load(struct layer_lib *lib, struct cu_error *e)
 {

@@ -9,30 +9,37 @@
 #include "layermnt.h"
 #include "nls.h"
 
-#define LAYER_MNT_SYMBOL(f) { #f, (void **) &lib->f },
+DL_NOTE_UNLESS(CU_LINK_MOUNT, "mount-options", "mount options and mount tables (unionmount)",
+	       DL_PRIORITY_RECOMMENDED, LAYER_LIBMOUNT_SONAME);
+DL_NOTE_UNLESS(CU_LINK_BLKID, "image-layers", "image-file layers (unionmount)",
+	       DL_PRIORITY_RECOMMENDED, LAYER_LIBBLKID_SONAME);
+
+#define MOUNT_SYMBOL(f) { #f, (void **) &lib->f, DL_ADDR(CU_LINK_MOUNT, f) },
+#define BLKID_SYMBOL(f) { #f, (void **) &lib->f, DL_ADDR(CU_LINK_BLKID, f) },
 
 static int mount_load(struct layer_mount *lib, struct cu_error *e)
 {
-	const struct dl_symbol symbols[] = { LAYER_MOUNT_SYMBOLS(LAYER_MNT_SYMBOL) };
+	const struct dl_symbol symbols[] = { LAYER_MOUNT_SYMBOLS(MOUNT_SYMBOL) };
 
-	lib->handle = dl_open(LAYER_LIBMOUNT_SONAME, "libmount1", e);
+	lib->handle = dl_open(LAYER_LIBMOUNT_SONAME, NULL, e);
 	if (!lib->handle)
 		return -ENOENT;
-	return dl_resolve(lib->handle, LAYER_LIBMOUNT_SONAME, "libmount1",
+	return dl_resolve(lib->handle, LAYER_LIBMOUNT_SONAME, NULL,
 			  symbols, ARRAY_SIZE(symbols), e);
 }
 
 static int blkid_load(struct layer_blkid *lib, struct cu_error *e)
 {
-	const struct dl_symbol symbols[] = { LAYER_BLKID_SYMBOLS(LAYER_MNT_SYMBOL) };
+	const struct dl_symbol symbols[] = { LAYER_BLKID_SYMBOLS(BLKID_SYMBOL) };
 
-	lib->handle = dl_open(LAYER_LIBBLKID_SONAME, "libblkid1", e);
+	lib->handle = dl_open(LAYER_LIBBLKID_SONAME, NULL, e);
 	if (!lib->handle)
 		return -ENOENT;
-	return dl_resolve(lib->handle, LAYER_LIBBLKID_SONAME, "libblkid1",
+	return dl_resolve(lib->handle, LAYER_LIBBLKID_SONAME, NULL,
 			  symbols, ARRAY_SIZE(symbols), e);
 }
-#undef LAYER_MNT_SYMBOL
+#undef MOUNT_SYMBOL
+#undef BLKID_SYMBOL
 
 const struct layer_mount *layer_mount_lib(struct cu_error *e)
 {

@@ -62,13 +62,15 @@ static struct {
 #undef NFT_POINTER
 } nft;
 
-#define NFT_SYMBOL(f) { #f, (void **) &nft.f },
+#define NFT_SYMBOL(f) { #f, (void **) &nft.f, DL_ADDR(CU_LINK_NFTABLES, f) },
 static const struct dl_symbol nft_symbols[] = { NFT_SYMBOLS(NFT_SYMBOL) };
 #undef NFT_SYMBOL
 
+DL_NOTE_UNLESS(CU_LINK_NFTABLES, "nat", "NAT rules (vethctl nat, connect --nat)",
+	       DL_PRIORITY_SUGGESTED, NFTABLES_SONAME);
+
 static struct dl_library nft_library = {
 	.soname = NFTABLES_SONAME,
-	.package = "libnftables1",
 	.symbols = nft_symbols,
 	.nsymbols = ARRAY_SIZE(nft_symbols),
 };

@@ -42,18 +42,21 @@ static __typeof__(seccomp_rule_add_array) *dl_seccomp_rule_add_array;
 static __typeof__(seccomp_export_bpf) *dl_seccomp_export_bpf;
 
 static const struct dl_symbol seccomp_symbols[] = {
-	DL_SYMBOL(seccomp_init)
-	DL_SYMBOL(seccomp_release)
-	DL_SYMBOL(seccomp_arch_add)
-	DL_SYMBOL(seccomp_attr_set)
-	DL_SYMBOL(seccomp_syscall_resolve_name)
-	DL_SYMBOL(seccomp_rule_add_array)
-	DL_SYMBOL(seccomp_export_bpf)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_init)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_release)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_arch_add)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_attr_set)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_syscall_resolve_name)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_rule_add_array)
+	DL_SYMBOL_LINKED(CU_LINK_SECCOMP, seccomp_export_bpf)
 };
 
+#define SECCOMP_SONAME	"libseccomp.so.2"
+DL_NOTE_UNLESS(CU_LINK_SECCOMP, "seccomp", "the seccomp filter of nsrun --root",
+	       DL_PRIORITY_RECOMMENDED, SECCOMP_SONAME);
+
 static struct dl_library seccomp_library = {
-	.soname = "libseccomp.so.2",
-	.package = "libseccomp2",
+	.soname = SECCOMP_SONAME,
 	.symbols = seccomp_symbols,
 	.nsymbols = ARRAY_SIZE(seccomp_symbols),
 };

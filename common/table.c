@@ -37,28 +37,30 @@ static __typeof__(scols_table_is_json) *dl_scols_table_is_json;
 static __typeof__(scols_print_table) *dl_scols_print_table;
 
 static const struct dl_symbol scols_symbols[] = {
-	DL_SYMBOL(scols_new_table)
-	DL_SYMBOL(scols_unref_table)
-	DL_SYMBOL(scols_table_enable_json)
-	DL_SYMBOL(scols_table_enable_raw)
-	DL_SYMBOL(scols_table_enable_noheadings)
-	DL_SYMBOL(scols_table_set_name)
-	DL_SYMBOL(scols_table_new_column)
-	DL_SYMBOL(scols_column_set_json_type)
-	DL_SYMBOL(scols_column_set_wrapfunc)
-	DL_SYMBOL(scols_wrapnl_chunksize)
-	DL_SYMBOL(scols_wrapnl_nextchunk)
-	DL_SYMBOL(scols_column_set_safechars)
-	DL_SYMBOL(scols_table_new_line)
-	DL_SYMBOL(scols_line_set_data)
-	DL_SYMBOL(scols_line_refer_data)
-	DL_SYMBOL(scols_table_is_json)
-	DL_SYMBOL(scols_print_table)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_new_table)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_unref_table)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_enable_json)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_enable_raw)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_enable_noheadings)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_set_name)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_new_column)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_column_set_json_type)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_column_set_wrapfunc)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_wrapnl_chunksize)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_wrapnl_nextchunk)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_column_set_safechars)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_new_line)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_line_set_data)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_line_refer_data)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_is_json)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_print_table)
 };
+
+DL_NOTE_UNLESS(CU_LINK_SMARTCOLS, "table", "tables and --json listings",
+	       DL_PRIORITY_RECOMMENDED, SCOLS_SONAME);
 
 static struct dl_library scols_library = {
 	.soname = SCOLS_SONAME,
-	.package = "libsmartcols1",
 	.symbols = scols_symbols,
 	.nsymbols = ARRAY_SIZE(scols_symbols),
 };

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the example scripts: find the tools, print each step as the
 # articles do ("$ command"), build a busybox root filesystem, and run the
 # registered undo steps when the script ends, however it ends.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Refresh the translations in one command: extract every message of the
 # files in po/POTFILES.in into po/container-utils.pot (xgettext, with the
 # keywords of po/Makevars), merge it into each po/LANG.po of po/LINGUAS

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The default confinement of nsrun --root (issue 15, item 3): a root program
 # in the container of examples/container.sh cannot write /proc/sys, trigger
 # sysrq, mount, read a host block device through mknod, load a module, mount

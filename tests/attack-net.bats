@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Attacks on vethctl's NAT and connect records: names that would be nft
 # syntax, and a container that changes what it shows to make disconnect
 # undo someone else's connection.  A router namespace stands in for the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cgset: control groups on this hybrid host (v1 controllers, v2 for
 # membership), on a cgroup2 mount of our own (pure v2 code paths), and on a
 # directory tree laid out like cgroup2 (v2 controller files this machine

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fault injection: every multi-step operation is made to fail at its steps,
 # by real conditions (a taken name, a vanished namespace, a full or
 # read-only file system, an address in use, a missing bridge) and, for the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Load: N containers' worth of objects (a named netns wired with vethctl
 # connect --addr auto to one bridge, a cgroup, a union mount) made from 8
 # shells at once, every container pinging the bridge, then all torn down

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # netns(8): named network namespaces in /run/netns, checked in kernel state
 # (mountinfo, nsfs inodes, links inside) and against iproute2's `ip netns`.
 load helpers/common

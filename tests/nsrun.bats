@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nsrun: every option checked in kernel state (namespace inodes, id maps,
 # mountinfo, hostname, capabilities), the scenarios S1-S6, S14, S15, exit
 # statuses, signals, --init, persisting, errors and rollback.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The articles' walkthroughs (../shared/SCENARIOS.md S1-S15) redone with the
 # built tools, checking what the articles show, and the busybox container
 # demo (examples/container.sh) end to end.

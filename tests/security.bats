@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Escape tests across the six tools: no descriptor crosses an exec, no mount
 # leaks to the host, a new root has no way back, no user-given path or name
 # lands outside where it belongs, and an unprivileged user gains nothing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # unionmount: overlay unions on the real kernel, whiteouts as the kernel
 # stores them, OCI layer commit/apply round trips, and nothing left behind.
 load helpers/common

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vethctl: veth pairs, bridges, addresses, routes, connect and NAT, checked
 # against the kernel with ip -j.  Traffic only between the test's namespaces.
 load helpers/common
@@ -114,8 +115,10 @@ hide_nftables() {
 		sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" "$@"
 }
 
-@test "without libnftables: add and connect work, NAT names the package, nothing changed" {
+@test "without libnftables: add and connect work, NAT names the library, nothing changed" {
 	local r c br fwd
+	readelf -d "$CU_BUILDDIR/vethctl" | grep -q 'NEEDED.*libnftables' &&
+		skip "libnftables is linked (--with-nftables=link): vethctl needs it to start"
 	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
 	mkns r; mkns c
 	# a new namespace starts with the host's IPv4 forwarding (devconf_inherit_init_net)
@@ -127,10 +130,11 @@ hide_nftables() {
 	run --separate-stderr hide_nftables vethctl -N "$r" nat add 10.9.0.0/24
 	assert_failure 1
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ $stderr == "vethctl: cannot load libnftables.so.1: "*"(install it: libnftables1)" ]]
+	# the soname, and a package only where configure named one (--with-package-hints)
+	[[ $stderr == "vethctl: cannot load libnftables.so.1: "*"(install "*")" ]]
 	run --separate-stderr hide_nftables vethctl -N "$r" connect "$c" --bridge "$br" --addr auto --nat
 	assert_failure 1
-	[[ $stderr == *"(install it: libnftables1)" ]]
+	[[ $stderr == *"cannot load libnftables.so.1: "*"(install "*")" ]]
 	[ "$(link_names "$r")" = lo ]
 	[ "$(link_names "$c")" = lo ]
 	run ip netns exec "$r" nft list tables

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs last: nothing any suite made may still be on the machine.  Under
 # tests/run (CU_RUN_ID set) only the objects of this run count, so other
 # runs on the same machine do not fail it; alone, every cuNNNNt name does.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build every tests/fuzz/fuzz_NAME.c with clang's libFuzzer, ASan and UBSan
 # against all of common/, and run each for a bounded time on its seeds in
 # tests/fuzz/corpus/NAME/.  `make fuzz` calls this with the build's flags.

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared setup for every bats suite: the built tools first in PATH, unique
 # names per test, and a teardown that removes everything a test registered,
 # even when the test failed.  Load with: load helpers/common
