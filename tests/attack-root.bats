@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Attacks on nsrun's root, volumes and stop, each by a hostile program that
 # is root inside the container (issue 15): the classic chroot escape for
 # every way of naming --root, a symlink race against the removal of an
