@@ -277,7 +277,9 @@ print("ok")' c.tar c.tar.gz
 	assert_output ok
 	# Python's tarfile reads no zstd: the round trip checks that one
 	for f in c.tar c.tar.gz c.tar.zst; do
-		unionmount apply "$f" "A-$f"
+		run --separate-stderr unionmount apply --keep-devices "$f" "A-$f"
+		assert_success
+		assert_equal "$stderr" ""
 		assert_equal "$(tree_listing "A-$f")" "$(tree_listing U)"
 		for p in big "café" "d/$(printf 'p%.0s' {1..150})" "$(printf 's%.0s' {1..60})/$(printf 't%.0s' {1..60})/f"; do
 			cmp "U/$p" "A-$f/$p"
@@ -285,6 +287,11 @@ print("ok")' c.tar c.tar.gz
 		assert_equal "$(stat -c %i "A-$f/big")" "$(stat -c %i "A-$f/big2")"
 		assert_equal "$(xattr_of "A-$f/x" user.note)" kept
 	done
+	# without --keep-devices the device node stays out, and apply says so
+	run --separate-stderr unionmount apply c.tar B
+	assert_success
+	assert_equal "$stderr" "unionmount: left out 1 device node(s): /null (--keep-devices keeps them)"
+	[ ! -e B/null ] && [ -p B/fifo ] && cmp U/big B/big
 }
 
 @test "commit onto a full filesystem: one error line, no layer and no temporary file left" {
