@@ -192,7 +192,10 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		case 'v': ctl->verbose = true; break;
 		case 'w': ctl->spec.work = optarg; break;
 		case 'h': usage();
-		case 'V': print_version();
+		case 'V':
+			printf(_("%1$s from %2$s\n"), program_invocation_short_name, PACKAGE_STRING);
+			printf(_("features: %s\n"), ovl_api_probe());
+			exit(EXIT_SUCCESS);
 		default: errtryhelp();
 		}
 	}
