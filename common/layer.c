@@ -1234,7 +1234,7 @@ static int prepare_entry(struct apply_ctx *c, const char *rel, bool is_dir)
 	c->lastparent = NULL;
 	return 0;
 fail:
-	return cu_error_set(c->e, errno, _("cannot set aside /%s"), rel);
+	return cu_error_set(c->e, errno, _("cannot unpack /%s"), rel);
 }
 
 static int undo_one(struct apply_ctx *c, const struct undo_op *op)
