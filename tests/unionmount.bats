@@ -31,11 +31,15 @@ um_track() {
 # seccomp_run CMD...: run CMD under a seccomp filter: with CU_NO_STATMOUNT,
 # statmount(2) and listmount(2) fail with ENOSYS (as before Linux 6.8); with
 # CU_NO_LAYER_FD, fsconfig(FSCONFIG_SET_FD) fails with EINVAL (as overlay
-# before 6.13 answers for a layer given by fd).
+# before 6.13 answers for a layer given by fd), or with the errno number
+# CU_NO_LAYER_FD gives (95 EOPNOTSUPP: before 6.5; 9 EBADF: 6.12).
 seccomp_run() {
 	python3 - "$@" <<'PY'
 import ctypes, os, struct, sys
-ALLOW, ENOSYS, EINVAL = 0x7fff0000, 0x00050000 | 38, 0x00050000 | 22
+ALLOW, ENOSYS = 0x7fff0000, 0x00050000 | 38
+EINVAL = 0x00050000 | int(os.environ.get("CU_NO_LAYER_FD") or 22)
+if EINVAL == 0x00050000 | 1:
+    EINVAL = 0x00050000 | 22
 prog = [("ld", 4), ("jne", 0xc000003e, "allow"), ("ld", 0)]
 if os.environ.get("CU_NO_STATMOUNT"):
     prog += [("jeq", 457, "enosys"), ("jeq", 458, "enosys")]
@@ -642,6 +646,98 @@ b" ]
 		assert_line --index 2 --partial "$D/B 2"
 		unionmount umount T
 	done
+}
+
+# force_layers MODE N: mount N layers of 200-byte paths on T with
+# CU_OVERLAY_FORCE=MODE; the count and names read back, the top file wins.
+force_layers() {
+	local mode=$1 n=$2 long=$D/$(printf 'q%.0s' $(seq 160)) i
+	args=()
+	for i in $(seq "$n"); do
+		mkdir -p "$long/$i"
+		echo "$i" > "$long/$i/f"
+		args+=(-l "$long/$i")
+	done
+	mkdir -p U
+	CU_OVERLAY_FORCE=$mode unionmount "${args[@]}" -u U T
+	assert_equal "$(cat T/f)" 1
+	run unionmount list -n -r -o LAYERS,TARGET,UPPER
+	assert_line "$n $D/T $D/U"
+	run unionmount list -v --json
+	assert_equal "$(jq ".unions[] | select(.target == \"$D/T\") | .children | length" <<< "$output")" "$n"
+	assert_equal "$(jq -r ".unions[] | select(.target == \"$D/T\") | .children[$((n - 1))].target" <<< "$output")" "$long/$n"
+	findmnt -n -o VFS-OPTIONS,FS-OPTIONS --mountpoint "$D/T" > opts.txt
+	unionmount umount T
+}
+
+@test "CU_OVERLAY_FORCE=fd|path|string: 2, 100 and 500 layers mount each way, counted and named back" {
+	local mode n
+	um_track T
+	for mode in fd path string; do
+		for n in 2 100 500; do
+			force_layers "$mode" "$n"
+			grep -q 'nosuid,nodev' opts.txt
+			case $mode in
+			string) grep -q ',lowerdir=' opts.txt && ! grep -q 'lowerdir+' opts.txt ;;
+			*) grep -q ',lowerdir+=' opts.txt ;;
+			esac
+		done
+	done
+	# 500 absolute paths of 200 bytes pass one page: the string names them
+	# by fd number from within /proc/self/fd; the record keeps the names
+	grep -qE ',lowerdir=[0-9]+:[0-9]+:' opts.txt
+	[ "${#args[*]}" -eq 1000 ]
+}
+
+@test "lowerdir+ refused as overlay before 6.5 (EOPNOTSUPP) or 6.12 (EBADF) answers: the option string, or paths" {
+	[ "$(uname -m)" = x86_64 ] || skip "the seccomp filter is for x86_64"
+	um_track T
+	mkdir -p A B U
+	echo a > A/a; echo b > B/b
+	CU_NO_LAYER_FD=95 seccomp_run unionmount -l A:B -u U T
+	run findmnt -n -o FS-OPTIONS --mountpoint "$D/T"
+	assert_output --regexp "lowerdir=$D/A:$D/B,upperdir=$D/U,"
+	[ "$(cat T/a T/b)" = $'a\nb' ]
+	unionmount umount T
+	CU_NO_LAYER_FD=9 seccomp_run unionmount -l A:B -u U T
+	run findmnt -n -o FS-OPTIONS --mountpoint "$D/T"
+	assert_output --regexp "lowerdir\+=$D/A,lowerdir\+=$D/B,upperdir=$D/U,"
+	unionmount umount T
+}
+
+@test "the option string past one page is refused before mounting, naming the layers, the bytes and how many fit" {
+	local i
+	args=()
+	for i in $(seq 500); do mkdir -p "l/$i"; args+=(-l "l/$i"); done
+	um_track T
+	# 500 layers by fd number take ~2 KiB; a long option takes the rest
+	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount -o "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
+	assert_failure 1
+	[[ "$stderr" =~ ^"unionmount: too many layers for this kernel: 500 layers need "([0-9]+)" bytes of mount options, the limit is 4095 (one page); "([0-9]+)" of them fit (lowerdir+ of Linux 6.8 has no limit)"$ ]]
+	[ "${BASH_REMATCH[1]}" -gt 4095 ] && [ "${BASH_REMATCH[2]}" -lt 500 ] && [ "${BASH_REMATCH[2]}" -gt 0 ]
+	run mounted T
+	assert_failure
+	# with that many layers it fits, and mounts (the option is overlay's to refuse)
+	args=("${args[@]:0:$((2 * BASH_REMATCH[2]))}")
+	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount -o "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
+	assert_failure 1
+	[[ "$stderr" == "unionmount: cannot mount overlay on $D/T: Invalid argument"* ]]
+	run --separate-stderr env CU_OVERLAY_FORCE=nope unionmount "${args[@]}" T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: unknown CU_OVERLAY_FORCE value: nope (use fd, path or string)"
+}
+
+@test "--version says how this kernel takes the layers" {
+	run unionmount --version
+	assert_line --index 0 --regexp '^unionmount from container-utils '
+	assert_line --index 1 --regexp '^features: layers by (lowerdir\+ with fds \(Linux 6.13\)|lowerdir\+ with paths \(lowerdir\+ with fds needs Linux 6.13\)|the lowerdir= option string, one page \(lowerdir\+ needs Linux 6.8\))$'
+	run env CU_OVERLAY_FORCE=string unionmount -V
+	assert_line --index 1 "features: layers by the lowerdir= option string (forced by CU_OVERLAY_FORCE)"
+	[ "$(uname -m)" = x86_64 ] || return 0
+	run env CU_NO_LAYER_FD=95 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
+	assert_line --index 1 "features: layers by the lowerdir= option string, one page (lowerdir+ needs Linux 6.8)"
+	run env CU_NO_LAYER_FD=9 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
+	assert_line --index 1 "features: layers by lowerdir+ with paths (lowerdir+ with fds needs Linux 6.13)"
 }
 
 @test "list: --raw, --noheadings, --output, and an unknown column" {
