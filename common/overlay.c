@@ -307,12 +307,14 @@ static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 	int mfd;
 
 	if (fs < 0)
-		return cu_error_set(e, errno, _("cannot mount image layer as %s"), type);
+		return cu_error_set(e, errno, errno == ENOSYS ?
+				    _("cannot mount image layer as %s: fsopen(2) needs Linux 5.2") :
+				    _("cannot mount image layer as %s"), type);
 	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0 ||
 	    sys_fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
 	    sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
-	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
 	if (mfd < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	return mfd;
