@@ -97,12 +97,12 @@ static void __noreturn usage(void)
 	fputs(_(" -l, --lower <layers>      lower layers, leftmost on top (repeatable)\n"), out);
 	fputs(_(" -u, --upper <dir>         writable upper directory\n"), out);
 	fputs(_(" -w, --work <dir>          work directory (default: <upper>.work, made)\n"), out);
-	fputs(_(" -o, --options <list>      more mount options (mount; nodev,nosuid unless dev,suid)\n"), out);
+	fputs(_(" -o, --options <list>      more mount options (mount; default nodev,nosuid)\n"), out);
 	fputs(_("     --ro                  mount the union read-only\n"), out);
 	fputs(_("     --keep-devices        apply: create the layer's device nodes\n"), out);
 	fputs(_("     --keep-setid          apply: keep setuid/setgid bits and file capabilities\n"), out);
 	fputs(_(" -o, --output <file|list>  layer file (commit), columns (list)\n"), out);
-	fputs(_(" -v, --verbose             list every layer of each union; apply: name each entry dropped\n"), out);
+	fputs(_(" -v, --verbose             list every layer (list), each entry dropped (apply)\n"), out);
 	fputs(_(" -J, --json                use JSON output format (list)\n"), out);
 	fputs(_(" -n, --noheadings          do not print headings (list)\n"), out);
 	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
