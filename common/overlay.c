@@ -333,6 +333,8 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	loopfd = loop_attach(l->path, l->loopdev, sizeof(l->loopdev));
 	if (loopfd < 0) {
 		l->loopdev[0] = '\0';
+		if (loopfd == -ENOENT && access("/dev/loop-control", F_OK) < 0)
+			return cu_error_set(e, 0, _("cannot attach a loop device to %s: no /dev/loop-control (load the loop module: modprobe loop)"), l->path);
 		return cu_error_set(e, loopfd, _("cannot attach a loop device to %s"), l->path);
 	}
 	rc = image_fsmount(l->loopdev, type, e);
@@ -590,7 +592,8 @@ static void fs_log_append(int fs, struct cu_error *e)
 /*
  * How the layers reach overlay, newest first.  A kernel that lacks one
  * falls back to the next; CU_OVERLAY_FORCE=fd|path|string starts lower
- * (for tests of the older paths on a new kernel).
+ * (for tests of the older ways on a new kernel; a kernel that lacks the
+ * way asked for still gets the next one it has).
  */
 enum ovl_api {
 	OVL_API_FD,		/* lowerdir+ by file descriptor: Linux 6.13 */
@@ -755,7 +758,7 @@ static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 	if (*api == OVL_API_FD) {
 		if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, fd) == 0)
 			return 0;
-		if (i > 0 || errno == EOPNOTSUPP || api_forced())
+		if (i > 0 || errno == EOPNOTSUPP)
 			return -1;
 		*api = OVL_API_PATH;
 	}
@@ -780,7 +783,7 @@ static int fs_set_layers(int fs, struct ovl_made *m, enum ovl_api *api, struct c
 	for (i = 0; i < m->nlayers; i++) {
 		if (fs_set_layer(fs, m, i, api) == 0)
 			continue;
-		if (i == 0 && !api_forced() &&
+		if (i == 0 &&
 		    (errno == EOPNOTSUPP || (*api == OVL_API_PATH && errno == EINVAL)))
 			return -ENOPROTOOPT;
 		rc = cu_error_set(e, errno, _("cannot add layer %s"), m->layers[i].path);
@@ -962,6 +965,28 @@ out:
 	return rc;
 }
 
+/*
+ * The newest way this kernel has, asked of a throwaway fs context: -1 when
+ * overlayfs cannot be asked (no CAP_SYS_ADMIN, no overlayfs).  Overlay
+ * before 6.5 answers any fd with EOPNOTSUPP and takes any string (it only
+ * collects them for mount(2)); 6.5 to 6.7 know no lowerdir+ (EINVAL);
+ * 6.8 to 6.12 take it as a path only (EINVAL, or EBADF on 6.12).
+ */
+static int kernel_api(void)
+{
+	_cleanup_close_ int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	_cleanup_close_ int root = -1;
+
+	if (fs < 0)
+		return errno == ENOSYS ? OVL_API_STRING : -1;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, root) == 0)
+		return OVL_API_FD;
+	if (errno != EOPNOTSUPP && sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
+		return OVL_API_PATH;
+	return OVL_API_STRING;
+}
+
 static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 			 const char *work, struct cu_error *e)
 {
@@ -973,6 +998,12 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 
 	if (rc < 0)
 		return rc;
+	if (api_forced()) {
+		int best = kernel_api();
+
+		if (best > (int) api)
+			api = (enum ovl_api) best;
+	}
 	rc = split_options(s->options, s->ro, &o);
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
@@ -1014,24 +1045,19 @@ out:
 const char *ovl_api_probe(void)
 {
 	enum ovl_api api;
-	_cleanup_close_ int fs = -1;
-	_cleanup_close_ int root = -1;
+	int best = kernel_api();
 
 	if (api_wanted(&api, NULL) < 0)
 		return _("unknown CU_OVERLAY_FORCE value");
-	if (api_forced())
+	if (best < 0)
+		return _("unknown: cannot ask overlayfs (needs CAP_SYS_ADMIN and overlayfs)");
+	if (api_forced() && (int) api >= best)
 		return api == OVL_API_FD ? _("layers by lowerdir+ with fds (forced by CU_OVERLAY_FORCE)") :
 		       api == OVL_API_PATH ? _("layers by lowerdir+ with paths (forced by CU_OVERLAY_FORCE)") :
 		       _("layers by the lowerdir= option string (forced by CU_OVERLAY_FORCE)");
-	fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
-	if (fs < 0 && errno == ENOSYS)
-		return _("layers by the lowerdir= option string (no new mount API, Linux 5.2)");
-	if (fs < 0)
-		return _("unknown: cannot ask overlayfs (needs CAP_SYS_ADMIN and overlayfs)");
-	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, root) == 0)
+	if (best == OVL_API_FD)
 		return _("layers by lowerdir+ with fds (Linux 6.13)");
-	if (errno != EOPNOTSUPP && sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
+	if (best == OVL_API_PATH)
 		return _("layers by lowerdir+ with paths (lowerdir+ with fds needs Linux 6.13)");
 	return _("layers by the lowerdir= option string, one page (lowerdir+ needs Linux 6.8)");
 }

@@ -627,6 +627,7 @@ $D/img.ext4"
 @test "directory layers go by fd, or by absolute path where overlay refuses an fd (before 6.13)" {
 	[ "$(uname -m)" = x86_64 ] || skip "the seccomp filter is for x86_64"
 	command -v strace >/dev/null || skip "strace is not installed"
+	[ "$(kernel_way)" = fd ] || skip "overlay takes no layer by fd before Linux 6.13"
 	mkdir A B T
 	echo a > A/a; echo b > B/b
 	cu_track_mount "$D/T"
@@ -670,17 +671,29 @@ force_layers() {
 	unionmount umount T
 }
 
+# The newest way this kernel takes layers: fd, path or string.
+kernel_way() {
+	case $(unionmount --version | sed -n 's/^features: //p') in
+	*"lowerdir+ with fds"*) echo fd ;;
+	*"lowerdir+ with paths"*) echo path ;;
+	*) echo string ;;
+	esac
+}
+
 @test "CU_OVERLAY_FORCE=fd|path|string: 2, 100 and 500 layers mount each way, counted and named back" {
-	local mode n
+	local mode n best
+	best=$(kernel_way)
 	um_track T
 	for mode in fd path string; do
 		for n in 2 100 500; do
 			force_layers "$mode" "$n"
 			grep -q 'nosuid,nodev' opts.txt
-			case $mode in
-			string) grep -q ',lowerdir=' opts.txt && ! grep -q 'lowerdir+' opts.txt ;;
-			*) grep -q ',lowerdir+=' opts.txt ;;
-			esac
+			# a kernel without the way asked for takes the next it has
+			if [ "$mode" = string ] || [ "$best" = string ]; then
+				grep -q ',lowerdir=' opts.txt && ! grep -q 'lowerdir+' opts.txt
+			else
+				grep -q ',lowerdir+=' opts.txt
+			fi
 		done
 	done
 	# 500 absolute paths of 200 bytes pass one page: the string names them
@@ -699,6 +712,7 @@ force_layers() {
 	assert_output --regexp "lowerdir=$D/A:$D/B,upperdir=$D/U,"
 	[ "$(cat T/a T/b)" = $'a\nb' ]
 	unionmount umount T
+	[ "$(kernel_way)" != string ] || skip "this kernel has no lowerdir+ (Linux 6.8)"
 	CU_NO_LAYER_FD=9 seccomp_run unionmount -l A:B -u U T
 	run findmnt -n -o FS-OPTIONS --mountpoint "$D/T"
 	assert_output --regexp "lowerdir\+=$D/A,lowerdir\+=$D/B,upperdir=$D/U,"
@@ -736,6 +750,7 @@ force_layers() {
 	[ "$(uname -m)" = x86_64 ] || return 0
 	run env CU_NO_LAYER_FD=95 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
 	assert_line --index 1 "features: layers by the lowerdir= option string, one page (lowerdir+ needs Linux 6.8)"
+	[ "$(kernel_way)" != string ] || return 0	# no lowerdir+ by path to find
 	run env CU_NO_LAYER_FD=9 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
 	assert_line --index 1 "features: layers by lowerdir+ with paths (lowerdir+ with fds needs Linux 6.13)"
 }
