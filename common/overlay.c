@@ -45,6 +45,9 @@ struct ovl_layer {
 	int dirfd;		/* O_PATH fd of a directory, or -1 */
 	int mntfd;		/* detached mount of an image, or -1 */
 	char loopdev[32];	/* "/dev/loopN" for an image */
+	char attached[64];	/* where the image is mounted while the
+					 * union is made, or "" */
+	bool mounted;		/* @mntfd is mounted on @attached */
 };
 
 /* What ovl_mount() made, undone in reverse on failure or at umount. */
@@ -925,12 +928,18 @@ static int mount_legacy(const struct ovl_spec *s, struct ovl_made *m,
 	_cleanup_free_ size_t *ends = xcalloc(m->nlayers, sizeof(size_t));
 	_cleanup_close_ int here = -1;
 	struct ovl_short sh = { -1, -1 };
-	bool images = false;
+	bool images = false;	/* or another reason to name by number */
 	size_t len, i;
 	int rc = 0;
 
+	/*
+	 * Overlay before 6.5 shows upperdir and workdir with the escapes as
+	 * given: a name that needs one goes by number too, the record keeps it.
+	 */
 	for (i = 0; i < m->nlayers; i++)
 		images |= m->layers[i].mntfd >= 0;
+	if (s->upper && (strpbrk(s->upper, ":,\\") || strpbrk(work, ":,\\")))
+		images = true;
 	if (!images)
 		opts = legacy_string(s, m, work, o, NULL, &len, NULL);
 	if (!images && len <= OVL_PAGE_MAX)
@@ -1126,8 +1135,13 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 		if (m->layers[i].loopdev[0])
 			fprintf(f, "loop%c%s %s%c", 0, m->layers[i].loopdev, m->layers[i].path, 0);
 		/* mountinfo shows "/" for an image or a bind: keep the real name */
-		if (m->layers[i].loopdev[0] || m->nlayers == 1 || m->short_names)
+		if (m->layers[i].loopdev[0] || m->nlayers == 1) {
 			fprintf(f, "layer%c%zu:%s%c", 0, i, m->layers[i].path, 0);
+		} else if (m->short_names) {
+			_cleanup_free_ char *abs = abs_path(m->layers[i].path);
+
+			fprintf(f, "layer%c%zu:%s%c", 0, i, abs, 0);
+		}
 	}
 	if (m->short_names && m->upper)
 		fprintf(f, "upperdir%c%s%cworkdir%c%s%c", 0, m->upper, 0, 0, m->workdir, 0);
@@ -1206,6 +1220,54 @@ static void spec_free(struct ovl_spec *abs)
 	free((char *) abs->target);
 }
 
+/*
+ * Overlay makes a private clone of each layer's mount, which kernels before
+ * 6.15 allow only for a mount in the caller's namespace: while the union is
+ * made, the detached mounts of image layers are attached to directories of
+ * our own, and detached again after (the union keeps its clones).
+ */
+static int images_attach(struct ovl_made *m, struct cu_error *e)
+{
+	struct ovl_layer *l;
+	size_t i;
+
+	for (i = 0; i < m->nlayers; i++) {
+		l = &m->layers[i];
+		if (l->mntfd < 0)
+			continue;
+		if (snprintf(l->attached, sizeof(l->attached), "%s/image.XXXXXX", OVL_STATE_DIR) >= (int) sizeof(l->attached) ||
+		    (mkdir_p(OVL_STATE_DIR) < 0) || !mkdtemp(l->attached)) {
+			l->attached[0] = '\0';
+			return cu_error_set(e, errno, _("cannot make a directory in %s"), OVL_STATE_DIR);
+		}
+		if (sys_move_mount(l->mntfd, "", AT_FDCWD, l->attached, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			int rc = cu_error_set(e, errno, _("cannot attach image layer %1$s to %2$s"), l->path, l->attached);
+
+			(void) rmdir(l->attached);
+			l->attached[0] = '\0';
+			return rc;
+		}
+		l->mounted = true;
+	}
+	return 0;
+}
+
+static void images_detach(struct ovl_made *m)
+{
+	struct ovl_layer *l;
+	size_t i;
+
+	for (i = 0; i < m->nlayers; i++) {
+		l = &m->layers[i];
+		if (l->mounted)
+			(void) umount2(l->attached, MNT_DETACH);	/* the union holds its own */
+		if (l->attached[0])
+			(void) rmdir(l->attached);
+		l->attached[0] = '\0';
+		l->mounted = false;
+	}
+}
+
 static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e);
 
 int ovl_mount(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e)
@@ -1231,10 +1293,14 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	rc = layers_open(s, &m, e);
 	if (rc == 0)
 		rc = work_prepare(s, &m, &work, e);
-	if (rc == 0 && !s->upper && s->nlowers == 1)
+	if (rc == 0 && !s->upper && s->nlowers == 1) {
 		rc = mount_bind(s, &m, e);
-	else if (rc == 0)
-		rc = mount_overlay(s, &m, work, e);
+	} else if (rc == 0) {
+		rc = images_attach(&m, e);
+		if (rc == 0)
+			rc = mount_overlay(s, &m, work, e);
+		images_detach(&m);
+	}
 	m.mounted = rc == 0;
 	if (rc == 0)
 		rc = state_write(s->target, &m, e);

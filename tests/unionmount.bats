@@ -527,25 +527,30 @@ $D/img.ext4"
 }
 
 @test "a failure after mounting (injected: records read-only) unmounts and undoes everything" {
-	mkdir -p s L U W T
+	mkdir -p s L L2 U W T
 	echo s > s/s
 	mksquashfs s img.sqfs -quiet -noappend >/dev/null
 	cu_track_mount "$D/T"
 	mkdir -p /run/container-utils/unionmount
-	# with -w the record is the first write: it fails after the mount;
-	# with an automatic work dir its note fails before anything is made
+	# with -w and directory layers the record is the first write: it fails
+	# after the mount; with an automatic work dir its note fails before
+	# anything is made; an image is attached there while the union is made
 	run unshare -m --propagation private sh -c '
 		mount -t tmpfs -o ro tmpfs /run/container-utils/unionmount || exit 99
-		unionmount -l L:img.sqfs -u U -w W T; echo "rc=$?"
+		unionmount -l L:L2 -u U -w W T; echo "rc=$?"
 		findmnt -n --mountpoint T >/dev/null && echo still-mounted
 		unionmount -l L:img.sqfs -u U T; echo "auto-rc=$?"
 		findmnt -n --mountpoint T >/dev/null && echo still-mounted
 		[ -e U.work ] && echo work-left
+		unionmount -l L:img.sqfs -u U -w W T; echo "img-rc=$?"
+		findmnt -n --mountpoint T >/dev/null && echo still-mounted
 		exit 0'
 	assert_success
 	assert_line --partial "unionmount: cannot record the mount in /run/container-utils/unionmount/"
+	assert_line "unionmount: cannot make a directory in /run/container-utils/unionmount: Read-only file system"
 	assert_line rc=1
 	assert_line auto-rc=1
+	assert_line img-rc=1
 	refute_line still-mounted
 	refute_line work-left
 	run um_no_loops
@@ -673,7 +678,7 @@ force_layers() {
 
 # The newest way this kernel takes layers: fd, path or string.
 kernel_way() {
-	case $(unionmount --version | sed -n 's/^features: //p') in
+	case $(env -u CU_OVERLAY_FORCE unionmount --version | sed -n 's/^features: //p') in
 	*"lowerdir+ with fds"*) echo fd ;;
 	*"lowerdir+ with paths"*) echo path ;;
 	*) echo string ;;
@@ -742,16 +747,16 @@ kernel_way() {
 }
 
 @test "--version says how this kernel takes the layers" {
-	run unionmount --version
+	run env -u CU_OVERLAY_FORCE unionmount --version
 	assert_line --index 0 --regexp '^unionmount from container-utils '
 	assert_line --index 1 --regexp '^features: layers by (lowerdir\+ with fds \(Linux 6.13\)|lowerdir\+ with paths \(lowerdir\+ with fds needs Linux 6.13\)|the lowerdir= option string, one page \(lowerdir\+ needs Linux 6.8\))$'
 	run env CU_OVERLAY_FORCE=string unionmount -V
 	assert_line --index 1 "features: layers by the lowerdir= option string (forced by CU_OVERLAY_FORCE)"
 	[ "$(uname -m)" = x86_64 ] || return 0
-	run env CU_NO_LAYER_FD=95 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
+	run env -u CU_OVERLAY_FORCE CU_NO_LAYER_FD=95 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
 	assert_line --index 1 "features: layers by the lowerdir= option string, one page (lowerdir+ needs Linux 6.8)"
 	[ "$(kernel_way)" != string ] || return 0	# no lowerdir+ by path to find
-	run env CU_NO_LAYER_FD=9 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
+	run env -u CU_OVERLAY_FORCE CU_NO_LAYER_FD=9 bash -c "$(declare -f seccomp_run); seccomp_run unionmount -V"
 	assert_line --index 1 "features: layers by lowerdir+ with paths (lowerdir+ with fds needs Linux 6.13)"
 }
 
