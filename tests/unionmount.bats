@@ -683,8 +683,8 @@ force_layers() {
 # The newest way this kernel takes layers: fd, path or string.
 kernel_way() {
 	case $(env -u CU_OVERLAY_FORCE unionmount --version | sed -n 's/^features: //p') in
-	*"lowerdir+ with fds"*) echo fd ;;
-	*"lowerdir+ with paths"*) echo path ;;
+	"layers by lowerdir+ with fds"*) echo fd ;;
+	"layers by lowerdir+ with paths"*) echo path ;;
 	*) echo string ;;
 	esac
 }
