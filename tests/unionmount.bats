@@ -598,10 +598,13 @@ $D/img.ext4"
 	run jq -r "$sel" list.json
 	assert_output "$want"
 	# the kernel answers for one mount: mountinfo is not read at all
+	# (statmount's option list is from Linux 6.13)
+	local fast=
+	kernel_at_least 6 13 && fast=yes
 	strace -f -qq -e trace=openat -o "$D/fast" -- unionmount list -v --json > list.json
 	grep -q /run/container-utils/unionmount/ "$D/fast"
 	run grep -c mountinfo "$D/fast"
-	assert_output 0
+	[ -z "$fast" ] || assert_output 0
 	run jq -r "$sel" list.json
 	assert_output "$want"
 	cu_track_mount "$D/T2"
@@ -627,7 +630,7 @@ $D/img.ext4"
 	strace -f -qq -e trace=openat -o "$D/fast2" unionmount -l L2 T
 	strace -f -qq -e trace=openat -o "$D/fast2" -A unionmount umount T
 	run grep -c mountinfo "$D/fast2"
-	assert_output 0
+	[ -z "$fast" ] || assert_output 0
 	run mounted "$D/T"
 	assert_failure
 }
@@ -678,6 +681,13 @@ force_layers() {
 	assert_equal "$(jq -r ".unions[] | select(.target == \"$D/T\") | .children[$((n - 1))].target" <<< "$output")" "$long/$n"
 	findmnt -n -o VFS-OPTIONS,FS-OPTIONS --mountpoint "$D/T" > opts.txt
 	unionmount umount T
+}
+
+# kernel_at_least MAJOR MINOR: is the running kernel that version or newer?
+kernel_at_least() {
+	local v=${1}.${2} r
+	r=$(uname -r)
+	[ "$(printf '%s\n%s\n' "$v" "${r%%-*}" | sort -V | head -1)" = "$v" ]
 }
 
 # The newest way this kernel takes layers: fd, path or string.
