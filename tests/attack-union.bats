@@ -127,8 +127,15 @@ unionmount: removed the file capabilities of /bin/capped (--keep-setid keeps the
 	local secret=SECRET
 	# without a loop device (no loop module) the disk part is left out
 	try_disk || secret=euid=
-	# the layer made as an attacker's image would have it, without apply
+	# the layer made as an attacker's image would have it, without apply,
+	# on a file system of ours that honours devices and setuid (a host's
+	# /tmp may be nodev,nosuid)
+	mkdir fs
+	mount -t tmpfs -o mode=755 tmpfs fs
+	cu_track_mount "$D/fs"
+	cd fs || return 1
 	mkdir -p L/dev L/bin
+	ln -s ../secret secret
 	[ -z "$LOOP" ] || mknod -m 666 L/dev/disk b $(stat -c '%Hr %Lr' "$LOOP")
 	install -m 4755 "$BATS_FILE_TMPDIR/union-probe" L/bin/suid
 	install -m 755 "$BATS_FILE_TMPDIR/union-probe" L/bin/capped
@@ -146,7 +153,7 @@ os.setxattr(sys.argv[1], "security.capability", struct.pack("<5I", 0x02000001, 4
 		run user_gains T
 		assert_success
 		assert_output $'euid=4242\nread=denied\nread=denied'
-		run findmnt -n -o VFS-OPTIONS --mountpoint "$D/T"
+		run findmnt -n -o VFS-OPTIONS --mountpoint "$D/fs/T"
 		assert_output --regexp 'nosuid,nodev'
 		unionmount umount T
 	done
