@@ -44,6 +44,7 @@ struct unionmount_control {
 	struct table_opts topts;
 	const char *output;	/* commit: the layer file */
 	const char *options;	/* mount: -o */
+	unsigned int apply_flags;	/* apply: LAYER_KEEP_* */
 	bool has_output;
 	bool verbose;
 	char **args;
@@ -96,10 +97,12 @@ static void __noreturn usage(void)
 	fputs(_(" -l, --lower <layers>      lower layers, leftmost on top (repeatable)\n"), out);
 	fputs(_(" -u, --upper <dir>         writable upper directory\n"), out);
 	fputs(_(" -w, --work <dir>          work directory (default: <upper>.work, made)\n"), out);
-	fputs(_(" -o, --options <list>      more overlay mount options (mount)\n"), out);
+	fputs(_(" -o, --options <list>      more mount options (mount; default nodev,nosuid)\n"), out);
 	fputs(_("     --ro                  mount the union read-only\n"), out);
+	fputs(_("     --keep-devices        apply: create the layer's device nodes\n"), out);
+	fputs(_("     --keep-setid          apply: keep setuid/setgid bits and file capabilities\n"), out);
 	fputs(_(" -o, --output <file|list>  layer file (commit), columns (list)\n"), out);
-	fputs(_(" -v, --verbose             list every layer of each union\n"), out);
+	fputs(_(" -v, --verbose             list every layer (list), each entry dropped (apply)\n"), out);
 	fputs(_(" -J, --json                use JSON output format (list)\n"), out);
 	fputs(_(" -n, --noheadings          do not print headings (list)\n"), out);
 	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
@@ -148,6 +151,8 @@ static void add_lowers(struct ovl_spec *s, const char *arg)
 
 enum {
 	OPT_RO = CHAR_MAX + 1,
+	OPT_KEEP_DEVICES,
+	OPT_KEEP_SETID,
 	OPT_OPTIONS,
 	OPT_OUTPUT,
 };
@@ -157,6 +162,8 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "json",	no_argument,		NULL, 'J' },
+		{ "keep-devices", no_argument,		NULL, OPT_KEEP_DEVICES },
+		{ "keep-setid",	no_argument,		NULL, OPT_KEEP_SETID },
 		{ "lower",	required_argument,	NULL, 'l' },
 		{ "noheadings",	no_argument,		NULL, 'n' },
 		{ "options",	required_argument,	NULL, OPT_OPTIONS },
@@ -174,6 +181,8 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hJl:no:ru:vVw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': ctl->topts.json = true; break;
+		case OPT_KEEP_DEVICES: ctl->apply_flags |= LAYER_KEEP_DEVICES; break;
+		case OPT_KEEP_SETID: ctl->apply_flags |= LAYER_KEEP_SETID; break;
 		case 'l': add_lowers(&ctl->spec, optarg); break;
 		case 'n': ctl->topts.noheadings = true; break;
 		case 'o': ctl->output = optarg; ctl->has_output = true; break;
@@ -185,7 +194,10 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		case 'v': ctl->verbose = true; break;
 		case 'w': ctl->spec.work = optarg; break;
 		case 'h': usage();
-		case 'V': print_version();
+		case 'V':
+			printf(_("%1$s from %2$s\n"), program_invocation_short_name, PACKAGE_STRING);
+			printf(_("features: %s\n"), ovl_api_probe());
+			exit(EXIT_SUCCESS);
 		default: errtryhelp();
 		}
 	}
@@ -335,12 +347,53 @@ static void do_commit(struct unionmount_control *ctl)
 	ovl_info_free(&info);
 }
 
+enum { DROP_DEVICE, DROP_SETID, DROP_CAPS };
+
+/* One line for each entry apply disarmed (--verbose). */
+static void report_one(int kind, const char *name)
+{
+	switch (kind) {
+	case DROP_DEVICE: warnx(_("left out device node /%s (--keep-devices keeps it)"), name); break;
+	case DROP_SETID:  warnx(_("cleared the setuid/setgid bits of /%s (--keep-setid keeps them)"), name); break;
+	case DROP_CAPS:   warnx(_("removed the file capabilities of /%s (--keep-setid keeps them)"), name); break;
+	}
+}
+
+/* What apply disarmed: a count and the first three names, or one line each. */
+static void report_list(bool verbose, int kind, char *const *v, size_t n)
+{
+	char names[256] = "";
+	size_t i, len = 0;
+
+	if (!n)
+		return;
+	if (verbose) {
+		for (i = 0; i < n; i++)
+			report_one(kind, v[i]);
+		return;
+	}
+	for (i = 0; i < n && i < 3 && len < sizeof(names); i++)
+		len += (size_t) snprintf(names + len, sizeof(names) - len, "%s/%s", i ? ", " : "", v[i]);
+	if (n > 3 && len < sizeof(names))
+		snprintf(names + len, sizeof(names) - len, ", ...");
+	switch (kind) {
+	case DROP_DEVICE: warnx(_("left out %1$zu device node(s): %2$s (--keep-devices keeps them)"), n, names); break;
+	case DROP_SETID:  warnx(_("cleared the setuid/setgid bits of %1$zu file(s): %2$s (--keep-setid keeps them)"), n, names); break;
+	case DROP_CAPS:   warnx(_("removed the file capabilities of %1$zu file(s): %2$s (--keep-setid keeps them)"), n, names); break;
+	}
+}
+
 static void do_apply(struct unionmount_control *ctl)
 {
 	struct cu_error e = { 0 };
+	struct layer_apply_report r;
 
-	if (layer_apply(ctl->args[0], ctl->args[1], &e) < 0)
+	if (layer_apply(ctl->args[0], ctl->args[1], ctl->apply_flags, &r, &e) < 0)
 		cu_error_die(&e);
+	report_list(ctl->verbose, DROP_DEVICE, r.devices, r.ndevices);
+	report_list(ctl->verbose, DROP_SETID, r.setid, r.nsetid);
+	report_list(ctl->verbose, DROP_CAPS, r.caps, r.ncaps);
+	layer_apply_report_free(&r);
 }
 
 int main(int argc, char **argv)

@@ -916,14 +916,44 @@ int layer_normalize(const char *name, char **out)
 	return 0;
 }
 
+/* One step of apply on an existing DIR, and how a failure undoes it. */
+enum undo_kind {
+	UNDO_CREATED,		/* the path is new: remove it */
+	UNDO_MOVED,		/* the old entry waits in the backup dir */
+	UNDO_ATTRS,		/* a directory kept: its mode, owner and times */
+	UNDO_XATTR,		/* a directory kept: its opaque xattr */
+};
+
+struct undo_op {
+	enum undo_kind kind;
+	char *path;		/* in DIR; "" is DIR itself */
+	char *saved;		/* UNDO_MOVED: name in the backup dir;
+				 * UNDO_XATTR: the old value, or NULL */
+	size_t savedlen;
+	struct stat st;		/* UNDO_ATTRS */
+};
+
 struct apply_ctx {
 	const struct layer_lib *lib;
 	int dirfd;
+	unsigned int flags;	/* LAYER_KEEP_* */
+	struct layer_apply_report *report;
 	void *symlinks;		/* tsearch tree of paths that are symlinks */
+	void *files;		/* non-directory entries of the layer */
+	char **hardlinks;	/* hard link targets to check before writing */
+	size_t nhardlinks;
+	void *dropped;		/* device nodes left out (their hard links too) */
+	void *kept;		/* directories whose attributes are saved */
 	char **whiteouts;	/* written, for the opaque clean-up */
 	size_t nwhiteouts;
 	char **opaques;
 	size_t nopaques;
+	struct undo_op *undo;	/* the journal of an apply into DIR */
+	size_t nundo;
+	int bakfd;		/* the backup dir beneath DIR, or -1 */
+	char bakname[64];
+	unsigned long nbak;
+	char *lastparent;	/* the last parent known to exist */
 	struct cu_error *e;
 };
 
@@ -935,6 +965,18 @@ static int cmp_str(const void *a, const void *b)
 static void free_str(void *p)
 {
 	free(p);
+}
+
+static void tree_add(void **tree, const char *s)
+{
+	if (!tfind(s, tree, cmp_str) && !tsearch(xstrdup(s), tree, cmp_str))
+		abort();
+}
+
+static void remember(char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = xstrdup(s);
 }
 
 /* Is a proper prefix of @path a symlink made by an earlier entry? */
@@ -989,9 +1031,13 @@ static int scan_entry(struct apply_ctx *c, struct archive_entry *en)
 		return refuse(c, name, -ELOOP);
 	if (streq(base_of(norm), WH_PREFIX))
 		return refuse(c, name, -EINVAL);
-	if (LA(archive_entry_filetype)(en) == AE_IFLNK && !tfind(norm, &c->symlinks, cmp_str))
-		if (!tsearch(xstrdup(norm), &c->symlinks, cmp_str))
-			abort();
+	if (LA(archive_entry_filetype)(en) == AE_IFLNK)
+		tree_add(&c->symlinks, norm);
+	/* a hard link names an earlier entry, or a file already in DIR */
+	if (lnorm && !tfind(lnorm, &c->files, cmp_str))
+		remember(&c->hardlinks, &c->nhardlinks, lnorm);
+	if (*norm && (lnorm || LA(archive_entry_filetype)(en) != AE_IFDIR))
+		tree_add(&c->files, norm);
 	return 0;
 }
 
@@ -1054,18 +1100,230 @@ static int open_beneath(struct apply_ctx *c, const char *rel, bool create)
 	return fd;
 }
 
-static void remember(char ***v, size_t *n, const char *s)
+/* ---- the journal of an apply into an existing DIR ---- */
+
+static int rm_tree_at(int dfd, const char *name);
+
+static struct undo_op *journal(struct apply_ctx *c, enum undo_kind kind, const char *path)
 {
-	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
-	(*v)[(*n)++] = xstrdup(s);
+	struct undo_op *op;
+
+	c->undo = xrealloc(c->undo, (c->nundo + 1) * sizeof(*c->undo));
+	op = &c->undo[c->nundo++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->path = xstrdup(path);
+	return op;
+}
+
+/* The directory holding @rel, opened beneath DIR; *base gets @rel's last name. */
+static int open_parent(struct apply_ctx *c, const char *rel, const char **base)
+{
+	_cleanup_free_ char *parent = xstrdup(rel);
+	char *s = strrchr(parent, '/');
+
+	*base = base_of(rel);
+	if (s)
+		*s = '\0';
+	else
+		parent[0] = '\0';
+	return open_beneath(c, parent, false);
+}
+
+/* Save the mode, owner and times of directory @rel (it stays), once. */
+static int keep_attrs(struct apply_ctx *c, const char *rel)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (tfind(rel, &c->kept, cmp_str))
+		return 0;
+	fd = open_beneath(c, rel, false);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	tree_add(&c->kept, rel);
+	journal(c, UNDO_ATTRS, rel)->st = st;
+	return 0;
+}
+
+/* Make the directories missing above @rel, each one journalled. */
+static int make_parents(struct apply_ctx *c, const char *rel)
+{
+	_cleanup_free_ char *p = xstrdup(rel);
+	char *s = strrchr(p, '/'), *slash;
+	const char *base;
+	int fd;
+
+	if (!s)
+		return 0;
+	*s = '\0';
+	if (c->lastparent && streq(c->lastparent, p))
+		return 0;
+	for (s = p;; s = slash + 1) {
+		slash = strchr(s, '/');
+		if (slash)
+			*slash = '\0';
+		fd = open_beneath(c, p, false);
+		if (fd >= 0) {
+			close(fd);
+			if (keep_attrs(c, p) < 0)
+				return -1;
+		} else if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) {
+			/* missing, or a file or symlink the disk writer would replace */
+			bool missing = errno == ENOENT;
+			_cleanup_close_ int pfd = open_parent(c, p, &base);
+			char name[32];
+
+			if (pfd < 0)
+				return -1;
+			if (!missing) {
+				snprintf(name, sizeof(name), "%lu", c->nbak++);
+				if (renameat(pfd, base, c->bakfd, name) < 0)
+					return -1;
+				journal(c, UNDO_MOVED, p)->saved = xstrdup(name);
+			}
+			if (mkdirat(pfd, base, 0755) < 0)
+				return -1;
+			journal(c, UNDO_CREATED, p);
+			tree_add(&c->kept, p);
+		} else {
+			return -1;
+		}
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+	free(c->lastparent);
+	c->lastparent = xstrdup(p);
+	return 0;
+}
+
+/*
+ * Before entry @rel is written into an existing DIR: make its parents, and
+ * move what it replaces into the backup dir (a directory that a directory
+ * entry keeps stays, its attributes saved).  Nothing to do in a new DIR.
+ */
+static int prepare_entry(struct apply_ctx *c, const char *rel, bool is_dir)
+{
+	_cleanup_close_ int pfd = -1;
+	const char *base;
+	struct stat st;
+	char name[32];
+
+	if (c->bakfd < 0)
+		return 0;
+	if (make_parents(c, rel) < 0)
+		goto fail;
+	pfd = open_parent(c, rel, &base);
+	if (pfd < 0)
+		goto fail;
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			goto fail;
+		journal(c, UNDO_CREATED, rel);
+		tree_add(&c->kept, rel);
+		return 0;
+	}
+	if (is_dir && S_ISDIR(st.st_mode))
+		return keep_attrs(c, rel) < 0 ? cu_error_set(c->e, errno, _("cannot read /%s"), rel) : 0;
+	snprintf(name, sizeof(name), "%lu", c->nbak++);
+	if (renameat(pfd, base, c->bakfd, name) < 0)
+		goto fail;
+	journal(c, UNDO_MOVED, rel)->saved = xstrdup(name);
+	free(c->lastparent);		/* a directory may have moved */
+	c->lastparent = NULL;
+	return 0;
+fail:
+	return cu_error_set(c->e, errno, _("cannot unpack /%s"), rel);
+}
+
+static int undo_one(struct apply_ctx *c, const struct undo_op *op)
+{
+	_cleanup_close_ int pfd = -1, fd = -1;
+	struct timespec ts[2];
+	const char *base;
+	char name[64];
+
+	switch (op->kind) {
+	case UNDO_CREATED:
+		pfd = open_parent(c, op->path, &base);
+		if (pfd < 0)
+			return errno == ENOENT ? 0 : -1;
+		return rm_tree_at(pfd, base) < 0 && errno != ENOENT ? -1 : 0;
+	case UNDO_MOVED:
+		pfd = open_parent(c, op->path, &base);
+		if (pfd < 0)
+			return -1;
+		(void) rm_tree_at(pfd, base);	/* renameat reports what stays */
+		return renameat(c->bakfd, op->saved, pfd, base);
+	case UNDO_ATTRS:
+		fd = open_beneath(c, op->path, false);
+		ts[0] = op->st.st_atim;
+		ts[1] = op->st.st_mtim;
+		if (fd < 0 || fchown(fd, op->st.st_uid, op->st.st_gid) < 0 ||
+		    fchmod(fd, op->st.st_mode & 07777) < 0 || futimens(fd, ts) < 0)
+			return -1;
+		return 0;
+	case UNDO_XATTR:
+		fd = open_beneath(c, op->path, false);
+		snprintf(name, sizeof(name), "%sopaque", ovl_xattr_prefix());
+		if (fd < 0)
+			return -1;
+		if (op->saved)
+			return fsetxattr(fd, name, op->saved, op->savedlen, 0);
+		return fremovexattr(fd, name) < 0 && errno != ENODATA ? -1 : 0;
+	}
+	return 0;
+}
+
+/* Undo the journal, newest first; false when something could not be restored. */
+static bool undo_all(struct apply_ctx *c)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = c->nundo; i > 0; i--)
+		if (undo_one(c, &c->undo[i - 1]) < 0)
+			ok = false;
+	return ok;
+}
+
+/* Hard links to files the layer does not bring must find them in DIR. */
+static int check_hardlinks(struct apply_ctx *c)
+{
+	struct stat st;
+	const char *base;
+	size_t i;
+
+	for (i = 0; i < c->nhardlinks; i++) {
+		_cleanup_close_ int pfd = open_parent(c, c->hardlinks[i], &base);
+
+		if (pfd < 0 || fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+			return cu_error_set(c->e, 0, _("refusing hard link to a file neither the layer nor the directory has: %s (the layer is malformed)"), c->hardlinks[i]);
+	}
+	return 0;
 }
 
 static int apply_opaque(struct apply_ctx *c, const char *dir)
 {
-	_cleanup_close_ int fd = open_beneath(c, dir, true);
+	_cleanup_close_ int fd = -1;
+	struct undo_op *op;
 	char name[64];
+	ssize_t len;
 
+	if (*dir && prepare_entry(c, dir, true) < 0)
+		return -1;
+	fd = open_beneath(c, dir, true);
 	snprintf(name, sizeof(name), "%sopaque", ovl_xattr_prefix());
+	if (fd >= 0 && c->bakfd >= 0) {
+		op = journal(c, UNDO_XATTR, dir);
+		len = fgetxattr(fd, name, NULL, 0);
+		if (len >= 0) {
+			op->saved = xmalloc((size_t) len + 1);
+			len = fgetxattr(fd, name, op->saved, (size_t) len);
+			op->savedlen = len > 0 ? (size_t) len : 0;
+		}
+	}
 	if (fd < 0 || fsetxattr(fd, name, "y", 1, 0) < 0)
 		return cu_error_set(c->e, errno, _("cannot mark directory opaque: /%s"), dir);
 	remember(&c->opaques, &c->nopaques, dir);
@@ -1076,10 +1334,13 @@ static int apply_whiteout(struct apply_ctx *c, const char *dir, const char *name
 			  struct archive_entry *en)
 {
 	const struct layer_lib *lib = c->lib;
-	_cleanup_close_ int fd = open_beneath(c, dir, true);
+	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *rel = NULL;
 
 	xasprintf(&rel, "%s%s%s", dir, *dir ? "/" : "", name);
+	if (prepare_entry(c, rel, false) < 0)
+		return -1;
+	fd = open_beneath(c, dir, true);
 	if (fd < 0)
 		return cu_error_set(c->e, errno, _("cannot write whiteout /%s"), rel);
 	if (unlinkat(fd, name, 0) < 0 && errno == EISDIR)
@@ -1134,8 +1395,9 @@ struct xattr_copy {
  * escape them one level as overlayfs expects ("trusted.overlay.overlay.X"),
  * as umoci does.
  */
-static void escape_xattrs(const struct layer_lib *lib, struct archive_entry *en)
+static void escape_xattrs(struct apply_ctx *c, struct archive_entry *en, const char *norm)
 {
+	const struct layer_lib *lib = c->lib;
 	struct xattr_copy *v = NULL;
 	const char *name;
 	const void *value;
@@ -1147,6 +1409,11 @@ static void escape_xattrs(const struct layer_lib *lib, struct archive_entry *en)
 	while (LA(archive_entry_xattr_next)(en, &name, &value, &size) == ARCHIVE_OK) {
 		const char *key = ovl_key(name);
 
+		if (streq(name, "security.capability") && !(c->flags & LAYER_KEEP_SETID)) {
+			remember(&c->report->caps, &c->report->ncaps, norm);
+			escape = true;		/* rebuild the list without it */
+			continue;
+		}
 		v = xrealloc(v, (n + 1) * sizeof(*v));
 		if (key) {
 			escape = true;
@@ -1170,6 +1437,31 @@ static void escape_xattrs(const struct layer_lib *lib, struct archive_entry *en)
 	free(v);
 }
 
+/*
+ * Device nodes (but overlay's own 0/0 whiteouts) are left out, with hard
+ * links to them; setuid and setgid bits of files are cleared.  True: skip.
+ */
+static bool leave_out(struct apply_ctx *c, struct archive_entry *en,
+		      const char *norm, const char *lnorm)
+{
+	const struct layer_lib *lib = c->lib;
+	unsigned int type = LA(archive_entry_filetype)(en);
+	mode_t perm = LA(archive_entry_perm)(en);
+
+	if (!(c->flags & LAYER_KEEP_DEVICES) &&
+	    ((lnorm && tfind(lnorm, &c->dropped, cmp_str)) ||
+	     (!lnorm && (type == AE_IFBLK || (type == AE_IFCHR && LA(archive_entry_rdev)(en) != 0))))) {
+		tree_add(&c->dropped, norm);
+		remember(&c->report->devices, &c->report->ndevices, norm);
+		return true;
+	}
+	if (!(c->flags & LAYER_KEEP_SETID) && type != AE_IFDIR && (perm & (S_ISUID | S_ISGID))) {
+		LA(archive_entry_set_perm)(en, perm & ~(mode_t) (S_ISUID | S_ISGID));
+		remember(&c->report->setid, &c->report->nsetid, norm);
+	}
+	return false;
+}
+
 static int extract_entry(struct apply_ctx *c, struct archive *in,
 			 struct archive *out, struct archive_entry *en)
 {
@@ -1185,8 +1477,12 @@ static int extract_entry(struct apply_ctx *c, struct archive *in,
 		return 0;	/* the layer root: DIR keeps its own attributes */
 	if (startswith(base_of(norm), WH_PREFIX))
 		return apply_marker(c, norm, en);
+	if (leave_out(c, en, norm, lnorm))
+		return 0;
+	if (prepare_entry(c, norm, !lnorm && LA(archive_entry_filetype)(en) == AE_IFDIR) < 0)
+		return -1;
 	LA(archive_entry_set_pathname)(en, norm);
-	escape_xattrs(lib, en);
+	escape_xattrs(c, en, norm);
 	if (lnorm)
 		LA(archive_entry_set_hardlink)(en, lnorm);
 	if (LA(archive_write_header)(out, en) < ARCHIVE_WARN ||
@@ -1251,19 +1547,42 @@ static void prune_whiteouts(struct apply_ctx *c)
 	}
 }
 
+static void free_strv(char **v, size_t n)
+{
+	while (n)
+		free(v[--n]);
+	free(v);
+}
+
 static void apply_free(struct apply_ctx *c)
 {
 	size_t i;
 
-	for (i = 0; i < c->nwhiteouts; i++)
-		free(c->whiteouts[i]);
-	for (i = 0; i < c->nopaques; i++)
-		free(c->opaques[i]);
-	free(c->whiteouts);
-	free(c->opaques);
+	free_strv(c->whiteouts, c->nwhiteouts);
+	free_strv(c->opaques, c->nopaques);
+	free_strv(c->hardlinks, c->nhardlinks);
+	for (i = 0; i < c->nundo; i++) {
+		free(c->undo[i].path);
+		free(c->undo[i].saved);
+	}
+	free(c->undo);
+	free(c->lastparent);
 	tdestroy(c->symlinks, free_str);
+	tdestroy(c->files, free_str);
+	tdestroy(c->dropped, free_str);
+	tdestroy(c->kept, free_str);
+	if (c->bakfd >= 0)
+		close(c->bakfd);
 	if (c->dirfd >= 0)
 		close(c->dirfd);
+}
+
+void layer_apply_report_free(struct layer_apply_report *r)
+{
+	free_strv(r->devices, r->ndevices);
+	free_strv(r->setid, r->nsetid);
+	free_strv(r->caps, r->ncaps);
+	memset(r, 0, sizeof(*r));
 }
 
 /* libarchive's disk writer works relative to the cwd: enter DIR for it. */
@@ -1303,14 +1622,17 @@ static int rm_tree_at(int dfd, const char *name)
 
 static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const char *dir);
 
-int layer_apply(const char *tarball, const char *dir, struct cu_error *e)
+int layer_apply(const char *tarball, const char *dir, unsigned int flags,
+		struct layer_apply_report *report, struct cu_error *e)
 {
 	struct layer_lib lib;
-	struct apply_ctx c = { .lib = &lib, .dirfd = -1, .e = e };
+	struct apply_ctx c = { .lib = &lib, .dirfd = -1, .bakfd = -1, .flags = flags,
+			       .report = report, .e = e };
 	_cleanup_close_ int fd = open(tarball, O_RDONLY | O_CLOEXEC);
 	struct layer_locale loc;
 	int rc;
 
+	memset(report, 0, sizeof(*report));
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot read layer %s"), tarball);
 	rc = layer_lib_load(&lib, e);
@@ -1321,7 +1643,48 @@ int layer_apply(const char *tarball, const char *dir, struct cu_error *e)
 	layer_locale_leave(&loc);
 	apply_free(&c);
 	layer_lib_unload(&lib);
+	if (rc < 0)
+		layer_apply_report_free(report);
 	return rc;
+}
+
+/*
+ * The private dir beneath an existing DIR where replaced entries wait until
+ * the layer is in (then it is removed), or a failure puts them back.
+ */
+static int make_backup(struct apply_ctx *c, const char *dir)
+{
+	unsigned int i;
+
+	if (keep_attrs(c, "") < 0)	/* DIR's own times change below */
+		return cu_error_set(c->e, errno, _("cannot read directory %s"), dir);
+	for (i = 0; i < 100; i++) {
+		snprintf(c->bakname, sizeof(c->bakname), ".unionmount-apply.%d.%u",
+			 (int) getpid(), i);
+		if (mkdirat(c->dirfd, c->bakname, 0700) == 0)
+			break;
+		if (errno != EEXIST)
+			return cu_error_set(c->e, errno, _("cannot make a backup directory in %s"), dir);
+	}
+	c->bakfd = openat(c->dirfd, c->bakname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (c->bakfd < 0)
+		return cu_error_set(c->e, errno, _("cannot make a backup directory in %s"), dir);
+	return 0;
+}
+
+/* Put DIR back as it was; the backup dir goes only when all came back. */
+static void restore(struct apply_ctx *c, const char *dir)
+{
+	size_t len;
+
+	if (!undo_all(c)) {
+		len = strlen(c->e->msg);
+		snprintf(c->e->msg + len, sizeof(c->e->msg) - len,
+			 _(" (not everything could be put back: see %s/%s)"), dir, c->bakname);
+		return;
+	}
+	(void) rm_tree_at(c->dirfd, c->bakname);	/* empty by now */
+	(void) undo_one(c, &c->undo[0]);		/* DIR's times again */
 }
 
 static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const char *dir)
@@ -1341,8 +1704,16 @@ static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const ch
 	if (c->dirfd < 0)
 		rc = cu_error_set(e, errno, _("cannot open directory %s"), dir);
 	if (rc == 0)
+		rc = check_hardlinks(c);
+	if (rc == 0 && !made)
+		rc = make_backup(c, dir);
+	if (rc == 0)
 		rc = extract_in(c, fd, tarball);
 	if (rc < 0 && made)
 		(void) rm_tree_at(AT_FDCWD, dir);	/* undo: it was ours */
+	else if (rc < 0 && c->bakfd >= 0)
+		restore(c, dir);
+	else if (c->bakfd >= 0 && rm_tree_at(c->dirfd, c->bakname) < 0)
+		rc = cu_error_set(e, errno, _("cannot remove %1$s/%2$s"), dir, c->bakname);
 	return rc;
 }

@@ -32,13 +32,36 @@ int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
 int layer_commit(const char *upper, const char *out,
 		 char digest[LAYER_DIGEST_LEN], struct cu_error *e) __must_check;
 
+/* What apply leaves out or disarms unless asked to keep it. */
+enum {
+	LAYER_KEEP_DEVICES	= 1 << 0,	/* block and character device nodes */
+	LAYER_KEEP_SETID	= 1 << 1,	/* setuid/setgid bits, file capabilities */
+};
+
+/* The entries apply disarmed, by layer path ("dev/sda"); free with _free(). */
+struct layer_apply_report {
+	char **devices;		/* device nodes left out */
+	size_t ndevices;
+	char **setid;		/* setuid/setgid bits cleared */
+	size_t nsetid;
+	char **caps;		/* security.capability removed */
+	size_t ncaps;
+};
+
 /*
  * Unpack the layer tar @tarball into @dir (made when missing) as an overlay
  * lower layer: whiteouts become 0/0 character devices, opaque markers the
  * opaque xattr.  Absolute, ".." and through-a-symlink entries are refused
- * before anything is written.
+ * before anything is written.  Device nodes are left out and setuid/setgid
+ * bits and file capabilities cleared unless @flags keeps them (LAYER_KEEP_*);
+ * @report lists them.  All or nothing: on failure an existing @dir is as it
+ * was (what apply replaced waits in a private directory beneath @dir until
+ * the end), a new one is removed.
  */
-int layer_apply(const char *tarball, const char *dir, struct cu_error *e) __must_check;
+int layer_apply(const char *tarball, const char *dir, unsigned int flags,
+		struct layer_apply_report *report, struct cu_error *e) __must_check;
+
+void layer_apply_report_free(struct layer_apply_report *r);
 
 /* Does the path normalised from @name stay inside the layer?  (for tests) */
 int layer_normalize(const char *name, char **out) __must_check;

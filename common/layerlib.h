@@ -22,6 +22,7 @@
 	X(archive_entry_clear) X(archive_entry_copy_stat) \
 	X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_gid) \
 	X(archive_entry_hardlink) X(archive_entry_new) X(archive_entry_pathname) \
+	X(archive_entry_perm) X(archive_entry_rdev) \
 	X(archive_entry_set_filetype) X(archive_entry_set_hardlink) \
 	X(archive_entry_set_mtime) X(archive_entry_set_pathname) \
 	X(archive_entry_set_perm) X(archive_entry_set_size) \

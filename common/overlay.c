@@ -25,6 +25,11 @@
 #ifndef MOUNT_ATTR_RDONLY
 # define MOUNT_ATTR_RDONLY	0x00000001
 #endif
+#ifndef MOUNT_ATTR_NOSUID
+# define MOUNT_ATTR_NOSUID	0x00000002
+# define MOUNT_ATTR_NODEV	0x00000004
+# define MOUNT_ATTR_NOEXEC	0x00000008
+#endif
 
 /* The longest string value fsconfig(FSCONFIG_SET_STRING) copies. */
 #define OVL_FSCONFIG_MAX	255
@@ -40,6 +45,9 @@ struct ovl_layer {
 	int dirfd;		/* O_PATH fd of a directory, or -1 */
 	int mntfd;		/* detached mount of an image, or -1 */
 	char loopdev[32];	/* "/dev/loopN" for an image */
+	char attached[64];	/* where the image is mounted while the
+					 * union is made, or "" */
+	bool mounted;		/* @mntfd is mounted on @attached */
 };
 
 /* What ovl_mount() made, undone in reverse on failure or at umount. */
@@ -51,6 +59,9 @@ struct ovl_made {
 	char pending[PATH_MAX];	/* the note of a work dir being made, or "" */
 	bool mounted;
 	bool recorded;
+	bool short_names;	/* the kernel shows /proc/self/fd names */
+	const char *upper;	/* the real names, for the record then */
+	const char *workdir;
 };
 
 bool ovl_in_userns(void)
@@ -299,12 +310,14 @@ static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 	int mfd;
 
 	if (fs < 0)
-		return cu_error_set(e, errno, _("cannot mount image layer as %s"), type);
+		return cu_error_set(e, errno, errno == ENOSYS ?
+				    _("cannot mount image layer as %s: fsopen(2) needs Linux 5.2") :
+				    _("cannot mount image layer as %s"), type);
 	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0 ||
 	    sys_fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
 	    sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
-	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
 	if (mfd < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	return mfd;
@@ -323,6 +336,8 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	loopfd = loop_attach(l->path, l->loopdev, sizeof(l->loopdev));
 	if (loopfd < 0) {
 		l->loopdev[0] = '\0';
+		if (loopfd == -ENOENT && access("/dev/loop-control", F_OK) < 0)
+			return cu_error_set(e, 0, _("cannot attach a loop device to %s: no /dev/loop-control (load the loop module: modprobe loop)"), l->path);
 		return cu_error_set(e, loopfd, _("cannot attach a loop device to %s"), l->path);
 	}
 	rc = image_fsmount(l->loopdev, type, e);
@@ -577,45 +592,125 @@ static void fs_log_append(int fs, struct cu_error *e)
 	}
 }
 
-static int fs_set_path(int fs, const char *key, const char *path, int mntfd)
-{
-	_cleanup_close_ int fd = -1;
+/*
+ * How the layers reach overlay, newest first.  A kernel that lacks one
+ * falls back to the next; CU_OVERLAY_FORCE=fd|path|string starts lower
+ * (for tests of the older ways on a new kernel; a kernel that lacks the
+ * way asked for still gets the next one it has).
+ */
+enum ovl_api {
+	OVL_API_FD,		/* lowerdir+ by file descriptor: Linux 6.13 */
+	OVL_API_PATH,		/* lowerdir+ by path string: Linux 6.8 */
+	OVL_API_STRING,		/* the lowerdir= option string of mount(2) */
+};
 
-	if (mntfd >= 0)
-		return sys_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, mntfd);
-	if (strlen(path) <= OVL_FSCONFIG_MAX)
-		return sys_fsconfig(fs, FSCONFIG_SET_STRING, key, path, 0);
-	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	return sys_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, fd);
+static const char *const ovl_api_names[] = {
+	[OVL_API_FD]     = "fd",
+	[OVL_API_PATH]   = "path",
+	[OVL_API_STRING] = "string",
+};
+
+static bool api_forced(void)
+{
+	const char *v = getenv("CU_OVERLAY_FORCE");
+
+	return v && *v;
 }
 
-/* Pass -o OPTIONS one by one; "ro" becomes a mount attribute. */
-static int fs_set_options(int fs, const char *options, bool *ro)
+/* The first way to try: 0, or -EINVAL for a CU_OVERLAY_FORCE we do not know. */
+static int api_wanted(enum ovl_api *api, struct cu_error *e)
+{
+	const char *v = getenv("CU_OVERLAY_FORCE");
+	size_t i;
+
+	*api = OVL_API_FD;
+	if (!v || !*v)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(ovl_api_names); i++)
+		if (streq(v, ovl_api_names[i])) {
+			*api = (enum ovl_api) i;
+			return 0;
+		}
+	return cu_error_set(e, 0, _("unknown CU_OVERLAY_FORCE value: %s (use fd, path or string)"), v);
+}
+
+/* -o split into mount attributes and the options overlay itself parses. */
+struct ovl_opts {
+	unsigned int attrs;	/* MOUNT_ATTR_*: nodev,nosuid unless -o dev,suid */
+	char *fsopts;		/* the rest, as given, comma-separated, or NULL */
+};
+
+static const struct {
+	const char *name;
+	unsigned int attr;
+	bool set;
+} ovl_attr_opts[] = {
+	{ "ro",     MOUNT_ATTR_RDONLY, true },  { "rw",       MOUNT_ATTR_RDONLY, false },
+	{ "nodev",  MOUNT_ATTR_NODEV,  true },  { "dev",      MOUNT_ATTR_NODEV,  false },
+	{ "nosuid", MOUNT_ATTR_NOSUID, true },  { "suid",     MOUNT_ATTR_NOSUID, false },
+	{ "noexec", MOUNT_ATTR_NOEXEC, true },  { "exec",     MOUNT_ATTR_NOEXEC, false },
+};
+
+static int split_options(const char *options, bool ro, struct ovl_opts *o)
+{
+	const struct layer_mount *ml;
+	char *opts, *name, *value, *cur;
+	size_t nsz, vsz, i, len = 0;
+
+	o->attrs = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID | (ro ? MOUNT_ATTR_RDONLY : 0);
+	o->fsopts = NULL;
+	if (!options || !*options)
+		return 0;
+	ml = layer_mount_lib(NULL);
+	if (!ml)
+		return -ELIBACC;
+	opts = cur = xstrdup(options);
+	while (ml->mnt_optstr_next_option(&cur, &name, &nsz, &value, &vsz) == 0) {
+		size_t tlen = (size_t) ((value ? value + vsz : name + nsz) - name);
+
+		for (i = 0; i < ARRAY_SIZE(ovl_attr_opts); i++)
+			if (!value && nsz == strlen(ovl_attr_opts[i].name) &&
+			    strncmp(name, ovl_attr_opts[i].name, nsz) == 0)
+				break;
+		if (i < ARRAY_SIZE(ovl_attr_opts)) {
+			if (ovl_attr_opts[i].set)
+				o->attrs |= ovl_attr_opts[i].attr;
+			else
+				o->attrs &= ~ovl_attr_opts[i].attr;
+			continue;
+		}
+		o->fsopts = xrealloc(o->fsopts, len + tlen + 2);
+		if (len)
+			o->fsopts[len++] = ',';
+		memcpy(o->fsopts + len, name, tlen);
+		len += tlen;
+		o->fsopts[len] = '\0';
+	}
+	free(opts);
+	return 0;
+}
+
+/* Pass overlay's own -o options one by one. */
+static int fs_set_options(int fs, const char *fsopts)
 {
 	const struct layer_mount *ml;
 	char *opts, *name, *value, *cur;
 	size_t nsz, vsz;
 	int rc = 0;
 
-	if (!options || !*options)
+	if (!fsopts)
 		return 0;
 	ml = layer_mount_lib(NULL);
 	if (!ml) {
 		errno = ELIBACC;
 		return -1;
 	}
-	opts = cur = xstrdup(options);
+	opts = cur = xstrdup(fsopts);
 	while (rc == 0 && ml->mnt_optstr_next_option(&cur, &name, &nsz, &value, &vsz) == 0) {
 		_cleanup_free_ char *k = xstrndup(name, nsz);
 		_cleanup_free_ char *v = value ? xstrndup(value, vsz) : NULL;
 
-		if (streq(k, "ro"))
-			*ro = true;
-		else if (streq(k, "rw"))
-			*ro = false;
-		else if (v)
+		if (v)
 			rc = sys_fsconfig(fs, FSCONFIG_SET_STRING, k, v, 0);
 		else
 			rc = sys_fsconfig(fs, FSCONFIG_SET_FLAG, k, NULL, 0);
@@ -624,58 +719,99 @@ static int fs_set_options(int fs, const char *options, bool *ro)
 	return rc;
 }
 
-/* A directory by its fd, or by its absolute path before Linux 6.13. */
-static int fs_set_layer(int fs, const struct ovl_layer *l, bool *by_path)
+/* "/proc/self/fd/N": a name of @fd short enough for any string value. */
+static void fd_name(char *buf, size_t len, int fd)
 {
-	_cleanup_free_ char *abs = NULL;
-
-	if (l->mntfd >= 0)
-		return sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, l->mntfd);
-	if (!*by_path && sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, l->dirfd) == 0)
-		return 0;
-	if (!*by_path && errno != EINVAL)
-		return -1;
-	*by_path = true;
-	abs = abs_path(l->path);
-	return fs_set_path(fs, "lowerdir+", abs, -1);
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
 }
 
-/* Give the layers to the fs context; -ENOPROTOOPT when lowerdir+ is unknown. */
-static int fs_set_layers(int fs, const struct ovl_made *m, struct cu_error *e)
+/*
+ * upperdir or workdir: its path when fsconfig takes it (255 bytes), else by
+ * fd (6.13), else by its /proc/self/fd name (the record keeps the real one).
+ */
+static int fs_set_dir(int fs, const char *key, const char *path, enum ovl_api api,
+		      struct ovl_made *m)
 {
-	bool by_path = false;
+	_cleanup_close_ int fd = -1;
+	char name[64];
+
+	if (strlen(path) <= OVL_FSCONFIG_MAX)
+		return sys_fsconfig(fs, FSCONFIG_SET_STRING, key, path, 0);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (api == OVL_API_FD)
+		return sys_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, fd);
+	fd_name(name, sizeof(name), fd);
+	m->short_names = true;
+	return sys_fsconfig(fs, FSCONFIG_SET_STRING, key, name, 0);
+}
+
+/*
+ * Layer @i by its fd; overlay before 6.13 takes no fd for lowerdir+ (EINVAL,
+ * or EBADF on 6.12): from then on by path, a long one by its /proc name.
+ */
+static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
+{
+	const struct ovl_layer *l = &m->layers[i];
+	int fd = l->mntfd >= 0 ? l->mntfd : l->dirfd;
+	_cleanup_free_ char *abs = NULL;
+	char name[64];
+
+	if (*api == OVL_API_FD) {
+		if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, fd) == 0)
+			return 0;
+		if (i > 0 || errno == EOPNOTSUPP)
+			return -1;
+		*api = OVL_API_PATH;
+	}
+	if (l->mntfd < 0)
+		abs = abs_path(l->path);
+	if (abs && strlen(abs) <= OVL_FSCONFIG_MAX)
+		return sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", abs, 0);
+	fd_name(name, sizeof(name), fd);
+	m->short_names = true;
+	return sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", name, 0);
+}
+
+/*
+ * Give the layers to the fs context; -ENOPROTOOPT when this kernel has no
+ * lowerdir+ (before 6.8; overlay before 6.5 answers any fd with EOPNOTSUPP).
+ */
+static int fs_set_layers(int fs, struct ovl_made *m, enum ovl_api *api, struct cu_error *e)
+{
 	size_t i;
 	int rc;
 
 	for (i = 0; i < m->nlayers; i++) {
-		const struct ovl_layer *l = &m->layers[i];
-
-		if (fs_set_layer(fs, l, &by_path) == 0)
+		if (fs_set_layer(fs, m, i, api) == 0)
 			continue;
-		rc = cu_error_set(e, errno, _("cannot add layer %s"), l->path);
+		if (i == 0 &&
+		    (errno == EOPNOTSUPP || (*api == OVL_API_PATH && errno == EINVAL)))
+			return -ENOPROTOOPT;
+		rc = cu_error_set(e, errno, _("cannot add layer %s"), m->layers[i].path);
 		fs_log_append(fs, e);
-		if (i == 0 && rc == -EINVAL && strstr(e->msg, "nknown parameter"))
-			return -ENOPROTOOPT;	/* before Linux 6.8 */
 		return rc;
 	}
 	return 0;
 }
 
-static int fs_configure(int fs, const struct ovl_spec *s, const struct ovl_made *m,
-			const char *work, bool *ro, struct cu_error *e)
+static int fs_configure(int fs, const struct ovl_spec *s, struct ovl_made *m,
+			const char *work, const struct ovl_opts *o, enum ovl_api *api,
+			struct cu_error *e)
 {
 	int rc;
 
 	(void) sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", OVL_SOURCE, 0);	/* a label only */
-	rc = fs_set_layers(fs, m, e);
+	rc = fs_set_layers(fs, m, api, e);
 	if (rc < 0)
 		return rc;
-	if (s->upper && (fs_set_path(fs, "upperdir", s->upper, -1) < 0 ||
-			 fs_set_path(fs, "workdir", work, -1) < 0))
+	if (s->upper && (fs_set_dir(fs, "upperdir", s->upper, *api, m) < 0 ||
+			 fs_set_dir(fs, "workdir", work, *api, m) < 0))
 		goto fail;
 	if (ovl_in_userns() && sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
 		goto fail;
-	if (fs_set_options(fs, s->options, ro) < 0)
+	if (fs_set_options(fs, o->fsopts) < 0)
 		goto fail;
 	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		goto fail;
@@ -690,7 +826,9 @@ fail:
 static int attach_fd(int mfd, const char *target, struct cu_error *e)
 {
 	if (sys_move_mount(mfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return cu_error_set(e, errno, _("cannot attach the union to %s"), target);
+		return cu_error_set(e, errno, errno == ENOSYS ?
+				    _("cannot attach the union to %s: move_mount(2) needs Linux 5.2") :
+				    _("cannot attach the union to %s"), target);
 	return 0;
 }
 
@@ -706,84 +844,258 @@ static void str_append(char **buf, size_t *len, const char *s, bool esc)
 	}
 }
 
-/* Kernels without lowerdir+ (before 6.8): the one-page option string. */
-static int mount_legacy(const struct ovl_spec *s, const struct ovl_made *m,
-			const char *work, struct cu_error *e)
-{
-	_cleanup_free_ char *opts = NULL;
-	size_t len = 0, i;
-	unsigned long flags = s->ro ? MS_RDONLY : 0;
+/* The fds the option string names by number (relative to /proc/self/fd). */
+struct ovl_short {
+	int upper, work;
+};
 
-	str_append(&opts, &len, "lowerdir=", false);
+/*
+ * The mount(2) option string: absolute paths, or with @sh the fd numbers
+ * of the layers, upper and work dir, to be read from /proc/self/fd.
+ * *layers_end gets the length after each layer (for the limit).
+ */
+static char *legacy_string(const struct ovl_spec *s, const struct ovl_made *m,
+			   const char *work, const struct ovl_opts *o,
+			   const struct ovl_short *sh, size_t *len, size_t *layers_end)
+{
+	char *opts = NULL, num[16];
+	size_t i;
+
+	*len = 0;
+	str_append(&opts, len, "lowerdir=", false);
 	for (i = 0; i < m->nlayers; i++) {
+		const struct ovl_layer *l = &m->layers[i];
 		_cleanup_free_ char *abs = NULL;
 
-		if (m->layers[i].mntfd >= 0)
-			return cu_error_set(e, EOPNOTSUPP, _("cannot use image layer %s on this kernel"), m->layers[i].path);
 		if (i)
-			str_append(&opts, &len, ":", false);
-		abs = abs_path(m->layers[i].path);	/* the kernel keeps it as given */
-		str_append(&opts, &len, abs, true);
+			str_append(&opts, len, ":", false);
+		if (sh) {
+			snprintf(num, sizeof(num), "%d", l->mntfd >= 0 ? l->mntfd : l->dirfd);
+			str_append(&opts, len, num, false);
+		} else {
+			abs = abs_path(l->path);	/* the kernel keeps it as given */
+			str_append(&opts, len, abs, true);
+		}
+		if (layers_end)
+			layers_end[i] = *len;
 	}
 	if (s->upper) {
-		str_append(&opts, &len, ",upperdir=", false);
-		str_append(&opts, &len, s->upper, true);
-		str_append(&opts, &len, ",workdir=", false);
-		str_append(&opts, &len, work, true);
+		str_append(&opts, len, ",upperdir=", false);
+		snprintf(num, sizeof(num), "%d", sh ? sh->upper : 0);
+		str_append(&opts, len, sh ? num : s->upper, !sh);
+		str_append(&opts, len, ",workdir=", false);
+		snprintf(num, sizeof(num), "%d", sh ? sh->work : 0);
+		str_append(&opts, len, sh ? num : work, !sh);
 	}
 	if (ovl_in_userns())
-		str_append(&opts, &len, ",userxattr", false);
-	if (s->options && *s->options) {
-		str_append(&opts, &len, ",", false);
-		str_append(&opts, &len, s->options, false);
+		str_append(&opts, len, ",userxattr", false);
+	if (o->fsopts) {
+		str_append(&opts, len, ",", false);
+		str_append(&opts, len, o->fsopts, false);
 	}
-	if (len > OVL_PAGE_MAX)
-		return cu_error_set(e, 0, _("too many layers for this kernel: %zu: the option string exceeds one page (use a kernel with lowerdir+, 6.8 or later)"), m->nlayers);
-	if (mount(OVL_SOURCE, s->target, "overlay", flags, opts) < 0)
-		return cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
-	return 0;
+	return opts;
 }
 
-static int mount_overlay(const struct ovl_spec *s, const struct ovl_made *m,
-			 const char *work, struct cu_error *e)
+static unsigned long ms_flags(unsigned int attrs)
+{
+	return (attrs & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0) |
+	       (attrs & MOUNT_ATTR_NODEV ? MS_NODEV : 0) |
+	       (attrs & MOUNT_ATTR_NOSUID ? MS_NOSUID : 0) |
+	       (attrs & MOUNT_ATTR_NOEXEC ? MS_NOEXEC : 0);
+}
+
+/* Too long even with short names: say how many layers fit, before mounting. */
+static int legacy_too_long(const struct ovl_made *m, size_t len, const size_t *ends,
+			   struct cu_error *e)
+{
+	size_t fixed = len - ends[m->nlayers - 1], fit = 0;
+
+	while (fit < m->nlayers && ends[fit] + fixed <= OVL_PAGE_MAX)
+		fit++;
+	return cu_error_set(e, 0, _("too many layers for this kernel: %1$zu layers need %2$zu bytes of mount options, the limit is %3$d (one page); %4$zu of them fit (lowerdir+ of Linux 6.8 has no limit)"),
+			    m->nlayers, len, OVL_PAGE_MAX, fit);
+}
+
+/*
+ * Kernels without lowerdir+ (before 6.8): the one-page option string, which
+ * the kernel cuts silently.  Absolute paths when they fit; else every
+ * directory by its fd number, mounted from within /proc/self/fd.
+ */
+static int mount_legacy(const struct ovl_spec *s, struct ovl_made *m,
+			const char *work, const struct ovl_opts *o, struct cu_error *e)
+{
+	_cleanup_free_ char *opts = NULL;
+	_cleanup_free_ size_t *ends = xcalloc(m->nlayers, sizeof(size_t));
+	_cleanup_close_ int here = -1;
+	struct ovl_short sh = { -1, -1 };
+	bool images = false;	/* or another reason to name by number */
+	size_t len, i;
+	int rc = 0;
+
+	/*
+	 * Overlay before 6.5 shows upperdir and workdir with the escapes as
+	 * given: a name that needs one goes by number too, the record keeps it.
+	 */
+	for (i = 0; i < m->nlayers; i++)
+		images |= m->layers[i].mntfd >= 0;
+	if (s->upper && (strpbrk(s->upper, ":,\\") || strpbrk(work, ":,\\")))
+		images = true;
+	if (!images)
+		opts = legacy_string(s, m, work, o, NULL, &len, NULL);
+	if (!images && len <= OVL_PAGE_MAX)
+		goto mount;
+	free(opts);
+	if (s->upper && ((sh.upper = open(s->upper, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+			 (sh.work = open(work, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)) {
+		rc = cu_error_set(e, errno, _("cannot open %s"), sh.upper < 0 ? s->upper : work);
+		goto out;
+	}
+	opts = legacy_string(s, m, work, o, &sh, &len, ends);
+	if (len > OVL_PAGE_MAX) {
+		rc = legacy_too_long(m, len, ends, e);
+		goto out;
+	}
+	here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (here < 0 || chdir("/proc/self/fd") < 0) {
+		rc = cu_error_set(e, errno, _("cannot name the layers by /proc/self/fd (is /proc mounted?)"));
+		goto out;
+	}
+	m->short_names = true;
+mount:
+	if (mount(OVL_SOURCE, s->target, "overlay", ms_flags(o->attrs), opts) < 0)
+		rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
+	if (here >= 0 && fchdir(here) < 0 && rc == 0)
+		rc = cu_error_set(e, errno, _("cannot return to the working directory"));
+out:
+	if (sh.upper >= 0)
+		close(sh.upper);
+	if (sh.work >= 0)
+		close(sh.work);
+	return rc;
+}
+
+/*
+ * The newest way this kernel has, asked of a throwaway fs context: -1 when
+ * overlayfs cannot be asked (no CAP_SYS_ADMIN, no overlayfs).  Overlay
+ * before 6.5 answers any fd with EOPNOTSUPP and takes any string (it only
+ * collects them for mount(2)); 6.5 to 6.7 know no lowerdir+ (EINVAL);
+ * 6.8 to 6.12 take it as a path only (EINVAL, or EBADF on 6.12).
+ */
+static int kernel_api(void)
 {
 	_cleanup_close_ int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
-	_cleanup_close_ int mfd = -1;
-	bool ro = s->ro;
-	int rc;
+	_cleanup_close_ int root = -1;
 
-	if (fs < 0 && errno == ENOSYS)
-		return mount_legacy(s, m, work, e);
 	if (fs < 0)
-		return cu_error_set(e, errno, _("cannot open overlay filesystem context"));
-	rc = fs_configure(fs, s, m, work, &ro, e);
-	if (rc == -ENOPROTOOPT)
-		return mount_legacy(s, m, work, e);
+		return errno == ENOSYS ? OVL_API_STRING : -1;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, root) == 0)
+		return OVL_API_FD;
+	if (errno != EOPNOTSUPP && sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
+		return OVL_API_PATH;
+	return OVL_API_STRING;
+}
+
+static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
+			 const char *work, struct cu_error *e)
+{
+	_cleanup_close_ int fs = -1;
+	_cleanup_close_ int mfd = -1;
+	struct ovl_opts o;
+	enum ovl_api api;
+	int rc = api_wanted(&api, e);
+
 	if (rc < 0)
 		return rc;
-	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, ro ? MOUNT_ATTR_RDONLY : 0);
-	if (mfd < 0) {
-		rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
-		fs_log_append(fs, e);
-		return rc;
+	if (api_forced()) {
+		int best = kernel_api();
+
+		if (best > (int) api)
+			api = (enum ovl_api) best;
 	}
-	return attach_fd(mfd, s->target, e);
+	rc = split_options(s->options, s->ro, &o);
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
+	if (api != OVL_API_STRING) {
+		fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+		if (fs < 0 && errno != ENOSYS) {
+			rc = cu_error_set(e, errno, _("cannot open overlay filesystem context"));
+			goto out;
+		}
+		if (fs < 0)
+			api = OVL_API_STRING;	/* no new mount API: before 5.2 */
+	}
+	if (api != OVL_API_STRING) {
+		rc = fs_configure(fs, s, m, work, &o, &api, e);
+		if (rc == -ENOPROTOOPT) {
+			api = OVL_API_STRING;
+			m->short_names = false;
+		} else if (rc == 0) {
+			mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, o.attrs);
+			if (mfd < 0) {
+				rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
+				fs_log_append(fs, e);
+			}
+			if (rc == 0)
+				rc = attach_fd(mfd, s->target, e);
+		}
+	}
+	if (api == OVL_API_STRING)
+		rc = mount_legacy(s, m, work, &o, e);
+	if (rc == 0) {
+		m->upper = s->upper;
+		m->workdir = work;
+	}
+out:
+	free(o.fsopts);
+	return rc;
+}
+
+const char *ovl_api_probe(void)
+{
+	enum ovl_api api;
+	int best = kernel_api();
+
+	if (api_wanted(&api, NULL) < 0)
+		return _("unknown CU_OVERLAY_FORCE value");
+	if (best < 0)
+		return _("unknown: cannot ask overlayfs (needs CAP_SYS_ADMIN and overlayfs)");
+	if (api_forced() && (int) api >= best)
+		return api == OVL_API_FD ? _("layers by lowerdir+ with fds (forced by CU_OVERLAY_FORCE)") :
+		       api == OVL_API_PATH ? _("layers by lowerdir+ with paths (forced by CU_OVERLAY_FORCE)") :
+		       _("layers by the lowerdir= option string (forced by CU_OVERLAY_FORCE)");
+	if (best == OVL_API_FD)
+		return _("layers by lowerdir+ with fds (Linux 6.13)");
+	if (best == OVL_API_PATH)
+		return _("layers by lowerdir+ with paths (lowerdir+ with fds needs Linux 6.13)");
+	return _("layers by the lowerdir= option string, one page (lowerdir+ needs Linux 6.8)");
 }
 
 /* A read-only union of one layer: a read-only bind mount of it. */
 static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct cu_error *e)
 {
 	_cleanup_close_ int tree = -1;
-	struct cu_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct ovl_opts o;
+	struct cu_mount_attr attr = { 0 };
+	int rc;
 
 	if (m->layers[0].mntfd >= 0)
 		return attach_fd(m->layers[0].mntfd, s->target, e);
+	rc = split_options(s->options, true, &o);
+	free(o.fsopts);
+	if (rc < 0)
+		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
+	attr.attr_set = o.attrs | MOUNT_ATTR_RDONLY;
 	tree = sys_open_tree(AT_FDCWD, m->layers[0].path,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
-		return cu_error_set(e, errno, _("cannot bind %s"), m->layers[0].path);
+		return cu_error_set(e, errno, errno == ENOSYS ?
+				    _("cannot bind %s: open_tree(2) needs Linux 5.2") :
+				    _("cannot bind %s"), m->layers[0].path);
 	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return cu_error_set(e, errno, _("cannot make %s read-only"), s->target);
+		return cu_error_set(e, errno, errno == ENOSYS ?
+				    _("cannot make %s read-only: mount_setattr(2) needs Linux 5.12") :
+				    _("cannot make %s read-only"), s->target);
 	return attach_fd(tree, s->target, e);
 }
 
@@ -823,9 +1135,16 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 		if (m->layers[i].loopdev[0])
 			fprintf(f, "loop%c%s %s%c", 0, m->layers[i].loopdev, m->layers[i].path, 0);
 		/* mountinfo shows "/" for an image or a bind: keep the real name */
-		if (m->layers[i].loopdev[0] || m->nlayers == 1)
+		if (m->layers[i].loopdev[0] || m->nlayers == 1) {
 			fprintf(f, "layer%c%zu:%s%c", 0, i, m->layers[i].path, 0);
+		} else if (m->short_names) {
+			_cleanup_free_ char *abs = abs_path(m->layers[i].path);
+
+			fprintf(f, "layer%c%zu:%s%c", 0, i, abs, 0);
+		}
 	}
+	if (m->short_names && m->upper)
+		fprintf(f, "upperdir%c%s%cworkdir%c%s%c", 0, m->upper, 0, 0, m->workdir, 0);
 	if (fflush(f) != 0 || ferror(f)) {
 		rc = cu_error_set(e, errno, _("cannot record the mount in %s"), path);
 		unlink(path);
@@ -901,6 +1220,54 @@ static void spec_free(struct ovl_spec *abs)
 	free((char *) abs->target);
 }
 
+/*
+ * Overlay makes a private clone of each layer's mount, which kernels before
+ * 6.15 allow only for a mount in the caller's namespace: while the union is
+ * made, the detached mounts of image layers are attached to directories of
+ * our own, and detached again after (the union keeps its clones).
+ */
+static int images_attach(struct ovl_made *m, struct cu_error *e)
+{
+	struct ovl_layer *l;
+	size_t i;
+
+	for (i = 0; i < m->nlayers; i++) {
+		l = &m->layers[i];
+		if (l->mntfd < 0)
+			continue;
+		if (snprintf(l->attached, sizeof(l->attached), "%s/image.XXXXXX", OVL_STATE_DIR) >= (int) sizeof(l->attached) ||
+		    (mkdir_p(OVL_STATE_DIR) < 0) || !mkdtemp(l->attached)) {
+			l->attached[0] = '\0';
+			return cu_error_set(e, errno, _("cannot make a directory in %s"), OVL_STATE_DIR);
+		}
+		if (sys_move_mount(l->mntfd, "", AT_FDCWD, l->attached, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			int rc = cu_error_set(e, errno, _("cannot attach image layer %1$s to %2$s"), l->path, l->attached);
+
+			(void) rmdir(l->attached);
+			l->attached[0] = '\0';
+			return rc;
+		}
+		l->mounted = true;
+	}
+	return 0;
+}
+
+static void images_detach(struct ovl_made *m)
+{
+	struct ovl_layer *l;
+	size_t i;
+
+	for (i = 0; i < m->nlayers; i++) {
+		l = &m->layers[i];
+		if (l->mounted)
+			(void) umount2(l->attached, MNT_DETACH);	/* the union holds its own */
+		if (l->attached[0])
+			(void) rmdir(l->attached);
+		l->attached[0] = '\0';
+		l->mounted = false;
+	}
+}
+
 static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e);
 
 int ovl_mount(const struct ovl_spec *s, size_t *nlayers, struct cu_error *e)
@@ -926,10 +1293,14 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	rc = layers_open(s, &m, e);
 	if (rc == 0)
 		rc = work_prepare(s, &m, &work, e);
-	if (rc == 0 && !s->upper && s->nlowers == 1)
+	if (rc == 0 && !s->upper && s->nlowers == 1) {
 		rc = mount_bind(s, &m, e);
-	else if (rc == 0)
-		rc = mount_overlay(s, &m, work, e);
+	} else if (rc == 0) {
+		rc = images_attach(&m, e);
+		if (rc == 0)
+			rc = mount_overlay(s, &m, work, e);
+		images_detach(&m);
+	}
 	m.mounted = rc == 0;
 	if (rc == 0)
 		rc = state_write(s->target, &m, e);
@@ -1143,6 +1514,13 @@ static void info_names_from_state(struct ovl_info *info)
 	char *colon;
 
 	while (f && getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
+		if (streq(key, "upperdir") || streq(key, "workdir")) {
+			char **p = streq(key, "upperdir") ? &info->upper : &info->work;
+
+			free(*p);
+			*p = xstrdup(val);
+			continue;
+		}
 		if (!streq(key, "layer") || !(colon = strchr(val, ':')))
 			continue;
 		idx = strtoul(val, NULL, 10);

@@ -76,6 +76,12 @@ int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e) __mu
 void ovl_info_free(struct ovl_info *info);
 void ovl_list_free(struct ovl_info *infos, size_t n);
 
+/*
+ * How this kernel takes the layers (lowerdir+ by fd, by path, or the option
+ * string), asked of overlayfs without mounting; for --version.
+ */
+const char *ovl_api_probe(void);
+
 /* Running inside a user namespace other than the initial one? */
 bool ovl_in_userns(void);
 
