@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cgunit.h - cgset's groups on a systemd host: a delegated unit to hold them.
+ *
+ * On a host whose cgroup2 hierarchy systemd manages, cgset does not make
+ * groups beside systemd's slices.  It asks the service manager (the system
+ * one as root, the user's own otherwise) over D-Bus for one transient scope,
+ * cgset.scope, with Delegate=yes and CPU, memory, I/O and task accounting
+ * on, as "systemd-run --scope -p Delegate=yes" does, and makes its groups
+ * below it.  A scope lives as long as it holds a process, while groups made
+ * by "cgset create" must outlive cgset: the scope holds a keeper, a forked
+ * process that only sleeps, in the leaf group ".keeper" (a delegated group
+ * with processes of its own could not enable controllers for its children).
+ * When the last group below the scope is removed, cgset stops the scope.
+ *
+ * libsystemd is loaded on first use (common/dlsym.c): hosts without it,
+ * and hosts without systemd, never load it.
+ */
+#ifndef CU_CGUNIT_H
+#define CU_CGUNIT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "c.h"
+#include "cgroup.h"
+
+#define CGUNIT_NAME	"cgset.scope"	/* the delegated unit */
+#define CGUNIT_KEEPER	".keeper"	/* its leaf group for the keeper */
+
+struct cgunit {
+	void *bus;		/* sd_bus */
+	bool user;		/* the user's service manager */
+	int lockfd;		/* -1 when not locked */
+	char *cgpath;		/* the unit's group, relative to the v2 root */
+	bool started;		/* this process started the unit */
+};
+
+/*
+ * Is this a systemd host whose v2 hierarchy systemd manages: booted with
+ * systemd (/run/systemd/system), a pure cgroup v2 hierarchy, and the
+ * manager's groups in it (init.scope)?
+ */
+bool cgunit_host(const struct cgroup_map *m);
+
+/* Connect to the service manager (system bus as root, else the user bus). */
+int cgunit_open(struct cgunit *u, struct cu_error *e) __must_check;
+void cgunit_close(struct cgunit *u);
+
+/*
+ * Serialise the commands that start or stop the unit (a file lock in /run,
+ * or in $XDG_RUNTIME_DIR for a user).  Released by cgunit_unlock() or exit.
+ */
+int cgunit_lock(struct cgunit *u, struct cu_error *e) __must_check;
+void cgunit_unlock(struct cgunit *u);
+
+/*
+ * Find the running unit: 0 with u->cgpath set, or 0 with u->cgpath NULL
+ * when it is not running, or -errno (a unit of that name that is not
+ * delegated is an error).
+ */
+int cgunit_find(struct cgunit *u, struct cu_error *e) __must_check;
+
+/* Start the unit with its keeper; 0 with u->cgpath set, or -errno. */
+int cgunit_start(struct cgunit *u, const char *v2mount, struct cu_error *e) __must_check;
+
+/*
+ * When the unit's group @dir (its path in the v2 hierarchy) holds no group
+ * but the keeper's, stop the unit and wait until systemd has removed its
+ * group.  0 (also when groups are left) or -errno.
+ */
+int cgunit_stop_if_unused(struct cgunit *u, const char *dir, struct cu_error *e) __must_check;
+
+#endif /* CU_CGUNIT_H */
