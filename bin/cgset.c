@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -564,13 +565,46 @@ static void set_parent(struct cgset_control *ctl, const char *parent)
 		cu_error_die(&e);
 }
 
+enum parent_use {
+	PARENT_LOOK,		/* set, add, show, list, freeze, thaw, kill, delete */
+	PARENT_MAKE,		/* create, run --keep: the shared unit */
+	PARENT_RUN,		/* run: an existing group, else run's own scope */
+};
+
+/* Does group @name exist below the shared unit's group @cgpath? */
+static bool in_unit(const struct cgset_control *ctl, const char *cgpath, const char *name)
+{
+	_cleanup_free_ char *p = NULL;
+	struct stat st;
+
+	if (xasprintf(&p, "%s/%s/%s", ctl->map.h[ctl->map.v2].mount, cgpath,
+		      name + strspn(name, "/")) < 0)
+		return false;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * run's own scope, cgset-run-PID.scope, holding cgset itself: where the
+ * caller (a user's login session) may not move a process into the shared
+ * unit, it may move its child within the scope systemd moved it into.
+ */
+static int start_own_scope(struct cgset_control *ctl, struct cu_error *e)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "cgset-run-%d.scope", (int) getpid());
+	cgunit_name(&ctl->unit, name);
+	return cgunit_start(&ctl->unit, ctl->map.h[ctl->map.v2].mount, getpid(), e);
+}
+
 /*
  * Groups are named below --parent, else $CGSET_PARENT, else (on a systemd
- * host) the delegated unit, else the hierarchy roots.  @make: the command
- * makes a group (create, run): it starts the unit when it is not running,
- * and holds the unit lock until the group exists.
+ * host) a delegated unit, else the hierarchy roots.  PARENT_MAKE starts
+ * the shared unit when it is not running and holds the unit lock until the
+ * group exists; PARENT_RUN joins a group of the shared unit, or else
+ * starts run's own scope.
  */
-static void setup_parent(struct cgset_control *ctl, bool make)
+static void setup_parent(struct cgset_control *ctl, enum parent_use use)
 {
 	const char *p = ctl->parent ? ctl->parent : getenv(CGSET_PARENT_ENV);
 	struct cu_error e = { 0 };
@@ -583,13 +617,17 @@ static void setup_parent(struct cgset_control *ctl, bool make)
 	if (ctl->no_systemd || !cgunit_host(&ctl->map))
 		return;
 	ctl->systemd = true;
+	cgunit_name(&ctl->unit, CGUNIT_NAME);
 	r = cgunit_open(&ctl->unit, &e);
-	if (r == 0 && make)
+	if (r == 0 && use == PARENT_MAKE)
 		r = cgunit_lock(&ctl->unit, &e);
 	if (r == 0)
 		r = cgunit_find(&ctl->unit, &e);
-	if (r == 0 && !ctl->unit.cgpath && make)
-		r = cgunit_start(&ctl->unit, ctl->map.h[ctl->map.v2].mount, &e);
+	if (r == 0 && !ctl->unit.cgpath && use == PARENT_MAKE)
+		r = cgunit_start(&ctl->unit, ctl->map.h[ctl->map.v2].mount, 0, &e);
+	if (r == 0 && use == PARENT_RUN &&
+	    !(ctl->unit.cgpath && in_unit(ctl, ctl->unit.cgpath, ctl->name)))
+		r = start_own_scope(ctl, &e);
 	if (r < 0)
 		cu_error_die(&e);
 	if (!ctl->unit.cgpath) {
@@ -688,7 +726,7 @@ static int cmd_create(struct cgset_control *ctl)
 
 	check_name(ctl->args[0]);
 	make_plan(ctl, &p);
-	setup_parent(ctl, true);
+	setup_parent(ctl, PARENT_MAKE);
 	check_not_keeper(ctl, ctl->args[0]);
 	if (cgroup_open(&g, &ctl->map, ctl->args[0], NULL) == 0)
 		diex(_("cgroup already exists: %s (change it with 'cgset set', or delete it first)"), g.name);
@@ -1157,7 +1195,7 @@ static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 	}
 	check_name(ctl->name);
 	make_plan(ctl, &p);
-	setup_parent(ctl, true);
+	setup_parent(ctl, ctl->keep ? PARENT_MAKE : PARENT_RUN);
 	check_not_keeper(ctl, ctl->name);
 	if (cgroup_open(g, &ctl->map, ctl->name, NULL) < 0) {
 		cgroup_free(g);
@@ -1304,7 +1342,7 @@ int main(int argc, char **argv)
 	check_args(&ctl);
 	load_map(&ctl);
 	if (ctl.cmd != CMD_CREATE && ctl.cmd != CMD_RUN)
-		setup_parent(&ctl, false);
+		setup_parent(&ctl, PARENT_LOOK);
 
 	switch (ctl.cmd) {
 	case CMD_RUN:

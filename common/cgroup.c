@@ -876,7 +876,12 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	int r = 0;
 
 	*strrchr(parent, '/') = '\0';
-	/* a top-level group's parent is the hierarchy's root */
+	if (!is_dir(h->base)) {
+		free(p);
+		return cu_error_set(e, 0, _("parent group does not exist: %1$s in %2$s (make it there first, e.g. with 'cgset create %1$s' and a limit of that hierarchy)"),
+				    g->map->parent, h->mount);
+	}
+	/* a top-level group's parent is the hierarchy's root (or --parent) */
 	if (strchr(g->name, '/') && !is_dir(parent))
 		r = make_ancestors(g, hier, parent, e);
 	if (r == 0 && h->version == 2 && v2_ctrls && *v2_ctrls)

@@ -47,6 +47,11 @@ bool cgunit_host(const struct cgroup_map *m)
 	return path_is_dir(init);
 }
 
+void cgunit_name(struct cgunit *u, const char *name)
+{
+	snprintf(u->name, sizeof(u->name), "%s", name);
+}
+
 int cgunit_lock(struct cgunit *u, struct cu_error *e)
 {
 	_cleanup_free_ char *path = NULL;
@@ -147,7 +152,7 @@ static pid_t keeper_spawn(struct cu_error *e)
 			(void) dup2(null, 2);
 		}
 		(void) sys_close_range(3, ~0U, 0); /* no inherited descriptor is used */
-		(void) !chdir("/");
+		(void) !chdir("/"); /* keep no directory busy; / exists */
 		(void) prctl(PR_SET_NAME, "cgset-keeper", 0, 0, 0);
 		sigemptyset(&none);
 		(void) sigprocmask(SIG_SETMASK, &none, NULL); /* TERM from systemd ends it */
@@ -272,27 +277,27 @@ void cgunit_close(struct cgunit *u)
 enum unit_op { OP_LOOKUP, OP_PROPS, OP_START, OP_STOP };
 
 /* One line naming the unit and the D-Bus error. */
-static int bus_error(enum unit_op op, const sd_bus_error *be, int r,
-		     struct cu_error *e)
+static int bus_error(const struct cgunit *u, enum unit_op op, const sd_bus_error *be,
+		     int r, struct cu_error *e)
 {
 	const char *n = be && be->name ? be->name : NULL;
 	const char *msg = be && be->message ? be->message : "";
 
 	switch (op) {
 	case OP_LOOKUP:
-		return n ? cu_error_set(e, 0, _("cannot look up unit %1$s: %2$s: %3$s"), CGUNIT_NAME, n, msg) :
-			   cu_error_set(e, r, _("cannot look up unit %s"), CGUNIT_NAME);
+		return n ? cu_error_set(e, 0, _("cannot look up unit %1$s: %2$s: %3$s"), u->name, n, msg) :
+			   cu_error_set(e, r, _("cannot look up unit %s"), u->name);
 	case OP_PROPS:
-		return n ? cu_error_set(e, 0, _("cannot read the properties of unit %1$s: %2$s: %3$s"), CGUNIT_NAME, n, msg) :
-			   cu_error_set(e, r, _("cannot read the properties of unit %s"), CGUNIT_NAME);
+		return n ? cu_error_set(e, 0, _("cannot read the properties of unit %1$s: %2$s: %3$s"), u->name, n, msg) :
+			   cu_error_set(e, r, _("cannot read the properties of unit %s"), u->name);
 	case OP_START:
-		return n ? cu_error_set(e, 0, _("cannot start unit %1$s: %2$s: %3$s"), CGUNIT_NAME, n, msg) :
-			   cu_error_set(e, r, _("cannot start unit %s"), CGUNIT_NAME);
+		return n ? cu_error_set(e, 0, _("cannot start unit %1$s: %2$s: %3$s"), u->name, n, msg) :
+			   cu_error_set(e, r, _("cannot start unit %s"), u->name);
 	case OP_STOP:
 		break;
 	}
-	return n ? cu_error_set(e, 0, _("cannot stop unit %1$s: %2$s: %3$s"), CGUNIT_NAME, n, msg) :
-		   cu_error_set(e, r, _("cannot stop unit %s"), CGUNIT_NAME);
+	return n ? cu_error_set(e, 0, _("cannot stop unit %1$s: %2$s: %3$s"), u->name, n, msg) :
+		   cu_error_set(e, r, _("cannot stop unit %s"), u->name);
 }
 
 /* The unit's object path, or NULL when it is not loaded. */
@@ -305,12 +310,12 @@ static int unit_object(struct cgunit *u, char **obj, struct cu_error *e)
 
 	*obj = NULL;
 	r = sdb.sd_bus_call_method(u->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit",
-				   &be, &reply, "s", CGUNIT_NAME);
+				   &be, &reply, "s", u->name);
 	if (r < 0) {
 		if (sdb.sd_bus_error_has_name(&be, "org.freedesktop.systemd1.NoSuchUnit"))
 			r = 0;
 		else
-			r = bus_error(OP_LOOKUP, &be, r, e);
+			r = bus_error(u, OP_LOOKUP, &be, r, e);
 		sdb.sd_bus_error_free(&be);
 		return r;
 	}
@@ -318,7 +323,7 @@ static int unit_object(struct cgunit *u, char **obj, struct cu_error *e)
 	if (r >= 0)
 		*obj = xstrdup(path);
 	sdb.sd_bus_message_unref(reply);
-	return r < 0 ? cu_error_set(e, r, _("cannot look up unit %s"), CGUNIT_NAME) : 0;
+	return r < 0 ? cu_error_set(e, r, _("cannot look up unit %s"), u->name) : 0;
 }
 
 static int get_string(struct cgunit *u, const char *obj, const char *iface,
@@ -328,7 +333,7 @@ static int get_string(struct cgunit *u, const char *obj, const char *iface,
 	int r = sdb.sd_bus_get_property_string(u->bus, SD_DEST, obj, iface, prop, &be, out);
 
 	if (r < 0)
-		r = bus_error(OP_PROPS, &be, r, e);
+		r = bus_error(u, OP_PROPS, &be, r, e);
 	sdb.sd_bus_error_free(&be);
 	return r;
 }
@@ -355,15 +360,15 @@ int cgunit_find(struct cgunit *u, struct cu_error *e)
 	r = sdb.sd_bus_get_property_trivial(u->bus, SD_DEST, obj, "org.freedesktop.systemd1.Scope",
 					    "Delegate", &be, 'b', &delegate);
 	if (r < 0) {
-		r = bus_error(OP_PROPS, &be, r, e);
+		r = bus_error(u, OP_PROPS, &be, r, e);
 		sdb.sd_bus_error_free(&be);
 		return r;
 	}
 	if (!delegate)
 		return cu_error_set(e, 0, _("unit %s is not delegated (Delegate=no): cgset did not make it (stop it, or use --parent)"),
-				    CGUNIT_NAME);
+				    u->name);
 	if (!cg || *cg != '/')
-		return cu_error_set(e, 0, _("unit %s has no control group"), CGUNIT_NAME);
+		return cu_error_set(e, 0, _("unit %s has no control group"), u->name);
 	u->cgpath = xstrdup(cg + 1);
 	return 0;
 }
@@ -378,7 +383,7 @@ static int start_call(struct cgunit *u, pid_t keeper, sd_bus_error *be)
 						"StartTransientUnit");
 	if (r < 0)
 		return r;
-	r = sdb.sd_bus_message_append(m, "ss", CGUNIT_NAME, "fail");
+	r = sdb.sd_bus_message_append(m, "ss", u->name, "fail");
 	if (r >= 0)
 		r = sdb.sd_bus_message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
@@ -403,7 +408,7 @@ static int start_call(struct cgunit *u, pid_t keeper, sd_bus_error *be)
 }
 
 /* Wait until systemd has moved the keeper into the scope; its group then. */
-static char *wait_placed(pid_t keeper)
+static char *wait_placed(const struct cgunit *u, pid_t keeper)
 {
 	unsigned int waited;
 
@@ -411,7 +416,7 @@ static char *wait_placed(pid_t keeper)
 		char *g = proc_v2_group(keeper);
 		const char *last = g ? strrchr(g, '/') : NULL;
 
-		if (g && streq(last ? last + 1 : g, CGUNIT_NAME))
+		if (g && streq(last ? last + 1 : g, u->name))
 			return g;
 		free(g);
 		sleep_ms(5);
@@ -419,38 +424,41 @@ static char *wait_placed(pid_t keeper)
 	return NULL;
 }
 
-int cgunit_start(struct cgunit *u, const char *v2mount, struct cu_error *e)
+int cgunit_start(struct cgunit *u, const char *v2mount, pid_t self, struct cu_error *e)
 {
 	sd_bus_error be = SD_BUS_ERROR_NULL;
 	_cleanup_free_ char *dir = NULL;
-	pid_t keeper = keeper_spawn(e);
+	pid_t holder = self > 0 ? self : keeper_spawn(e);
 	int r;
 
-	if (keeper < 0)
-		return keeper;
-	r = start_call(u, keeper, &be);
+	if (holder < 0)
+		return holder;
+	r = start_call(u, holder, &be);
 	if (r < 0) {
-		(void) kill(keeper, SIGKILL); /* ours, never placed */
-		if (sdb.sd_bus_error_has_name(&be, "org.freedesktop.systemd1.UnitExists")) {
+		if (!self)
+			(void) kill(holder, SIGKILL); /* ours, never placed */
+		if (!self && sdb.sd_bus_error_has_name(&be, "org.freedesktop.systemd1.UnitExists")) {
 			sdb.sd_bus_error_free(&be);
 			return cgunit_find(u, e); /* another cgset started it */
 		}
-		r = bus_error(OP_START, &be, r, e);
+		r = bus_error(u, OP_START, &be, r, e);
 		sdb.sd_bus_error_free(&be);
 		return r;
 	}
 	free(u->cgpath);
-	u->cgpath = wait_placed(keeper);
+	u->cgpath = wait_placed(u, holder);
 	if (!u->cgpath) {
-		(void) kill(keeper, SIGKILL); /* the scope ends with it */
-		return cu_error_set(e, ETIMEDOUT, _("unit %s did not start within 10 s"), CGUNIT_NAME);
+		if (!self)
+			(void) kill(holder, SIGKILL); /* the scope ends with it */
+		return cu_error_set(e, ETIMEDOUT, _("unit %s did not start within 10 s"), u->name);
 	}
 	u->started = true;
+	u->own = self > 0;
 	if (xasprintf(&dir, "%s/%s", v2mount, u->cgpath) < 0)
 		return -ENOMEM;
-	r = keeper_settle(dir, keeper, e);
-	if (r < 0)
-		(void) kill(keeper, SIGKILL); /* the scope ends with it */
+	r = keeper_settle(dir, holder, e);
+	if (r < 0 && !self)
+		(void) kill(holder, SIGKILL); /* the scope ends with it */
 	return r;
 }
 
@@ -460,15 +468,15 @@ int cgunit_stop_if_unused(struct cgunit *u, const char *dir, struct cu_error *e)
 	unsigned int waited;
 	int r;
 
-	if (!u->bus || has_groups(dir))
+	if (!u->bus || u->own || has_groups(dir))
 		return 0;
 	r = sdb.sd_bus_call_method(u->bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit",
-				   &be, NULL, "ss", CGUNIT_NAME, "fail");
+				   &be, NULL, "ss", u->name, "fail");
 	if (r < 0) {
 		if (sdb.sd_bus_error_has_name(&be, "org.freedesktop.systemd1.NoSuchUnit"))
 			r = 0;
 		else
-			r = bus_error(OP_STOP, &be, r, e);
+			r = bus_error(u, OP_STOP, &be, r, e);
 		sdb.sd_bus_error_free(&be);
 		return r;
 	}
@@ -495,14 +503,15 @@ void cgunit_close(struct cgunit *u)
 int cgunit_find(struct cgunit *u, struct cu_error *e)
 {
 	(void) u;
-	return cu_error_set(e, ENOTSUP, _("cannot look up unit %s"), CGUNIT_NAME);
+	return cu_error_set(e, ENOTSUP, _("cannot look up unit %s"), u->name);
 }
 
-int cgunit_start(struct cgunit *u, const char *v2mount, struct cu_error *e)
+int cgunit_start(struct cgunit *u, const char *v2mount, pid_t self, struct cu_error *e)
 {
 	(void) u;
 	(void) v2mount;
-	return cu_error_set(e, ENOTSUP, _("cannot start unit %s"), CGUNIT_NAME);
+	(void) self;
+	return cu_error_set(e, ENOTSUP, _("cannot start unit %s"), u->name);
 }
 
 int cgunit_stop_if_unused(struct cgunit *u, const char *dir, struct cu_error *e)

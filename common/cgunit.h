@@ -29,11 +29,13 @@
 #define CGUNIT_KEEPER	".keeper"	/* its leaf group for the keeper */
 
 struct cgunit {
+	char name[64];		/* the unit: CGUNIT_NAME, or run's own scope */
 	void *bus;		/* sd_bus */
 	bool user;		/* the user's service manager */
 	int lockfd;		/* -1 when not locked */
 	char *cgpath;		/* the unit's group, relative to the v2 root */
 	bool started;		/* this process started the unit */
+	bool own;		/* ... holding itself: it ends when we do */
 };
 
 /*
@@ -42,6 +44,9 @@ struct cgunit {
  * manager's groups in it (init.scope)?
  */
 bool cgunit_host(const struct cgroup_map *m);
+
+/* The unit to look for or start (before cgunit_find, cgunit_start). */
+void cgunit_name(struct cgunit *u, const char *name);
 
 /* Connect to the service manager (system bus as root, else the user bus). */
 int cgunit_open(struct cgunit *u, struct cu_error *e) __must_check;
@@ -61,12 +66,18 @@ void cgunit_unlock(struct cgunit *u);
  */
 int cgunit_find(struct cgunit *u, struct cu_error *e) __must_check;
 
-/* Start the unit with its keeper; 0 with u->cgpath set, or -errno. */
-int cgunit_start(struct cgunit *u, const char *v2mount, struct cu_error *e) __must_check;
+/*
+ * Start the unit as a scope holding @self (our own PID, for a scope that
+ * ends with us, as "systemd-run --scope" does), or with @self 0 a keeper;
+ * then move that process into the leaf CGUNIT_KEEPER.  0 with u->cgpath
+ * set, or -errno.
+ */
+int cgunit_start(struct cgunit *u, const char *v2mount, pid_t self,
+		 struct cu_error *e) __must_check;
 
 /*
  * When the unit's group @dir (its path in the v2 hierarchy) holds no group
- * but the keeper's, stop the unit and wait until systemd has removed its
+ * but the keeper's, and it is not our own scope, stop the unit and wait until systemd has removed its
  * group.  0 (also when groups are left) or -errno.
  */
 int cgunit_stop_if_unused(struct cgunit *u, const char *dir, struct cu_error *e) __must_check;
