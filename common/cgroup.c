@@ -1271,6 +1271,9 @@ int cgroup_freeze(struct cgroup *g, bool freeze, struct cu_error *e)
 		r = write_file(g->path[h], "cgroup.freeze", freeze ? "1" : "0", false);
 	else
 		r = write_file(g->path[h], "freezer.state", freeze ? "FROZEN" : "THAWED", false);
+	if (r == -ENOENT && g->map->h[h].version == 2)
+		return cu_error_set(e, 0, _("cannot freeze or thaw %s: the kernel has no cgroup.freeze (the cgroup v2 freezer came in Linux 5.2)"),
+				    g->path[h]);
 	if (r < 0 && freeze)
 		return cu_error_set(e, r, _("cannot freeze %s"), g->path[h]);
 	if (r < 0)

@@ -13,6 +13,12 @@
  * with processes of its own could not enable controllers for its children).
  * When the last group below the scope is removed, cgset stops the scope.
  *
+ * "cgset run" makes a scope of its own instead, cgset-run-PID.scope, that
+ * holds cgset itself (in its leaf ".keeper") and ends with it, as
+ * "systemd-run --scope" does: a user's login session may not move a
+ * process into the user manager's subtree, but once systemd moved cgset
+ * there, cgset may move its child within it.
+ *
  * libsystemd is loaded on first use (common/dlsym.c): hosts without it,
  * and hosts without systemd, never load it.
  */

@@ -45,7 +45,9 @@ wait_gone() {
 
 # cgset.scope must not run already: its groups would be another user's.
 require_no_unit() {
-	! systemctl -q is-active cgset.scope || skip "cgset.scope runs already (groups of another user)"
+	if systemctl -q is-active cgset.scope; then
+		skip "cgset.scope runs already (groups of another user)"
+	fi
 	cu_on_teardown "systemctl stop cgset.scope 2>/dev/null"
 }
 
@@ -632,7 +634,7 @@ fake_cgroup2() {
 	assert_line --regexp '^cpu\.max +20000 100000$'
 	cgset delete "$N"
 	wait_gone "$CG$U"
-	! systemctl -q is-active cgset.scope
+	! systemctl -q is-active cgset.scope || false
 }
 
 @test "systemd: run's program lives in run's own delegated scope, with cgset in its leaf; nothing left after the run, nothing at the root" {
@@ -673,14 +675,15 @@ fake_cgroup2() {
 	run --separate-stderr cgset create "$N" --cpu 20%
 	assert_failure 1
 	[ "$stderr" = "cgset: unit cgset.scope is not delegated (Delegate=no): cgset did not make it (stop it, or use --parent)" ]
-	[ ! -e "$CG$U/$N" ] && [ ! -e "$CG/$N" ]
+	[ ! -e "$CG$U/$N" ]
+	[ ! -e "$CG/$N" ]
 }
 
 # --- any host ------------------------------------------------------------------
 
 @test "stop: TERM to run of a program that ignores it: after --stop-timeout the group is killed and removed, no process left" {
 	V2=$(v2_mount)
-	cgset run --stop-timeout 1 --name "$N" -- sh -c 'trap "" TERM HUP INT; cut -d: -f3 /proc/self/cgroup | tail -1 > "$0/g"; sleep 300 & echo $! > "$0/bg"; while :; do wait; done' "$BATS_TEST_TMPDIR" &
+	cgset run --stop-timeout 1 --name "$N" -- sh -c 'trap "" TERM HUP INT; cut -d: -f3 /proc/self/cgroup | tail -1 > "$0/g"; sleep 300 & echo $! > "$0/bg"; while :; do wait; done' "$BATS_TEST_TMPDIR" 3>&- &
 	pid=$!
 	cu_track_pid "$pid"
 	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/bg" ] && break; sleep 0.1; done
@@ -694,14 +697,15 @@ fake_cgroup2() {
 	sleep 0.5
 	kill -0 "$pid"		# the program ignores TERM: still running
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	! kill -0 "$pid" 2>/dev/null	# ended within 10 s
+	! kill -0 "$pid" 2>/dev/null || false	# ended within 10 s
 	rc=0
 	wait "$pid" || rc=$?
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	echo "status=$rc after $ms ms"
 	[ "$rc" -eq 137 ]
-	[ "$ms" -ge 900 ] && [ "$ms" -lt 5000 ]
-	! kill -0 "$bg" 2>/dev/null
+	[ "$ms" -ge 900 ]
+	[ "$ms" -lt 5000 ]
+	! kill -0 "$bg" 2>/dev/null || false
 	wait_gone "$V2$g"
 }
 
@@ -725,7 +729,8 @@ fake_cgroup2() {
 	cgset create --parent "$P" "$N" --cpu 20%
 	[ "$(cat "$CG/cpu/$P/$N/cpu.cfs_quota_us")" = 20000 ]
 	[ -d "$UNIFIED/$P/$N" ]
-	[ ! -e "$CG/cpu/$N" ] && [ ! -e "$UNIFIED/$N" ]
+	[ ! -e "$CG/cpu/$N" ]
+	[ ! -e "$UNIFIED/$N" ]
 	run env CGSET_PARENT="$P" cgset show "$N"
 	assert_line --regexp '^cpu\.max +20000 100000$'
 	run cgset list --parent "$P"
@@ -735,7 +740,8 @@ fake_cgroup2() {
 	assert_line "0::/$P/$N"
 	# --parent wins over the environment
 	CGSET_PARENT=/nope cgset delete --parent "/$P" "$N"
-	[ ! -e "$UNIFIED/$P/$N" ] && [ ! -e "$CG/cpu/$P/$N" ]
+	[ ! -e "$UNIFIED/$P/$N" ]
+	[ ! -e "$CG/cpu/$P/$N" ]
 	[ -d "$UNIFIED/$P" ]
 	run --separate-stderr cgset create --parent "$P/missing" "$N"
 	assert_failure 1
