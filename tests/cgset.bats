@@ -679,6 +679,28 @@ fake_cgroup2() {
 	[ ! -e "$CG/$N" ]
 }
 
+@test "systemd: an unprivileged user's groups live in the user manager's delegated scopes" {
+	[ -n "${CGSET_TEST_USER:-}" ] || skip "not set: CGSET_TEST_USER, a user whose user@UID.service runs (loginctl enable-linger USER)"
+	uid=$(id -u "$CGSET_TEST_USER")
+	systemctl -q is-active "user@$uid.service" || skip "user@$uid.service is not running"
+	as_user() { runuser -u "$CGSET_TEST_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" "$@"; }
+	run as_user "$CU_BUILDDIR/cgset" run --cpu 20% -- sh -c 'g=$(cut -d: -f3 /proc/self/cgroup); echo "$g"; cat "/sys/fs/cgroup$g/cpu.max"'
+	assert_success
+	[[ "${lines[0]}" =~ ^/user\.slice/user-$uid\.slice/user@$uid\.service/.*/cgset-run-[0-9]+\.scope/cgset-run-[0-9]+$ ]]
+	[ "${lines[1]}" = "20000 100000" ]
+	if as_user systemctl --user -q is-active cgset.scope; then
+		skip "the user's cgset.scope runs already"
+	fi
+	cu_on_teardown "as_user systemctl --user stop cgset.scope 2>/dev/null"
+	as_user "$CU_BUILDDIR/cgset" create "$N" --memory 64M
+	[ "$(as_user systemctl --user show -P Delegate cgset.scope)" = yes ]
+	U=$(as_user systemctl --user show -P ControlGroup cgset.scope)
+	[[ "$U" == /user.slice/user-$uid.slice/user@$uid.service/* ]]
+	[ "$(cat "$CG$U/$N/memory.max")" = 67108864 ]
+	as_user "$CU_BUILDDIR/cgset" delete "$N"
+	wait_gone "$CG$U"
+}
+
 # --- any host ------------------------------------------------------------------
 
 @test "stop: TERM to run of a program that ignores it: after --stop-timeout the group is killed and removed, no process left" {
