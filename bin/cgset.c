@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -21,6 +24,7 @@
 #include "closestream.h"
 #include "cgroup.h"
 #include "cglimits.h"
+#include "cgunit.h"
 #include "exec.h"
 #include "spawn.h"
 #include "strutils.h"
@@ -58,7 +62,17 @@ struct cgset_control {
 	bool keep, recursive, name_given, keep_given;
 	bool made;			/* run made the group */
 	char defname[64];		/* run's default group name */
+	const char *parent;		/* --parent */
+	bool no_systemd;		/* --no-systemd */
+	bool systemd;			/* groups live in the delegated unit */
+	bool no_unit;			/* ... which is not running */
+	struct cgunit unit;
+	unsigned int stop_timeout;	/* run: seconds from TERM to SIGKILL */
+	bool stop_timeout_given;
 };
+
+#define CGSET_PARENT_ENV	"CGSET_PARENT"
+#define STOP_TIMEOUT_DEFAULT	10
 
 enum {
 	OPT_CPU = CHAR_MAX + 1,
@@ -71,8 +85,11 @@ enum {
 	OPT_MEMORY,
 	OPT_MEMORY_SWAP,
 	OPT_NAME,
+	OPT_NO_SYSTEMD,
+	OPT_PARENT,
 	OPT_PIDS,
 	OPT_RAW_OUTPUT,
+	OPT_STOP_TIMEOUT,
 };
 
 /* create, set, run and the libcgroup form */
@@ -88,9 +105,12 @@ static const struct option limit_opts[] = {
 	{ "memory",		required_argument,	NULL, OPT_MEMORY },
 	{ "memory-swap",	required_argument,	NULL, OPT_MEMORY_SWAP },
 	{ "name",		required_argument,	NULL, OPT_NAME },
+	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
+	{ "parent",		required_argument,	NULL, OPT_PARENT },
 	{ "pids",		required_argument,	NULL, OPT_PIDS },
 	{ "raw",		required_argument,	NULL, 'r' },
 	{ "rule",		required_argument,	NULL, 'r' },
+	{ "stop-timeout",	required_argument,	NULL, OPT_STOP_TIMEOUT },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -99,8 +119,10 @@ static const struct option limit_opts[] = {
 static const struct option list_opts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "json",		no_argument,		NULL, 'J' },
+	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
 	{ "noheadings",		no_argument,		NULL, 'n' },
 	{ "output",		required_argument,	NULL, 'o' },
+	{ "parent",		required_argument,	NULL, OPT_PARENT },
 	{ "raw",		no_argument,		NULL, OPT_RAW_OUTPUT },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -109,6 +131,8 @@ static const struct option list_opts[] = {
 /* add, freeze, thaw, kill, delete */
 static const struct option plain_opts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
+	{ "parent",		required_argument,	NULL, OPT_PARENT },
 	{ "recursive",		no_argument,		NULL, 'R' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -136,7 +160,7 @@ static __noreturn void usage(void)
 	fputs(_(" cgset create <name> [limits]\n"), out);
 	fputs(_(" cgset set <name>... <limits>\n"), out);
 	fputs(_(" cgset [-r <file>=<value>]... <name>...\n"), out);
-	fputs(_(" cgset run [--name <name>] [--keep] [limits] [--] <program> [<argument>...]\n"), out);
+	fputs(_(" cgset run [--name <name>] [--keep] [--stop-timeout <seconds>] [limits] [--] <program> [<argument>...]\n"), out);
 	fputs(_(" cgset add <name> <pid>...\n"), out);
 	fputs(_(" cgset show|list [options] [<name>]\n"), out);
 	fputs(_(" cgset freeze|thaw|kill <name>\n"), out);
@@ -168,6 +192,12 @@ static __noreturn void usage(void)
 	fputs(USAGE_OPTIONS, out);
 	fputs(_("     --name <name>         the group run uses (default cgset-run-PID)\n"), out);
 	fputs(_("     --keep                run: leave the group when the program ends\n"), out);
+	fputs(_("     --stop-timeout <secs> run: after TERM, INT or HUP, kill the group\n"
+		"                             this many seconds later (default 10)\n"), out);
+	fputs(_("     --parent <path>       name groups below this group, not below the\n"
+		"                             systemd unit or the root (also $CGSET_PARENT)\n"), out);
+	fputs(_("     --no-systemd          on a systemd host, make groups at the root,\n"
+		"                             not in the delegated unit cgset.scope\n"), out);
 	fputs(_(" -R, --recursive           delete: remove child groups too\n"), out);
 	fputs(_(" -J, --json                show, list: use JSON output format\n"), out);
 	fputs(_(" -n, --noheadings          show, list: don't print headings\n"), out);
@@ -275,6 +305,18 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 	case OPT_KEEP:
 		ctl->keep = ctl->keep_given = true;
 		break;
+	case OPT_PARENT:
+		ctl->parent = arg;
+		break;
+	case OPT_NO_SYSTEMD:
+		ctl->no_systemd = true;
+		break;
+	case OPT_STOP_TIMEOUT:
+		ctl->stop_timeout = u32_or_err(arg, _("invalid --stop-timeout value"));
+		if (ctl->stop_timeout > 86400 * 365)
+			diex(_("invalid --stop-timeout value: '%s' (use seconds, at most a year)"), arg);
+		ctl->stop_timeout_given = true;
+		break;
 	case 'R':
 		ctl->recursive = true;
 		break;
@@ -350,6 +392,8 @@ static void check_args(const struct cgset_control *ctl)
 
 	if ((ctl->name_given || ctl->keep_given) && ctl->cmd != CMD_RUN)
 		diex(_("--name and --keep are options of 'run', not of '%s'"), cmd);
+	if (ctl->stop_timeout_given && ctl->cmd != CMD_RUN)
+		diex(_("--stop-timeout is an option of 'run', not of '%s'"), cmd);
 	if (ctl->recursive && ctl->cmd != CMD_DELETE)
 		diex(_("--recursive is an option of 'delete', not of '%s'"), cmd);
 	if (ctl->cmd == CMD_SET && cglimits_empty(&ctl->limits))
@@ -511,19 +555,125 @@ static void free_values(char **old, size_t n)
 	free(old);
 }
 
+/* --- where groups live --------------------------------------------------- */
+
+static void set_parent(struct cgset_control *ctl, const char *parent)
+{
+	struct cu_error e = { 0 };
+
+	if (cgroup_map_set_parent(&ctl->map, parent, &e) < 0)
+		cu_error_die(&e);
+}
+
+enum parent_use {
+	PARENT_LOOK,		/* set, add, show, list, freeze, thaw, kill, delete */
+	PARENT_MAKE,		/* create, run --keep: the shared unit */
+	PARENT_RUN,		/* run: an existing group, else run's own scope */
+};
+
+/* Does group @name exist below the shared unit's group @cgpath? */
+static bool in_unit(const struct cgset_control *ctl, const char *cgpath, const char *name)
+{
+	_cleanup_free_ char *p = NULL;
+	struct stat st;
+
+	if (xasprintf(&p, "%s/%s/%s", ctl->map.h[ctl->map.v2].mount, cgpath,
+		      name + strspn(name, "/")) < 0)
+		return false;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * run's own scope, cgset-run-PID.scope, holding cgset itself: where the
+ * caller (a user's login session) may not move a process into the shared
+ * unit, it may move its child within the scope systemd moved it into.
+ */
+static int start_own_scope(struct cgset_control *ctl, struct cu_error *e)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "cgset-run-%d.scope", (int) getpid());
+	cgunit_name(&ctl->unit, name);
+	return cgunit_start(&ctl->unit, ctl->map.h[ctl->map.v2].mount, getpid(), e);
+}
+
+/*
+ * Groups are named below --parent, else $CGSET_PARENT, else (on a systemd
+ * host) a delegated unit, else the hierarchy roots.  PARENT_MAKE starts
+ * the shared unit when it is not running and holds the unit lock until the
+ * group exists; PARENT_RUN joins a group of the shared unit, or else
+ * starts run's own scope.
+ */
+static void setup_parent(struct cgset_control *ctl, enum parent_use use)
+{
+	const char *p = ctl->parent ? ctl->parent : getenv(CGSET_PARENT_ENV);
+	struct cu_error e = { 0 };
+	int r;
+
+	if (p && *p) {
+		set_parent(ctl, p);
+		return;
+	}
+	if (ctl->no_systemd || !cgunit_host(&ctl->map))
+		return;
+	ctl->systemd = true;
+	cgunit_name(&ctl->unit, CGUNIT_NAME);
+	r = cgunit_open(&ctl->unit, &e);
+	if (r == 0 && use == PARENT_MAKE)
+		r = cgunit_lock(&ctl->unit, &e);
+	if (r == 0)
+		r = cgunit_find(&ctl->unit, &e);
+	if (r == 0 && !ctl->unit.cgpath && use == PARENT_MAKE)
+		r = cgunit_start(&ctl->unit, ctl->map.h[ctl->map.v2].mount, 0, &e);
+	if (r == 0 && use == PARENT_RUN &&
+	    !(ctl->unit.cgpath && in_unit(ctl, ctl->unit.cgpath, ctl->name)))
+		r = start_own_scope(ctl, &e);
+	if (r < 0)
+		cu_error_die(&e);
+	if (!ctl->unit.cgpath) {
+		ctl->no_unit = true;	/* not running: it holds no group */
+		return;
+	}
+	set_parent(ctl, ctl->unit.cgpath);
+}
+
+/* After a group below the unit went away: stop the unit if it was the last. */
+static void release_unit(struct cgset_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (!ctl->systemd || !ctl->unit.cgpath)
+		return;
+	if (cgunit_lock(&ctl->unit, &e) < 0 ||
+	    cgunit_stop_if_unused(&ctl->unit, ctl->map.h[ctl->map.v2].base, &e) < 0)
+		cu_error_warn(&e);
+	cgunit_unlock(&ctl->unit);
+}
+
+/* The keeper's leaf below the unit is not a group for create or run. */
+static void check_not_keeper(const struct cgset_control *ctl, const char *name)
+{
+	const char *rel = name + strspn(name, "/");
+
+	if (ctl->systemd && strncmp(rel, CGUNIT_KEEPER, strlen(CGUNIT_KEEPER)) == 0 &&
+	    (rel[strlen(CGUNIT_KEEPER)] == '\0' || rel[strlen(CGUNIT_KEEPER)] == '/'))
+		diex(_("invalid cgroup name: '%1$s': %2$s holds the process that keeps %3$s running (choose another name)"),
+		     name, CGUNIT_KEEPER, CGUNIT_NAME);
+}
+
 /*
  * Make the group where the plan needs it and write the limits; when
  * anything fails, undo what this call did (old values put back, new
  * directories removed) and die.
  */
-static void apply_plan(struct cgroup *g, const struct plan *p)
+static void apply_plan(struct cgset_control *ctl, struct cgroup *g, const struct plan *p)
 {
 	struct cu_error e = { 0 };
 	char **old;
 	size_t i;
 
 	if (cgroup_create(g, p->mask, p->v2_ctrls, &e) < 0)
-		cu_error_die(&e);
+		goto out_release;
 	old = save_values(g, p);
 	for (i = 0; i < p->n; i++) {
 		size_t h = (size_t) p->hier[i];
@@ -542,6 +692,8 @@ out_restore:
 	restore_values(g, p, old, i);
 	free_values(old, p->n);
 	cgroup_rollback(g);
+out_release:
+	release_unit(ctl);
 	cu_error_die(&e);
 }
 
@@ -558,6 +710,9 @@ static void open_group(struct cgset_control *ctl, struct cgroup *g, const char *
 	struct cu_error e = { 0 };
 
 	check_name(name);
+	if (ctl->no_unit)
+		diex(_("no such cgroup: %1$s (the unit %2$s that holds cgset's groups is not running: create the group with 'cgset create %1$s')"),
+		     name, CGUNIT_NAME);
 	if (cgroup_open(g, &ctl->map, name, &e) < 0)
 		cu_error_die(&e);
 }
@@ -571,11 +726,13 @@ static int cmd_create(struct cgset_control *ctl)
 
 	check_name(ctl->args[0]);
 	make_plan(ctl, &p);
+	setup_parent(ctl, PARENT_MAKE);
+	check_not_keeper(ctl, ctl->args[0]);
 	if (cgroup_open(&g, &ctl->map, ctl->args[0], NULL) == 0)
 		diex(_("cgroup already exists: %s (change it with 'cgset set', or delete it first)"), g.name);
 	cgroup_free(&g);
 	cgroup_init(&g, &ctl->map, ctl->args[0]);
-	apply_plan(&g, &p);
+	apply_plan(ctl, &g, &p);
 	cgroup_free(&g);
 	plan_free(&p);
 	return EXIT_SUCCESS;
@@ -593,7 +750,7 @@ static int cmd_set(struct cgset_control *ctl)
 		struct cgroup g;
 
 		open_group(ctl, &g, ctl->args[i]);
-		apply_plan(&g, &p);
+		apply_plan(ctl, &g, &p);
 		cgroup_free(&g);
 	}
 	plan_free(&p);
@@ -633,6 +790,8 @@ static int cmd_state(struct cgset_control *ctl)
 	if (r < 0)
 		cu_error_die(&e);
 	cgroup_free(&g);
+	if (ctl->cmd == CMD_DELETE)
+		release_unit(ctl);
 	return EXIT_SUCCESS;
 }
 
@@ -763,6 +922,7 @@ struct list_entry {
 struct list_data {
 	struct list_entry *v;
 	size_t n;
+	bool hide_keeper;	/* below the unit: not a group of the user's */
 };
 
 static int list_collect(const char *rel, size_t hier, void *data)
@@ -770,6 +930,9 @@ static int list_collect(const char *rel, size_t hier, void *data)
 	struct list_data *d = data;
 	size_t i;
 
+	if (d->hide_keeper && startswith(rel, CGUNIT_KEEPER) &&
+	    (rel[strlen(CGUNIT_KEEPER)] == '\0' || rel[strlen(CGUNIT_KEEPER)] == '/'))
+		return 0;
 	for (i = 0; i < d->n; i++)
 		if (streq(d->v[i].rel, rel)) {
 			d->v[i].mask |= 1U << hier;
@@ -812,7 +975,7 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 	for (h = 0; h < ctl->map.n; h++)
 		if (en->mask & (1U << h)) {
 			g.path[h] = NULL;
-			if (xasprintf(&g.path[h], "%s/%s", ctl->map.h[h].mount, en->rel) < 0)
+			if (xasprintf(&g.path[h], "%s/%s", ctl->map.h[h].base, en->rel) < 0)
 				diex(_("cannot allocate memory"));
 			if (strlen(paths) + strlen(g.path[h]) + 2 < sizeof(paths))
 				snprintf(paths + strlen(paths), sizeof(paths) - strlen(paths),
@@ -831,7 +994,7 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 
 static int cmd_list(struct cgset_control *ctl)
 {
-	struct list_data d = { NULL, 0 };
+	struct list_data d = { NULL, 0, ctl->systemd };
 	const char *base = ctl->nargs ? ctl->args[0] : "";
 	struct cu_table *t;
 	size_t i;
@@ -847,7 +1010,7 @@ static int cmd_list(struct cgset_control *ctl)
 				(void) list_collect(g.name, i, &d); /* cannot fail */
 		cgroup_free(&g);
 	}
-	if (cgroup_walk(&ctl->map, base, list_collect, &d) < 0)
+	if (!ctl->no_unit && cgroup_walk(&ctl->map, base, list_collect, &d) < 0)
 		die(_("cannot list the groups below %s"), *base ? base : "/");
 	qsort(d.v, d.n, sizeof(*d.v), entry_cmp);
 	t = new_table(ctl, list_cols, ARRAY_SIZE(list_cols), "NAME,CONTROLLERS,PROCS");
@@ -872,12 +1035,13 @@ static void run_cleanup_group(struct cgset_control *ctl, struct cgroup *g, bool 
 	if (!ctl->made || (ctl->keep && !failed))
 		return;
 	/* the usual end: the program and its children are gone */
-	if (cgroup_remove_empty(g) == 0)
-		return;
-	if (cgroup_count_procs(g) > 0 && cgroup_kill(g, &e) < 0)
-		cu_error_warn(&e);
-	if (cgroup_delete(g, true, &e) < 0)
-		cu_error_warn(&e);
+	if (cgroup_remove_empty(g) < 0) {
+		if (cgroup_count_procs(g) > 0 && cgroup_kill(g, &e) < 0)
+			cu_error_warn(&e);
+		if (cgroup_delete(g, true, &e) < 0)
+			cu_error_warn(&e);
+	}
+	release_unit(ctl);
 }
 
 /*
@@ -1031,13 +1195,106 @@ static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 	}
 	check_name(ctl->name);
 	make_plan(ctl, &p);
+	setup_parent(ctl, ctl->keep ? PARENT_MAKE : PARENT_RUN);
+	check_not_keeper(ctl, ctl->name);
 	if (cgroup_open(g, &ctl->map, ctl->name, NULL) < 0) {
 		cgroup_free(g);
 		cgroup_init(g, &ctl->map, ctl->name);
 		ctl->made = true;
 	}
-	apply_plan(g, &p);
+	apply_plan(ctl, g, &p);
 	plan_free(&p);
+	cgunit_unlock(&ctl->unit);	/* the group exists: no stop can take it */
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The grace period after a stop signal is over: kill the group (its
+ * processes cannot ignore SIGKILL), or the program alone in a group that
+ * run did not make (other processes may live there).
+ */
+static void run_stop(struct cgset_control *ctl, struct cgroup *g, pid_t pid, int pidfd)
+{
+	struct cu_error e = { 0 };
+
+	if (ctl->made && cgroup_kill(g, &e) == 0)
+		return;
+	if (ctl->made)
+		cu_error_warn(&e);
+	if (pidfd < 0 || sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0)
+		(void) kill(pid, SIGKILL); /* ESRCH: it is gone; wait collects it */
+}
+
+static void run_forward(pid_t pid, int pidfd, int sig)
+{
+	if (pidfd >= 0 && sys_pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
+		return;
+	(void) kill(pid, sig); /* ESRCH: the child is gone; wait collects it */
+}
+
+/*
+ * exec_supervise() with docker stop's rule: the signals are forwarded, and
+ * the first TERM, INT or HUP starts the grace period (--stop-timeout),
+ * after which the group is killed.  0 or -errno.
+ */
+static int run_supervise(struct cgset_control *ctl, struct cgroup *g, pid_t pid,
+			 int pidfd, int *wstatus)
+{
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	int64_t deadline = -1;
+	bool stopped = false;
+	sigset_t set;
+	int r = 0;
+
+	exec_forward_sigset(&set);
+	sigaddset(&set, SIGCHLD);
+	pfd.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (pfd.fd < 0)
+		return -errno;
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t w = waitpid(pid, wstatus, WNOHANG);
+		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		int n;
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (deadline >= 0 && left < 0)
+			left = 0;
+		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+		if (n < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (n == 0 && deadline >= 0) {
+			run_stop(ctl, g, pid, pidfd);
+			deadline = -1;
+			stopped = true;
+		}
+		while (read(pfd.fd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
+			int sig = (int) si.ssi_signo;
+
+			if (sig == SIGCHLD)
+				continue;
+			run_forward(pid, pidfd, sig);
+			if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) &&
+			    deadline < 0 && !stopped)
+				deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
+		}
+	}
+	close(pfd.fd);
+	return r;
 }
 
 static __noreturn void cmd_run(struct cgset_control *ctl)
@@ -1053,7 +1310,7 @@ static __noreturn void cmd_run(struct cgset_control *ctl)
 		die(_("cannot block signals"));
 	}
 	pid = run_spawn(ctl, &g, &oldmask, &pidfd);
-	r = exec_supervise(pid, pidfd, &wstatus);
+	r = run_supervise(ctl, &g, pid, pidfd, &wstatus);
 	if (r < 0) {
 		errno = -r;
 		warn(_("cannot wait for the program"));
@@ -1075,7 +1332,7 @@ static void load_map(struct cgset_control *ctl)
 
 int main(int argc, char **argv)
 {
-	struct cgset_control ctl = { 0 };
+	struct cgset_control ctl = { .stop_timeout = STOP_TIMEOUT_DEFAULT, .unit.lockfd = -1 };
 	int status = EXIT_SUCCESS;
 
 	cu_init_locale();
@@ -1084,6 +1341,8 @@ int main(int argc, char **argv)
 	parse_args(&ctl, argc, argv);
 	check_args(&ctl);
 	load_map(&ctl);
+	if (ctl.cmd != CMD_CREATE && ctl.cmd != CMD_RUN)
+		setup_parent(&ctl, PARENT_LOOK);
 
 	switch (ctl.cmd) {
 	case CMD_RUN:
@@ -1111,6 +1370,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	cglimits_free(&ctl.limits);
+	cgunit_close(&ctl.unit);
 	cgroup_map_free(&ctl.map);
 	return status;
 }

@@ -43,6 +43,8 @@ static const char *const v1_flags[] = {
 	"favordynmods", "nofavordynmods",
 };
 
+static bool is_dir(const char *path);
+
 static void sleep_ms(unsigned int ms)
 {
 	struct timespec ts = { ms / 1000, (long) (ms % 1000) * 1000000L };
@@ -106,6 +108,7 @@ static void drop_covered(struct cgroup_map *m, const char *mp)
 			continue;
 		}
 		free(m->h[i].mount);
+		free(m->h[i].base);
 		free(m->h[i].controllers);
 		memmove(&m->h[i], &m->h[i + 1], (m->n - i - 1) * sizeof(m->h[0]));
 		m->n--;
@@ -131,6 +134,7 @@ static int add_hier(struct cgroup_map *m, const char *mp, int version,
 		return cu_error_set(e, E2BIG, _("too many cgroup hierarchies"));
 	}
 	m->h[m->n].mount = xstrdup(mp);
+	m->h[m->n].base = xstrdup(mp);
 	m->h[m->n].version = version;
 	m->h[m->n].controllers = ctrls;	/* v2: NULL, nothing needs them */
 	m->h[m->n].emulated = false;
@@ -414,9 +418,39 @@ void cgroup_map_free(struct cgroup_map *m)
 
 	for (i = 0; i < m->n; i++) {
 		free(m->h[i].mount);
+		free(m->h[i].base);
 		free(m->h[i].controllers);
 	}
+	free(m->parent);
+	m->parent = NULL;
 	m->n = 0;
+}
+
+int cgroup_map_set_parent(struct cgroup_map *m, const char *parent,
+			  struct cu_error *e)
+{
+	const char *rel = parent;
+	int base = cgroup_base_hier(m), r;
+	size_t i;
+
+	while (*rel == '/')
+		rel++;
+	if (*rel && (r = cgroup_name_check(rel, e)) < 0)
+		return r;
+	for (i = 0; i < m->n; i++) {
+		char *b;
+
+		if (xasprintf(&b, "%s%s%s", m->h[i].mount, *rel ? "/" : "", rel) < 0)
+			return -ENOMEM;
+		free(m->h[i].base);
+		m->h[i].base = b;
+	}
+	free(m->parent);
+	m->parent = xstrdup(rel);
+	if (*rel && base >= 0 && !is_dir(m->h[base].base))
+		return cu_error_set(e, 0, _("parent group does not exist: %1$s (no directory %2$s: create it, or name another with --parent)"),
+				    rel, m->h[base].base);
+	return 0;
 }
 
 const char *cgroup_mode_name(enum cgroup_mode mode)
@@ -526,7 +560,7 @@ static char *hier_path(const struct cgroup_map *m, size_t i, const char *name)
 {
 	char *p;
 
-	if (xasprintf(&p, "%s/%s", m->h[i].mount, rel_name(name)) < 0)
+	if (xasprintf(&p, "%s/%s", m->h[i].base, rel_name(name)) < 0)
 		err(cu_exit_failure, _("cannot allocate memory"));
 	return p;
 }
@@ -742,7 +776,7 @@ static int enable_level(struct cgroup *g, size_t hier, const char *dir,
 static int enable_controllers(struct cgroup *g, size_t hier, const char *ctrls,
 			      struct cu_error *e)
 {
-	const char *mount = g->map->h[hier].mount;
+	const char *mount = g->map->h[hier].base;
 	_cleanup_free_ char *dir = xstrdup(mount);
 	const char *p = g->name;
 
@@ -802,7 +836,7 @@ static int make_dir(struct cgroup *g, size_t hier, const char *path,
 static int make_ancestors(struct cgroup *g, size_t hier, const char *parent,
 			  struct cu_error *e)
 {
-	const char *mount = g->map->h[hier].mount;
+	const char *mount = g->map->h[hier].base;
 	int base = cgroup_base_hier(g->map);
 	_cleanup_free_ char *pname = xstrdup(g->name), *bparent = NULL;
 	const char *p;
@@ -842,7 +876,12 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	int r = 0;
 
 	*strrchr(parent, '/') = '\0';
-	/* a top-level group's parent is the hierarchy's root */
+	if (!is_dir(h->base)) {
+		free(p);
+		return cu_error_set(e, 0, _("parent group does not exist: %1$s in %2$s (make it there first, e.g. with 'cgset create %1$s' and a limit of that hierarchy)"),
+				    g->map->parent, h->mount);
+	}
+	/* a top-level group's parent is the hierarchy's root (or --parent) */
 	if (strchr(g->name, '/') && !is_dir(parent))
 		r = make_ancestors(g, hier, parent, e);
 	if (r == 0 && h->version == 2 && v2_ctrls && *v2_ctrls)
@@ -1232,6 +1271,9 @@ int cgroup_freeze(struct cgroup *g, bool freeze, struct cu_error *e)
 		r = write_file(g->path[h], "cgroup.freeze", freeze ? "1" : "0", false);
 	else
 		r = write_file(g->path[h], "freezer.state", freeze ? "FROZEN" : "THAWED", false);
+	if (r == -ENOENT && g->map->h[h].version == 2)
+		return cu_error_set(e, 0, _("cannot freeze or thaw %s: the kernel has no cgroup.freeze (the cgroup v2 freezer came in Linux 5.2)"),
+				    g->path[h]);
 	if (r < 0 && freeze)
 		return cu_error_set(e, r, _("cannot freeze %s"), g->path[h]);
 	if (r < 0)
@@ -1246,7 +1288,10 @@ int cgroup_freeze(struct cgroup *g, bool freeze, struct cu_error *e)
 	return cu_error_set(e, ETIMEDOUT, _("%s did not reach its state within 5 s"), g->path[h]);
 }
 
-/* v1: freeze so nothing forks, SIGKILL every member, thaw so they die. */
+/*
+ * v1, and v2 without cgroup.kill (before Linux 5.14): freeze so nothing
+ * forks, SIGKILL every member, thaw so they die.
+ */
 static int kill_v1(struct cgroup *g, struct cu_error *e)
 {
 	bool frozen = freeze_hier(g) >= 0 && cgroup_freeze(g, true, NULL) == 0;
@@ -1269,9 +1314,11 @@ int cgroup_kill(struct cgroup *g, struct cu_error *e)
 	int h = g->map->v2, r, tries;
 
 	for (tries = 0; tries < 10; tries++) {
+		r = -ENOENT;
 		if (h >= 0 && g->path[h])
 			r = write_file(g->path[h], "cgroup.kill", "1", g->map->h[h].emulated);
-		else
+		/* no cgroup.kill before Linux 5.14: freeze, SIGKILL each, thaw */
+		if (r == -ENOENT && !(h >= 0 && g->map->h[h].emulated))
 			r = kill_v1(g, e);
 		if (r < 0)
 			return cu_error_set(e, r, _("cannot kill the processes of %s"), g->name);
@@ -1592,7 +1639,7 @@ int cgroup_walk(const struct cgroup_map *m, const char *base,
 
 		if (m->h[i].version == 1 && startswith(m->h[i].controllers, "name="))
 			continue;
-		r = walk_dir(m->h[i].mount, rel_name(base), i, fn, data, 0);
+		r = walk_dir(m->h[i].base, rel_name(base), i, fn, data, 0);
 		if (r < 0)
 			return r;
 	}

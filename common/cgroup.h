@@ -39,6 +39,7 @@ enum cgroup_mode {
 
 struct cgroup_hier {
 	char *mount;		/* mount point */
+	char *base;		/* groups are named below it: mount[/parent] */
 	int version;		/* 1 or 2 */
 	char *controllers;	/* v1: "cpu,cpuacct"; v2: NULL */
 	bool emulated;		/* not a cgroup fs (test override only) */
@@ -49,6 +50,7 @@ struct cgroup_map {
 	struct cgroup_hier h[CGROUP_MAX_HIER];
 	size_t n;
 	int v2;			/* index of the v2 hierarchy, -1 */
+	char *parent;		/* group names are below it ("" for the roots) */
 };
 
 /* Build @m from mountinfo text.  0 or -errno. */
@@ -72,6 +74,13 @@ int cgroup_map_from_mounts(struct cgroup_map *m, const struct cgroup_mount *v,
 /* From statmount(2) below /sys/fs/cgroup, else mountinfo (or $CGSET_MOUNTINFO). */
 int cgroup_map_load(struct cgroup_map *m, struct cu_error *e) __must_check;
 void cgroup_map_free(struct cgroup_map *m);
+/*
+ * Name groups below @parent ("a/b", relative to each hierarchy's root; ""
+ * or "/" for the roots) instead of at the roots.  The parent must exist in
+ * the base hierarchy (v2, else the v1 freezer).  0 or -errno.
+ */
+int cgroup_map_set_parent(struct cgroup_map *m, const char *parent,
+			  struct cu_error *e) __must_check;
 
 const char *cgroup_mode_name(enum cgroup_mode mode);
 /* Is @controller in the comma/space list of hierarchy @h? */

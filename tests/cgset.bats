@@ -13,10 +13,43 @@ setup() {
 	cu_setup
 	cu_require_root
 	cu_require_tool cgset
+	unset CGSET_PARENT CGSET_MOUNTINFO
+	N=$(cu_name g)
+	case $BATS_TEST_DESCRIPTION in
+	systemd:*)
+		systemd_host || skip "not a systemd host (needs /run/systemd/system and a pure cgroup v2 hierarchy systemd manages)"
+		return 0 ;;
+	stop:*)
+		return 0 ;;
+	esac
 	[ -d "$UNIFIED" ] || skip "no cgroup2 hierarchy at $UNIFIED"
 	[ -d "$CG/cpu" ] || skip "no v1 cpu hierarchy at $CG/cpu"
-	N=$(cu_name g)
 	cg_track "$N"
+}
+
+# Booted with systemd, whose cgroup2 hierarchy is mounted at $CG.
+systemd_host() {
+	[ -d /run/systemd/system ] && [ "$(stat -fc %T "$CG")" = cgroup2fs ] &&
+		[ -d "$CG/init.scope" ]
+}
+
+# The v2 hierarchy: $CG on a pure v2 host, else $UNIFIED.
+v2_mount() {
+	if [ "$(stat -fc %T "$CG")" = cgroup2fs ]; then echo "$CG"; else echo "$UNIFIED"; fi
+}
+
+# Wait up to 5 s until directory $1 is gone.
+wait_gone() {
+	for _ in $(seq 50); do [ -e "$1" ] || return 0; sleep 0.1; done
+	return 1
+}
+
+# cgset.scope must not run already: its groups would be another user's.
+require_no_unit() {
+	if systemctl -q is-active cgset.scope; then
+		skip "cgset.scope runs already (groups of another user)"
+	fi
+	cu_on_teardown "systemctl stop cgset.scope 2>/dev/null"
 }
 
 # Register NAME in every hierarchy for teardown (before making it).
@@ -569,4 +602,184 @@ fake_cgroup2() {
 	run --separate-stderr cgset create "$N" --keep
 	assert_failure 1
 	[ -z "$(cg_dirs "$N")" ]
+}
+
+# --- systemd hosts: groups in a delegated unit (run in tests/vm) ------------
+
+@test "systemd: create makes the group in cgset.scope (Delegate=yes), cpu enabled down the path, delete stops the unit" {
+	require_no_unit
+	cgset create "$N" --cpu 20%
+	U=$(systemctl show -P ControlGroup cgset.scope)
+	echo "unit group: $U"
+	[ "$(systemctl show -P Delegate cgset.scope)" = yes ]
+	[[ "$U" == /*/cgset.scope ]]
+	[ -d "$CG$U/$N" ]
+	[ ! -e "$CG/$N" ]
+	[ "$(cat "$CG$U/$N/cpu.max")" = "20000 100000" ]
+	# cpu is in subtree_control of every group from the root to the unit
+	d=$CG
+	for c in $(tr / ' ' <<< "$U"); do
+		grep -qw cpu "$d/cgroup.subtree_control"
+		d=$d/$c
+	done
+	grep -qw cpu "$d/cgroup.subtree_control"
+	# the keeper holds the unit from its own leaf; list does not show it
+	[ -n "$(cat "$CG$U/.keeper/cgroup.procs")" ]
+	[ -z "$(cat "$CG$U/cgroup.procs")" ]
+	run cgset list
+	assert_line --regexp "^$N "
+	refute_output --partial .keeper
+	run cgset run --name "$N" -- cat /proc/self/cgroup
+	assert_output "0::$U/$N"
+	run cgset show "$N"
+	assert_line --regexp '^cpu\.max +20000 100000$'
+	cgset delete "$N"
+	wait_gone "$CG$U"
+	! systemctl -q is-active cgset.scope || false
+}
+
+@test "systemd: run's program lives in run's own delegated scope, with cgset in its leaf; nothing left after the run, nothing at the root" {
+	run cgset run --cpu 20% -- sh -c 'g=$(cut -d: -f3 /proc/self/cgroup); echo "$g"; cat "/sys/fs/cgroup$g/cpu.max"; systemctl show -P Delegate "$(basename "$(dirname "$g")")"; cut -d: -f3 "/proc/$PPID/cgroup"'
+	assert_success
+	echo "$output"
+	[[ "${lines[0]}" =~ ^/.*/cgset-run-([0-9]+)\.scope/cgset-run-([0-9]+)$ ]]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	[ "${lines[1]}" = "20000 100000" ]
+	[ "${lines[2]}" = yes ]
+	[ "${lines[3]}" = "$(dirname "${lines[0]}")/.keeper" ]
+	wait_gone "$CG$(dirname "${lines[0]}")"
+	[ -z "$(compgen -G "$CG/cgset-run-*")" ]
+	# a name of cgset.scope's that does not exist: run's own scope too
+	run cgset run --name "$N" -- cat /proc/self/cgroup
+	assert_output --regexp "^0::/.*/cgset-run-[0-9]+\.scope/$N\$"
+}
+
+@test "systemd: --no-systemd makes the group at the root, as without systemd" {
+	cu_track_cgroup "$CG/$N"
+	cgset create --no-systemd "$N" --pids 7
+	[ "$(cat "$CG/$N/pids.max")" = 7 ]
+	run cgset show --no-systemd "$N"
+	assert_success
+	run --separate-stderr cgset show "$N"
+	assert_failure 1
+	cgset delete --no-systemd "$N"
+	[ ! -e "$CG/$N" ]
+}
+
+@test "systemd: a cgset.scope without Delegate=yes is refused with one line naming the unit; nothing is made" {
+	require_no_unit
+	systemd-run --scope --unit=cgset.scope sleep 60 >/dev/null 2>&1 &
+	cu_track_pid $!
+	for _ in $(seq 50); do systemctl -q is-active cgset.scope && break; sleep 0.1; done
+	U=$(systemctl show -P ControlGroup cgset.scope)
+	[ -n "$U" ]
+	run --separate-stderr cgset create "$N" --cpu 20%
+	assert_failure 1
+	[ "$stderr" = "cgset: unit cgset.scope is not delegated (Delegate=no): cgset did not make it (stop it, or use --parent)" ]
+	[ ! -e "$CG$U/$N" ]
+	[ ! -e "$CG/$N" ]
+}
+
+@test "systemd: an unprivileged user's groups live in the user manager's delegated scopes" {
+	[ -n "${CGSET_TEST_USER:-}" ] || skip "not set: CGSET_TEST_USER, a user whose user@UID.service runs (loginctl enable-linger USER)"
+	uid=$(id -u "$CGSET_TEST_USER")
+	systemctl -q is-active "user@$uid.service" || skip "user@$uid.service is not running"
+	as_user() { runuser -u "$CGSET_TEST_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" "$@"; }
+	run as_user "$CU_BUILDDIR/cgset" run --cpu 20% -- sh -c 'g=$(cut -d: -f3 /proc/self/cgroup); echo "$g"; cat "/sys/fs/cgroup$g/cpu.max"'
+	assert_success
+	[[ "${lines[0]}" =~ ^/user\.slice/user-$uid\.slice/user@$uid\.service/.*/cgset-run-[0-9]+\.scope/cgset-run-[0-9]+$ ]]
+	[ "${lines[1]}" = "20000 100000" ]
+	if as_user systemctl --user -q is-active cgset.scope; then
+		skip "the user's cgset.scope runs already"
+	fi
+	cu_on_teardown "as_user systemctl --user stop cgset.scope 2>/dev/null"
+	as_user "$CU_BUILDDIR/cgset" create "$N" --memory 64M
+	[ "$(as_user systemctl --user show -P Delegate cgset.scope)" = yes ]
+	U=$(as_user systemctl --user show -P ControlGroup cgset.scope)
+	[[ "$U" == /user.slice/user-$uid.slice/user@$uid.service/* ]]
+	[ "$(cat "$CG$U/$N/memory.max")" = 67108864 ]
+	as_user "$CU_BUILDDIR/cgset" delete "$N"
+	wait_gone "$CG$U"
+}
+
+# --- any host ------------------------------------------------------------------
+
+@test "stop: TERM to run of a program that ignores it: after --stop-timeout the group is killed and removed, no process left" {
+	V2=$(v2_mount)
+	cgset run --stop-timeout 2 --name "$N" -- sh -c 'trap "" TERM HUP INT; cut -d: -f3 /proc/self/cgroup | tail -1 > "$0/g"; sleep 300 & echo $! > "$0/bg"; while :; do wait; done' "$BATS_TEST_TMPDIR" 3>&- &
+	pid=$!
+	cu_track_pid "$pid"
+	for _ in $(seq 50); do [ -s "$BATS_TEST_TMPDIR/bg" ] && break; sleep 0.1; done
+	g=$(cat "$BATS_TEST_TMPDIR/g")
+	bg=$(cat "$BATS_TEST_TMPDIR/bg")
+	echo "group $g, background $bg"
+	[ -d "$V2$g" ]
+	cu_track_cgroup "$V2$g"
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null || false	# ended within 20 s
+	rc=0
+	wait "$pid" || rc=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	echo "status=$rc after $ms ms"
+	[ "$rc" -eq 137 ]
+	# the program ignored TERM: it lived the 2 s of grace, then SIGKILL
+	[ "$ms" -ge 1900 ]
+	[ "$ms" -lt 15000 ]
+	# gone, or a zombie its new parent has not reaped yet
+	st=$(awk '{ print $3 }' "/proc/$bg/stat" 2>/dev/null || true)
+	echo "background state: ${st:-gone}"
+	[ -z "$st" ] || [ "$st" = Z ]
+	wait_gone "$V2$g"
+}
+
+@test "stop: --stop-timeout is documented, checked and only for run" {
+	run cgset --help
+	assert_output --partial "--stop-timeout <secs>"
+	assert_output --partial "(default 10)"
+	run --separate-stderr cgset run --stop-timeout 2x -- true
+	assert_failure 125
+	[[ "$stderr" == *"invalid --stop-timeout value"*"2x"* ]]
+	run --separate-stderr cgset create "$N" --stop-timeout 3
+	assert_failure 1
+	[ "$stderr" = "cgset: --stop-timeout is an option of 'run', not of 'create'" ]
+}
+
+@test "parent: --parent and CGSET_PARENT name groups below another group in every hierarchy; a missing parent is one line" {
+	P=$(cu_name p)
+	cg_track "$P"
+	cg_track "$P/$N"
+	cgset create "$P" --cpu 50%
+	cgset create --parent "$P" "$N" --cpu 20%
+	[ "$(cat "$CG/cpu/$P/$N/cpu.cfs_quota_us")" = 20000 ]
+	[ -d "$UNIFIED/$P/$N" ]
+	[ ! -e "$CG/cpu/$N" ]
+	[ ! -e "$UNIFIED/$N" ]
+	run env CGSET_PARENT="$P" cgset show "$N"
+	assert_line --regexp '^cpu\.max +20000 100000$'
+	run cgset list --parent "$P"
+	assert_line --regexp "^$N +"
+	refute_line --regexp "^$P"
+	run cgset run --parent "$P" --name "$N" -- cat /proc/self/cgroup
+	assert_line "0::/$P/$N"
+	# --parent wins over the environment
+	CGSET_PARENT=/nope cgset delete --parent "/$P" "$N"
+	[ ! -e "$UNIFIED/$P/$N" ]
+	[ ! -e "$CG/cpu/$P/$N" ]
+	[ -d "$UNIFIED/$P" ]
+	run --separate-stderr cgset create --parent "$P/missing" "$N"
+	assert_failure 1
+	[[ "$stderr" == "cgset: parent group does not exist: $P/missing (no directory $UNIFIED/$P/missing: create it, or name another with --parent)" ]]
+	run --separate-stderr cgset create --parent "$P/../x" "$N"
+	assert_failure 1
+	[[ "$stderr" == *"'.' and '..' components are not allowed"* ]]
+	# the parent exists in v2 only: the cpu hierarchy says so, nothing made
+	mkdir "$UNIFIED/$P/only2"
+	cg_track "$P/only2/$N"
+	run --separate-stderr cgset create --parent "$P/only2" "$N" --cpu 10%
+	assert_failure 1
+	[[ "$stderr" == "cgset: parent group does not exist: $P/only2 in $CG/cpu "* ]]
+	[ ! -e "$UNIFIED/$P/only2/$N" ]
+	rmdir "$UNIFIED/$P/only2"
 }
