@@ -14,6 +14,7 @@ cd "$top"
 
 if [ "${1:-}" = --potfiles ]; then
 	{
+		echo "# SPDX-License-Identifier: GPL-2.0-or-later"
 		echo "# Files with translatable messages (checked by tests/cli.bats)."
 		# the same list tests/cli.bats expects
 		grep -lE '\b_\("|N_\("' bin/*.c common/*.c common/*.h 2>/dev/null | sort
