@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Attacks through image layers: a layer that brings a device node of a host
 # disk, a setuid-root program or a program with file capabilities gives an
 # unprivileged user nothing, neither after `unionmount apply` nor through a
