@@ -1224,7 +1224,8 @@ static void spec_free(struct ovl_spec *abs)
  * Overlay makes a private clone of each layer's mount, which kernels before
  * 6.15 allow only for a mount in the caller's namespace: while the union is
  * made, the detached mounts of image layers are attached to directories of
- * our own, and detached again after (the union keeps its clones).
+ * our own, and detached again after (the union keeps its clones).  Where
+ * the kernel takes detached layers, they are never attached.
  */
 static int images_attach(struct ovl_made *m, struct cu_error *e)
 {
@@ -1250,6 +1251,16 @@ static int images_attach(struct ovl_made *m, struct cu_error *e)
 		l->mounted = true;
 	}
 	return 0;
+}
+
+static bool images_present(const struct ovl_made *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nlayers; i++)
+		if (m->layers[i].mntfd >= 0)
+			return true;
+	return false;
 }
 
 static void images_detach(struct ovl_made *m)
@@ -1296,10 +1307,18 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	if (rc == 0 && !s->upper && s->nlowers == 1) {
 		rc = mount_bind(s, &m, e);
 	} else if (rc == 0) {
-		rc = images_attach(&m, e);
-		if (rc == 0)
-			rc = mount_overlay(s, &m, work, e);
-		images_detach(&m);
+		/*
+		 * Detached image mounts first: killed at any step, we leave
+		 * nothing behind.  Before 6.15 overlay refuses them (EINVAL):
+		 * then attach them while the union is made.
+		 */
+		rc = mount_overlay(s, &m, work, e);
+		if (rc == -EINVAL && images_present(&m)) {
+			rc = images_attach(&m, e);
+			if (rc == 0)
+				rc = mount_overlay(s, &m, work, e);
+			images_detach(&m);
+		}
 	}
 	m.mounted = rc == 0;
 	if (rc == 0)
