@@ -329,7 +329,8 @@ sc_cpu_share() {
 
 sc_has_proc() {
 	local f
-	for f in /sys/fs/cgroup/*/"$1"/cgroup.procs; do
+	# a v1 or hybrid hierarchy's group, or the group itself on pure v2
+	for f in /sys/fs/cgroup/*/"$1"/cgroup.procs /sys/fs/cgroup/"$1"/cgroup.procs; do
 		grep -q . "$f" 2>/dev/null && return 0
 	done
 	return 1
