@@ -125,6 +125,13 @@ v2_mount() {
 	if [ "$(stat -fc %T "$CG")" = cgroup2fs ]; then echo "$CG"; else echo "$UNIFIED"; fi
 }
 
+# The running kernel is version MAJOR.MINOR or newer.
+kernel_at_least() {
+	local major minor
+	IFS=. read -r major minor _ <<< "$(uname -r)"
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "${minor%%[!0-9]*}" -ge "$2" ]; }
+}
+
 # Wait up to 5 s until directory $1 is gone.
 wait_gone() {
 	for _ in $(seq 50); do [ -e "$1" ] || return 0; sleep 0.1; done
@@ -698,7 +705,8 @@ fake_cgroup2() {
 	echo "$a"
 	[ "$a" = "$b" ]
 	[[ "$a" =~ mode\ +$LAYOUT ]]
-	if command -v strace >/dev/null; then
+	# listmount and statmount (6.8) answer; older kernels read mountinfo
+	if command -v strace >/dev/null && kernel_at_least 6 8; then
 		run strace -e trace=openat cgset show "$N"
 		assert_success
 		refute_output --partial /proc/self/mountinfo
