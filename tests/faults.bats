@@ -47,7 +47,7 @@ snap_net() {
 snap_sys() {
 	echo "== netns"; ls -A /run/netns | grep "^$(cu_id)" || true
 	echo "== mounts"; cut -d' ' -f5 /proc/self/mountinfo | grep -e "$T" -e "/run/netns/$(cu_id)" || true
-	echo "== cgroups"; ls -d "$CG"/*/"$(cu_id)"* 2>/dev/null || true
+	echo "== cgroups"; ls -d "$CG"/*/"$(cu_id)"* "$CG/$(cu_id)"* 2>/dev/null || true
 	echo "== files"; find "$T" -mindepth 1 -not -path "$T/cu-cleanup" \
 		-not -name 'separate-stderr-*' -not -name strace.log -not -name out -not -name err \
 		-printf '%P %y %s\n' 2>/dev/null | sort
@@ -327,11 +327,21 @@ full_tmpfs() {
 
 # --- cgset ----------------------------------------------------------------------
 
+# Track group NAME for teardown: at the root of a pure cgroup v2 host, in
+# every hierarchy of a v1 or hybrid one.
 cg_track() {
 	local d
+	cu_track_cgroup "$CG/$1"
 	for d in "$CG"/*/; do
+		[ -e "${d}tasks" ] || [ -e "${d}cgroup.procs" ] && [ ! -e "${d}cgroup.type" ] || continue
 		cu_track_cgroup "$d$1"
 	done
+}
+
+# The directory of group NAME that holds its pids files: the v1 pids
+# hierarchy, or the group itself on pure cgroup v2.
+cg_pids_dir() {
+	if [ -d "$CG/pids" ]; then echo "$CG/pids/$1"; else echo "$CG/$1"; fi
 }
 
 @test "cgset create: a CPU that does not exist, an unknown -r file, a taken name: no group changed" {
@@ -350,7 +360,7 @@ cg_track() {
 	run --separate-stderr cgset create "$h" --pids 9
 	assert_failure 1
 	assert_same "$before" "$(snap_sys)"
-	assert_equal "$(cat "$CG/pids/$h/pids.max")" 7
+	assert_equal "$(cat "$(cg_pids_dir "$h")/pids.max")" 7
 }
 
 @test "cgset create: each mkdir/write failing (strace) leaves no group; killed, delete cleans" {
@@ -390,13 +400,13 @@ cg_track() {
 	pid=$!
 	cu_track_pid "$pid"
 	for _ in $(seq 50); do
-		[ -n "$(cat "$CG/pids/$g/cgroup.procs" 2>/dev/null)" ] && break
+		[ -n "$(cat "$(cg_pids_dir "$g")/cgroup.procs" 2>/dev/null)" ] && break
 		sleep 0.1
 	done
-	[ -n "$(cat "$CG/pids/$g/cgroup.procs" 2>/dev/null)" ] || fail "the group never got its program"
+	[ -n "$(cat "$(cg_pids_dir "$g")/cgroup.procs" 2>/dev/null)" ] || fail "the group never got its program"
 	kill -KILL "$pid"
 	wait "$pid" || true
-	[ -d "$CG/pids/$g" ]
+	[ -d "$(cg_pids_dir "$g")" ]
 	run -0 cgset kill "$g"
 	run -0 cgset delete "$g"
 	assert_same "$before" "$(snap_sys)"

@@ -317,19 +317,23 @@ sc_cpu_usec() {
 	return 1
 }
 
-# sc_cpu_share NAME: CPU time the group got over 2 s of wall time (ms).
+# sc_cpu_share NAME: CPU time the group got over 2 s of wall time (ms),
+# scaled to the wall time measured (a slow machine sleeps longer than 2 s).
 sc_cpu_share() {
-	local u0 u1
+	local u0 u1 t0 t1
 	sleep 0.5
+	t0=$(date +%s%N)
 	u0=$(sc_cpu_usec "$1") || return 1
 	sleep 2
 	u1=$(sc_cpu_usec "$1") || return 1
-	echo $(( (u1 - u0) / 1000 ))
+	t1=$(date +%s%N)
+	echo $(( (u1 - u0) * 2000000 / ((t1 - t0) / 1000) / 1000 ))
 }
 
 sc_has_proc() {
 	local f
-	for f in /sys/fs/cgroup/*/"$1"/cgroup.procs; do
+	# a v1 or hybrid hierarchy's group, or the group itself on pure v2
+	for f in /sys/fs/cgroup/*/"$1"/cgroup.procs /sys/fs/cgroup/"$1"/cgroup.procs; do
 		grep -q . "$f" 2>/dev/null && return 0
 	done
 	return 1
