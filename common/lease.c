@@ -70,7 +70,7 @@ static char *field(char **s, const char *key)
 	size_t klen = strlen(key);
 	char *v, *end;
 
-	if (strncmp(*s, key, klen) || (*s)[klen] != '=')
+	if (strncmp(*s, key, klen) != 0 || (*s)[klen] != '=')
 		return NULL;
 	v = *s + klen + 1;
 	end = strchr(v, ' ');
@@ -102,7 +102,7 @@ static int parse_line(char *line, struct lease_rec *l)
 	    !(ino = field(&s, "ino")) || !(host = field(&s, "host")) ||
 	    !(idx = field(&s, "hostidx")) || !(ifn = field(&s, "if")) ||
 	    !(nat = field(&s, "nat")) || !(net = field(&s, "net")) ||
-	    !(out = field(&s, "out")) || strncmp(s, "path=", 5))
+	    !(out = field(&s, "out")) || strncmp(s, "path=", 5) != 0)
 		return -EINVAL;
 	if (parse_u64(dev, &vdev) < 0 || parse_u64(ino, &vino) < 0 ||
 	    parse_u64(idx, &vidx) < 0 || vidx > INT_MAX)
