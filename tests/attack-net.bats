@@ -14,13 +14,6 @@ setup() {
 	cu_on_teardown "rm -f /run/container-utils/leases/$(cu_id)br*@*"
 }
 
-mkns() {
-	local n
-	n=$(cu_name "$1")
-	cu_track_netns "$n"
-	ip netns add "$n"
-}
-
 # The elements of set SET of the suite's table in namespace NS, one a line,
 # "SUBNET" or "SUBNET IFNAME", sorted ("" when the table is not there).
 nat_elements() { # NS SET
@@ -58,7 +51,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "nat --out with a quote: refused, no second element is added" {
 	local r bad
 	r=$(cu_name r)
-	mkns r
+	cu_mkns r
 	vethctl -N "$r" nat add 10.99.6.0/24 --out eth9
 	for bad in 'x",10.9.9.9."y' 'x",1.2.3.4."y' '"}' 'a"b' "x'y" 'a;b' 'a{b' 'a$b' '#a'; do
 		run --separate-stderr vethctl -N "$r" nat add 10.99.7.0/24 --out "$bad"
@@ -79,7 +72,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "nat --out '\"};include\"*\"#': no include happens, nothing is added" {
 	local r
 	r=$(cu_name r)
-	mkns r
+	cu_mkns r
 	run --separate-stderr unshare -m --propagation private sh -c '
 		mount -t tmpfs cu-attack-etc /etc || exit 99
 		echo "add table ip cuprobe" > /etc/cuprobe
@@ -95,7 +88,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "nat --out: wildcards and set references are refused; a name nft has as a keyword stays a name" {
 	local r bad
 	r=$(cu_name r)
-	mkns r
+	cu_mkns r
 	for bad in 'eth*' '*' 'a\*' '@masq' 'a b' 'a/b' '.' '..'; do
 		run --separate-stderr vethctl -N "$r" nat add 10.99.9.0/24 --out "$bad"
 		assert_failure 1
@@ -116,7 +109,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "connect --nat --out with a quote: refused before anything is made" {
 	local r c br
 	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$br" --addr auto --nat --out 'x",1.2.3.4."y'
 	assert_failure 1
 	[ "${#stderr_lines[@]}" -eq 1 ]
@@ -133,7 +126,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "disconnect trusts its records, not the address a container gives itself" {
 	local r a b bra brb
 	r=$(cu_name r) a=$(cu_name a) b=$(cu_name b) bra=$(cu_name bra) brb=$(cu_name brb)
-	mkns r; mkns a; mkns b
+	cu_mkns r; cu_mkns a; cu_mkns b
 	vethctl -N "$r" bridge add "$bra" --addr 10.98.1.1/24
 	vethctl -N "$r" bridge add "$brb" --addr 10.98.2.1/24
 	run vethctl -N "$r" connect "$a" --bridge "$bra" --addr auto --nat
@@ -162,7 +155,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "disconnect: a container that renames its end is still disconnected, by the record" {
 	local r a br
 	r=$(cu_name r) a=$(cu_name a) br=$(cu_name br)
-	mkns r; mkns a
+	cu_mkns r; cu_mkns a
 	vethctl -N "$r" connect "$a" --bridge "$br" --addr 10.98.3.5/24 --nat
 	ip -n "$a" link set eth0 down
 	ip -n "$a" link set eth0 name "$(cu_name x)"
@@ -178,7 +171,7 @@ lease_file() { # ROUTER-NS BRIDGE
 @test "disconnect refuses what connect did not make, and a second disconnect changes nothing" {
 	local r a c br
 	r=$(cu_name r) a=$(cu_name a) c=$(cu_name c) br=$(cu_name br)
-	mkns r; mkns a; mkns c
+	cu_mkns r; cu_mkns a; cu_mkns c
 	# a pair made by hand, that looks like a connection
 	vethctl -N "$r" add "$(cu_name h)" eth0 --peer-netns "$c"
 	run --separate-stderr vethctl -N "$r" disconnect "$c"

@@ -29,15 +29,6 @@ setup() {
 	if nsrun --help | grep -q -- '--privileged'; then PRIV=(--privileged); fi
 }
 
-# Let the unprivileged user reach $T (bats makes its dirs 0700).
-open_tmpdir_to_user() {
-	local d=$T
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
-}
-
 # A root with nothing but the escape helper (in / and in /inner), a marker
 # only the host has, and "self", a symlink to the root's own directory.
 mk_escape_root() {
@@ -77,7 +68,7 @@ escape_fails() {
 @test "root-1: the chroot escape stays inside for an unprivileged --user --map-root-user" {
 	cu_require_user
 	mk_escape_root
-	open_tmpdir_to_user
+	cu_open_to_user "$T"
 	chown -R "$CU_UID:$CU_UID" "$T/r"
 	local form
 	for form in . ./ ../r /proc/self/cwd self "$T/r"; do
@@ -209,7 +200,7 @@ check_host_files() {
 	mk_busybox_root
 	mk_host_files
 	mkdir "$T/vols"
-	open_tmpdir_to_user
+	cu_open_to_user "$T"
 	chown -R "$CU_UID:$CU_UID" "$T/r" "$T/vols" "$T/host"
 	local p
 	for p in "" --pid; do
@@ -308,7 +299,7 @@ mk_remount_root() {
 @test "root-3: a :ro volume stays read-only for root of --user (MS_REMOUNT|MS_BIND refused)" {
 	cu_require_user
 	mk_remount_root
-	open_tmpdir_to_user
+	cu_open_to_user "$T"
 	chown -R "$CU_UID:$CU_UID" "$T/r" "$T/src"
 	run --separate-stderr setpriv --reuid="$CU_UID" --regid="$CU_UID" --clear-groups -- \
 		nsrun "${PRIV[@]}" --user --map-root-user --mount -R "$T/r" -v "$T/src:/vol:ro" \

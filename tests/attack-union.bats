@@ -30,11 +30,7 @@ setup() {
 }
 
 teardown() {
-	local t
-	while read -r t; do
-		[[ "$t" == "$BATS_TEST_TMPDIR"/* ]] && unionmount umount "$t" 2>/dev/null
-	done < <(findmnt -rn -o TARGET | tac)
-	cu_teardown
+	cu_teardown_unions
 }
 
 # A host "disk": a loop device over a file holding a secret, in $LOOP.

@@ -27,15 +27,6 @@ mk_rootfs() {
 	if [ -n "${2:-}" ]; then chown -R "$2:$2" "$r"; fi
 }
 
-# Let the unprivileged user reach $T (bats makes its dirs 0700).
-open_tmpdir_to_user() {
-	local d=$T
-	while [ "$d" != / ] && [ "$d" != /tmp ]; do
-		chmod a+x "$d"
-		d=$(dirname "$d")
-	done
-}
-
 # Hex CapEff/CapBnd/CapAmb of a command's own process.
 capfield() { awk -v f="$1:" '$1 == f { print $2 }'; }
 
@@ -252,7 +243,7 @@ ensure_subids() {
 @test "S6: an unprivileged container: -fpm --mount-proc -ui -R --map-root-user" {
 	cu_require_user
 	mk_rootfs "$T/urootfs" "$CU_UID"
-	open_tmpdir_to_user
+	cu_open_to_user "$T"
 	run -0 cu_as_user nsrun --fork --pid --mount-proc --mount --uts --ipc -R "$T/urootfs" --map-root-user sh -c 'id -u; ps -o pid,comm'
 	assert_line --index 0 0
 	assert_line --regexp '^ +1 +(sh|ps)'

@@ -13,14 +13,8 @@ setup() {
 	cd "$D" || return 1
 }
 
-# Unmount our unions through unionmount first (it removes its records and
-# work dirs), then the shared teardown catches anything left.
 teardown() {
-	local t
-	while read -r t; do
-		[[ "$t" == "$BATS_TEST_TMPDIR"/* ]] && unionmount umount "$t" 2>/dev/null
-	done < <(findmnt -rn -o TARGET | tac)
-	cu_teardown
+	cu_teardown_unions
 }
 
 # um_mount TARGET ARGS...: register TARGET for teardown, then mount.

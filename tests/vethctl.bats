@@ -12,14 +12,6 @@ setup() {
 	cu_on_teardown "rm -f /run/container-utils/leases/$(cu_id)br*@*"
 }
 
-# mkns SUFFIX: a tracked namespace named $(cu_name SUFFIX).
-mkns() {
-	local n
-	n=$(cu_name "$1")
-	cu_track_netns "$n"
-	ip netns add "$n"
-}
-
 # jq is not installed: evaluate a Python expression over ip -j output (j).
 pyj() {
 	python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"
@@ -39,7 +31,7 @@ link_names() { # NETNS
 @test "S7: a veth pair across two namespaces, addresses, up, ping" {
 	local a b
 	a=$(cu_name a) b=$(cu_name b)
-	mkns a; mkns b
+	cu_mkns a; cu_mkns b
 	run vethctl add "$(cu_name va)" "$(cu_name vb)" --netns "$a" --peer-netns "$b" --mtu 1400
 	assert_success
 	run vethctl addr add "$(cu_name va)" 10.1.1.1/24 --netns "$a"
@@ -69,7 +61,7 @@ link_names() { # NETNS
 @test "add: MAC addresses on both ends, delete removes both" {
 	local a b
 	a=$(cu_name a) b=$(cu_name b)
-	mkns a; mkns b
+	cu_mkns a; cu_mkns b
 	vethctl add "$(cu_name x)" "$(cu_name y)" -N "$a" --peer-netns "$b" \
 		--address 02:00:00:00:00:0a --peer-address 02:00:00:00:00:0b
 	run ip -j -n "$a" link show "$(cu_name x)"
@@ -84,7 +76,7 @@ link_names() { # NETNS
 @test "add: an existing name is reported with its namespace, nothing is made" {
 	local a b
 	a=$(cu_name a) b=$(cu_name b)
-	mkns a; mkns b
+	cu_mkns a; cu_mkns b
 	ip -n "$b" link add "$(cu_name y)" type veth peer name "$(cu_name z)"
 	run --separate-stderr vethctl add "$(cu_name x)" "$(cu_name y)" -N "$a" --peer-netns "$b"
 	assert_failure 1
@@ -96,7 +88,7 @@ link_names() { # NETNS
 @test "add: the first name taken, with a peer elsewhere: its namespace is named" {
 	local a b
 	a=$(cu_name a) b=$(cu_name b)
-	mkns a; mkns b
+	cu_mkns a; cu_mkns b
 	ip -n "$a" link add "$(cu_name x)" type bridge
 	run --separate-stderr vethctl add "$(cu_name x)" "$(cu_name y)" -N "$a" --peer-netns "$b"
 	assert_failure 1
@@ -120,7 +112,7 @@ hide_nftables() {
 	readelf -d "$CU_BUILDDIR/vethctl" | grep -q 'NEEDED.*libnftables' &&
 		skip "libnftables is linked (--with-nftables=link): vethctl needs it to start"
 	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	# a new namespace starts with the host's IPv4 forwarding (devconf_inherit_init_net)
 	fwd=$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)
 	run hide_nftables vethctl -N "$r" add "$(cu_name x)" "$(cu_name y)" --peer-netns "$c"
@@ -148,7 +140,7 @@ hide_nftables() {
 @test "bad input: long or '/' names, bad CIDR, bad MAC, unknown namespace" {
 	local a
 	a=$(cu_name a)
-	mkns a
+	cu_mkns a
 	run --separate-stderr vethctl -N "$a" add abcdefghijklmnop
 	assert_failure 1
 	[[ $stderr == *"abcdefghijklmnop: 16 bytes, the kernel allows 15"* ]]
@@ -172,7 +164,7 @@ hide_nftables() {
 @test "the kernel's extended-ACK text is in the error" {
 	local a
 	a=$(cu_name a)
-	mkns a
+	cu_mkns a
 	vethctl -N "$a" add "$(cu_name x)" "$(cu_name y)"
 	vethctl -N "$a" addr add "$(cu_name x)" 10.2.0.1/24
 	run --separate-stderr vethctl -N "$a" addr add "$(cu_name x)" 10.2.0.1/24
@@ -186,7 +178,7 @@ hide_nftables() {
 @test "up, down, move, addr del, IPv6, routes" {
 	local a b x
 	a=$(cu_name a) b=$(cu_name b) x=$(cu_name x)
-	mkns a; mkns b
+	cu_mkns a; cu_mkns b
 	vethctl -N "$a" add "$x" "$(cu_name y)"
 	vethctl -N "$a" up "$x"
 	vethctl -N "$a" up "$(cu_name y)"
@@ -222,7 +214,7 @@ hide_nftables() {
 @test "bridge add/del, attach, detach; attach to a missing bridge fails" {
 	local a br x
 	a=$(cu_name a) br=$(cu_name br) x=$(cu_name x)
-	mkns a
+	cu_mkns a
 	vethctl -N "$a" bridge add "$br" --addr 10.6.0.1/24
 	run ip -j -n "$a" -d link show "$br"
 	assert_output --partial '"info_kind":"bridge"'
@@ -246,7 +238,7 @@ hide_nftables() {
 @test "rollback: bridge add whose address the kernel refuses leaves no bridge" {
 	local a
 	a=$(cu_name a)
-	mkns a
+	cu_mkns a
 	run --separate-stderr vethctl -N "$a" bridge add "$(cu_name br)" --addr ff02::1/64
 	assert_failure 1
 	[[ $stderr == *"multicast"* ]]
@@ -257,7 +249,7 @@ hide_nftables() {
 	local br n i j
 	br=$(cu_name br)
 	cu_track_link "$br"
-	for i in 1 2 3; do mkns "$i"; done
+	for i in 1 2 3; do cu_mkns "$i"; done
 	vethctl bridge add "$br"
 	for i in 1 2 3; do
 		run vethctl connect "$(cu_name $i)" --bridge "$br" --addr "10.0.1.$i/24"
@@ -286,7 +278,7 @@ hide_nftables() {
 @test "S9: connect --addr auto --nat reaches 'outside' with the router's address" {
 	local r c o br port pid
 	r=$(cu_name r) c=$(cu_name c) o=$(cu_name o) br=$(cu_name br)
-	mkns r; mkns c; mkns o
+	cu_mkns r; cu_mkns c; cu_mkns o
 	fwd_off "$r"
 	run vethctl -N "$r" connect "$c" --bridge "$br" --addr auto --nat
 	assert_success
@@ -324,7 +316,7 @@ hide_nftables() {
 @test "connect --addr auto: leases differ, a vanished namespace's lease is reclaimed" {
 	local r br
 	r=$(cu_name r) br=$(cu_name br)
-	mkns r; mkns 1; mkns 2; mkns 3
+	cu_mkns r; cu_mkns 1; cu_mkns 2; cu_mkns 3
 	vethctl -N "$r" bridge add "$br" --addr 10.7.0.1/29
 	run vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto
 	assert_output '10.7.0.2/29'
@@ -340,7 +332,7 @@ hide_nftables() {
 @test "bridge del forgets the bridge's leases" {
 	local br
 	br=$(cu_name br)
-	mkns a
+	cu_mkns a
 	cu_track_link "$br"
 	vethctl bridge add "$br" --addr 10.9.0.1/29
 	run -0 vethctl connect "$(cu_name a)" --bridge "$br" --addr auto
@@ -356,7 +348,7 @@ hide_nftables() {
 @test "connect --addr auto on a bridge without an address fails cleanly" {
 	local r br
 	r=$(cu_name r) br=$(cu_name br)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	vethctl -N "$r" bridge add "$br"
 	run --separate-stderr vethctl -N "$r" connect "$(cu_name c)" --bridge "$br" --addr auto
 	assert_failure 1
@@ -368,7 +360,7 @@ hide_nftables() {
 @test "rollback of connect: the pair step fails (name taken) -> no bridge left" {
 	local r c
 	r=$(cu_name r) c=$(cu_name c)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	ip -n "$c" link add eth0 type veth peer name eth0p
 	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$(cu_name br)" --addr 10.8.0.2/24
 	assert_failure 1
@@ -379,7 +371,7 @@ hide_nftables() {
 @test "rollback of connect: the lease step fails (address taken) -> pair and bridge undone" {
 	local r
 	r=$(cu_name r)
-	mkns r; mkns 1; mkns 2
+	cu_mkns r; cu_mkns 1; cu_mkns 2
 	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$(cu_name br)" --addr 10.8.0.2/24
 	run --separate-stderr vethctl -N "$r" connect "$(cu_name 2)" --bridge "$(cu_name br2)" --addr 10.8.0.3/24 --ifname eth1
 	assert_success
@@ -394,7 +386,7 @@ hide_nftables() {
 @test "rollback of connect: the address step fails (kernel refuses) -> pair and new bridge undone" {
 	local r c
 	r=$(cu_name r) c=$(cu_name c)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$(cu_name br)" --addr ff02::1/64
 	assert_failure 1
 	[[ $stderr == *"IFA_F_MCAUTOJOIN"* ]]
@@ -405,7 +397,7 @@ hide_nftables() {
 @test "rollback of connect: the NAT step fails -> lease, pair and bridge undone" {
 	local r c
 	r=$(cu_name r) c=$(cu_name c)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	# a foreign table of our name without our sets makes the element fail
 	ip netns exec "$r" nft add table ip container_utils
 	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$(cu_name br)" --addr auto --nat
@@ -423,7 +415,7 @@ hide_nftables() {
 @test "connect to a namespace that vanished changes nothing" {
 	local r
 	r=$(cu_name r)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	ip netns delete "$(cu_name c)"
 	run --separate-stderr vethctl -N "$r" connect "$(cu_name c)" --bridge "$(cu_name br)" --addr auto
 	assert_failure 1
@@ -434,7 +426,7 @@ hide_nftables() {
 @test "nat add/del on its own, with --out; the table goes with its last element" {
 	local r
 	r=$(cu_name r)
-	mkns r
+	cu_mkns r
 	fwd_off "$r"
 	vethctl -N "$r" nat add 10.9.0.0/24
 	vethctl -N "$r" nat add 10.9.1.0/24 --out eth9
@@ -458,7 +450,7 @@ hide_nftables() {
 @test "nat: forwarding that was on before the table stays on after it" {
 	local r
 	r=$(cu_name r)
-	mkns r
+	cu_mkns r
 	ip netns exec "$r" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
 	vethctl -N "$r" nat add 10.9.2.0/24
 	vethctl -N "$r" nat del 10.9.2.0/24
@@ -470,7 +462,7 @@ hide_nftables() {
 @test "--netns takes a name, a path or a PID" {
 	local a pid
 	a=$(cu_name a)
-	mkns a
+	cu_mkns a
 	vethctl --netns "/run/netns/$a" add "$(cu_name x)" "$(cu_name y)"
 	ip netns exec "$a" sleep 30 &
 	pid=$!
@@ -490,7 +482,7 @@ hide_nftables() {
 @test "connect makes a missing bridge with the subnet's first address, --mtu on both ends" {
 	local r c br
 	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	run vethctl -N "$r" connect "$c" --bridge "$br" --addr 10.11.0.5/24 --ifname eth7 --mtu 1400
 	assert_success
 	run ip -j -n "$r" addr show "$br"
@@ -518,7 +510,7 @@ hide_nftables() {
 @test "delete of a connection's host end drops its record and masquerade element; a pair made by hand is just deleted" {
 	local r c br host key
 	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
-	mkns r; mkns c
+	cu_mkns r; cu_mkns c
 	vethctl -N "$r" connect "$c" --bridge "$br" --addr 10.9.3.2/24 --nat
 	host=$(ip -j -n "$r" link show master "$br" | pyj 'j[0]["ifname"]')
 	key=/run/container-utils/leases/$br@$(stat -L -c %i "/run/netns/$r")
@@ -539,7 +531,7 @@ hide_nftables() {
 @test "bridge del takes its recorded connections with it: pairs, records, masquerade" {
 	local r br
 	r=$(cu_name r) br=$(cu_name br)
-	mkns r; mkns 1; mkns 2
+	cu_mkns r; cu_mkns 1; cu_mkns 2
 	vethctl -N "$r" bridge add "$br" --addr 10.9.4.1/24
 	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
 	vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr auto --nat
@@ -557,7 +549,7 @@ hide_nftables() {
 @test "a namespace deleted without disconnect: its address is free at once, its masquerade entry goes at the next connect or disconnect" {
 	local r br key
 	r=$(cu_name r) br=$(cu_name br)
-	mkns r; mkns 1; mkns 2; mkns 3
+	cu_mkns r; cu_mkns 1; cu_mkns 2; cu_mkns 3
 	vethctl -N "$r" bridge add "$br" --addr 10.9.5.1/24
 	key=/run/container-utils/leases/$br@$(stat -L -c %i "/run/netns/$r")
 	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
@@ -569,7 +561,7 @@ hide_nftables() {
 	[ "$(wc -l < "$key")" -eq 1 ]
 	# a vanished namespace's entry that a live record also asks for stays
 	vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr auto --nat
-	mkns 1
+	cu_mkns 1
 	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
 	ip netns delete "$(cu_name 1)"
 	vethctl -N "$r" disconnect "$(cu_name 2)"

@@ -177,3 +177,31 @@ cu_only012() {
 		exec "$@"
 	)
 }
+
+# cu_mkns SUFFIX: a tracked network namespace named $(cu_name SUFFIX).
+cu_mkns() {
+	local n
+	n=$(cu_name "$1")
+	cu_track_netns "$n"
+	ip netns add "$n"
+}
+
+# cu_open_to_user DIR: let the unprivileged user reach DIR (bats makes its
+# directories 0700): a+x on DIR and each parent up to / or /tmp.
+cu_open_to_user() {
+	local d=$1
+	while [ "$d" != / ] && [ "$d" != /tmp ]; do
+		chmod a+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+# cu_teardown_unions: unmount the test's unions through unionmount first
+# (it removes its records and work dirs), then the shared teardown.
+cu_teardown_unions() {
+	local t
+	while read -r t; do
+		[[ "$t" == "$BATS_TEST_TMPDIR"/* ]] && unionmount umount "$t" 2>/dev/null
+	done < <(findmnt -rn -o TARGET | tac)
+	cu_teardown
+}
