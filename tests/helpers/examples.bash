@@ -21,8 +21,9 @@
 # commands of a page run in order in one bash (so a name, a variable or a
 # background job of one example is there for the next), stdin /dev/null,
 # in a sandbox: new mount, network, PID, UTS and IPC namespaces, tmpfs on
-# /run/netns, /run/container-utils and /srv, and a scratch directory as the
-# working directory.  The run stops at the first command that fails.
+# /run/netns, /run/container-utils and /srv, /etc as an overlay whose
+# changes stay in the sandbox, and a scratch directory as the working
+# directory.  The run stops at the first command that fails.
 
 # cu_ex_unroff: roff text of an example line to what the reader sees.
 cu_ex_unroff() {
@@ -98,6 +99,13 @@ cu_ex_run() {
 	mkdir -p /run/container-utils
 	mount -t tmpfs -o mode=755 cu-ex-run /run/container-utils
 	mount -t tmpfs -o mode=755 cu-ex-srv /srv
+	# /etc as an overlay whose upper layer is a tmpfs: /etc/netns and the
+	# like stay in the sandbox
+	mkdir -p "$dir/etc"
+	mount -t tmpfs -o mode=755 cu-ex-etc "$dir/etc"
+	mkdir "$dir/etc/upper" "$dir/etc/work"
+	mount -t overlay -o "lowerdir=/etc,upperdir=$dir/etc/upper,workdir=$dir/etc/work" \
+		cu-ex-etc /etc || return 1
 	cd "$work" || return 1
 	for c in "$dir"/*.cmd; do
 		n=${c%.cmd}
@@ -132,12 +140,14 @@ cu_ex_matches() {
 	exp=$(cu_ex_norm < "$1")
 	got=$(cu_ex_norm < "$2")
 	[ "$exp" = "$got" ] && return 0
-	# glob: quote everything, then "..." (a line of its own: any lines) as *
+	# glob: quote everything, then "..." alone on a line (any lines, none
+	# included) and "..." in a line (any text) as *; the output framed in
+	# newlines so that a first or last line of "..." is alone too
 	pat=$(printf '%s' "$exp" | sed -e 's/[][*?\\]/\\&/g')
+	pat=$'\n'$pat$'\n'
 	pat=${pat//$'\n'...$'\n'/$'\n'*}
-	pat=${pat#...$'\n'}
-	pat=${pat%$'\n'...}
 	pat=${pat//.../*}
+	got=$'\n'$got$'\n'
 	# shellcheck disable=SC2053  # a glob on purpose
 	[[ "$got" == $pat ]]
 }
