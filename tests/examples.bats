@@ -18,7 +18,7 @@ setup() {
 # (they are not in the sandbox), and are removed after, even on failure.
 ex_cgroups() {
 	case $1 in
-	man/cgset.1) echo demo-cpu demo-mem demo-pids ;;
+	man/cgset.1) echo demo-cpu demo-mem ;;
 	README.md) echo box demo-cpu ;;
 	esac
 }
