@@ -122,7 +122,7 @@ cu_ex_run() {
 	done
 	cd / || return 1
 	{
-		ls -A /run/netns | sed 's/^/netns: /'
+		find /run/netns -mindepth 1 -maxdepth 1 -printf 'netns: %f\n'
 		ip -o link show | awk -F': ' '$2 != "lo" { print "link: " $2 }'
 		nft list ruleset 2>/dev/null | grep '^table' | sed 's/^/nftables: /'
 		findmnt -rn -o TARGET | grep -F "$work" | sed 's/^/mount: /'
