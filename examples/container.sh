@@ -29,7 +29,9 @@ Options:
 On a terminal the shell is interactive: Ctrl-C goes to it, and exit ends
 the container.  Without a terminal on stdin (and without --exec) it runs
 ps, hostname, ip addr, cat /proc/self/cgroup and id inside, and prints
-their output.  The image needs /bin/sh and /bin/env.
+their output.  The image needs /bin/sh and /bin/env.  As with Docker, the
+container gets its own /etc/hostname, /etc/hosts and /etc/resolv.conf (the
+host's, without loopback nameservers), bound over an init layer.
 
 The container is confined as docker run confines it (nsrun --root does it
 by default): /proc/sys, /proc/sysrq-trigger and /sys read-only, /proc/kcore,
