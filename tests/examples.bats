@@ -41,9 +41,11 @@ ex_page() {
 		cu_require_tool "$t"
 	done
 	mkdir -p "$dir" "$work"
+	local src=$CU_TOPDIR/$page
+	[[ "$page" != /* ]] || src=$page
 	case $page in
-	*.md)	cu_ex_from_md "$CU_TOPDIR/$page" "$dir" ;;
-	*)	cu_ex_from_man "$CU_TOPDIR/$page" "$dir" ;;
+	*.md)	cu_ex_from_md "$src" "$dir" ;;
+	*)	cu_ex_from_man "$src" "$dir" ;;
 	esac
 	[ -n "$(find "$dir" -name '*.cmd')" ] || fail "$page: no example found"
 	if grep -qx user "$dir"/*.who; then
@@ -117,6 +119,25 @@ EOF
 	assert_equal "$(cat "$d/001.exp")" "a-b c"
 	assert_equal "$(cat "$d/002.who")" user
 	assert_equal "$(cat "$d/003.ex")" 2
+}
+
+@test "examples: a failing command, other output, and what a page leaves behind fail the page" {
+	local p=$BATS_TEST_TMPDIR/p.1
+	printf '.SH EXAMPLES\n.EX\n# netns add leak\n# echo hi\nhi\n.EE\n' > "$p"
+	run ex_page "$p"
+	assert_failure
+	assert_output --partial "$p: the examples leave behind:"
+	assert_output --partial "netns: leak"
+	printf '.SH EXAMPLES\n.EX\n# echo hi\nho\n.EE\n' > "$p"
+	run ex_page "$p"
+	assert_failure
+	assert_output --partial "$p, example 1, command:"
+	assert_output --partial "--- got ---"
+	printf '.SH EXAMPLES\n.EX\n# echo a\na\n.EE\n.EX\n# false\n# echo never\n.EE\n' > "$p"
+	run ex_page "$p"
+	assert_failure
+	assert_output --partial "$p, example 2, command:"
+	assert_output --partial "exit status 1 (expected 0)"
 }
 
 @test "examples: man/nsrun.1" {
