@@ -58,7 +58,8 @@ ex_page() {
 	CU_UID=$CU_UID unshare --mount --propagation private --net --pid --fork \
 		--mount-proc --uts --ipc -- \
 		bash -c '. "$1/tests/helpers/examples.bash"; cu_ex_run "$2" "$3"' \
-		_ "$CU_TOPDIR" "$dir" "$work"
+		_ "$CU_TOPDIR" "$dir" "$work" ||
+		fail "$page: the sandbox could not be set up (status $?)"
 	run cu_ex_report "$page" "$dir"
 	assert_success
 }

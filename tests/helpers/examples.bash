@@ -93,12 +93,14 @@ cu_ex_from_md() {
 # in the sandbox into DIR/left.
 cu_ex_run() {
 	local dir=$1 work=$2 c n cmd
-	ip link set lo up
-	mount -t tmpfs -o mode=755 cu-ex-netns /run/netns 2>/dev/null ||
-		{ mkdir -p /run/netns && mount -t tmpfs -o mode=755 cu-ex-netns /run/netns; }
-	mkdir -p /run/container-utils
-	mount -t tmpfs -o mode=755 cu-ex-run /run/container-utils
-	mount -t tmpfs -o mode=755 cu-ex-srv /srv
+	local d
+	ip link set lo up || return 1
+	# nothing of the examples may reach the host's directories: each
+	# tmpfs is a must (the directories are made if missing, as the tools
+	# and a fresh Debian make them)
+	for d in /run/netns /run/container-utils /srv; do
+		mkdir -p "$d" && mount -t tmpfs -o mode=755 cu-ex "$d" || return 1
+	done
 	# /etc as an overlay whose upper layer is a tmpfs: /etc/netns and the
 	# like stay in the sandbox
 	mkdir -p "$dir/etc"
