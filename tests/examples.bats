@@ -120,6 +120,11 @@ EOF
 	assert_equal "$(cat "$d/001.exp")" "a-b c"
 	assert_equal "$(cat "$d/002.who")" user
 	assert_equal "$(cat "$d/003.ex")" 2
+	# an escape it cannot read is an error, not a command run wrongly
+	printf '.SH EXAMPLES\n.EX\n# echo \\fBbold\\fR\n.EE\n' > "$BATS_TEST_TMPDIR/bad.1"
+	run cu_ex_from_man "$BATS_TEST_TMPDIR/bad.1" "$d"
+	assert_failure
+	assert_output --partial 'an escape the examples test does not know: # echo \fBbold\fR'
 }
 
 @test "examples: a failing command, other output, and what a page leaves behind fail the page" {

@@ -10,7 +10,10 @@
 # command run as an unprivileged user (cu-tester); a command whose line ends
 # with a backslash goes on at the next line.  Every other line is output the
 # command before it prints (stdout and stderr, as on a terminal).  A command
-# followed by no output line must print nothing.
+# followed by no output line must print nothing.  (So an example cannot
+# show output lines that start with "# " or "$ ".)  In a man page the roff
+# escapes \- \e \& \(aq \(dq \(ti \(ha \(ga \(rs are read as the characters
+# they print; any other escape in a block is an error.
 #
 # Output is compared line by line, runs of blanks counting as one blank and
 # trailing blanks ignored.  "..." stands for any text: in a line, any
@@ -92,8 +95,7 @@ cu_ex_from_md() {
 # one's output into NNN.out and its status into NNN.rc; then what is left
 # in the sandbox into DIR/left.
 cu_ex_run() {
-	local dir=$1 work=$2 c n cmd
-	local d
+	local dir=$1 work=$2 c n cmd d
 	ip link set lo up || return 1
 	# nothing of the examples may reach the host's directories: each
 	# tmpfs is a must (the directories are made if missing, as the tools
