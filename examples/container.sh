@@ -29,7 +29,9 @@ Options:
 On a terminal the shell is interactive: Ctrl-C goes to it, and exit ends
 the container.  Without a terminal on stdin (and without --exec) it runs
 ps, hostname, ip addr, cat /proc/self/cgroup and id inside, and prints
-their output.  The image needs /bin/sh and /bin/env.
+their output.  The image needs /bin/sh and /bin/env.  As with Docker, the
+container gets its own /etc/hostname, /etc/hosts and /etc/resolv.conf (the
+host's, without loopback nameservers), bound over an init layer.
 
 The container is confined as docker run confines it (nsrun --root does it
 by default): /proc/sys, /proc/sysrq-trigger and /sys read-only, /proc/kcore,
@@ -116,10 +118,17 @@ else
 	layer=$dir/layer; mkdir -p "$layer"; unionmount apply "$image" "$layer"
 fi
 
+# Docker's init layer, between the image and the container layer: the
+# mount points of the files made for each container below, so that they
+# exist whatever the image holds and never show in the container layer
+# (unionmount diff, docker diff).
+mkdir -p "$dir/init/etc"
+: > "$dir/init/etc/hostname"; : > "$dir/init/etc/hosts"; : > "$dir/init/etc/resolv.conf"
+
 # The container layer: a writable upper directory over the image.
 mkdir -p "$dir/upper" "$dir/rootfs"
 on_exit unionmount umount "$dir/rootfs"
-unionmount --lower "$layer" --upper "$dir/upper" "$dir/rootfs"
+unionmount --lower "$dir/init:$layer" --upper "$dir/upper" "$dir/rootfs"
 
 # The network: a named network namespace, eth0 in it, its peer on the bridge.
 if [ -n "$net" ]; then
@@ -135,14 +144,44 @@ else
 	enter_net=() own_net=(--net)		# docker run --network none
 fi
 
+# The files Docker makes for each container and bind-mounts over the init
+# layer's: the hostname; localhost, the IPv6 names and the container's
+# address in hosts; the host's resolv.conf without its loopback
+# nameservers, which mean the host's own resolver and are not reachable
+# from the container's network namespace (none left: Google's, as Docker).
+without_loopback() {	# resolv.conf FILE without its loopback nameservers
+	grep -vE '^[[:space:]]*nameserver[[:space:]]+(127\.|::1([[:space:]]|$))' "$1" 2>/dev/null || true
+}
+make_etc_files() {
+	local resolv=$dir/resolv.conf
+	printf '%s\n' "$name" > "$dir/hostname"
+	{
+		printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
+		printf 'fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n'
+		printf 'ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n'
+		[ -z "${addr:-}" ] || printf '%s\t%s\n' "${addr%/*}" "$name"
+	} > "$dir/hosts"
+	without_loopback /etc/resolv.conf > "$resolv"
+	# systemd-resolved's stub (127.0.0.53) alone: the servers it uses
+	if ! grep -q '^[[:space:]]*nameserver' "$resolv" && [ -f /run/systemd/resolve/resolv.conf ]; then
+		without_loopback /run/systemd/resolve/resolv.conf > "$resolv"
+	fi
+	grep -q '^[[:space:]]*nameserver' "$resolv" ||
+		printf 'nameserver 8.8.8.8\nnameserver 8.8.4.4\n' >> "$resolv"
+}
+make_etc_files
+etc_files=(--volume "$dir/hostname:/etc/hostname" --volume "$dir/hosts:/etc/hosts"
+	--volume "$dir/resolv.conf:/etc/resolv.conf")
+
 # The container: a cgroup with limits, then new pid, mount, uts and ipc
-# namespaces with the union as / and a fresh /proc and /dev; sh is PID 1,
-# confined by nsrun --root's defaults unless --privileged.
+# namespaces with the union as / and a fresh /proc and /dev, and the three
+# files over /etc's; sh is PID 1, confined by nsrun --root's defaults
+# unless --privileged.
 container=(
 	cgset run --name "$name" --cpu 50% --memory 128M --pids 64 --
 	"${enter_net[@]}"
 	nsrun "${confine[@]}" --pid --mount --uts --ipc "${own_net[@]}" --hostname "$name" \
-		--root "$dir/rootfs" --mount-proc --mount-dev --pidfile "$dir/pid" --
+		--root "$dir/rootfs" --mount-proc --mount-dev "${etc_files[@]}" --pidfile "$dir/pid" --
 	/bin/env -i PATH=/bin:/sbin HOME=/root TERM="${TERM:-dumb}" "${program[@]}"
 )
 on_exit stop_container

@@ -655,6 +655,14 @@ sc_demo_gone() {
 	[ ! -e "/run/container-utils/containers/$n" ] || { echo "work dir left"; return 1; }
 }
 
+# As sc_demo_gone, but the work dir holds the kept container layer alone.
+sc_demo_gone_but_upper() {
+	local n=$1
+	[ "$(ls -A "/run/container-utils/containers/$n")" = upper ] || { echo "work dir: more than upper"; return 1; }
+	rm -rf --one-file-system "/run/container-utils/containers/$n"
+	sc_demo_gone "$n"
+}
+
 sc_demo_tools() {	# [TOOL...]: default all five the demo uses
 	local t
 	[ $# -gt 0 ] || set -- nsrun netns vethctl cgset unionmount
@@ -687,6 +695,61 @@ sc_demo_tools() {	# [TOOL...]: default all five the demo uses
 	assert_success
 	assert_line 'pid=1'
 	refute_output --partial eth0
+	sc_demo_gone "$n"
+}
+
+# Run the demo with FILE bind-mounted over /etc/resolv.conf (in a mount
+# namespace of its own): the host's resolver configuration as the demo sees it.
+sc_demo_with_resolv() {
+	local f=$1
+	shift
+	unshare --mount --propagation private -- bash -c \
+		'mount --bind "$1" /etc/resolv.conf && shift && exec bash "$@"' \
+		_ "$f" "$CU_TOPDIR/examples/container.sh" "$@" < /dev/null
+}
+
+@test "demo: Docker's init layer: /etc/hostname, /etc/hosts and /etc/resolv.conf made for the container, loopback nameservers left out, none in the container layer" {
+	sc_demo_tools
+	local n r=$BATS_TEST_TMPDIR/resolv.conf
+	n=$(cu_name d)
+	sc_demo_setup "$n"
+	cu_on_teardown "rm -rf --one-file-system /run/container-utils/containers/$n"
+	printf 'search example.org\nnameserver 127.0.0.53\nnameserver 192.0.2.53\nnameserver ::1\noptions edns0\n' > "$r"
+	run --separate-stderr sc_demo_with_resolv "$r" --name "$n" --keep --exec \
+		'for f in hostname hosts resolv.conf; do echo "== $f"; cat /etc/$f; done
+		echo "== mounts"; grep -oE " /etc/(hostname|hosts|resolv.conf) " /proc/self/mountinfo
+		echo changed >> /etc/hosts'
+	assert_success
+	# hostname: the container's name
+	assert_equal "$(sed -n '/^== hostname/,/^== hosts/p' <<< "$output" | sed -n 2p)" "$n"
+	# hosts: localhost, the IPv6 names, the container's address and name
+	assert_line --regexp $'^127\.0\.0\.1\tlocalhost$'
+	assert_line --regexp $'^::1\tlocalhost ip6-localhost ip6-loopback$'
+	assert_line --regexp $'^ff02::2\tip6-allrouters$'
+	assert_line --regexp "^$(sc_net | sed 's/\./\\./g')\.[0-9]+"$'\t'"$n\$"
+	# resolv.conf: the host's, without 127.0.0.53 and ::1
+	assert_equal "$(sed -n '/^== resolv.conf/,/^== mounts/p' <<< "$output" | sed '1d;$d')" \
+		"$(printf 'search example.org\nnameserver 192.0.2.53\noptions edns0')"
+	# each is a bind mount, as Docker's are
+	assert_equal "$(sed -n '/^== mounts/,$p' <<< "$output" | sed 1d | sort | tr -d ' ' | tr '\n' ,)" \
+		"/etc/hostname,/etc/hosts,/etc/resolv.conf,"
+	# the container layer holds none of them: a write went to the file
+	# made for the container, the init layer gave the mount points
+	run find "/run/container-utils/containers/$n/upper" -path '*/etc/*'
+	assert_output ''
+	sc_demo_gone_but_upper "$n"
+}
+
+@test "demo: only loopback nameservers on the host: the container gets Docker's fallback, Google's" {
+	sc_demo_tools nsrun cgset unionmount
+	[ ! -e /run/systemd/resolve/resolv.conf ] || skip "systemd-resolved's servers are used instead"
+	local n r=$BATS_TEST_TMPDIR/resolv.conf
+	n=$(cu_name d)
+	sc_demo_setup "$n"
+	printf 'nameserver 127.0.0.53\noptions edns0 trust-ad\n' > "$r"
+	run --separate-stderr sc_demo_with_resolv "$r" --name "$n" --no-net --exec 'cat /etc/resolv.conf; cat /etc/hosts'
+	assert_success
+	assert_output "$(printf 'options edns0 trust-ad\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters')"
 	sc_demo_gone "$n"
 }
 
