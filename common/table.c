@@ -92,6 +92,8 @@ struct cu_table {
 	/* shown[i]: position of cols[i] in the scols table, or -1 */
 	int shown[TABLE_MAX_COLUMNS];
 	size_t nshown;
+	bool json;
+	bool tree;		/* not --raw */
 };
 
 static int column_by_name(const struct table_column *cols, size_t ncols,
@@ -139,7 +141,7 @@ static int make_column(struct cu_table *t, size_t i)
 
 	if (c->flags & TABLE_RIGHT)
 		fl |= SCOLS_FL_RIGHT;
-	if (c->flags & TABLE_TREE)
+	if ((c->flags & TABLE_TREE) && t->tree)
 		fl |= SCOLS_FL_TREE;
 	if (c->flags & TABLE_WRAP)
 		fl |= SCOLS_FL_WRAP;
@@ -147,14 +149,16 @@ static int make_column(struct cu_table *t, size_t i)
 		fl |= SCOLS_FL_TRUNC;
 	if (c->flags & TABLE_ARRAY)
 		fl |= SCOLS_FL_WRAP;	/* one element per line in text */
-	cl = scols_table_new_column(t->tb, c->name, c->whint, fl);
+	/* the header is the key in JSON */
+	cl = scols_table_new_column(t->tb, t->json && c->json ? c->json : c->name,
+				    c->whint, fl);
 	if (!cl)
 		return -ENOMEM;
 	if (c->flags & TABLE_NUMBER)
 		scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 	else if (c->flags & TABLE_BOOL)
 		scols_column_set_json_type(cl, SCOLS_JSON_BOOLEAN);
-	else if (c->flags & TABLE_ARRAY) {
+	else if ((c->flags & TABLE_ARRAY) || ((c->flags & TABLE_LIST) && t->json)) {
 		/* the newline wrap functions are what splits the elements */
 		scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
 		scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
@@ -195,6 +199,8 @@ struct cu_table *table_new(const char *json_name,
 	t = xcalloc(1, sizeof(*t));
 	t->cols = cols;
 	t->ncols = ncols;
+	t->json = opts->json;
+	t->tree = !opts->raw || opts->json;
 	for (i = 0; i < ncols; i++)
 		t->shown[i] = -1;
 	if (!out || *out == '+') {
@@ -230,11 +236,16 @@ fail:
 
 struct libscols_line *table_add_line(struct cu_table *t, struct libscols_line *parent)
 {
-	struct libscols_line *ln = scols_table_new_line(t->tb, parent);
+	struct libscols_line *ln = scols_table_new_line(t->tb, t->tree ? parent : NULL);
 
 	if (!ln)
 		err(cu_exit_failure, _("cannot allocate memory"));
 	return ln;
+}
+
+bool table_is_tree(const struct cu_table *t)
+{
+	return t->tree;
 }
 
 bool table_has(const struct cu_table *t, size_t col)
@@ -242,10 +253,34 @@ bool table_has(const struct cu_table *t, size_t col)
 	return col < t->ncols && t->shown[col] >= 0;
 }
 
+/* A TABLE_LIST value as the newline-separated elements scols splits. */
+static int set_list(struct cu_table *t, struct libscols_line *ln, size_t col,
+		    const char *value)
+{
+	char *s = xcalloc(1, strlen(value) + 1), *p = s;
+	const char *v = value + strspn(value, " ,");
+
+	while (*v) {
+		size_t len = strcspn(v, " ,");
+
+		if (p > s)
+			*p++ = '\n';
+		memcpy(p, v, len);
+		p += len;
+		v += len;
+		v += strspn(v, " ,");
+	}
+	*p = '\0';
+	/* scols takes the string over */
+	return scols_line_refer_data(ln, (size_t) t->shown[col], s);
+}
+
 int table_set(struct cu_table *t, struct libscols_line *ln, size_t col, const char *value)
 {
 	if (!table_has(t, col) || !value)
 		return 0;
+	if (t->json && (t->cols[col].flags & TABLE_LIST))
+		return set_list(t, ln, col, value);
 	return scols_line_set_data(ln, (size_t) t->shown[col], value);
 }
 
