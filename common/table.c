@@ -147,8 +147,8 @@ static int make_column(struct cu_table *t, size_t i)
 		fl |= SCOLS_FL_WRAP;
 	if (c->flags & TABLE_TRUNC)
 		fl |= SCOLS_FL_TRUNC;
-	if (c->flags & TABLE_ARRAY)
-		fl |= SCOLS_FL_WRAP;	/* one element per line in text */
+	if ((c->flags & TABLE_ARRAY) || ((c->flags & TABLE_LIST) && t->json))
+		fl |= SCOLS_FL_WRAP;	/* scols splits elements by wrapping */
 	/* the header is the key in JSON */
 	cl = scols_table_new_column(t->tb, t->json && c->json ? c->json : c->name,
 				    c->whint, fl);

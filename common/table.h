@@ -18,7 +18,9 @@ struct cu_table;
 enum {
 	TABLE_RIGHT	= 1 << 0,	/* right-aligned (numbers) */
 	TABLE_NUMBER	= 1 << 1,	/* a number in --json */
-	TABLE_BOOL	= 1 << 2,	/* a boolean in --json ("yes"/"no" in text) */
+	TABLE_BOOL	= 1 << 2,	/* a boolean in --json ("yes"/"no" in text);
+					   always set it: scols prints an empty
+					   one as false, not null */
 	TABLE_TREE	= 1 << 3,	/* this column draws the tree */
 	TABLE_WRAP	= 1 << 4,	/* may wrap (long lists) */
 	TABLE_TRUNC	= 1 << 5,	/* may be truncated on a terminal */
