@@ -35,6 +35,7 @@ static __typeof__(scols_line_set_data) *dl_scols_line_set_data;
 static __typeof__(scols_line_refer_data) *dl_scols_line_refer_data;
 static __typeof__(scols_table_is_json) *dl_scols_table_is_json;
 static __typeof__(scols_print_table) *dl_scols_print_table;
+static __typeof__(scols_table_set_stream) *dl_scols_table_set_stream;
 
 static const struct dl_symbol scols_symbols[] = {
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_new_table)
@@ -54,6 +55,7 @@ static const struct dl_symbol scols_symbols[] = {
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_line_refer_data)
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_is_json)
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_print_table)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_set_stream)
 };
 
 DL_NOTE_UNLESS(CU_LINK_SMARTCOLS, "table", "tables and --json listings",
@@ -82,6 +84,7 @@ static struct dl_library scols_library = {
 #define scols_line_refer_data (*dl_scols_line_refer_data)
 #define scols_table_is_json (*dl_scols_table_is_json)
 #define scols_print_table (*dl_scols_print_table)
+#define scols_table_set_stream (*dl_scols_table_set_stream)
 
 #define TABLE_MAX_COLUMNS	64
 
@@ -243,6 +246,11 @@ struct libscols_line *table_add_line(struct cu_table *t, struct libscols_line *p
 	return ln;
 }
 
+bool table_is_json(const struct cu_table *t)
+{
+	return t->json;
+}
+
 bool table_is_tree(const struct cu_table *t)
 {
 	return t->tree;
@@ -322,9 +330,52 @@ int table_set_bool(struct cu_table *t, struct libscols_line *ln, size_t col, boo
 	return table_set(t, ln, col, s);
 }
 
+/*
+ * libsmartcols (2.38) prints an empty array as [ null ]: write [] instead.
+ * A null array element comes from nothing else (a "null" string is quoted).
+ */
+static void fputs_json(const char *s, FILE *out)
+{
+	const char *p;
+
+	while ((p = strchr(s, '['))) {
+		const char *q = p + 1 + strspn(p + 1, " \n");
+
+		fwrite(s, 1, (size_t) (p - s), out);
+		s = p + 1;
+		if (strncmp(q, "null", 4) == 0) {
+			q += 4;
+			q += strspn(q, " \n");
+			if (*q == ']') {
+				fputs("[]", out);
+				s = q + 1;
+				continue;
+			}
+		}
+		fputc('[', out);
+	}
+	fputs(s, out);
+}
+
 int table_print(struct cu_table *t)
 {
-	return scols_print_table(t->tb) < 0 ? -EIO : 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if (!t->json)
+		return scols_print_table(t->tb) < 0 ? -EIO : 0;
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return -ENOMEM;
+	rc = scols_table_set_stream(t->tb, mem) < 0 || scols_print_table(t->tb) < 0 ? -EIO : 0;
+	if (fclose(mem) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc == 0)
+		fputs_json(buf, stdout);
+	free(buf);
+	return rc;
 }
 
 void table_free(struct cu_table *t)

@@ -77,6 +77,9 @@ int table_setf(struct cu_table *t, struct libscols_line *ln, size_t col,
 int table_set_u64(struct cu_table *t, struct libscols_line *ln, size_t col, unsigned long long v);
 int table_set_bool(struct cu_table *t, struct libscols_line *ln, size_t col, bool v);
 
+/* Is it --json (an unknown value is left unset there, to print null)? */
+bool table_is_json(const struct cu_table *t);
+
 /* Are lines nested (not --raw)? */
 bool table_is_tree(const struct cu_table *t);
 
