@@ -593,13 +593,14 @@ static void __noreturn usage(void)
 	fputs(_(" set <name> <nsid>|auto        assign the nsid of a namespace\n"), stdout);
 	fputs(USAGE_OPTIONS, stdout);
 	fputs(_(" -a, --all                     every named namespace (delete, exec)\n"), stdout);
-	fputs(_(" -J, --json                    use JSON output format (list)\n"), stdout);
-	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
-	fputs(_(" -o, --output <list>           output columns ('+' adds to the default) (list)\n"), stdout);
-	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
+	fputs(_(" -J, --json                    use JSON output format (list, identify, pids)\n"), stdout);
+	fputs(_(" -n, --noheadings              don't print headings (list, identify, pids)\n"), stdout);
+	fputs(_(" -o, --output <list>           columns, '+' adds (list, identify, pids)\n"), stdout);
+	fputs(_(" -r, --raw                     use the raw output format (list, identify, pids)\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);
 	table_usage_columns(stdout, columns, ARRAY_SIZE(columns));
+	printf(" %12s  %s\n", pid_columns[0].name, _(pid_columns[0].help));
 	printf(USAGE_MAN_TAIL("netns(8)"));
 	exit(EXIT_SUCCESS);
 }
