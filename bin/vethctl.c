@@ -1274,6 +1274,20 @@ static const struct command *find_command(struct vethctl_control *ctl)
 	return cmd;
 }
 
+/* The listing options on a command that prints no listing: say so. */
+static void check_table_options(const struct vethctl_control *ctl,
+				const struct command *cmd)
+{
+	const struct table_opts *t = &ctl->topts;
+
+	if (!t->json && !t->raw && !t->noheadings && !t->output)
+		return;
+	if (cmd->fn == cmd_list ||
+	    (cmd->fn == cmd_bridge && ctl->argc > 0 && streq(ctl->argv[0], "list")))
+		return;
+	diex(_("--json, --noheadings, --output and --raw are only for listings (list)"));
+}
+
 int main(int argc, char **argv)
 {
 	struct vethctl_control ctl = { .nsfd = -1 };
@@ -1285,6 +1299,7 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);
+	check_table_options(&ctl, cmd);
 	if (ctl.netns)
 		ctl.nsfd = open_ns(ctl.netns);
 	ctl.sk = open_sock(ctl.nsfd);

@@ -260,6 +260,12 @@ A /n"
 	      o["addresses"], o["master"])
 	EOF
 	assert_output "[] ['10.77.1.1/24'] None"
+	# a listing option on a command that lists nothing: refused, nothing made
+	run --separate-stderr vethctl --netns "$a" add --json "$(cu_name vc)"
+	assert_failure 1
+	[[ "$stderr" == *"only for listings"* ]]
+	run ip -n "$a" link show "$(cu_name vc)"
+	assert_failure
 	run vethctl list --netns "$b" --json
 	json_valid vethctl-list
 	run json_eval "(j['veths'][0]['addresses'], j['veths'][0]['peer-netns'])"
