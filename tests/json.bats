@@ -192,6 +192,10 @@ $N/web/db"
 	assert_output "[(False, True)]"
 	run nsenter2 --list --json -N "$a"
 	json_valid nsenter2-list
+	# a listing option without --list: refused before entering anything
+	run --separate-stderr -125 nsenter2 --json -t "$pid" -n -- echo entered
+	[[ "$stderr" == *"only for --list"* ]]
+	assert_output ""
 }
 
 @test "unionmount list and diff: schemas; the source is overlay, list and umount still find the union" {
