@@ -932,7 +932,7 @@ static struct cu_table *show_text(struct cgset_control *ctl, const struct show_v
 /* JSON: one object, a key for every field; a "max" limit is a string. */
 static struct cu_table *show_json(struct cgset_control *ctl, const struct show_values *sv)
 {
-	struct table_column cols[SF_COUNT];
+	static struct table_column cols[SF_COUNT];	/* the table keeps a pointer */
 	struct table_opts opts = ctl->table;
 	struct libscols_line *ln;
 	char all[512] = "";
