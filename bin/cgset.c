@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cgset(1) - control groups on cgroup v1, v2 and hybrid hosts, one syntax */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -141,7 +142,7 @@ static const struct option plain_opts[] = {
 enum { COL_NAME, COL_CONTROLLERS, COL_PROCS, COL_PATHS };
 static const struct table_column list_cols[] = {
 	[COL_NAME] = { "NAME", 0.3, TABLE_TREE, N_("list: group name") },
-	[COL_CONTROLLERS] = { "CONTROLLERS", 0.3, TABLE_WRAP, N_("list: hierarchies the group is in") },
+	[COL_CONTROLLERS] = { "CONTROLLERS", 0.3, TABLE_WRAP | TABLE_LIST, N_("list: hierarchies the group is in") },
 	[COL_PROCS] = { "PROCS", 5, TABLE_RIGHT | TABLE_NUMBER, N_("list: number of processes") },
 	[COL_PATHS] = { "PATHS", 0.4, TABLE_ARRAY | TABLE_HIDDEN, N_("list: directories of the group") },
 };
@@ -797,72 +798,163 @@ static int cmd_state(struct cgset_control *ctl)
 
 /* --- show and list -------------------------------------------------------- */
 
-static struct cu_table *new_table(struct cgset_control *ctl,
-				  const struct table_column *cols, size_t n,
-				  const char *defaults)
+static struct cu_table *new_table_opts(const struct table_opts *opts,
+				       const struct table_column *cols, size_t n,
+				       const char *defaults)
 {
 	struct cu_error e = { 0 };
-	struct cu_table *t = table_new("cgroups", cols, n, defaults, &ctl->table, &e);
+	struct cu_table *t = table_new("cgroups", cols, n, defaults, opts, &e);
 
 	if (!t)
 		cu_error_die(&e);
 	return t;
 }
 
-static void show_row(struct cu_table *t, const char *field, const char *fmt, ...) __printf(3, 4);
-
-static void show_row(struct cu_table *t, const char *field, const char *fmt, ...)
+static struct cu_table *new_table(struct cgset_control *ctl,
+				  const struct table_column *cols, size_t n,
+				  const char *defaults)
 {
-	struct libscols_line *ln = table_add_line(t, NULL);
-	char buf[256];
+	return new_table_opts(&ctl->table, cols, n, defaults);
+}
+
+/*
+ * The fields of show, in their order.  Text prints the fields the group has,
+ * one per row; --json prints one object with every field, typed (null for a
+ * field the group's hierarchies do not have).
+ */
+enum {
+	SF_NAME, SF_MODE, SF_CONTROLLERS, SF_PROCS, SF_FROZEN,
+	SF_USAGE, SF_USER, SF_SYSTEM, SF_QUOTA, SF_PERIOD,
+	SF_PERIODS, SF_THROTTLED, SF_THROTTLED_US,
+	SF_MEM_CURRENT, SF_MEM_PEAK, SF_MEM_MAX, SF_OOM, SF_OOM_KILL,
+	SF_PIDS_CURRENT, SF_PIDS_MAX,
+	SF_COUNT
+};
+
+static const struct table_column show_fields[SF_COUNT] = {
+	[SF_NAME]	  = { "name", 0, 0, NULL },
+	[SF_MODE]	  = { "mode", 0, 0, NULL },
+	[SF_CONTROLLERS]  = { "controllers", 0, TABLE_LIST, NULL },
+	[SF_PROCS]	  = { "procs", 0, TABLE_NUMBER, NULL },
+	[SF_FROZEN]	  = { "frozen", 0, TABLE_BOOL, NULL },
+	[SF_USAGE]	  = { "cpu.usage_usec", 0, TABLE_NUMBER, NULL },
+	[SF_USER]	  = { "cpu.user_usec", 0, TABLE_NUMBER, NULL },
+	[SF_SYSTEM]	  = { "cpu.system_usec", 0, TABLE_NUMBER, NULL },
+	[SF_QUOTA]	  = { "cpu.max.quota", 0, TABLE_NUMBER, NULL },
+	[SF_PERIOD]	  = { "cpu.max.period", 0, TABLE_NUMBER, NULL },
+	[SF_PERIODS]	  = { "cpu.nr_periods", 0, TABLE_NUMBER, NULL },
+	[SF_THROTTLED]	  = { "cpu.nr_throttled", 0, TABLE_NUMBER, NULL },
+	[SF_THROTTLED_US] = { "cpu.throttled_usec", 0, TABLE_NUMBER, NULL },
+	[SF_MEM_CURRENT]  = { "memory.current", 0, TABLE_NUMBER, NULL },
+	[SF_MEM_PEAK]	  = { "memory.peak", 0, TABLE_NUMBER, NULL },
+	[SF_MEM_MAX]	  = { "memory.max", 0, TABLE_NUMBER, NULL },
+	[SF_OOM]	  = { "memory.events.oom", 0, TABLE_NUMBER, NULL },
+	[SF_OOM_KILL]	  = { "memory.events.oom_kill", 0, TABLE_NUMBER, NULL },
+	[SF_PIDS_CURRENT] = { "pids.current", 0, TABLE_NUMBER, NULL },
+	[SF_PIDS_MAX]	  = { "pids.max", 0, TABLE_NUMBER, NULL },
+};
+
+struct show_values {
+	char *v[SF_COUNT];	/* NULL: the group has no such field */
+};
+
+static void show_set(struct show_values *sv, int f, const char *fmt, ...) __printf(3, 4);
+
+static void show_set(struct show_values *sv, int f, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	/* short numbers and names: truncation cannot happen */
-	(void) vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (table_set(t, ln, COL_FIELD, field) < 0 || table_set(t, ln, COL_VALUE, buf) < 0)
+	if (vasprintf(&sv->v[f], fmt, ap) < 0)
 		diex(_("cannot allocate memory"));
+	va_end(ap);
 }
 
-static const char *max_str(uint64_t v, char *buf, size_t len)
+/* A limit: a number, or "max" (a string in --json too: the kernel's word). */
+static void show_set_max(struct show_values *sv, int f, uint64_t v)
 {
 	if (v == UINT64_MAX)
-		return "max";
-	snprintf(buf, len, "%" PRIu64, v);
-	return buf;
+		show_set(sv, f, "max");
+	else
+		show_set(sv, f, "%" PRIu64, v);
 }
 
-static void show_usage_rows(struct cu_table *t, const struct cgroup_stats *s)
+static void show_usage_values(struct show_values *sv, const struct cgroup_stats *s)
 {
-	char b[32];
-
 	if (s->has_usage) {
-		show_row(t, "cpu.usage_usec", "%" PRIu64, s->usage_us);
-		show_row(t, "cpu.user_usec", "%" PRIu64, s->user_us);
-		show_row(t, "cpu.system_usec", "%" PRIu64, s->system_us);
+		show_set(sv, SF_USAGE, "%" PRIu64, s->usage_us);
+		show_set(sv, SF_USER, "%" PRIu64, s->user_us);
+		show_set(sv, SF_SYSTEM, "%" PRIu64, s->system_us);
 	}
-	if (s->has_quota)
-		show_row(t, "cpu.max", "%s %" PRIu64,
-			 max_str(s->quota_us, b, sizeof(b)), s->period_us);
+	if (s->has_quota) {
+		show_set_max(sv, SF_QUOTA, s->quota_us);
+		show_set(sv, SF_PERIOD, "%" PRIu64, s->period_us);
+	}
 	if (s->has_throttle) {
-		show_row(t, "cpu.nr_periods", "%" PRIu64, s->nr_periods);
-		show_row(t, "cpu.nr_throttled", "%" PRIu64, s->nr_throttled);
-		show_row(t, "cpu.throttled_usec", "%" PRIu64, s->throttled_us);
+		show_set(sv, SF_PERIODS, "%" PRIu64, s->nr_periods);
+		show_set(sv, SF_THROTTLED, "%" PRIu64, s->nr_throttled);
+		show_set(sv, SF_THROTTLED_US, "%" PRIu64, s->throttled_us);
 	}
 	if (s->has_memory) {
-		show_row(t, "memory.current", "%" PRIu64, s->mem_current);
-		show_row(t, "memory.peak", "%" PRIu64, s->mem_peak);
-		show_row(t, "memory.max", "%s", max_str(s->mem_max, b, sizeof(b)));
+		show_set(sv, SF_MEM_CURRENT, "%" PRIu64, s->mem_current);
+		show_set(sv, SF_MEM_PEAK, "%" PRIu64, s->mem_peak);
+		show_set_max(sv, SF_MEM_MAX, s->mem_max);
 	}
 	if (s->has_oom) {
-		show_row(t, "memory.events.oom", "%" PRIu64, s->oom_events);
-		show_row(t, "memory.events.oom_kill", "%" PRIu64, s->oom_kills);
+		show_set(sv, SF_OOM, "%" PRIu64, s->oom_events);
+		show_set(sv, SF_OOM_KILL, "%" PRIu64, s->oom_kills);
 	}
 	if (s->has_pids) {
-		show_row(t, "pids.current", "%" PRIu64, s->pids_current);
-		show_row(t, "pids.max", "%s", max_str(s->pids_max, b, sizeof(b)));
+		show_set(sv, SF_PIDS_CURRENT, "%" PRIu64, s->pids_current);
+		show_set_max(sv, SF_PIDS_MAX, s->pids_max);
 	}
+}
+
+/* Text: a FIELD VALUE row for each field the group has. */
+static struct cu_table *show_text(struct cgset_control *ctl, const struct show_values *sv)
+{
+	struct cu_table *t = new_table(ctl, show_cols, ARRAY_SIZE(show_cols), "FIELD,VALUE");
+	size_t f;
+
+	for (f = 0; f < SF_COUNT; f++) {
+		struct libscols_line *ln;
+
+		if (!sv->v[f])
+			continue;
+		ln = table_add_line(t, NULL);
+		if (table_set(t, ln, COL_FIELD, show_fields[f].name) < 0 ||
+		    table_set(t, ln, COL_VALUE, sv->v[f]) < 0)
+			diex(_("cannot allocate memory"));
+	}
+	return t;
+}
+
+/* JSON: one object, a key for every field; a "max" limit is a string. */
+static struct cu_table *show_json(struct cgset_control *ctl, const struct show_values *sv)
+{
+	static struct table_column cols[SF_COUNT];	/* the table keeps a pointer */
+	struct table_opts opts = ctl->table;
+	struct libscols_line *ln;
+	char all[512] = "";
+	struct cu_table *t;
+	size_t f;
+
+	memcpy(cols, show_fields, sizeof(cols));
+	for (f = 0; f < SF_COUNT; f++) {
+		/* scols prints false for an empty boolean: a string is null */
+		if (!sv->v[f] || ((cols[f].flags & TABLE_NUMBER) &&
+				  !isdigit((unsigned char) *sv->v[f])))
+			cols[f].flags = 0;
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s",
+			 f ? "," : "", cols[f].name);
+	}
+	opts.output = NULL;	/* --output chooses the text's columns */
+	t = new_table_opts(&opts, cols, SF_COUNT, all);
+	ln = table_add_line(t, NULL);
+	for (f = 0; f < SF_COUNT; f++)
+		if (table_set(t, ln, f, sv->v[f]) < 0)
+			diex(_("cannot allocate memory"));
+	return t;
 }
 
 static void hier_label(const struct cgroup_map *m, size_t i, char *buf, size_t len)
@@ -889,26 +981,30 @@ static void group_controllers(const struct cgroup *g, char *buf, size_t len)
 
 static int cmd_show(struct cgset_control *ctl)
 {
+	struct show_values sv = { { NULL } };
 	struct cgroup_stats s;
 	struct cgroup g;
 	struct cu_table *t;
 	char ctrls[512];
+	size_t f;
 
 	open_group(ctl, &g, ctl->args[0]);
 	if (cgroup_stats(&g, &s) < 0)
 		die(_("cannot read the state of %s"), g.name);
-	t = new_table(ctl, show_cols, ARRAY_SIZE(show_cols), "FIELD,VALUE");
 	group_controllers(&g, ctrls, sizeof(ctrls));
-	show_row(t, "name", "%s", g.name);
-	show_row(t, "mode", "%s", cgroup_mode_name(ctl->map.mode));
-	show_row(t, "controllers", "%s", ctrls);
-	show_row(t, "procs", "%d", s.nprocs);
+	show_set(&sv, SF_NAME, "%s", g.name);
+	show_set(&sv, SF_MODE, "%s", cgroup_mode_name(ctl->map.mode));
+	show_set(&sv, SF_CONTROLLERS, "%s", ctrls);
+	show_set(&sv, SF_PROCS, "%d", s.nprocs);
 	if (s.has_frozen)
-		show_row(t, "frozen", "%d", s.frozen ? 1 : 0);
-	show_usage_rows(t, &s);
+		show_set(&sv, SF_FROZEN, "%d", s.frozen ? 1 : 0);
+	show_usage_values(&sv, &s);
+	t = ctl->table.json ? show_json(ctl, &sv) : show_text(ctl, &sv);
 	if (table_print(t) < 0)
 		die(_("cannot print the table"));
 	table_free(t);
+	for (f = 0; f < SF_COUNT; f++)
+		free(sv.v[f]);
 	cgroup_free(&g);
 	return EXIT_SUCCESS;
 }
@@ -982,8 +1078,9 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 					 "%s%s", *paths ? "\n" : "", g.path[h]);
 		}
 	group_controllers(&g, ctrls, sizeof(ctrls));
-	if (table_set(t, en->ln, COL_NAME, strrchr(en->rel, '/') && list_parent(d, i, en->rel) ?
-		      strrchr(en->rel, '/') + 1 : en->rel) < 0 ||
+	/* the last component below a parent in the tree; --raw: in full */
+	if (table_set(t, en->ln, COL_NAME, strrchr(en->rel, '/') && table_is_tree(t) &&
+		      list_parent(d, i, en->rel) ? strrchr(en->rel, '/') + 1 : en->rel) < 0 ||
 	    table_set(t, en->ln, COL_CONTROLLERS, ctrls) < 0 ||
 	    table_set(t, en->ln, COL_PATHS, paths) < 0 ||
 	    (table_has(t, COL_PROCS) &&

@@ -76,7 +76,8 @@ enum {
 static const struct table_column columns[] = {
 	[COL_NAME]   = { "NAME",   0.2, 0, N_("namespace name") },
 	[COL_NSID]   = { "NSID",   3, TABLE_RIGHT | TABLE_NUMBER,
-			 N_("nsid of the namespace, as seen from ours") },
+			 N_("nsid of the namespace, as seen from ours"),
+			 "id" },	/* ip -j netns list's key */
 	[COL_PROCS]  = { "PROCS",  3, TABLE_RIGHT | TABLE_NUMBER,
 			 N_("number of processes inside") },
 	[COL_IFACES] = { "IFACES", 3, TABLE_RIGHT | TABLE_NUMBER,
@@ -87,6 +88,11 @@ static const struct table_column columns[] = {
 };
 
 #define DEFAULT_COLUMNS "NAME,NSID,PROCS,IFACES"
+
+/* netns pids with --json, --raw, --noheadings or --output */
+static const struct table_column pid_columns[] = {
+	{ "PID", 5, TABLE_RIGHT | TABLE_NUMBER, N_("pids: process ID") },
+};
 
 /* ---- add, attach, delete ---------------------------------------------- */
 
@@ -314,24 +320,23 @@ static void list_ctx_init(struct list_ctx *lc)
 		lc->origfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 }
 
-static int cmd_list(struct netns_control *ctl)
+/* The table of @names: list's, and identify's with a table option. */
+static int print_list(struct netns_control *ctl, char **names, size_t n,
+		      const char *defaults)
 {
 	struct list_ctx lc;
 	struct cu_error e;
-	char **names;
-	size_t n, i;
+	size_t i;
 	int r;
 
-	lc.t = table_new("netns", columns, ARRAY_SIZE(columns), DEFAULT_COLUMNS,
+	lc.t = table_new("netns", columns, ARRAY_SIZE(columns), defaults,
 			 &ctl->topts, &e);
 	if (!lc.t)
 		cu_error_die(&e);
-	names = names_or_die(&n);
 	list_ctx_init(&lc);
 	for (i = 0; i < n; i++)
 		list_one(&lc, names[i]);
 	r = table_print(lc.t);
-	netns_free_names(names);
 	netns_free_procs(&lc.procs);
 	netns_nl_close(lc.nl);
 	if (lc.origfd >= 0)
@@ -340,6 +345,16 @@ static int cmd_list(struct netns_control *ctl)
 	if (r < 0)
 		die_errno(r, _("cannot print the table"));
 	return EXIT_SUCCESS;
+}
+
+static int cmd_list(struct netns_control *ctl)
+{
+	size_t n;
+	char **names = names_or_die(&n);
+	int rc = print_list(ctl, names, n, DEFAULT_COLUMNS);
+
+	netns_free_names(names);
+	return rc;
 }
 
 /* ---- exec --------------------------------------------------------------- */
@@ -442,7 +457,7 @@ static int cmd_identify(struct netns_control *ctl)
 	char path[PATH_MAX], self[64];
 	struct netns_id id, other;
 	char **names;
-	size_t n, i;
+	size_t n, i, m;
 
 	if (ctl->nargs > 0)
 		snprintf(self, sizeof(self), "/proc/%d/ns/net", (int) pid_or_die(ctl->args[0]));
@@ -453,13 +468,42 @@ static int cmd_identify(struct netns_control *ctl)
 		    ctl->nargs ? ctl->args[0] : "self");
 	names = names_or_die(&n);
 	/* every name of the namespace, not only the first */
-	for (i = 0; i < n; i++)
+	for (i = 0, m = 0; i < n; i++)
 		if (netns_path(names[i], path, sizeof(path), NULL) == 0 &&
 		    netns_id_of_path(path, &other) == 0 &&
 		    other.dev == id.dev && other.ino == id.ino)
+			names[m++] = names[i];
+		else
+			free(names[i]);
+	/* plain names, as ip netns identify prints them, unless asked */
+	if (ctl->table_opt)
+		print_list(ctl, names, m, "NAME");
+	else
+		for (i = 0; i < m; i++)
 			printf("%s\n", names[i]);
+	names[m] = NULL;
 	netns_free_names(names);
 	return EXIT_SUCCESS;
+}
+
+static void print_pids(struct netns_control *ctl, const struct netns_procs *procs,
+		       size_t first, size_t count)
+{
+	struct cu_table *t;
+	struct cu_error e;
+	size_t i;
+
+	t = table_new("processes", pid_columns, ARRAY_SIZE(pid_columns), "PID",
+		      &ctl->topts, &e);
+	if (!t)
+		cu_error_die(&e);
+	for (i = first; i < first + count; i++)
+		if (table_set_u64(t, table_add_line(t, NULL), 0,
+				  (unsigned long long) procs->v[i].pid) < 0)
+			diex(_("cannot allocate memory"));
+	if (table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
 }
 
 static int cmd_pids(struct netns_control *ctl)
@@ -483,8 +527,11 @@ static int cmd_pids(struct netns_control *ctl)
 	if (r < 0)
 		die_errno(r, _("cannot read %s"), "/proc");
 	first = netns_procs_find(&procs, &id, &count);
-	for (i = first; i < first + count; i++)
-		printf("%d\n", (int) procs.v[i].pid);
+	if (ctl->table_opt)
+		print_pids(ctl, &procs, first, count);
+	else
+		for (i = first; i < first + count; i++)
+			printf("%d\n", (int) procs.v[i].pid);
 	netns_free_procs(&procs);
 	return EXIT_SUCCESS;
 }
@@ -546,13 +593,14 @@ static void __noreturn usage(void)
 	fputs(_(" set <name> <nsid>|auto        assign the nsid of a namespace\n"), stdout);
 	fputs(USAGE_OPTIONS, stdout);
 	fputs(_(" -a, --all                     every named namespace (delete, exec)\n"), stdout);
-	fputs(_(" -J, --json                    use JSON output format (list)\n"), stdout);
-	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
-	fputs(_(" -o, --output <list>           output columns ('+' adds to the default) (list)\n"), stdout);
-	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
+	fputs(_(" -J, --json                    use JSON output format (list, identify, pids)\n"), stdout);
+	fputs(_(" -n, --noheadings              don't print headings (list, identify, pids)\n"), stdout);
+	fputs(_(" -o, --output <list>           columns, '+' adds (list, identify, pids)\n"), stdout);
+	fputs(_(" -r, --raw                     use the raw output format (list, identify, pids)\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);
 	table_usage_columns(stdout, columns, ARRAY_SIZE(columns));
+	printf(" %12s  %s\n", pid_columns[0].name, _(pid_columns[0].help));
 	printf(USAGE_MAN_TAIL("netns(8)"));
 	exit(EXIT_SUCCESS);
 }
@@ -643,8 +691,9 @@ static void check_args(const struct netns_control *ctl)
 
 	if (ctl->all && c->cmd != CMD_DELETE && c->cmd != CMD_EXEC)
 		diex(_("--all is only for delete and exec"));
-	if (ctl->table_opt && c->cmd != CMD_LIST)
-		diex(_("--json, --raw, --noheadings and --output are only for list"));
+	if (ctl->table_opt && c->cmd != CMD_LIST && c->cmd != CMD_IDENTIFY &&
+	    c->cmd != CMD_PIDS)
+		diex(_("--json, --raw, --noheadings and --output are only for list, identify and pids"));
 	if (c->cmd == CMD_EXEC && !ctl->all)
 		min = 2;
 	if (ctl->nargs < min)

@@ -235,6 +235,8 @@ static void check_args(const struct nsenter2_control *ctl)
 			diex(_("--list needs a target (add --target PID)"));
 		return;
 	}
+	if (ctl->topts.json || ctl->topts.raw || ctl->topts.noheadings || ctl->topts.output)
+		diex(_("--json, --noheadings, --output and --raw are only for --list"));
 	if (ctl->netns && ctl->file[4])
 		diex(_("--netns and --net=FILE both name a network namespace (give one)"));
 	if (ctl->preserve_cred && (ctl->set_uid || ctl->set_gid))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* unionmount(8) - layered root filesystems: overlay unions and OCI layers */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -73,6 +74,13 @@ static const struct table_column columns[] = {
 
 #define DEFAULT_COLUMNS "TARGET,LAYERS,UPPER,WORK,OPTIONS"
 
+/* diff with --json, --raw or --noheadings */
+enum { COL_KIND, COL_PATH };
+static const struct table_column diff_columns[] = {
+	[COL_KIND] = { "KIND", 1, 0, N_("diff: A (added), C (changed) or D (deleted)") },
+	[COL_PATH] = { "PATH", 0.9, 0, N_("diff: path in the union") },
+};
+
 static void __noreturn usage(void)
 {
 	FILE *out = stdout;
@@ -103,9 +111,9 @@ static void __noreturn usage(void)
 	fputs(_("     --keep-setid          apply: keep setuid/setgid bits and file capabilities\n"), out);
 	fputs(_(" -o, --output <file|list>  layer file (commit), columns (list)\n"), out);
 	fputs(_(" -v, --verbose             list every layer (list), each entry dropped (apply)\n"), out);
-	fputs(_(" -J, --json                use JSON output format (list)\n"), out);
-	fputs(_(" -n, --noheadings          do not print headings (list)\n"), out);
-	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
+	fputs(_(" -J, --json                use JSON output format (list, diff)\n"), out);
+	fputs(_(" -n, --noheadings          do not print headings (list, diff)\n"), out);
+	fputs(_(" -r, --raw                 use raw output format (list, diff)\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(out, columns, ARRAY_SIZE(columns));
@@ -205,6 +213,11 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 	ctl->nargs = argc - optind;
 }
 
+static bool table_wanted(const struct unionmount_control *ctl)
+{
+	return ctl->topts.json || ctl->topts.raw || ctl->topts.noheadings;
+}
+
 /* The first operand names a command, or it is the bare mount form. */
 static void pick_command(struct unionmount_control *ctl)
 {
@@ -228,6 +241,8 @@ static void pick_command(struct unionmount_control *ctl)
 	}
 	if (ctl->cmd->cmd == CMD_LIST && ctl->has_output)
 		ctl->topts.output = ctl->output;
+	if (table_wanted(ctl) && ctl->cmd->cmd != CMD_LIST && ctl->cmd->cmd != CMD_DIFF)
+		diex(_("--json, --raw and --noheadings are only for list and diff"));
 	if (ctl->cmd->cmd == CMD_COMMIT && !ctl->has_output)
 		diex(_("no layer file given: commit needs --output LAYER.tar[.gz|.zst]"));
 }
@@ -305,11 +320,22 @@ static void do_list(struct unionmount_control *ctl)
 	ovl_list_free(infos, n);
 }
 
-static int print_change(char kind, const char *path, void *data __unused)
+static int print_change(char kind, const char *path, void *data)
 {
-	printf("%c %s\n", kind, path);
+	struct cu_table *t = data;
+	struct libscols_line *ln;
+
+	if (!t) {
+		printf("%c %s\n", kind, path);
+		return 0;
+	}
+	ln = table_add_line(t, NULL);
+	if (table_setf(t, ln, COL_KIND, "%c", kind) < 0 ||
+	    table_set(t, ln, COL_PATH, path) < 0)
+		return -ENOMEM;
 	return 0;
 }
+
 
 /* An operand may be a mounted union (its upper and lowers) or an upper dir. */
 static const char *resolve_upper(const char *arg, struct ovl_info *info)
@@ -328,9 +354,20 @@ static void do_diff(struct unionmount_control *ctl)
 	struct cu_error e = { 0 };
 	struct ovl_info info = { 0 };
 	const char *upper = resolve_upper(ctl->args[0], &info);
+	struct cu_table *t = NULL;
 
-	if (layer_diff(upper, info.lowers, info.nlowers, print_change, NULL, &e) < 0)
+	/* "A path" lines as docker diff prints them, unless a table is asked for */
+	if (table_wanted(ctl)) {
+		t = table_new("changes", diff_columns, ARRAY_SIZE(diff_columns),
+			      "KIND,PATH", &ctl->topts, &e);
+		if (!t)
+			cu_error_die(&e);
+	}
+	if (layer_diff(upper, info.lowers, info.nlowers, print_change, t, &e) < 0)
 		cu_error_die(&e);
+	if (t && table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
 	ovl_info_free(&info);
 }
 

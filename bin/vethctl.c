@@ -459,16 +459,17 @@ static int cmd_nat(struct vethctl_control *ctl)
 enum { COL_NAME, COL_PEER, COL_PEER_NETNS, COL_STATE, COL_MTU, COL_MASTER,
        COL_ADDRESSES, COL_MAC, COL_INDEX };
 
+/* ip -j link's keys in --json where ip has the field */
 static const struct table_column list_cols[] = {
-	[COL_NAME]	= { "NAME", 0.1, 0, N_("interface name") },
-	[COL_PEER]	= { "PEER", 0.1, 0, N_("name of the other end") },
+	[COL_NAME]	= { "NAME", 0.1, 0, N_("interface name"), "ifname" },
+	[COL_PEER]	= { "PEER", 0.1, 0, N_("name of the other end"), "link" },
 	[COL_PEER_NETNS] = { "PEER-NETNS", 0.1, 0, N_("network namespace of the other end") },
-	[COL_STATE]	= { "STATE", 0.1, 0, N_("operational state") },
+	[COL_STATE]	= { "STATE", 0.1, 0, N_("operational state"), "operstate" },
 	[COL_MTU]	= { "MTU", 0.05, TABLE_RIGHT | TABLE_NUMBER, N_("maximum transmission unit") },
 	[COL_MASTER]	= { "MASTER", 0.1, 0, N_("bridge the interface is attached to") },
-	[COL_ADDRESSES]	= { "ADDRESSES", 0.3, TABLE_WRAP, N_("IPv4 and IPv6 addresses, comma separated") },
-	[COL_MAC]	= { "MAC", 0.15, TABLE_HIDDEN, N_("hardware address") },
-	[COL_INDEX]	= { "INDEX", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("interface index") },
+	[COL_ADDRESSES]	= { "ADDRESSES", 0.3, TABLE_WRAP | TABLE_LIST, N_("IPv4 and IPv6 addresses, comma separated") },
+	[COL_MAC]	= { "MAC", 0.15, TABLE_HIDDEN, N_("hardware address"), "address" },
+	[COL_INDEX]	= { "INDEX", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("interface index"), "ifindex" },
 };
 
 struct list_ctx {
@@ -592,7 +593,8 @@ static void list_line(struct list_ctx *lc, size_t i)
 	peer_of(lc, l, peer, sizeof(peer), &pns);
 	table_set(lc->t, ln, COL_NAME, l->name);
 	table_set(lc->t, ln, COL_PEER, peer);
-	table_set(lc->t, ln, COL_PEER_NETNS, pns);
+	/* "?": the peer's namespace has no name we can see; unknown is null */
+	table_set(lc->t, ln, COL_PEER_NETNS, table_is_json(lc->t) && streq(pns, "?") ? NULL : pns);
 	table_set(lc->t, ln, COL_STATE, operstate_name(l->operstate));
 	table_set_u64(lc->t, ln, COL_MTU, l->mtu);
 	table_set(lc->t, ln, COL_MASTER, l->master ? link_name(lc, l->master) : "");
@@ -1272,6 +1274,20 @@ static const struct command *find_command(struct vethctl_control *ctl)
 	return cmd;
 }
 
+/* The listing options on a command that prints no listing: say so. */
+static void check_table_options(const struct vethctl_control *ctl,
+				const struct command *cmd)
+{
+	const struct table_opts *t = &ctl->topts;
+
+	if (!t->json && !t->raw && !t->noheadings && !t->output)
+		return;
+	if (cmd->fn == cmd_list ||
+	    (cmd->fn == cmd_bridge && ctl->argc > 0 && streq(ctl->argv[0], "list")))
+		return;
+	diex(_("--json, --noheadings, --output and --raw are only for listings (list)"));
+}
+
 int main(int argc, char **argv)
 {
 	struct vethctl_control ctl = { .nsfd = -1 };
@@ -1283,6 +1299,7 @@ int main(int argc, char **argv)
 
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);
+	check_table_options(&ctl, cmd);
 	if (ctl.netns)
 		ctl.nsfd = open_ns(ctl.netns);
 	ctl.sk = open_sock(ctl.nsfd);

@@ -36,7 +36,7 @@
 /* What mount(2) copies of the option string: one page. */
 #define OVL_PAGE_MAX		4095
 /* The source shown in the mount table for our unions. */
-#define OVL_SOURCE		"unionmount"
+#define OVL_SOURCE		"overlay"
 
 /* One lower layer being set up: a directory, or an image on a loop device. */
 struct ovl_layer {

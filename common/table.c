@@ -35,6 +35,7 @@ static __typeof__(scols_line_set_data) *dl_scols_line_set_data;
 static __typeof__(scols_line_refer_data) *dl_scols_line_refer_data;
 static __typeof__(scols_table_is_json) *dl_scols_table_is_json;
 static __typeof__(scols_print_table) *dl_scols_print_table;
+static __typeof__(scols_table_set_stream) *dl_scols_table_set_stream;
 
 static const struct dl_symbol scols_symbols[] = {
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_new_table)
@@ -54,6 +55,7 @@ static const struct dl_symbol scols_symbols[] = {
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_line_refer_data)
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_is_json)
 	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_print_table)
+	DL_SYMBOL_LINKED(CU_LINK_SMARTCOLS, scols_table_set_stream)
 };
 
 DL_NOTE_UNLESS(CU_LINK_SMARTCOLS, "table", "tables and --json listings",
@@ -82,6 +84,7 @@ static struct dl_library scols_library = {
 #define scols_line_refer_data (*dl_scols_line_refer_data)
 #define scols_table_is_json (*dl_scols_table_is_json)
 #define scols_print_table (*dl_scols_print_table)
+#define scols_table_set_stream (*dl_scols_table_set_stream)
 
 #define TABLE_MAX_COLUMNS	64
 
@@ -92,6 +95,8 @@ struct cu_table {
 	/* shown[i]: position of cols[i] in the scols table, or -1 */
 	int shown[TABLE_MAX_COLUMNS];
 	size_t nshown;
+	bool json;
+	bool tree;		/* not --raw */
 };
 
 static int column_by_name(const struct table_column *cols, size_t ncols,
@@ -139,22 +144,24 @@ static int make_column(struct cu_table *t, size_t i)
 
 	if (c->flags & TABLE_RIGHT)
 		fl |= SCOLS_FL_RIGHT;
-	if (c->flags & TABLE_TREE)
+	if ((c->flags & TABLE_TREE) && t->tree)
 		fl |= SCOLS_FL_TREE;
 	if (c->flags & TABLE_WRAP)
 		fl |= SCOLS_FL_WRAP;
 	if (c->flags & TABLE_TRUNC)
 		fl |= SCOLS_FL_TRUNC;
-	if (c->flags & TABLE_ARRAY)
-		fl |= SCOLS_FL_WRAP;	/* one element per line in text */
-	cl = scols_table_new_column(t->tb, c->name, c->whint, fl);
+	if ((c->flags & TABLE_ARRAY) || ((c->flags & TABLE_LIST) && t->json))
+		fl |= SCOLS_FL_WRAP;	/* scols splits elements by wrapping */
+	/* the header is the key in JSON */
+	cl = scols_table_new_column(t->tb, t->json && c->json ? c->json : c->name,
+				    c->whint, fl);
 	if (!cl)
 		return -ENOMEM;
 	if (c->flags & TABLE_NUMBER)
 		scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
 	else if (c->flags & TABLE_BOOL)
 		scols_column_set_json_type(cl, SCOLS_JSON_BOOLEAN);
-	else if (c->flags & TABLE_ARRAY) {
+	else if ((c->flags & TABLE_ARRAY) || ((c->flags & TABLE_LIST) && t->json)) {
 		/* the newline wrap functions are what splits the elements */
 		scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
 		scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
@@ -195,6 +202,8 @@ struct cu_table *table_new(const char *json_name,
 	t = xcalloc(1, sizeof(*t));
 	t->cols = cols;
 	t->ncols = ncols;
+	t->json = opts->json;
+	t->tree = !opts->raw || opts->json;
 	for (i = 0; i < ncols; i++)
 		t->shown[i] = -1;
 	if (!out || *out == '+') {
@@ -230,11 +239,21 @@ fail:
 
 struct libscols_line *table_add_line(struct cu_table *t, struct libscols_line *parent)
 {
-	struct libscols_line *ln = scols_table_new_line(t->tb, parent);
+	struct libscols_line *ln = scols_table_new_line(t->tb, t->tree ? parent : NULL);
 
 	if (!ln)
 		err(cu_exit_failure, _("cannot allocate memory"));
 	return ln;
+}
+
+bool table_is_json(const struct cu_table *t)
+{
+	return t->json;
+}
+
+bool table_is_tree(const struct cu_table *t)
+{
+	return t->tree;
 }
 
 bool table_has(const struct cu_table *t, size_t col)
@@ -242,10 +261,34 @@ bool table_has(const struct cu_table *t, size_t col)
 	return col < t->ncols && t->shown[col] >= 0;
 }
 
+/* A TABLE_LIST value as the newline-separated elements scols splits. */
+static int set_list(struct cu_table *t, struct libscols_line *ln, size_t col,
+		    const char *value)
+{
+	char *s = xcalloc(1, strlen(value) + 1), *p = s;
+	const char *v = value + strspn(value, " ,");
+
+	while (*v) {
+		size_t len = strcspn(v, " ,");
+
+		if (p > s)
+			*p++ = '\n';
+		memcpy(p, v, len);
+		p += len;
+		v += len;
+		v += strspn(v, " ,");
+	}
+	*p = '\0';
+	/* scols takes the string over */
+	return scols_line_refer_data(ln, (size_t) t->shown[col], s);
+}
+
 int table_set(struct cu_table *t, struct libscols_line *ln, size_t col, const char *value)
 {
 	if (!table_has(t, col) || !value)
 		return 0;
+	if (t->json && (t->cols[col].flags & TABLE_LIST))
+		return set_list(t, ln, col, value);
 	return scols_line_set_data(ln, (size_t) t->shown[col], value);
 }
 
@@ -287,9 +330,52 @@ int table_set_bool(struct cu_table *t, struct libscols_line *ln, size_t col, boo
 	return table_set(t, ln, col, s);
 }
 
+/*
+ * libsmartcols (2.38) prints an empty array as [ null ]: write [] instead.
+ * A null array element comes from nothing else (a "null" string is quoted).
+ */
+static void fputs_json(const char *s, FILE *out)
+{
+	const char *p;
+
+	while ((p = strchr(s, '['))) {
+		const char *q = p + 1 + strspn(p + 1, " \n");
+
+		fwrite(s, 1, (size_t) (p - s), out);
+		s = p + 1;
+		if (strncmp(q, "null", 4) == 0) {
+			q += 4;
+			q += strspn(q, " \n");
+			if (*q == ']') {
+				fputs("[]", out);
+				s = q + 1;
+				continue;
+			}
+		}
+		fputc('[', out);
+	}
+	fputs(s, out);
+}
+
 int table_print(struct cu_table *t)
 {
-	return scols_print_table(t->tb) < 0 ? -EIO : 0;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if (!t->json)
+		return scols_print_table(t->tb) < 0 ? -EIO : 0;
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return -ENOMEM;
+	rc = scols_table_set_stream(t->tb, mem) < 0 || scols_print_table(t->tb) < 0 ? -EIO : 0;
+	if (fclose(mem) != 0 && rc == 0)
+		rc = -EIO;
+	if (rc == 0)
+		fputs_json(buf, stdout);
+	free(buf);
+	return rc;
 }
 
 void table_free(struct cu_table *t)

@@ -18,12 +18,16 @@ struct cu_table;
 enum {
 	TABLE_RIGHT	= 1 << 0,	/* right-aligned (numbers) */
 	TABLE_NUMBER	= 1 << 1,	/* a number in --json */
-	TABLE_BOOL	= 1 << 2,	/* a boolean in --json ("yes"/"no" in text) */
+	TABLE_BOOL	= 1 << 2,	/* a boolean in --json ("yes"/"no" in text);
+					   always set it: scols prints an empty
+					   one as false, not null */
 	TABLE_TREE	= 1 << 3,	/* this column draws the tree */
 	TABLE_WRAP	= 1 << 4,	/* may wrap (long lists) */
 	TABLE_TRUNC	= 1 << 5,	/* may be truncated on a terminal */
 	TABLE_ARRAY	= 1 << 6,	/* newline-separated array in --json */
 	TABLE_HIDDEN	= 1 << 7,	/* only when asked for with --output */
+	TABLE_LIST	= 1 << 8,	/* words (space or comma separated) in
+					   text, an array of strings in --json */
 };
 
 struct table_column {
@@ -31,6 +35,8 @@ struct table_column {
 	double whint;			/* libsmartcols width hint */
 	int flags;			/* TABLE_* */
 	const char *help;		/* marked with N_() */
+	const char *json;		/* key in --json where another tool
+					   defines it; NULL: name in lower case */
 };
 
 struct table_opts {
@@ -57,7 +63,11 @@ struct cu_table *table_new(const char *json_name,
 			   const char *defaults, const struct table_opts *opts,
 			   struct cu_error *e);
 
-/* A new line, under @parent for trees (NULL: top level). */
+/*
+ * A new line, under @parent for trees (NULL: top level).  --raw draws no
+ * tree (as lsblk --raw): every line is a top-level line then, and the tool
+ * asks table_is_tree() to print names in full.
+ */
 struct libscols_line *table_add_line(struct cu_table *t, struct libscols_line *parent);
 
 /* Set column @col (the tool's index into cols[]) of @ln; ignored when hidden. */
@@ -66,6 +76,12 @@ int table_setf(struct cu_table *t, struct libscols_line *ln, size_t col,
 	       const char *fmt, ...) __printf(4, 5);
 int table_set_u64(struct cu_table *t, struct libscols_line *ln, size_t col, unsigned long long v);
 int table_set_bool(struct cu_table *t, struct libscols_line *ln, size_t col, bool v);
+
+/* Is it --json (an unknown value is left unset there, to print null)? */
+bool table_is_json(const struct cu_table *t);
+
+/* Are lines nested (not --raw)? */
+bool table_is_tree(const struct cu_table *t);
 
 /* Is column @col shown (so the tool can skip costly lookups)? */
 bool table_has(const struct cu_table *t, size_t col);

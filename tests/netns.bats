@@ -367,7 +367,7 @@ in_private_run_netns() {
 	[[ "$stderr" == "netns: cannot set the nsid of '$a' to 7: File exists (Peer netns already has a nsid assigned)" ]]
 	run netns set "$b" auto
 	assert_success
-	run jq -e ".netns[] | select(.name == \"$b\") | .nsid >= 0" <<< "$(netns list -J -o +NS)"
+	run jq -e ".netns[] | select(.name == \"$b\") | .id >= 0" <<< "$(netns list -J -o +NS)"
 	assert_success
 	run --separate-stderr netns set "$b" -- -3
 	assert_failure 1

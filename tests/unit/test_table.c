@@ -169,6 +169,77 @@ static void test_has_and_usage(void)
 	free(buf);
 }
 
+/* A tree, a word list and another tool's key: the JSON contract. */
+static const struct table_column tcols[] = {
+	{ "NAME",  0.2, TABLE_TREE, N_("group name") },
+	{ "WORDS", 0.2, TABLE_LIST, N_("words") },
+	{ "NSID",  0.1, TABLE_NUMBER, N_("namespace id"), "id" },
+};
+
+static int render_tree(const struct table_opts *o)
+{
+	struct cu_error e = { 0 };
+	struct cu_table *t = table_new("groups", tcols, ARRAY_SIZE(tcols),
+				       "NAME,WORDS,NSID", o, &e);
+	struct libscols_line *ln, *child;
+	int r;
+
+	if (!t)
+		return -1;
+	ln = table_add_line(t, NULL);
+	child = table_add_line(t, ln);
+	r = table_set(t, ln, 0, "a");
+	r |= table_set(t, ln, 1, "cpu memory,pids");
+	r |= table_set_u64(t, ln, 2, 3);
+	r |= table_set(t, child, 0, table_is_tree(t) ? "b" : "a/b");
+	r |= table_set(t, child, 1, "");
+	CHECK(r == 0);
+	fflush(stdout);
+	{
+		int fd = memfd_create("table", MFD_CLOEXEC), saved = dup(STDOUT_FILENO);
+		ssize_t n;
+
+		dup2(fd, STDOUT_FILENO);
+		r = table_print(t);
+		fflush(stdout);
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+		n = pread(fd, out, sizeof(out) - 1, 0);
+		out[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	CHECK(table_is_json(t) == o->json);
+	table_free(t);
+	return r;
+}
+
+static void test_contract(void)
+{
+	struct table_opts o = { .json = true };
+
+	CHECK(render_tree(&o) == 0);
+	show();
+	CHECK_MSG(strstr(out, "\"cpu\", \"memory\", \"pids\"") != NULL,
+		  "--json: a TABLE_LIST value is an array of its words");
+	CHECK_MSG(strstr(out, "\"words\": []") != NULL,
+		  "--json: an empty list is [], not [ null ]");
+	CHECK_MSG(strstr(out, "\"id\": 3") && !strstr(out, "\"nsid\""),
+		  "--json: the column's key from another tool");
+	CHECK_MSG(strstr(out, "\"id\": null") != NULL, "--json: an empty number is null");
+	CHECK_MSG(strstr(out, "\"children\": [") != NULL, "--json: a tree nests children");
+	o.json = false;
+	o.raw = true;
+	CHECK(render_tree(&o) == 0);
+	show();
+	CHECK_MSG(streq(out, "NAME WORDS NSID\na cpu\\x20memory,pids 3\na/b  \n"),
+		  "--raw: no tree drawn, nothing escaped but the spaces, names in full");
+	o.raw = false;
+	CHECK(render_tree(&o) == 0);
+	CHECK_MSG(strstr(out, "b") && strstr(out, "\xe2\x94\x94") != NULL,
+		  "text: the tree is drawn");
+	show();
+}
+
 int main(void)
 {
 	setenv("LIBSMARTCOLS_JSON", "", 1);
@@ -178,5 +249,6 @@ int main(void)
 	test_json();
 	test_output();
 	test_has_and_usage();
+	test_contract();
 	return unit_done();
 }
