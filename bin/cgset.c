@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "cgroup.h"
@@ -1131,7 +1132,7 @@ static pid_t run_clone3(struct run_child_args *c, int cgfd, int *pidfd)
 
 	if (spawn_vm_supported())
 		return spawn_vm(&a, run_child_vm, c, c->ctl->args);
-	return sys_clone3(&a, sizeof(a));
+	return ex_clone3(&a, sizeof(a));
 }
 
 /*

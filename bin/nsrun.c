@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "caps.h"
@@ -829,7 +830,7 @@ static int lock_mounts(int procfd, struct cu_error *e)
 		      write_at(procfd, "gid_map", gmap) == 0 ? 0 : 1);
 	}
 	close(p[0]);
-	r = helper < 0 ? -errno : unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -errno : 0;
+	r = helper < 0 ? -errno : ex_unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -errno : 0;
 	if (r == 0 && write(p[1], &c, 1) != 1)
 		r = -errno;
 	close(p[1]);
@@ -1069,7 +1070,7 @@ static pid_t clone_forked(int flags)
 	};
 	pid_t pid;
 
-	pid = sys_clone3(&args, sizeof(args));
+	pid = ex_clone3(&args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS)	/* before Linux 5.3 */
 		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
 	return pid;
@@ -1128,7 +1129,7 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
 		child_fail(ctl, &e);
 	}
-	if ((ctl->flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0) {
+	if ((ctl->flags & CLONE_NEWTIME) && ex_unshare(CLONE_NEWTIME) < 0) {
 		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
 			cu_error_set(&e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
 				     strerror(EPERM));
@@ -1627,7 +1628,7 @@ static void __noreturn run_in_place(struct nsrun_control *ctl)
 {
 	struct cu_error e = { 0 };
 
-	if (unshare(ctl->flags) < 0)
+	if (ex_unshare(ctl->flags) < 0)
 		die_create(ctl->flags, errno);
 	if (write_maps(ctl, 0, &e) < 0 || setup_inside(ctl, &e) < 0)
 		cu_error_die(&e);

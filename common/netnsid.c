@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "c.h"
+#include "explain.h"
 #include "netnsid.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -59,11 +60,11 @@ struct netns_nl *netns_nl_open_in(int nsfd, int origfd)
 	struct netns_nl *nl;
 	int saved;
 
-	if (setns(nsfd, CLONE_NEWNET) < 0)
+	if (ex_setns(nsfd, CLONE_NEWNET) < 0)
 		return NULL;
 	nl = netns_nl_open();
 	saved = errno;
-	if (setns(origfd, CLONE_NEWNET) < 0) {
+	if (ex_setns(origfd, CLONE_NEWNET) < 0) {
 		/* a socket from the wrong side is worse than none */
 		saved = errno;
 		netns_nl_close(nl);
