@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
@@ -550,6 +551,7 @@ static void __noreturn usage(void)
 	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
 	fputs(_(" -o, --output <list>           output columns ('+' adds to the default) (list)\n"), stdout);
 	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
+	fputs(_("     --explain                 narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);
 	table_usage_columns(stdout, columns, ARRAY_SIZE(columns));
@@ -559,6 +561,7 @@ static void __noreturn usage(void)
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, 'a' },
+	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",	no_argument,		NULL, 'h' },
 	TABLE_LONGOPTS,
 	{ "version",	no_argument,		NULL, 'V' },
@@ -587,6 +590,9 @@ static void parse_options(struct netns_control *ctl, int argc, char **argv,
 			break;
 		case 'r':
 			ctl->topts.raw = ctl->table_opt = true;
+			break;
+		case OPT_EXPLAIN:
+			explain_enable();
 			break;
 		case 'h':
 			usage();

@@ -197,6 +197,7 @@ static void __noreturn usage(void)
 	fputs(_("     --security-opt <opt>     seccomp=unconfined, systempaths=unconfined,\n"
 		"                                no-new-privileges\n"), stdout);
 	fputs(_("     --unmask <path>          leave <path> (e.g. /proc/sys, /sys, ALL) as it is\n"), stdout);
+	fputs(_("     --explain                narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(30);
 	printf(USAGE_MAN_TAIL("nsrun(1)"));
@@ -363,6 +364,7 @@ static const struct option longopts[] = {
 	{ "cap-drop",         required_argument, NULL, OPT_CAP_DROP },
 	{ "cgroup",           optional_argument, NULL, 'C' },
 	{ "fork",             no_argument,       NULL, 'f' },
+	{ "explain",             no_argument,       NULL, OPT_EXPLAIN },
 	{ "help",             no_argument,       NULL, 'h' },
 	{ "hostname",         required_argument, NULL, OPT_HOSTNAME },
 	{ "init",             no_argument,       NULL, OPT_INIT },
@@ -552,6 +554,9 @@ static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
 	case OPT_BOOTTIME:
 		ctl->boottime = parse_offset(arg, "--boottime");
 		ctl->have_boottime = true;
+		break;
+	case OPT_EXPLAIN:
+		explain_enable();
 		break;
 	case 'h':
 		usage();

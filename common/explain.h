@@ -47,6 +47,12 @@ extern int explain_mode;
 /* What a skipped call returns in place of a new file descriptor. */
 #define EXPLAIN_DRY_FD		(-2)
 
+/*
+ * The getopt value of every tool's --explain (a long option only): above
+ * the tools' own OPT_* values, which start at CHAR_MAX + 1.
+ */
+#define OPT_EXPLAIN		0x4558
+
 /* --explain: narrate from now on. */
 void explain_enable(void);
 /* --dry-run: print the plan with privileges, perform nothing. */
