@@ -2,6 +2,7 @@
 /* explain.c - teaching mode: one line on stderr per kernel operation */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
@@ -727,6 +728,8 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 			     ? EXPLAIN_PRIV_UNSHARE : EXPLAIN_PRIV_NONE, "clone3(%s)", f);
 	if (*o)
 		explain_concept(&s, "unshare --fork%s", o);
+	else if (fl & CLONE_INTO_CGROUP)
+		explain_concept(&s, "%s", _("a new process, born in the cgroup"));
 	else
 		explain_concept(&s, "%s", _("a new process"));
 	explain_end(&s, r, r < 0 ? err : 0);
@@ -800,6 +803,27 @@ static void size_text(char *buf, size_t len, unsigned long long v)
 	snprintf(buf, len, "%llu %s", v, units[u]);
 }
 
+/* cgroup v1: the period beside the quota file @path (its name at @f), or 0. */
+static unsigned long long cfs_period(const char *path, const char *f)
+{
+	char p[PATH_MAX], buf[32];
+	unsigned long long v = 0;
+	ssize_t n;
+	int fd;
+
+	if (snprintf(p, sizeof(p), "%.*scpu.cfs_period_us", (int) (f - path), path) >= (int) sizeof(p))
+		return 0;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return sscanf(buf, "%llu", &v) == 1 ? v : 0;
+}
+
 /* The concept of writing @value to the control file @path. */
 static void write_concept(struct explain_step *s, const char *path, const char *value)
 {
@@ -817,7 +841,12 @@ static void write_concept(struct explain_step *s, const char *path, const char *
 		} else if (startswith(value, "max"))
 			explain_concept(s, "%s", _("cpu: no limit"));
 	} else if (streq(f, "cpu.cfs_quota_us")) {
-		if (sscanf(value, "%llu", &a) == 1) {
+		if (sscanf(value, "%llu", &a) == 1 && (b = cfs_period(path, f)) > 0) {
+			ratio(x, sizeof(x), a * 100, b);
+			ratio(y, sizeof(y), a, 1000);
+			ratio(z, sizeof(z), b, 1000);
+			explain_concept(s, _("cpu %s %%: %s ms of every %s ms"), x, y, z);
+		} else if (sscanf(value, "%llu", &a) == 1) {
 			ratio(y, sizeof(y), a, 1000);
 			explain_concept(s, _("cpu: %s ms of every period (cpu.cfs_period_us, 100 ms by default)"), y);
 		} else
@@ -904,7 +933,8 @@ static const char *rtm_name(unsigned int type)
 
 struct linkinfo {
 	const char *name, *kind, *peer;
-	int master, nsfd, nspid, index;
+	int master, nsfd, nspid, index, peer_nsfd, peer_nspid;
+	bool has_peer_ns;
 	bool has_master, has_ns;
 };
 
@@ -913,14 +943,14 @@ static void parse_link_attrs(const struct rtattr *rta, int len, struct linkinfo 
 static void parse_linkinfo(const struct rtattr *rta, int len, struct linkinfo *li)
 {
 	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
-		if (rta->rta_type == IFLA_INFO_KIND)
+		if ((rta->rta_type & NLA_TYPE_MASK) == IFLA_INFO_KIND)
 			li->kind = RTA_DATA(rta);
-		else if (rta->rta_type == IFLA_INFO_DATA && li->kind && streq(li->kind, "veth")) {
+		else if ((rta->rta_type & NLA_TYPE_MASK) == IFLA_INFO_DATA && li->kind && streq(li->kind, "veth")) {
 			const struct rtattr *d = RTA_DATA(rta);
 			int dl = (int) RTA_PAYLOAD(rta);
 
 			for (; RTA_OK(d, dl); d = RTA_NEXT(d, dl))
-				if (d->rta_type == VETH_INFO_PEER &&
+				if ((d->rta_type & NLA_TYPE_MASK) == VETH_INFO_PEER &&
 				    RTA_PAYLOAD(d) >= sizeof(struct ifinfomsg))
 					parse_link_attrs((const struct rtattr *)
 							 ((const char *) RTA_DATA(d) + sizeof(struct ifinfomsg)),
@@ -933,7 +963,7 @@ static void parse_linkinfo(const struct rtattr *rta, int len, struct linkinfo *l
 static void parse_link_attrs(const struct rtattr *rta, int len, struct linkinfo *li, bool peer)
 {
 	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
-		switch (rta->rta_type) {
+		switch (rta->rta_type & NLA_TYPE_MASK) {
 		case IFLA_IFNAME:
 			*(peer ? &li->peer : &li->name) = RTA_DATA(rta);
 			break;
@@ -942,13 +972,19 @@ static void parse_link_attrs(const struct rtattr *rta, int len, struct linkinfo 
 			li->has_master = true;
 			break;
 		case IFLA_NET_NS_FD:
-			if (!peer) {
+			if (peer) {
+				li->peer_nsfd = *(const int *) RTA_DATA(rta);
+				li->has_peer_ns = true;
+			} else {
 				li->nsfd = *(const int *) RTA_DATA(rta);
 				li->has_ns = true;
 			}
 			break;
 		case IFLA_NET_NS_PID:
-			if (!peer) {
+			if (peer) {
+				li->peer_nspid = *(const int *) RTA_DATA(rta);
+				li->has_peer_ns = true;
+			} else {
 				li->nspid = *(const int *) RTA_DATA(rta);
 				li->has_ns = true;
 			}
@@ -994,16 +1030,21 @@ void explain_netlink(const void *msg, int r)
 		const char *dev;
 
 		parse_link_attrs(IFLA_RTA(ifi), (int) IFLA_PAYLOAD(nlh), &li, false);
-		dev = li.name ? li.name : ifi->ifi_index && if_indextoname((unsigned int) ifi->ifi_index, ifn)
-			? ifn : "?";
+		/* the link may be in another netns than ours: no name lookup */
+		snprintf(ifn, sizeof(ifn), "#%d", ifi->ifi_index);
+		dev = li.name ? li.name : ifn;
 		if (li.name)
 			bprintf(&b, " \"%s\"", li.name);
 		else
-			bprintf(&b, " index %d", ifi->ifi_index);
+			bprintf(&b, " #%d", ifi->ifi_index);
 		if (li.kind)
 			bprintf(&b, " %s", li.kind);
 		if (li.peer)
 			bprintf(&b, " \u21c4 \"%s\"", li.peer);
+		if (li.peer && li.has_peer_ns && li.peer_nsfd)
+			bprintf(&b, _(" in netns fd %d"), li.peer_nsfd);
+		else if (li.peer && li.has_peer_ns)
+			bprintf(&b, _(" in netns of PID %d"), li.peer_nspid);
 		if (li.has_ns && li.nsfd)
 			bprintf(&b, _(" in netns fd %d"), li.nsfd);
 		else if (li.has_ns)
@@ -1015,11 +1056,12 @@ void explain_netlink(const void *msg, int r)
 		if (nlh->nlmsg_type == RTM_DELLINK)
 			bprintf(&c, "ip link del %s", dev);
 		else if (li.kind && li.peer)
-			bprintf(&c, "ip link add %s type %s peer name %s", dev, li.kind, li.peer);
+			bprintf(&c, "ip link add %s type %s peer name %s%s", dev, li.kind, li.peer,
+				li.has_peer_ns ? " netns …" : "");
 		else if (li.kind)
 			bprintf(&c, "ip link add %s type %s", dev, li.kind);
 		else if (li.has_master && li.master)
-			bprintf(&c, "ip link set %s master <%d>", dev, li.master);
+			bprintf(&c, "ip link set %s master #%d", dev, li.master);
 		else if (li.has_master)
 			bprintf(&c, "ip link set %s nomaster", dev);
 		else if (li.has_ns)
@@ -1034,8 +1076,7 @@ void explain_netlink(const void *msg, int r)
 		for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
 			if (rta->rta_type == IFA_LOCAL || (rta->rta_type == IFA_ADDRESS && !*a))
 				addr_text(ifa->ifa_family, RTA_DATA(rta), ifa->ifa_prefixlen, a, sizeof(a));
-		if (!if_indextoname(ifa->ifa_index, ifn))
-			snprintf(ifn, sizeof(ifn), "%u", ifa->ifa_index);
+		snprintf(ifn, sizeof(ifn), "#%u", ifa->ifa_index);
 		bprintf(&b, " %s dev %s", a, ifn);
 		bprintf(&c, "ip addr %s %s dev %s",
 			nlh->nlmsg_type == RTM_NEWADDR ? "add" : "del", a, ifn);
