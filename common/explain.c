@@ -269,6 +269,24 @@ static const char *fd_name(int fd, char *buf, size_t len)
 	return buf;
 }
 
+/* The PID a pidfd stands for ("Pid:" in its fdinfo), or -1. */
+static int pidfd_pid(int fd)
+{
+	char path[48], line[128];
+	FILE *f;
+	int pid = -1;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
 /* --- the line -------------------------------------------------------- */
 
 static void emit(const char *line)
@@ -443,7 +461,8 @@ int explain_mount(const char *src, const char *tgt, const char *type,
 		  unsigned long fl, const void *data)
 {
 	struct explain_step s;
-	char call[1024];
+	char call[1024], name[256];
+	const char *tgt_name = NULL;
 	struct buf b = { .p = call, .size = sizeof(call) };
 	bool made;
 	long r = 0;
@@ -465,7 +484,10 @@ int explain_mount(const char *src, const char *tgt, const char *type,
 		bprintf(&b, data ? "%p" : "NULL", data);
 	bprintf(&b, ")");
 	made = explain_begin(&s, EXPLAIN_PRIV_MOUNT, "%s", call);
-	mount_concept(&s, src, tgt ? tgt : "", type, fl, data);
+	/* "/proc/self/fd/N": the tools mount through descriptors; name the place */
+	if (tgt && startswith(tgt, "/proc/self/fd/"))
+		tgt_name = fd_name(atoi(tgt + 14), name, sizeof(name));
+	mount_concept(&s, src, tgt_name ? tgt_name : tgt ? tgt : "", type, fl, data);
 	if (made)
 		r = mount(src, tgt, type, fl, data);
 	return (int) finish(&s, made, r, 0);
@@ -564,7 +586,7 @@ int explain_mount_setattr(int dfd, const char *path, unsigned int fl,
 {
 	struct cu_mount_attr *a = attr;
 	struct explain_step s;
-	char call[1024], opts[256], name[256];
+	char call[1024], opts[256];
 	struct buf b = { .p = call, .size = sizeof(call) }, bo = { .p = opts, .size = sizeof(opts) };
 	bool made;
 	long r = 0;
@@ -589,8 +611,10 @@ int explain_mount_setattr(int dfd, const char *path, unsigned int fl,
 	bprintf(&b, "}, %zu)", size);
 	bopts(&bo, a->attr_set, mount_attrs, ",");
 	made = explain_begin(&s, EXPLAIN_PRIV_MOUNT, "%s", call);
-	explain_concept(&s, "mount -o remount,bind%s %s", opts,
-			path && *path ? path : fd_name(dfd, name, sizeof(name)));
+	if (path && *path)
+		explain_concept(&s, "mount -o remount,bind%s %s", opts, path);
+	else	/* a detached copy from open_tree() has no place yet */
+		explain_concept(&s, "mount -o remount,bind%s", opts);
 	if (made)
 		r = sys_mount_setattr(dfd, path, fl, a, size);
 	return (int) finish(&s, made, r, 0);
@@ -620,7 +644,7 @@ int explain_fsconfig(int fd, unsigned int cmd, const char *key,
 		"FSCONFIG_CMD_CREATE_EXCL",
 	};
 	struct explain_step s;
-	char call[1024];
+	char call[1024], name[256];
 	struct buf b = { .p = call, .size = sizeof(call) };
 	bool made;
 	long r = 0;
@@ -641,6 +665,8 @@ int explain_fsconfig(int fd, unsigned int cmd, const char *key,
 	made = explain_begin(&s, EXPLAIN_PRIV_MOUNT, "%s", call);
 	if (cmd == FSCONFIG_SET_STRING && key && value)
 		explain_concept(&s, "mount -o %s=%.160s", key, (const char *) value);
+	else if (cmd == FSCONFIG_SET_FD && key)
+		explain_concept(&s, "mount -o %s=%s", key, fd_name(aux, name, sizeof(name)));
 	else if (cmd == FSCONFIG_SET_FLAG && key)
 		explain_concept(&s, "mount -o %s", key);
 	else if (cmd == FSCONFIG_CMD_CREATE || cmd == 8)
@@ -704,7 +730,7 @@ int explain_setns(int fd, int nstype)
 	fd_name(fd, name, sizeof(name));
 	made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(%d, %s)", fd, f);
 	if (startswith(name, "anon_inode:"))	/* a pidfd: several at once */
-		explain_concept(&s, "nsenter --target PID%s", o);
+		explain_concept(&s, "nsenter --target %d%s", pidfd_pid(fd), o);
 	else
 		explain_concept(&s, "nsenter%s=%s", o, name);
 	if (made)
