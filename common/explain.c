@@ -395,7 +395,7 @@ void explain_note(const char *fmt, ...)
 	bprintf(&b, "%s \u25b8 %s# ", program_invocation_short_name,
 		explain_color ? C_NOTE : "");
 	va_start(ap, fmt);
-	n = vsnprintf(line + b.len, b.size - b.len, fmt, ap);
+	n = vsnprintf(line + b.len, b.size - b.len, _(fmt), ap);
 	va_end(ap);
 	if (n > 0)
 		b.len = b.len + (size_t) n < b.size ? b.len + (size_t) n : b.size - 1;

@@ -89,7 +89,10 @@ void explain_concept(struct explain_step *s, const char *fmt, ...) __printf(2, 3
  * @r < 0.  errno is preserved; returns @r.
  */
 long explain_end(struct explain_step *s, long r, int err);
-/* A sentence: a fallback, a rollback, a choice ("lowerdir+ not supported..."). */
+/*
+ * A sentence: a fallback, a rollback, a choice.  @fmt is a msgid (N_()):
+ * translated here, only when narrating.
+ */
 void explain_note(const char *fmt, ...) __printf(1, 2);
 
 /*

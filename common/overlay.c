@@ -765,7 +765,7 @@ static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 		if (i > 0 || errno == EOPNOTSUPP)
 			return -1;
 		*api = OVL_API_PATH;
-		explain_note(_("lowerdir+ by file descriptor not supported by this kernel: by path"));
+		explain_note(N_("lowerdir+ by file descriptor not supported by this kernel: by path"));
 	}
 	if (l->mntfd < 0)
 		abs = abs_path(l->path);
@@ -1027,12 +1027,12 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 		if (fs < 0)
 			api = OVL_API_STRING;	/* no new mount API: before 5.2 */
 		if (fs < 0)
-			explain_note(_("no new mount API (fsopen) in this kernel: using the option string"));
+			explain_note(N_("no new mount API (fsopen) in this kernel: using the option string"));
 	}
 	if (api != OVL_API_STRING) {
 		rc = fs_configure(fs, s, m, work, &o, &api, e);
 		if (rc == -ENOPROTOOPT) {
-			explain_note(_("lowerdir+ not supported by this kernel: using the option string"));
+			explain_note(N_("lowerdir+ not supported by this kernel: using the option string"));
 			api = OVL_API_STRING;
 			m->short_names = false;
 		} else if (rc == 0) {
