@@ -944,6 +944,7 @@ void cgroup_rollback(struct cgroup *g)
 {
 	size_t i;
 
+	explain_note(N_("rollback: removing the groups just made, in reverse"));
 	for (i = g->map->n; i-- > 0;) {
 		if (!g->created[i])
 			continue;
@@ -1127,6 +1128,7 @@ static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%d", (int) (pid ? pid : getpid()));
+	explain_note(N_("rollback: moving the process back to its groups"));
 	for (i = 0; i < upto; i++) {
 		_cleanup_free_ char *dir = NULL;
 

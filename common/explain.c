@@ -102,7 +102,7 @@ static void bquote(struct buf *b, const char *s)
 		return;
 	}
 	bprintf(b, "\"");
-	for (i = 0; s[i] && i < 256; i++) {
+	for (i = 0; i < 256 && s[i]; i++) {
 		unsigned char c = (unsigned char) s[i];
 
 		if (c == '"' || c == '\\')
@@ -904,6 +904,9 @@ static void write_concept(struct explain_step *s, const char *path, const char *
 	} else if (streq(f, "cgroup.freeze") || streq(f, "freezer.state")) {
 		explain_concept(s, "%s", streq(value, "1") || streq(value, "FROZEN")
 				? _("freeze the processes") : _("thaw the processes"));
+	} else if (streq(f, "cpuset.cpus") || streq(f, "cpuset.mems")) {
+		explain_concept(s, f[7] == 'c' ? _("the processes may run on CPUs %.60s")
+					       : _("the processes may use memory nodes %.60s"), value);
 	} else if (streq(f, "cgroup.kill")) {
 		explain_concept(s, "%s", _("kill every process in the cgroup"));
 	} else if (streq(f, "uid_map") || streq(f, "gid_map")) {

@@ -69,6 +69,7 @@ static int dir_make_shared_mount(struct cu_error *e)
 	    ex_mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0) {
 		int saved = errno;
 
+		explain_note(N_("rollback: removing our bind mount of %s"), NETNS_RUN_DIR);
 		(void) ex_umount2(NETNS_RUN_DIR, MNT_DETACH);	/* undo: our bind */
 		return cu_error_set(e, saved, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
 	}

@@ -1334,6 +1334,7 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	if (rc == 0)
 		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
+		explain_note(N_("rollback: undoing the union's steps"));
 		undo(&m, s->target);
 		return rc;
 	}

@@ -118,6 +118,26 @@ mk_rootfs() {
 	ex_said delete 'rmdir("/sys/fs/cgroup/'
 }
 
+@test "a refused cgroup write and the rollback after it narrated as strace saw them" {
+	cu_require_tool cgset
+	local n
+	n=$(cu_name cg)
+	cu_track_cgroup "$n"
+	run ex_trace fail cgset create "$n" --pids 10 --cpuset 4095
+	assert_failure 1
+	ex_agree fail 3
+	ex_said fail 'cpuset.cpus ← "4095" → -1 E'
+	ex_said fail '# rollback: removing the groups just made, in reverse'
+	# the narration follows the order of the calls: the refusal, then the rollback
+	grep -n -e '← "4095"' -e '# rollback' -e 'rmdir(' "$D/fail.err" | cut -d: -f2- > "$D/order"
+	run head -2 "$D/order"
+	assert_line --index 0 --partial '← "4095"'
+	assert_line --index 1 --partial '# rollback'
+	ex_said fail "rmdir(\"/sys/fs/cgroup/"
+	run find /sys/fs/cgroup -maxdepth 2 -name "$n"
+	assert_output ''
+}
+
 @test "netns add and delete: unshare, the bind mount and its removal narrated as strace saw them" {
 	cu_require_tool netns
 	local n
