@@ -277,7 +277,7 @@ static int drop_caps(uint64_t keep, struct cu_error *e)
 		if (in < 0)
 			break;	/* EINVAL: past the last capability of this kernel */
 		if (in == 1 && !((keep >> cap) & 1) &&
-		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		    ex_capbset_drop(cap) < 0)
 			return cu_error_set(e, errno, _("cannot drop capability %u from the bounding set"),
 					    cap);
 	}
@@ -290,7 +290,7 @@ static int drop_caps(uint64_t keep, struct cu_error *e)
 		data[i].permitted &= k;
 		data[i].inheritable &= k;
 	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (ex_capset(&hdr, data) < 0)
 		return cu_error_set(e, errno, _("cannot set capabilities"));
 	return 0;
 }

@@ -7,6 +7,10 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <net/if.h>
 #include <arpa/inet.h>
 #include <sched.h>
@@ -941,6 +945,79 @@ ssize_t explain_write_path(int fd, const void *buf, size_t len, const char *path
 	if (made)
 		r = write(fd, buf, len);
 	return (ssize_t) finish(&s, made, r, (long) len);
+}
+
+/* --- confinement ----------------------------------------------------- */
+
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
+	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+
+int explain_capbset_drop(unsigned int cap)
+{
+	struct explain_step s;
+	char name[32], lower[32];
+	size_t i;
+	bool made;
+	long r = 0;
+
+	if (cap < ARRAY_SIZE(cap_names))
+		snprintf(name, sizeof(name), "%s", cap_names[cap]);
+	else
+		snprintf(name, sizeof(name), "%u", cap);
+	for (i = 0; name[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char) (name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	lower[i] = '\0';
+	made = explain_begin(&s, EXPLAIN_PRIV_NONE, "prctl(PR_CAPBSET_DROP, %s)", name);
+	explain_concept(&s, "capsh --drop=%s", lower);
+	if (made)
+		r = prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	return (int) finish(&s, made, r, 0);
+}
+
+int explain_capset(void *hdr, void *data)
+{
+	const struct __user_cap_header_struct *h = hdr;
+	const struct __user_cap_data_struct *d = data;
+	unsigned long long eff = d[0].effective | (unsigned long long) d[1].effective << 32;
+	struct explain_step s;
+	bool made;
+	long r = 0;
+
+	made = explain_begin(&s, EXPLAIN_PRIV_NONE, "capset({version=%s, pid=%d}, {\u2026})",
+			     h->version == _LINUX_CAPABILITY_VERSION_3 ? "_LINUX_CAPABILITY_VERSION_3" : "?",
+			     h->pid);
+	explain_concept(&s, _("%d capabilities kept, the others gone for good"),
+			__builtin_popcountll(eff));
+	if (made)
+		r = syscall(SYS_capset, hdr, data);
+	return (int) finish(&s, made, r, 0);
+}
+
+int explain_seccomp_filter(void *prog)
+{
+	const struct sock_fprog *p = prog;
+	struct explain_step s;
+	bool made;
+	long r = 0;
+
+	made = explain_begin(&s, EXPLAIN_PRIV_NONE, "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=%u})",
+			     (unsigned int) p->len);
+	explain_concept(&s, _("a system call filter of %u BPF instructions, run at every system call (Docker's seccomp profile)"),
+			(unsigned int) p->len);
+	if (made)
+		r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog);
+	return (int) finish(&s, made, r, 0);
 }
 
 /* --- netlink --------------------------------------------------------- */

@@ -121,6 +121,10 @@ void explain_clone3_done(unsigned long long flags, long r, int err);
 pid_t explain_clone3(void *args, size_t size);
 /* write(2) of @len bytes of @buf to the file @path opened as @fd. */
 ssize_t explain_write_path(int fd, const void *buf, size_t len, const char *path);
+/* Confinement: one capability out of the bounding set, capset(2), a seccomp filter. */
+int explain_capbset_drop(unsigned int cap);
+int explain_capset(void *hdr, void *data);
+int explain_seccomp_filter(void *prog);
 /* A netlink request (struct nlmsghdr *) sent, answered with @r (0 or -errno). */
 void explain_netlink(const void *nlh, int r);
 /* An nftables script run through libnftables. */
@@ -154,6 +158,12 @@ void explain_nft(const char *cmd, int r);
 	(explain_on() ? explain_fsconfig(fd, c, k, v, a) : sys_fsconfig(fd, c, k, v, a))
 #define ex_fsmount(fd, fl, at) \
 	(explain_on() ? explain_fsmount(fd, fl, at) : sys_fsmount(fd, fl, at))
+#define ex_capbset_drop(cap) \
+	(explain_on() ? explain_capbset_drop(cap) : prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+#define ex_capset(hdr, data) \
+	(explain_on() ? explain_capset(hdr, data) : syscall(SYS_capset, hdr, data))
+#define ex_seccomp_filter(prog) \
+	(explain_on() ? explain_seccomp_filter(prog) : syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog))
 #define ex_write_path(fd, buf, len, path) \
 	(explain_on() ? explain_write_path(fd, buf, len, path) : write(fd, buf, len))
 

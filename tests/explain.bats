@@ -10,7 +10,7 @@ load helpers/common
 # What strace records: the narrated calls, write (the narration itself and
 # the file writes), open (which file a write goes to), netlink traffic,
 # clone (a child's descriptors are its parent's).
-EX_CALLS=clone,clone3,fork,vfork,unshare,setns,mount,umount2,pivot_root,open_tree,move_mount,mount_setattr,fsopen,fsconfig,fsmount,mkdir,mkdirat,rmdir,open,openat,write,sendto,sendmsg,recvfrom,recvmsg
+EX_CALLS=clone,clone3,fork,vfork,unshare,setns,mount,umount2,pivot_root,open_tree,move_mount,mount_setattr,fsopen,fsconfig,fsmount,seccomp,capset,prctl,mkdir,mkdirat,rmdir,open,openat,write,sendto,sendmsg,recvfrom,recvmsg
 
 setup() {
 	cu_setup
@@ -68,6 +68,10 @@ mk_rootfs() {
 	ex_said root 'pivot_root(".", ".") → 0'
 	ex_said root 'mount("proc", '
 	ex_said root '[mount --make-rprivate /]'
+	# the confinement: Docker's seccomp profile and capabilities
+	ex_said root 'seccomp(SECCOMP_SET_MODE_FILTER, 0, {len='
+	ex_said root 'prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN) → 0  [capsh --drop=cap_sys_admin]'
+	ex_said root 'capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {…}) → 0  ['
 }
 
 @test "nsrun --user --map-root-user: the ID map writes narrated with their files and values" {

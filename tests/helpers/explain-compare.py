@@ -25,7 +25,7 @@ import sys
 
 NARRATED = {"clone3", "unshare", "setns", "mount", "umount2", "pivot_root",
             "open_tree", "move_mount", "mount_setattr", "fsopen", "fsconfig",
-            "fsmount"}
+            "fsmount", "seccomp", "capset"}
 ALIASES = {"mkdir": {"mkdir", "mkdirat"}, "rmdir": {"rmdir", "unlinkat"}}
 ARROW = " \u2192 "
 
@@ -110,6 +110,16 @@ def call_matches(name, ours, call):
             return False
         mine, seen = struct_fields(ours[3]), struct_fields(theirs[3])
         return all(k in seen and arg_matches(v, seen[k]) for k, v in mine.items())
+    if len(ours) == len(theirs) and any(a.startswith("{") for a in ours):
+        # a struct: the fields we name, as strace shows them
+        for a, b in zip(ours, theirs):
+            if a.startswith("{"):
+                seen = struct_fields(b)
+                if not all(k in seen and arg_matches(v, seen[k]) for k, v in struct_fields(a).items()):
+                    return False
+            elif not arg_matches(a, b):
+                return False
+        return True
     if name in ("mkdir",) and call["name"] == "mkdirat":
         theirs = theirs[1:]
     if len(ours) != len(theirs):
