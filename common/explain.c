@@ -365,7 +365,7 @@ static void print_step(const struct explain_step *s, bool done, long r, int err)
 	if (!done)
 		bprintf(&b, "  %s(%s)%s", c ? C_DRY : "", priv_text(s->priv),
 			c ? C_RESET : "");
-	else if (r < 0)
+	else if (r < 0 && err)
 		bprintf(&b, " \u2192 %s-1 %s (%s)%s", c ? C_FAIL : "",
 			strerrorname_np(err) ?: "E?", strerror(err), c ? C_RESET : "");
 	else
@@ -1223,5 +1223,5 @@ void explain_nft(const char *cmd, int r)
 	bprintf(&b, ")");
 	(void) explain_begin(&s, EXPLAIN_PRIV_NET, "%s", call);
 	explain_concept(&s, "nft -f - (%s)", _("netfilter rules through NFNETLINK"));
-	explain_end(&s, r < 0 ? -1 : 0, r < 0 ? EINVAL : 0);
+	explain_end(&s, r, 0);	/* the library's own result: no errno */
 }
