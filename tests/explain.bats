@@ -277,3 +277,39 @@ mk_rootfs() {
 	assert_failure
 	assert_output --partial 'not narrated'
 }
+
+# ex_zh COMMAND...: COMMAND in zh_CN with the catalog of po/zh_CN.po, staged
+# in a private mount namespace over the nearest existing parent of the
+# tools' LOCALEDIR when it is not installed (the host sees nothing of it).
+ex_zh() {
+	local dir base rest root
+	dir=$(make -s -C "$CU_BUILDDIR" print-localedir 2>/dev/null | tail -1)
+	[ -n "$dir" ] || fail "no localedir from make print-localedir"
+	msgfmt -o "$D/zh_CN.mo" "$CU_TOPDIR/po/zh_CN.po" || fail "msgfmt failed"
+	base=$dir
+	while [ ! -d "$base" ]; do base=$(dirname "$base"); done
+	case $base in /|/usr|/bin|/lib|/etc) skip "cannot stage translations over $base" ;; esac
+	rest=${dir#"$base"}
+	root=$D/locale-root
+	mkdir -p "$root$rest/zh_CN/LC_MESSAGES"
+	cp "$D/zh_CN.mo" "$root$rest/zh_CN/LC_MESSAGES/container-utils.mo"
+	unshare --mount --propagation private -- \
+		bash -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' _ "$root" "$base" \
+		env LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 "$@"
+}
+
+@test "LANGUAGE=zh_CN: the concepts in Chinese, the calls as the kernel names them" {
+	cu_require_tool cgset
+	locale -a 2>/dev/null | grep -qix 'zh_CN.utf8' ||
+		skip "no zh_CN.UTF-8 locale (bash .ci/deps generates it)"
+	command -v msgfmt >/dev/null || skip "no msgfmt"
+	local n
+	n=$(cu_name cg)
+	cu_track_cgroup "$n"
+	run --separate-stderr ex_zh cgset run --explain --name "$n" --cpu 20% -- true
+	assert_success
+	[[ "$stderr" == *"[cpu 20 %：每 100 毫秒中的 20 毫秒]"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"[删除该 cgroup（其中必须已没有进程）]"* ]] || fail "stderr: $stderr"
+	# the calls themselves stay as the kernel names them
+	[[ "$stderr" == *'rmdir("/sys/fs/cgroup/'* ]] || fail "stderr: $stderr"
+}
