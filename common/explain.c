@@ -353,15 +353,43 @@ void explain_concept(struct explain_step *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Names in a line come from users and the file system (a path, a link
+ * name): their control characters, C0 and C1 (UTF-8 U+0080..U+009F), would
+ * reach the terminal as escape sequences (a title, a cleared screen, a
+ * forged line).  Shown as \ooo instead.
+ */
+static void sanitize(char *dst, size_t len, const char *src)
+{
+	size_t o = 0;
+
+	for (; *src && o + 5 < len; src++) {
+		unsigned char c = (unsigned char) *src;
+
+		if (c < 0x20 || c == 0x7f) {
+			o += (size_t) snprintf(dst + o, len - o, "\\%03o", c);
+		} else if (c == 0xc2 && (unsigned char) src[1] >= 0x80 &&
+			   (unsigned char) src[1] <= 0x9f) {
+			o += (size_t) snprintf(dst + o, len - o, "\\%03o", (unsigned char) src[1]);
+			src++;
+		} else {
+			dst[o++] = (char) c;
+		}
+	}
+	dst[o] = '\0';
+}
+
 static void print_step(const struct explain_step *s, bool done, long r, int err)
 {
-	char line[2048];
+	char line[2048], call[sizeof(s->call)], concept[sizeof(s->concept)];
 	struct buf b = { .p = line, .size = sizeof(line) };
 	const bool c = explain_color;
 
 	line[0] = '\0';
+	sanitize(call, sizeof(call), s->call);
+	sanitize(concept, sizeof(concept), s->concept);
 	bprintf(&b, "%s \u25b8 %s%s%s", program_invocation_short_name,
-		c ? C_CALL : "", s->call, c ? C_RESET : "");
+		c ? C_CALL : "", call, c ? C_RESET : "");
 	if (!done)
 		bprintf(&b, "  %s(%s)%s", c ? C_DRY : "", priv_text(s->priv),
 			c ? C_RESET : "");
@@ -370,8 +398,8 @@ static void print_step(const struct explain_step *s, bool done, long r, int err)
 			strerrorname_np(err) ?: "E?", strerror(err), c ? C_RESET : "");
 	else
 		bprintf(&b, " \u2192 %s%ld%s", c ? C_OK : "", r, c ? C_RESET : "");
-	if (s->concept[0])
-		bprintf(&b, "  %s[%s]%s", c ? C_CONCEPT : "", s->concept,
+	if (concept[0])
+		bprintf(&b, "  %s[%s]%s", c ? C_CONCEPT : "", concept,
 			c ? C_RESET : "");
 	bprintf(&b, "\n");
 	if (b.len == b.size - 1)
@@ -388,22 +416,19 @@ long explain_end(struct explain_step *s, long r, int err)
 
 void explain_note(const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], text[512], safe[512];
 	struct buf b = { .p = line, .size = sizeof(line) };
 	va_list ap;
-	int n;
 
 	if (!explain_on())
 		return;
 	line[0] = '\0';
-	bprintf(&b, "%s \u25b8 %s# ", program_invocation_short_name,
-		explain_color ? C_NOTE : "");
 	va_start(ap, fmt);
-	n = vsnprintf(line + b.len, b.size - b.len, _(fmt), ap);
+	vsnprintf(text, sizeof(text), _(fmt), ap);
 	va_end(ap);
-	if (n > 0)
-		b.len = b.len + (size_t) n < b.size ? b.len + (size_t) n : b.size - 1;
-	bprintf(&b, "%s\n", explain_color ? C_RESET : "");
+	sanitize(safe, sizeof(safe), text);
+	bprintf(&b, "%s \u25b8 %s# %s%s\n", program_invocation_short_name,
+		explain_color ? C_NOTE : "", safe, explain_color ? C_RESET : "");
 	if (b.len == b.size - 1)
 		line[b.len - 1] = '\n';
 	emit(line);

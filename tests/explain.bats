@@ -248,6 +248,33 @@ mk_rootfs() {
 	[[ "$stderr" != *$'\e['* ]] || fail "colour into a pipe: $stderr"
 }
 
+@test "attack: escape sequences in a path reach the terminal only as \\ooo text" {
+	cu_require_tool unionmount
+	grep -qw overlay /proc/filesystems || skip "kernel has no overlayfs"
+	local evil l m
+	# an OSC title, a cleared screen, BEL, and CSI as a C1 character (U+009B)
+	evil=$'x\e]0;pwned\a\e[2J\xc2\x9b31m'
+	l="$D/l$evil" m="$D/m$evil"
+	mkdir -p "$l" "$m"
+	# quoted for the teardown's eval: the name holds ';'
+	cu_on_teardown "_cu_umount $(printf '%q' "$m")"
+	run --separate-stderr unionmount --explain mount -l "$l" "$m"
+	assert_success
+	[[ "$stderr" == *"[attach the mount at $D/mx\\033]0;pwned\\007\\033[2J\\23331m]"* ]] ||
+		fail "the path is not shown escaped: $(printf '%s' "$stderr" | cat -v)"
+	[[ "$stderr" != *$'\e'* && "$stderr" != *$'\a'* && "$stderr" != *$'\xc2\x9b'* ]] ||
+		fail "control characters reached stderr: $(printf '%s' "$stderr" | cat -v)"
+	run unionmount umount "$m"
+	assert_success
+	# on a terminal: our colours, none of the path's sequences
+	run python3 "$BATS_TEST_DIRNAME/pty-run.py" env TERM=xterm unionmount --explain mount -l "$l" "$m"
+	assert_success
+	[[ "$output" == *$'\e['* ]] || fail "no colour on a terminal"
+	[[ "$output" != *$'\e]0;pwned'* && "$output" != *$'\e[2J'* ]] ||
+		fail "the path's sequences reached the terminal: $(printf '%s' "$output" | cat -v)"
+	unionmount umount "$m"
+}
+
 @test "the comparer rejects a narration that strace contradicts (flags, result, a missing call)" {
 	cu_require_tool netns
 	local n
