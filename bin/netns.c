@@ -359,7 +359,7 @@ static __noreturn void exec_in(const char *name, char **argv)
 
 	if (fd < 0)
 		cu_error_die(&e);
-	if (setns(fd, CLONE_NEWNET) < 0)
+	if (ex_setns(fd, CLONE_NEWNET) < 0)
 		die(_("cannot enter network namespace '%s'"), name);
 	close(fd);
 	if (netns_enter_mounts(name, bind_failed, NULL, &e) < 0)

@@ -881,7 +881,7 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 		return cu_error_set(e, errno, _("cannot start a new session"));
 	if ((ctl->flags & CLONE_NEWNET) && (r = loopback_up(e)) < 0)
 		return r;
-	if (ctl->hostname && sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
+	if (ctl->hostname && ex_sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
 		return cu_error_set(e, errno, _("cannot set the hostname to %s"), ctl->hostname);
 	if (needs_mount_lock(ctl) &&
 	    (procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -939,7 +939,7 @@ static int enter_time_ns(struct cu_error *e)
 	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children",
 				      O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+	if (fd < 0 || ex_setns(fd, CLONE_NEWTIME) < 0)
 		return cu_error_set(e, errno, _("cannot enter the new time namespace"));
 	return 0;
 }
@@ -1309,7 +1309,7 @@ static void undo_host(struct nsrun_control *ctl, bool persist)
 
 		/* best effort: our own bind, our own file; nothing else to do */
 		if (p->mounted)
-			(void) umount2(p->file, MNT_DETACH);
+			(void) ex_umount2(p->file, MNT_DETACH);
 		if (p->created)
 			(void) unlink(p->file);
 	}

@@ -324,6 +324,8 @@ static const char *priv_text(enum explain_priv p)
 		return _("needs CAP_SETUID/CAP_SETGID in the parent user namespace, or a map of one's own ID only");
 	case EXPLAIN_PRIV_FILE:
 		return _("needs write access to the file");
+	case EXPLAIN_PRIV_UTS:
+		return _("needs CAP_SYS_ADMIN in the user namespace owning the UTS namespace");
 	case EXPLAIN_PRIV_NONE:
 		break;
 	}
@@ -803,6 +805,25 @@ pid_t explain_clone3(void *args, size_t size)
 	r = sys_clone3(a, size);
 	explain_clone3_done(a->flags, r, errno);
 	return r;
+}
+
+int explain_sethostname(const char *name, size_t len)
+{
+	struct explain_step s;
+	char call[256];
+	struct buf b = { .p = call, .size = sizeof(call) };
+	bool made;
+	long r = 0;
+
+	call[0] = '\0';
+	bprintf(&b, "sethostname(");
+	bquote(&b, name);
+	bprintf(&b, ", %zu)", len);
+	made = explain_begin(&s, EXPLAIN_PRIV_UTS, "%s", call);
+	explain_concept(&s, "hostname %.64s", name);
+	if (made)
+		r = sethostname(name, len);
+	return (int) finish(&s, made, r, 0);
 }
 
 /* --- files: cgroups, ID maps ------------------------------------------ */

@@ -67,6 +67,7 @@ enum explain_priv {
 	EXPLAIN_PRIV_NET,	/* CAP_NET_ADMIN over the network namespace */
 	EXPLAIN_PRIV_IDMAP,	/* CAP_SETUID/CAP_SETGID in the parent user namespace */
 	EXPLAIN_PRIV_FILE,	/* write access to the file (its owner or root) */
+	EXPLAIN_PRIV_UTS,	/* CAP_SYS_ADMIN over the UTS namespace */
 };
 
 struct explain_step {
@@ -106,6 +107,7 @@ int explain_unshare(int flags);
 int explain_setns(int fd, int nstype);
 int explain_pivot_root(const char *new_root, const char *put_old);
 int explain_mkdir(const char *path, mode_t mode);
+int explain_sethostname(const char *name, size_t len);
 int explain_rmdir(const char *path);
 int explain_open_tree(int dfd, const char *path, unsigned int flags);
 int explain_move_mount(int from_dfd, const char *from, int to_dfd,
@@ -138,6 +140,8 @@ void explain_nft(const char *cmd, int r);
 	(explain_on() ? explain_unshare(fl) : unshare(fl))
 #define ex_setns(fd, t) \
 	(explain_on() ? explain_setns(fd, t) : setns(fd, t))
+#define ex_sethostname(n, len) \
+	(explain_on() ? explain_sethostname(n, len) : sethostname(n, len))
 #define ex_mkdir(p, m) \
 	(explain_on() ? explain_mkdir(p, m) : mkdir(p, m))
 #define ex_rmdir(p) \

@@ -10,7 +10,7 @@ load helpers/common
 # What strace records: the narrated calls, write (the narration itself and
 # the file writes), open (which file a write goes to), netlink traffic,
 # clone (a child's descriptors are its parent's).
-EX_CALLS=clone,clone3,fork,vfork,unshare,setns,mount,umount2,pivot_root,open_tree,move_mount,mount_setattr,fsopen,fsconfig,fsmount,seccomp,capset,prctl,mkdir,mkdirat,rmdir,open,openat,write,sendto,sendmsg,recvfrom,recvmsg
+EX_CALLS=clone,clone3,fork,vfork,unshare,setns,sethostname,mount,umount2,pivot_root,open_tree,move_mount,mount_setattr,fsopen,fsconfig,fsmount,seccomp,capset,prctl,mkdir,mkdirat,rmdir,open,openat,write,sendto,sendmsg,recvfrom,recvmsg
 
 setup() {
 	cu_setup
@@ -76,11 +76,13 @@ mk_rootfs() {
 
 @test "nsrun --user --map-root-user: the ID map writes narrated with their files and values" {
 	cu_require_tool nsrun
-	ex_trace user nsrun --user --map-root-user -- true
+	ex_trace user nsrun --user --map-root-user --hostname "$(cu_name h)" -- true
 	ex_agree user 3
 	ex_said user 'unshare(CLONE_NEWUSER) → 0'
 	ex_said user '/uid_map ← "0 0 1\n"'
 	ex_said user '[uid 0 inside is uid 0 outside, 1 IDs'
+	ex_said user "sethostname(\"$(cu_name h)\", "
+	ex_said user "[hostname $(cu_name h)]"
 }
 
 @test "a refused call is narrated with its errno, as strace saw it" {

@@ -25,7 +25,7 @@ import sys
 
 NARRATED = {"clone3", "unshare", "setns", "mount", "umount2", "pivot_root",
             "open_tree", "move_mount", "mount_setattr", "fsopen", "fsconfig",
-            "fsmount", "seccomp", "capset"}
+            "fsmount", "seccomp", "capset", "sethostname"}
 ALIASES = {"mkdir": {"mkdir", "mkdirat"}, "rmdir": {"rmdir", "unlinkat"}}
 ARROW = " \u2192 "
 
