@@ -78,7 +78,7 @@ mk_rootfs() {
 	cu_require_tool nsrun
 	ex_trace user nsrun --user --map-root-user --hostname "$(cu_name h)" -- true
 	ex_agree user 3
-	ex_said user 'unshare(CLONE_NEWUSER) → 0'
+	ex_said user 'unshare(CLONE_NEWUSER|CLONE_NEWUTS) → 0  [unshare --user --uts]'
 	ex_said user '/uid_map ← "0 0 1\n"'
 	ex_said user '[uid 0 inside is uid 0 outside, 1 IDs'
 	ex_said user "sethostname(\"$(cu_name h)\", "
