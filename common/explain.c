@@ -6,6 +6,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/veth.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -1248,6 +1249,24 @@ void explain_netlink(const void *msg, int r)
 		bprintf(&b, " %s%s%s", a, *gw ? " via " : "", gw);
 		bprintf(&c, "ip route %s %s%s%s",
 			nlh->nlmsg_type == RTM_NEWROUTE ? "add" : "del", a, *gw ? " via " : "", gw);
+	} else if (nlh->nlmsg_type == RTM_NEWNSID) {
+		const struct rtattr *rta = (const struct rtattr *)
+			((const char *) NLMSG_DATA(nlh) + NLMSG_ALIGN(sizeof(struct rtgenmsg)));
+		int len = (int) (nlh->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct rtgenmsg))));
+		int nsid = -1, fd = -1;
+
+		for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+			if ((rta->rta_type & NLA_TYPE_MASK) == NETNSA_NSID)
+				nsid = *(const int *) RTA_DATA(rta);
+			else if ((rta->rta_type & NLA_TYPE_MASK) == NETNSA_FD)
+				fd = *(const int *) RTA_DATA(rta);
+		if (nsid < 0) {	/* the kernel picks one */
+			bprintf(&b, " nsid auto fd %d", fd);
+			bprintf(&c, "ip netns set \u2026 auto");
+		} else {
+			bprintf(&b, " nsid %d fd %d", nsid, fd);
+			bprintf(&c, "ip netns set \u2026 %d", nsid);
+		}
 	}
 	(void) explain_begin(&s, EXPLAIN_PRIV_NET, "%s", call);
 	if (*concept)

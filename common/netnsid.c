@@ -170,7 +170,9 @@ static int talk(struct netns_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, struct r
 		ret = mnl_cb_run2(nl->buf, (size_t) n, seq, nl->portid, cb, r,
 				  ctl, ARRAY_SIZE(ctl));
 	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
+	ret = ret < 0 ? -errno : 0;
+	explain_netlink(nlh, ret);
+	return ret;
 }
 
 static struct nlmsghdr *nsid_msg(char *buf, uint16_t type, uint16_t flags, int nsfd)

@@ -153,6 +153,9 @@ mk_rootfs() {
 	ex_agree add 2
 	ex_said add 'unshare(CLONE_NEWNET) → 0'
 	ex_said add "[mount --bind /proc/self/ns/net /run/netns/$n]"
+	ex_trace set netns set "$n" auto
+	ex_agree set 1
+	ex_said set 'RTM_NEWNSID nsid auto fd '
 	ex_trace del netns delete "$n"
 	ex_agree del 1
 	ex_said del "umount2(\"/run/netns/$n\", MNT_DETACH|UMOUNT_NOFOLLOW) → 0"
