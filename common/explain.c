@@ -1161,12 +1161,62 @@ static void addr_text(int family, const void *data, unsigned int plen, char *buf
 	snprintf(buf, len, "%s/%u", a, plen);
 }
 
+/* Interface names by index, learnt per netlink socket (a small ring). */
+static struct {
+	const void *sock;
+	int index;
+	char name[IF_NAMESIZE];
+} ifnames[16];
+static unsigned int ifnames_next;
+
+void explain_ifname(const void *sock, int index, const char *name)
+{
+	size_t i;
+
+	if (!explain_on() || !sock)
+		return;
+	if (!name) {	/* the socket is closed */
+		for (i = 0; i < ARRAY_SIZE(ifnames); i++)
+			if (ifnames[i].sock == sock)
+				ifnames[i].sock = NULL;
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(ifnames); i++)
+		if (ifnames[i].sock == sock && ifnames[i].index == index)
+			break;
+	if (i == ARRAY_SIZE(ifnames))
+		i = ifnames_next++ % ARRAY_SIZE(ifnames);
+	ifnames[i].sock = sock;
+	ifnames[i].index = index;
+	snprintf(ifnames[i].name, sizeof(ifnames[i].name), "%s", name);
+}
+
+/* "#4 (eth0)" in the call when the name is known, "eth0" in the concept. */
+static void ifname_of(const void *sock, int index, char *call, char *concept, size_t len)
+{
+	size_t i;
+
+	for (i = 0; sock && i < ARRAY_SIZE(ifnames); i++)
+		if (ifnames[i].sock == sock && ifnames[i].index == index) {
+			snprintf(call, len, "#%d (%s)", index, ifnames[i].name);
+			snprintf(concept, len, "%s", ifnames[i].name);
+			return;
+		}
+	snprintf(call, len, "#%d", index);
+	snprintf(concept, len, "#%d", index);
+}
+
 void explain_netlink(const void *msg, int r)
+{
+	explain_netlink_sock(msg, r, NULL);
+}
+
+void explain_netlink_sock(const void *msg, int r, const void *sock)
 {
 	const struct nlmsghdr *nlh = msg;
 	const char *type = rtm_name(nlh->nlmsg_type);
 	struct explain_step s;
-	char call[1024], concept[256], ifn[IF_NAMESIZE], a[80] = "";
+	char call[1024], concept[256], ifn[32], idx[32], mname[32], midx[32], a[80] = "";
 	struct buf b = { .p = call, .size = sizeof(call) };
 	struct buf c = { .p = concept, .size = sizeof(concept) };
 
@@ -1183,13 +1233,13 @@ void explain_netlink(const void *msg, int r)
 		const char *dev;
 
 		parse_link_attrs(IFLA_RTA(ifi), (int) IFLA_PAYLOAD(nlh), &li, false);
-		/* the link may be in another netns than ours: no name lookup */
-		snprintf(ifn, sizeof(ifn), "#%d", ifi->ifi_index);
+		/* the link may be in another netns than ours: names the socket learnt */
+		ifname_of(sock, ifi->ifi_index, idx, ifn, sizeof(idx));
 		dev = li.name ? li.name : ifn;
 		if (li.name)
 			bprintf(&b, " \"%s\"", li.name);
 		else
-			bprintf(&b, " #%d", ifi->ifi_index);
+			bprintf(&b, " %s", idx);
 		if (li.kind)
 			bprintf(&b, " %s", li.kind);
 		if (li.peer)
@@ -1202,8 +1252,10 @@ void explain_netlink(const void *msg, int r)
 			bprintf(&b, _(" in netns fd %d"), li.nsfd);
 		else if (li.has_ns)
 			bprintf(&b, _(" in netns of PID %d"), li.nspid);
-		if (li.has_master)
-			bprintf(&b, " master %d", li.master);
+		if (li.has_master) {
+			ifname_of(sock, li.master, midx, mname, sizeof(midx));
+			bprintf(&b, " master %s", midx);
+		}
 		if (ifi->ifi_change & IFF_UP)
 			bprintf(&b, " %s", ifi->ifi_flags & IFF_UP ? "IFF_UP" : "~IFF_UP");
 		if (nlh->nlmsg_type == RTM_DELLINK)
@@ -1214,7 +1266,7 @@ void explain_netlink(const void *msg, int r)
 		else if (li.kind)
 			bprintf(&c, "ip link add %s type %s", dev, li.kind);
 		else if (li.has_master && li.master)
-			bprintf(&c, "ip link set %s master #%d", dev, li.master);
+			bprintf(&c, "ip link set %s master %s", dev, mname);
 		else if (li.has_master)
 			bprintf(&c, "ip link set %s nomaster", dev);
 		else if (li.has_ns)
@@ -1229,8 +1281,8 @@ void explain_netlink(const void *msg, int r)
 		for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
 			if (rta->rta_type == IFA_LOCAL || (rta->rta_type == IFA_ADDRESS && !*a))
 				addr_text(ifa->ifa_family, RTA_DATA(rta), ifa->ifa_prefixlen, a, sizeof(a));
-		snprintf(ifn, sizeof(ifn), "#%u", ifa->ifa_index);
-		bprintf(&b, " %s dev %s", a, ifn);
+		ifname_of(sock, (int) ifa->ifa_index, idx, ifn, sizeof(idx));
+		bprintf(&b, " %s dev %s", a, idx);
 		bprintf(&c, "ip addr %s %s dev %s",
 			nlh->nlmsg_type == RTM_NEWADDR ? "add" : "del", a, ifn);
 	} else if (nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE) {

@@ -129,6 +129,13 @@ int explain_capset(void *hdr, void *data);
 int explain_seccomp_filter(void *prog);
 /* A netlink request (struct nlmsghdr *) sent, answered with @r (0 or -errno). */
 void explain_netlink(const void *nlh, int r);
+/*
+ * The same on the socket @sock: interface indexes are named from what
+ * explain_ifname() learnt on that socket (an index means nothing outside
+ * its network namespace, and the socket may be in another one than ours).
+ */
+void explain_netlink_sock(const void *nlh, int r, const void *sock);
+void explain_ifname(const void *sock, int index, const char *name);	/* NULL: forget @sock */
 /* An nftables script run through libnftables. */
 void explain_nft(const char *cmd, int r);
 

@@ -105,6 +105,7 @@ void nl_close(struct nl_sock *sk)
 {
 	if (!sk)
 		return;
+	explain_ifname(sk, -1, NULL);	/* forget its names: the memory may be reused */
 	mnl_socket_close(sk->mnl);
 	free(sk);
 }
@@ -240,7 +241,7 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 	err = errno;
 	free(buf);
-	explain_netlink(nlh, r == MNL_CB_STOP && !t.intr ? 0 : -err);
+	explain_netlink_sock(nlh, r == MNL_CB_STOP && !t.intr ? 0 : -err, sk);
 	if (r == MNL_CB_STOP && !t.intr)
 		return 0;
 	if (e) {
@@ -419,6 +420,8 @@ static int link_index(struct nl_sock *sk, const char *name, struct cu_error *e)
 	struct nl_link l;
 	int r = nl_link_get(sk, name, &l, e);
 
+	if (r >= 0)
+		explain_ifname(sk, l.index, name);
 	return r < 0 ? r : l.index;
 }
 

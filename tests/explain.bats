@@ -180,6 +180,11 @@ mk_rootfs() {
 	ex_agree connect 5
 	ex_said connect 'RTM_NEWADDR(NLM_F_CREATE|NLM_F_EXCL) 10.231.7.1/24'
 	ex_said connect "[ip link add $(cu_name br) type bridge]"
+	# indexes named from the socket's own netns: the bridge in r, eth0 in c
+	ex_said connect "(eth0) IFF_UP → 0  [ip link set eth0 up]"
+	ex_said connect "(lo) IFF_UP → 0  [ip link set lo up]"
+	ex_said connect "master #"
+	ex_said connect " ($(cu_name br)) → 0  [ip link set "
 	ex_trace disconnect vethctl -N "$r" disconnect "$c"
 	ex_agree disconnect 1
 	ex_said disconnect 'RTM_DELLINK'
