@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "cgroup.h"
@@ -98,6 +99,7 @@ static const struct option limit_opts[] = {
 	{ "cpu",		required_argument,	NULL, OPT_CPU },
 	{ "cpu-weight",		required_argument,	NULL, OPT_CPU_WEIGHT },
 	{ "cpuset",		required_argument,	NULL, OPT_CPUSET },
+	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "io-read-bps",	required_argument,	NULL, OPT_IO_READ },
 	{ "io-weight",		required_argument,	NULL, OPT_IO_WEIGHT },
@@ -118,6 +120,7 @@ static const struct option limit_opts[] = {
 
 /* show and list */
 static const struct option list_opts[] = {
+	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "json",		no_argument,		NULL, 'J' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
@@ -131,6 +134,7 @@ static const struct option list_opts[] = {
 
 /* add, freeze, thaw, kill, delete */
 static const struct option plain_opts[] = {
+	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
 	{ "parent",		required_argument,	NULL, OPT_PARENT },
@@ -204,6 +208,7 @@ static __noreturn void usage(void)
 	fputs(_(" -n, --noheadings          show, list: don't print headings\n"), out);
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
 	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
+	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(out, list_cols, ARRAY_SIZE(list_cols));
@@ -332,6 +337,9 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 		break;
 	case OPT_RAW_OUTPUT:
 		ctl->table.raw = true;
+		break;
+	case OPT_EXPLAIN:
+		explain_enable();
 		break;
 	case 'h':
 		usage();
@@ -1228,7 +1236,7 @@ static pid_t run_clone3(struct run_child_args *c, int cgfd, int *pidfd)
 
 	if (spawn_vm_supported())
 		return spawn_vm(&a, run_child_vm, c, c->ctl->args);
-	return sys_clone3(&a, sizeof(a));
+	return ex_clone3(&a, sizeof(a));
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
@@ -373,7 +374,7 @@ static __noreturn void exec_in(const char *name, char **argv)
 
 	if (fd < 0)
 		cu_error_die(&e);
-	if (setns(fd, CLONE_NEWNET) < 0)
+	if (ex_setns(fd, CLONE_NEWNET) < 0)
 		die(_("cannot enter network namespace '%s'"), name);
 	close(fd);
 	if (netns_enter_mounts(name, bind_failed, NULL, &e) < 0)
@@ -597,6 +598,11 @@ static void __noreturn usage(void)
 	fputs(_(" -n, --noheadings              don't print headings (list, identify, pids)\n"), stdout);
 	fputs(_(" -o, --output <list>           columns, '+' adds (list, identify, pids)\n"), stdout);
 	fputs(_(" -r, --raw                     use the raw output format (list, identify, pids)\n"), stdout);
+	fputs(_(" -J, --json                    use JSON output format (list)\n"), stdout);
+	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
+	fputs(_(" -o, --output <list>           output columns ('+' adds to the default) (list)\n"), stdout);
+	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
+	fputs(_("     --explain                 narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);
 	table_usage_columns(stdout, columns, ARRAY_SIZE(columns));
@@ -607,6 +613,7 @@ static void __noreturn usage(void)
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, 'a' },
+	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",	no_argument,		NULL, 'h' },
 	TABLE_LONGOPTS,
 	{ "version",	no_argument,		NULL, 'V' },
@@ -635,6 +642,9 @@ static void parse_options(struct netns_control *ctl, int argc, char **argv,
 			break;
 		case 'r':
 			ctl->topts.raw = ctl->table_opt = true;
+			break;
+		case OPT_EXPLAIN:
+			explain_enable();
 			break;
 		case 'h':
 			usage();

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
@@ -101,6 +102,7 @@ static void __noreturn usage(void)
 	fputs(_("     --noheadings          don't print headings\n"), stdout);
 	fputs(_(" -o, --output <list>       the columns to show\n"), stdout);
 	fputs(_("     --raw                 use the raw output format\n"), stdout);
+	fputs(_("     --explain             narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(stdout, list_columns, ARRAY_SIZE(list_columns));
@@ -137,6 +139,7 @@ static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
 	{ "cgroup",		optional_argument,	NULL, 'C' },
 	{ "env",		no_argument,		NULL, 'e' },
+	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "ipc",		optional_argument,	NULL, 'i' },
 	{ "join-cgroup",	no_argument,		NULL, 'g' },
@@ -200,6 +203,7 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
 		case OPT_PRESERVE_CRED: ctl->preserve_cred = true; break;
 		case OPT_RAW: ctl->topts.raw = true; break;
+		case OPT_EXPLAIN: explain_enable(); break;
 		case 'h': usage();
 		case 'V': print_version();
 		default: errtryhelp();

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "caps.h"
@@ -196,6 +197,7 @@ static void __noreturn usage(void)
 	fputs(_("     --security-opt <opt>     seccomp=unconfined, systempaths=unconfined,\n"
 		"                                no-new-privileges\n"), stdout);
 	fputs(_("     --unmask <path>          leave <path> (e.g. /proc/sys, /sys, ALL) as it is\n"), stdout);
+	fputs(_("     --explain                narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(30);
 	printf(USAGE_MAN_TAIL("nsrun(1)"));
@@ -362,6 +364,7 @@ static const struct option longopts[] = {
 	{ "cap-drop",         required_argument, NULL, OPT_CAP_DROP },
 	{ "cgroup",           optional_argument, NULL, 'C' },
 	{ "fork",             no_argument,       NULL, 'f' },
+	{ "explain",             no_argument,       NULL, OPT_EXPLAIN },
 	{ "help",             no_argument,       NULL, 'h' },
 	{ "hostname",         required_argument, NULL, OPT_HOSTNAME },
 	{ "init",             no_argument,       NULL, OPT_INIT },
@@ -551,6 +554,9 @@ static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
 	case OPT_BOOTTIME:
 		ctl->boottime = parse_offset(arg, "--boottime");
 		ctl->have_boottime = true;
+		break;
+	case OPT_EXPLAIN:
+		explain_enable();
 		break;
 	case 'h':
 		usage();
@@ -829,7 +835,7 @@ static int lock_mounts(int procfd, struct cu_error *e)
 		      write_at(procfd, "gid_map", gmap) == 0 ? 0 : 1);
 	}
 	close(p[0]);
-	r = helper < 0 ? -errno : unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -errno : 0;
+	r = helper < 0 ? -errno : ex_unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0 ? -errno : 0;
 	if (r == 0 && write(p[1], &c, 1) != 1)
 		r = -errno;
 	close(p[1]);
@@ -875,7 +881,7 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 		return cu_error_set(e, errno, _("cannot start a new session"));
 	if ((ctl->flags & CLONE_NEWNET) && (r = loopback_up(e)) < 0)
 		return r;
-	if (ctl->hostname && sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
+	if (ctl->hostname && ex_sethostname(ctl->hostname, strlen(ctl->hostname)) < 0)
 		return cu_error_set(e, errno, _("cannot set the hostname to %s"), ctl->hostname);
 	if (needs_mount_lock(ctl) &&
 	    (procfd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -933,7 +939,7 @@ static int enter_time_ns(struct cu_error *e)
 	_cleanup_close_ int fd = open("/proc/self/ns/time_for_children",
 				      O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+	if (fd < 0 || ex_setns(fd, CLONE_NEWTIME) < 0)
 		return cu_error_set(e, errno, _("cannot enter the new time namespace"));
 	return 0;
 }
@@ -1069,7 +1075,7 @@ static pid_t clone_forked(int flags)
 	};
 	pid_t pid;
 
-	pid = sys_clone3(&args, sizeof(args));
+	pid = ex_clone3(&args, sizeof(args));
 	if (pid < 0 && errno == ENOSYS)	/* before Linux 5.3 */
 		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
 	return pid;
@@ -1128,7 +1134,7 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
 		child_fail(ctl, &e);
 	}
-	if ((ctl->flags & CLONE_NEWTIME) && unshare(CLONE_NEWTIME) < 0) {
+	if ((ctl->flags & CLONE_NEWTIME) && ex_unshare(CLONE_NEWTIME) < 0) {
 		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
 			cu_error_set(&e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
 				     strerror(EPERM));
@@ -1303,7 +1309,7 @@ static void undo_host(struct nsrun_control *ctl, bool persist)
 
 		/* best effort: our own bind, our own file; nothing else to do */
 		if (p->mounted)
-			(void) umount2(p->file, MNT_DETACH);
+			(void) ex_umount2(p->file, MNT_DETACH);
 		if (p->created)
 			(void) unlink(p->file);
 	}
@@ -1627,7 +1633,7 @@ static void __noreturn run_in_place(struct nsrun_control *ctl)
 {
 	struct cu_error e = { 0 };
 
-	if (unshare(ctl->flags) < 0)
+	if (ex_unshare(ctl->flags) < 0)
 		die_create(ctl->flags, errno);
 	if (write_maps(ctl, 0, &e) < 0 || setup_inside(ctl, &e) < 0)
 		cu_error_die(&e);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "layer.h"
@@ -114,6 +115,10 @@ static void __noreturn usage(void)
 	fputs(_(" -J, --json                use JSON output format (list, diff)\n"), out);
 	fputs(_(" -n, --noheadings          do not print headings (list, diff)\n"), out);
 	fputs(_(" -r, --raw                 use raw output format (list, diff)\n"), out);
+	fputs(_(" -J, --json                use JSON output format (list)\n"), out);
+	fputs(_(" -n, --noheadings          do not print headings (list)\n"), out);
+	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
+	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(out, columns, ARRAY_SIZE(columns));
@@ -168,6 +173,7 @@ enum {
 static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "json",	no_argument,		NULL, 'J' },
 		{ "keep-devices", no_argument,		NULL, OPT_KEEP_DEVICES },
@@ -201,6 +207,7 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		case 'u': ctl->spec.upper = optarg; break;
 		case 'v': ctl->verbose = true; break;
 		case 'w': ctl->spec.work = optarg; break;
+		case OPT_EXPLAIN: explain_enable(); break;
 		case 'h': usage();
 		case 'V':
 			printf(_("%1$s from %2$s\n"), program_invocation_short_name, PACKAGE_STRING);

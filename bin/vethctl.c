@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "closestream.h"
 #include "lease.h"
@@ -1150,6 +1151,7 @@ static void __noreturn usage(void)
 	fputs(_(" -n, --noheadings           don't print headings\n"), stdout);
 	fputs(_(" -o, --output <list>        output columns\n"), stdout);
 	fputs(_(" -r, --raw                  use the raw output format\n"), stdout);
+	fputs(_("     --explain              narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(28);
 	table_usage_columns(stdout, list_cols, ARRAY_SIZE(list_cols));
@@ -1184,6 +1186,7 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 		{ "addr",	  required_argument, NULL, OPT_ADDR },
 		{ "address",	  required_argument, NULL, 'a' },
 		{ "bridge",	  required_argument, NULL, 'b' },
+		{ "explain",	  no_argument,	     NULL, OPT_EXPLAIN },
 		{ "help",	  no_argument,	     NULL, 'h' },
 		{ "ifname",	  required_argument, NULL, 'i' },
 		{ "mtu",	  required_argument, NULL, 'm' },
@@ -1237,6 +1240,9 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 		case 'o':
 		case 'r':
 			table_option(c, &ctl->topts);
+			break;
+		case OPT_EXPLAIN:
+			explain_enable();
 			break;
 		case 'h':
 			usage();

@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 
 #include "c.h"
+#include "explain.h"
 #include "cgroup.h"
 #include "strutils.h"
 #include "syscalls.h"
@@ -632,7 +633,7 @@ static int write_file(const char *dir, const char *file, const char *value, bool
 		  (emulated ? O_CREAT | O_TRUNC : 0), 0644);
 	if (fd < 0)
 		return -errno;
-	n = write(fd, value, len);
+	n = ex_write_path(fd, value, len, p);
 	if (n < 0)
 		return -errno;
 	return (size_t) n == len ? 0 : -EIO;
@@ -821,7 +822,7 @@ static int make_dir(struct cgroup *g, size_t hier, const char *path,
 {
 	const struct cgroup_hier *h = &g->map->h[hier];
 
-	if (mkdir(path, 0755) < 0)
+	if (ex_mkdir(path, 0755) < 0)
 		return cu_error_set(e, errno, _("cannot create cgroup %s"), path);
 	if (h->version == 1 && cgroup_hier_has(h, "cpuset"))
 		return cpuset_inherit(path, h->emulated, e);
@@ -936,13 +937,14 @@ static int remove_dir(const char *path, bool emulated)
 		if (d)
 			closedir(d);
 	}
-	return rmdir(path) < 0 ? -errno : 0;
+	return ex_rmdir(path) < 0 ? -errno : 0;
 }
 
 void cgroup_rollback(struct cgroup *g)
 {
 	size_t i;
 
+	explain_note(N_("rollback: removing the groups just made, in reverse"));
 	for (i = g->map->n; i-- > 0;) {
 		if (!g->created[i])
 			continue;
@@ -1126,6 +1128,7 @@ static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%d", (int) (pid ? pid : getpid()));
+	explain_note(N_("rollback: moving the process back to its groups"));
 	for (i = 0; i < upto; i++) {
 		_cleanup_free_ char *dir = NULL;
 

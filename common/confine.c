@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "confine.h"
 #include "nls.h"
 #include "syscalls.h"
@@ -148,14 +149,14 @@ static int bind_read_only(int fd)
 		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
 			    MOUNT_ATTR_NOEXEC,
 	};
-	_cleanup_close_ int tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+	_cleanup_close_ int tree = ex_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 						      AT_EMPTY_PATH | AT_RECURSIVE);
 	char buf[64];
 
 	if (tree >= 0) {
-		if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		if (ex_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 				      &attr, sizeof(attr)) < 0 ||
-		    sys_move_mount(tree, "", fd, "",
+		    ex_move_mount(tree, "", fd, "",
 				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return -errno;
 		return 0;
@@ -164,7 +165,7 @@ static int bind_read_only(int fd)
 		return -errno;
 	/* before Linux 5.12: bind, then remount the bind (reached through the fd's path) */
 	fd_path(fd, buf, sizeof(buf));
-	if (mount(buf, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (ex_mount(buf, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
 	return -ENOSYS;		/* the caller reopens the path and remounts */
 }
@@ -174,7 +175,7 @@ static int remount_read_only(int fd)
 	char buf[64];
 
 	fd_path(fd, buf, sizeof(buf));
-	if (mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
+	if (ex_mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID |
 		  MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return -errno;
 	return 0;
@@ -189,10 +190,10 @@ static int mask(int fd)
 		return -errno;
 	fd_path(fd, buf, sizeof(buf));
 	if (S_ISDIR(st.st_mode))
-		return mount("tmpfs", buf, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
+		return ex_mount("tmpfs", buf, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV |
 			     MS_NOEXEC, "size=4k,nr_inodes=1,mode=555") < 0 ? -errno : 0;
 	/* a file: the host's /dev/null (we are still in the old root) */
-	return mount("/dev/null", buf, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
+	return ex_mount("/dev/null", buf, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
 static int confine_path(int rootfd, const char *path, enum confine_how how)
@@ -230,7 +231,7 @@ static int sys_read_only(int rootfd)
 		return fd;
 	if (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY))
 		return 0;	/* --mount-sys made it so */
-	if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+	if (ex_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return -errno;
@@ -276,7 +277,7 @@ static int drop_caps(uint64_t keep, struct cu_error *e)
 		if (in < 0)
 			break;	/* EINVAL: past the last capability of this kernel */
 		if (in == 1 && !((keep >> cap) & 1) &&
-		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		    ex_capbset_drop(cap) < 0)
 			return cu_error_set(e, errno, _("cannot drop capability %u from the bounding set"),
 					    cap);
 	}
@@ -289,7 +290,7 @@ static int drop_caps(uint64_t keep, struct cu_error *e)
 		data[i].permitted &= k;
 		data[i].inheritable &= k;
 	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (ex_capset(&hdr, data) < 0)
 		return cu_error_set(e, errno, _("cannot set capabilities"));
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "idmap.h"
 #include "strutils.h"
 
@@ -220,7 +221,7 @@ static int write_proc(pid_t pid, const char *name, const char *data,
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open %s"), path);
-	n = write(fd, data, len);
+	n = ex_write_path(fd, data, len, path);
 	if (n < 0)
 		return cu_error_set(e, errno, _("cannot write %s"), path);
 	if ((size_t) n != len)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "mountutils.h"
 #include "syscalls.h"
 
@@ -36,7 +37,7 @@ int mount_set_propagation(unsigned long flags, struct cu_error *e)
 {
 	if (!flags)
 		return 0;
-	if (mount("none", "/", NULL, MS_REC | flags, NULL) == 0)
+	if (ex_mount("none", "/", NULL, MS_REC | flags, NULL) == 0)
 		return 0;
 	if (errno == EINVAL)	/* flags are valid: "/" is no mount point */
 		return cu_error_set(e, 0, _("cannot change the propagation of /: %s (the root is no mount point: a chroot; run nsrun outside it, or bind its directory on itself first)"),
@@ -71,14 +72,14 @@ int mount_open_root(const char *dir, struct cu_error *e)
 	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return cu_error_set(e, errno, _("cannot open the new root %s"), dir);
-	fd = sys_open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+	fd = ex_open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 			   AT_RECURSIVE | AT_EMPTY_PATH);
 	if (fd < 0 && errno == ENOSYS)
 		return cu_error_set(e, 0, _("cannot bind the new root %1$s: %2$s (--root needs Linux 5.2 or later: open_tree)"),
 				    dir, strerror(ENOSYS));
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot bind the new root %s"), dir);
-	if (sys_move_mount(fd, "", dirfd, "",
+	if (ex_move_mount(fd, "", dirfd, "",
 			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		int r = cu_error_set(e, errno, _("cannot bind the new root %s"), dir);
 
@@ -174,9 +175,9 @@ static int bind_legacy(const char *src, int dstfd, bool ro)
 	char buf[64];
 
 	fd_path(dstfd, buf, sizeof(buf));
-	if (mount(src, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (ex_mount(src, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
-	if (ro && mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+	if (ro && ex_mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 		return -errno;
 	return 0;
 }
@@ -186,10 +187,10 @@ static int bind_fd(int srcfd, int dstfd, bool ro)
 {
 	struct cu_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
-	if (ro && sys_mount_setattr(srcfd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+	if (ro && ex_mount_setattr(srcfd, "", AT_EMPTY_PATH | AT_RECURSIVE,
 				    &attr, sizeof(attr)) < 0)
 		return -errno;
-	if (sys_move_mount(srcfd, "", dstfd, "",
+	if (ex_move_mount(srcfd, "", dstfd, "",
 			   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
@@ -207,7 +208,7 @@ int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
 	dstfd = mount_open_in_root(rootfd, dst, !S_ISDIR(st.st_mode), e);
 	if (dstfd < 0)
 		return dstfd;
-	srcfd = sys_open_tree(AT_FDCWD, src,
+	srcfd = ex_open_tree(AT_FDCWD, src,
 			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (srcfd >= 0)
 		r = bind_fd(srcfd, dstfd, ro);
@@ -227,7 +228,7 @@ static int mount_on_fd(int fd, const char *type, unsigned long flags,
 	char buf[64];
 
 	fd_path(fd, buf, sizeof(buf));
-	return mount(type, buf, type, flags, data) < 0 ? -errno : 0;
+	return ex_mount(type, buf, type, flags, data) < 0 ? -errno : 0;
 }
 
 static int fs_in_root(int rootfd, const char *dst, const char *type,
@@ -305,7 +306,7 @@ static int dev_nodes_bind(int rootfd, int hostdev, struct cu_error *e)
 		char inside[32];
 		int r;
 
-		src = sys_open_tree(hostdev, dev_nodes[i].name,
+		src = ex_open_tree(hostdev, dev_nodes[i].name,
 				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (src < 0)
 			return cu_error_set(e, errno, _("cannot copy the device %s"),
@@ -390,7 +391,7 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 {
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
-	if (sys_pivot_root(".", ".") < 0) {
+	if (ex_pivot_root(".", ".") < 0) {
 		/*
 		 * EINVAL, as the caller made the namespace's mounts private or
 		 * slaves and @rootfd a mount of its own: the current root cannot
@@ -406,7 +407,7 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 	 * would act on the new root below it).  Nothing in it is shared, so
 	 * the detach reaches no peer outside.
 	 */
-	if (umount2(".", MNT_DETACH) < 0)
+	if (ex_umount2(".", MNT_DETACH) < 0)
 		return cu_error_set(e, errno, _("cannot detach the old root"));
 	if (chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot change directory to %s"), "/");
@@ -418,7 +419,7 @@ int mount_move_root(int rootfd, struct cu_error *e)
 	/* runc's --no-pivot: the new root moved over "/", then chroot into it */
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
-	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+	if (ex_mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot move the new root onto %s"), "/");
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot chroot into the new root"));
@@ -437,7 +438,7 @@ int mount_proc(int rootfd, const char *dir, struct cu_error *e)
 	 * on @dir as it is, and walk (creating it) only when it is missing.
 	 */
 	if (rootfd < 0 && dir && dir[0] == '/') {
-		if (mount("proc", dir, "proc", flags, NULL) == 0)
+		if (ex_mount("proc", dir, "proc", flags, NULL) == 0)
 			return 0;
 		if (errno != ENOENT)
 			return cu_error_set(e, errno, _("cannot mount %1$s on %2$s"), "proc", dir);

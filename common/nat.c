@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "c.h"
+#include "explain.h"
 #include "dlsym.h"
 #include "nls.h"
 #include "nat.h"
@@ -125,6 +126,7 @@ static int nft_run(const char *cmd, char **out, struct cu_error *e)
 	nft.nft_ctx_buffer_output(ctx);
 	nft.nft_ctx_buffer_error(ctx);
 	r = nft.nft_run_cmd_from_buffer(ctx, cmd);
+	explain_nft(cmd, r);
 	if (out)
 		*out = xstrdup(nft.nft_ctx_get_output_buffer(ctx));
 	if (r != 0) {

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "netlink.h"
 
@@ -61,7 +62,7 @@ int nl_netns_enter(int netns_fd, struct cu_error *e)
 
 	if (self < 0)
 		return cu_error_set(e, errno, _("cannot open the current network namespace"));
-	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+	if (ex_setns(netns_fd, CLONE_NEWNET) < 0) {
 		int r = cu_error_set(e, errno, _("cannot enter network namespace"));
 
 		close(self);
@@ -74,7 +75,7 @@ int nl_netns_leave(int saved_fd, struct cu_error *e)
 {
 	int r = 0;
 
-	if (setns(saved_fd, CLONE_NEWNET) < 0)
+	if (ex_setns(saved_fd, CLONE_NEWNET) < 0)
 		r = cu_error_set(e, errno, _("cannot return to the original network namespace"));
 	close(saved_fd);
 	return r;
@@ -104,6 +105,7 @@ void nl_close(struct nl_sock *sk)
 {
 	if (!sk)
 		return;
+	explain_ifname(sk, -1, NULL);	/* forget its names: the memory may be reused */
 	mnl_socket_close(sk->mnl);
 	free(sk);
 }
@@ -239,6 +241,7 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 	err = errno;
 	free(buf);
+	explain_netlink_sock(nlh, r == MNL_CB_STOP && !t.intr ? 0 : -err, sk);
 	if (r == MNL_CB_STOP && !t.intr)
 		return 0;
 	if (e) {
@@ -417,6 +420,8 @@ static int link_index(struct nl_sock *sk, const char *name, struct cu_error *e)
 	struct nl_link l;
 	int r = nl_link_get(sk, name, &l, e);
 
+	if (r >= 0)
+		explain_ifname(sk, l.index, name);
 	return r < 0 ? r : l.index;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "c.h"
+#include "explain.h"
 #include "netnsid.h"
 
 #ifndef NETLINK_EXT_ACK
@@ -59,11 +60,11 @@ struct netns_nl *netns_nl_open_in(int nsfd, int origfd)
 	struct netns_nl *nl;
 	int saved;
 
-	if (setns(nsfd, CLONE_NEWNET) < 0)
+	if (ex_setns(nsfd, CLONE_NEWNET) < 0)
 		return NULL;
 	nl = netns_nl_open();
 	saved = errno;
-	if (setns(origfd, CLONE_NEWNET) < 0) {
+	if (ex_setns(origfd, CLONE_NEWNET) < 0) {
 		/* a socket from the wrong side is worse than none */
 		saved = errno;
 		netns_nl_close(nl);
@@ -169,7 +170,9 @@ static int talk(struct netns_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, struct r
 		ret = mnl_cb_run2(nl->buf, (size_t) n, seq, nl->portid, cb, r,
 				  ctl, ARRAY_SIZE(ctl));
 	} while (ret > 0);
-	return ret < 0 ? -errno : 0;
+	ret = ret < 0 ? -errno : 0;
+	explain_netlink(nlh, ret);
+	return ret;
 }
 
 static struct nlmsghdr *nsid_msg(char *buf, uint16_t type, uint16_t flags, int nsfd)

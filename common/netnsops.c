@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "netnsname.h"
 #include "netnsops.h"
 #include "nsutils.h"
@@ -62,13 +63,14 @@ static enum dir_state dir_mount_state(int fd)
  */
 static int dir_make_shared_mount(struct cu_error *e)
 {
-	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+	if (ex_mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot bind %1$s on itself"), NETNS_RUN_DIR);
-	if (mount("", NETNS_RUN_DIR, NULL, MS_PRIVATE | MS_REC, NULL) < 0 ||
-	    mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0) {
+	if (ex_mount("", NETNS_RUN_DIR, NULL, MS_PRIVATE | MS_REC, NULL) < 0 ||
+	    ex_mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0) {
 		int saved = errno;
 
-		(void) umount2(NETNS_RUN_DIR, MNT_DETACH);	/* undo: our bind */
+		explain_note(N_("rollback: removing our bind mount of %s"), NETNS_RUN_DIR);
+		(void) ex_umount2(NETNS_RUN_DIR, MNT_DETACH);	/* undo: our bind */
 		return cu_error_set(e, saved, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
 	}
 	return 0;
@@ -87,14 +89,14 @@ static int dir_ensure_shared(struct cu_error *e)
 	case DIR_NOT_MOUNT:
 		return dir_make_shared_mount(e);
 	case DIR_NOT_SHARED:
-		if (mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0)
+		if (ex_mount("", NETNS_RUN_DIR, NULL, MS_SHARED | MS_REC, NULL) < 0)
 			return cu_error_set(e, errno, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
 		return 0;
 	case DIR_UNKNOWN:
 		break;
 	}
 	/* No statx/statmount answer: iproute2's way, but on this mount only. */
-	if (mount("", NETNS_RUN_DIR, NULL, MS_SHARED, NULL) == 0)
+	if (ex_mount("", NETNS_RUN_DIR, NULL, MS_SHARED, NULL) == 0)
 		return 0;
 	if (errno != EINVAL)
 		return cu_error_set(e, errno, _("cannot make %s a shared mount"), NETNS_RUN_DIR);
@@ -190,13 +192,13 @@ static int bind_new_netns(const char *path, const char *self_ns, bool *moved,
 {
 	int r;
 
-	if (unshare(CLONE_NEWNET) < 0)
+	if (ex_unshare(CLONE_NEWNET) < 0)
 		return cu_error_set(e, errno, _("cannot create network namespace"));
 	*moved = true;
 	r = loopback_up();
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
-	if (mount(self_ns, path, "none", MS_BIND, NULL) < 0)
+	if (ex_mount(self_ns, path, "none", MS_BIND, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot bind the new namespace on %s"), path);
 	return 0;
 }
@@ -212,7 +214,7 @@ static int bind_netns_path(const char *src, const char *path, struct cu_error *e
 		return cu_error_set(e, EINVAL, _("'%s' is not a network namespace"), src);
 	/* bind what we checked, not what the path may name by now */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	if (mount(fdpath, path, "none", MS_BIND, NULL) < 0)
+	if (ex_mount(fdpath, path, "none", MS_BIND, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot bind %1$s on %2$s"), src, path);
 	return 0;
 }
@@ -353,7 +355,7 @@ int netns_add_new(const struct netns_dir *d, char *const *names, size_t n,
 	for (i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	/* one way back for all names: each unshare left the one before it */
-	if (moved && setns(d->netfd, CLONE_NEWNET) < 0 && s.r == 0) {
+	if (moved && ex_setns(d->netfd, CLONE_NEWNET) < 0 && s.r == 0) {
 		s.r = cu_error_set(&s.e, errno, _("cannot return to the original network namespace"));
 		s.failed_at = n;
 	}
@@ -392,7 +394,7 @@ int netns_remove(const char *name, struct cu_error *e)
 	 * with mounts stacked on it is still a mount point, and unlink says
 	 * EBUSY: detach them all (EINVAL once none is left) and unlink again.
 	 */
-	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
+	if (ex_umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
 		if (errno == ENOENT)
 			goto no_name;
 		umount_err = errno;
@@ -401,7 +403,7 @@ int netns_remove(const char *name, struct cu_error *e)
 		return 0;
 	if (errno == EBUSY && !umount_err) {
 		for (i = 0; i < 64; i++)
-			if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			if (ex_umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
 				break;
 		if (unlink(path) == 0)
 			return 0;
@@ -654,12 +656,12 @@ size_t netns_procs_find(const struct netns_procs *p, const struct netns_id *id,
 
 int netns_bind_over(const char *src, const char *dst)
 {
-	_cleanup_close_ int tree = sys_open_tree(AT_FDCWD, src,
+	_cleanup_close_ int tree = ex_open_tree(AT_FDCWD, src,
 						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 
 	if (tree >= 0) {
 		/* no MOVE_MOUNT_T_SYMLINKS: a link at @dst is covered itself */
-		if (sys_move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) == 0)
+		if (ex_move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) == 0)
 			return 0;
 		if (errno != ENOSYS && errno != EINVAL)
 			return -errno;
@@ -667,7 +669,7 @@ int netns_bind_over(const char *src, const char *dst)
 		return -errno;
 	}
 	/* old kernels: mount(2) follows a link at @dst, as iproute2 does */
-	return mount(src, dst, "none", MS_BIND, NULL) < 0 ? -errno : 0;
+	return ex_mount(src, dst, "none", MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
 /* Our own copy of /sys/fs/cgroup, to put back on the new sysfs. */
@@ -677,7 +679,7 @@ static int clone_cgroup_tree(void)
 
 	if (stat("/sys", &a) < 0 || stat("/sys/fs/cgroup", &b) < 0 || a.st_dev == b.st_dev)
 		return -ENOENT;
-	return sys_open_tree(AT_FDCWD, "/sys/fs/cgroup",
+	return ex_open_tree(AT_FDCWD, "/sys/fs/cgroup",
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 }
 
@@ -686,17 +688,17 @@ static int remount_sys(const char *name, struct cu_error *e)
 	_cleanup_close_ int cgroup = clone_cgroup_tree();
 	unsigned long flags = 0;
 
-	if (umount2("/sys", MNT_DETACH) < 0) {
+	if (ex_umount2("/sys", MNT_DETACH) < 0) {
 		struct statvfs sv;
 
 		/* cannot unmount it: a read-only one stays read-only */
 		if (statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY))
 			flags = MS_RDONLY;
 	}
-	if (mount(name, "/sys", "sysfs", flags, NULL) < 0)
+	if (ex_mount(name, "/sys", "sysfs", flags, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot mount sysfs for the namespace on %s"), "/sys");
 	if (cgroup >= 0 &&
-	    sys_move_mount(cgroup, "", AT_FDCWD, "/sys/fs/cgroup", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	    ex_move_mount(cgroup, "", AT_FDCWD, "/sys/fs/cgroup", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cu_error_set(e, errno, _("cannot mount %s again"), "/sys/fs/cgroup");
 	return 0;
 }
@@ -735,10 +737,10 @@ int netns_enter_mounts(const char *name,
 {
 	int r;
 
-	if (unshare(CLONE_NEWNS) < 0)
+	if (ex_unshare(CLONE_NEWNS) < 0)
 		return cu_error_set(e, errno, _("cannot create mount namespace"));
 	/* a slave: host mounts still reach us, ours never reach the host */
-	if (mount("", "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+	if (ex_mount("", "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot make %s a slave mount"), "/");
 	r = remount_sys(name, e);
 	if (r < 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "strutils.h"
 #include "nsjoin.h"
 #include "nsutils.h"
@@ -309,7 +310,7 @@ static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
 			continue;
 		if (!with_user && ns_types[i].flag == CLONE_NEWUSER)
 			continue;
-		if (setns(s->fd[i], ns_types[i].flag) < 0) {
+		if (ex_setns(s->fd[i], ns_types[i].flag) < 0) {
 			if (report)
 				return enter_failed(s, i, errno, our_userns, e);
 			continue;	/* pending: retried in the second pass */
@@ -323,7 +324,7 @@ static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
 static int enter_by_pidfd(struct nsjoin_set *s, const struct nsjoin_target *t,
 			  struct cu_error *e)
 {
-	if (setns(t->pidfd, s->target_mask) == 0) {
+	if (ex_setns(t->pidfd, s->target_mask) == 0) {
 		s->target_mask = 0;
 		return 0;
 	}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nsutils.h"
 #include "syscalls.h"
 
@@ -160,7 +161,7 @@ int ns_persist(const char *src, const char *target, struct cu_error *e)
 		goto out_unlink;
 	}
 	(void) snprintf(path, sizeof(path), "/proc/self/fd/%d", fd); /* fits */
-	if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+	if (ex_mount(src, path, NULL, MS_BIND, NULL) < 0)
 		r = cu_error_set(e, errno, _("cannot bind %1$s on %2$s"), src, target);
 	close(fd);
 	if (r == 0)

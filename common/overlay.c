@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 
 #include "c.h"
+#include "explain.h"
 #include "layermnt.h"
 #include "nls.h"
 #include "overlay.h"
@@ -306,18 +307,18 @@ static int loop_attach(const char *image, char *dev, size_t len)
 /* Mount the loop device @loopfd of type @type read-only, detached. */
 static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 {
-	_cleanup_close_ int fs = sys_fsopen(type, FSOPEN_CLOEXEC);
+	_cleanup_close_ int fs = ex_fsopen(type, FSOPEN_CLOEXEC);
 	int mfd;
 
 	if (fs < 0)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot mount image layer as %s: fsopen(2) needs Linux 5.2") :
 				    _("cannot mount image layer as %s"), type);
-	if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0 ||
-	    sys_fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
-	    sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	if (ex_fsconfig(fs, FSCONFIG_SET_STRING, "source", dev, 0) < 0 ||
+	    ex_fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+	    ex_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
-	mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+	mfd = ex_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
 	if (mfd < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	return mfd;
@@ -711,9 +712,9 @@ static int fs_set_options(int fs, const char *fsopts)
 		_cleanup_free_ char *v = value ? xstrndup(value, vsz) : NULL;
 
 		if (v)
-			rc = sys_fsconfig(fs, FSCONFIG_SET_STRING, k, v, 0);
+			rc = ex_fsconfig(fs, FSCONFIG_SET_STRING, k, v, 0);
 		else
-			rc = sys_fsconfig(fs, FSCONFIG_SET_FLAG, k, NULL, 0);
+			rc = ex_fsconfig(fs, FSCONFIG_SET_FLAG, k, NULL, 0);
 	}
 	free(opts);
 	return rc;
@@ -736,15 +737,15 @@ static int fs_set_dir(int fs, const char *key, const char *path, enum ovl_api ap
 	char name[64];
 
 	if (strlen(path) <= OVL_FSCONFIG_MAX)
-		return sys_fsconfig(fs, FSCONFIG_SET_STRING, key, path, 0);
+		return ex_fsconfig(fs, FSCONFIG_SET_STRING, key, path, 0);
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (api == OVL_API_FD)
-		return sys_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, fd);
+		return ex_fsconfig(fs, FSCONFIG_SET_FD, key, NULL, fd);
 	fd_name(name, sizeof(name), fd);
 	m->short_names = true;
-	return sys_fsconfig(fs, FSCONFIG_SET_STRING, key, name, 0);
+	return ex_fsconfig(fs, FSCONFIG_SET_STRING, key, name, 0);
 }
 
 /*
@@ -759,19 +760,20 @@ static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 	char name[64];
 
 	if (*api == OVL_API_FD) {
-		if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, fd) == 0)
+		if (ex_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, fd) == 0)
 			return 0;
 		if (i > 0 || errno == EOPNOTSUPP)
 			return -1;
 		*api = OVL_API_PATH;
+		explain_note(N_("lowerdir+ by file descriptor not supported by this kernel: by path"));
 	}
 	if (l->mntfd < 0)
 		abs = abs_path(l->path);
 	if (abs && strlen(abs) <= OVL_FSCONFIG_MAX)
-		return sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", abs, 0);
+		return ex_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", abs, 0);
 	fd_name(name, sizeof(name), fd);
 	m->short_names = true;
-	return sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", name, 0);
+	return ex_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", name, 0);
 }
 
 /*
@@ -802,18 +804,18 @@ static int fs_configure(int fs, const struct ovl_spec *s, struct ovl_made *m,
 {
 	int rc;
 
-	(void) sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", OVL_SOURCE, 0);	/* a label only */
+	(void) ex_fsconfig(fs, FSCONFIG_SET_STRING, "source", OVL_SOURCE, 0);	/* a label only */
 	rc = fs_set_layers(fs, m, api, e);
 	if (rc < 0)
 		return rc;
 	if (s->upper && (fs_set_dir(fs, "upperdir", s->upper, *api, m) < 0 ||
 			 fs_set_dir(fs, "workdir", work, *api, m) < 0))
 		goto fail;
-	if (ovl_in_userns() && sys_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+	if (ovl_in_userns() && ex_fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
 		goto fail;
 	if (fs_set_options(fs, o->fsopts) < 0)
 		goto fail;
-	if (sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	if (ex_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -825,7 +827,7 @@ fail:
 
 static int attach_fd(int mfd, const char *target, struct cu_error *e)
 {
-	if (sys_move_mount(mfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (ex_move_mount(mfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot attach the union to %s: move_mount(2) needs Linux 5.2") :
 				    _("cannot attach the union to %s"), target);
@@ -962,7 +964,7 @@ static int mount_legacy(const struct ovl_spec *s, struct ovl_made *m,
 	}
 	m->short_names = true;
 mount:
-	if (mount(OVL_SOURCE, s->target, "overlay", ms_flags(o->attrs), opts) < 0)
+	if (ex_mount(OVL_SOURCE, s->target, "overlay", ms_flags(o->attrs), opts) < 0)
 		rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
 	if (here >= 0 && fchdir(here) < 0 && rc == 0)
 		rc = cu_error_set(e, errno, _("cannot return to the working directory"));
@@ -983,15 +985,15 @@ out:
  */
 static int kernel_api(void)
 {
-	_cleanup_close_ int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+	_cleanup_close_ int fs = ex_fsopen("overlay", FSOPEN_CLOEXEC);
 	_cleanup_close_ int root = -1;
 
 	if (fs < 0)
 		return errno == ENOSYS ? OVL_API_STRING : -1;
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (sys_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, root) == 0)
+	if (ex_fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, root) == 0)
 		return OVL_API_FD;
-	if (errno != EOPNOTSUPP && sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
+	if (errno != EOPNOTSUPP && ex_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0)
 		return OVL_API_PATH;
 	return OVL_API_STRING;
 }
@@ -1017,21 +1019,24 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
 	if (api != OVL_API_STRING) {
-		fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+		fs = ex_fsopen("overlay", FSOPEN_CLOEXEC);
 		if (fs < 0 && errno != ENOSYS) {
 			rc = cu_error_set(e, errno, _("cannot open overlay filesystem context"));
 			goto out;
 		}
 		if (fs < 0)
 			api = OVL_API_STRING;	/* no new mount API: before 5.2 */
+		if (fs < 0)
+			explain_note(N_("no new mount API (fsopen) in this kernel: using the option string"));
 	}
 	if (api != OVL_API_STRING) {
 		rc = fs_configure(fs, s, m, work, &o, &api, e);
 		if (rc == -ENOPROTOOPT) {
+			explain_note(N_("lowerdir+ not supported by this kernel: using the option string"));
 			api = OVL_API_STRING;
 			m->short_names = false;
 		} else if (rc == 0) {
-			mfd = sys_fsmount(fs, FSMOUNT_CLOEXEC, o.attrs);
+			mfd = ex_fsmount(fs, FSMOUNT_CLOEXEC, o.attrs);
 			if (mfd < 0) {
 				rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
 				fs_log_append(fs, e);
@@ -1086,13 +1091,13 @@ static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
 	attr.attr_set = o.attrs | MOUNT_ATTR_RDONLY;
-	tree = sys_open_tree(AT_FDCWD, m->layers[0].path,
+	tree = ex_open_tree(AT_FDCWD, m->layers[0].path,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot bind %s: open_tree(2) needs Linux 5.2") :
 				    _("cannot bind %s"), m->layers[0].path);
-	if (sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+	if (ex_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot make %s read-only: mount_setattr(2) needs Linux 5.12") :
 				    _("cannot make %s read-only"), s->target);
@@ -1170,7 +1175,7 @@ static void undo(struct ovl_made *m, const char *target)
 	if (m->recorded)
 		(void) unlink(m->state);	/* our own record of this mount */
 	if (m->mounted)
-		(void) umount2(target, MNT_DETACH);	/* rollback: nothing else to do */
+		(void) ex_umount2(target, MNT_DETACH);	/* rollback: nothing else to do */
 	layers_release(m);
 	if (m->work)
 		(void) work_remove(m->work);		/* we made it just now */
@@ -1241,7 +1246,7 @@ static int images_attach(struct ovl_made *m, struct cu_error *e)
 			l->attached[0] = '\0';
 			return cu_error_set(e, errno, _("cannot make a directory in %s"), OVL_STATE_DIR);
 		}
-		if (sys_move_mount(l->mntfd, "", AT_FDCWD, l->attached, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		if (ex_move_mount(l->mntfd, "", AT_FDCWD, l->attached, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 			int rc = cu_error_set(e, errno, _("cannot attach image layer %1$s to %2$s"), l->path, l->attached);
 
 			(void) rmdir(l->attached);
@@ -1271,7 +1276,7 @@ static void images_detach(struct ovl_made *m)
 	for (i = 0; i < m->nlayers; i++) {
 		l = &m->layers[i];
 		if (l->mounted)
-			(void) umount2(l->attached, MNT_DETACH);	/* the union holds its own */
+			(void) ex_umount2(l->attached, MNT_DETACH);	/* the union holds its own */
 		if (l->attached[0])
 			(void) rmdir(l->attached);
 		l->attached[0] = '\0';
@@ -1329,6 +1334,7 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	if (rc == 0)
 		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
+		explain_note(N_("rollback: undoing the union's steps"));
 		undo(&m, s->target);
 		return rc;
 	}
@@ -1401,7 +1407,7 @@ int ovl_umount(const char *target, struct cu_error *e)
 	ovl_info_free(&info);
 	if (rc >= (int) sizeof(path))
 		return cu_error_set(e, ENAMETOOLONG, _("cannot find the mount of %s"), target);
-	if (umount2(target, UMOUNT_NOFOLLOW) < 0)
+	if (ex_umount2(target, UMOUNT_NOFOLLOW) < 0)
 		return cu_error_set(e, errno, _("cannot unmount %s"), target);
 	return state_replay(path, e);
 }

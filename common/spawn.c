@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "spawn.h"
 
 /*
@@ -119,6 +120,7 @@ pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg,
 	args->stack = (uint64_t) (uintptr_t) (stack + SPAWN_GUARD);
 	args->stack_size = size;
 	r = cu_clone3_vm(args, sizeof(*args), fn, arg);
+	explain_clone3_done(args->flags, r < 0 ? -1 : r, (int) -r);
 	/* the child has exec'd or exited: its stack is no longer in use */
 	(void) munmap(stack, len);
 	if (r < 0) {

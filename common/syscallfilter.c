@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "explain.h"
 #include "dlsym.h"
 #include "nls.h"
 #include "syscallfilter.h"
@@ -402,7 +403,7 @@ int sf_install(const struct sf_filter *f, struct cu_error *e)
 		.filter = f->insns,
 	};
 
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+	if (ex_seccomp_filter(&prog) < 0)
 		return cu_error_set(e, errno, _("cannot install the seccomp filter"));
 	return 0;
 }
