@@ -423,13 +423,13 @@ cg_pids_dir() {
 	mount --bind -o ro "$T/ro" "$T/ro"
 	mount -o remount,bind,ro "$T/ro"
 	before=$(snap_sys)
-	run --separate-stderr unionmount -l "$T/L" -u "$T/ro/U" "$T/M"
+	run --separate-stderr unionmount -l "$T/L" --upper "$T/ro/U" "$T/M"
 	assert_failure 1
 	assert_same "$before" "$(snap_sys)"
 	full_tmpfs full
 	mkdir "$T/full/U" 2>/dev/null || { rm -f "$T/full/i0"; mkdir "$T/full/U"; }
 	before=$(snap_sys)
-	run --separate-stderr unionmount -l "$T/L" -u "$T/full/U" "$T/M"
+	run --separate-stderr unionmount -l "$T/L" --upper "$T/full/U" "$T/M"
 	assert_failure 1
 	assert_same "$before" "$(snap_sys)"
 }
