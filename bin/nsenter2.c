@@ -28,6 +28,7 @@
 #include "syscalls.h"
 #include "table.h"
 #include "caps.h"
+#include "seccon.h"
 
 #ifdef HAVE_EXECTRAMP
 # include "common/exectramp-image.h"	/* generated: exectramp_image[] */
@@ -45,7 +46,7 @@ struct nsenter2_control {
 	struct table_opts topts;
 	char **argv;			/* the program, or NULL for the shell */
 	bool all, do_root, do_wd, env, join_cgroup, list;
-	bool keep_caps, preserve_cred, no_fork, set_uid, set_gid;
+	bool keep_caps, preserve_cred, no_fork, set_uid, set_gid, follow_context;
 };
 
 struct nsenter2_state {
@@ -97,6 +98,7 @@ static void __noreturn usage(void)
 	fputs(_(" -e, --env                 run with the target's environment\n"), stdout);
 	fputs(_(" -g, --join-cgroup         run the program in the target's cgroups\n"), stdout);
 	fputs(_(" -F, --no-fork             do not fork, not even for a PID namespace\n"), stdout);
+	fputs(_(" -Z, --follow-context      run with the target's SELinux context (if SELinux is on)\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_("     --list                list the target's namespaces and exit\n"), stdout);
 	fputs(_(" -J, --json                use JSON output format\n"), stdout);
@@ -134,12 +136,13 @@ enum {
 	OPT_RAW,
 };
 
-static const char optstring[] = "+aC::eFG:ghi::Jm::N:n::o:p::r::S:T::t:U::u::Vw::W:";
+static const char optstring[] = "+aC::eFG:ghi::Jm::N:n::o:p::r::S:T::t:U::u::Vw::W:Z";
 
 static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
 	{ "cgroup",		optional_argument,	NULL, 'C' },
 	{ "env",		no_argument,		NULL, 'e' },
+	{ "follow-context",	no_argument,		NULL, 'Z' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "ipc",		optional_argument,	NULL, 'i' },
 	{ "join-cgroup",	no_argument,		NULL, 'g' },
@@ -201,6 +204,7 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 			break;
 		case 'w': ctl->do_wd = true; ctl->wd = optarg; break;
 		case 'W': ctl->wdns = optarg; break;
+		case 'Z': ctl->follow_context = true; break;
 		case OPT_KEEP_CAPS: ctl->keep_caps = true; break;
 		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
 		case OPT_PRESERVE_CRED: ctl->preserve_cred = true; break;
@@ -266,6 +270,22 @@ static void open_target(const struct nsenter2_control *ctl, struct nsenter2_stat
 
 	st->tgt.pidfd = st->tgt.procfd = -1;
 	if (ctl->pid && nsjoin_target_open(ctl->pid, &st->tgt, &e) < 0)
+		cu_error_die(&e);
+}
+
+/*
+ * -Z: the target's SELinux context for the program, taken from the host's
+ * /proc before we leave.  Without SELinux, nothing, as nsenter(1) does.
+ */
+static void follow_context(const struct nsenter2_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (!ctl->follow_context || !seccon_enabled())
+		return;
+	if (!ctl->pid)
+		diex(_("--follow-context needs a target (add --target PID)"));
+	if (seccon_follow(ctl->pid, &e) < 0)
 		cu_error_die(&e);
 }
 
@@ -769,6 +789,7 @@ int main(int argc, char **argv)
 	open_target(&ctl, &st);
 	if (ctl.list)
 		return list_namespaces(&ctl, &st);
+	follow_context(&ctl);
 
 	collect_namespaces(&ctl, &st);
 	protect_without_fork(&st, argv);
