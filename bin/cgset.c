@@ -198,7 +198,7 @@ static __noreturn void usage(void)
 	fputs(_("     --io-read-bps <dev>:<rate>   read rate limit of a block device\n"), out);
 	fputs(_("     --io-write-bps <dev>:<rate>  write rate limit of a block device\n"), out);
 	fputs(_("     --io-weight <n>       relative I/O weight, 1-10000 (default 100)\n"), out);
-	fputs(_(" -r, --raw <file>=<value>  write any interface file (also --rule)\n"), out);
+	fputs(_(" -r, --rule <file>=<value> write any interface file (also --raw)\n"), out);
 	fputs(USAGE_OPTIONS, out);
 	fputs(_("     --name <name>         the group run uses (default cgset-run-PID)\n"), out);
 	fputs(_("     --keep                run: leave the group when the program ends\n"), out);

@@ -47,6 +47,7 @@ struct command {
 	const char *name;
 	int (*fn)(struct vethctl_control *ctl);
 	int min, max;			/* number of arguments */
+	const char *alias;		/* iproute2's short form, or NULL */
 };
 
 /* Undo steps are best effort: the error reported is the step's that failed. */
@@ -1100,13 +1101,11 @@ static const struct command commands[] = {
 	{ "attach",	cmd_attach,	2, 2 },
 	{ "bridge",	cmd_bridge,	2, 2 },
 	{ "connect",	cmd_connect,	1, 1 },
-	{ "del",	cmd_delete,	1, 1 },	/* alias, as iproute2 */
-	{ "delete",	cmd_delete,	1, 1 },
+	{ "delete",	cmd_delete,	1, 1, "del" },
 	{ "detach",	cmd_detach,	1, 1 },
 	{ "disconnect",	cmd_disconnect,	1, 1 },
 	{ "down",	cmd_down,	1, 1 },
-	{ "list",	cmd_list,	0, 0 },
-	{ "ls",		cmd_list,	0, 0 },	/* alias, as iproute2 */
+	{ "list",	cmd_list,	0, 0, "ls" },
 	{ "move",	cmd_move,	2, 2 },
 	{ "nat",	cmd_nat,	2, 2 },
 	{ "route",	cmd_route,	4, 6 },
@@ -1265,7 +1264,8 @@ static const struct command *find_command(struct vethctl_control *ctl)
 	if (ctl->argc < 1)
 		diex(_("no command given; see '%s --help'"), program_invocation_short_name);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(ctl->argv[0], commands[i].name))
+		if (streq(ctl->argv[0], commands[i].name) ||
+		    (commands[i].alias && streq(ctl->argv[0], commands[i].alias)))
 			cmd = &commands[i];
 	if (!cmd)
 		diex(_("unknown command '%1$s'; see '%2$s --help'"), ctl->argv[0],
