@@ -156,7 +156,7 @@ static void __noreturn usage(void)
 	fputs(_(" -a, --all                    unshare mount, UTS, IPC, net, PID, cgroup\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_(" -f, --fork                   fork and run the program as a child\n"), stdout);
-	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount --pid)\n"), stdout);
+	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount)\n"), stdout);
 	fputs(_("     --propagation <mode>     private|slave|shared|unchanged (default private)\n"), stdout);
 	fputs(_("     --kill-child[=<signal>]  signal the child when nsrun dies (default KILL)\n"), stdout);
 	fputs(_("     --stop-timeout <secs>    SIGKILL the child this long after a TERM, INT\n"
@@ -734,6 +734,22 @@ static int setup_dev(const struct nsrun_control *ctl, int rootfd,
 	return r;
 }
 
+/*
+ * --mount-proc implies --mount only, as with unshare(1).  A new user
+ * namespace may mount a procfs only for a PID namespace it owns: without
+ * --pid the kernel refuses, and the message says what to add.
+ */
+static int setup_proc(const struct nsrun_control *ctl, int rootfd,
+		      struct cu_error *e)
+{
+	int r = mount_proc(rootfd, ctl->mount_proc, e);
+
+	if (r == -EPERM && (ctl->flags & CLONE_NEWUSER) && !(ctl->flags & CLONE_NEWPID))
+		return cu_error_set(e, EPERM, _("cannot mount proc on %s (in a new user namespace, /proc needs a PID namespace of its own: add --pid)"),
+				    ctl->mount_proc);
+	return r;
+}
+
 static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 			 struct cu_error *e)
 {
@@ -774,7 +790,7 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	if (r < 0)
 		return r;
 	if (!needs_rootfd(ctl))
-		return ctl->mount_proc ? mount_proc(-1, ctl->mount_proc, e) : 0;
+		return ctl->mount_proc ? setup_proc(ctl, -1, e) : 0;
 	/*
 	 * Shared or unchanged, mounts may have peers outside: pivot_root(2)
 	 * refuses a shared root or parent, and neither the bind of the new root
@@ -790,7 +806,7 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	r = setup_volumes(ctl, rootfd, e);
 	if (r < 0)
 		return r;
-	if (ctl->mount_proc && (r = mount_proc(rootfd, ctl->mount_proc, e)) < 0)
+	if (ctl->mount_proc && (r = setup_proc(ctl, rootfd, e)) < 0)
 		return r;
 	if ((r = confine_mounts(&ctl->confine, rootfd, ctl->mount_proc, e)) < 0)
 		return r;
