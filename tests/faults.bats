@@ -443,10 +443,10 @@ cg_pids_dir() {
 	calls=fsopen,fsconfig,fsmount,move_mount,open_tree,mount_setattr,mkdir,mkdirat,ioctl
 	undo="unionmount umount $T/M"
 	sweep_errors snap_sys "$undo" "$calls" EIO \
-		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" -u "$T/U" "$T/M"
+		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" --upper "$T/U" "$T/M"
 	echo "# unionmount mount: $STEPS steps" >&3
 	sweep_kills snap_sys "$undo" "$calls" \
-		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" -u "$T/U" "$T/M"
+		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" --upper "$T/U" "$T/M"
 }
 
 mk_layer() {

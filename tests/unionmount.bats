@@ -566,7 +566,7 @@ $D/img.ext4"
 	cu_track_mount "$D/T"
 	# stop unionmount (SIGKILL) at its first fsopen: U.work is made, no union yet
 	run strace -f -qq -o /dev/null -e inject=fsopen:signal=KILL \
-		"$CU_BUILDDIR/unionmount" -l L -u U T
+		"$CU_BUILDDIR/unionmount" -l L --upper U T
 	[ -d U.work ] || fail "no work dir was made before the kill"
 	run --separate-stderr -0 unionmount umount T
 	assert_equal "$stderr" "unionmount: T is not mounted: removed the work directory $D/U.work a stopped mount left"
@@ -751,7 +751,7 @@ kernel_way() {
 	for i in $(seq 500); do mkdir -p "l/$i"; args+=(-l "l/$i"); done
 	um_track T
 	# 500 layers by fd number take ~2 KiB; a long option takes the rest
-	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount -o "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
+	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount --options "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
 	assert_failure 1
 	[[ "$stderr" =~ ^"unionmount: too many layers for this kernel: 500 layers need "([0-9]+)" bytes of mount options, the limit is 4095 (one page); "([0-9]+)" of them fit (lowerdir+ of Linux 6.8 has no limit)"$ ]]
 	[ "${BASH_REMATCH[1]}" -gt 4095 ] && [ "${BASH_REMATCH[2]}" -lt 500 ] && [ "${BASH_REMATCH[2]}" -gt 0 ]
@@ -759,7 +759,7 @@ kernel_way() {
 	assert_failure
 	# with that many layers it fits, and mounts (the option is overlay's to refuse)
 	args=("${args[@]:0:$((2 * BASH_REMATCH[2]))}")
-	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount -o "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
+	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount --options "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
 	assert_failure 1
 	[[ "$stderr" == "unionmount: cannot mount overlay on $D/T: Invalid argument"* ]]
 	run --separate-stderr env CU_OVERLAY_FORCE=nope unionmount "${args[@]}" T
