@@ -252,3 +252,21 @@ list ls"
 	assert_line "$d/T"
 	unionmount umount "$d/T"
 }
+
+@test "unionmount: -o is --output, so a mount(8) habit of -o is refused, nothing mounted" {
+	cu_require_root
+	local d=$BATS_TEST_TMPDIR
+	mkdir "$d/L" "$d/T"
+	cu_on_teardown "unionmount umount $d/T 2>/dev/null"
+	run --separate-stderr unionmount -o ro -l "$d/L" "$d/T"
+	assert_failure 1
+	assert_output ''
+	assert_equal "$stderr" "unionmount: -o is --output (commit, list); mount options go in --options: 'ro'"
+	run findmnt -n "$d/T"
+	assert_failure
+	# the long form mounts
+	run -0 unionmount --options ro -l "$d/L" "$d/T"
+	run -0 findmnt -n -o OPTIONS "$d/T"
+	assert_output --regexp '(^|,)ro(,|$)'
+	unionmount umount "$d/T"
+}
