@@ -114,6 +114,22 @@ mk_rootfs() {
 	done
 }
 
+@test "unshare: --map-users, --map-groups (unshare's OUTER,INNER,COUNT): the same maps" {
+	# through newuidmap(1) and newgidmap(1): the test user's sub-ids
+	local f start
+	cu_require_user
+	for f in /etc/subuid /etc/subgid; do
+		if ! grep -q "^$CU_USER:" "$f" 2>/dev/null; then
+			cu_on_teardown "sed -i '/^$CU_USER:300000:65536\$/d' $f"
+			echo "$CU_USER:300000:65536" >> "$f"
+		fi
+	done
+	start=$(awk -F: -v u="$CU_USER" '$1 == u { print $2; exit }' /etc/subuid)
+	same cu_as_user unshare --map-users="$start,0,1000" --map-groups="$start,0,1000" cat /proc/self/uid_map /proc/self/gid_map -- \
+	     cu_as_user nsrun --map-users="$start,0,1000" --map-groups="$start,0,1000" cat /proc/self/uid_map /proc/self/gid_map
+	assert_line --regexp "^ +0 +$start +1000\$"
+}
+
 @test "unshare: -f, exit status and death by signal passed on alike" {
 	same unshare -f sh -c 'exit 7' -- nsrun -f sh -c 'exit 7'
 	same unshare -f sh -c 'kill -TERM $$' -- nsrun -f sh -c 'kill -TERM $$'
