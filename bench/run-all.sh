@@ -182,7 +182,7 @@ vethctl bridge add "${tag}br" --addr 10.254.78.1/24
 HF_PREPARE="sh -c 'rm -rf $tmp/ovl/u $tmp/ovl/w $tmp/layer; mkdir -p $tmp/ovl/u $tmp/ovl/w'" \
 hf "demo steps" demo \
 	layer "bash $tmp/mkroot.sh $tmp/layer" \
-	union "sh -c 'unionmount -l $tmp/root -u $tmp/ovl/u -w $tmp/ovl/w $tmp/ovl/m && unionmount umount $tmp/ovl/m'" \
+	union "sh -c 'unionmount -l $tmp/root --upper $tmp/ovl/u --work $tmp/ovl/w $tmp/ovl/m && unionmount umount $tmp/ovl/m'" \
 	netns "sh -c 'netns add ${tag}x && netns delete ${tag}x'" \
 	network "sh -c 'vethctl connect ${tag}n --bridge ${tag}br --addr auto && vethctl disconnect ${tag}n'" \
 	container "cgset run --name ${tag}g --cpu 50% --memory 128M --pids 64 -- netns exec ${tag}n -- nsrun --pid --mount --uts --ipc --hostname ${tag} --root $tmp/ro --mount-proc --mount-dev /bin/true" \

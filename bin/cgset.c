@@ -53,6 +53,14 @@ static const char *const cmd_names[] = {
 	[CMD_DELETE] = "delete",
 };
 
+static const struct {
+	const char *name;
+	enum cgset_cmd cmd;
+} cmd_aliases[] = {
+	{ "del", CMD_DELETE },
+	{ "ls", CMD_LIST },
+};
+
 struct cgset_control {
 	enum cgset_cmd cmd;
 	struct cglimits limits;
@@ -90,7 +98,9 @@ enum {
 	OPT_NO_SYSTEMD,
 	OPT_PARENT,
 	OPT_PIDS,
+	OPT_NOHEADINGS,
 	OPT_RAW_OUTPUT,
+	OPT_RECURSIVE,
 	OPT_STOP_TIMEOUT,
 };
 
@@ -124,7 +134,7 @@ static const struct option list_opts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "json",		no_argument,		NULL, 'J' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
-	{ "noheadings",		no_argument,		NULL, 'n' },
+	{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "parent",		required_argument,	NULL, OPT_PARENT },
 	{ "raw",		no_argument,		NULL, OPT_RAW_OUTPUT },
@@ -138,7 +148,7 @@ static const struct option plain_opts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
 	{ "parent",		required_argument,	NULL, OPT_PARENT },
-	{ "recursive",		no_argument,		NULL, 'R' },
+	{ "recursive",		no_argument,		NULL, OPT_RECURSIVE },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -193,7 +203,7 @@ static __noreturn void usage(void)
 	fputs(_("     --io-read-bps <dev>:<rate>   read rate limit of a block device\n"), out);
 	fputs(_("     --io-write-bps <dev>:<rate>  write rate limit of a block device\n"), out);
 	fputs(_("     --io-weight <n>       relative I/O weight, 1-10000 (default 100)\n"), out);
-	fputs(_(" -r, --raw <file>=<value>  write any interface file (also --rule)\n"), out);
+	fputs(_(" -r, --rule <file>=<value> write any interface file (also --raw)\n"), out);
 	fputs(USAGE_OPTIONS, out);
 	fputs(_("     --name <name>         the group run uses (default cgset-run-PID)\n"), out);
 	fputs(_("     --keep                run: leave the group when the program ends\n"), out);
@@ -203,9 +213,9 @@ static __noreturn void usage(void)
 		"                             systemd unit or the root (also $CGSET_PARENT)\n"), out);
 	fputs(_("     --no-systemd          on a systemd host, make groups at the root,\n"
 		"                             not in the delegated unit cgset.scope\n"), out);
-	fputs(_(" -R, --recursive           delete: remove child groups too\n"), out);
+	fputs(_("     --recursive           delete: remove child groups too\n"), out);
 	fputs(_(" -J, --json                show, list: use JSON output format\n"), out);
-	fputs(_(" -n, --noheadings          show, list: don't print headings\n"), out);
+	fputs(_("     --noheadings          show, list: don't print headings\n"), out);
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
 	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
 	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
@@ -323,13 +333,13 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 			diex(_("invalid --stop-timeout value: '%s' (use seconds, at most a year)"), arg);
 		ctl->stop_timeout_given = true;
 		break;
-	case 'R':
+	case OPT_RECURSIVE:
 		ctl->recursive = true;
 		break;
 	case 'J':
 		ctl->table.json = true;
 		break;
-	case 'n':
+	case OPT_NOHEADINGS:
 		ctl->table.noheadings = true;
 		break;
 	case 'o':
@@ -356,14 +366,21 @@ static int parse_command(struct cgset_control *ctl, int argc, char **argv)
 	size_t i;
 
 	if (argc < 2)
-		diex(_("no command given (see 'cgset --help')"));
+		diex(_("no command given; see '%s --help'"), program_invocation_short_name);
 	for (i = 0; i < ARRAY_SIZE(cmd_names); i++)
 		if (streq(argv[1], cmd_names[i])) {
 			ctl->cmd = (enum cgset_cmd) i;
 			return 2;
 		}
+	/* the same aliases as netns and vethctl (iproute2's habit) */
+	for (i = 0; i < ARRAY_SIZE(cmd_aliases); i++)
+		if (streq(argv[1], cmd_aliases[i].name)) {
+			ctl->cmd = cmd_aliases[i].cmd;
+			return 2;
+		}
 	if (argv[1][0] != '-')
-		diex(_("unknown command: '%s' (see 'cgset --help')"), argv[1]);
+		diex(_("unknown command '%1$s'; see '%2$s --help'"), argv[1],
+		     program_invocation_short_name);
 	ctl->cmd = CMD_SET;
 	return 1;
 }
@@ -380,10 +397,10 @@ static void parse_args(struct cgset_control *ctl, int argc, char **argv)
 		optstr = "+hr:V";
 	} else if (ctl->cmd == CMD_SHOW || ctl->cmd == CMD_LIST) {
 		opts = list_opts;
-		optstr = "hJno:V";
+		optstr = "hJo:V";
 	} else if (ctl->cmd != CMD_SET && ctl->cmd != CMD_CREATE) {
 		opts = plain_opts;
-		optstr = "hRV";
+		optstr = "hV";
 	}
 	argv[first - 1] = argv[0];
 	argc -= first - 1;

@@ -595,13 +595,9 @@ static void __noreturn usage(void)
 	fputs(USAGE_OPTIONS, stdout);
 	fputs(_(" -a, --all                     every named namespace (delete, exec)\n"), stdout);
 	fputs(_(" -J, --json                    use JSON output format (list, identify, pids)\n"), stdout);
-	fputs(_(" -n, --noheadings              don't print headings (list, identify, pids)\n"), stdout);
+	fputs(_("     --noheadings              don't print headings (list, identify, pids)\n"), stdout);
 	fputs(_(" -o, --output <list>           columns, '+' adds (list, identify, pids)\n"), stdout);
-	fputs(_(" -r, --raw                     use the raw output format (list, identify, pids)\n"), stdout);
-	fputs(_(" -J, --json                    use JSON output format (list)\n"), stdout);
-	fputs(_(" -n, --noheadings              don't print headings (list)\n"), stdout);
-	fputs(_(" -o, --output <list>           output columns ('+' adds to the default) (list)\n"), stdout);
-	fputs(_(" -r, --raw                     use the raw output format (list)\n"), stdout);
+	fputs(_("     --raw                     use the raw output format (list, identify, pids)\n"), stdout);
 	fputs(_("     --explain                 narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);
@@ -611,11 +607,19 @@ static void __noreturn usage(void)
 	exit(EXIT_SUCCESS);
 }
 
+enum {
+	OPT_NOHEADINGS = CHAR_MAX + 1,
+	OPT_RAW,
+};
+
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, 'a' },
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",	no_argument,		NULL, 'h' },
-	TABLE_LONGOPTS,
+	{ "json",	no_argument,		NULL, 'J' },
+	{ "noheadings",	no_argument,		NULL, OPT_NOHEADINGS },
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "raw",	no_argument,		NULL, OPT_RAW },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -633,14 +637,14 @@ static void parse_options(struct netns_control *ctl, int argc, char **argv,
 		case 'J':
 			ctl->topts.json = ctl->table_opt = true;
 			break;
-		case 'n':
+		case OPT_NOHEADINGS:
 			ctl->topts.noheadings = ctl->table_opt = true;
 			break;
 		case 'o':
 			ctl->topts.output = optarg;
 			ctl->table_opt = true;
 			break;
-		case 'r':
+		case OPT_RAW:
 			ctl->topts.raw = ctl->table_opt = true;
 			break;
 		case OPT_EXPLAIN:
@@ -664,7 +668,8 @@ static const struct netns_command *command_by_name(const char *name)
 		if (streq(commands[i].name, name) ||
 		    (commands[i].alias && streq(commands[i].alias, name)))
 			return &commands[i];
-	diex(_("unknown command: '%s' (see --help)"), name);
+	diex(_("unknown command '%1$s'; see '%2$s --help'"), name,
+	     program_invocation_short_name);
 }
 
 /*
@@ -673,7 +678,7 @@ static const struct netns_command *command_by_name(const char *name)
  */
 static void parse_args(struct netns_control *ctl, int argc, char **argv)
 {
-	static const char optstr[] = "+aJhno:rV";
+	static const char optstr[] = "+aJho:V";
 	int first;
 
 	parse_options(ctl, argc, argv, optstr);

@@ -29,6 +29,7 @@
 #include "syscalls.h"
 #include "table.h"
 #include "caps.h"
+#include "seccon.h"
 
 #ifdef HAVE_EXECTRAMP
 # include "common/exectramp-image.h"	/* generated: exectramp_image[] */
@@ -40,12 +41,13 @@ struct nsenter2_control {
 	int want;			/* types asked for without FILE */
 	const char *netns;		/* -N NAME */
 	const char *root, *wd;		/* NULL with do_root/do_wd: the target's */
+	const char *wdns;		/* -W: a path in the entered namespaces */
 	uid_t uid;
 	gid_t gid;
 	struct table_opts topts;
 	char **argv;			/* the program, or NULL for the shell */
 	bool all, do_root, do_wd, env, join_cgroup, list;
-	bool keep_caps, preserve_cred, no_fork, set_uid, set_gid;
+	bool keep_caps, preserve_cred, no_fork, set_uid, set_gid, follow_context;
 };
 
 struct nsenter2_state {
@@ -93,11 +95,13 @@ static void __noreturn usage(void)
 	fputs(_("     --keep-caps           keep the permitted capabilities across exec\n"), stdout);
 	fputs(_(" -r, --root[=<dir>]        set the root directory (default: the target's)\n"), stdout);
 	fputs(_(" -w, --wd[=<dir>]          set the working directory (default: the target's)\n"), stdout);
+	fputs(_(" -W, --wdns <dir>          set the working directory, a path in the namespace\n"), stdout);
 	fputs(_(" -e, --env                 run with the target's environment\n"), stdout);
 	fputs(_(" -g, --join-cgroup         run the program in the target's cgroups\n"), stdout);
 	fputs(_(" -F, --no-fork             do not fork, not even for a PID namespace\n"), stdout);
+	fputs(_(" -Z, --follow-context      run with the target's SELinux context (if SELinux is on)\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
-	fputs(_(" -l, --list                list the target's namespaces and exit\n"), stdout);
+	fputs(_("     --list                list the target's namespaces and exit\n"), stdout);
 	fputs(_(" -J, --json                use JSON output format\n"), stdout);
 	fputs(_("     --noheadings          don't print headings\n"), stdout);
 	fputs(_(" -o, --output <list>       the columns to show\n"), stdout);
@@ -128,24 +132,26 @@ static void want_namespace(struct nsenter2_control *ctl, int opt, const char *fi
 
 enum {
 	OPT_KEEP_CAPS = CHAR_MAX + 1,
+	OPT_LIST,
 	OPT_NOHEADINGS,
 	OPT_PRESERVE_CRED,
 	OPT_RAW,
 };
 
-static const char optstring[] = "+aC::eFG:ghi::Jlm::N:n::o:p::r::S:T::t:U::u::Vw::";
+static const char optstring[] = "+aC::eFG:ghi::Jm::N:n::o:p::r::S:T::t:U::u::Vw::W:Z";
 
 static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
 	{ "cgroup",		optional_argument,	NULL, 'C' },
 	{ "env",		no_argument,		NULL, 'e' },
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
+	{ "follow-context",	no_argument,		NULL, 'Z' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "ipc",		optional_argument,	NULL, 'i' },
 	{ "join-cgroup",	no_argument,		NULL, 'g' },
 	{ "json",		no_argument,		NULL, 'J' },
 	{ "keep-caps",		no_argument,		NULL, OPT_KEEP_CAPS },
-	{ "list",		no_argument,		NULL, 'l' },
+	{ "list",		no_argument,		NULL, OPT_LIST },
 	{ "mount",		optional_argument,	NULL, 'm' },
 	{ "net",		optional_argument,	NULL, 'n' },
 	{ "netns",		required_argument,	NULL, 'N' },
@@ -164,6 +170,7 @@ static const struct option longopts[] = {
 	{ "uts",		optional_argument,	NULL, 'u' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "wd",			optional_argument,	NULL, 'w' },
+	{ "wdns",		required_argument,	NULL, 'W' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -185,7 +192,7 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 			break;
 		case 'g': ctl->join_cgroup = true; break;
 		case 'J': ctl->topts.json = true; break;
-		case 'l': ctl->list = true; break;
+		case OPT_LIST: ctl->list = true; break;
 		case 'N': ctl->netns = optarg; break;
 		case 'o': ctl->topts.output = optarg; break;
 		case 'r': ctl->do_root = true; ctl->root = optarg; break;
@@ -199,6 +206,8 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 				diex(_("invalid process ID: '%s'"), optarg);
 			break;
 		case 'w': ctl->do_wd = true; ctl->wd = optarg; break;
+		case 'W': ctl->wdns = optarg; break;
+		case 'Z': ctl->follow_context = true; break;
 		case OPT_KEEP_CAPS: ctl->keep_caps = true; break;
 		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
 		case OPT_PRESERVE_CRED: ctl->preserve_cred = true; break;
@@ -243,6 +252,8 @@ static void check_args(const struct nsenter2_control *ctl)
 		diex(_("--json, --noheadings, --output and --raw are only for --list"));
 	if (ctl->netns && ctl->file[4])
 		diex(_("--netns and --net=FILE both name a network namespace (give one)"));
+	if (ctl->do_wd && ctl->wdns)
+		diex(_("--wd and --wdns both set the working directory (give one)"));
 	if (ctl->preserve_cred && (ctl->set_uid || ctl->set_gid))
 		diex(_("--preserve-credentials and --setuid/--setgid exclude each other"));
 	if (ctl->pid)
@@ -265,6 +276,22 @@ static void open_target(const struct nsenter2_control *ctl, struct nsenter2_stat
 
 	st->tgt.pidfd = st->tgt.procfd = -1;
 	if (ctl->pid && nsjoin_target_open(ctl->pid, &st->tgt, &e) < 0)
+		cu_error_die(&e);
+}
+
+/*
+ * -Z: the target's SELinux context for the program, taken from the host's
+ * /proc before we leave.  Without SELinux, nothing, as nsenter(1) does.
+ */
+static void follow_context(const struct nsenter2_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (!ctl->follow_context || !seccon_enabled())
+		return;
+	if (!ctl->pid)
+		diex(_("--follow-context needs a target (add --target PID)"));
+	if (seccon_follow(ctl->pid, &e) < 0)
 		cu_error_die(&e);
 }
 
@@ -316,9 +343,6 @@ static void open_context(const struct nsenter2_control *ctl, struct nsenter2_sta
 		cu_error_die(&e);
 	if (ctl->join_cgroup && nsjoin_cgroup_open(&st->tgt, &st->cg, &e) < 0)
 		cu_error_die(&e);
-	if (!st->joined && !ctl->do_root && !ctl->do_wd && !ctl->env &&
-	    !ctl->join_cgroup && !ctl->set_uid && !ctl->set_gid && !ctl->all)
-		diex(_("nothing to enter (add --all or a namespace option)"));
 }
 
 static bool forces_credentials(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
@@ -343,12 +367,15 @@ static void enter_namespaces(const struct nsenter2_control *ctl, struct nsenter2
 	nsjoin_target_close(&st->tgt);
 }
 
-static void apply_context(struct nsenter2_state *st)
+static void apply_context(const struct nsenter2_control *ctl, struct nsenter2_state *st)
 {
 	struct cu_error e = { 0 };
 
 	if (nsjoin_chroot_chdir(st->rootfd, st->wdfd, &e) < 0)
 		cu_error_die(&e);
+	/* nsenter's -W: resolved after the namespaces and the new root */
+	if (ctl->wdns && chdir(ctl->wdns) < 0)
+		die(_("cannot change directory to %s"), ctl->wdns);
 	if (st->rootfd >= 0)
 		close(st->rootfd);
 	if (st->wdfd >= 0)
@@ -718,7 +745,7 @@ static int protect_binary(int argc, char **argv, int *tramp)
 		join |= c == 'a' || c == 'm' || c == 'p';
 		forks |= c == 'a' || c == 'p' || c == 'T';
 		no_fork |= c == 'F';
-		list |= c == 'l';
+		list |= c == OPT_LIST;
 	}
 	opterr = saved;
 	optind = 0;	/* glibc: start the real parse afresh */
@@ -768,12 +795,13 @@ int main(int argc, char **argv)
 	open_target(&ctl, &st);
 	if (ctl.list)
 		return list_namespaces(&ctl, &st);
+	follow_context(&ctl);
 
 	collect_namespaces(&ctl, &st);
 	protect_without_fork(&st, argv);
 	open_context(&ctl, &st);
 	enter_namespaces(&ctl, &st);
-	apply_context(&st);
+	apply_context(&ctl, &st);
 	fork_if_needed(&ctl, &st);
 	join_cgroups(&st);
 	set_credentials(&ctl, &st);

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <limits.h>
 #include <locale.h>
 #include <net/if.h>
@@ -25,6 +26,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -155,7 +157,7 @@ static void __noreturn usage(void)
 	fputs(_(" -a, --all                    unshare mount, UTS, IPC, net, PID, cgroup\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	fputs(_(" -f, --fork                   fork and run the program as a child\n"), stdout);
-	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount --pid)\n"), stdout);
+	fputs(_("     --mount-proc[=<dir>]     mount a fresh /proc (implies --mount)\n"), stdout);
 	fputs(_("     --propagation <mode>     private|slave|shared|unchanged (default private)\n"), stdout);
 	fputs(_("     --kill-child[=<signal>]  signal the child when nsrun dies (default KILL)\n"), stdout);
 	fputs(_("     --stop-timeout <secs>    SIGKILL the child this long after a TERM, INT\n"
@@ -206,6 +208,20 @@ static void __noreturn usage(void)
 
 /* ---- option parsing ---- */
 
+/*
+ * --net=FILE on a FILE that already holds a namespace (a bind mount of
+ * nsfs) would stack a new namespace on it and hide the old one: refused,
+ * with the tools that enter it instead.
+ */
+static void check_persist_file(const struct ns_type *type, const char *file)
+{
+	struct statfs sfs;
+
+	if (statfs(file, &sfs) == 0 && sfs.f_type == NSFS_MAGIC)
+		diex(_("--%1$s=%2$s: %2$s already holds a namespace (to run in it: nsenter2 --%1$s=%2$s, or netns exec NAME for /run/netns/NAME)"),
+		     type->longname, file);
+}
+
 static void set_namespace(struct nsrun_control *ctl, char opt, const char *file)
 {
 	size_t i;
@@ -213,8 +229,10 @@ static void set_namespace(struct nsrun_control *ctl, char opt, const char *file)
 	for (i = 0; i < NS_NTYPES; i++)
 		if (ns_types[i].option == opt) {
 			ctl->flags |= ns_types[i].flag;
-			if (file)
+			if (file) {
+				check_persist_file(&ns_types[i], file);
 				ctl->persist[i].file = xstrdup(file);
+			}
 		}
 }
 
@@ -581,6 +599,36 @@ static void parse_args(struct nsrun_control *ctl, int argc, char **argv)
 
 /* ---- implications and checks (nothing is changed yet) ---- */
 
+/*
+ * --root R without a program runs R's /bin/sh, as docker runs the image's
+ * shell: $SHELL names a file of the host, not of R.
+ */
+static void root_shell(struct nsrun_control *ctl)
+{
+	static char *sh[] = { "/bin/sh", NULL };
+	struct cu_open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT,
+	};
+	int rootfd, fd;
+
+	if (!ctl->root || ctl->argv[0])
+		return;
+	ctl->argv = sh;
+	rootfd = open(ctl->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return;		/* reported where the root is opened */
+	fd = sys_openat2(rootfd, "bin/sh", &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(rootfd, "bin/sh", O_PATH | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		errx(CU_EXIT_ENOENT, _("%1$s has no /bin/sh to run: name the program (nsrun --root %1$s -- PROGRAM)"),
+		     ctl->root);
+	if (fd >= 0)
+		close(fd);
+	close(rootfd);
+}
+
 static bool has_map(const struct nsrun_idmap *m)
 {
 	return m->single || m->ranges.nranges || m->ranges.want_auto;
@@ -600,7 +648,7 @@ static void apply_implications(struct nsrun_control *ctl)
 	if (has_map(&ctl->uidmap) || has_map(&ctl->gidmap))
 		ctl->flags |= CLONE_NEWUSER;
 	if (ctl->mount_proc)
-		ctl->flags |= CLONE_NEWNS | CLONE_NEWPID;
+		ctl->flags |= CLONE_NEWNS;	/* as unshare: --pid is the user's */
 	if (ctl->root || ctl->nvolumes || ctl->ntmpfs || ctl->mount_dev ||
 	    ctl->mount_sys)
 		ctl->flags |= CLONE_NEWNS;
@@ -692,6 +740,22 @@ static int setup_dev(const struct nsrun_control *ctl, int rootfd,
 	return r;
 }
 
+/*
+ * --mount-proc implies --mount only, as with unshare(1).  A new user
+ * namespace may mount a procfs only for a PID namespace it owns: without
+ * --pid the kernel refuses, and the message says what to add.
+ */
+static int setup_proc(const struct nsrun_control *ctl, int rootfd,
+		      struct cu_error *e)
+{
+	int r = mount_proc(rootfd, ctl->mount_proc, e);
+
+	if (r == -EPERM && (ctl->flags & CLONE_NEWUSER) && !(ctl->flags & CLONE_NEWPID))
+		return cu_error_set(e, EPERM, _("cannot mount proc on %s (in a new user namespace, /proc needs a PID namespace of its own: add --pid)"),
+				    ctl->mount_proc);
+	return r;
+}
+
 static int setup_volumes(const struct nsrun_control *ctl, int rootfd,
 			 struct cu_error *e)
 {
@@ -732,7 +796,7 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	if (r < 0)
 		return r;
 	if (!needs_rootfd(ctl))
-		return ctl->mount_proc ? mount_proc(-1, ctl->mount_proc, e) : 0;
+		return ctl->mount_proc ? setup_proc(ctl, -1, e) : 0;
 	/*
 	 * Shared or unchanged, mounts may have peers outside: pivot_root(2)
 	 * refuses a shared root or parent, and neither the bind of the new root
@@ -748,7 +812,7 @@ static int setup_mounts(const struct nsrun_control *ctl, struct cu_error *e)
 	r = setup_volumes(ctl, rootfd, e);
 	if (r < 0)
 		return r;
-	if (ctl->mount_proc && (r = mount_proc(rootfd, ctl->mount_proc, e)) < 0)
+	if (ctl->mount_proc && (r = setup_proc(ctl, rootfd, e)) < 0)
 		return r;
 	if ((r = confine_mounts(&ctl->confine, rootfd, ctl->mount_proc, e)) < 0)
 		return r;
@@ -1655,6 +1719,7 @@ int main(int argc, char **argv)
 	confine_init(&ctl->confine);
 	ctl->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	parse_args(ctl, argc, argv);
+	root_shell(ctl);
 	apply_implications(ctl);
 	check_options(ctl);
 	if (ctl->root && !ctl->privileged) {

@@ -35,6 +35,7 @@ static const struct um_command commands[] = {
 	{ "mount",  CMD_MOUNT,  1 },
 	{ "umount", CMD_UMOUNT, 1 },
 	{ "list",   CMD_LIST,   0 },
+	{ "ls",     CMD_LIST,   0 },	/* alias, as netns and iproute2 */
 	{ "diff",   CMD_DIFF,   1 },
 	{ "commit", CMD_COMMIT, 1 },
 	{ "apply",  CMD_APPLY,  2 },
@@ -104,20 +105,17 @@ static void __noreturn usage(void)
 	fputs(_(" apply                     unpack an OCI layer tar into a directory\n"), out);
 	fputs(USAGE_OPTIONS, out);
 	fputs(_(" -l, --lower <layers>      lower layers, leftmost on top (repeatable)\n"), out);
-	fputs(_(" -u, --upper <dir>         writable upper directory\n"), out);
-	fputs(_(" -w, --work <dir>          work directory (default: <upper>.work, made)\n"), out);
-	fputs(_(" -o, --options <list>      more mount options (mount; default nodev,nosuid)\n"), out);
+	fputs(_("     --upper <dir>         writable upper directory\n"), out);
+	fputs(_("     --work <dir>          work directory (default: <upper>.work, made)\n"), out);
+	fputs(_("     --options <list>      more mount options (mount; default nodev,nosuid)\n"), out);
 	fputs(_("     --ro                  mount the union read-only\n"), out);
 	fputs(_("     --keep-devices        apply: create the layer's device nodes\n"), out);
 	fputs(_("     --keep-setid          apply: keep setuid/setgid bits and file capabilities\n"), out);
 	fputs(_(" -o, --output <file|list>  layer file (commit), columns (list)\n"), out);
-	fputs(_(" -v, --verbose             list every layer (list), each entry dropped (apply)\n"), out);
+	fputs(_("     --verbose             list every layer (list), each entry dropped (apply)\n"), out);
 	fputs(_(" -J, --json                use JSON output format (list, diff)\n"), out);
-	fputs(_(" -n, --noheadings          do not print headings (list, diff)\n"), out);
-	fputs(_(" -r, --raw                 use raw output format (list, diff)\n"), out);
-	fputs(_(" -J, --json                use JSON output format (list)\n"), out);
-	fputs(_(" -n, --noheadings          do not print headings (list)\n"), out);
-	fputs(_(" -r, --raw                 use raw output format (list)\n"), out);
+	fputs(_("     --noheadings          do not print headings (list, diff)\n"), out);
+	fputs(_("     --raw                 use raw output format (list, diff)\n"), out);
 	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
@@ -166,8 +164,12 @@ enum {
 	OPT_RO = CHAR_MAX + 1,
 	OPT_KEEP_DEVICES,
 	OPT_KEEP_SETID,
+	OPT_NOHEADINGS,
 	OPT_OPTIONS,
-	OPT_OUTPUT,
+	OPT_RAW,
+	OPT_UPPER,
+	OPT_VERBOSE,
+	OPT_WORK,
 };
 
 static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
@@ -179,34 +181,33 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		{ "keep-devices", no_argument,		NULL, OPT_KEEP_DEVICES },
 		{ "keep-setid",	no_argument,		NULL, OPT_KEEP_SETID },
 		{ "lower",	required_argument,	NULL, 'l' },
-		{ "noheadings",	no_argument,		NULL, 'n' },
+		{ "noheadings",	no_argument,		NULL, OPT_NOHEADINGS },
 		{ "options",	required_argument,	NULL, OPT_OPTIONS },
-		{ "output",	required_argument,	NULL, OPT_OUTPUT },
-		{ "raw",	no_argument,		NULL, 'r' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "raw",	no_argument,		NULL, OPT_RAW },
 		{ "ro",		no_argument,		NULL, OPT_RO },
-		{ "upper",	required_argument,	NULL, 'u' },
-		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "upper",	required_argument,	NULL, OPT_UPPER },
+		{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
 		{ "version",	no_argument,		NULL, 'V' },
-		{ "work",	required_argument,	NULL, 'w' },
+		{ "work",	required_argument,	NULL, OPT_WORK },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hJl:no:ru:vVw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hJl:o:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J': ctl->topts.json = true; break;
 		case OPT_KEEP_DEVICES: ctl->apply_flags |= LAYER_KEEP_DEVICES; break;
 		case OPT_KEEP_SETID: ctl->apply_flags |= LAYER_KEEP_SETID; break;
 		case 'l': add_lowers(&ctl->spec, optarg); break;
-		case 'n': ctl->topts.noheadings = true; break;
+		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
 		case 'o': ctl->output = optarg; ctl->has_output = true; break;
 		case OPT_OPTIONS: ctl->options = optarg; break;
-		case OPT_OUTPUT: ctl->output = optarg; ctl->has_output = true; break;
-		case 'r': ctl->topts.raw = true; break;
+		case OPT_RAW: ctl->topts.raw = true; break;
 		case OPT_RO: ctl->spec.ro = true; break;
-		case 'u': ctl->spec.upper = optarg; break;
-		case 'v': ctl->verbose = true; break;
-		case 'w': ctl->spec.work = optarg; break;
+		case OPT_UPPER: ctl->spec.upper = optarg; break;
+		case OPT_VERBOSE: ctl->verbose = true; break;
+		case OPT_WORK: ctl->spec.work = optarg; break;
 		case OPT_EXPLAIN: explain_enable(); break;
 		case 'h': usage();
 		case 'V':
@@ -243,7 +244,10 @@ static void pick_command(struct unionmount_control *ctl)
 		errtryhelp();
 	}
 	if (ctl->cmd->cmd == CMD_MOUNT) {
-		ctl->spec.options = ctl->has_output ? ctl->output : ctl->options;
+		if (ctl->has_output)
+			diex(_("-o is --output (commit, list); mount options go in --options: '%s'"),
+			     ctl->output);
+		ctl->spec.options = ctl->options;
 		ctl->spec.target = ctl->args[0];
 	}
 	if (ctl->cmd->cmd == CMD_LIST && ctl->has_output)

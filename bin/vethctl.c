@@ -48,6 +48,7 @@ struct command {
 	const char *name;
 	int (*fn)(struct vethctl_control *ctl);
 	int min, max;			/* number of arguments */
+	const char *alias;		/* iproute2's short form, or NULL */
 };
 
 /* Undo steps are best effort: the error reported is the step's that failed. */
@@ -1103,11 +1104,11 @@ static const struct command commands[] = {
 	{ "attach",	cmd_attach,	2, 2 },
 	{ "bridge",	cmd_bridge,	2, 2 },
 	{ "connect",	cmd_connect,	1, 1 },
-	{ "delete",	cmd_delete,	1, 1 },
+	{ "delete",	cmd_delete,	1, 1, "del" },
 	{ "detach",	cmd_detach,	1, 1 },
 	{ "disconnect",	cmd_disconnect,	1, 1 },
 	{ "down",	cmd_down,	1, 1 },
-	{ "list",	cmd_list,	0, 0 },
+	{ "list",	cmd_list,	0, 0, "ls" },
 	{ "move",	cmd_move,	2, 2 },
 	{ "nat",	cmd_nat,	2, 2 },
 	{ "route",	cmd_route,	4, 6 },
@@ -1139,18 +1140,18 @@ static void __noreturn usage(void)
 	fputs(USAGE_OPTIONS, stdout);
 	fputs(_(" -N, --netns <netns>        act inside this network namespace\n"), stdout);
 	fputs(_("     --peer-netns <netns>   create the peer in this namespace\n"), stdout);
-	fputs(_(" -m, --mtu <bytes>          MTU of both ends\n"), stdout);
-	fputs(_(" -a, --address <mac>        MAC address of the first end\n"), stdout);
+	fputs(_("     --mtu <bytes>          MTU of both ends\n"), stdout);
+	fputs(_("     --address <mac>        MAC address of the first end\n"), stdout);
 	fputs(_("     --peer-address <mac>   MAC address of the peer\n"), stdout);
 	fputs(_(" -b, --bridge <bridge>      bridge for connect (default cubr0)\n"), stdout);
 	fputs(_("     --addr <cidr>|auto     address (connect, bridge add)\n"), stdout);
-	fputs(_(" -i, --ifname <name>        name inside the namespace (default eth0)\n"), stdout);
+	fputs(_("     --ifname <name>        name inside the namespace (default eth0)\n"), stdout);
 	fputs(_("     --nat                  masquerade the subnet (connect)\n"), stdout);
 	fputs(_("     --out <iface>          masquerade only out of this interface\n"), stdout);
 	fputs(_(" -J, --json                 use JSON output format\n"), stdout);
-	fputs(_(" -n, --noheadings           don't print headings\n"), stdout);
+	fputs(_("     --noheadings           don't print headings\n"), stdout);
 	fputs(_(" -o, --output <list>        output columns\n"), stdout);
-	fputs(_(" -r, --raw                  use the raw output format\n"), stdout);
+	fputs(_("     --raw                  use the raw output format\n"), stdout);
 	fputs(_("     --explain              narrate each kernel call on stderr\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(28);
@@ -1165,6 +1166,11 @@ enum {
 	OPT_ADDR,
 	OPT_NAT,
 	OPT_OUT,
+	OPT_ADDRESS,
+	OPT_IFNAME,
+	OPT_MTU,
+	OPT_NOHEADINGS,
+	OPT_RAW,
 };
 
 /* The listing options every table takes. */
@@ -1172,7 +1178,7 @@ static void table_option(int c, struct table_opts *t)
 {
 	if (c == 'J')
 		t->json = true;
-	else if (c == 'n')
+	else if (c == OPT_NOHEADINGS)
 		t->noheadings = true;
 	else if (c == 'o')
 		t->output = optarg;
@@ -1184,26 +1190,29 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 {
 	static const struct option longopts[] = {
 		{ "addr",	  required_argument, NULL, OPT_ADDR },
-		{ "address",	  required_argument, NULL, 'a' },
+		{ "address",	  required_argument, NULL, OPT_ADDRESS },
 		{ "bridge",	  required_argument, NULL, 'b' },
 		{ "explain",	  no_argument,	     NULL, OPT_EXPLAIN },
 		{ "help",	  no_argument,	     NULL, 'h' },
-		{ "ifname",	  required_argument, NULL, 'i' },
-		{ "mtu",	  required_argument, NULL, 'm' },
+		{ "ifname",	  required_argument, NULL, OPT_IFNAME },
+		{ "json",	  no_argument,	     NULL, 'J' },
+		{ "mtu",	  required_argument, NULL, OPT_MTU },
 		{ "nat",	  no_argument,	     NULL, OPT_NAT },
 		{ "netns",	  required_argument, NULL, 'N' },
 		{ "out",	  required_argument, NULL, OPT_OUT },
 		{ "peer-address", required_argument, NULL, OPT_PEER_ADDRESS },
 		{ "peer-netns",	  required_argument, NULL, OPT_PEER_NETNS },
+		{ "noheadings",	  no_argument,	     NULL, OPT_NOHEADINGS },
+		{ "output",	  required_argument, NULL, 'o' },
+		{ "raw",	  no_argument,	     NULL, OPT_RAW },
 		{ "version",	  no_argument,	     NULL, 'V' },
-		TABLE_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "a:b:hi:Jm:N:no:rV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:hJN:o:V", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a':
+		case OPT_ADDRESS:
 			mac_or_err(optarg, ctl->mac, _("invalid MAC address"));
 			ctl->has_mac = true;
 			break;
@@ -1217,10 +1226,10 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 		case OPT_ADDR:
 			ctl->addr = optarg;
 			break;
-		case 'i':
+		case OPT_IFNAME:
 			ctl->ifname = optarg;
 			break;
-		case 'm':
+		case OPT_MTU:
 			ctl->mtu = u32_or_err(optarg, _("invalid MTU"));
 			break;
 		case 'N':
@@ -1236,9 +1245,9 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 			ctl->out = optarg;
 			break;
 		case 'J':
-		case 'n':
+		case OPT_NOHEADINGS:
 		case 'o':
-		case 'r':
+		case OPT_RAW:
 			table_option(c, &ctl->topts);
 			break;
 		case OPT_EXPLAIN:
@@ -1260,17 +1269,15 @@ static const struct command *find_command(struct vethctl_control *ctl)
 {
 	const struct command *cmd = NULL;
 
-	if (ctl->argc < 1) {
-		warnx(_("no command given"));
-		errtryhelp();
-	}
+	if (ctl->argc < 1)
+		diex(_("no command given; see '%s --help'"), program_invocation_short_name);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(ctl->argv[0], commands[i].name))
+		if (streq(ctl->argv[0], commands[i].name) ||
+		    (commands[i].alias && streq(ctl->argv[0], commands[i].alias)))
 			cmd = &commands[i];
-	if (!cmd) {
-		warnx(_("unknown command: %s"), ctl->argv[0]);
-		errtryhelp();
-	}
+	if (!cmd)
+		diex(_("unknown command '%1$s'; see '%2$s --help'"), ctl->argv[0],
+		     program_invocation_short_name);
 	ctl->argv++;
 	ctl->argc--;
 	if (ctl->argc < cmd->min || ctl->argc > cmd->max) {

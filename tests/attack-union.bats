@@ -146,7 +146,7 @@ os.setxattr(sys.argv[1], "security.capability", struct.pack("<5I", 0x02000001, 4
 	assert_output --partial euid=0
 	mkdir T U
 	for force in fd path string; do
-		CU_OVERLAY_FORCE=$force unionmount -l L -u U T
+		CU_OVERLAY_FORCE=$force unionmount -l L --upper U T
 		run user_gains T
 		assert_success
 		assert_output $'euid=4242\nread=denied\nread=denied'
@@ -155,7 +155,7 @@ os.setxattr(sys.argv[1], "security.capability", struct.pack("<5I", 0x02000001, 4
 		unionmount umount T
 	done
 	# asked for: the union allows devices and setuid again
-	unionmount -o dev,suid -l L -u U T
+	unionmount --options dev,suid -l L --upper U T
 	run user_gains T
 	assert_output --partial "$secret"
 	assert_output --partial euid=0

@@ -453,7 +453,7 @@ fake_cgroup2() {
 	assert_output --partial "processes are still in it"
 	kill "$pid"
 	wait "$pid" || true
-	cgset delete -R "$N"
+	cgset delete --recursive "$N"
 	[ -z "$(cg_dirs "$N")" ]
 }
 
@@ -680,7 +680,7 @@ fake_cgroup2() {
 	run cgset run --name "$N" -- true
 	assert_failure 125
 	assert_output --partial "no-internal-processes rule"
-	cgset delete -R "$N"
+	cgset delete --recursive "$N"
 }
 
 @test "v2 files (a tree laid out like cgroup2): every limit in v2 syntax, subtree_control" {

@@ -423,13 +423,13 @@ cg_pids_dir() {
 	mount --bind -o ro "$T/ro" "$T/ro"
 	mount -o remount,bind,ro "$T/ro"
 	before=$(snap_sys)
-	run --separate-stderr unionmount -l "$T/L" -u "$T/ro/U" "$T/M"
+	run --separate-stderr unionmount -l "$T/L" --upper "$T/ro/U" "$T/M"
 	assert_failure 1
 	assert_same "$before" "$(snap_sys)"
 	full_tmpfs full
 	mkdir "$T/full/U" 2>/dev/null || { rm -f "$T/full/i0"; mkdir "$T/full/U"; }
 	before=$(snap_sys)
-	run --separate-stderr unionmount -l "$T/L" -u "$T/full/U" "$T/M"
+	run --separate-stderr unionmount -l "$T/L" --upper "$T/full/U" "$T/M"
 	assert_failure 1
 	assert_same "$before" "$(snap_sys)"
 }
@@ -443,10 +443,10 @@ cg_pids_dir() {
 	calls=fsopen,fsconfig,fsmount,move_mount,open_tree,mount_setattr,mkdir,mkdirat,ioctl
 	undo="unionmount umount $T/M"
 	sweep_errors snap_sys "$undo" "$calls" EIO \
-		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" -u "$T/U" "$T/M"
+		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" --upper "$T/U" "$T/M"
 	echo "# unionmount mount: $STEPS steps" >&3
 	sweep_kills snap_sys "$undo" "$calls" \
-		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" -u "$T/U" "$T/M"
+		"$CU_BUILDDIR/unionmount" -l "$T/L1:$T/img.sqfs:$T/L2" --upper "$T/U" "$T/M"
 }
 
 mk_layer() {

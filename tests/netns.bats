@@ -241,7 +241,7 @@ in_private_run_netns() {
 	cu_track_netns "$n"
 	mkdir -p /run/netns
 	: > "/run/netns/$n"
-	run netns list -n -o NAME,PROCS
+	run netns list --noheadings -o NAME,PROCS
 	assert_line --regexp "^$n +\$"
 	run netns delete "$n"
 	assert_success
@@ -360,7 +360,7 @@ in_private_run_netns() {
 	assert_success
 	run ip netns list
 	assert_line "$a (id: 4242)"
-	run netns list -n -o NAME,NSID
+	run netns list --noheadings -o NAME,NSID
 	assert_line --regexp "^$a +4242\$"
 	run --separate-stderr netns set "$a" 7
 	assert_failure 1
@@ -427,7 +427,7 @@ in_private_run_netns() {
 	cu_track_netns "$n"
 	ip netns add "$n"
 	ip -n "$n" link add "$(cu_name jd)" type veth peer name "$(cu_name je)"
-	run netns list -n -o NAME,IFACES
+	run netns list --noheadings -o NAME,IFACES
 	assert_line --regexp "^$n +3\$"
 	run netns exec "$n" ls /sys/class/net
 	assert_output "$(cu_name jd)"$'\n'"$(cu_name je)"$'\n'"lo"
@@ -525,7 +525,7 @@ in_private_run_netns() {
 	netns exec "$n0" ip link set lo up
 	run netns exec "$n0" ping -c1 -W1 10.1.1.2
 	assert_success
-	run netns list -n -o NAME
+	run netns list --noheadings -o NAME
 	assert_line "$n0"
 	assert_line "$n1"
 	run ip netns list
@@ -544,7 +544,7 @@ in_private_run_netns() {
 @test "usage errors: unknown command, missing and extra arguments" {
 	run --separate-stderr netns frobnicate
 	assert_failure 1
-	[[ "$stderr" == "netns: unknown command: 'frobnicate' (see --help)" ]]
+	[[ "$stderr" == "netns: unknown command 'frobnicate'; see 'netns --help'" ]]
 	run --separate-stderr netns pids
 	assert_failure 1
 	[[ "$stderr" == "netns: pids: missing argument (see --help)" ]]
@@ -592,7 +592,7 @@ in_private_run_netns() {
 	vethctl up "$v1" --netns "$n1"
 	run netns exec "$n0" ping -c1 -W1 10.1.1.2
 	assert_success
-	run netns list -n -o NAME,IFACES
+	run netns list --noheadings -o NAME,IFACES
 	assert_line --regexp "^$n0 +2\$"
 	assert_line --regexp "^$n1 +2\$"
 	run netns delete "$n0" "$n1"

@@ -620,18 +620,18 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 	assert_success
 	assert_line --index 0 --regexp '^TYPE +NS +PATH +OURS$'
 	assert_line --regexp "^uts +$(stat -Lc %i "/proc/$TARGET/ns/uts") /proc/$TARGET/ns/uts +no$"
-	run nsenter2 -t "$TARGET" -l --json
+	run nsenter2 -t "$TARGET" --list --json
 	assert_success
 	run jq -c '.namespaces[] | select(.type == "net" or .type == "ipc")' <<< "$output"
 	assert_output "{\"type\":\"ipc\",\"ns\":$(stat -Lc %i /proc/$$/ns/ipc),\"path\":\"/proc/$TARGET/ns/ipc\",\"ours\":true}
 {\"type\":\"net\",\"ns\":$(stat -Lc %i "/proc/$TARGET/ns/net"),\"path\":\"/proc/$TARGET/ns/net\",\"ours\":false}"
-	run nsenter2 -t "$TARGET" -l -o TYPE,OURS --noheadings --raw
+	run nsenter2 -t "$TARGET" --list -o TYPE,OURS --noheadings --raw
 	assert_line "pid no"
 	assert_line "user yes"
-	run nsenter2 -t "$TARGET" -l -o ns,type --raw
+	run nsenter2 -t "$TARGET" --list -o ns,type --raw
 	assert_line --index 0 "NS TYPE"
 	assert_line "$(stat -Lc %i "/proc/$TARGET/ns/mnt") mnt"
-	run --separate-stderr -125 nsenter2 -t "$TARGET" -l -o TYPE,BOGUS
+	run --separate-stderr -125 nsenter2 -t "$TARGET" --list -o TYPE,BOGUS
 	assert_equal "$stderr" "nsenter2: unknown column: 'BOGUS' (see --help for the list)"
 }
 
@@ -658,8 +658,9 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 	run -125 nsenter2 --bogus
 	run --separate-stderr -125 nsenter2 --net true
 	assert_equal "$stderr" "nsenter2: --net needs a target (add --target PID, or give --net=FILE)"
-	run --separate-stderr -125 nsenter2 -t "$TARGET" true
-	assert_equal "$stderr" "nsenter2: nothing to enter (add --all or a namespace option)"
+	# no namespace option: the program runs where we are, as nsenter(1) runs it
+	run --separate-stderr -0 nsenter2 -t "$TARGET" sh -c 'readlink /proc/self/ns/net'
+	assert_equal "$output" "$(readlink /proc/self/ns/net)"
 	run --separate-stderr -125 nsenter2 --list
 	assert_equal "$stderr" "nsenter2: --list needs a target (add --target PID)"
 	run -125 nsenter2 -t 0 true

@@ -338,7 +338,7 @@ tty 5:0 0
 666
 $(umask)"
 	# a user namespace may not mknod: each node is a bind of the host's
-	run -0 nsrun -U -r -R "$T/rootfs" --mount-proc --mount-dev sh -c "$probe"
+	run -0 nsrun -U -r -p -R "$T/rootfs" --mount-proc --mount-dev sh -c "$probe"
 	assert_line "null 1:3 1"
 	assert_line "tty 5:0 1"
 }
@@ -379,15 +379,15 @@ $(umask)"
 
 @test "--mount-proc=DIR mounts a fresh procfs there" {
 	mkdir "$T/p"
-	run -0 nsrun --mount-proc="$T/p" ls "$T/p"
+	run -0 nsrun --pid --mount-proc="$T/p" ls "$T/p"
 	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '^[0-9]')" 1
 	run grep -F "$T/p" /proc/self/mountinfo
 	assert_failure
 	# a missing DIR is made; a symlink to a dir is followed
-	run -0 nsrun --mount-proc="$T/q/new" ls "$T/q/new"
+	run -0 nsrun --pid --mount-proc="$T/q/new" ls "$T/q/new"
 	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '^[0-9]')" 1
 	ln -s p "$T/link"
-	run -0 nsrun --mount-proc="$T/link" sh -c "grep -c ' $T/p rw,.* - proc ' /proc/self/mountinfo"
+	run -0 nsrun --pid --mount-proc="$T/link" sh -c "grep -c ' $T/p rw,.* - proc ' /proc/self/mountinfo"
 	assert_output 1
 }
 

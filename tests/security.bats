@@ -176,7 +176,7 @@ mk_shared() {
 	run -0 nsrun -R "$T/rootfs" --mount-proc sh -c 'ls -di /.. / | cut -d" " -f1 | sort -u | wc -l'
 	assert_output 1
 	# no fd or cwd points back at the host root
-	run -0 nsrun -R "$T/rootfs" --mount-proc sh -c 'for l in /proc/self/root /proc/self/cwd /proc/1/root; do readlink $l; done'
+	run -0 nsrun --pid -R "$T/rootfs" --mount-proc sh -c 'for l in /proc/self/root /proc/self/cwd /proc/1/root; do readlink $l; done'
 	refute_output --partial "$T"
 }
 

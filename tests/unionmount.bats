@@ -201,7 +201,7 @@ make_s12_layers() {
 	mkdir -p L/d U
 	echo x > L/d/x
 	um_track T
-	unionmount -l L -u U T
+	unionmount -l L --upper U T
 	echo y > T/d/x
 	chown 4242:4243 T/d/x
 	rm -r T/d; mkdir T/d; echo z > T/d/z
@@ -314,7 +314,7 @@ print("ok")' c.tar c.tar.gz
 	mkdir -p L/d U
 	echo x > L/d/x; echo y > L/y
 	um_track T
-	unionmount -l L -u U T
+	unionmount -l L --upper U T
 	echo more >> T/d/x
 	echo n > T/d/n
 	rm T/y
@@ -339,7 +339,7 @@ print("ok")' c.tar c.tar.gz
 	mkdir A U T W
 	cu_track_mount "$D/W"
 	mount -t tmpfs none W
-	run --separate-stderr unionmount -l A -u U -w W T
+	run --separate-stderr unionmount -l A --upper U --work W T
 	assert_failure 1
 	assert_equal "$stderr" "unionmount: upper and work are on different mounts: U, W (put the work directory on the same mount as the upper)"
 	run mounted T
@@ -349,9 +349,9 @@ print("ok")' c.tar c.tar.gz
 @test "pre-flight: an upper already in use" {
 	mkdir A U T T2
 	cu_track_mount "$D/T"
-	unionmount -l A -u U T
+	unionmount -l A --upper U T
 	cu_track_mount "$D/T2"
-	run --separate-stderr unionmount -l A -u U T2
+	run --separate-stderr unionmount -l A --upper U T2
 	assert_failure 1
 	assert_equal "$stderr" "unionmount: upper already in use: U: by the union on $D/T (unmount it first, or give another --upper)"
 	run mounted T2
@@ -362,10 +362,10 @@ print("ok")' c.tar c.tar.gz
 @test "pre-flight: an upper on overlayfs" {
 	mkdir A B T T2
 	cu_track_mount "$D/T"
-	unionmount -l A -u B T
+	unionmount -l A --upper B T
 	mkdir T/up
 	cu_track_mount "$D/T2"
-	run --separate-stderr unionmount -l A -u T/up T2
+	run --separate-stderr unionmount -l A --upper T/up T2
 	assert_failure 1
 	assert_equal "$stderr" "unionmount: upper on overlayfs: T/up: overlayfs cannot be an upper layer (put the upper on tmpfs, ext4, xfs or btrfs)"
 	[ ! -e T/up.work ]
@@ -397,9 +397,9 @@ print("ok")' c.tar c.tar.gz
 		run unionmount "${args[@]}" "T$n"
 		assert_success
 		assert_equal "$(ls "T$n" | wc -l)" "$n"
-		run unionmount list -n -o LAYERS,TARGET
+		run unionmount list --noheadings -o LAYERS,TARGET
 		assert_line --regexp "^ *$n $D/T$n$"
-		run unionmount list -v --json
+		run unionmount list --verbose --json
 		assert_equal "$(jq ".unions[] | select(.target == \"$D/T$n\") | .children | length" <<< "$output")" "$n"
 		assert_equal "$(jq -r ".unions[] | select(.target == \"$D/T$n\") | .children[$((n - 1))].target" <<< "$output")" "$long/$n"
 		unionmount umount "T$n"
@@ -439,7 +439,7 @@ um_no_loops() {
 	assert_output --partial /dev/loop
 	run losetup -j "$D/img.erofs"
 	assert_output --partial /dev/loop
-	run unionmount list -v --json -o TARGET
+	run unionmount list --verbose --json -o TARGET
 	run jq -r ".unions[] | select(.target == \"$D/T\") | .children[].target" <<< "$output"
 	assert_output "$D/L
 $D/img.sqfs
@@ -471,7 +471,7 @@ $D/img.ext4"
 	assert_equal "$(findmnt -n -o OPTIONS --mountpoint T | cut -d, -f1)" ro
 	[ "$(fstype_of T)" != overlay ]
 	assert_equal "$(cat T/x)" x
-	run unionmount list -o TARGET,LAYERS -n
+	run unionmount list -o TARGET,LAYERS --noheadings
 	assert_line --regexp "^$D/T +1$"
 	unionmount umount T
 	run mounted T
@@ -482,13 +482,13 @@ $D/img.ext4"
 	mkdir L U T
 	echo x > L/x
 	cu_track_mount "$D/T"
-	run unionmount -l L -u U --ro -o index=on T
+	run unionmount -l L --upper U --ro --options index=on T
 	assert_success
 	run findmnt -n -o VFS-OPTIONS --mountpoint T
 	assert_output --regexp '^ro'
 	run touch T/new
 	assert_failure
-	run unionmount list -n -r -o TARGET,OPTIONS
+	run unionmount list --noheadings --raw -o TARGET,OPTIONS
 	assert_line --regexp "^$D/T .*index=on"
 	unionmount umount T
 	[ ! -e U.work ]
@@ -497,13 +497,13 @@ $D/img.ext4"
 @test "the work dir is made beside the upper and removed on umount; a given one stays" {
 	mkdir L U T W
 	cu_track_mount "$D/T"
-	unionmount -l L -u U T
+	unionmount -l L --upper U T
 	[ -d U.work ]
-	run unionmount list -n -r -o TARGET,WORK
+	run unionmount list --noheadings --raw -o TARGET,WORK
 	assert_line "$D/T $D/U.work"
 	unionmount umount T
 	[ ! -e U.work ]
-	unionmount -l L -u U -w W T
+	unionmount -l L --upper U --work W T
 	unionmount umount T
 	[ -d W ]
 }
@@ -513,7 +513,7 @@ $D/img.ext4"
 	echo s > s/s
 	mksquashfs s img.sqfs -quiet -noappend >/dev/null
 	cu_track_mount "$D/T"
-	run --separate-stderr unionmount -l L:img.sqfs -u U -o no_such_option T
+	run --separate-stderr unionmount -l L:img.sqfs --upper U --options no_such_option T
 	assert_failure 1
 	assert_output ''
 	[[ "$stderr" == "unionmount: cannot mount overlay on $D/T"* ]]
@@ -536,12 +536,12 @@ $D/img.ext4"
 	# the union is made, before 6.15)
 	run unshare -m --propagation private sh -c '
 		mount -t tmpfs -o ro tmpfs /run/container-utils/unionmount || exit 99
-		unionmount -l L:L2 -u U -w W T; echo "rc=$?"
+		unionmount -l L:L2 --upper U --work W T; echo "rc=$?"
 		findmnt -n --mountpoint T >/dev/null && echo still-mounted
-		unionmount -l L:img.sqfs -u U T; echo "auto-rc=$?"
+		unionmount -l L:img.sqfs --upper U T; echo "auto-rc=$?"
 		findmnt -n --mountpoint T >/dev/null && echo still-mounted
 		[ -e U.work ] && echo work-left
-		unionmount -l L:img.sqfs -u U -w W T; echo "img-rc=$?"
+		unionmount -l L:img.sqfs --upper U --work W T; echo "img-rc=$?"
 		findmnt -n --mountpoint T >/dev/null && echo still-mounted
 		exit 0'
 	assert_success
@@ -566,7 +566,7 @@ $D/img.ext4"
 	cu_track_mount "$D/T"
 	# stop unionmount (SIGKILL) at its first fsopen: U.work is made, no union yet
 	run strace -f -qq -o /dev/null -e inject=fsopen:signal=KILL \
-		"$CU_BUILDDIR/unionmount" -l L -u U T
+		"$CU_BUILDDIR/unionmount" -l L --upper U T
 	[ -d U.work ] || fail "no work dir was made before the kill"
 	run --separate-stderr -0 unionmount umount T
 	assert_equal "$stderr" "unionmount: T is not mounted: removed the work directory $D/U.work a stopped mount left"
@@ -577,8 +577,8 @@ $D/img.ext4"
 @test "list keeps a comma and a space in layer, upper and target paths" {
 	mkdir "com,ma dir" "up, per" "t a,rget" L2
 	cu_track_mount "$D/t a,rget"
-	unionmount -l "$D/com,ma dir:$D/L2" -u "up, per" "t a,rget"
-	run unionmount list -v --json
+	unionmount -l "$D/com,ma dir:$D/L2" --upper "up, per" "t a,rget"
+	run unionmount list --verbose --json
 	assert_success
 	run jq -r ".unions[] | select(.target == \"$D/t a,rget\") | [.layers, .upper, .children[0].target, .children[1].target] | @tsv" <<< "$output"
 	assert_output "2	$D/up, per	$D/com,ma dir	$D/L2"
@@ -592,9 +592,9 @@ $D/img.ext4"
 	local sel=".unions[] | select(.target == \"$D/T\") | [.layers, .upper, .work, .children[0].target, .children[1].target] | @tsv"
 	mkdir "com,ma dir" L2 U T T2
 	cu_track_mount "$D/T"
-	run no_statmount unionmount -l "$D/com,ma dir:$D/L2" -u U T
+	run no_statmount unionmount -l "$D/com,ma dir:$D/L2" --upper U T
 	assert_success
-	no_statmount strace -f -qq -e trace=openat -o "$D/slow" unionmount list -v --json > list.json
+	no_statmount strace -f -qq -e trace=openat -o "$D/slow" unionmount list --verbose --json > list.json
 	grep -q '"/proc/self/mountinfo"' "$D/slow"
 	run jq -r "$sel" list.json
 	assert_output "$want"
@@ -602,14 +602,14 @@ $D/img.ext4"
 	# (statmount's option list is from Linux 6.13)
 	local fast=
 	kernel_at_least 6 13 && fast=yes
-	strace -f -qq -e trace=openat -o "$D/fast" -- unionmount list -v --json > list.json
+	strace -f -qq -e trace=openat -o "$D/fast" -- unionmount list --verbose --json > list.json
 	grep -q /run/container-utils/unionmount/ "$D/fast"
 	run grep -c mountinfo "$D/fast"
 	[ -z "$fast" ] || assert_output 0
 	run jq -r "$sel" list.json
 	assert_output "$want"
 	cu_track_mount "$D/T2"
-	run --separate-stderr no_statmount unionmount -l L2 -u U T2
+	run --separate-stderr no_statmount unionmount -l L2 --upper U T2
 	assert_failure 1
 	assert_equal "$stderr" "unionmount: upper already in use: U: by the union on $D/T (unmount it first, or give another --upper)"
 	run no_statmount unionmount umount T
@@ -619,11 +619,11 @@ $D/img.ext4"
 	[ ! -e U.work ]
 	# a read-only union: the superblock's "ro" leads the options either way
 	unionmount -l "L2:com,ma dir" T
-	no_statmount unionmount list -r -n -o TARGET,LAYERS,OPTIONS > list.txt
+	no_statmount unionmount list --raw --noheadings -o TARGET,LAYERS,OPTIONS > list.txt
 	run grep "^$D/T " list.txt
 	assert_output --regexp "^$D/T 2 ro(,|\$)"
 	local slow_ro=$output
-	unionmount list -r -n -o TARGET,LAYERS,OPTIONS > list.txt
+	unionmount list --raw --noheadings -o TARGET,LAYERS,OPTIONS > list.txt
 	run grep "^$D/T " list.txt
 	assert_output "$slow_ro"
 	unionmount umount T
@@ -654,7 +654,7 @@ $D/img.ext4"
 		assert_output 2
 		[ "$(cat T/a T/b)" = "a
 b" ]
-		unionmount list -v -r -n -o TARGET,LAYERS > list.txt
+		unionmount list --verbose --raw --noheadings -o TARGET,LAYERS > list.txt
 		run grep -A2 "^$D/T 2" list.txt
 		assert_line --index 1 --partial "$D/A 1"
 		assert_line --index 2 --partial "$D/B 2"
@@ -673,11 +673,11 @@ force_layers() {
 		args+=(-l "$long/$i")
 	done
 	mkdir -p U
-	CU_OVERLAY_FORCE=$mode unionmount "${args[@]}" -u U T
+	CU_OVERLAY_FORCE=$mode unionmount "${args[@]}" --upper U T
 	assert_equal "$(cat T/f)" 1
-	run unionmount list -n -r -o LAYERS,TARGET,UPPER
+	run unionmount list --noheadings --raw -o LAYERS,TARGET,UPPER
 	assert_line "$n $D/T $D/U"
-	run unionmount list -v --json
+	run unionmount list --verbose --json
 	assert_equal "$(jq ".unions[] | select(.target == \"$D/T\") | .children | length" <<< "$output")" "$n"
 	assert_equal "$(jq -r ".unions[] | select(.target == \"$D/T\") | .children[$((n - 1))].target" <<< "$output")" "$long/$n"
 	findmnt -n -o VFS-OPTIONS,FS-OPTIONS --mountpoint "$D/T" > opts.txt
@@ -733,13 +733,13 @@ kernel_way() {
 	um_track T
 	mkdir -p A B U
 	echo a > A/a; echo b > B/b
-	CU_NO_LAYER_FD=95 seccomp_run unionmount -l A:B -u U T
+	CU_NO_LAYER_FD=95 seccomp_run unionmount -l A:B --upper U T
 	run findmnt -n -o FS-OPTIONS --mountpoint "$D/T"
 	assert_output --regexp "lowerdir=$D/A:$D/B,upperdir=$D/U,"
 	[ "$(cat T/a T/b)" = $'a\nb' ]
 	unionmount umount T
 	[ "$(kernel_way)" != string ] || skip "this kernel has no lowerdir+ (Linux 6.8)"
-	CU_NO_LAYER_FD=9 seccomp_run unionmount -l A:B -u U T
+	CU_NO_LAYER_FD=9 seccomp_run unionmount -l A:B --upper U T
 	run findmnt -n -o FS-OPTIONS --mountpoint "$D/T"
 	assert_output --regexp "lowerdir\+=$D/A,lowerdir\+=$D/B,upperdir=$D/U,"
 	unionmount umount T
@@ -751,7 +751,7 @@ kernel_way() {
 	for i in $(seq 500); do mkdir -p "l/$i"; args+=(-l "l/$i"); done
 	um_track T
 	# 500 layers by fd number take ~2 KiB; a long option takes the rest
-	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount -o "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
+	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount --options "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
 	assert_failure 1
 	[[ "$stderr" =~ ^"unionmount: too many layers for this kernel: 500 layers need "([0-9]+)" bytes of mount options, the limit is 4095 (one page); "([0-9]+)" of them fit (lowerdir+ of Linux 6.8 has no limit)"$ ]]
 	[ "${BASH_REMATCH[1]}" -gt 4095 ] && [ "${BASH_REMATCH[2]}" -lt 500 ] && [ "${BASH_REMATCH[2]}" -gt 0 ]
@@ -759,7 +759,7 @@ kernel_way() {
 	assert_failure
 	# with that many layers it fits, and mounts (the option is overlay's to refuse)
 	args=("${args[@]:0:$((2 * BASH_REMATCH[2]))}")
-	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount -o "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
+	run --separate-stderr env CU_OVERLAY_FORCE=string unionmount --options "xino=$(printf 'o%.0s' $(seq 2500))" "${args[@]}" T
 	assert_failure 1
 	[[ "$stderr" == "unionmount: cannot mount overlay on $D/T: Invalid argument"* ]]
 	run --separate-stderr env CU_OVERLAY_FORCE=nope unionmount "${args[@]}" T
@@ -859,7 +859,7 @@ with tarfile.open("x.tar", "w", format=tarfile.PAX_FORMAT) as t:
 	mkdir -p L/d U T
 	echo x > L/d/x; echo y > L/y
 	cu_track_mount "$D/T"
-	run unshare -Urm sh -c 'unionmount -l L -u U T && unionmount list -n -r -o TARGET,OPTIONS | grep "^$PWD/T " &&
+	run unshare -Urm sh -c 'unionmount -l L --upper U T && unionmount list --noheadings --raw -o TARGET,OPTIONS | grep "^$PWD/T " &&
 		rm -r T/d && mkdir T/d && rm T/y && unionmount diff T && unionmount umount T'
 	assert_success
 	assert_line --index 0 --regexp "^$D/T .*userxattr"

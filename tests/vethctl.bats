@@ -45,7 +45,7 @@ link_names() { # NETNS
 	assert_output --partial '"local":"10.1.1.1","prefixlen":24'
 	run ip netns exec "$a" ping -c1 -W1 10.1.1.2
 	assert_success
-	run vethctl list --netns "$a" -n -r -o NAME,PEER,PEER-NETNS,MTU
+	run vethctl list --netns "$a" --noheadings --raw -o NAME,PEER,PEER-NETNS,MTU
 	assert_output "$(cu_name va) $(cu_name vb) $b 1400"
 	run vethctl list --netns "$a" --json
 	assert_output --partial "\"peer-netns\": \"$b\""
@@ -471,7 +471,7 @@ hide_nftables() {
 		[ "$(readlink "/proc/$pid/ns/net")" = "$(ip netns exec "$a" readlink /proc/self/ns/net)" ] && break
 		sleep 0.1
 	done
-	run vethctl --netns "$pid" list -n -o NAME,PEER
+	run vethctl --netns "$pid" list --noheadings -o NAME,PEER
 	assert_success
 	assert_line "$(cu_name x) $(cu_name y)"
 	assert_line "$(cu_name y) $(cu_name x)"
