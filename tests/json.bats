@@ -109,7 +109,7 @@ False True 1"
 	assert_output "$pid"
 	run netns identify "$pid"
 	assert_output "$b"
-	run netns pids -n -r "$b"
+	run netns pids --noheadings --raw "$b"
 	assert_output "$pid"
 	run --separate-stderr netns add --json "$(cu_name c)"
 	assert_failure 1
@@ -206,7 +206,7 @@ $N/web/db"
 	echo b > L2/b
 	cu_track_mount "$D/T"
 	cu_track_mount "$D/R"
-	unionmount -l L1:L2 -u U T
+	unionmount -l L1:L2 --upper U T
 	unionmount -l L1:L2 R
 	echo new > T/n
 	rm T/a
@@ -218,7 +218,7 @@ $N/web/db"
 	json_valid unionmount-list
 	run json_eval "[(r['upper'], r['work']) for r in j['unions'] if r['target'] == '$D/R']"
 	assert_output "[(None, None)]"
-	run unionmount list -v --json
+	run unionmount list --verbose --json
 	json_valid unionmount-list
 	run json_eval "[[c['target'] for c in r['children']] for r in j['unions'] if r['target'] == '$D/T']"
 	assert_output "[['$D/L1', '$D/L2']]"
@@ -227,7 +227,7 @@ $N/web/db"
 	json_valid unionmount-diff
 	run json_eval "sorted((r['kind'], r['path']) for r in j['changes'])"
 	assert_output "[('A', '/n'), ('C', '/b'), ('D', '/a')]"
-	run unionmount diff -n -r U
+	run unionmount diff --noheadings --raw U
 	assert_output "D /a
 C /b
 A /n"
