@@ -1336,6 +1336,7 @@ int main(int argc, char **argv)
 	int status = EXIT_SUCCESS;
 
 	cu_init_locale();
+	cu_perm_hint_init(argc, argv, NULL);
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);

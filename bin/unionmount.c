@@ -401,6 +401,7 @@ int main(int argc, char **argv)
 	struct unionmount_control ctl = { 0 };
 
 	cu_init_locale();
+	cu_perm_hint_init(argc, argv, NULL);
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);

@@ -1279,6 +1279,7 @@ int main(int argc, char **argv)
 	int r;
 
 	cu_init_locale();
+	cu_perm_hint_init(argc, argv, "nsrun --user --map-root-user --net");
 	close_stdout_atexit();
 
 	parse_options(argc, argv, &ctl);

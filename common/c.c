@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* c.c - error reporting, version and allocation helpers */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "c.h"
 
@@ -42,9 +44,88 @@ int cu_error_set(struct cu_error *e, int errnum, const char *fmt, ...)
 	return errnum ? -errnum : -EINVAL;
 }
 
+static char *perm_hint;
+
+/* @s as one shell word: as is when plain, else in single quotes. */
+static void append_word(char **buf, const char *s)
+{
+	const char *p;
+	char *old = *buf;
+	bool plain = *s != '\0';
+
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char) *p) && !strchr("_./:=@%+,-", *p))
+			plain = false;
+	if (plain) {
+		xasprintf(buf, "%s %s", old, s);
+	} else {
+		xasprintf(buf, "%s '", old);
+		for (p = s; *p; p++) {
+			char *t = *buf;
+
+			xasprintf(buf, *p == '\'' ? "%s'\\''" : "%s%c", t, *p);
+			free(t);
+		}
+		free(old);
+		old = *buf;
+		xasprintf(buf, "%s'", old);
+	}
+	free(old);
+}
+
+void cu_perm_hint_init(int argc, char **argv, const char *alt)
+{
+	char *cmd = xstrdup(""), *alt_text = NULL;
+	int i;
+
+	if (geteuid() == 0)
+		return;		/* the hint is for users who are not root */
+	append_word(&cmd, program_invocation_short_name);
+	for (i = 1; i < argc; i++)
+		append_word(&cmd, argv[i]);
+	if (alt) {
+		/* TRANSLATORS: after "sudo COMMAND": "nsrun ... COMMAND" */
+		xasprintf(&alt_text, _(", or %1$s %2$s"), alt, cmd + 1);
+	}
+	free(perm_hint);
+	/* TRANSLATORS: after "Permission denied"; %1$s is the command line */
+	xasprintf(&perm_hint, _("run as root: sudo %1$s%2$s"), cmd + 1,
+		  alt_text ? alt_text : "");
+	free(alt_text);
+	free(cmd);
+}
+
+const char *cu_perm_hint(int errnum)
+{
+	if (!perm_hint || (errnum != EPERM && errnum != EACCES))
+		return NULL;
+	return perm_hint;
+}
+
+void cu_die(const char *fmt, ...)
+{
+	int errnum = errno;
+	const char *hint = cu_perm_hint(errnum);
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (hint)
+		fprintf(stderr, ": %s (%s)\n", strerror(errnum), hint);
+	else
+		fprintf(stderr, ": %s\n", strerror(errnum));
+	exit(cu_exit_failure);
+}
+
 void cu_error_warn(const struct cu_error *e)
 {
-	if (e->errnum)
+	const char *hint = cu_perm_hint(e->errnum);
+
+	if (hint)
+		warnx("%s: %s (%s)", e->msg, strerror(e->errnum), hint);
+	else if (e->errnum)
 		warnx("%s: %s", e->msg, strerror(e->errnum));
 	else
 		warnx("%s", e->msg);
