@@ -76,6 +76,7 @@ struct cgset_control {
 
 enum {
 	OPT_CPU = CHAR_MAX + 1,
+	OPT_CPUS,
 	OPT_CPU_WEIGHT,
 	OPT_CPUSET,
 	OPT_IO_READ,
@@ -95,6 +96,7 @@ enum {
 /* create, set, run and the libcgroup form */
 static const struct option limit_opts[] = {
 	{ "cpu",		required_argument,	NULL, OPT_CPU },
+	{ "cpus",		required_argument,	NULL, OPT_CPUS },
 	{ "cpu-weight",		required_argument,	NULL, OPT_CPU_WEIGHT },
 	{ "cpuset",		required_argument,	NULL, OPT_CPUSET },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -179,7 +181,8 @@ static __noreturn void usage(void)
 	fputs(_(" delete                    remove a group\n"), out);
 	fputs(_("\nLimits (create, set, run):\n"), out);
 	/* xgettext:no-c-format */
-	fputs(_("     --cpu <cpus>          CPU time: 20% of one CPU, 1.5 CPUs, or max\n"), out);
+	fputs(_("     --cpu <percent>       CPU time as a share of one CPU: 20%, 150%, or max\n"), out);
+	fputs(_("     --cpus <cpus>         CPU time as a number of CPUs: 0.2, 1.5, or max\n"), out);
 	fputs(_("     --cpu-weight <n>      relative CPU weight, 1-10000 (default 100)\n"), out);
 	fputs(_("     --cpuset <list>       the CPUs the group may use, e.g. 0-1,3\n"), out);
 	fputs(_("     --memory <size>       memory limit (K, M, G, T; or max)\n"), out);
@@ -237,10 +240,26 @@ static void add_raw(struct cglimits *l, const char *arg)
 	(void) cglimits_add_raw(l, &raw); /* cannot fail: it allocates or dies */
 }
 
-static void parse_cpu_opt(struct cglimits *l, const char *arg)
+/*
+ * --cpu takes a percentage of one CPU (or max), --cpus a number of CPUs:
+ * "--cpu 20" is refused, since 20 CPUs is rarely what was meant.
+ */
+static void parse_cpu_opt(struct cglimits *l, const char *arg, bool cpus)
 {
+	size_t len = strlen(arg);
+	bool percent = len > 0 && arg[len - 1] == '%';
+
+	if (!cpus && !percent && !streq(arg, "max") && !streq(arg, "-1") &&
+	    cglimits_parse_cpu(arg, &l->cpu_quota_us) == 0)
+		diex(_("invalid --cpu value: '%1$s' has no unit (use --cpu %1$s%% for %1$s%% of one CPU, or --cpus %1$s for %1$s CPUs)"),
+		     arg);
+	if (cpus && percent)
+		diex(_("invalid --cpus value: '%1$s' (use --cpu %1$s for a share of one CPU, or a number of CPUs such as --cpus 1.5)"),
+		     arg);
 	if (cglimits_parse_cpu(arg, &l->cpu_quota_us) < 0)
-		diex(_("invalid --cpu value: '%s' (use 20%% of one CPU, 1.5 CPUs, or max)"), arg);
+		diex(cpus ? _("invalid --cpus value: '%s' (use a number of CPUs such as 1.5, or max)")
+			  : _("invalid --cpu value: '%s' (use a share of one CPU such as 20%%, or max)"),
+		     arg);
 	l->has_cpu = true;
 }
 
@@ -256,7 +275,8 @@ static bool parse_limit(struct cglimits *l, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_CPU:
-		parse_cpu_opt(l, arg);
+	case OPT_CPUS:
+		parse_cpu_opt(l, arg, c == OPT_CPUS);
 		break;
 	case OPT_CPU_WEIGHT:
 		parse_weight_opt(&l->cpu_weight, &l->has_cpu_weight, "--cpu-weight", arg);
@@ -1297,14 +1317,69 @@ static int run_supervise(struct cgset_control *ctl, struct cgroup *g, pid_t pid,
 	return r;
 }
 
+/* "128M" for a limit in bytes; "max" for none. */
+static const char *limit_str(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int i;
+
+	if (v == UINT64_MAX)
+		return "max";
+	for (i = 4; i > 0; i--)
+		if (v >= (1ULL << (10 * i)) && v % (1ULL << (10 * i)) == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", v >> (10 * i), units[i - 1]);
+			return buf;
+		}
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+/*
+ * What the limits did to the program, said on stderr once it ended: the
+ * kernel's OOM kills in the group (v2 memory.events, v1 memory.oom_control;
+ * on a v1 kernel without that counter, a SIGKILL after memory.failcnt
+ * grew), and forks refused at pids.max (pids.events).  @before: the
+ * counters when the program started (a --name group may have history).
+ */
+static void run_report(const struct cgset_control *ctl, const struct cgroup *g,
+		       const struct cgroup_stats *before, int wstatus)
+{
+	struct cgroup_stats after;
+	char b[32];
+
+	if (cgroup_stats(g, &after) < 0)
+		return;
+	if (before->has_oom && after.has_oom && after.oom_kills > before->oom_kills)
+		warnx(P_("out of memory: the kernel killed %1$" PRIu64 " process of group %2$s at its memory limit of %3$s (raise --memory)",
+			 "out of memory: the kernel killed %1$" PRIu64 " processes of group %2$s at its memory limit of %3$s (raise --memory)",
+			 after.oom_kills - before->oom_kills),
+		      after.oom_kills - before->oom_kills, ctl->name,
+		      limit_str(after.mem_max, b, sizeof(b)));
+	else if (!after.has_oom && before->has_failcnt && after.has_failcnt &&
+		 after.mem_failcnt > before->mem_failcnt &&
+		 WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL)
+		warnx(_("the program was killed (SIGKILL) after group %1$s reached its memory limit of %2$s: out of memory, most likely (raise --memory)"),
+		      ctl->name, limit_str(after.mem_max, b, sizeof(b)));
+	if (before->has_pids_events && after.has_pids_events &&
+	    after.pids_max_events > before->pids_max_events)
+		warnx(P_("group %1$s reached its limit of %2$s processes: the kernel refused %3$" PRIu64 " fork (raise --pids)",
+			 "group %1$s reached its limit of %2$s processes: the kernel refused %3$" PRIu64 " forks (raise --pids)",
+			 after.pids_max_events - before->pids_max_events),
+		      ctl->name, max_str(after.pids_max, b, sizeof(b)),
+		      after.pids_max_events - before->pids_max_events);
+}
+
 static __noreturn void cmd_run(struct cgset_control *ctl)
 {
+	struct cgroup_stats before = { 0 };
 	struct cgroup g;
 	sigset_t oldmask;
 	int pidfd = -1, wstatus, r;
 	pid_t pid;
 
 	run_prepare(ctl, &g);
+	if (cgroup_stats(&g, &before) < 0)
+		memset(&before, 0, sizeof(before));	/* nothing to report then */
 	if (exec_block_forwarded(&oldmask) < 0) {
 		run_cleanup_group(ctl, &g, true);
 		die(_("cannot block signals"));
@@ -1317,6 +1392,7 @@ static __noreturn void cmd_run(struct cgset_control *ctl)
 		(void) kill(pid, SIGKILL); /* it must not outlive its group */
 		(void) waitpid(pid, &wstatus, 0);
 	}
+	run_report(ctl, &g, &before, wstatus);
 	run_cleanup_group(ctl, &g, false);
 	cgroup_free(&g);
 	exec_exit_like(wstatus);
