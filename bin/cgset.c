@@ -69,6 +69,7 @@ struct cgset_control {
 	struct cgunit unit;
 	unsigned int stop_timeout;	/* run: seconds from TERM to SIGKILL */
 	bool stop_timeout_given;
+	bool hierarchies;		/* list --hierarchies */
 };
 
 #define CGSET_PARENT_ENV	"CGSET_PARENT"
@@ -79,6 +80,7 @@ enum {
 	OPT_CPUS,
 	OPT_CPU_WEIGHT,
 	OPT_CPUSET,
+	OPT_HIERARCHIES,
 	OPT_IO_READ,
 	OPT_IO_WEIGHT,
 	OPT_IO_WRITE,
@@ -120,6 +122,7 @@ static const struct option limit_opts[] = {
 /* show and list */
 static const struct option list_opts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "hierarchies",	no_argument,		NULL, OPT_HIERARCHIES },
 	{ "json",		no_argument,		NULL, 'J' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
 	{ "noheadings",		no_argument,		NULL, 'n' },
@@ -148,6 +151,16 @@ static const struct table_column list_cols[] = {
 	[COL_PATHS] = { "PATHS", 0.4, TABLE_ARRAY | TABLE_HIDDEN, N_("list: directories of the group") },
 };
 
+enum { HCOL_HIERARCHY, HCOL_VERSION, HCOL_MOUNT, HCOL_CONTROLLERS, HCOL_MODE, HCOL_BASE };
+static const struct table_column hier_cols[] = {
+	[HCOL_HIERARCHY] = { "HIERARCHY", 0.2, 0, N_("list --hierarchies: v2, or the v1 hierarchy's controllers") },
+	[HCOL_VERSION] = { "VERSION", 3, TABLE_RIGHT | TABLE_NUMBER, N_("list --hierarchies: cgroup version, 1 or 2") },
+	[HCOL_MOUNT] = { "MOUNT", 0.3, 0, N_("list --hierarchies: mount point") },
+	[HCOL_CONTROLLERS] = { "CONTROLLERS", 0.4, TABLE_WRAP, N_("list --hierarchies: controllers it offers (v2: cgroup.controllers)") },
+	[HCOL_MODE] = { "MODE", 6, 0, N_("list --hierarchies: the host's mode, v1, v2 or hybrid") },
+	[HCOL_BASE] = { "BASE", 0.3, TABLE_HIDDEN, N_("list --hierarchies: where cgset names groups") },
+};
+
 enum { COL_FIELD, COL_VALUE };
 static const struct table_column show_cols[] = {
 	[COL_FIELD] = { "FIELD", 0.3, 0, N_("show: what is shown (v2 names on every host)") },
@@ -165,6 +178,7 @@ static __noreturn void usage(void)
 	fputs(_(" cgset run [--name <name>] [--keep] [--stop-timeout <seconds>] [limits] [--] <program> [<argument>...]\n"), out);
 	fputs(_(" cgset add <name> <pid>...\n"), out);
 	fputs(_(" cgset show|list [options] [<name>]\n"), out);
+	fputs(_(" cgset list --hierarchies [options]\n"), out);
 	fputs(_(" cgset freeze|thaw|kill <name>\n"), out);
 	fputs(_(" cgset delete [--recursive] <name>\n"), out);
 	fputs(USAGE_SEPARATOR, out);
@@ -206,11 +220,15 @@ static __noreturn void usage(void)
 	fputs(_(" -n, --noheadings          show, list: don't print headings\n"), out);
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
 	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
+	fputs(_("     --hierarchies         list: the hierarchies, their mount points and\n"
+		"                             controllers, and the mode (v1, v2, hybrid)\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(out, list_cols, ARRAY_SIZE(list_cols));
 	for (size_t i = 0; i < ARRAY_SIZE(show_cols); i++)
 		fprintf(out, " %12s  %s\n", show_cols[i].name, _(show_cols[i].help));
+	for (size_t i = 0; i < ARRAY_SIZE(hier_cols); i++)
+		fprintf(out, " %12s  %s\n", hier_cols[i].name, _(hier_cols[i].help));
 	printf(USAGE_MAN_TAIL("cgset(1)"));
 	exit(EXIT_SUCCESS);
 }
@@ -352,6 +370,9 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 	case OPT_RAW_OUTPUT:
 		ctl->table.raw = true;
 		break;
+	case OPT_HIERARCHIES:
+		ctl->hierarchies = true;
+		break;
 	case 'h':
 		usage();
 	case 'V':
@@ -416,6 +437,10 @@ static void check_args(const struct cgset_control *ctl)
 		diex(_("--stop-timeout is an option of 'run', not of '%s'"), cmd);
 	if (ctl->recursive && ctl->cmd != CMD_DELETE)
 		diex(_("--recursive is an option of 'delete', not of '%s'"), cmd);
+	if (ctl->hierarchies && ctl->cmd != CMD_LIST)
+		diex(_("--hierarchies is an option of 'list', not of '%s'"), cmd);
+	if (ctl->hierarchies && ctl->nargs > 0)
+		diex(_("list --hierarchies: takes no group name (cgset show NAME tells a group's)"));
 	if (ctl->cmd == CMD_SET && cglimits_empty(&ctl->limits))
 		diex(_("set: no limit given (add --cpu, --memory, -r FILE=VALUE, ...)"));
 	if (ctl->cmd == CMD_RUN && ctl->nargs < 1)
@@ -890,6 +915,27 @@ static void hier_label(const struct cgroup_map *m, size_t i, char *buf, size_t l
 	snprintf(buf, len, "%s", m->h[i].version == 2 ? "v2" : m->h[i].controllers);
 }
 
+/* The controllers of v2 directory @dir (its cgroup.controllers), comma separated. */
+static void v2_controllers(const char *dir, char *buf, size_t len)
+{
+	_cleanup_free_ char *path = NULL;
+	FILE *f;
+	char *p;
+
+	*buf = '\0';
+	xasprintf(&path, "%s/cgroup.controllers", dir);
+	f = fopen(path, "r" CU_CLOEXECSTR);
+	if (!f)
+		return;
+	if (!fgets(buf, (int) len, f))
+		*buf = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	for (p = buf; *p; p++)
+		if (*p == ' ')
+			*p = ',';
+}
+
 static void group_controllers(const struct cgroup *g, char *buf, size_t len)
 {
 	size_t i;
@@ -1002,6 +1048,17 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 					 "%s%s", *paths ? "\n" : "", g.path[h]);
 		}
 	group_controllers(&g, ctrls, sizeof(ctrls));
+	if (ctl->map.v2 >= 0 && g.path[ctl->map.v2]) {
+		/* "v2" with what the group can use there: "v2:cpu,memory" */
+		char v2[256], *at = strstr(ctrls, "v2");
+
+		v2_controllers(g.path[ctl->map.v2], v2, sizeof(v2));
+		if (*v2 && at && strlen(ctrls) + strlen(v2) + 2 < sizeof(ctrls)) {
+			memmove(at + 3 + strlen(v2), at + 2, strlen(at + 2) + 1);
+			at[2] = ':';
+			memcpy(at + 3, v2, strlen(v2));
+		}
+	}
 	if (table_set(t, en->ln, COL_NAME, strrchr(en->rel, '/') && list_parent(d, i, en->rel) ?
 		      strrchr(en->rel, '/') + 1 : en->rel) < 0 ||
 	    table_set(t, en->ln, COL_CONTROLLERS, ctrls) < 0 ||
@@ -1010,6 +1067,41 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 	     table_set_u64(t, en->ln, COL_PROCS, (unsigned long long) cgroup_count_procs(&g)) < 0))
 		diex(_("cannot allocate memory"));
 	cgroup_free(&g);
+}
+
+/* The hierarchies: mode, mount points and controllers (list --hierarchies). */
+static int cmd_list_hierarchies(struct cgset_control *ctl)
+{
+	struct cu_table *t;
+	struct cu_error e = { 0 };
+	size_t i;
+
+	t = table_new("hierarchies", hier_cols, ARRAY_SIZE(hier_cols),
+		      "HIERARCHY,VERSION,MOUNT,CONTROLLERS,MODE", &ctl->table, &e);
+	if (!t)
+		cu_error_die(&e);
+	for (i = 0; i < ctl->map.n; i++) {
+		const struct cgroup_hier *h = &ctl->map.h[i];
+		struct libscols_line *ln = table_add_line(t, NULL);
+		char label[128], ctrls[512];
+
+		hier_label(&ctl->map, i, label, sizeof(label));
+		if (h->version == 2)
+			v2_controllers(h->mount, ctrls, sizeof(ctrls));
+		else
+			snprintf(ctrls, sizeof(ctrls), "%s", h->controllers);
+		if (table_set(t, ln, HCOL_HIERARCHY, label) < 0 ||
+		    table_set_u64(t, ln, HCOL_VERSION, (unsigned long long) h->version) < 0 ||
+		    table_set(t, ln, HCOL_MOUNT, h->mount) < 0 ||
+		    table_set(t, ln, HCOL_CONTROLLERS, ctrls) < 0 ||
+		    table_set(t, ln, HCOL_MODE, cgroup_mode_name(ctl->map.mode)) < 0 ||
+		    table_set(t, ln, HCOL_BASE, h->base) < 0)
+			diex(_("cannot allocate memory"));
+	}
+	if (table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
+	return EXIT_SUCCESS;
 }
 
 static int cmd_list(struct cgset_control *ctl)
@@ -1437,7 +1529,7 @@ int main(int argc, char **argv)
 		status = cmd_show(&ctl);
 		break;
 	case CMD_LIST:
-		status = cmd_list(&ctl);
+		status = ctl.hierarchies ? cmd_list_hierarchies(&ctl) : cmd_list(&ctl);
 		break;
 	case CMD_FREEZE:
 	case CMD_THAW:
