@@ -19,7 +19,7 @@
 #include "strutils.h"
 #include "table.h"
 
-/* Subnet a bridge made by "connect --addr auto" gets. */
+/* Subnet a bridge made by connect gets without an IPv4 --addr. */
 #define DEFAULT_SUBNET	"10.200.0.1/24"
 #define DEFAULT_BRIDGE	"ctr0"
 #define DEFAULT_IFNAME	"eth0"
@@ -850,7 +850,7 @@ static int conn_bridge(struct conn *c, struct cu_error *e)
 	if (r < 0) {
 		if (c->has_addr && c->addr.family == AF_INET)
 			pa = gateway_for(&c->addr, &a) ? &a : NULL;
-		else if (c->ctl->addr && streq(c->ctl->addr, "auto"))
+		else	/* auto, none (auto works next time) or IPv6 */
 			pa = &a, undo_done(parse_cidr(DEFAULT_SUBNET, &a)); /* a constant */
 		if ((r = bridge_create(c->ctl->sk, c->bridge, pa, e)) < 0)
 			return r;

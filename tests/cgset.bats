@@ -1027,4 +1027,8 @@ fake_cgroup2() {
 	run --separate-stderr cu_as_user cgset run --name "$N" --memory 32M -- true
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --memory 32M -- true)" ]]
+	# an argument a shell would split or expand comes back quoted
+	run --separate-stderr cu_as_user cgset run --name "$N" --pids 5 -- sh -c "echo it's \$HOME"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --pids 5 -- sh -c 'echo it'\''s \$HOME')" ]]
 }
