@@ -339,12 +339,13 @@ static void do_diff(struct unionmount_control *ctl)
 
 /*
  * The progress line of commit and apply: on a terminal only, rewritten in
- * place at most every 200 ms, and erased at the end (the result and any
- * error follow on a clean line).
+ * place at most every 200 ms and at each new phase, erased at the end (the
+ * result and any error follow on a clean line).
  */
 struct progress_line {
 	const char *what;	/* the upper or the layer */
 	int64_t last_ms;
+	enum layer_phase phase;	/* of the line shown; a new phase shows at once */
 	bool shown;
 };
 
@@ -363,9 +364,10 @@ static void show_progress(const struct layer_progress *p, void *data)
 	double mib = (double) p->bytes / (1024.0 * 1024.0);
 	unsigned int pct = p->total ? (unsigned int) (p->bytes * 100 / p->total) : 0;
 
-	if (pl->shown && now - pl->last_ms < 200)
+	if (pl->shown && p->phase == pl->phase && now - pl->last_ms < 200)
 		return;
 	pl->last_ms = now;
+	pl->phase = p->phase;
 	pl->shown = true;
 	fputs("\r\033[K", stderr);
 	switch (p->phase) {
