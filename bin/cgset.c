@@ -1050,13 +1050,13 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 	group_controllers(&g, ctrls, sizeof(ctrls));
 	if (ctl->map.v2 >= 0 && g.path[ctl->map.v2]) {
 		/* "v2" with what the group can use there: "v2:cpu,memory" */
-		char v2[256], *at = strstr(ctrls, "v2");
+		char v2[256], joined[sizeof(ctrls)], *at = strstr(ctrls, "v2");
 
 		v2_controllers(g.path[ctl->map.v2], v2, sizeof(v2));
-		if (*v2 && at && strlen(ctrls) + strlen(v2) + 2 < sizeof(ctrls)) {
-			memmove(at + 3 + strlen(v2), at + 2, strlen(at + 2) + 1);
-			at[2] = ':';
-			memcpy(at + 3, v2, strlen(v2));
+		if (*v2 && at) {
+			snprintf(joined, sizeof(joined), "%.*sv2:%s%s",
+				 (int) (at - ctrls), ctrls, v2, at + 2);
+			snprintf(ctrls, sizeof(ctrls), "%s", joined);
 		}
 	}
 	if (table_set(t, en->ln, COL_NAME, strrchr(en->rel, '/') && list_parent(d, i, en->rel) ?

@@ -75,11 +75,12 @@ static void append_word(char **buf, const char *s)
 
 void cu_perm_hint_init(int argc, char **argv, const char *alt)
 {
-	char *cmd = xstrdup(""), *alt_text = NULL;
+	char *cmd, *alt_text = NULL;
 	int i;
 
 	if (geteuid() == 0)
 		return;		/* the hint is for users who are not root */
+	cmd = xstrdup("");
 	append_word(&cmd, program_invocation_short_name);
 	for (i = 1; i < argc; i++)
 		append_word(&cmd, argv[i]);

@@ -684,7 +684,7 @@ fake_cgroup2() {
 
 @test "v2 files (a tree laid out like cgroup2): every limit in v2 syntax, subtree_control" {
 	fake_cgroup2
-	run cgset create "$N" --cpu 1.5 --cpu-weight 200 --cpuset 0-1 --memory 32M \
+	run cgset create "$N" --cpus 1.5 --cpu-weight 200 --cpuset 0-1 --memory 32M \
 		--memory-swap 0 --pids 5 --io-read-bps 8:0:1M --io-write-bps 8:16:max --io-weight 50
 	assert_success
 	[ "$(cat "$FAKE/cgroup.subtree_control")" = "+cpuset +cpu +memory +pids +io" ]
