@@ -1431,18 +1431,45 @@ static const struct command *find_command(struct vethctl_control *ctl)
 	return cmd;
 }
 
+/*
+ * Would the command work in a network namespace of the user's own?  Only
+ * when it names no other namespace and keeps no record in /run (connect,
+ * disconnect, nat, bridge del go through the lease and NAT files there).
+ */
+static bool own_netns_helps(const struct vethctl_control *ctl, const struct command *cmd)
+{
+	static const char *const local[] = {
+		"add", "delete", "up", "down", "addr", "route", "attach", "detach", "list",
+	};
+
+	if (ctl->netns || ctl->peer_netns)
+		return false;
+	if (streq(cmd->name, "bridge"))
+		return ctl->argc > 0 && streq(ctl->argv[0], "add");
+	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
+		if (streq(cmd->name, local[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct vethctl_control ctl = { .nsfd = -1 };
 	const struct command *cmd;
+	char **orig;
 	int r;
 
 	cu_init_locale();
-	cu_perm_hint_init(argc, argv, "nsrun --user --map-root-user --net");
 	close_stdout_atexit();
 
+	/* getopt reorders argv: the hint repeats the words as they were typed */
+	orig = xcalloc((size_t) argc + 1, sizeof(char *));
+	memcpy(orig, argv, (size_t) argc * sizeof(char *));
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);
+	cu_perm_hint_init(argc, orig, own_netns_helps(&ctl, cmd) ?
+			  "nsrun --user --map-root-user --net" : NULL);
+	free(orig);
 	if (ctl.netns)
 		ctl.nsfd = open_ns(ctl.netns);
 	ctl.sk = open_sock(ctl.nsfd);

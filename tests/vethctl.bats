@@ -704,4 +704,12 @@ hide_nftables() {
 	assert_success
 	run --separate-stderr cu_as_user vethctl bridge add "$(cu_name b)"
 	[[ "$stderr" == *"(run as root: sudo vethctl bridge add $(cu_name b), or nsrun"* ]]
+	# a namespace of one's own is no way into another's, nor to /run's records
+	cu_mkns n
+	run --separate-stderr cu_as_user vethctl -N "$(cu_name n)" add "$(cu_name v)"
+	assert_failure 1
+	[ "$stderr" = "vethctl: cannot enter network namespace: Operation not permitted (run as root: sudo vethctl -N $(cu_name n) add $(cu_name v))" ]
+	run --separate-stderr cu_as_user vethctl nat add 10.9.9.0/24
+	assert_failure 1
+	[[ "$stderr" == *"(run as root: sudo vethctl nat add 10.9.9.0/24)" ]]
 }
