@@ -46,31 +46,46 @@ int cu_error_set(struct cu_error *e, int errnum, const char *fmt, ...)
 
 static char *perm_hint;
 
-/* @s as one shell word: as is when plain, else in single quotes. */
+/*
+ * Append @s to *@buf as one shell word, after a space: as is when plain,
+ * else in single quotes, or, when it holds a control byte, as $'...' with
+ * \xNN escapes, so that no raw control byte reaches a terminal.
+ */
 static void append_word(char **buf, const char *s)
 {
-	const char *p;
-	char *old = *buf;
-	bool plain = *s != '\0';
+	const unsigned char *p;
+	bool plain = *s != '\0', ctrl = false;
+	size_t len = strlen(*buf);
+	char *out = xmalloc(len + 4 * strlen(s) + 5), *o;
 
-	for (p = s; *p; p++)
-		if (!isalnum((unsigned char) *p) && !strchr("_./:=@%+,-", *p))
+	for (p = (const unsigned char *) s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			ctrl = true;
+		if (!isalnum(*p) && !strchr("_./:=@%+,-", (char) *p))
 			plain = false;
-	if (plain) {
-		xasprintf(buf, "%s %s", old, s);
-	} else {
-		xasprintf(buf, "%s '", old);
-		for (p = s; *p; p++) {
-			char *t = *buf;
-
-			xasprintf(buf, *p == '\'' ? "%s'\\''" : "%s%c", t, *p);
-			free(t);
-		}
-		free(old);
-		old = *buf;
-		xasprintf(buf, "%s'", old);
 	}
-	free(old);
+	memcpy(out, *buf, len);
+	o = out + len;
+	*o++ = ' ';
+	if (!plain)
+		o = stpcpy(o, ctrl ? "$'" : "'");
+	for (p = (const unsigned char *) s; *p; p++) {
+		if (plain)
+			*o++ = (char) *p;
+		else if (ctrl && (*p < 0x20 || *p == 0x7f))
+			o += sprintf(o, "\\x%02x", *p);
+		else if (ctrl && (*p == '\'' || *p == '\\'))
+			*o++ = '\\', *o++ = (char) *p;
+		else if (*p == '\'')
+			o = stpcpy(o, "'\\''");
+		else
+			*o++ = (char) *p;
+	}
+	if (!plain)
+		*o++ = '\'';
+	*o = '\0';
+	free(*buf);
+	*buf = out;
 }
 
 void cu_perm_hint_init(int argc, char **argv, const char *alt)

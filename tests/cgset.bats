@@ -1031,4 +1031,9 @@ fake_cgroup2() {
 	run --separate-stderr cu_as_user cgset run --name "$N" --pids 5 -- sh -c "echo it's \$HOME"
 	[ "$status" -eq 125 ]
 	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --pids 5 -- sh -c 'echo it'\''s \$HOME')" ]]
+	# a control byte never reaches the terminal raw: $'...' with \xNN
+	run --separate-stderr cu_as_user cgset run --name "$N" --pids 5 -- printf $'\e]0;x\a'
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --pids 5 -- printf \$'\\x1b]0;x\\x07')" ]]
+	[[ "$stderr" != *$'\e'* ]]
 }
