@@ -776,16 +776,14 @@ static uint64_t fd_size(int fd)
 	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t) st.st_size : 0;
 }
 
-static int commit_entry(const struct walk_entry *we, void *data)
+static int commit_one(const struct walk_entry *we, struct commit_ctx *c)
 {
-	struct commit_ctx *c = data;
 	_cleanup_free_ char *marker = NULL;
 	const char *link;
 	int rc = check_portable(we, c->e);
 
 	if (rc < 0)
 		return rc;
-	progress_step(S_ISREG(we->st.st_mode) ? (uint64_t) we->st.st_size : 0, false);
 	if (is_whiteout(we)) {
 		const char *slash = strrchr(we->rel, '/');
 		int dirlen = slash ? (int) (slash - we->rel) + 1 : 0;
@@ -803,6 +801,16 @@ static int commit_entry(const struct walk_entry *we, void *data)
 		return rc;
 	xasprintf(&marker, "%s/" WH_OPAQUE, we->rel);
 	return write_marker(c, marker);
+}
+
+/* One entry into the tar, then the progress counts it (and its data). */
+static int commit_entry(const struct walk_entry *we, void *data)
+{
+	int rc = commit_one(we, data);
+
+	if (rc == 0)
+		progress_step(S_ISREG(we->st.st_mode) ? (uint64_t) we->st.st_size : 0, false);
+	return rc;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
