@@ -79,6 +79,7 @@ struct cgset_control {
 	struct cgunit unit;
 	unsigned int stop_timeout;	/* run: seconds from TERM to SIGKILL */
 	bool stop_timeout_given;
+	bool hierarchies;		/* list --hierarchies */
 };
 
 #define CGSET_PARENT_ENV	"CGSET_PARENT"
@@ -86,8 +87,10 @@ struct cgset_control {
 
 enum {
 	OPT_CPU = CHAR_MAX + 1,
+	OPT_CPUS,
 	OPT_CPU_WEIGHT,
 	OPT_CPUSET,
+	OPT_HIERARCHIES,
 	OPT_IO_READ,
 	OPT_IO_WEIGHT,
 	OPT_IO_WRITE,
@@ -107,6 +110,7 @@ enum {
 /* create, set, run and the libcgroup form */
 static const struct option limit_opts[] = {
 	{ "cpu",		required_argument,	NULL, OPT_CPU },
+	{ "cpus",		required_argument,	NULL, OPT_CPUS },
 	{ "cpu-weight",		required_argument,	NULL, OPT_CPU_WEIGHT },
 	{ "cpuset",		required_argument,	NULL, OPT_CPUSET },
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
@@ -132,6 +136,7 @@ static const struct option limit_opts[] = {
 static const struct option list_opts[] = {
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "hierarchies",	no_argument,		NULL, OPT_HIERARCHIES },
 	{ "json",		no_argument,		NULL, 'J' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
 	{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
@@ -161,6 +166,16 @@ static const struct table_column list_cols[] = {
 	[COL_PATHS] = { "PATHS", 0.4, TABLE_ARRAY | TABLE_HIDDEN, N_("list: directories of the group") },
 };
 
+enum { HCOL_HIERARCHY, HCOL_VERSION, HCOL_MOUNT, HCOL_CONTROLLERS, HCOL_MODE, HCOL_BASE };
+static const struct table_column hier_cols[] = {
+	[HCOL_HIERARCHY] = { "HIERARCHY", 0.2, 0, N_("list --hierarchies: v2, or the v1 hierarchy's controllers") },
+	[HCOL_VERSION] = { "VERSION", 3, TABLE_RIGHT | TABLE_NUMBER, N_("list --hierarchies: cgroup version, 1 or 2") },
+	[HCOL_MOUNT] = { "MOUNT", 0.3, 0, N_("list --hierarchies: mount point") },
+	[HCOL_CONTROLLERS] = { "CONTROLLERS", 0.4, TABLE_WRAP, N_("list --hierarchies: controllers it offers (v2: cgroup.controllers)") },
+	[HCOL_MODE] = { "MODE", 6, 0, N_("list --hierarchies: the host's mode, v1, v2 or hybrid") },
+	[HCOL_BASE] = { "BASE", 0.3, TABLE_HIDDEN, N_("list --hierarchies: where cgset names groups") },
+};
+
 enum { COL_FIELD, COL_VALUE };
 static const struct table_column show_cols[] = {
 	[COL_FIELD] = { "FIELD", 0.3, 0, N_("show: what is shown (v2 names on every host)") },
@@ -178,6 +193,7 @@ static __noreturn void usage(void)
 	fputs(_(" cgset run [--name <name>] [--keep] [--stop-timeout <seconds>] [limits] [--] <program> [<argument>...]\n"), out);
 	fputs(_(" cgset add <name> <pid>...\n"), out);
 	fputs(_(" cgset show|list [options] [<name>]\n"), out);
+	fputs(_(" cgset list --hierarchies [options]\n"), out);
 	fputs(_(" cgset freeze|thaw|kill <name>\n"), out);
 	fputs(_(" cgset delete [--recursive] <name>\n"), out);
 	fputs(USAGE_SEPARATOR, out);
@@ -194,7 +210,8 @@ static __noreturn void usage(void)
 	fputs(_(" delete                    remove a group\n"), out);
 	fputs(_("\nLimits (create, set, run):\n"), out);
 	/* xgettext:no-c-format */
-	fputs(_("     --cpu <cpus>          CPU time: 20% of one CPU, 1.5 CPUs, or max\n"), out);
+	fputs(_("     --cpu <percent>       CPU time as a share of one CPU: 20%, 150%, or max\n"), out);
+	fputs(_("     --cpus <cpus>         CPU time as a number of CPUs: 0.2, 1.5, or max\n"), out);
 	fputs(_("     --cpu-weight <n>      relative CPU weight, 1-10000 (default 100)\n"), out);
 	fputs(_("     --cpuset <list>       the CPUs the group may use, e.g. 0-1,3\n"), out);
 	fputs(_("     --memory <size>       memory limit (K, M, G, T; or max)\n"), out);
@@ -219,11 +236,15 @@ static __noreturn void usage(void)
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
 	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
 	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
+	fputs(_("     --hierarchies         list: the hierarchies, their mount points and\n"
+		"                             controllers, and the mode (v1, v2, hybrid)\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(out, list_cols, ARRAY_SIZE(list_cols));
 	for (size_t i = 0; i < ARRAY_SIZE(show_cols); i++)
 		fprintf(out, " %12s  %s\n", show_cols[i].name, _(show_cols[i].help));
+	for (size_t i = 0; i < ARRAY_SIZE(hier_cols); i++)
+		fprintf(out, " %12s  %s\n", hier_cols[i].name, _(hier_cols[i].help));
 	printf(USAGE_MAN_TAIL("cgset(1)"));
 	exit(EXIT_SUCCESS);
 }
@@ -253,10 +274,26 @@ static void add_raw(struct cglimits *l, const char *arg)
 	(void) cglimits_add_raw(l, &raw); /* cannot fail: it allocates or dies */
 }
 
-static void parse_cpu_opt(struct cglimits *l, const char *arg)
+/*
+ * --cpu takes a percentage of one CPU (or max), --cpus a number of CPUs:
+ * "--cpu 20" is refused, since 20 CPUs is rarely what was meant.
+ */
+static void parse_cpu_opt(struct cglimits *l, const char *arg, bool cpus)
 {
+	size_t len = strlen(arg);
+	bool percent = len > 0 && arg[len - 1] == '%';
+
+	if (!cpus && !percent && !streq(arg, "max") && !streq(arg, "-1") &&
+	    cglimits_parse_cpu(arg, &l->cpu_quota_us) == 0)
+		diex(_("invalid --cpu value: '%1$s' has no unit (use --cpu %1$s%% for %1$s%% of one CPU, or --cpus %1$s for %1$s CPUs)"),
+		     arg);
+	if (cpus && percent)
+		diex(_("invalid --cpus value: '%1$s' (use --cpu %1$s for a share of one CPU, or a number of CPUs such as --cpus 1.5)"),
+		     arg);
 	if (cglimits_parse_cpu(arg, &l->cpu_quota_us) < 0)
-		diex(_("invalid --cpu value: '%s' (use 20%% of one CPU, 1.5 CPUs, or max)"), arg);
+		diex(cpus ? _("invalid --cpus value: '%s' (use a number of CPUs such as 1.5, or max)")
+			  : _("invalid --cpu value: '%s' (use a share of one CPU such as 20%%, or max)"),
+		     arg);
 	l->has_cpu = true;
 }
 
@@ -272,7 +309,8 @@ static bool parse_limit(struct cglimits *l, int c, const char *arg)
 {
 	switch (c) {
 	case OPT_CPU:
-		parse_cpu_opt(l, arg);
+	case OPT_CPUS:
+		parse_cpu_opt(l, arg, c == OPT_CPUS);
 		break;
 	case OPT_CPU_WEIGHT:
 		parse_weight_opt(&l->cpu_weight, &l->has_cpu_weight, "--cpu-weight", arg);
@@ -351,6 +389,9 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 	case OPT_EXPLAIN:
 		explain_enable();
 		break;
+	case OPT_HIERARCHIES:
+		ctl->hierarchies = true;
+		break;
 	case 'h':
 		usage();
 	case 'V':
@@ -422,6 +463,10 @@ static void check_args(const struct cgset_control *ctl)
 		diex(_("--stop-timeout is an option of 'run', not of '%s'"), cmd);
 	if (ctl->recursive && ctl->cmd != CMD_DELETE)
 		diex(_("--recursive is an option of 'delete', not of '%s'"), cmd);
+	if (ctl->hierarchies && ctl->cmd != CMD_LIST)
+		diex(_("--hierarchies is an option of 'list', not of '%s'"), cmd);
+	if (ctl->hierarchies && ctl->nargs > 0)
+		diex(_("list --hierarchies: takes no group name (cgset show NAME tells a group's)"));
 	if (ctl->cmd == CMD_SET && cglimits_empty(&ctl->limits))
 		diex(_("set: no limit given (add --cpu, --memory, -r FILE=VALUE, ...)"));
 	if (ctl->cmd == CMD_RUN && ctl->nargs < 1)
@@ -987,6 +1032,27 @@ static void hier_label(const struct cgroup_map *m, size_t i, char *buf, size_t l
 	snprintf(buf, len, "%s", m->h[i].version == 2 ? "v2" : m->h[i].controllers);
 }
 
+/* The controllers of v2 directory @dir (its cgroup.controllers), comma separated. */
+static void v2_controllers(const char *dir, char *buf, size_t len)
+{
+	_cleanup_free_ char *path = NULL;
+	FILE *f;
+	char *p;
+
+	*buf = '\0';
+	xasprintf(&path, "%s/cgroup.controllers", dir);
+	f = fopen(path, "r" CU_CLOEXECSTR);
+	if (!f)
+		return;
+	if (!fgets(buf, (int) len, f))
+		*buf = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	for (p = buf; *p; p++)
+		if (*p == ' ')
+			*p = ',';
+}
+
 static void group_controllers(const struct cgroup *g, char *buf, size_t len)
 {
 	size_t i;
@@ -1103,6 +1169,17 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 					 "%s%s", *paths ? "\n" : "", g.path[h]);
 		}
 	group_controllers(&g, ctrls, sizeof(ctrls));
+	if (ctl->map.v2 >= 0 && g.path[ctl->map.v2]) {
+		/* "v2" with what the group can use there: "v2:cpu,memory" */
+		char v2[256], joined[sizeof(ctrls)], *at = strstr(ctrls, "v2");
+
+		v2_controllers(g.path[ctl->map.v2], v2, sizeof(v2));
+		if (*v2 && at) {
+			snprintf(joined, sizeof(joined), "%.*sv2:%s%s",
+				 (int) (at - ctrls), ctrls, v2, at + 2);
+			snprintf(ctrls, sizeof(ctrls), "%s", joined);
+		}
+	}
 	/* the last component below a parent in the tree; --raw: in full */
 	if (table_set(t, en->ln, COL_NAME, strrchr(en->rel, '/') && table_is_tree(t) &&
 		      list_parent(d, i, en->rel) ? strrchr(en->rel, '/') + 1 : en->rel) < 0 ||
@@ -1112,6 +1189,41 @@ static void list_line(struct cgset_control *ctl, struct cu_table *t,
 	     table_set_u64(t, en->ln, COL_PROCS, (unsigned long long) cgroup_count_procs(&g)) < 0))
 		diex(_("cannot allocate memory"));
 	cgroup_free(&g);
+}
+
+/* The hierarchies: mode, mount points and controllers (list --hierarchies). */
+static int cmd_list_hierarchies(struct cgset_control *ctl)
+{
+	struct cu_table *t;
+	struct cu_error e = { 0 };
+	size_t i;
+
+	t = table_new("hierarchies", hier_cols, ARRAY_SIZE(hier_cols),
+		      "HIERARCHY,VERSION,MOUNT,CONTROLLERS,MODE", &ctl->table, &e);
+	if (!t)
+		cu_error_die(&e);
+	for (i = 0; i < ctl->map.n; i++) {
+		const struct cgroup_hier *h = &ctl->map.h[i];
+		struct libscols_line *ln = table_add_line(t, NULL);
+		char label[128], ctrls[512];
+
+		hier_label(&ctl->map, i, label, sizeof(label));
+		if (h->version == 2)
+			v2_controllers(h->mount, ctrls, sizeof(ctrls));
+		else
+			snprintf(ctrls, sizeof(ctrls), "%s", h->controllers);
+		if (table_set(t, ln, HCOL_HIERARCHY, label) < 0 ||
+		    table_set_u64(t, ln, HCOL_VERSION, (unsigned long long) h->version) < 0 ||
+		    table_set(t, ln, HCOL_MOUNT, h->mount) < 0 ||
+		    table_set(t, ln, HCOL_CONTROLLERS, ctrls) < 0 ||
+		    table_set(t, ln, HCOL_MODE, cgroup_mode_name(ctl->map.mode)) < 0 ||
+		    table_set(t, ln, HCOL_BASE, h->base) < 0)
+			diex(_("cannot allocate memory"));
+	}
+	if (table_print(t) < 0)
+		die(_("cannot print the table"));
+	table_free(t);
+	return EXIT_SUCCESS;
 }
 
 static int cmd_list(struct cgset_control *ctl)
@@ -1419,14 +1531,69 @@ static int run_supervise(struct cgset_control *ctl, struct cgroup *g, pid_t pid,
 	return r;
 }
 
+/* "128M" for a limit in bytes; "max" for none. */
+static const char *limit_str(uint64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int i;
+
+	if (v == UINT64_MAX)
+		return "max";
+	for (i = 4; i > 0; i--)
+		if (v >= (1ULL << (10 * i)) && v % (1ULL << (10 * i)) == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", v >> (10 * i), units[i - 1]);
+			return buf;
+		}
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+/*
+ * What the limits did to the program, said on stderr once it ended: the
+ * kernel's OOM kills in the group (v2 memory.events, v1 memory.oom_control;
+ * on a v1 kernel without that counter, a SIGKILL after memory.failcnt
+ * grew), and forks refused at pids.max (pids.events).  @before: the
+ * counters when the program started (a --name group may have history).
+ */
+static void run_report(const struct cgset_control *ctl, const struct cgroup *g,
+		       const struct cgroup_stats *before, int wstatus)
+{
+	struct cgroup_stats after;
+	char b[32];
+
+	if (cgroup_stats(g, &after) < 0)
+		return;
+	if (before->has_oom && after.has_oom && after.oom_kills > before->oom_kills)
+		warnx(P_("out of memory: the kernel killed %1$" PRIu64 " process of group %2$s at its memory limit of %3$s (raise --memory)",
+			 "out of memory: the kernel killed %1$" PRIu64 " processes of group %2$s at its memory limit of %3$s (raise --memory)",
+			 after.oom_kills - before->oom_kills),
+		      after.oom_kills - before->oom_kills, ctl->name,
+		      limit_str(after.mem_max, b, sizeof(b)));
+	else if (!after.has_oom && before->has_failcnt && after.has_failcnt &&
+		 after.mem_failcnt > before->mem_failcnt &&
+		 WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL)
+		warnx(_("the program was killed (SIGKILL) after group %1$s reached its memory limit of %2$s: out of memory, most likely (raise --memory)"),
+		      ctl->name, limit_str(after.mem_max, b, sizeof(b)));
+	if (before->has_pids_events && after.has_pids_events &&
+	    after.pids_max_events > before->pids_max_events)
+		warnx(P_("group %1$s reached its limit of %2$s processes: the kernel refused %3$" PRIu64 " fork (raise --pids)",
+			 "group %1$s reached its limit of %2$s processes: the kernel refused %3$" PRIu64 " forks (raise --pids)",
+			 after.pids_max_events - before->pids_max_events),
+		      ctl->name, max_str(after.pids_max, b, sizeof(b)),
+		      after.pids_max_events - before->pids_max_events);
+}
+
 static __noreturn void cmd_run(struct cgset_control *ctl)
 {
+	struct cgroup_stats before = { 0 };
 	struct cgroup g;
 	sigset_t oldmask;
 	int pidfd = -1, wstatus, r;
 	pid_t pid;
 
 	run_prepare(ctl, &g);
+	if (cgroup_stats(&g, &before) < 0)
+		memset(&before, 0, sizeof(before));	/* nothing to report then */
 	if (exec_block_forwarded(&oldmask) < 0) {
 		run_cleanup_group(ctl, &g, true);
 		die(_("cannot block signals"));
@@ -1439,6 +1606,7 @@ static __noreturn void cmd_run(struct cgset_control *ctl)
 		(void) kill(pid, SIGKILL); /* it must not outlive its group */
 		(void) waitpid(pid, &wstatus, 0);
 	}
+	run_report(ctl, &g, &before, wstatus);
 	run_cleanup_group(ctl, &g, false);
 	cgroup_free(&g);
 	exec_exit_like(wstatus);
@@ -1458,6 +1626,7 @@ int main(int argc, char **argv)
 	int status = EXIT_SUCCESS;
 
 	cu_init_locale();
+	cu_perm_hint_init(argc, argv, NULL);
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);
@@ -1482,7 +1651,7 @@ int main(int argc, char **argv)
 		status = cmd_show(&ctl);
 		break;
 	case CMD_LIST:
-		status = cmd_list(&ctl);
+		status = ctl.hierarchies ? cmd_list_hierarchies(&ctl) : cmd_list(&ctl);
 		break;
 	case CMD_FREEZE:
 	case CMD_THAW:

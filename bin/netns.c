@@ -745,6 +745,7 @@ int main(int argc, char **argv)
 	struct netns_control ctl = { .cmd = NULL };
 
 	cu_init_locale();
+	cu_perm_hint_init(argc, argv, NULL);
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);

@@ -4,9 +4,12 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "c.h"
 #include "explain.h"
@@ -382,14 +385,84 @@ static void do_diff(struct unionmount_control *ctl)
 	ovl_info_free(&info);
 }
 
+/*
+ * The progress line of commit and apply: on a terminal only, rewritten in
+ * place at most every 200 ms and at each new phase, erased at the end (the
+ * result and any error follow on a clean line).
+ */
+struct progress_line {
+	const char *what;	/* the upper or the layer */
+	int64_t last_ms;
+	enum layer_phase phase;	/* of the line shown; a new phase shows at once */
+	bool shown;
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void show_progress(const struct layer_progress *p, void *data)
+{
+	struct progress_line *pl = data;
+	int64_t now = now_ms();
+	double mib = (double) p->bytes / (1024.0 * 1024.0);
+	unsigned int pct = p->total ? (unsigned int) (p->bytes * 100 / p->total) : 0;
+
+	if (pl->shown && p->phase == pl->phase && now - pl->last_ms < 200)
+		return;
+	pl->last_ms = now;
+	pl->phase = p->phase;
+	pl->shown = true;
+	fputs("\r\033[K", stderr);
+	switch (p->phase) {
+	case LAYER_PHASE_COMMIT:
+		fprintf(stderr, P_("%1$s: committing %2$s: %3$ju entry, %4$.1f MiB",
+				   "%1$s: committing %2$s: %3$ju entries, %4$.1f MiB", p->entries),
+			program_invocation_short_name, pl->what, (uintmax_t) p->entries, mib);
+		break;
+	case LAYER_PHASE_SCAN:
+		fprintf(stderr, _("%1$s: applying %2$s: checking, %3$u%%"),
+			program_invocation_short_name, pl->what, pct > 100 ? 100 : pct);
+		break;
+	case LAYER_PHASE_EXTRACT:
+		fprintf(stderr, _("%1$s: applying %2$s: unpacking, %3$u%%"),
+			program_invocation_short_name, pl->what, pct > 100 ? 100 : pct);
+		break;
+	}
+	fflush(stderr);
+}
+
+static void progress_begin(struct progress_line *pl, const char *what)
+{
+	*pl = (struct progress_line) { .what = what };
+	if (isatty(STDERR_FILENO))
+		layer_set_progress(show_progress, pl);
+}
+
+static void progress_end(struct progress_line *pl)
+{
+	layer_set_progress(NULL, NULL);
+	if (pl->shown)
+		fputs("\r\033[K", stderr);
+}
+
 static void do_commit(struct unionmount_control *ctl)
 {
 	struct cu_error e = { 0 };
 	struct ovl_info info = { 0 };
 	const char *upper = resolve_upper(ctl->args[0], &info);
 	char digest[LAYER_DIGEST_LEN];
+	struct progress_line pl;
+	int r;
 
-	if (layer_commit(upper, ctl->output, digest, &e) < 0)
+	progress_begin(&pl, upper);
+	r = layer_commit(upper, ctl->output, digest, &e);
+	progress_end(&pl);
+	if (r < 0)
 		cu_error_die(&e);
 	printf("%s\n", digest);
 	ovl_info_free(&info);
@@ -435,8 +508,13 @@ static void do_apply(struct unionmount_control *ctl)
 {
 	struct cu_error e = { 0 };
 	struct layer_apply_report r;
+	struct progress_line pl;
+	int rc;
 
-	if (layer_apply(ctl->args[0], ctl->args[1], ctl->apply_flags, &r, &e) < 0)
+	progress_begin(&pl, ctl->args[0]);
+	rc = layer_apply(ctl->args[0], ctl->args[1], ctl->apply_flags, &r, &e);
+	progress_end(&pl);
+	if (rc < 0)
 		cu_error_die(&e);
 	report_list(ctl->verbose, DROP_DEVICE, r.devices, r.ndevices);
 	report_list(ctl->verbose, DROP_SETID, r.setid, r.nsetid);
@@ -449,6 +527,7 @@ int main(int argc, char **argv)
 	struct unionmount_control ctl = { 0 };
 
 	cu_init_locale();
+	cu_perm_hint_init(argc, argv, NULL);
 	close_stdout_atexit();
 
 	parse_args(&ctl, argc, argv);

@@ -20,10 +20,13 @@
 #include "strutils.h"
 #include "table.h"
 
-/* Subnet a bridge made by "connect --addr auto" gets. */
+/* Subnet a bridge made by connect gets without an IPv4 --addr. */
 #define DEFAULT_SUBNET	"10.200.0.1/24"
-#define DEFAULT_BRIDGE	"cubr0"
+#define DEFAULT_BRIDGE	"ctr0"
 #define DEFAULT_IFNAME	"eth0"
+/* What the kernel takes for a veth and a bridge (ETH_MIN_MTU, ETH_MAX_MTU). */
+#define MTU_MIN		68
+#define MTU_MAX		65535
 
 struct vethctl_control {
 	const char *netns;		/* --netns: where we act */
@@ -148,6 +151,20 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 				    buf, sizeof(buf)));
 }
 
+/* The name the kernel gave the peer ("vethN"), on stdout: it was not given. */
+static void print_peer(struct vethctl_control *ctl, const struct nl_veth *v)
+{
+	struct cu_error e = { 0 };
+	struct nl_sock *psk = v->peer_netns_fd >= 0 ? open_sock(v->peer_netns_fd) : ctl->sk;
+	struct nl_link l, p;
+
+	check(nl_link_get(ctl->sk, v->name, &l, &e), &e);
+	check(nl_link_get_index(psk, l.link, &p, &e), &e);
+	printf("%s\n", p.name);
+	if (psk != ctl->sk)
+		nl_close(psk);
+}
+
 static int cmd_add(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
@@ -170,6 +187,10 @@ static int cmd_add(struct vethctl_control *ctl)
 	if (r == -EEXIST)
 		die_exists(ctl, v.peer, v.peer_netns_fd);
 	check(r, &e);
+	if (!v.peer)
+		print_peer(ctl, &v);
+	if (v.peer_netns_fd >= 0)
+		close(v.peer_netns_fd);
 	return 0;
 }
 
@@ -388,16 +409,23 @@ out_del_bridge:
 	return r;
 }
 
+static int cmd_bridge_list(struct vethctl_control *ctl);
+
 static int cmd_bridge(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
 	char key[IF_NAMESIZE + 32];
+	enum nl_op op;
 	struct cu_inet a;
 	struct nl_link l;
 
+	if (ctl->argc == 1 && streq(ctl->argv[0], "list"))
+		return cmd_bridge_list(ctl);
+	if (ctl->argc == 2 && streq(ctl->argv[0], "list"))
+		diex(_("bridge list: takes no argument (see vethctl --help)"));
+	op = parse_op(ctl->argv[0]);
 	if (ctl->argc != 2)
-		diex(_("bridge: expected add|del BR (see vethctl --help)"));
+		diex(_("bridge: expected add|del BR, or list (see vethctl --help)"));
 	check_ifname(ctl->argv[1]);
 	if (ctl->addr)
 		cidr_or_err(ctl->addr, &a, _("invalid address"));
@@ -483,6 +511,7 @@ struct list_ctx {
 	char **ns_names;		/* by nsid, for peers elsewhere */
 	int *ns_fds;
 	size_t nns;
+	bool want_addrs;		/* dump the addresses too */
 };
 
 static int collect_link(const struct nl_link *l, void *data)
@@ -638,7 +667,7 @@ static int list_collect(struct list_ctx *lc, struct cu_error *e)
 		if (r < 0)
 			continue;
 		lc->addrs = xcalloc(lc->nlinks + 1, sizeof(char *));
-		if (table_has(lc->t, COL_ADDRESSES))
+		if (lc->want_addrs)
 			r = nl_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
 	}
 	return r;
@@ -654,12 +683,115 @@ static int cmd_list(struct vethctl_control *ctl)
 			 &ctl->topts, &e);
 	if (!lc.t)
 		die_err(&e);
+	lc.want_addrs = table_has(lc.t, COL_ADDRESSES);
 	check(list_collect(&lc, &e), &e);
 	if (table_has(lc.t, COL_PEER) || table_has(lc.t, COL_PEER_NETNS))
 		map_nsids(&lc);
 	for (size_t i = 0; i < lc.nlinks; i++)
 		if (streq(lc.links[i].kind, "veth"))
 			list_line(&lc, i);
+	if (table_print(lc.t) < 0)
+		die(_("cannot print the list"));
+	list_free(&lc);
+	return 0;
+}
+
+/* ---- bridge list ----------------------------------------------------------- */
+
+enum { BCOL_NAME, BCOL_STATE, BCOL_ADDRESSES, BCOL_PORTS, BCOL_NAT, BCOL_MTU, BCOL_INDEX };
+
+static const struct table_column bridge_cols[] = {
+	[BCOL_NAME]	 = { "NAME", 0.1, 0, N_("bridge name") },
+	[BCOL_STATE]	 = { "STATE", 0.1, 0, N_("operational state") },
+	[BCOL_ADDRESSES] = { "ADDRESSES", 0.3, TABLE_WRAP, N_("IPv4 and IPv6 addresses, comma separated") },
+	[BCOL_PORTS]	 = { "PORTS", 0.3, TABLE_WRAP, N_("bridge: links attached to it, comma separated") },
+	[BCOL_NAT]	 = { "NAT", 0.05, TABLE_BOOL, N_("bridge: is its IPv4 subnet masqueraded") },
+	[BCOL_MTU]	 = { "MTU", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("maximum transmission unit") },
+	[BCOL_INDEX]	 = { "INDEX", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("interface index") },
+};
+
+/* nat_masquerades() inside the namespace that forwards. */
+static int nat_query(int nsfd, const struct cu_inet *net, struct cu_error *e)
+{
+	int saved = -1, r, r2 = 0;
+
+	if (nsfd >= 0 && (saved = nl_netns_enter(nsfd, e)) < 0)
+		return saved;
+	r = nat_masquerades(net, e);
+	if (saved >= 0)
+		r2 = nl_netns_leave(saved, r < 0 ? NULL : e);
+	return r < 0 || r2 == 0 ? r : r2;
+}
+
+/*
+ * Is an IPv4 subnet of the bridge (@addrs: its addresses, comma separated)
+ * masqueraded?  1, 0, or -1 when the table cannot be read: said once, and
+ * the column stays empty.
+ */
+static int bridge_nat(struct vethctl_control *ctl, const char *addrs, bool *warned)
+{
+	_cleanup_free_ char *copy = xstrdup(addrs ? addrs : "");
+	char *tok, *save = NULL;
+	struct cu_error e = { 0 };
+	struct cu_inet a;
+	int r;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_cidr(tok, &a) < 0 || a.family != AF_INET)
+			continue;
+		r = nat_query(ctl->nsfd, &a, &e);
+		if (r < 0 && !*warned) {
+			*warned = true;
+			cu_error_warn(&e);
+		}
+		if (r != 0)
+			return r < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+static void bridge_line(struct list_ctx *lc, size_t i, bool *warned)
+{
+	const struct nl_link *l = &lc->links[i];
+	struct libscols_line *ln = table_add_line(lc->t, NULL);
+	_cleanup_free_ char *ports = xstrdup("");
+	int nat;
+
+	for (size_t j = 0; j < lc->nlinks; j++) {
+		char *old = ports;
+
+		if (lc->links[j].master != l->index)
+			continue;
+		xasprintf(&ports, "%s%s%s", old, *old ? "," : "", lc->links[j].name);
+		free(old);
+	}
+	table_set(lc->t, ln, BCOL_NAME, l->name);
+	table_set(lc->t, ln, BCOL_STATE, operstate_name(l->operstate));
+	table_set(lc->t, ln, BCOL_ADDRESSES, lc->addrs[i] ? lc->addrs[i] : "");
+	table_set(lc->t, ln, BCOL_PORTS, ports);
+	if (table_has(lc->t, BCOL_NAT) &&
+	    (nat = bridge_nat(lc->ctl, lc->addrs[i], warned)) >= 0)
+		table_set_bool(lc->t, ln, BCOL_NAT, nat > 0);
+	table_set_u64(lc->t, ln, BCOL_MTU, l->mtu);
+	table_set_u64(lc->t, ln, BCOL_INDEX, (unsigned long long) l->index);
+}
+
+/* Bridges with their addresses, ports and whether NAT is on. */
+static int cmd_bridge_list(struct vethctl_control *ctl)
+{
+	struct cu_error e = { 0 };
+	struct list_ctx lc = { .ctl = ctl };
+	bool warned = !nat_supported();
+
+	lc.t = table_new("bridges", bridge_cols, ARRAY_SIZE(bridge_cols),
+			 "NAME,STATE,ADDRESSES,PORTS,NAT", &ctl->topts, &e);
+	if (!lc.t)
+		die_err(&e);
+	lc.want_addrs = table_has(lc.t, BCOL_ADDRESSES) || table_has(lc.t, BCOL_NAT);
+	check(list_collect(&lc, &e), &e);
+	for (size_t i = 0; i < lc.nlinks; i++)
+		if (streq(lc.links[i].kind, "bridge"))
+			bridge_line(&lc, i, &warned);
 	if (table_print(lc.t) < 0)
 		die(_("cannot print the list"));
 	list_free(&lc);
@@ -688,6 +820,28 @@ static void lease_key(struct conn *c)
 	bridge_lease_key(c->ctl->nsfd, c->bridge, c->key, sizeof(c->key));
 }
 
+/*
+ * The address a bridge that connect makes gets for the container's IPv4
+ * @addr: the first host address of its subnet (10.0.0.1 for 10.0.0.7/24,
+ * 10.0.0.0 in a /31), or the last one (10.0.0.254) when @addr is that
+ * first one, so that the container always has a gateway on its subnet.
+ * False for a /32: there is no other address.
+ */
+static bool gateway_for(const struct cu_inet *addr, struct cu_inet *gw)
+{
+	uint32_t net, bcast, first, last;
+
+	if (addr->prefix >= 32)
+		return false;
+	cidr_network(addr, gw);
+	net = ntohl(gw->addr.v4.s_addr);
+	bcast = net | (~0U >> addr->prefix);
+	first = addr->prefix == 31 ? net : net + 1;
+	last = addr->prefix == 31 ? bcast : bcast - 1;
+	gw->addr.v4.s_addr = htonl(ntohl(addr->addr.v4.s_addr) == first ? last : first);
+	return true;
+}
+
 /* The bridge, made with an address when missing; its IPv4 address. */
 static int conn_bridge(struct conn *c, struct cu_error *e)
 {
@@ -698,15 +852,10 @@ static int conn_bridge(struct conn *c, struct cu_error *e)
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot connect: %s is not a bridge (choose another --bridge)"), c->bridge);
 	if (r < 0) {
-		if ((c->has_addr && c->addr.family == AF_INET) ||
-		    (c->ctl->addr && streq(c->ctl->addr, "auto"))) {
-			if (c->has_addr)
-				cidr_network(&c->addr, &a), a.addr.v4.s_addr |= htonl(1);
-			else
-				undo_done(parse_cidr(DEFAULT_SUBNET, &a));	/* a constant */
-			if (!c->has_addr || a.addr.v4.s_addr != c->addr.addr.v4.s_addr)
-				pa = &a;
-		}
+		if (c->has_addr && c->addr.family == AF_INET)
+			pa = gateway_for(&c->addr, &a) ? &a : NULL;
+		else	/* auto, none (auto works next time) or IPv6 */
+			pa = &a, undo_done(parse_cidr(DEFAULT_SUBNET, &a)); /* a constant */
 		if ((r = bridge_create(c->ctl->sk, c->bridge, pa, e)) < 0)
 			return r;
 		c->made_bridge = true;
@@ -1009,6 +1158,9 @@ static int cmd_connect(struct vethctl_control *ctl)
 	if (ctl->addr && streq(ctl->addr, "auto") &&
 	    format_inet(&c.addr, true, text, sizeof(text)) == 0)
 		printf("%s\n", text);
+	if (!ctl->addr)
+		warnx(_("%1$s is connected to %2$s without an IP address (for one, disconnect and connect again with --addr auto or --addr CIDR)"),
+		      c.ns, c.bridge);
 	nl_close(c.tsk);
 	close(c.tfd);
 	return 0;
@@ -1102,7 +1254,7 @@ static const struct command commands[] = {
 	{ "add",	cmd_add,	1, 2 },
 	{ "addr",	cmd_addr,	3, 3 },
 	{ "attach",	cmd_attach,	2, 2 },
-	{ "bridge",	cmd_bridge,	2, 2 },
+	{ "bridge",	cmd_bridge,	1, 2 },
 	{ "connect",	cmd_connect,	1, 1 },
 	{ "delete",	cmd_delete,	1, 1, "del" },
 	{ "detach",	cmd_detach,	1, 1 },
@@ -1132,6 +1284,7 @@ static void __noreturn usage(void)
 	fputs(_(" route add|del default|<cidr> via <gw> [dev <name>]\n"
 		"                            add or remove a route\n"), stdout);
 	fputs(_(" bridge add|del <bridge>    create or delete a bridge\n"), stdout);
+	fputs(_(" bridge list                bridges, their addresses, ports and NAT\n"), stdout);
 	fputs(_(" attach <name> <bridge>     put a link on a bridge\n"), stdout);
 	fputs(_(" detach <name>              take a link off its bridge\n"), stdout);
 	fputs(_(" connect <netns>            wire a namespace to a bridge\n"), stdout);
@@ -1143,7 +1296,7 @@ static void __noreturn usage(void)
 	fputs(_("     --mtu <bytes>          MTU of both ends\n"), stdout);
 	fputs(_("     --address <mac>        MAC address of the first end\n"), stdout);
 	fputs(_("     --peer-address <mac>   MAC address of the peer\n"), stdout);
-	fputs(_(" -b, --bridge <bridge>      bridge for connect (default cubr0)\n"), stdout);
+	fputs(_(" -b, --bridge <bridge>      bridge for connect (default ctr0)\n"), stdout);
 	fputs(_("     --addr <cidr>|auto     address (connect, bridge add)\n"), stdout);
 	fputs(_("     --ifname <name>        name inside the namespace (default eth0)\n"), stdout);
 	fputs(_("     --nat                  masquerade the subnet (connect)\n"), stdout);
@@ -1156,6 +1309,9 @@ static void __noreturn usage(void)
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(28);
 	table_usage_columns(stdout, list_cols, ARRAY_SIZE(list_cols));
+	fputs(_("\nColumns of bridge list:\n"), stdout);
+	for (size_t i = 0; i < ARRAY_SIZE(bridge_cols); i++)
+		printf(" %12s  %s\n", bridge_cols[i].name, _(bridge_cols[i].help));
 	printf(USAGE_MAN_TAIL("vethctl(8)"));
 	exit(EXIT_SUCCESS);
 }
@@ -1231,6 +1387,9 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 			break;
 		case OPT_MTU:
 			ctl->mtu = u32_or_err(optarg, _("invalid MTU"));
+			if (ctl->mtu < MTU_MIN || ctl->mtu > MTU_MAX)
+				diex(_("invalid MTU: '%1$s' (use %2$d to %3$d bytes; Ethernet's is 1500)"),
+				     optarg, MTU_MIN, MTU_MAX);
 			break;
 		case 'N':
 			ctl->netns = optarg;
@@ -1301,18 +1460,46 @@ static void check_table_options(const struct vethctl_control *ctl,
 	diex(_("--json, --noheadings, --output and --raw are only for listings (list)"));
 }
 
+/*
+ * Would the command work in a network namespace of the user's own?  Only
+ * when it names no other namespace and keeps no record in /run (connect,
+ * disconnect, nat, bridge del go through the lease and NAT files there).
+ */
+static bool own_netns_helps(const struct vethctl_control *ctl, const struct command *cmd)
+{
+	static const char *const local[] = {
+		"add", "delete", "up", "down", "addr", "route", "attach", "detach", "list",
+	};
+
+	if (ctl->netns || ctl->peer_netns)
+		return false;
+	if (streq(cmd->name, "bridge"))
+		return ctl->argc > 0 && streq(ctl->argv[0], "add");
+	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
+		if (streq(cmd->name, local[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct vethctl_control ctl = { .nsfd = -1 };
 	const struct command *cmd;
+	char **orig;
 	int r;
 
 	cu_init_locale();
 	close_stdout_atexit();
 
+	/* getopt reorders argv: the hint repeats the words as they were typed */
+	orig = xcalloc((size_t) argc + 1, sizeof(char *));
+	memcpy(orig, argv, (size_t) argc * sizeof(char *));
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);
 	check_table_options(&ctl, cmd);
+	cu_perm_hint_init(argc, orig, own_netns_helps(&ctl, cmd) ?
+			  "nsrun --user --map-root-user --net" : NULL);
+	free(orig);
 	if (ctl.netns)
 		ctl.nsfd = open_ns(ctl.netns);
 	ctl.sk = open_sock(ctl.nsfd);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* c.c - error reporting, version and allocation helpers */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "c.h"
 
@@ -42,9 +44,104 @@ int cu_error_set(struct cu_error *e, int errnum, const char *fmt, ...)
 	return errnum ? -errnum : -EINVAL;
 }
 
+static char *perm_hint;
+
+/*
+ * Append @s to *@buf as one shell word, after a space: as is when plain,
+ * else in single quotes, or, when it holds a control byte, as $'...' with
+ * \xNN escapes, so that no raw control byte reaches a terminal.
+ */
+static void append_word(char **buf, const char *s)
+{
+	const unsigned char *p;
+	bool plain = *s != '\0', ctrl = false;
+	size_t len = strlen(*buf);
+	char *out = xmalloc(len + 4 * strlen(s) + 5), *o;
+
+	for (p = (const unsigned char *) s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			ctrl = true;
+		if (!isalnum(*p) && !strchr("_./:=@%+,-", (char) *p))
+			plain = false;
+	}
+	memcpy(out, *buf, len);
+	o = out + len;
+	*o++ = ' ';
+	if (!plain)
+		o = stpcpy(o, ctrl ? "$'" : "'");
+	for (p = (const unsigned char *) s; *p; p++) {
+		if (plain)
+			*o++ = (char) *p;
+		else if (ctrl && (*p < 0x20 || *p == 0x7f))
+			o += sprintf(o, "\\x%02x", *p);
+		else if (ctrl && (*p == '\'' || *p == '\\'))
+			*o++ = '\\', *o++ = (char) *p;
+		else if (*p == '\'')
+			o = stpcpy(o, "'\\''");
+		else
+			*o++ = (char) *p;
+	}
+	if (!plain)
+		*o++ = '\'';
+	*o = '\0';
+	free(*buf);
+	*buf = out;
+}
+
+void cu_perm_hint_init(int argc, char **argv, const char *alt)
+{
+	char *cmd, *alt_text = NULL;
+	int i;
+
+	if (geteuid() == 0)
+		return;		/* the hint is for users who are not root */
+	cmd = xstrdup("");
+	append_word(&cmd, program_invocation_short_name);
+	for (i = 1; i < argc; i++)
+		append_word(&cmd, argv[i]);
+	if (alt) {
+		/* TRANSLATORS: after "sudo COMMAND": "nsrun ... COMMAND" */
+		xasprintf(&alt_text, _(", or %1$s %2$s"), alt, cmd + 1);
+	}
+	free(perm_hint);
+	/* TRANSLATORS: after "Permission denied"; %1$s is the command line */
+	xasprintf(&perm_hint, _("run as root: sudo %1$s%2$s"), cmd + 1,
+		  alt_text ? alt_text : "");
+	free(alt_text);
+	free(cmd);
+}
+
+const char *cu_perm_hint(int errnum)
+{
+	if (!perm_hint || (errnum != EPERM && errnum != EACCES))
+		return NULL;
+	return perm_hint;
+}
+
+void cu_die(const char *fmt, ...)
+{
+	int errnum = errno;
+	const char *hint = cu_perm_hint(errnum);
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (hint)
+		fprintf(stderr, ": %s (%s)\n", strerror(errnum), hint);
+	else
+		fprintf(stderr, ": %s\n", strerror(errnum));
+	exit(cu_exit_failure);
+}
+
 void cu_error_warn(const struct cu_error *e)
 {
-	if (e->errnum)
+	const char *hint = cu_perm_hint(e->errnum);
+
+	if (hint)
+		warnx("%s: %s (%s)", e->msg, strerror(e->errnum), hint);
+	else if (e->errnum)
 		warnx("%s: %s", e->msg, strerror(e->errnum));
 	else
 		warnx("%s", e->msg);

@@ -50,7 +50,7 @@ static inline void cu_set_exit_failure(int status)
 	cu_exit_failure = status;
 }
 
-#define die(...)	err(cu_exit_failure, __VA_ARGS__)
+#define die(...)	cu_die(__VA_ARGS__)
 #define diex(...)	errx(cu_exit_failure, __VA_ARGS__)
 
 /* die() with an explicit errno value (a -errno result from common/). */
@@ -90,6 +90,20 @@ int cu_error_set(struct cu_error *e, int errnum, const char *fmt, ...) __printf(
 /* Report @e as "TOOL: msg: strerror" (or "TOOL: msg" when errnum is 0). */
 __noreturn void cu_error_die(const struct cu_error *e);
 void cu_error_warn(const struct cu_error *e);
+
+/*
+ * What to run instead when the kernel refuses a non-root user (EPERM,
+ * EACCES): a tool that may need root calls cu_perm_hint_init() first, and
+ * every die() and cu_error_die() of such an error then ends with
+ * "(run as root: sudo TOOL ARGS...)", plus ", or @alt TOOL ARGS..." when
+ * @alt is given (e.g. "nsrun --user --map-root-user --net").
+ */
+void cu_perm_hint_init(int argc, char **argv, const char *alt);
+/* The hint for @errnum (a positive errno), or NULL: none applies. */
+const char *cu_perm_hint(int errnum);
+
+/* err(3) with the hint above: "TOOL: msg: strerror (hint)". */
+__noreturn void cu_die(const char *fmt, ...) __printf(1, 2);
 
 /* Allocation: out of memory is the one error common/ may exit on. */
 void *xmalloc(size_t size);

@@ -1563,6 +1563,7 @@ static void stats_memory(const struct cgroup *g, struct cgroup_stats *s)
 		s->has_memory = read_u64(g, h, "memory.usage_in_bytes", &s->mem_current) &&
 				read_u64(g, h, "memory.max_usage_in_bytes", &s->mem_peak) &&
 				read_u64(g, h, "memory.limit_in_bytes", &s->mem_max);
+		s->has_failcnt = read_u64(g, h, "memory.failcnt", &s->mem_failcnt);
 		if (read_file(g->path[h], "memory.oom_control", buf, sizeof(buf)) == 0 &&
 		    keyed(buf, "oom_kill", &s->oom_kills)) {
 			s->has_oom = true;
@@ -1583,12 +1584,15 @@ static void stats_memory(const struct cgroup *g, struct cgroup_stats *s)
 int cgroup_stats(const struct cgroup *g, struct cgroup_stats *s)
 {
 	int hp = cgroup_hier_of(g->map, "pids"), hf = freeze_hier(g);
+	char buf[256];
 
 	memset(s, 0, sizeof(*s));
 	stats_cpu(g, s);
 	stats_memory(g, s);
 	s->has_pids = read_u64(g, hp, "pids.current", &s->pids_current) &&
 		      read_u64(g, hp, "pids.max", &s->pids_max);
+	if (hp >= 0 && g->path[hp] && read_file(g->path[hp], "pids.events", buf, sizeof(buf)) == 0)
+		s->has_pids_events = keyed(buf, "max", &s->pids_max_events);
 	if (hf >= 0 && !g->map->h[hf].emulated) {
 		s->has_frozen = true;
 		s->frozen = freeze_done(g, (size_t) hf, true);

@@ -182,13 +182,15 @@ int cgroup_remove_empty(struct cgroup *g) __must_check;
 
 struct cgroup_stats {
 	bool has_usage, has_throttle, has_quota, has_memory, has_oom,
-	     has_pids, has_frozen;
+	     has_pids, has_frozen, has_failcnt, has_pids_events;
 	uint64_t usage_us, user_us, system_us;
 	uint64_t nr_periods, nr_throttled, throttled_us;
 	uint64_t quota_us, period_us;		/* quota UINT64_MAX: max */
 	uint64_t mem_current, mem_peak, mem_max; /* max UINT64_MAX: max */
 	uint64_t oom_events, oom_kills;
 	uint64_t pids_current, pids_max;	/* max UINT64_MAX: max */
+	uint64_t mem_failcnt;			/* v1: times the limit was hit */
+	uint64_t pids_max_events;		/* forks refused at pids.max */
 	bool frozen;
 	int nprocs;
 };

@@ -735,9 +735,49 @@ static int commit_slow(struct commit_ctx *c, const struct walk_entry *we,
 	return 0;
 }
 
-static int commit_entry(const struct walk_entry *we, void *data)
+static layer_progress_fn progress_fn;
+static void *progress_data;
+static struct layer_progress progress;
+
+void layer_set_progress(layer_progress_fn fn, void *data)
 {
-	struct commit_ctx *c = data;
+	progress_fn = fn;
+	progress_data = data;
+}
+
+static void progress_start(enum layer_phase phase, uint64_t total)
+{
+	progress = (struct layer_progress) { .phase = phase, .total = total };
+}
+
+/* One more entry: @bytes more file data (commit), or the tar's position (apply). */
+static void progress_step(uint64_t bytes, bool absolute)
+{
+	if (!progress_fn)
+		return;
+	progress.entries++;
+	progress.bytes = absolute ? bytes : progress.bytes + bytes;
+	progress_fn(&progress, progress_data);
+}
+
+/* Where the reader of @fd is in the tar (libarchive reads ahead by a block). */
+static void progress_fd(int fd)
+{
+	off_t pos;
+
+	if (progress_fn && (pos = lseek(fd, 0, SEEK_CUR)) >= 0)
+		progress_step((uint64_t) pos, true);
+}
+
+static uint64_t fd_size(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t) st.st_size : 0;
+}
+
+static int commit_one(const struct walk_entry *we, struct commit_ctx *c)
+{
 	_cleanup_free_ char *marker = NULL;
 	const char *link;
 	int rc = check_portable(we, c->e);
@@ -761,6 +801,16 @@ static int commit_entry(const struct walk_entry *we, void *data)
 		return rc;
 	xasprintf(&marker, "%s/" WH_OPAQUE, we->rel);
 	return write_marker(c, marker);
+}
+
+/* One entry into the tar, then the progress counts it (and its data). */
+static int commit_entry(const struct walk_entry *we, void *data)
+{
+	int rc = commit_one(we, data);
+
+	if (rc == 0)
+		progress_step(S_ISREG(we->st.st_mode) ? (uint64_t) we->st.st_size : 0, false);
+	return rc;
 }
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -802,6 +852,7 @@ static int commit_stream(struct commit_ctx *c, const char *upper, int fd,
 
 	if (rc < 0)
 		return stream_error(c, out, true);
+	progress_start(LAYER_PHASE_COMMIT, 0);
 	rc = walk_tree(upper, true, commit_entry, c);
 	if (rc < 0 && c->e && c->e->msg[0])
 		return rc;	/* an entry's own message */
@@ -1068,8 +1119,11 @@ static int scan_archive(struct apply_ctx *c, int fd, const char *tarball)
 
 	if (!a)
 		return -EINVAL;
-	while (rc == 0 && (r = LA(archive_read_next_header)(a, &en)) == ARCHIVE_OK)
+	progress_start(LAYER_PHASE_SCAN, fd_size(fd));
+	while (rc == 0 && (r = LA(archive_read_next_header)(a, &en)) == ARCHIVE_OK) {
 		rc = scan_entry(c, en);
+		progress_fd(fd);
+	}
 	if (rc == 0 && r != ARCHIVE_EOF)
 		rc = cu_error_set(c->e, 0, _("cannot read layer %1$s: %2$s"), tarball, LA(archive_error_string)(a));
 	LA(archive_read_free)(a);
@@ -1518,8 +1572,11 @@ static int extract_archive(struct apply_ctx *c, int fd, const char *tarball)
 	if (!in)
 		return -EINVAL;
 	out = open_writer(lib);
-	while (rc == 0 && (r = LA(archive_read_next_header)(in, &en)) == ARCHIVE_OK)
+	progress_start(LAYER_PHASE_EXTRACT, fd_size(fd));
+	while (rc == 0 && (r = LA(archive_read_next_header)(in, &en)) == ARCHIVE_OK) {
 		rc = extract_entry(c, in, out, en);
+		progress_fd(fd);
+	}
 	if (rc == 0 && r != ARCHIVE_EOF)
 		rc = cu_error_set(c->e, 0, _("cannot read layer %1$s: %2$s"), tarball, LA(archive_error_string)(in));
 	if (LA(archive_write_close)(out) != ARCHIVE_OK && rc == 0)

@@ -8,6 +8,7 @@
 #define CU_LAYER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "c.h"
 
@@ -62,6 +63,27 @@ int layer_apply(const char *tarball, const char *dir, unsigned int flags,
 		struct layer_apply_report *report, struct cu_error *e) __must_check;
 
 void layer_apply_report_free(struct layer_apply_report *r);
+
+/*
+ * Progress of a commit or an apply, reported after every entry to the
+ * function set with layer_set_progress() (NULL: none; the caller decides
+ * how often to show it).
+ */
+enum layer_phase {
+	LAYER_PHASE_COMMIT,	/* writing the tar: total is 0 (unknown) */
+	LAYER_PHASE_SCAN,	/* apply's check of every entry */
+	LAYER_PHASE_EXTRACT,	/* apply's unpacking */
+};
+
+struct layer_progress {
+	enum layer_phase phase;
+	uint64_t entries;	/* entries so far in this phase */
+	uint64_t bytes;		/* commit: file data; apply: bytes of the tar read */
+	uint64_t total;		/* apply: the tar's size; commit: 0 */
+};
+
+typedef void (*layer_progress_fn)(const struct layer_progress *p, void *data);
+void layer_set_progress(layer_progress_fn fn, void *data);
 
 /* Does the path normalised from @name stay inside the layer?  (for tests) */
 int layer_normalize(const char *name, char **out) __must_check;

@@ -9,11 +9,13 @@
  */
 #include <ctype.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
 #include "c.h"
+#include "caps.h"
 #include "explain.h"
 #include "dlsym.h"
 #include "nls.h"
@@ -349,6 +351,38 @@ int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
 	return r;
 }
 
+/* Search the table's listing: one request, no lock (nothing changes). */
+int nat_masquerades(const struct cu_inet *subnet, struct cu_error *e)
+{
+	_cleanup_free_ char *out = NULL;
+	char net[INET6_ADDRSTRLEN + 8];
+	struct cu_inet n;
+	const char *p;
+	int r;
+
+	if (subnet->family != AF_INET)
+		return 0;
+	cidr_network(subnet, &n);
+	if (format_inet(&n, true, net, sizeof(net)) < 0)
+		return cu_error_set(e, EINVAL, _("bad subnet"));
+	if (!caps_have(CAP_NET_ADMIN))	/* nft would print its own error */
+		return cu_error_set(e, EPERM, _("cannot read table ip %s"), NAT_TABLE);
+	r = nat_load(e);
+	if (r < 0)
+		return r;
+	if (!table_exists())
+		return 0;
+	r = nft_run("list table ip " NAT_TABLE, &out, e);
+	if (r < 0)
+		return r;
+	/* "10.0.0.0/24" as a whole word: not the start of "10.0.0.0/240" */
+	for (p = out; (p = strstr(p, net)); p += strlen(net))
+		if ((p == out || (!isdigit((unsigned char) p[-1]) && p[-1] != '.')) &&
+		    !isdigit((unsigned char) p[strlen(net)]))
+			return 1;
+	return 0;
+}
+
 #else /* !HAVE_LIBNFTABLES */
 
 bool nat_supported(void)
@@ -370,6 +404,11 @@ int nat_add(const struct cu_inet *subnet __unused, const char *out __unused,
 
 int nat_del(const struct cu_inet *subnet __unused, const char *out __unused,
 	    struct cu_error *e)
+{
+	return cu_error_set(e, 0, _("built without NAT support (rebuild with libnftables)"));
+}
+
+int nat_masquerades(const struct cu_inet *subnet __unused, struct cu_error *e)
 {
 	return cu_error_set(e, 0, _("built without NAT support (rebuild with libnftables)"));
 }

@@ -41,7 +41,7 @@ it off, as docker run --privileged does; see CONFINEMENT in nsrun(1).
 
 Environment:
  CONTAINER_BRIDGE   bridge for the containers (default: ctr0)
- CONTAINER_SUBNET   its address, made when the bridge is (default: 10.88.0.1/24)
+ CONTAINER_SUBNET   its address, made when the bridge is (default: 10.200.0.1/24)
  CU_BUILDDIR        where the built tools are (default: ../ of this script)
 EOF
 	exit 0
@@ -61,7 +61,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-bridge=${CONTAINER_BRIDGE:-ctr0} subnet=${CONTAINER_SUBNET:-10.88.0.1/24}
+bridge=${CONTAINER_BRIDGE:-ctr0} subnet=${CONTAINER_SUBNET:-10.200.0.1/24}
 dir=/run/container-utils/containers/$name
 
 # shellcheck source=examples/lib.sh source-path=SCRIPTDIR

@@ -305,7 +305,7 @@ fake_cgroup2() {
 # --- run ------------------------------------------------------------------
 
 @test "run: limits are in place before the program starts, every hierarchy joined" {
-	run cgset run --name "$N" --memory 48M --pids 50 --cpu 1.5 -- \
+	run cgset run --name "$N" --memory 48M --pids 50 --cpus 1.5 -- \
 		sh -c "cat $(cg_file "$N" memory memory.max) $(cg_file "$N" cpu cpu.max) $(cg_file "$N" pids pids.max); cat /proc/self/cgroup"
 	assert_success
 	assert_line --index 0 50331648
@@ -685,7 +685,7 @@ fake_cgroup2() {
 
 @test "v2 files (a tree laid out like cgroup2): every limit in v2 syntax, subtree_control" {
 	fake_cgroup2
-	run cgset create "$N" --cpu 1.5 --cpu-weight 200 --cpuset 0-1 --memory 32M \
+	run cgset create "$N" --cpus 1.5 --cpu-weight 200 --cpuset 0-1 --memory 32M \
 		--memory-swap 0 --pids 5 --io-read-bps 8:0:1M --io-write-bps 8:16:max --io-weight 50
 	assert_success
 	[ "$(cat "$FAKE/cgroup.subtree_control")" = "+cpuset +cpu +memory +pids +io" ]
@@ -945,4 +945,99 @@ fake_cgroup2() {
 	[[ "$stderr" == "cgset: parent group does not exist: $P/only2 in $CG/cpu "* ]]
 	[ ! -e "$V2/$P/only2/$N" ]
 	rmdir "$V2/$P/only2"
+}
+
+@test "run: an OOM kill at --memory is said on stderr, and the status stays the program's (137)" {
+	# dd's one 64 MiB buffer cannot fit in 16M without swap: the kernel kills it
+	run --separate-stderr cgset run --name "$N" --memory 16M --memory-swap 0 -- \
+		dd if=/dev/zero of=/dev/null bs=64M count=1
+	[ "$status" -eq 137 ]
+	[[ "$stderr" == *"cgset: out of memory: the kernel killed 1 process of group $N at its memory limit of 16M (raise --memory)"* ]]
+	[ -z "$(cg_dirs "$N")" ]
+	# within the limit: nothing said
+	run --separate-stderr cgset run --name "$N" --memory 64M --memory-swap 0 -- \
+		dd if=/dev/zero of=/dev/null bs=1M count=1 status=none
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "run: forks refused at --pids are said on stderr, and the status stays the program's" {
+	run --separate-stderr cgset run --name "$N" --pids 5 -- \
+		sh -c 'for i in 1 2 3 4 5 6 7 8; do (sleep 0.5 &) 2>/dev/null; done; exit 7'
+	[ "$status" -eq 7 ]
+	[[ "$stderr" == *"cgset: group $N reached its limit of 5 processes: the kernel refused "*" fork"*" (raise --pids)"* ]]
+	run --separate-stderr cgset run --name "$N" --pids 50 -- sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	[ -z "$stderr" ]
+}
+
+@test "--cpu without a unit is refused with --cpu N% and --cpus N; --cpus is a number of CPUs" {
+	run --separate-stderr cgset run --name "$N" --cpu 20 -- true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "cgset: invalid --cpu value: '20' has no unit (use --cpu 20% for 20% of one CPU, or --cpus 20 for 20 CPUs)" ]
+	run --separate-stderr cgset create "$N" --cpu 1.5
+	assert_failure 1
+	[[ "$stderr" == *"use --cpu 1.5% for 1.5% of one CPU, or --cpus 1.5 for 1.5 CPUs"* ]]
+	[ -z "$(cg_dirs "$N")" ]
+	run --separate-stderr cgset create "$N" --cpus 20%
+	assert_failure 1
+	[[ "$stderr" == *"use --cpu 20% for a share of one CPU"* ]]
+	[ -z "$(cg_dirs "$N")" ]
+	cgset create "$N" --cpus 0.2
+	cg_is "$N" cpu cpu.max "20000 100000" 20000
+	cgset set "$N" --cpu 150%
+	cg_is "$N" cpu cpu.max "150000 100000" 150000
+	cgset delete "$N"
+}
+
+@test "list --hierarchies: mode, every cgroup mount with its controllers, --json" {
+	local m want got
+	run cgset list --hierarchies
+	assert_success
+	assert_line --index 0 --regexp '^HIERARCHY +VERSION +MOUNT +CONTROLLERS +MODE$'
+	want=$(findmnt -rn -t cgroup,cgroup2 -o TARGET | grep "^$CG" | sort)
+	got=$(cgset list --hierarchies -n --raw -o MOUNT | sort)
+	[ "$want" = "$got" ]
+	# every line carries the mode cgset show reports
+	cgset create "$N" --pids 10
+	m=$(cgset show -n --raw -o VALUE "$N" | sed -n 2p)
+	[ -n "$m" ]
+	[ -z "$(cgset list --hierarchies -n --raw -o MODE | grep -vx "$m")" ]
+	if [ -n "$V2" ]; then
+		run cgset list --hierarchies -n --raw -o HIERARCHY,VERSION,MOUNT
+		assert_line "v2 2 $V2"
+	fi
+	if [ "$LAYOUT" != v2 ]; then
+		run cgset list --hierarchies -n --raw -o HIERARCHY,MOUNT,CONTROLLERS
+		assert_line "pids $CG/pids pids"
+	fi
+	run cgset list --hierarchies --json
+	assert_output --partial '"hierarchies": ['
+	assert_output --regexp '"version": [12],'
+	run --separate-stderr cgset list --hierarchies "$N"
+	assert_failure 1
+	run --separate-stderr cgset show --hierarchies "$N"
+	assert_failure 1
+	[ "$stderr" = "cgset: --hierarchies is an option of 'list', not of 'show'" ]
+	cgset delete "$N"
+}
+
+@test "permission errors of a non-root user name the command to run instead" {
+	cu_require_user
+	run --separate-stderr cu_as_user cgset create "$N" --pids 10
+	assert_failure 1
+	[[ "$stderr" == *": Permission denied (run as root: sudo cgset create $N --pids 10)" ]]
+	[ -z "$(cg_dirs "$N")" ]
+	run --separate-stderr cu_as_user cgset run --name "$N" --memory 32M -- true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --memory 32M -- true)" ]]
+	# an argument a shell would split or expand comes back quoted
+	run --separate-stderr cu_as_user cgset run --name "$N" --pids 5 -- sh -c "echo it's \$HOME"
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --pids 5 -- sh -c 'echo it'\''s \$HOME')" ]]
+	# a control byte never reaches the terminal raw: $'...' with \xNN
+	run --separate-stderr cu_as_user cgset run --name "$N" --pids 5 -- printf $'\e]0;x\a'
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"(run as root: sudo cgset run --name $N --pids 5 -- printf \$'\\x1b]0;x\\x07')" ]]
+	[[ "$stderr" != *$'\e'* ]]
 }

@@ -599,3 +599,14 @@ in_private_run_netns() {
 	assert_success
 	! ip netns list | grep -qE "^($n0|$n1)( |\$)"
 }
+
+@test "permission errors of a non-root user name the command to run instead" {
+	local n
+	cu_require_user
+	n=$(cu_name p)
+	cu_track_netns "$n"
+	run --separate-stderr cu_as_user netns add "$n"
+	assert_failure 1
+	[[ "$stderr" == "netns: cannot create /run/netns"*": Permission denied (run as root: sudo netns add $n)" ]]
+	[ ! -e "/run/netns/$n" ]
+}

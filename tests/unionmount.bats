@@ -885,3 +885,37 @@ with tarfile.open("x.tar", "w", format=tarfile.PAX_FORMAT) as t:
 	assert_failure 1
 	assert_equal "$stderr" "unionmount: no union mounted on T (see unionmount list)"
 }
+
+@test "commit and apply show a progress line on a terminal, erased at the end; nothing without one" {
+	local i out
+	mkdir u
+	for i in $(seq 40); do head -c 65536 /dev/urandom > "u/f$i"; done
+	# on a terminal: the progress line, then the digest on a clean line
+	out=$(python3 "$BATS_TEST_DIRNAME/pty-run.py" unionmount commit "$D/u" --output "$D/l.tar")
+	[[ "$out" =~ "unionmount: committing $D/u: "[0-9]+" entr"(y|ies)", "[0-9.]+" MiB" ]]
+	# the last progress line is erased before the digest
+	[[ "$out" == *$'\r\e[K'"sha256:$(sha256sum l.tar | cut -d' ' -f1)"* ]]
+	# not a terminal: stderr stays empty
+	run --separate-stderr unionmount commit "$D/u" --output "$D/l2.tar"
+	assert_success
+	[ -z "$stderr" ]
+	out=$(python3 "$BATS_TEST_DIRNAME/pty-run.py" unionmount apply "$D/l.tar" "$D/x")
+	[[ "$out" == *"unionmount: applying $D/l.tar: checking, "*"%"* ]]
+	[[ "$out" == *"unionmount: applying $D/l.tar: unpacking, "*"%"* ]]
+	[[ "$out" == *$'\r\e[K' ]]
+	cmp u/f40 x/f40
+	run --separate-stderr unionmount apply "$D/l.tar" "$D/y"
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "permission errors of a non-root user name the command to run instead" {
+	cu_require_user
+	mkdir l u t
+	chown "$CU_UID" l u t
+	cu_open_to_user "$D"
+	run --separate-stderr cu_as_user unionmount --lower "$D/l" --upper "$D/u" "$D/t"
+	assert_failure 1
+	[[ "$stderr" == *": Permission denied (run as root: sudo unionmount --lower $D/l --upper $D/u $D/t)" ]]
+	! mountpoint -q t
+}

@@ -572,3 +572,144 @@ hide_nftables() {
 	run ip netns exec "$r" nft list tables
 	refute_output --partial container_utils
 }
+
+@test "add without a peer name prints the name the kernel chose; with one, nothing" {
+	local a p
+	a=$(cu_name a)
+	cu_mkns a
+	run --separate-stderr vethctl -N "$a" add "$(cu_name v)"
+	assert_success
+	[[ "$output" =~ ^veth[0-9]+$ ]]
+	p=$output
+	# the printed name is the peer of the pair, in the same namespace
+	run ip -j -n "$a" link show "$p"
+	[ "$(pyj 'j[0]["link"]' <<<"$output")" = "$(cu_name v)" ]
+	run --separate-stderr vethctl -N "$a" add "$(cu_name x)" "$(cu_name y)"
+	assert_success
+	assert_output ''
+}
+
+@test "add --mtu outside 68..65535 names the value and the range; nothing is made" {
+	local a m
+	a=$(cu_name a)
+	cu_mkns a
+	for m in 10 67 65536 0; do
+		run --separate-stderr vethctl -N "$a" add "$(cu_name v)" "$(cu_name w)" --mtu "$m"
+		assert_failure 1
+		[ "$stderr" = "vethctl: invalid MTU: '$m' (use 68 to 65535 bytes; Ethernet's is 1500)" ]
+	done
+	[ "$(link_names "$a")" = lo ]
+	vethctl -N "$a" add "$(cu_name v)" "$(cu_name w)" --mtu 68
+	run ip -j -n "$a" link show "$(cu_name w)"
+	[ "$(pyj 'j[0]["mtu"]' <<<"$output")" = 68 ]
+}
+
+@test "connect without --addr: connected, with a one-line hint on how to get an address" {
+	local r c br
+	r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
+	cu_mkns r; cu_mkns c
+	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$br"
+	assert_success
+	assert_output ''
+	[ "$stderr" = "vethctl: $c is connected to $br without an IP address (for one, disconnect and connect again with --addr auto or --addr CIDR)" ]
+	[ "$(link_names "$c")" = "eth0 lo" ]
+	# the bridge it made has the default subnet: --addr auto works next
+	run ip -j -n "$r" -4 addr show "$br"
+	assert_output --partial '"local":"10.200.0.1","prefixlen":24'
+	run ip -j -n "$c" -4 addr show eth0
+	refute_output --partial '"local"'
+	vethctl -N "$r" disconnect "$c" --bridge "$br"
+	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$br" --addr auto
+	assert_success
+	assert_output 10.200.0.2/24
+	[ -z "$stderr" ]
+	vethctl -N "$r" disconnect "$c" --bridge "$br"
+}
+
+# The gateway a bridge made by connect gets: the subnet's first host address,
+# or its last when the namespace asks for the first; a /32 leaves none.
+@test "connect makes the bridge with a gateway whatever the namespace's address; a default route through it" {
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	cu_mkns r; cu_mkns 1; cu_mkns 2; cu_mkns 3
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "${br}a" --addr 10.9.6.1/24
+	run ip -j -n "$r" -4 addr show "${br}a"
+	assert_output --partial '"local":"10.9.6.254","prefixlen":24'
+	run ip -j -n "$(cu_name 1)" route show default
+	assert_output --partial '"gateway":"10.9.6.254"'
+	run ip netns exec "$(cu_name 1)" ping -c1 -W2 10.9.6.254
+	assert_success
+	# a second namespace on that bridge may take .1? no: it is the first's
+	vethctl -N "$r" connect "$(cu_name 2)" --bridge "${br}a" --addr 10.9.6.7/24
+	run ip netns exec "$(cu_name 2)" ping -c1 -W2 10.9.6.1
+	assert_success
+	# any other address: the first host address
+	vethctl -N "$r" connect "$(cu_name 3)" --bridge "${br}b" --addr 10.9.8.6/30
+	run ip -j -n "$r" -4 addr show "${br}b"
+	assert_output --partial '"local":"10.9.8.5","prefixlen":30'
+	run ip -j -n "$(cu_name 3)" route show default
+	assert_output --partial '"gateway":"10.9.8.5"'
+	vethctl -N "$r" disconnect "$(cu_name 1)" --bridge "${br}a"
+	vethctl -N "$r" disconnect "$(cu_name 2)" --bridge "${br}a"
+	vethctl -N "$r" disconnect "$(cu_name 3)" --bridge "${br}b"
+}
+
+@test "the default bridge is ctr0 with 10.200.0.1/24, as the demo's" {
+	local r c
+	r=$(cu_name r) c=$(cu_name c)
+	cu_mkns r; cu_mkns c
+	run vethctl -N "$r" connect "$c" --addr auto
+	assert_output 10.200.0.2/24
+	run ip -j -n "$r" -4 addr show ctr0
+	assert_output --partial '"local":"10.200.0.1","prefixlen":24'
+	grep -q 'subnet=${CONTAINER_SUBNET:-10.200.0.1/24}' "$CU_TOPDIR/examples/container.sh"
+	grep -q 'bridge=${CONTAINER_BRIDGE:-ctr0}' "$CU_TOPDIR/examples/container.sh"
+	vethctl -N "$r" disconnect "$c"
+	vethctl -N "$r" bridge del ctr0
+}
+
+@test "bridge list: addresses, ports and NAT of each bridge, --json, --output" {
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	cu_mkns r; cu_mkns 1
+	vethctl -N "$r" bridge add "${br}a" --addr 10.9.7.1/24
+	vethctl -N "$r" bridge add "${br}b"
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "${br}a" --addr auto --nat
+	run --separate-stderr vethctl -N "$r" bridge list
+	assert_success
+	assert_line --index 0 --regexp '^NAME +STATE +ADDRESSES +PORTS +NAT$'
+	run vethctl -N "$r" bridge list -n --raw -o NAME,PORTS,NAT
+	assert_line --regexp "^${br}a vc[0-9a-f]{8} yes$"
+	assert_line "${br}b  no"
+	run vethctl -N "$r" bridge list --json
+	assert_output --partial '"bridges": ['
+	assert_output --partial '"addresses": "10.9.7.1/24'
+	assert_output --partial '"nat": true'
+	# masquerade gone with the connection
+	vethctl -N "$r" disconnect "$(cu_name 1)" --bridge "${br}a"
+	run vethctl -N "$r" bridge list -n --raw -o NAME,PORTS,NAT
+	assert_line "${br}a  no"
+	run --separate-stderr vethctl -N "$r" bridge list "${br}a"
+	assert_failure 1
+}
+
+@test "permission errors of a non-root user name the commands to run instead" {
+	cu_require_user
+	run --separate-stderr cu_as_user vethctl add "$(cu_name v)"
+	assert_failure 1
+	[ "$stderr" = "vethctl: cannot create veth pair: Operation not permitted (run as root: sudo vethctl add $(cu_name v), or nsrun --user --map-root-user --net vethctl add $(cu_name v))" ]
+	[ ! -e "/sys/class/net/$(cu_name v)" ]
+	# what the hint says works: in a namespace of one's own
+	run --separate-stderr cu_as_user nsrun --user --map-root-user --net vethctl add "$(cu_name v)"
+	assert_success
+	run --separate-stderr cu_as_user vethctl bridge add "$(cu_name b)"
+	[[ "$stderr" == *"(run as root: sudo vethctl bridge add $(cu_name b), or nsrun"* ]]
+	# a namespace of one's own is no way into another's, nor to /run's records
+	cu_mkns n
+	run --separate-stderr cu_as_user vethctl -N "$(cu_name n)" add "$(cu_name v)"
+	assert_failure 1
+	[ "$stderr" = "vethctl: cannot enter network namespace: Operation not permitted (run as root: sudo vethctl -N $(cu_name n) add $(cu_name v))" ]
+	run --separate-stderr cu_as_user vethctl nat add 10.9.9.0/24
+	assert_failure 1
+	[[ "$stderr" == *"(run as root: sudo vethctl nat add 10.9.9.0/24)" ]]
+}
