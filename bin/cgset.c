@@ -1531,6 +1531,15 @@ static int run_supervise(struct cgset_control *ctl, struct cgroup *g, pid_t pid,
 	return r;
 }
 
+/* A count limit in decimal; "max" for none. */
+static const char *max_str(uint64_t v, char *buf, size_t len)
+{
+	if (v == UINT64_MAX)
+		return "max";
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
 /* "128M" for a limit in bytes; "max" for none. */
 static const char *limit_str(uint64_t v, char *buf, size_t len)
 {
