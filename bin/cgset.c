@@ -171,7 +171,7 @@ static const struct table_column hier_cols[] = {
 	[HCOL_HIERARCHY] = { "HIERARCHY", 0.2, 0, N_("list --hierarchies: v2, or the v1 hierarchy's controllers") },
 	[HCOL_VERSION] = { "VERSION", 3, TABLE_RIGHT | TABLE_NUMBER, N_("list --hierarchies: cgroup version, 1 or 2") },
 	[HCOL_MOUNT] = { "MOUNT", 0.3, 0, N_("list --hierarchies: mount point") },
-	[HCOL_CONTROLLERS] = { "CONTROLLERS", 0.4, TABLE_WRAP, N_("list --hierarchies: controllers it offers (v2: cgroup.controllers)") },
+	[HCOL_CONTROLLERS] = { "CONTROLLERS", 0.4, TABLE_WRAP | TABLE_LIST, N_("list --hierarchies: controllers it offers (v2: cgroup.controllers)") },
 	[HCOL_MODE] = { "MODE", 6, 0, N_("list --hierarchies: the host's mode, v1, v2 or hybrid") },
 	[HCOL_BASE] = { "BASE", 0.3, TABLE_HIDDEN, N_("list --hierarchies: where cgset names groups") },
 };
@@ -1050,7 +1050,7 @@ static void v2_controllers(const char *dir, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 	for (p = buf; *p; p++)
 		if (*p == ' ')
-			*p = ',';
+			*p = '+';	/* one word in the list: "v2:cpu+memory" */
 }
 
 static void group_controllers(const struct cgroup *g, char *buf, size_t len)

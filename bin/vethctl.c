@@ -701,13 +701,13 @@ static int cmd_list(struct vethctl_control *ctl)
 enum { BCOL_NAME, BCOL_STATE, BCOL_ADDRESSES, BCOL_PORTS, BCOL_NAT, BCOL_MTU, BCOL_INDEX };
 
 static const struct table_column bridge_cols[] = {
-	[BCOL_NAME]	 = { "NAME", 0.1, 0, N_("bridge name") },
-	[BCOL_STATE]	 = { "STATE", 0.1, 0, N_("operational state") },
-	[BCOL_ADDRESSES] = { "ADDRESSES", 0.3, TABLE_WRAP, N_("IPv4 and IPv6 addresses, comma separated") },
-	[BCOL_PORTS]	 = { "PORTS", 0.3, TABLE_WRAP, N_("bridge: links attached to it, comma separated") },
+	[BCOL_NAME]	 = { "NAME", 0.1, 0, N_("bridge name"), "ifname" },
+	[BCOL_STATE]	 = { "STATE", 0.1, 0, N_("operational state"), "operstate" },
+	[BCOL_ADDRESSES] = { "ADDRESSES", 0.3, TABLE_WRAP | TABLE_LIST, N_("IPv4 and IPv6 addresses, comma separated") },
+	[BCOL_PORTS]	 = { "PORTS", 0.3, TABLE_WRAP | TABLE_LIST, N_("bridge: links attached to it, comma separated") },
 	[BCOL_NAT]	 = { "NAT", 0.05, TABLE_BOOL, N_("bridge: is its IPv4 subnet masqueraded") },
 	[BCOL_MTU]	 = { "MTU", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("maximum transmission unit") },
-	[BCOL_INDEX]	 = { "INDEX", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("interface index") },
+	[BCOL_INDEX]	 = { "INDEX", 0.05, TABLE_RIGHT | TABLE_NUMBER | TABLE_HIDDEN, N_("interface index"), "ifindex" },
 };
 
 /* nat_masquerades() inside the namespace that forwards. */

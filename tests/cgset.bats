@@ -996,19 +996,19 @@ fake_cgroup2() {
 	assert_success
 	assert_line --index 0 --regexp '^HIERARCHY +VERSION +MOUNT +CONTROLLERS +MODE$'
 	want=$(findmnt -rn -t cgroup,cgroup2 -o TARGET | grep "^$CG" | sort)
-	got=$(cgset list --hierarchies -n --raw -o MOUNT | sort)
+	got=$(cgset list --hierarchies --noheadings --raw -o MOUNT | sort)
 	[ "$want" = "$got" ]
 	# every line carries the mode cgset show reports
 	cgset create "$N" --pids 10
-	m=$(cgset show -n --raw -o VALUE "$N" | sed -n 2p)
+	m=$(cgset show --noheadings --raw -o VALUE "$N" | sed -n 2p)
 	[ -n "$m" ]
-	[ -z "$(cgset list --hierarchies -n --raw -o MODE | grep -vx "$m")" ]
+	[ -z "$(cgset list --hierarchies --noheadings --raw -o MODE | grep -vx "$m")" ]
 	if [ -n "$V2" ]; then
-		run cgset list --hierarchies -n --raw -o HIERARCHY,VERSION,MOUNT
+		run cgset list --hierarchies --noheadings --raw -o HIERARCHY,VERSION,MOUNT
 		assert_line "v2 2 $V2"
 	fi
 	if [ "$LAYOUT" != v2 ]; then
-		run cgset list --hierarchies -n --raw -o HIERARCHY,MOUNT,CONTROLLERS
+		run cgset list --hierarchies --noheadings --raw -o HIERARCHY,MOUNT,CONTROLLERS
 		assert_line "pids $CG/pids pids"
 	fi
 	run cgset list --hierarchies --json

@@ -275,3 +275,23 @@ A /n"
 	run json_eval "(j['veths'][0]['addresses'], j['veths'][0]['peer-netns'])"
 	assert_output "([], '$a')"
 }
+
+@test "vethctl bridge list and cgset list --hierarchies: schemas, arrays, booleans, ip -j link's keys" {
+	cu_require_tool vethctl
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	cu_mkns r
+	vethctl --netns "$r" bridge add "$br" --addr 10.77.2.1/24
+	run vethctl --netns "$r" bridge list --json -o NAME,STATE,ADDRESSES,PORTS,NAT,MTU,INDEX
+	assert_success
+	json_valid vethctl-bridge-list
+	run json_eval "[(b['addresses'][0], b['ports'], b['nat'], b['mtu'] > 0) for b in j['bridges'] if b['ifname'] == '$br']"
+	assert_output "[('10.77.2.1/24', [], False, True)]"
+	cu_require_tool cgset
+	run cgset list --hierarchies --json -o +BASE
+	assert_success
+	json_valid cgset-hierarchies
+	# each mount is one findmnt lists as cgroup or cgroup2
+	run json_eval "'\n'.join(sorted(h['mount'] for h in j['hierarchies']))"
+	[ "$output" = "$(findmnt -rn -t cgroup,cgroup2 -o TARGET | grep "^$CG" | sort)" ]
+}
