@@ -866,8 +866,9 @@ fake_cgroup2() {
 	[ -n "${CGSET_TEST_USER:-}" ] || skip "not set: CGSET_TEST_USER, a user whose user@UID.service runs (loginctl enable-linger USER)"
 	uid=$(id -u "$CGSET_TEST_USER")
 	systemctl -q is-active "user@$uid.service" || skip "user@$uid.service is not running"
-	as_user() { runuser -u "$CGSET_TEST_USER" -- env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/none" "$@"; }
+	as_user() { runuser -u "$CGSET_TEST_USER" -- env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent "$@"; }
 	run --separate-stderr as_user "$CU_BUILDDIR/cgset" create "$N" --memory 64M
+	echo "$stderr"
 	assert_failure 1
 	[ "$stderr" = "cgset: cannot connect to your systemd user manager's D-Bus (log in with a systemd user session, or use --parent or --no-systemd): No such file or directory" ]
 	run --separate-stderr as_user "$CU_BUILDDIR/cgset" run --cpu 20% -- true
