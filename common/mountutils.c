@@ -231,8 +231,6 @@ int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
 	/* no open_tree before Linux 5.2, no mount_setattr before 5.12 */
 	if (r == -ENOSYS)
 		r = bind_legacy(src, dstfd, rootfd, dst, ro);
-	else
-		r = -errno;
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot bind %1$s on %2$s"), src, dst);
 	return 0;
