@@ -1163,7 +1163,12 @@ static pid_t clone_child(struct nsrun_control *ctl, int flags)
 			.exit_signal = SIGCHLD,
 		};
 
-		return spawn_vm(&args, shared_vm_child, ctl, ctl->argv);
+		pid_t pid = spawn_vm(&args, shared_vm_child, ctl, ctl->argv);
+
+		if (pid >= 0 || errno != ENOSYS)
+			return pid;
+		/* no clone3 before Linux 5.3: a child of its own memory */
+		ctl->shared_vm = false;
 	}
 	return clone_forked(flags);
 }
@@ -1202,6 +1207,8 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
 			cu_error_set(&e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
 				     strerror(EPERM));
+		else if (errno == EINVAL)	/* the one flag this kernel does not know */
+			cu_error_set(&e, 0, _("cannot create time namespace: this kernel has none (time namespaces need Linux 5.6 or later, CONFIG_TIME_NS)"));
 		else
 			cu_error_set(&e, errno, _("cannot create time namespace"));
 		child_fail(ctl, &e);

@@ -127,6 +127,7 @@ static int open_kernel_path(int rootfd, const char *path, long magic)
 	struct statfs sfs;
 	int fd = sys_openat2(rootfd, path, &how, sizeof(how));
 
+	/* ENOSYS (openat2 is Linux 5.6) reaches confine_mounts(), which names it */
 	if (fd < 0)
 		return -errno;
 	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != magic) {
@@ -155,14 +156,20 @@ static int bind_read_only(int fd)
 
 	if (tree >= 0) {
 		if (ex_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
-				      &attr, sizeof(attr)) < 0 ||
-		    ex_move_mount(tree, "", fd, "",
-				   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+				      &attr, sizeof(attr)) == 0)
+			return ex_move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+					      MOVE_MOUNT_T_EMPTY_PATH) < 0 ? -errno : 0;
+		/*
+		 * No mount_setattr before Linux 5.12 (open_tree is 5.2): the
+		 * clone is dropped unattached and the old way binds.  Never
+		 * -ENOSYS from here with nothing bound: the caller would
+		 * remount the mount the path is on, all of /proc.
+		 */
+		if (errno != ENOSYS)
 			return -errno;
-		return 0;
-	}
-	if (errno != ENOSYS)
+	} else if (errno != ENOSYS) {
 		return -errno;
+	}
 	/* before Linux 5.12: bind, then remount the bind (reached through the fd's path) */
 	fd_path(fd, buf, sizeof(buf));
 	if (ex_mount(buf, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -238,6 +245,10 @@ static int sys_read_only(int rootfd)
 	return remount_read_only(fd);
 }
 
+/* openat2(2) finds the kernel's paths inside the new root (Linux 5.6) */
+#define CONFINE_NO_OPENAT2 \
+	_("cannot confine %s: this kernel has no openat2 (the default confinement needs Linux 5.6 or later; --security-opt systempaths=unconfined goes without its masks)")
+
 int confine_mounts(const struct confine *c, int rootfd, const char *proc,
 		   struct cu_error *e)
 {
@@ -254,13 +265,20 @@ int confine_mounts(const struct confine *c, int rootfd, const char *proc,
 		if (unmasked(c, name))
 			continue;
 		r = confine_path(rootfd, path, paths[i].how);
+		if (r == -ENOSYS)
+			return cu_error_set(e, 0, CONFINE_NO_OPENAT2, path);
 		if (r < 0)
 			return cu_error_set(e, -r, paths[i].how == MASK ? _("cannot mask %s")
 									 : _("cannot make %s read-only"),
 					    path);
 	}
-	if (!unmasked(c, "/sys") && (r = sys_read_only(rootfd)) < 0)
-		return cu_error_set(e, -r, _("cannot make %s read-only"), "/sys");
+	if (!unmasked(c, "/sys")) {
+		r = sys_read_only(rootfd);
+		if (r == -ENOSYS)
+			return cu_error_set(e, 0, CONFINE_NO_OPENAT2, "/sys");
+		if (r < 0)
+			return cu_error_set(e, -r, _("cannot make %s read-only"), "/sys");
+	}
 	return 0;
 }
 

@@ -165,19 +165,34 @@ int mount_open_in_root(int rootfd, const char *path, bool file, struct cu_error 
 	if (!path || path[0] != '/')
 		return cu_error_set(e, EINVAL, _("not an absolute path: %s"), path ? path : "");
 	fd = walk_create(rootfd, path, file);
+	if (fd == -ENOSYS)	/* openat2's RESOLVE_IN_ROOT: Linux 5.6 */
+		return cu_error_set(e, 0, _("cannot make the mount point %s: this kernel has no openat2 (mounts inside --root need Linux 5.6 or later)"),
+				    path);
 	if (fd < 0)
 		return cu_error_set(e, fd, _("cannot make the mount point %s"), path);
 	return fd;
 }
 
-static int bind_legacy(const char *src, int dstfd, bool ro)
+/*
+ * mount(2)'s bind, then its remount.  @dstfd still names the directory
+ * under the new bind: the remount goes through @dst opened again in
+ * @rootfd, which reaches the bind itself.
+ */
+static int bind_legacy(const char *src, int dstfd, int rootfd, const char *dst, bool ro)
 {
+	_cleanup_close_ int top = -1;
 	char buf[64];
 
 	fd_path(dstfd, buf, sizeof(buf));
 	if (ex_mount(src, buf, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
-	if (ro && ex_mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+	if (!ro)
+		return 0;
+	top = open_in(rootfd, dst);
+	if (top < 0)
+		return top;
+	fd_path(top, buf, sizeof(buf));
+	if (ex_mount(NULL, buf, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 		return -errno;
 	return 0;
 }
@@ -212,10 +227,11 @@ int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
 			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (srcfd >= 0)
 		r = bind_fd(srcfd, dstfd, ro);
-	else if (errno == ENOSYS)
-		r = bind_legacy(src, dstfd, ro);
 	else
 		r = -errno;
+	/* no open_tree before Linux 5.2, no mount_setattr before 5.12 */
+	if (r == -ENOSYS)
+		r = bind_legacy(src, dstfd, rootfd, dst, ro);
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot bind %1$s on %2$s"), src, dst);
 	return 0;
@@ -308,6 +324,9 @@ static int dev_nodes_bind(int rootfd, int hostdev, struct cu_error *e)
 
 		src = ex_open_tree(hostdev, dev_nodes[i].name,
 				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (src < 0 && errno == ENOSYS)
+			return cu_error_set(e, 0, _("cannot copy the device %s: this kernel has no open_tree (a minimal /dev needs Linux 5.2 or later)"),
+					    dev_nodes[i].name);
 		if (src < 0)
 			return cu_error_set(e, errno, _("cannot copy the device %s"),
 					    dev_nodes[i].name);

@@ -53,6 +53,10 @@ int nsjoin_target_open(pid_t pid, struct nsjoin_target *t, struct cu_error *e)
 	t->procfd = -1;
 	/* fds of pidfd_open are close-on-exec by definition */
 	t->pidfd = sys_pidfd_open(pid, 0);
+	/* the process is held by its pidfd throughout: no PID reuse race */
+	if (t->pidfd < 0 && errno == ENOSYS)
+		return cu_error_set(e, 0, _("cannot open process %d: this kernel has no pidfd_open (joining a process needs Linux 5.3 or later)"),
+				    (int) pid);
 	if (t->pidfd < 0)
 		return fail(e, errno, errno == ESRCH ? _("is it still running?") : NULL,
 			    _("cannot open process %d"), (int) pid);

@@ -865,6 +865,23 @@ fake_cgroup2() {
 	wait_gone "$CG$U"
 }
 
+@test "systemd: an unprivileged user without a user manager's D-Bus is refused with one line; no unit, no group" {
+	[ -n "${CGSET_TEST_USER:-}" ] || skip "not set: CGSET_TEST_USER, a user whose user@UID.service runs (loginctl enable-linger USER)"
+	uid=$(id -u "$CGSET_TEST_USER")
+	systemctl -q is-active "user@$uid.service" || skip "user@$uid.service is not running"
+	as_user() { runuser -u "$CGSET_TEST_USER" -- env -u DBUS_SESSION_BUS_ADDRESS XDG_RUNTIME_DIR=/nonexistent "$@"; }
+	run --separate-stderr as_user "$CU_BUILDDIR/cgset" create "$N" --memory 64M
+	echo "$stderr"
+	assert_failure 1
+	[ "$stderr" = "cgset: cannot connect to your systemd user manager's D-Bus (log in with a systemd user session, or use --parent or --no-systemd): No such file or directory" ]
+	run --separate-stderr as_user "$CU_BUILDDIR/cgset" run --cpu 20% -- true
+	assert_failure 125
+	[[ "$stderr" == "cgset: cannot connect to your systemd user manager's D-Bus "* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	# no scope asked for, no group made anywhere
+	[ -z "$(find "$CG" -type d \( -name "$N" -o -name 'cgset*' \) -print)" ]
+}
+
 # --- any host ------------------------------------------------------------------
 
 @test "stop: TERM to run of a program that ignores it: after --stop-timeout the group is killed and removed, no process left" {

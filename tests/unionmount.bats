@@ -727,6 +727,33 @@ kernel_way() {
 	[ "${#args[*]}" -eq 1000 ]
 }
 
+# The matrix's test of issue 16's promise on every kernel, lean enough for
+# emulation (tests/vm/matrix): no forced way, short relative names, one
+# mkdir for all the layers and no process per file.
+@test "2, 100 and 500 small layers the way this kernel takes them: all files seen, the top layer first, counted back" {
+	local n i dirs
+	um_track T
+	for n in 2 100 500; do
+		args=() dirs=()
+		for ((i = 1; i <= n; i++)); do dirs+=("s$n/$i"); args+=(-l "s$n/$i"); done
+		mkdir -p "${dirs[@]}"
+		for ((i = 1; i <= n; i++)); do
+			echo "$i" > "s$n/$i/f"
+			: > "s$n/$i/f$i"
+		done
+		run --separate-stderr unionmount "${args[@]}" T
+		assert_success
+		[ -z "$stderr" ]
+		[ "$(cat T/f)" = 1 ]
+		[ "$(ls T | wc -l)" -eq $((n + 1)) ]
+		run unionmount list -n -r -o LAYERS,TARGET
+		assert_line "$n $D/T"
+		unionmount umount T
+		run mounted T
+		assert_failure
+	done
+}
+
 @test "lowerdir+ refused as overlay before 6.5 (EOPNOTSUPP) or 6.12 (EBADF) answers: the option string, or paths" {
 	unset CU_OVERLAY_FORCE	# the fallback on its own
 	[ "$(uname -m)" = x86_64 ] || skip "the seccomp filter is for x86_64"
