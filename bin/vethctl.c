@@ -18,30 +18,12 @@
 #include "netnsname.h"
 #include "strutils.h"
 #include "table.h"
+#include "vethctl.h"
 
 /* Subnet a bridge made by "connect --addr auto" gets. */
 #define DEFAULT_SUBNET	"10.200.0.1/24"
 #define DEFAULT_BRIDGE	"cubr0"
 #define DEFAULT_IFNAME	"eth0"
-
-struct vethctl_control {
-	const char *netns;		/* --netns: where we act */
-	const char *peer_netns;		/* --peer-netns */
-	uint32_t mtu;
-	uint8_t mac[6], peer_mac[6];
-	bool has_mac, has_peer_mac;
-	const char *bridge;
-	const char *addr;		/* CIDR or "auto" */
-	const char *ifname;
-	const char *out;
-	bool nat;
-	struct table_opts topts;
-
-	int nsfd;			/* --netns opened, -1: current */
-	struct nl_sock *sk;		/* socket in that namespace */
-	char **argv;			/* the command's arguments */
-	int argc;
-};
 
 struct command {
 	const char *name;
@@ -103,7 +85,7 @@ static void check(int r, const struct cu_error *e)
 }
 
 /* The path a lease keeps to find its namespace again. */
-static void ns_owner_path(const char *spec, char *buf, size_t len)
+void ns_owner_path(const char *spec, char *buf, size_t len)
 {
 	char p[PATH_MAX];
 
@@ -171,8 +153,6 @@ static int cmd_add(struct vethctl_control *ctl)
 	return 0;
 }
 
-static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len);
-static void reap(struct vethctl_control *ctl, const char *key);
 static void undo_connection(struct vethctl_control *ctl, const char *key,
 			    const struct lease_rec *rec, const struct nl_link *host);
 
@@ -330,7 +310,7 @@ static int cmd_route(struct vethctl_control *ctl)
 }
 
 /* The lease file of bridge @br in the namespace @nsfd (-1: ours). */
-static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
+void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
 {
 	struct stat st;
 	int r = nsfd >= 0 ? fstat(nsfd, &st) : stat("/proc/self/ns/net", &st);
@@ -366,8 +346,8 @@ static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
 }
 
 /* A new bridge, with an address and up; deleted again when a step fails. */
-static int bridge_create(struct nl_sock *sk, const char *name,
-			 const struct cu_inet *a, struct cu_error *e)
+int bridge_create(struct nl_sock *sk, const char *name,
+		  const struct cu_inet *a, struct cu_error *e)
 {
 	int r = nl_bridge_add(sk, name, e);
 
@@ -418,8 +398,8 @@ static int cmd_bridge(struct vethctl_control *ctl)
 /* ---- nat ---------------------------------------------------------------- */
 
 /* nat_add()/nat_del() inside the namespace that forwards. */
-static int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
-		  bool *added, struct cu_error *e)
+int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
+	   bool *added, struct cu_error *e)
 {
 	int saved = -1, r, r2 = 0;
 
@@ -664,21 +644,6 @@ static int cmd_list(struct vethctl_control *ctl)
 
 /* ---- connect / disconnect --------------------------------------------- */
 
-/* What connect has done so far, so a failing step can undo the others. */
-struct conn {
-	struct vethctl_control *ctl;
-	const char *ns;			/* the NS argument */
-	int tfd;			/* its fd */
-	struct nl_sock *tsk;		/* socket inside it */
-	const char *bridge, *ifname;
-	char host[IF_NAMESIZE];		/* our end, on the bridge */
-	struct cu_inet gw, addr, net;	/* bridge address, NS address */
-	bool has_gw, has_addr, has_net;
-	bool made_bridge, made_pair, leased, natted;
-	char key[IF_NAMESIZE + 32];	/* lease file */
-	struct lease_rec rec;		/* what disconnect will undo */
-};
-
 static void lease_key(struct conn *c)
 {
 	bridge_lease_key(c->ctl->nsfd, c->bridge, c->key, sizeof(c->key));
@@ -714,7 +679,7 @@ static int conn_bridge(struct conn *c, struct cu_error *e)
 	return 0;
 }
 
-static void random_name(char *buf, size_t len)
+void random_name(char *buf, size_t len)
 {
 	uint32_t v = 0;
 
@@ -724,7 +689,7 @@ static void random_name(char *buf, size_t len)
 }
 
 /* The pair, created with its other end directly inside NS. */
-static int conn_pair(struct conn *c, struct cu_error *e)
+int conn_pair(struct conn *c, struct cu_error *e)
 {
 	struct nl_veth v = { .name = c->host, .peer = c->ifname,
 			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
@@ -758,7 +723,7 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 	return lease_update(c->key, c->host, &c->rec, e);
 }
 
-static int conn_wire(struct conn *c, struct cu_error *e)
+int conn_wire(struct conn *c, struct cu_error *e)
 {
 	int r;
 
@@ -863,7 +828,7 @@ static int conn_record(struct conn *c, struct cu_error *e)
 }
 
 /* The address (leased above when IPv4), set in NS. */
-static int conn_addr(struct conn *c, struct cu_error *e)
+int conn_addr(struct conn *c, struct cu_error *e)
 {
 	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
 }
@@ -878,7 +843,7 @@ static int conn_route(struct conn *c, struct cu_error *e)
 	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
 }
 
-static int conn_nat(struct conn *c, struct cu_error *e)
+int conn_nat(struct conn *c, struct cu_error *e)
 {
 	int r;
 
@@ -888,15 +853,8 @@ static int conn_nat(struct conn *c, struct cu_error *e)
 	return r;
 }
 
-/* What drop_nat() needs. */
-struct nat_drop {
-	int nsfd;			/* the namespace that forwards */
-	bool natted;			/* false: the entry is not ours to drop */
-	struct cu_error *e;
-};
-
 /* lease_release() callback: the entry goes unless another record asks for it. */
-static int drop_nat(const struct lease_rec *d, bool shared, void *data)
+int drop_nat(const struct lease_rec *d, bool shared, void *data)
 {
 	struct nat_drop *nd = data;
 	bool added;
@@ -913,7 +871,7 @@ static int drop_nat(const struct lease_rec *d, bool shared, void *data)
  * (their records wait in @key): removed now, unless a live record asks for
  * them.  Best effort: what fails is said and tried again next time.
  */
-static void reap(struct vethctl_control *ctl, const char *key)
+void reap(struct vethctl_control *ctl, const char *key)
 {
 	struct cu_error e = { 0 };
 	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
@@ -923,7 +881,7 @@ static void reap(struct vethctl_control *ctl, const char *key)
 }
 
 /* Undo in reverse; each step's own error was already recorded. */
-static void conn_undo(struct conn *c)
+void conn_undo(struct conn *c)
 {
 	struct nat_drop nd = { .nsfd = c->ctl->nsfd, .natted = c->natted };
 	bool nat;
@@ -1280,6 +1238,8 @@ int main(int argc, char **argv)
 
 	cu_init_locale();
 	close_stdout_atexit();
+	if (cni_mode(argc, argv))
+		return cni_main();	/* CNI_COMMAND set: a CNI runtime calls */
 
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);

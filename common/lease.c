@@ -246,9 +246,13 @@ static const struct lease_rec *find_addr(const struct lease_file *lf, struct in_
 	return NULL;
 }
 
-/* The next address of @gw's subnet that is neither taken nor special. */
+/*
+ * The next address of @gw's subnet that is neither taken nor special, from
+ * @lo to @hi (host order; 0: the subnet's first and last host).
+ */
 static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
-		     struct in_addr *out, struct cu_error *e)
+		     uint32_t lo, uint32_t hi, struct in_addr *out,
+		     struct cu_error *e)
 {
 	uint32_t host = ntohl(gw->addr.v4.s_addr);
 	uint32_t mask = gw->prefix ? ~0U << (32 - gw->prefix) : 0;
@@ -257,7 +261,11 @@ static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
 	if (gw->prefix > 30 || gw->prefix < 8)
 		return cu_error_set(e, 0, _("cannot lease from a /%u subnet (give the bridge a /8 to /30)"),
 				    gw->prefix);
-	for (uint32_t a = net + 1; a < last; a++) {
+	if (lo <= net || lo >= last)
+		lo = net + 1;
+	if (hi == 0 || hi >= last)
+		hi = last - 1;
+	for (uint32_t a = lo; a <= hi && a < last; a++) {
 		struct in_addr ia = { .s_addr = htonl(a) };
 
 		if (a != host && !find_addr(lf, ia)) {
@@ -282,9 +290,9 @@ static int check_want(const struct lease_file *lf, const struct cu_inet *want,
 	return 0;
 }
 
-int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
-	       const struct cu_inet *want, struct lease_rec *rec,
-	       struct cu_inet *got, struct cu_error *e)
+static int take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+		const struct cu_inet *want, uint32_t lo, uint32_t hi,
+		struct lease_rec *rec, struct cu_inet *got, struct cu_error *e)
 {
 	struct lease_file lf;
 	int r = lf_open(&lf, key, true, e);
@@ -302,7 +310,7 @@ int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 		rec->addr = want->addr.v4;
 		*got = *want;
 	} else if (mode == LEASE_AUTO) {
-		r = next_free(&lf, gw, &rec->addr, e);
+		r = next_free(&lf, gw, lo, hi, &rec->addr, e);
 		got->family = AF_INET;
 		got->prefix = gw->prefix;
 		got->addr.v4 = rec->addr;
@@ -312,6 +320,21 @@ int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 	lf.v[lf.n++] = *rec;
 out:
 	return lf_close(&lf, key, r == 0, r < 0 ? NULL : e) ?: r;
+}
+
+int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+	       const struct cu_inet *want, struct lease_rec *rec,
+	       struct cu_inet *got, struct cu_error *e)
+{
+	return take(key, gw, mode, want, 0, 0, rec, got, e);
+}
+
+int lease_take_range(const char *key, const struct cu_inet *gw,
+		     struct in_addr first, struct in_addr last,
+		     struct lease_rec *rec, struct cu_inet *got, struct cu_error *e)
+{
+	return take(key, gw, LEASE_AUTO, NULL, ntohl(first.s_addr),
+		    ntohl(last.s_addr), rec, got, e);
 }
 
 int lease_update(const char *key, const char *host, const struct lease_rec *rec,
