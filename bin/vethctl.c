@@ -1091,6 +1091,9 @@ static void __noreturn usage(void)
 	fputs(_(" connect <netns>            wire a namespace to a bridge\n"), stdout);
 	fputs(_(" disconnect <netns>         undo what connect did\n"), stdout);
 	fputs(_(" nat add|del <subnet>       masquerade a subnet, forwarding on\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("With CNI_COMMAND in the environment, vethctl is a CNI plugin\n"
+		"(network configuration on stdin; see CNI MODE in vethctl(8)).\n"), stdout);
 	fputs(USAGE_OPTIONS, stdout);
 	fputs(_(" -N, --netns <netns>        act inside this network namespace\n"), stdout);
 	fputs(_("     --peer-netns <netns>   create the peer in this namespace\n"), stdout);

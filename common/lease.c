@@ -333,7 +333,7 @@ int lease_take_range(const char *key, const struct cu_inet *gw,
 		     struct in_addr first, struct in_addr last,
 		     struct lease_rec *rec, struct cu_inet *got, struct cu_error *e)
 {
-	return take(key, gw, LEASE_AUTO, NULL, ntohl(first.s_addr),
+	return take(key, gw, LEASE_AUTO, gw, ntohl(first.s_addr),
 		    ntohl(last.s_addr), rec, got, e);
 }
 
