@@ -800,8 +800,9 @@ int cni_main(void)
 			return fail(&call);
 		if (cmds[i].version_only && len == 0)
 			return cmds[i].fn(&call);	/* VERSION without input: the newest */
-		if (cni_conf_parse(buf, len, cmds[i].version_only, &call.conf, &call.err) < 0)
-			r = fail(&call);
+		if (cni_conf_parse(buf, len, cmds[i].version_only, &call.conf, &call.err) < 0 &&
+		    !(cmds[i].version_only && call.err.code == CNI_ERR_VERSION))
+			r = fail(&call);	/* VERSION answers any version asked in */
 		else
 			r = cmds[i].fn(&call);
 		cni_conf_free(&call.conf);

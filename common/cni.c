@@ -392,6 +392,8 @@ int cni_conf_parse(const char *buf, size_t len, bool version_only,
 	if (!v || !json_is_string(v))
 		return cni_error_set(e, CNI_ERR_DECODE, _("invalid network configuration: no \"cniVersion\" string (e.g. \"1.0.0\")"));
 	s = json_string_value(v);
+	if (strlen(s) < sizeof(c->version))	/* whole: no UTF-8 sequence cut */
+		snprintf(c->version, sizeof(c->version), "%s", s);	/* VERSION echoes it */
 	if (!cni_version_known(s))
 		return cni_error_set(e, CNI_ERR_VERSION, _("incompatible CNI version \"%1$.15s\" (vethctl speaks 0.3.0 to %2$s)"),
 				     s, cni_versions[cni_nversions - 1]);

@@ -139,6 +139,10 @@ outside() { # HOSTNS SUFFIX
 	run bash -c 'CNI_COMMAND=VERSION vethctl < /dev/null'
 	assert_success
 	assert_equal "$(jq -r .cniVersion <<< "$output")" 1.1.0
+	# a version it does not speak is echoed, as the spec asks of VERSION
+	run bash -c 'echo "{\"cniVersion\":\"1.2.0\"}" | CNI_COMMAND=VERSION vethctl'
+	assert_success
+	assert_equal "$(jq -r .cniVersion <<< "$output")" 1.2.0
 }
 
 @test "DEL without ADD, DEL twice, DEL after the namespace is gone: success, and all is released" {
