@@ -619,6 +619,11 @@ static int cmd_gc(struct cni_call *call)
 	struct dirent *de;
 	DIR *d;
 
+	if (!call->conf.valid_attachments) {
+		/* no list is not an empty list: nothing is taken away on a guess */
+		cni_error_set(&call->err, CNI_ERR_CONFIG, _("GC needs \"cni.dev/valid-attachments\" (the attachments to keep)"));
+		return fail(call);
+	}
 	snprintf(dir, sizeof(dir), "%s/%s", CNI_STATE_DIR, call->conf.name);
 	d = opendir(dir);
 	if (!d)
@@ -630,8 +635,7 @@ static int cmd_gc(struct cni_call *call)
 		if (de->d_name[0] == '.' || !colon || strstr(de->d_name, ".new"))
 			continue;
 		*colon = '\0';
-		if (call->conf.valid_attachments &&
-		    still_valid(call->conf.valid_attachments, de->d_name, colon + 1))
+		if (still_valid(call->conf.valid_attachments, de->d_name, colon + 1))
 			continue;
 		*colon = ':';
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);

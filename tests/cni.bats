@@ -314,6 +314,11 @@ outside() { # HOSTNS SUFFIX
 	conf vethctl | cni vethctl ADD "$h" "$(cu_name c1)" "$(cu_name x)" eth0 >/dev/null
 	conf vethctl | cni vethctl ADD "$h" "$(cu_name c2)" "$(cu_name y)" eth0 >/dev/null
 	cu_on_teardown "conf vethctl | cni vethctl DEL $h '' $(cu_name x) eth0"
+	# no list: an error, not an empty list
+	run cni vethctl GC "$h" '' '' '' < <(conf vethctl)
+	assert_failure
+	assert_equal "$(jq .code <<< "$output")" 7
+	assert_equal "$(ls "/run/container-utils/cni/$n" | wc -l)" 2
 	run cni vethctl GC "$h" '' '' '' < <(conf vethctl \
 		". + {\"cni.dev/valid-attachments\": [{containerID: \"$(cu_name x)\", ifname: \"eth0\"}]}")
 	assert_success
