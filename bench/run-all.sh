@@ -6,7 +6,8 @@
 # Usage: bench/run-all.sh [REPORT.md]     (as root; run by hand, not in CI)
 # CU_BUILDDIR: the built tree (default: this tree).  RUNS: runs per row
 # (E2E_RUNS, twice that by default, for the container start).
-# BENCH_TOOLS: which bench/TOOL.sh to run (default: all six).
+# BENCH_TOOLS: which bench/TOOL.sh to run (default: all six, and cni:
+# vethctl's CNI mode against the reference plugins).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${CU_BUILDDIR:-$top}" && pwd)
@@ -15,7 +16,7 @@ runs=${RUNS:-30}
 # the container start, the figure the main job is judged by: more runs
 e2e_runs=${E2E_RUNS:-$((runs * 2))}
 export CU_BUILDDIR=$build PATH="$build:$PATH" LC_ALL=C.UTF-8
-read -ra tools <<< "${BENCH_TOOLS-nsrun nsenter2 netns vethctl cgset unionmount}"
+read -ra tools <<< "${BENCH_TOOLS-nsrun nsenter2 netns vethctl cni cgset unionmount}"
 
 [ "$(id -u)" -eq 0 ] || { echo "run-all.sh: must be run as root" >&2; exit 1; }
 for t in hyperfine jq crun runc busybox; do

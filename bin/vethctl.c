@@ -19,6 +19,7 @@
 #include "netnsname.h"
 #include "strutils.h"
 #include "table.h"
+#include "vethctl.h"
 
 /* Subnet a bridge made by connect gets without an IPv4 --addr. */
 #define DEFAULT_SUBNET	"10.200.0.1/24"
@@ -27,25 +28,6 @@
 /* What the kernel takes for a veth and a bridge (ETH_MIN_MTU, ETH_MAX_MTU). */
 #define MTU_MIN		68
 #define MTU_MAX		65535
-
-struct vethctl_control {
-	const char *netns;		/* --netns: where we act */
-	const char *peer_netns;		/* --peer-netns */
-	uint32_t mtu;
-	uint8_t mac[6], peer_mac[6];
-	bool has_mac, has_peer_mac;
-	const char *bridge;
-	const char *addr;		/* CIDR or "auto" */
-	const char *ifname;
-	const char *out;
-	bool nat;
-	struct table_opts topts;
-
-	int nsfd;			/* --netns opened, -1: current */
-	struct nl_sock *sk;		/* socket in that namespace */
-	char **argv;			/* the command's arguments */
-	int argc;
-};
 
 struct command {
 	const char *name;
@@ -108,7 +90,7 @@ static void check(int r, const struct cu_error *e)
 }
 
 /* The path a lease keeps to find its namespace again. */
-static void ns_owner_path(const char *spec, char *buf, size_t len)
+void ns_owner_path(const char *spec, char *buf, size_t len)
 {
 	char p[PATH_MAX];
 
@@ -194,8 +176,6 @@ static int cmd_add(struct vethctl_control *ctl)
 	return 0;
 }
 
-static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len);
-static void reap(struct vethctl_control *ctl, const char *key);
 static void undo_connection(struct vethctl_control *ctl, const char *key,
 			    const struct lease_rec *rec, const struct nl_link *host);
 
@@ -353,7 +333,7 @@ static int cmd_route(struct vethctl_control *ctl)
 }
 
 /* The lease file of bridge @br in the namespace @nsfd (-1: ours). */
-static void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
+void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
 {
 	struct stat st;
 	int r = nsfd >= 0 ? fstat(nsfd, &st) : stat("/proc/self/ns/net", &st);
@@ -389,8 +369,8 @@ static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
 }
 
 /* A new bridge, with an address and up; deleted again when a step fails. */
-static int bridge_create(struct nl_sock *sk, const char *name,
-			 const struct cu_inet *a, struct cu_error *e)
+int bridge_create(struct nl_sock *sk, const char *name,
+		  const struct cu_inet *a, struct cu_error *e)
 {
 	int r = nl_bridge_add(sk, name, e);
 
@@ -448,8 +428,8 @@ static int cmd_bridge(struct vethctl_control *ctl)
 /* ---- nat ---------------------------------------------------------------- */
 
 /* nat_add()/nat_del() inside the namespace that forwards. */
-static int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
-		  bool *added, struct cu_error *e)
+int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
+	   bool *added, struct cu_error *e)
 {
 	int saved = -1, r, r2 = 0;
 
@@ -800,21 +780,6 @@ static int cmd_bridge_list(struct vethctl_control *ctl)
 
 /* ---- connect / disconnect --------------------------------------------- */
 
-/* What connect has done so far, so a failing step can undo the others. */
-struct conn {
-	struct vethctl_control *ctl;
-	const char *ns;			/* the NS argument */
-	int tfd;			/* its fd */
-	struct nl_sock *tsk;		/* socket inside it */
-	const char *bridge, *ifname;
-	char host[IF_NAMESIZE];		/* our end, on the bridge */
-	struct cu_inet gw, addr, net;	/* bridge address, NS address */
-	bool has_gw, has_addr, has_net;
-	bool made_bridge, made_pair, leased, natted;
-	char key[IF_NAMESIZE + 32];	/* lease file */
-	struct lease_rec rec;		/* what disconnect will undo */
-};
-
 static void lease_key(struct conn *c)
 {
 	bridge_lease_key(c->ctl->nsfd, c->bridge, c->key, sizeof(c->key));
@@ -867,7 +832,7 @@ static int conn_bridge(struct conn *c, struct cu_error *e)
 	return 0;
 }
 
-static void random_name(char *buf, size_t len)
+void random_name(char *buf, size_t len)
 {
 	uint32_t v = 0;
 
@@ -877,7 +842,7 @@ static void random_name(char *buf, size_t len)
 }
 
 /* The pair, created with its other end directly inside NS. */
-static int conn_pair(struct conn *c, struct cu_error *e)
+int conn_pair(struct conn *c, struct cu_error *e)
 {
 	struct nl_veth v = { .name = c->host, .peer = c->ifname,
 			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
@@ -911,7 +876,7 @@ static int conn_pair(struct conn *c, struct cu_error *e)
 	return lease_update(c->key, c->host, &c->rec, e);
 }
 
-static int conn_wire(struct conn *c, struct cu_error *e)
+int conn_wire(struct conn *c, struct cu_error *e)
 {
 	int r;
 
@@ -1016,7 +981,7 @@ static int conn_record(struct conn *c, struct cu_error *e)
 }
 
 /* The address (leased above when IPv4), set in NS. */
-static int conn_addr(struct conn *c, struct cu_error *e)
+int conn_addr(struct conn *c, struct cu_error *e)
 {
 	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
 }
@@ -1031,7 +996,7 @@ static int conn_route(struct conn *c, struct cu_error *e)
 	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
 }
 
-static int conn_nat(struct conn *c, struct cu_error *e)
+int conn_nat(struct conn *c, struct cu_error *e)
 {
 	int r;
 
@@ -1041,15 +1006,8 @@ static int conn_nat(struct conn *c, struct cu_error *e)
 	return r;
 }
 
-/* What drop_nat() needs. */
-struct nat_drop {
-	int nsfd;			/* the namespace that forwards */
-	bool natted;			/* false: the entry is not ours to drop */
-	struct cu_error *e;
-};
-
 /* lease_release() callback: the entry goes unless another record asks for it. */
-static int drop_nat(const struct lease_rec *d, bool shared, void *data)
+int drop_nat(const struct lease_rec *d, bool shared, void *data)
 {
 	struct nat_drop *nd = data;
 	bool added;
@@ -1066,7 +1024,7 @@ static int drop_nat(const struct lease_rec *d, bool shared, void *data)
  * (their records wait in @key): removed now, unless a live record asks for
  * them.  Best effort: what fails is said and tried again next time.
  */
-static void reap(struct vethctl_control *ctl, const char *key)
+void reap(struct vethctl_control *ctl, const char *key)
 {
 	struct cu_error e = { 0 };
 	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
@@ -1076,7 +1034,7 @@ static void reap(struct vethctl_control *ctl, const char *key)
 }
 
 /* Undo in reverse; each step's own error was already recorded. */
-static void conn_undo(struct conn *c)
+void conn_undo(struct conn *c)
 {
 	struct nat_drop nd = { .nsfd = c->ctl->nsfd, .natted = c->natted };
 	bool nat;
@@ -1290,6 +1248,9 @@ static void __noreturn usage(void)
 	fputs(_(" connect <netns>            wire a namespace to a bridge\n"), stdout);
 	fputs(_(" disconnect <netns>         undo what connect did\n"), stdout);
 	fputs(_(" nat add|del <subnet>       masquerade a subnet, forwarding on\n"), stdout);
+	fputs(USAGE_SEPARATOR, stdout);
+	fputs(_("With CNI_COMMAND in the environment, vethctl is a CNI plugin\n"
+		"(network configuration on stdin; see CNI MODE in vethctl(8)).\n"), stdout);
 	fputs(USAGE_OPTIONS, stdout);
 	fputs(_(" -N, --netns <netns>        act inside this network namespace\n"), stdout);
 	fputs(_("     --peer-netns <netns>   create the peer in this namespace\n"), stdout);
@@ -1490,6 +1451,8 @@ int main(int argc, char **argv)
 
 	cu_init_locale();
 	close_stdout_atexit();
+	if (cni_mode(argc, argv))
+		return cni_main();	/* CNI_COMMAND set: a CNI runtime calls */
 
 	/* getopt reorders argv: the hint repeats the words as they were typed */
 	orig = xcalloc((size_t) argc + 1, sizeof(char *));

@@ -51,12 +51,59 @@ int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 	return 0;
 }
 
+/*
+ * Owners this process has seen alive.  One connect or CNI ADD reads the
+ * file three times (reap, take, update): one stat(2) per record is enough,
+ * or with a thousand records the stats are most of its time.  A namespace
+ * that goes meanwhile is treated as one that goes right after.
+ */
+#define ALIVE_SLOTS	(2 * 4096)	/* twice LEASE_MAX: probes stay short */
+struct alive_slot {
+	dev_t dev;
+	ino_t ino;
+	uint32_t path_hash;		/* 0: empty slot */
+};
+static struct alive_slot *alive_cache;
+
+static uint32_t path_hash(const char *s)
+{
+	uint32_t h = 2166136261U;	/* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char) *s) * 16777619U;
+	return h ?: 1;
+}
+
+static struct alive_slot *alive_find(const struct lease_owner *o, uint32_t h)
+{
+	size_t i = (size_t) (o->ino ^ h) % ALIVE_SLOTS;
+
+	if (!alive_cache)
+		alive_cache = xcalloc(ALIVE_SLOTS, sizeof(*alive_cache));
+	for (size_t n = 0; n < ALIVE_SLOTS; n++, i = (i + 1) % ALIVE_SLOTS) {
+		struct alive_slot *a = &alive_cache[i];
+
+		if (a->path_hash == 0 ||
+		    (a->path_hash == h && a->dev == o->dev && a->ino == o->ino))
+			return a;
+	}
+	return NULL;	/* full: no caching */
+}
+
 /* Does the record's path still lead to its namespace? */
 static bool owner_alive(const struct lease_owner *o)
 {
+	uint32_t h = path_hash(o->path);
+	struct alive_slot *a = alive_find(o, h);
 	struct stat st;
 
-	return stat(o->path, &st) == 0 && st.st_dev == o->dev && st.st_ino == o->ino;
+	if (a && a->path_hash)
+		return true;
+	if (stat(o->path, &st) != 0 || st.st_dev != o->dev || st.st_ino != o->ino)
+		return false;
+	if (a)
+		*a = (struct alive_slot) { .dev = o->dev, .ino = o->ino, .path_hash = h };
+	return true;
 }
 
 static bool same_owner(const struct lease_owner *a, const struct lease_owner *b)
@@ -209,7 +256,7 @@ static int lf_open(struct lease_file *lf, const char *key, bool create,
 static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 		    struct cu_error *e)
 {
-	char line[LINE_MAX_LEN], path[PATH_MAX];
+	char line[LINE_MAX_LEN], path[PATH_MAX], *buf = NULL;
 	int r = 0;
 	off_t off = 0;
 
@@ -217,16 +264,22 @@ static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 		return 0;
 	if (write_back && ftruncate(lf->fd, 0) < 0)
 		r = cu_error_set(e, errno, _("cannot write lease file"));
-	for (size_t i = 0; write_back && r == 0 && i < lf->n + lf->nstale; i++) {
+	/* the whole file in one buffer, one write: not a write(2) per line */
+	if (write_back && r == 0 && lf->n + lf->nstale > 0)
+		buf = xmalloc((lf->n + lf->nstale) * LINE_MAX_LEN);
+	for (size_t i = 0; buf && r == 0 && i < lf->n + lf->nstale; i++) {
 		const struct lease_rec *l = i < lf->n ? &lf->v[i] : &lf->stale[i - lf->n];
 		int n = format_line(l, line, sizeof(line));
 
 		if (n < 0 || (size_t) n >= sizeof(line))
 			r = cu_error_set(e, EINVAL, _("cannot write lease file"));
-		else if (pwrite(lf->fd, line, (size_t) n, off) != n)
-			r = cu_error_set(e, errno, _("cannot write lease file"));
+		else
+			memcpy(buf + off, line, (size_t) n);
 		off += n;
 	}
+	if (buf && r == 0 && pwrite(lf->fd, buf, (size_t) off, 0) != off)
+		r = cu_error_set(e, errno, _("cannot write lease file"));
+	free(buf);
 	if (write_back && r == 0 && lf->n + lf->nstale == 0) {
 		snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
 		(void) unlink(path);	/* empty: nothing to keep */
@@ -246,9 +299,13 @@ static const struct lease_rec *find_addr(const struct lease_file *lf, struct in_
 	return NULL;
 }
 
-/* The next address of @gw's subnet that is neither taken nor special. */
+/*
+ * The next address of @gw's subnet that is neither taken nor special, from
+ * @lo to @hi (host order; 0: the subnet's first and last host).
+ */
 static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
-		     struct in_addr *out, struct cu_error *e)
+		     uint32_t lo, uint32_t hi, struct in_addr *out,
+		     struct cu_error *e)
 {
 	uint32_t host = ntohl(gw->addr.v4.s_addr);
 	uint32_t mask = gw->prefix ? ~0U << (32 - gw->prefix) : 0;
@@ -257,7 +314,11 @@ static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
 	if (gw->prefix > 30 || gw->prefix < 8)
 		return cu_error_set(e, 0, _("cannot lease from a /%u subnet (give the bridge a /8 to /30)"),
 				    gw->prefix);
-	for (uint32_t a = net + 1; a < last; a++) {
+	if (lo <= net || lo >= last)
+		lo = net + 1;
+	if (hi == 0 || hi >= last)
+		hi = last - 1;
+	for (uint32_t a = lo; a <= hi && a < last; a++) {
 		struct in_addr ia = { .s_addr = htonl(a) };
 
 		if (a != host && !find_addr(lf, ia)) {
@@ -282,9 +343,9 @@ static int check_want(const struct lease_file *lf, const struct cu_inet *want,
 	return 0;
 }
 
-int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
-	       const struct cu_inet *want, struct lease_rec *rec,
-	       struct cu_inet *got, struct cu_error *e)
+static int take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+		const struct cu_inet *want, uint32_t lo, uint32_t hi,
+		struct lease_rec *rec, struct cu_inet *got, struct cu_error *e)
 {
 	struct lease_file lf;
 	int r = lf_open(&lf, key, true, e);
@@ -302,7 +363,7 @@ int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 		rec->addr = want->addr.v4;
 		*got = *want;
 	} else if (mode == LEASE_AUTO) {
-		r = next_free(&lf, gw, &rec->addr, e);
+		r = next_free(&lf, gw, lo, hi, &rec->addr, e);
 		got->family = AF_INET;
 		got->prefix = gw->prefix;
 		got->addr.v4 = rec->addr;
@@ -312,6 +373,21 @@ int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 	lf.v[lf.n++] = *rec;
 out:
 	return lf_close(&lf, key, r == 0, r < 0 ? NULL : e) ?: r;
+}
+
+int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
+	       const struct cu_inet *want, struct lease_rec *rec,
+	       struct cu_inet *got, struct cu_error *e)
+{
+	return take(key, gw, mode, want, 0, 0, rec, got, e);
+}
+
+int lease_take_range(const char *key, const struct cu_inet *gw,
+		     struct in_addr first, struct in_addr last,
+		     struct lease_rec *rec, struct cu_inet *got, struct cu_error *e)
+{
+	return take(key, gw, LEASE_AUTO, gw, ntohl(first.s_addr),
+		    ntohl(last.s_addr), rec, got, e);
 }
 
 int lease_update(const char *key, const char *host, const struct lease_rec *rec,

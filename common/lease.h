@@ -71,6 +71,16 @@ int lease_take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 	       struct cu_inet *got, struct cu_error *e) __must_check;
 
 /*
+ * lease_take(LEASE_AUTO) within @first..@last of @gw's subnet (CNI's
+ * host-local rangeStart and rangeEnd; outside the subnet: its first or
+ * last host).
+ */
+int lease_take_range(const char *key, const struct cu_inet *gw,
+		     struct in_addr first, struct in_addr last,
+		     struct lease_rec *rec, struct cu_inet *got,
+		     struct cu_error *e) __must_check;
+
+/*
  * Replace the record of rec->o whose host end is named @host with @rec
  * (connect writes its record before it makes the pair, with host_index 0,
  * and fills the index in once the pair is there).

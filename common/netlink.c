@@ -560,6 +560,25 @@ int nl_link_set_master(struct nl_sock *sk, const char *name,
 		       : N_("cannot detach from the bridge"));
 }
 
+int nl_link_set_hairpin(struct nl_sock *sk, const char *name, bool on,
+			struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct ifinfomsg *ifm;
+	struct nlattr *nest;
+	struct nlmsghdr *nlh = put_set(buf, sk, name, &ifm, e);
+
+	if (!nlh)
+		return -ENODEV;
+	/* RTM_SETLINK of family AF_BRIDGE goes to the bridge the port is on */
+	nlh->nlmsg_type = RTM_SETLINK;
+	ifm->ifi_family = AF_BRIDGE;
+	nest = mnl_attr_nest_start(nlh, IFLA_PROTINFO | NLA_F_NESTED);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, on ? 1 : 0);
+	mnl_attr_nest_end(nlh, nest);
+	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot set hairpin mode"));
+}
+
 int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
 		 const char *newname, struct cu_error *e)
 {

@@ -89,6 +89,9 @@ int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
 /* @master NULL: leave the current master. */
 int nl_link_set_master(struct nl_sock *sk, const char *name,
 		       const char *master, struct cu_error *e) __must_check;
+/* Hairpin mode of bridge port @name: frames may go back out where they came in. */
+int nl_link_set_hairpin(struct nl_sock *sk, const char *name, bool on,
+			struct cu_error *e) __must_check;
 /* Move to @netns_fd, renamed to @newname unless NULL. */
 int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
 		 const char *newname, struct cu_error *e) __must_check;

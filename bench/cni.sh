@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/cni.sh [N] - vethctl's CNI mode against the reference plugins
+# (Debian's containernetworking-plugins: bridge + host-local):
+#   1. one ADD+DEL of the same configuration into the same namespace, both
+#      plugins in one hyperfine run, with and without ipMasq: wall and CPU
+#      (user+system, the plugin's children included), and the ratios
+#      (targets: wall <= 1.0x, CPU <= 0.3x);
+#   2. N containers (default 1000) ADDed to one bridge by vethctl: the
+#      median per-ADD wall time of the first 100 against the last 100
+#      (target: within 10 %), beside the kernel's floor for the same links
+#      made with ip on a second bridge, alternating with the ADDs.
+# Run as root, by hand.  Everything happens inside namespaces made here.
+set -euo pipefail
+
+VETHCTL=${VETHCTL:-${CU_BUILDDIR:-$(dirname "$0")/..}/vethctl}
+VETHCTL=$(realpath "$VETHCTL")
+REF=${REF:-/usr/lib/cni}
+N=${1:-1000}
+RUNS=${RUNS:-30}
+P="bcn$$"
+H="${P}h" C="${P}c"
+
+for t in hyperfine jq "$REF/bridge" "$REF/host-local" "$VETHCTL"; do
+	command -v "$t" >/dev/null || { echo "cni.sh: $t is missing" >&2; exit 1; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "cni.sh: must be run as root" >&2; exit 1; }
+
+work=$(mktemp -d)
+cleanup() {
+	local n
+	set +e
+	for n in /run/netns/"${P}"*; do
+		[ -e "$n" ] && ip netns delete "${n##*/}"
+	done
+	rm -rf /run/container-utils/cni/"${P}"* /run/container-utils/leases/"${P}"*@*
+	rm -rf "$work"
+	return 0
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# conf TYPE MASQ: the configuration both plugins are given
+conf() {
+	jq -nc --arg t "$1" --argjson m "$2" --arg n "${P}net" --arg br "${P}br" \
+		--arg dd "$work/host-local" '{
+		cniVersion: "1.0.0", name: $n, type: $t, bridge: $br,
+		isGateway: true, ipMasq: $m,
+		ipam: { type: "host-local", subnet: "10.233.0.0/16", dataDir: $dd,
+			routes: [ { dst: "0.0.0.0/0" } ] } }'
+}
+
+ip netns add "$H"
+ip netns add "$C"
+for t in bridge vethctl; do
+	for m in false true; do
+		conf "$t" "$m" > "$work/$t-$m.json"
+	done
+done
+# ADD then DEL, the way a runtime calls a plugin: one process each
+cat > "$work/adddel.sh" <<'EOF'
+plugin=$1 conf=$2
+export CNI_CONTAINERID=bench CNI_NETNS=/run/netns/$3 CNI_IFNAME=eth0 CNI_PATH=$4
+CNI_COMMAND=ADD "$plugin" < "$conf" > /dev/null && CNI_COMMAND=DEL "$plugin" < "$conf"
+EOF
+
+echo "## ADD+DEL, one namespace, $RUNS runs each (hyperfine, inside the host namespace $H)"
+ip netns exec "$H" hyperfine -N -w 3 -r "$RUNS" --export-json "$work/hf.json" \
+	-n "bridge" "bash $work/adddel.sh $REF/bridge $work/bridge-false.json $C $REF" \
+	-n "vethctl" "bash $work/adddel.sh $VETHCTL $work/vethctl-false.json $C $REF" \
+	-n "bridge ipMasq" "bash $work/adddel.sh $REF/bridge $work/bridge-true.json $C $REF" \
+	-n "vethctl ipMasq" "bash $work/adddel.sh $VETHCTL $work/vethctl-true.json $C $REF" \
+	-n "baseline" "bash $work/adddel.sh /bin/true $work/bridge-false.json $C $REF" \
+	> /dev/null
+# ratios as measured, and net of the baseline (the same script running
+# /bin/true for both calls: bash and two execs, in every row alike)
+jq -r '
+	def ms: . * 1000 * 100 | round / 100;
+	def r2: . * 100 | round / 100;
+	(.results | map({key: .command, value: .}) | from_entries) as $r
+	| ($r.baseline) as $b
+	| "| row | wall median ms | CPU mean ms (user+sys) | wall × ref | CPU × ref | CPU × ref, net of baseline |",
+	  "|---|---:|---:|---:|---:|---:|",
+	  (.results[] | select(.command != "baseline") | . as $x
+	   | ($r[$x.command | sub("vethctl"; "bridge")]) as $ref
+	   | "| \($x.command) | \($x.median | ms) | \(($x.user + $x.system) | ms) | \($x.median / $ref.median | r2) | \(($x.user + $x.system) / ($ref.user + $ref.system) | r2) | \((($x.user + $x.system) - ($b.user + $b.system)) / (($ref.user + $ref.system) - ($b.user + $b.system)) | r2) |"),
+	  "| baseline | \($b.median | ms) | \(($b.user + $b.system) | ms) | | | |"' \
+	"$work/hf.json"
+
+echo
+echo "## $N containers on one bridge (vethctl, isGateway, no ipMasq), and the kernel's floor"
+echo "(the floor: ip link add a veth into a namespace, master + up, the peer up, on a second bridge;"
+echo " the two alternate, so both meet the same number of ports and the same load)"
+conf vethctl false > "$work/many.json"
+# the loop runs inside the host namespace: only the plugin (or ip) is timed
+cat > "$work/many.sh" <<'EOS'
+P=$1 N=$2 VETHCTL=$3 conf=$4
+ip link add "${P}fl" type bridge && ip link set "${P}fl" up
+for ((i = 1; i <= N; i++)); do
+	t0=$EPOCHREALTIME
+	CNI_COMMAND=ADD CNI_CONTAINERID="c$i" CNI_NETNS="/run/netns/${P}n$i" \
+		CNI_IFNAME=eth0 "$VETHCTL" < "$conf" > /dev/null || exit 1
+	t1=$EPOCHREALTIME
+	ip link add "f$i" type veth peer name eth0 netns "${P}f$i" &&
+		ip link set "f$i" master "${P}fl" up &&
+		ip -n "${P}f$i" link set eth0 up || exit 1
+	t2=$EPOCHREALTIME
+	echo "$i $(( ${t1/./} - ${t0/./} )) $(( ${t2/./} - ${t1/./} ))"
+done
+EOS
+for ((i = 1; i <= N; i++)); do
+	ip netns add "${P}n$i"
+	ip netns add "${P}f$i"
+done
+ip netns exec "$H" bash "$work/many.sh" "$P" "$N" "$VETHCTL" "$work/many.json" > "$work/many.out"
+med() { # COLUMN FIRST LAST: median of ADDs FIRST..LAST, in ms
+	awk -v c="$1" -v f="$2" -v l="$3" '$1 >= f && $1 <= l { print $c }' "$work/many.out" | sort -n |
+		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m / 1000 }'
+}
+lo=$((N < 100 ? N : 100)) hi=$((N > 100 ? N - 99 : 1))
+v1=$(med 2 1 "$lo") v2=$(med 2 "$hi" "$N") f1=$(med 3 1 "$lo") f2=$(med 3 "$hi" "$N")
+echo "| per ADD, median ms | 1–$lo | $hi–$N | growth |"
+echo "|---|---:|---:|---:|"
+awk -v a="$v1" -v b="$v2" 'BEGIN { printf "| vethctl CNI ADD | %s | %s | %.2f x |\n", a, b, b / a }'
+awk -v a="$f1" -v b="$f2" 'BEGIN { printf "| ip floor | %s | %s | %.2f x |\n", a, b, b / a }'
+awk -v a="$v1" -v b="$v2" -v c="$f1" -v d="$f2" 'BEGIN { printf "\nvethctl above the floor: %.2f ms at 1–%d, %.2f ms at %d–%d\n", a - c, '"$lo"', b - d, '"$hi"', '"$N"' }'
+ip netns exec "$H" ip -o link show master "${P}br" | wc -l | sed 's/^/ports on the bridge: /'
+# DEL them all (inside too), then their namespaces go
+# shellcheck disable=SC2016 # expanded by the inner bash
+ip netns exec "$H" bash -c 'for ((i = 1; i <= $1; i++)); do
+	CNI_COMMAND=DEL CNI_CONTAINERID="c$i" CNI_NETNS="/run/netns/$2n$i" \
+		CNI_IFNAME=eth0 "$3" < "$4" || exit 1; done' - "$N" "$P" "$VETHCTL" "$work/many.json"
+ip netns exec "$H" ip -o link show master "${P}br" | wc -l | sed 's/^/ports left after DEL: /'
