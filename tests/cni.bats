@@ -370,9 +370,11 @@ outside() { # HOSTNS SUFFIX
 # configuration directory, as Debian 12's podman 4.3 runs on these hosts
 # (runc, cgroupfs, limits within the machine's hard ones), inside the
 # test's own "host" namespace: the plugin makes its bridge there (nsenter,
-# not ip netns exec, whose own /sys has no cgroup mount for runc).
+# not ip netns exec, whose own /sys has no cgroup mount for runc).  The
+# run root is a short directory of its own: podman refuses one longer than
+# 50 characters, and $BATS_TEST_TMPDIR can be.
 pm() {
-	nsenter --net="/run/netns/$(cu_name h)" podman --storage-driver vfs --root "$BATS_TEST_TMPDIR/pm/root" --runroot "$BATS_TEST_TMPDIR/pm/run" \
+	nsenter --net="/run/netns/$(cu_name h)" podman --storage-driver vfs --root "$BATS_TEST_TMPDIR/pm/root" --runroot "$PM_RUNROOT" \
 		--tmpdir "$BATS_TEST_TMPDIR/pm/tmp" \
 		--runtime runc --cgroup-manager cgroupfs --events-backend none \
 		--network-backend cni --cni-config-dir "$BATS_TEST_TMPDIR/cni" "$@"
@@ -399,7 +401,8 @@ pm() {
 	tar -C "$BATS_TEST_TMPDIR/img" -cf "$BATS_TEST_TMPDIR/img.tar" .
 	export CONTAINERS_CONF="$BATS_TEST_TMPDIR/containers.conf"
 	cu_mkns h
-	cu_on_teardown "CONTAINERS_CONF=$CONTAINERS_CONF pm rm -af -t 0 >/dev/null 2>&1; CONTAINERS_CONF=$CONTAINERS_CONF pm rmi -af >/dev/null 2>&1; rm -rf $BATS_TEST_TMPDIR/pm; true"
+	PM_RUNROOT=$(mktemp -d /tmp/cu-pm.XXXXXX)
+	cu_on_teardown "CONTAINERS_CONF=$CONTAINERS_CONF pm rm -af -t 0 >/dev/null 2>&1; CONTAINERS_CONF=$CONTAINERS_CONF pm rmi -af >/dev/null 2>&1; rm -rf $BATS_TEST_TMPDIR/pm $PM_RUNROOT; true"
 	pm import "$BATS_TEST_TMPDIR/img.tar" "localhost/$(cu_name img)" >/dev/null
 	# can podman start a container at all here (no network: no plugin)?
 	run pm run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \

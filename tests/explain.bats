@@ -196,7 +196,7 @@ mk_rootfs() {
 	mkdir -p "$D/l1" "$D/l2" "$D/u" "$D/w" "$D/m" "$D/m2" "$D/u2" "$D/w2"
 	cu_track_mount "$D/m"
 	cu_track_mount "$D/m2"
-	ex_trace mount unionmount mount -l "$D/l1" -l "$D/l2" -u "$D/u" -w "$D/w" "$D/m"
+	ex_trace mount unionmount mount -l "$D/l1" -l "$D/l2" --upper "$D/u" --work "$D/w" "$D/m"
 	ex_agree mount 4
 	ex_said mount 'fsopen("overlay", FSOPEN_CLOEXEC)'
 	ex_said mount "[attach the mount at $D/m]"
@@ -204,7 +204,7 @@ mk_rootfs() {
 	ex_agree umount 1
 	ex_said umount 'umount2('
 	# the option string of mount(2), as on kernels before 5.2
-	CU_OVERLAY_FORCE=string ex_trace legacy unionmount mount -l "$D/l1" -u "$D/u2" -w "$D/w2" "$D/m2"
+	CU_OVERLAY_FORCE=string ex_trace legacy unionmount mount -l "$D/l1" --upper "$D/u2" --work "$D/w2" "$D/m2"
 	ex_agree legacy 1
 	ex_said legacy "\"overlay\", MS_NOSUID|MS_NODEV, \"lowerdir="
 	unionmount umount "$D/m2"
