@@ -4,8 +4,9 @@
 # explanation and one command run with --explain, so that every kernel call
 # the tool makes is shown as it is made.  On a terminal it waits for Enter
 # between steps; otherwise it runs straight through.  Run as root; all it
-# makes (namespaces, links, cgroups, mounts, files) is removed at the end,
-# also after Ctrl-C or an error.
+# makes (namespaces, links, cgroups, mounts, files) stays while the workshop
+# runs, so that it can be looked at during a pause, and is removed at the
+# end, also after Ctrl-C, a hang-up or an error.
 #
 # Names start with $EXAMPLE_PREFIX (default "ws"), as in the other examples.
 
@@ -154,9 +155,6 @@ step_network() {
 	on_exit vethctl -N "${P}host" disconnect "${P}c1"
 	run vethctl --explain -N "${P}host" connect "${P}c1" --bridge "${P}br0" --addr auto --nat
 	run netns exec "${P}c1" -- ping -c1 -W1 10.200.0.1
-	vethctl -N "${P}host" disconnect "${P}c1"
-	vethctl -N "${P}host" bridge del "${P}br0"
-	netns delete "${P}c1" "${P}host"
 }
 
 step_cgroup() {
@@ -190,7 +188,6 @@ step_union() {
 	run rm C/b
 	run ls -l U
 	run unionmount diff U
-	unionmount umount C
 }
 
 step_exec() {
@@ -209,8 +206,6 @@ step_exec() {
 	# PID 1 ignores signals it has no handler for: SIGKILL ends it.
 	on_exit kill -KILL "$pid"
 	run nsenter2 --explain -t "$pid" --all hostname
-	kill -KILL "$pid"
-	wait 2>/dev/null || true
 }
 
 step_volumes() {
