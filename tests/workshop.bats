@@ -108,9 +108,9 @@ $output"
 	ws_said 'RTM_NEWROUTE(NLM_F_CREATE|NLM_F_EXCL) default via 10.200.0.1 → 0'
 	ws_said 'masq { 10.200.0.0/24 }'
 	ws_said '1 packets transmitted, 1 received'
-	# 5: 20 % of a CPU, v1 or v2, and the loop's CPU time near 0.4 s
+	# 5: 20 % of a CPU, v1 or v2; the loop gets at most 0.5 s of 2 s (less on a busy machine)
 	assert_output --regexp "write /sys/fs/cgroup/[^ ]*${P}cpu/(cpu\.cfs_quota_us ← \"20000\"|cpu\.max ← \"20000 100000\")"
-	assert_line --regexp '^0m0\.[3-5][0-9]*s 0m0\.[0-9]+s$'
+	assert_line --regexp '^0m0\.[1-5][0-9]*s 0m0\.[0-9]+s$'
 	# 6: overlay made (new mount API, or the option string), a whiteout
 	assert_output --regexp 'fsconfig\(.*"lowerdir\+?"|mount\("overlay", .*"overlay"'
 	assert_line --regexp '^c--------- .* 0, 0 .* b$'
