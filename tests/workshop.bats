@@ -41,6 +41,7 @@ ws_left() {
 	find /sys/fs/cgroup -maxdepth 2 -name "$P*" | sed 's/^/cgroup: /'
 	grep -F "/tmp/$P-" /proc/self/mountinfo | sed 's/^/mount: /'
 	find /tmp -maxdepth 1 -name "$P-*" | sed 's/^/file: /'
+	find /run/container-utils -name "$P*" 2>/dev/null | sed 's/^/record: /'
 	pgrep -a -f -- "$P" | sed 's/^/process: /'
 	return 0
 }
