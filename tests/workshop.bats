@@ -141,6 +141,21 @@ $output"
 	ws_wait_clean || fail "left behind: $(ws_left)"
 }
 
+@test "workshop: in a Chinese locale the steps are explained in Chinese" {
+	ws_require
+	run -0 env EXAMPLE_PREFIX="$P" LANGUAGE=zh_CN LC_ALL=zh_CN.UTF-8 bash "$W" --step 7 < /dev/null
+	echo "$output"
+	assert_line '=== 第 7 步（共 8 步）：进入正在运行的容器（setns） ==='
+	assert_line --partial '“docker exec”在正在运行的容器的命名空间里运行一个新程序。'
+	assert_line '=== 第 8 步（共 8 步）：卷：把宿主机目录绑定挂载到容器的根里 ==='
+	assert_line '结束：正在删除本次演示创建的所有对象。'
+	refute_output --partial '=== Step'
+	refute_output --partial 'runs a new program in the namespaces'
+	assert_line "${P}c1"
+	run ws_left
+	assert_output ''
+}
+
 @test "workshop: hung up while it waits, it removes what it made" {
 	ws_require
 	local py
