@@ -352,3 +352,25 @@ both_have() {
 		[[ $L_ERR == *"invalid option -- 'R'"* ]]
 	fi
 }
+
+@test "attack: --copy-from and its targets stay inside the hierarchies ('..' refused, nothing written)" {
+	mkgroups
+	local p
+	for p in "$P_L" "$P_O"; do
+		mkdir "$(dir "${p}1" pids)/a"
+		cu_track_cgroup "$(dir "${p}1" pids)/a"
+	done
+	cgset -r pids.max=13 "${P_O}S"
+	local before c
+	before=$(cat "$(dir "${P_O}1" pids)/pids.max")
+	# "1/a/.." is group 1 itself: a name with '..' could as well reach the
+	# root group or a group of another tree
+	for c in "--copy-from ${P_O}S ${P_O}1/a/.." "--copy-from ${P_O}1/a/../../${P_O}S ${P_O}1" \
+		"-R --copy-from ${P_O}S ${P_O}1/a/.."; do
+		# shellcheck disable=SC2086
+		run --separate-stderr cgset $c
+		assert_failure 1
+		[[ $stderr == *"invalid cgroup name"* ]] || fail "cgset $c: $stderr"
+		[ "$(cat "$(dir "${P_O}1" pids)/pids.max")" = "$before" ] || fail "cgset $c wrote to group 1"
+	done
+}
