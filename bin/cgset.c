@@ -857,14 +857,17 @@ struct copy_set {
 static void v2_controllers(const struct cgroup_hier *h, char *buf, size_t len)
 {
 	_cleanup_free_ char *p = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
+	FILE *f;
 
 	*buf = '\0';
 	if (xasprintf(&p, "%s/cgroup.controllers", h->mount) < 0)
 		return;
 	f = fopen(p, "r" CU_CLOEXECSTR);
-	if (!f || !fgets(buf, (int) len, f))
+	if (!f)
+		return;
+	if (!fgets(buf, (int) len, f))
 		*buf = '\0';
+	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
