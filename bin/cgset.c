@@ -444,7 +444,12 @@ static int parse_command(struct cgset_control *ctl, int argc, char **argv)
 	if (argv[1][0] != '-')
 		diex(_("unknown command '%1$s'; see '%2$s --help'"), argv[1],
 		     program_invocation_short_name);
+	/*
+	 * libcgroup's form: its names start at the hierarchy roots, systemd
+	 * or not (-b, --no-systemd), unless --parent or $CGSET_PARENT says
+	 */
 	ctl->cmd = CMD_SET;
+	ctl->no_systemd = true;
 	return 1;
 }
 

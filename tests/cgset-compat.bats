@@ -9,8 +9,8 @@
 # two differ on purpose, the test says so and asserts both sides.
 #
 # v1 controllers (v1 or hybrid layouts) and pure cgroup v2 without systemd
-# (tests/vm's bare guests); on a systemd v2 host ours names groups below
-# cgset.scope and libcgroup's at the root, so the files there are skipped.
+# (tests/vm's bare guests); on a systemd v2 host (the root's controllers
+# are memory and pids alone) the systemd: test checks where names start.
 load helpers/common
 
 CG=/sys/fs/cgroup
@@ -22,10 +22,17 @@ setup() {
 	cu_require_tool cgset
 	[ -x "$LIBCG" ] || skip "libcgroup's cgset is not installed (Debian: cgroup-tools)"
 	unset CGSET_PARENT CGSET_MOUNTINFO
+	case $BATS_TEST_DESCRIPTION in
+	systemd:*)
+		[ -d /run/systemd/system ] && [ "$(stat -fc %T "$CG")" = cgroup2fs ] ||
+			skip "not a systemd host with cgroup v2"
+		grep -qw pids "$CG/cgroup.subtree_control" || skip "no pids in $CG/cgroup.subtree_control"
+		return 0 ;;
+	esac
 	if [ "$(stat -fc %T "$CG")" = cgroup2fs ]; then
 		LAYOUT=v2
 		[ ! -d /run/systemd/system ] ||
-			skip "systemd host: ours names groups below cgset.scope, libcgroup's at the root"
+			skip "systemd host: the root has too few controllers (the systemd: test covers it)"
 		local c
 		for c in cpu memory pids; do
 			grep -qw "$c" "$CG/cgroup.subtree_control" ||
@@ -375,4 +382,28 @@ both_have() {
 		[[ $stderr == *"invalid cgroup name"* ]] || fail "cgset $c: $stderr"
 		[ "$(cat "$(dir "${P_O}1" pids)/pids.max")" = "$before" ] || fail "cgset $c wrote to group 1"
 	done
+}
+
+@test "systemd: libcgroup's form names groups from the root, as libcgroup's cgset; 'cgset set' names them below cgset.scope" {
+	local g
+	g=$(cu_name g)
+	cu_track_cgroup "$CG/$g"
+	mkdir "$CG/$g"
+	run --separate-stderr "$LIBCG" -r pids.max=5 "$g"
+	assert_success
+	[ "$(cat "$CG/$g/pids.max")" = 5 ]
+	run --separate-stderr cgset -r pids.max=6 "$g"
+	assert_success
+	[ "$(cat "$CG/$g/pids.max")" = 6 ]
+	run --separate-stderr cgset --copy-from "$g" "/$g"
+	assert_success
+	# our own form looks below the delegated unit, where there is no such group
+	run --separate-stderr cgset set "$g" --pids 7
+	assert_failure 1
+	[[ $stderr == *"no such cgroup"* ]]
+	[ "$(cat "$CG/$g/pids.max")" = 6 ]
+	# -b and --no-systemd say the same in our form
+	run --separate-stderr cgset set -b "$g" --pids 8
+	assert_success
+	[ "$(cat "$CG/$g/pids.max")" = 8 ]
 }
