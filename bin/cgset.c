@@ -238,12 +238,12 @@ static __noreturn void usage(void)
 		"                             this many seconds later (default 10)\n"), out);
 	fputs(_("     --parent <path>       name groups below this group, not below the\n"
 		"                             systemd unit or the root (also $CGSET_PARENT)\n"), out);
-	fputs(_("     --no-systemd          on a systemd host, make groups at the root,\n"
-		"                             not in the delegated unit cgset.scope\n"), out);
-	fputs(_("     --recursive           delete: remove child groups too;\n"
+	fputs(_(" -b, --no-systemd          on a systemd host, make groups at the root,\n"
+		"                             not in the delegated unit cgset.scope\n"
+		"                             (-b in set, as libcgroup's)\n"), out);
+	fputs(_(" -R, --recursive           delete: remove child groups too;\n"
 		"                             set: change every group below <name> too\n"
-		"                             (also -R there, as libcgroup's)\n"), out);
-	fputs(_(" -b                        set: as --no-systemd (libcgroup's option)\n"), out);
+		"                             (-R in set, as libcgroup's)\n"), out);
 	fputs(_(" -J, --json                show, list: use JSON output format\n"), out);
 	fputs(_("     --noheadings          show, list: don't print headings\n"), out);
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);

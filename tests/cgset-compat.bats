@@ -235,7 +235,7 @@ both_have() {
 	both -h
 	[ "$L_S" -eq 0 ] && [ "$O_S" -eq 0 ]
 	[[ $L_OUT == *--copy-from* ]] && [[ $O_OUT == *--copy-from* ]]
-	[[ $O_OUT == *"-r, --raw <file>=<value>"* ]]
+	[[ $O_OUT == *"-r, --rule <file>=<value>"* ]]
 	both --help
 	[ "$L_S" -eq 0 ] && [ "$O_S" -eq 0 ] && [ -n "$L_OUT" ] && [ -n "$O_OUT" ]
 	both --version
