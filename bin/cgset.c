@@ -859,7 +859,7 @@ struct copy_set {
 };
 
 /* The controllers the v2 hierarchy @h offers ("cpu io memory pids"). */
-static void v2_controllers(const struct cgroup_hier *h, char *buf, size_t len)
+static void copy_v2_controllers(const struct cgroup_hier *h, char *buf, size_t len)
 {
 	_cleanup_free_ char *p = NULL;
 	FILE *f;
@@ -909,7 +909,7 @@ static void copy_read_hier(struct copy_set *c, const struct cgroup *src, size_t 
 	DIR *dir;
 
 	if (hier->version == 2)
-		v2_controllers(hier, v2ctrls, sizeof(v2ctrls));
+		copy_v2_controllers(hier, v2ctrls, sizeof(v2ctrls));
 	dir = opendir(src->path[h]);
 	if (!dir)
 		die(_("cannot read %s"), src->path[h]);
