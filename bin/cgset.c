@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cgset(1) - control groups on cgroup v1, v2 and hybrid hosts, one syntax */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -80,6 +81,7 @@ struct cgset_control {
 	unsigned int stop_timeout;	/* run: seconds from TERM to SIGKILL */
 	bool stop_timeout_given;
 	bool hierarchies;		/* list --hierarchies */
+	const char *copy_from;		/* set: libcgroup's --copy-from */
 };
 
 #define CGSET_PARENT_ENV	"CGSET_PARENT"
@@ -88,6 +90,7 @@ struct cgset_control {
 enum {
 	OPT_CPU = CHAR_MAX + 1,
 	OPT_CPUS,
+	OPT_COPY_FROM,
 	OPT_CPU_WEIGHT,
 	OPT_CPUSET,
 	OPT_HIERARCHIES,
@@ -109,6 +112,7 @@ enum {
 
 /* create, set, run and the libcgroup form */
 static const struct option limit_opts[] = {
+	{ "copy-from",		required_argument,	NULL, OPT_COPY_FROM },
 	{ "cpu",		required_argument,	NULL, OPT_CPU },
 	{ "cpus",		required_argument,	NULL, OPT_CPUS },
 	{ "cpu-weight",		required_argument,	NULL, OPT_CPU_WEIGHT },
@@ -126,8 +130,10 @@ static const struct option limit_opts[] = {
 	{ "parent",		required_argument,	NULL, OPT_PARENT },
 	{ "pids",		required_argument,	NULL, OPT_PIDS },
 	{ "raw",		required_argument,	NULL, 'r' },
+	{ "recursive",		no_argument,		NULL, OPT_RECURSIVE },
 	{ "rule",		required_argument,	NULL, 'r' },
 	{ "stop-timeout",	required_argument,	NULL, OPT_STOP_TIMEOUT },
+	{ "variable",		required_argument,	NULL, 'r' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -190,6 +196,7 @@ static __noreturn void usage(void)
 	fputs(_(" cgset create <name> [limits]\n"), out);
 	fputs(_(" cgset set <name>... <limits>\n"), out);
 	fputs(_(" cgset [-r <file>=<value>]... <name>...\n"), out);
+	fputs(_(" cgset --copy-from <source> <name>...\n"), out);
 	fputs(_(" cgset run [--name <name>] [--keep] [--stop-timeout <seconds>] [limits] [--] <program> [<argument>...]\n"), out);
 	fputs(_(" cgset add <name> <pid>...\n"), out);
 	fputs(_(" cgset show|list [options] [<name>]\n"), out);
@@ -220,7 +227,10 @@ static __noreturn void usage(void)
 	fputs(_("     --io-read-bps <dev>:<rate>   read rate limit of a block device\n"), out);
 	fputs(_("     --io-write-bps <dev>:<rate>  write rate limit of a block device\n"), out);
 	fputs(_("     --io-weight <n>       relative I/O weight, 1-10000 (default 100)\n"), out);
-	fputs(_(" -r, --rule <file>=<value> write any interface file (also --raw)\n"), out);
+	fputs(_(" -r, --rule <file>=<value> write any interface file (also --raw,\n"
+		"                             --variable)\n"), out);
+	fputs(_("     --copy-from <source>  set: write the values of every controller file\n"
+		"                             of group <source> (as libcgroup's cgset)\n"), out);
 	fputs(USAGE_OPTIONS, out);
 	fputs(_("     --name <name>         the group run uses (default cgset-run-PID)\n"), out);
 	fputs(_("     --keep                run: leave the group when the program ends\n"), out);
@@ -228,9 +238,12 @@ static __noreturn void usage(void)
 		"                             this many seconds later (default 10)\n"), out);
 	fputs(_("     --parent <path>       name groups below this group, not below the\n"
 		"                             systemd unit or the root (also $CGSET_PARENT)\n"), out);
-	fputs(_("     --no-systemd          on a systemd host, make groups at the root,\n"
-		"                             not in the delegated unit cgset.scope\n"), out);
-	fputs(_("     --recursive           delete: remove child groups too\n"), out);
+	fputs(_(" -b, --no-systemd          on a systemd host, make groups at the root,\n"
+		"                             not in the delegated unit cgset.scope\n"
+		"                             (-b in set, as libcgroup's)\n"), out);
+	fputs(_(" -R, --recursive           delete: remove child groups too;\n"
+		"                             set: change every group below <name> too\n"
+		"                             (-R in set, as libcgroup's)\n"), out);
 	fputs(_(" -J, --json                show, list: use JSON output format\n"), out);
 	fputs(_("     --noheadings          show, list: don't print headings\n"), out);
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
@@ -271,6 +284,8 @@ static void add_raw(struct cglimits *l, const char *arg)
 
 	if (cglimits_parse_raw(arg, &raw) < 0)
 		diex(_("invalid -r value: '%s' (use FILE=VALUE, e.g. cpu.cfs_quota_us=20000)"), arg);
+	if (!*raw.value)
+		diex(_("invalid -r value: '%s': empty value (give the value to write after '=')"), arg);
 	(void) cglimits_add_raw(l, &raw); /* cannot fail: it allocates or dies */
 }
 
@@ -363,7 +378,13 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 		ctl->parent = arg;
 		break;
 	case OPT_NO_SYSTEMD:
+	case 'b':
 		ctl->no_systemd = true;
+		break;
+	case OPT_COPY_FROM:
+		if (ctl->copy_from)
+			diex(_("--copy-from given twice (give one source group)"));
+		ctl->copy_from = arg;
 		break;
 	case OPT_STOP_TIMEOUT:
 		ctl->stop_timeout = u32_or_err(arg, _("invalid --stop-timeout value"));
@@ -372,6 +393,7 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 		ctl->stop_timeout_given = true;
 		break;
 	case OPT_RECURSIVE:
+	case 'R':		/* set's, as libcgroup's cgset -R */
 		ctl->recursive = true;
 		break;
 	case 'J':
@@ -422,7 +444,12 @@ static int parse_command(struct cgset_control *ctl, int argc, char **argv)
 	if (argv[1][0] != '-')
 		diex(_("unknown command '%1$s'; see '%2$s --help'"), argv[1],
 		     program_invocation_short_name);
+	/*
+	 * libcgroup's form: its names start at the hierarchy roots, systemd
+	 * or not (-b, --no-systemd), unless --parent or $CGSET_PARENT says
+	 */
 	ctl->cmd = CMD_SET;
+	ctl->no_systemd = true;
 	return 1;
 }
 
@@ -439,7 +466,9 @@ static void parse_args(struct cgset_control *ctl, int argc, char **argv)
 	} else if (ctl->cmd == CMD_SHOW || ctl->cmd == CMD_LIST) {
 		opts = list_opts;
 		optstr = "hJo:V";
-	} else if (ctl->cmd != CMD_SET && ctl->cmd != CMD_CREATE) {
+	} else if (ctl->cmd == CMD_SET) {
+		optstr = "bhRr:V";	/* -b and -R: libcgroup's */
+	} else if (ctl->cmd != CMD_CREATE) {
 		opts = plain_opts;
 		optstr = "hV";
 	}
@@ -461,13 +490,17 @@ static void check_args(const struct cgset_control *ctl)
 		diex(_("--name and --keep are options of 'run', not of '%s'"), cmd);
 	if (ctl->stop_timeout_given && ctl->cmd != CMD_RUN)
 		diex(_("--stop-timeout is an option of 'run', not of '%s'"), cmd);
-	if (ctl->recursive && ctl->cmd != CMD_DELETE)
-		diex(_("--recursive is an option of 'delete', not of '%s'"), cmd);
+	if (ctl->recursive && ctl->cmd != CMD_DELETE && ctl->cmd != CMD_SET)
+		diex(_("--recursive is an option of 'set' and 'delete', not of '%s'"), cmd);
 	if (ctl->hierarchies && ctl->cmd != CMD_LIST)
 		diex(_("--hierarchies is an option of 'list', not of '%s'"), cmd);
 	if (ctl->hierarchies && ctl->nargs > 0)
 		diex(_("list --hierarchies: takes no group name (cgset show NAME tells a group's)"));
-	if (ctl->cmd == CMD_SET && cglimits_empty(&ctl->limits))
+	if (ctl->copy_from && ctl->cmd != CMD_SET)
+		diex(_("--copy-from is an option of 'set', not of '%s'"), cmd);
+	if (ctl->copy_from && !cglimits_empty(&ctl->limits))
+		diex(_("--copy-from and limits (-r, --cpu, ...) cannot be combined (copy first, then set the limits)"));
+	if (ctl->cmd == CMD_SET && !ctl->copy_from && cglimits_empty(&ctl->limits))
 		diex(_("set: no limit given (add --cpu, --memory, -r FILE=VALUE, ...)"));
 	if (ctl->cmd == CMD_RUN && ctl->nargs < 1)
 		diex(_("run: no program given (add -- PROGRAM [ARGUMENT...])"));
@@ -809,22 +842,229 @@ static int cmd_create(struct cgset_control *ctl)
 	return EXIT_SUCCESS;
 }
 
+/*
+ * libcgroup's --copy-from: the value of every file of the source group
+ * named after a controller of its hierarchy ("cpu.shares", not "tasks" or
+ * "cgroup.procs"), as the source's hierarchies have them.
+ */
+struct copy_value {
+	size_t hier;
+	char *file;
+	char *value;
+};
+
+struct copy_set {
+	struct copy_value *v;
+	size_t n;
+};
+
+/* The controllers the v2 hierarchy @h offers ("cpu io memory pids"). */
+static void copy_v2_controllers(const struct cgroup_hier *h, char *buf, size_t len)
+{
+	_cleanup_free_ char *p = NULL;
+	FILE *f;
+
+	*buf = '\0';
+	if (xasprintf(&p, "%s/cgroup.controllers", h->mount) < 0)
+		return;
+	f = fopen(p, "r" CU_CLOEXECSTR);
+	if (!f)
+		return;
+	if (!fgets(buf, (int) len, f))
+		*buf = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Is @file "CONTROLLER.NAME" with a controller of hierarchy @h? */
+static bool copy_wanted(const struct cgroup_hier *h, const char *v2ctrls, const char *file)
+{
+	struct cgroup_hier v2 = { .controllers = (char *) v2ctrls };
+	const char *dot = strchr(file, '.');
+	char ctrl[64];
+
+	if (!dot || dot == file || dot[1] == '\0' || dot[1] == '.' ||
+	    (size_t) (dot - file) >= sizeof(ctrl))
+		return false;
+	memcpy(ctrl, file, (size_t) (dot - file));
+	ctrl[dot - file] = '\0';
+	return cgroup_hier_has(h->version == 2 ? &v2 : h, ctrl);
+}
+
+static void copy_add(struct copy_set *c, size_t hier, const char *file, const char *value)
+{
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	c->v[c->n].hier = hier;
+	c->v[c->n].file = xstrdup(file);
+	c->v[c->n].value = xstrdup(value);
+	c->n++;
+}
+
+static void copy_read_hier(struct copy_set *c, const struct cgroup *src, size_t h)
+{
+	const struct cgroup_hier *hier = &src->map->h[h];
+	char v2ctrls[512] = "", buf[4096], memsw[4096] = "";
+	bool has_memsw = false;
+	struct dirent *d;
+	DIR *dir;
+
+	if (hier->version == 2)
+		copy_v2_controllers(hier, v2ctrls, sizeof(v2ctrls));
+	dir = opendir(src->path[h]);
+	if (!dir)
+		die(_("cannot read %s"), src->path[h]);
+	while ((d = readdir(dir))) {
+		if (d->d_type != DT_REG || !copy_wanted(hier, v2ctrls, d->d_name) ||
+		    cgroup_read(src, h, d->d_name, buf, sizeof(buf)) < 0)
+			continue;	/* write-only files have no value to copy */
+		/* the memory limit before the memory+swap limit above it */
+		if (streq(d->d_name, "memory.memsw.limit_in_bytes")) {
+			snprintf(memsw, sizeof(memsw), "%s", buf);
+			has_memsw = true;
+		} else
+			copy_add(c, h, d->d_name, buf);
+	}
+	closedir(dir);
+	if (has_memsw)
+		copy_add(c, h, "memory.memsw.limit_in_bytes", memsw);
+}
+
+static void copy_read(struct cgset_control *ctl, struct copy_set *c)
+{
+	struct cgroup src;
+	size_t h;
+
+	open_group(ctl, &src, ctl->copy_from);
+	for (h = 0; h < ctl->map.n; h++)
+		if (src.path[h])
+			copy_read_hier(c, &src, h);
+	cgroup_free(&src);
+}
+
+/*
+ * Write the copied values where @g has their hierarchy, one line at a
+ * time; as libcgroup does, values a file refuses (statistics, read-only
+ * files, counters) are skipped: only a source that does not exist fails.
+ */
+static void copy_apply(struct cgroup *g, const struct copy_set *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		char *line = c->v[i].value, *next;
+
+		if (!g->path[c->v[i].hier])
+			continue;
+		for (; line; line = next) {
+			struct cu_error e = { 0 };
+
+			next = strchr(line, '\n');
+			if (next)
+				*next++ = '\0';
+			if (*line)
+				(void) !cgroup_write(g, c->v[i].hier, c->v[i].file, line, &e);
+			if (next)
+				next[-1] = '\n';
+		}
+	}
+}
+
+static void copy_free(struct copy_set *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].file);
+		free(c->v[i].value);
+	}
+	free(c->v);
+}
+
+/* libcgroup writes "NAME/" too (cgset --copy-from group1/ group2/). */
+static void strip_trailing_slash(char *name)
+{
+	size_t len = strlen(name);
+
+	while (len > 1 && name[len - 1] == '/')
+		name[--len] = '\0';
+}
+
+struct set_targets {
+	char **v;
+	size_t n;
+};
+
+static int targets_collect(const char *rel, size_t hier __attribute__((unused)), void *data)
+{
+	struct set_targets *t = data;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (streq(t->v[i], rel))
+			return 0;
+	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
+	t->v[t->n++] = xstrdup(rel);
+	return 0;
+}
+
+static int target_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* @name, then with -R every group below it, parents first. */
+static void set_targets(struct cgset_control *ctl, const char *name, struct set_targets *t)
+{
+	struct cgroup g;
+
+	open_group(ctl, &g, name);
+	t->v = xrealloc(t->v, sizeof(*t->v));
+	t->v[0] = xstrdup(g.name);
+	t->n = 1;
+	if (ctl->recursive && cgroup_walk(&ctl->map, g.name, targets_collect, t) < 0)
+		die(_("cannot list the groups below %s"), g.name);
+	cgroup_free(&g);
+	qsort(t->v + 1, t->n - 1, sizeof(*t->v), target_cmp);
+}
+
 static int cmd_set(struct cgset_control *ctl)
 {
+	struct copy_set c = { NULL, 0 };
 	struct plan p;
 	int i;
 
-	for (i = 0; i < ctl->nargs; i++)
-		check_name(ctl->args[i]);
-	make_plan(ctl, &p);
+	if (ctl->copy_from)
+		strip_trailing_slash((char *) ctl->copy_from);
 	for (i = 0; i < ctl->nargs; i++) {
-		struct cgroup g;
-
-		open_group(ctl, &g, ctl->args[i]);
-		apply_plan(ctl, &g, &p);
-		cgroup_free(&g);
+		strip_trailing_slash(ctl->args[i]);
+		check_name(ctl->args[i]);
 	}
-	plan_free(&p);
+	if (ctl->copy_from)
+		copy_read(ctl, &c);
+	else
+		make_plan(ctl, &p);
+	for (i = 0; i < ctl->nargs; i++) {
+		struct set_targets t = { NULL, 0 };
+		size_t j;
+
+		set_targets(ctl, ctl->args[i], &t);
+		for (j = 0; j < t.n; j++) {
+			struct cgroup g;
+
+			open_group(ctl, &g, t.v[j]);
+			if (ctl->copy_from)
+				copy_apply(&g, &c);
+			else
+				apply_plan(ctl, &g, &p);
+			cgroup_free(&g);
+			free(t.v[j]);
+		}
+		free(t.v);
+	}
+	if (ctl->copy_from)
+		copy_free(&c);
+	else
+		plan_free(&p);
 	return EXIT_SUCCESS;
 }
 

@@ -234,13 +234,13 @@ static struct {
 #undef SDBUS_POINTER
 } sdb;
 
-#define SDBUS_SYMBOL(f) { #f, (void **) &sdb.f },
+#define SDBUS_SYMBOL(f) { #f, (void **) &sdb.f, DL_ADDR(CU_LINK_SYSTEMD, f) },
 static const struct dl_symbol sdbus_symbols[] = { SDBUS_SYMBOLS(SDBUS_SYMBOL) };
 #undef SDBUS_SYMBOL
 
 #define SDBUS_SONAME	"libsystemd.so.0"
-DL_NOTE("systemd", "cgroup delegation by systemd (cgset on a systemd host)",
-	DL_PRIORITY_RECOMMENDED, SDBUS_SONAME);
+DL_NOTE_UNLESS(CU_LINK_SYSTEMD, "systemd", "cgroup delegation by systemd (cgset on a systemd host)",
+	       DL_PRIORITY_RECOMMENDED, SDBUS_SONAME);
 
 static struct dl_library sdbus_library = {
 	.soname = SDBUS_SONAME,

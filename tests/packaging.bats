@@ -172,3 +172,110 @@ package_of() {
 	done
 	echo "# tarball to .deb in ${SECONDS}s" >&3
 }
+
+# A second build tree, configured as a packager who links every library
+# and renames cgset to live beside cgroup-tools; made once per run of this
+# file (the tests below share it).
+# every --with-LIB=dlopen|link choice configure offers
+link_libs() {
+	"$CU_TOPDIR/configure" --help | sed -n 's/^ *--with-\([a-z0-9-]*\)=dlopen|link.*/\1/p'
+}
+# link_configure [RENAME]: configure $LB, renaming cgset to cgset2 or as
+# RENAME (a --program-* option) says.
+link_configure() {
+	local opts=() l
+	for l in $(link_libs); do
+		opts+=("--with-$l=link")
+	done
+	(cd "$LB" && "$CU_TOPDIR/configure" --prefix=/usr --disable-dependency-tracking \
+		"${1:---program-transform-name=s/^cgset\$/cgset2/}" "${opts[@]}")
+}
+
+link_build() {
+	LB=$BATS_FILE_TMPDIR/link-build
+	[ -f "$LB/.built" ] && return 0
+	[ -x "$CU_TOPDIR/configure" ] || skip "no configure script in $CU_TOPDIR (run ./autogen.sh)"
+	pkg-config --exists libsystemd libnftables || skip "libsystemd or libnftables (-dev) is not installed"
+	mkdir -p "$LB"
+	{ link_configure && make -C "$LB" -j2; } > "$LB/build.log" 2>&1 ||
+		fail "link build failed: $(tail -20 "$LB/build.log")"
+	touch "$LB/.built"
+}
+
+@test "--with-LIB=link for every library, libsystemd too: each in DT_NEEDED where the note named it, and out of the note" {
+	cu_require_tool cgset
+	link_build
+	local t soname links=0
+	for t in $TOOLS; do
+		local bin=$CU_BUILDDIR/$t lbin=$LB/$t
+		[ "$t" = cgset ] && lbin=$LB/cgset
+		[ -x "$bin" ] && [ -x "$lbin" ] || continue
+		# what the dlopen build loads on demand, the link build needs, or
+		# (a library configure offers no choice for) still notes
+		run -0 python3 "$NOTES" -s "$lbin"
+		local lnotes=$output
+		for soname in $(python3 "$NOTES" -s "$bin"); do
+			if needed "$lbin" | grep -qx "$soname"; then
+				links=$((links + 1))
+				! grep -qx "$soname" <<<"$lnotes" || fail "$t: $soname both linked and noted"
+			else
+				grep -qx "$soname" <<<"$lnotes" || fail "$t: $soname neither linked nor noted"
+			fi
+		done
+	done
+	[ "$links" -gt 0 ] || skip "$CU_BUILDDIR links every library already"
+	link_libs | grep -qx libsystemd
+	# libsystemd: noted in the dlopen build (the default), needed when linked
+	if grep -q 'define CU_LINK_SYSTEMD 0' "$CU_BUILDDIR/config.h"; then
+		python3 "$NOTES" -s "$CU_BUILDDIR/cgset" | grep -qx libsystemd.so.0
+		run needed "$CU_BUILDDIR/cgset"
+		refute_line libsystemd.so.0
+	fi
+	run needed "$LB/cgset"
+	assert_line libsystemd.so.0
+	run -0 python3 "$NOTES" -s "$LB/cgset"
+	! grep -qx libsystemd.so.0 <<<"$output" || fail "linked libsystemd still noted"
+	# only cgset talks to systemd
+	run needed "$LB/nsrun"
+	refute_line libsystemd.so.0
+	# the linked build runs
+	run -0 "$LB/cgset" --version
+	run -1 "$CU_TOPDIR/configure" --with-libsystemd=maybe
+	assert_output --partial "--with-libsystemd=maybe: use dlopen or link"
+}
+
+@test "--program-transform-name and --program-prefix: binary, man page and completion renamed; the completion binds the new name" {
+	link_build
+	local d=$BATS_TEST_TMPDIR/root comp man
+	run -0 make -C "$LB" -s install DESTDIR="$d"
+	comp=$(find "$d" -path '*/bash-completion/completions' -type d)
+	man=$d/usr/share/man/man1
+	[ -x "$d/usr/bin/cgset2" ] && [ ! -e "$d/usr/bin/cgset" ]
+	[ -f "$man/cgset2.1" ] && [ ! -e "$man/cgset.1" ]
+	[ -f "$comp/cgset2" ] && [ ! -e "$comp/cgset" ]
+	# the other tools keep their names
+	[ -x "$d/usr/bin/nsrun" ] && [ -f "$comp/nsrun" ]
+	# loaded as bash-completion would: cgset2 is bound, cgset (libcgroup's) not
+	run -0 bash -c "source '$comp/cgset2'; complete -p cgset2; complete -p cgset 2>/dev/null || echo 'cgset: not bound'"
+	assert_line "complete -F _cgset_module cgset2"
+	assert_line "cgset: not bound"
+	run -0 bash -c "source '$comp/cgset2'; COMP_WORDS=(cgset2 --cop); COMP_CWORD=1; _cgset_module; echo \"\${COMPREPLY[*]}\""
+	assert_output "--copy-from"
+	run -0 make -C "$LB" -s uninstall DESTDIR="$d"
+	[ -z "$(find "$d" -type f)" ] || fail "left after uninstall: $(find "$d" -type f)"
+
+	# --program-prefix renames every tool (configured again: config.h
+	# stays the same, nothing is rebuilt)
+	rm -f "$LB/.built"
+	link_configure --program-prefix=cu- > "$LB/prefix.log" 2>&1 || fail "$(tail -5 "$LB/prefix.log")"
+	run -0 make -C "$LB" -s install DESTDIR="$d"
+	for t in $TOOLS; do
+		[ -x "$d/usr/bin/cu-$t" ] || fail "no cu-$t"
+		[ -f "$comp/cu-$t" ] || fail "no completion cu-$t"
+		grep -qE "^complete -F _[a-z0-9]+_module cu-$t\$" "$comp/cu-$t" || fail "cu-$t: binds $(grep '^complete' "$comp/cu-$t")"
+	done
+	[ -f "$man/cu-cgset.1" ] && [ -f "$d/usr/share/man/man8/cu-netns.8" ]
+	run -0 make -C "$LB" -s uninstall DESTDIR="$d"
+	[ -z "$(find "$d" -type f)" ] || fail "left after uninstall: $(find "$d" -type f)"
+	link_configure > "$LB/prefix.log" 2>&1 && touch "$LB/.built"
+}
