@@ -746,7 +746,7 @@ kernel_way() {
 		[ -z "$stderr" ]
 		[ "$(cat T/f)" = 1 ]
 		[ "$(ls T | wc -l)" -eq $((n + 1)) ]
-		run unionmount list -n -r -o LAYERS,TARGET
+		run unionmount list --noheadings --raw -o LAYERS,TARGET
 		assert_line "$n $D/T"
 		unionmount umount T
 		run mounted T
