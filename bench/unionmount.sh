@@ -106,7 +106,7 @@ done
 # An upper with 10 000 files, made through a real union (copy-ups, whiteouts).
 mkdir -p "$W/lower" "$W/U"
 for i in $(seq 100); do mkdir -p "$W/lower/d$i"; echo x > "$W/lower/d$i/old"; done
-"$UM" -l "$W/lower" -u "$W/U" "$W/T"
+"$UM" -l "$W/lower" --upper "$W/U" "$W/T"
 for i in $(seq 100); do
 	for j in $(seq 100); do echo "$i $j" > "$W/T/d$i/f$j"; done
 	rm "$W/T/d$i/old"
