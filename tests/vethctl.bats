@@ -342,6 +342,29 @@ hide_nftables() {
 	for i in 2 3 4 5 6; do vethctl -N "$r" disconnect "$(cu_name "$i")"; done
 }
 
+@test "connect --addr CIDR: an address held by a live namespace is refused, one held by a vanished namespace is given" {
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	cu_mkns r; cu_mkns 1; cu_mkns 2; cu_mkns 3
+	vethctl -N "$r" bridge add "$br" --addr 10.7.1.1/24
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr 10.7.1.9/24
+	vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr 10.7.1.8/24
+	run --separate-stderr vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr 10.7.1.9/24
+	assert_failure 1
+	[[ $stderr == *"10.7.1.9 is already leased to network namespace /run/netns/$(cu_name 1)"* ]]
+	ip netns delete "$(cu_name 1)"
+	run vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr 10.7.1.9/24
+	assert_success
+	run ip -n "$(cu_name 3)" -o -4 addr show eth0
+	assert_output --partial 10.7.1.9/24
+	# the one still alive keeps its address
+	run --separate-stderr vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr 10.7.1.8/24 --ifname eth1
+	assert_failure 1
+	[[ $stderr == *"10.7.1.8 is already leased to network namespace /run/netns/$(cu_name 2)"* ]]
+	vethctl -N "$r" disconnect "$(cu_name 2)"
+	vethctl -N "$r" disconnect "$(cu_name 3)"
+}
+
 @test "bridge del forgets the bridge's leases" {
 	local br
 	br=$(cu_name br)
