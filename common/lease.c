@@ -52,10 +52,11 @@ int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 }
 
 /*
- * Owners this process has seen alive.  One connect or CNI ADD reads the
- * file three times (reap, take, update): one stat(2) per record is enough,
- * or with a thousand records the stats are most of its time.  A namespace
- * that goes meanwhile is treated as one that goes right after.
+ * Owners this process has seen alive.  The hot paths ask about a few records
+ * only (see lf_read()), but list, find and a full range ask about all of
+ * them, and one process may read the file several times: one stat(2) per
+ * record is enough.  A namespace that goes meanwhile is treated as one that
+ * goes right after.
  */
 #define ALIVE_SLOTS	(2 * 4096)	/* twice LEASE_MAX: probes stay short */
 struct alive_slot {
