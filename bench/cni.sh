@@ -8,8 +8,11 @@
 #      (targets: wall <= 1.0x, CPU <= 0.3x);
 #   2. N containers (default 1000) ADDed to one bridge by vethctl: the
 #      median per-ADD wall time of the first 100 against the last 100
-#      (target: within 10 %), beside the kernel's floor for the same links
-#      made with ip on a second bridge, alternating with the ADDs.
+#      (target: within 10 %), beside the reference bridge plugin, the same
+#      links made with ip, and the kernel's floor (bench/veth-floor.c), each
+#      on its own bridge, alternating with the ADDs; every row also as a
+#      ratio to the floor at both ends, so the growth can be judged as
+#      "ours against the kernel's".  PROFILE=DIR: strace -c of ADD 100 and N.
 # Run as root, by hand.  Everything happens inside namespaces made here.
 set -euo pipefail
 
@@ -89,42 +92,69 @@ jq -r '
 	"$work/hf.json"
 
 echo
-echo "## $N containers on one bridge (vethctl, isGateway, no ipMasq), and the kernel's floor"
-echo "(the floor: ip link add a veth into a namespace, master + up, the peer up, on a second bridge;"
-echo " the two alternate, so both meet the same number of ports and the same load)"
+echo "## $N containers on one bridge each: vethctl, the reference bridge + host-local, and the kernel's floor"
+echo "(all isGateway, no ipMasq; per container the four alternate, so all meet the same number of ports"
+echo " and the same load.  ip: ip link add a veth into a namespace, master + up, the peer up, three"
+echo " processes; floor: bench/veth-floor.c, one process, one RTM_NEWLINK, the least any plugin must do)"
 conf vethctl false > "$work/many.json"
-# the loop runs inside the host namespace: only the plugin (or ip) is timed
+conf bridge false | jq -c --arg br "${P}rb" '.bridge = $br | .ipam.subnet = "10.234.0.0/16"' > "$work/many-ref.json"
+${CC:-cc} -O2 -o "$work/veth-floor" "$(dirname "$0")/veth-floor.c"
+# the loop runs inside the host namespace: only the plugins (or ip) are timed.
+# PROFILE=DIR: the vethctl ADDs number 100 and N also run under strace -c
+# (their times are left out of the medians' neighbours only by being two).
 cat > "$work/many.sh" <<'EOS'
-P=$1 N=$2 VETHCTL=$3 conf=$4
+P=$1 N=$2 VETHCTL=$3 conf=$4 ref=$5 REF=$6 floor=$7 H=$8 profile=$9
 ip link add "${P}fl" type bridge && ip link set "${P}fl" up
 for ((i = 1; i <= N; i++)); do
+	pre=()
+	if [ -n "$profile" ] && { [ "$i" -eq 100 ] || [ "$i" -eq "$N" ]; }; then
+		pre=(strace -f -c -o "$profile/strace-$i.txt")
+	fi
 	t0=$EPOCHREALTIME
 	CNI_COMMAND=ADD CNI_CONTAINERID="c$i" CNI_NETNS="/run/netns/${P}n$i" \
-		CNI_IFNAME=eth0 "$VETHCTL" < "$conf" > /dev/null || exit 1
+		CNI_IFNAME=eth0 "${pre[@]}" "$VETHCTL" < "$conf" > /dev/null || exit 1
 	t1=$EPOCHREALTIME
+	CNI_COMMAND=ADD CNI_CONTAINERID="r$i" CNI_NETNS="/run/netns/${P}f$i" \
+		CNI_IFNAME=eth2 CNI_PATH="$REF" "$REF/bridge" < "$ref" > /dev/null || exit 1
+	t2=$EPOCHREALTIME
 	ip link add "f$i" type veth peer name eth0 netns "${P}f$i" &&
 		ip link set "f$i" master "${P}fl" up &&
 		ip -n "${P}f$i" link set eth0 up || exit 1
-	t2=$EPOCHREALTIME
-	echo "$i $(( ${t1/./} - ${t0/./} )) $(( ${t2/./} - ${t1/./} ))"
+	t3=$EPOCHREALTIME
+	"$floor" "$H" "${P}f$i" "g$i" eth1 || exit 1
+	t4=$EPOCHREALTIME
+	echo "$i $(( ${t1/./} - ${t0/./} )) $(( ${t2/./} - ${t1/./} )) $(( ${t3/./} - ${t2/./} )) $(( ${t4/./} - ${t3/./} ))"
 done
 EOS
 for ((i = 1; i <= N; i++)); do
 	ip netns add "${P}n$i"
 	ip netns add "${P}f$i"
 done
-ip netns exec "$H" bash "$work/many.sh" "$P" "$N" "$VETHCTL" "$work/many.json" > "$work/many.out"
+profile=
+if [ -n "${PROFILE:-}" ]; then
+	mkdir -p "$PROFILE"
+	profile=$(realpath "$PROFILE")
+fi
+ip netns exec "$H" bash "$work/many.sh" "$P" "$N" "$VETHCTL" "$work/many.json" \
+	"$work/many-ref.json" "$REF" "$work/veth-floor" "$H" "$profile" > "$work/many.out"
 med() { # COLUMN FIRST LAST: median of ADDs FIRST..LAST, in ms
 	awk -v c="$1" -v f="$2" -v l="$3" '$1 >= f && $1 <= l { print $c }' "$work/many.out" | sort -n |
 		awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m / 1000 }'
 }
 lo=$((N < 100 ? N : 100)) hi=$((N > 100 ? N - 99 : 1))
-v1=$(med 2 1 "$lo") v2=$(med 2 "$hi" "$N") f1=$(med 3 1 "$lo") f2=$(med 3 "$hi" "$N")
-echo "| per ADD, median ms | 1–$lo | $hi–$N | growth |"
-echo "|---|---:|---:|---:|"
-awk -v a="$v1" -v b="$v2" 'BEGIN { printf "| vethctl CNI ADD | %s | %s | %.2f x |\n", a, b, b / a }'
-awk -v a="$f1" -v b="$f2" 'BEGIN { printf "| ip floor | %s | %s | %.2f x |\n", a, b, b / a }'
-awk -v a="$v1" -v b="$v2" -v c="$f1" -v d="$f2" 'BEGIN { printf "\nvethctl above the floor: %.2f ms at 1–%d, %.2f ms at %d–%d\n", a - c, '"$lo"', b - d, '"$hi"', '"$N"' }'
+declare -A M1 M2
+for c in 2:vethctl 3:bridge 4:ip 5:floor; do
+	M1[${c#*:}]=$(med "${c%%:*}" 1 "$lo") M2[${c#*:}]=$(med "${c%%:*}" "$hi" "$N")
+done
+row() { # NAME: per-ADD medians, growth, and against the floor at both ends
+	awk -v n="$1" -v a="${M1[$1]}" -v b="${M2[$1]}" -v fa="${M1[floor]}" -v fb="${M2[floor]}" \
+		'BEGIN { printf "| %s | %s | %s | %.2f x | %.2f | %.2f | %.2f x |\n", n, a, b, b / a, a / fa, b / fb, (b / fb) / (a / fa) }'
+}
+echo "| per ADD, median ms | 1–$lo | $hi–$N | growth | × floor at 1–$lo | × floor at $hi–$N | growth against the floor's |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for c in vethctl bridge ip floor; do row "$c"; done
+awk -v a="${M1[vethctl]}" -v b="${M2[vethctl]}" -v c="${M1[floor]}" -v d="${M2[floor]}" \
+	'BEGIN { printf "\nvethctl above the floor: %.2f ms at 1–%d, %.2f ms at %d–%d\n", a - c, '"$lo"', b - d, '"$hi"', '"$N"' }'
 ip netns exec "$H" ip -o link show master "${P}br" | wc -l | sed 's/^/ports on the bridge: /'
 # DEL them all (inside too), then their namespaces go
 # shellcheck disable=SC2016 # expanded by the inner bash

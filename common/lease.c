@@ -52,10 +52,11 @@ int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 }
 
 /*
- * Owners this process has seen alive.  One connect or CNI ADD reads the
- * file three times (reap, take, update): one stat(2) per record is enough,
- * or with a thousand records the stats are most of its time.  A namespace
- * that goes meanwhile is treated as one that goes right after.
+ * Owners this process has seen alive.  The hot paths ask about a few records
+ * only (see lf_read()), but list, find and a full range ask about all of
+ * them, and one process may read the file several times: one stat(2) per
+ * record is enough.  A namespace that goes meanwhile is treated as one that
+ * goes right after.
  */
 #define ALIVE_SLOTS	(2 * 4096)	/* twice LEASE_MAX: probes stay short */
 struct alive_slot {
@@ -189,7 +190,12 @@ static int format_line(const struct lease_rec *l, char *line, size_t len)
 			l->o.path);
 }
 
-/* Read the live records; stale ones and junk lines are dropped. */
+/*
+ * Read the records; junk lines are dropped.  Whether a record's namespace is
+ * still there is not asked here: a stat(2) per record made every connect and
+ * CNI ADD cost O(records).  lf_validate() asks for all of them (list, find,
+ * a full range); the hot paths ask only about the records they act on.
+ */
 static int lf_read(struct lease_file *lf, struct cu_error *e)
 {
 	FILE *f;
@@ -203,24 +209,43 @@ static int lf_read(struct lease_file *lf, struct cu_error *e)
 	}
 	lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
 	lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
-	while (lf->n < LEASE_MAX && fgets(line, sizeof(line), f)) {
-		struct lease_rec *l = &lf->v[lf->n];
-
-		if (parse_line(line, l) < 0)
-			continue;
-		if (owner_alive(&l->o))
+	while (lf->n < LEASE_MAX && fgets(line, sizeof(line), f))
+		if (parse_line(line, &lf->v[lf->n]) == 0)
 			lf->n++;
-		else if (l->nat && lf->nstale < LEASE_MAX)
-			/* its address is free; its NAT entry waits for lease_reap() */
-			lf->stale[lf->nstale++] = *l;
-	}
 	fclose(f);
 	return 0;
 }
 
+/*
+ * Record @i's namespace is gone: it leaves the live records (its address is
+ * free); if it owns a masquerade entry it waits in the stale ones for
+ * lease_reap(), else it is dropped.
+ */
+static void lf_drop(struct lease_file *lf, size_t i)
+{
+	if (lf->v[i].nat && lf->nstale < LEASE_MAX)
+		lf->stale[lf->nstale++] = lf->v[i];
+	memmove(&lf->v[i], &lf->v[i + 1], (lf->n - i - 1) * sizeof(*lf->v));
+	lf->n--;
+}
+
+/* Keep only the records whose namespaces are still there (in their order). */
+static void lf_validate(struct lease_file *lf)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < lf->n; i++) {
+		if (owner_alive(&lf->v[i].o))
+			lf->v[keep++] = lf->v[i];
+		else if (lf->v[i].nat && lf->nstale < LEASE_MAX)
+			lf->stale[lf->nstale++] = lf->v[i];
+	}
+	lf->n = keep;
+}
+
 /* Open and lock @key; @create: make it (and the directory) when missing. */
 static int lf_open(struct lease_file *lf, const char *key, bool create,
-		   struct cu_error *e)
+		   bool validate, struct cu_error *e)
 {
 	char path[PATH_MAX];
 	int r;
@@ -248,6 +273,8 @@ static int lf_open(struct lease_file *lf, const char *key, bool create,
 	if (r < 0) {
 		close(lf->fd);
 		lf->fd = -1;
+	} else if (validate) {
+		lf_validate(lf);
 	}
 	return r;
 }
@@ -291,25 +318,59 @@ static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 	return r;
 }
 
-static const struct lease_rec *find_addr(const struct lease_file *lf, struct in_addr a)
+static int cmp_u32(const void *a, const void *b)
 {
-	for (size_t i = 0; i < lf->n; i++)
-		if (lf->v[i].has_addr && lf->v[i].addr.s_addr == a.s_addr)
-			return &lf->v[i];
-	return NULL;
+	uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The lowest address from @lo to @hi (host order) that no record holds and
+ * that is not @host (the gateway): the held ones sorted, then one walk.
+ * Returns 0 when there is none.
+ */
+static uint32_t lowest_unheld(const struct lease_file *lf, uint32_t lo,
+			      uint32_t hi, uint32_t host)
+{
+	uint32_t *held = xcalloc(lf->n + 1, sizeof(*held)), a = lo, found = 0;
+	size_t nh = 0;
+
+	for (size_t i = 0; i < lf->n; i++) {
+		uint32_t h = ntohl(lf->v[i].addr.s_addr);
+
+		if (lf->v[i].has_addr && h >= lo && h <= hi)
+			held[nh++] = h;
+	}
+	qsort(held, nh, sizeof(*held), cmp_u32);
+	for (size_t i = 0; a <= hi; a++) {
+		while (i < nh && held[i] < a)
+			i++;
+		if (a != host && (i == nh || held[i] != a)) {
+			found = a;
+			break;
+		}
+		if (a == hi)
+			break;
+	}
+	free(held);
+	return found;
 }
 
 /*
  * The next address of @gw's subnet that is neither taken nor special, from
- * @lo to @hi (host order; 0: the subnet's first and last host).
+ * @lo to @hi (host order; 0: the subnet's first and last host).  An address
+ * no record holds comes first, without asking whether any namespace is still
+ * there; only when the range has none left are the holders checked, and the
+ * addresses of vanished namespaces taken back.
  */
-static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
+static int next_free(struct lease_file *lf, const struct cu_inet *gw,
 		     uint32_t lo, uint32_t hi, struct in_addr *out,
 		     struct cu_error *e)
 {
 	uint32_t host = ntohl(gw->addr.v4.s_addr);
 	uint32_t mask = gw->prefix ? ~0U << (32 - gw->prefix) : 0;
-	uint32_t net = host & mask, last = net | ~mask;
+	uint32_t net = host & mask, last = net | ~mask, a;
 
 	if (gw->prefix > 30 || gw->prefix < 8)
 		return cu_error_set(e, 0, _("cannot lease from a /%u subnet (give the bridge a /8 to /30)"),
@@ -318,28 +379,40 @@ static int next_free(const struct lease_file *lf, const struct cu_inet *gw,
 		lo = net + 1;
 	if (hi == 0 || hi >= last)
 		hi = last - 1;
-	for (uint32_t a = lo; a <= hi && a < last; a++) {
-		struct in_addr ia = { .s_addr = htonl(a) };
-
-		if (a != host && !find_addr(lf, ia)) {
-			*out = ia;
-			return 0;
-		}
+	a = lo <= hi ? lowest_unheld(lf, lo, hi, host) : 0;
+	if (a == 0 && lo <= hi) {
+		lf_validate(lf);
+		a = lowest_unheld(lf, lo, hi, host);
+	}
+	if (a != 0) {
+		out->s_addr = htonl(a);
+		return 0;
 	}
 	return cu_error_set(e, 0, _("no free address left on the bridge's subnet /%u (reclaim with disconnect, or use a larger subnet)"),
 			    gw->prefix);
 }
 
-static int check_want(const struct lease_file *lf, const struct cu_inet *want,
+/*
+ * @want may be held by another namespace's record: if that namespace is
+ * gone, its record goes (the address is free); if not, it is refused.
+ */
+static int check_want(struct lease_file *lf, const struct cu_inet *want,
 		      const struct lease_owner *o, struct cu_error *e)
 {
-	const struct lease_rec *l = find_addr(lf, want->addr.v4);
 	char a[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &want->addr.v4, a, sizeof(a));
-	if (l && !same_owner(&l->o, o))
-		return cu_error_set(e, 0, _("address %1$s is already leased to network namespace %2$s (choose another, or use --addr auto)"),
-				    a, l->o.path);
+	for (size_t i = 0; i < lf->n; i++) {
+		const struct lease_rec *l = &lf->v[i];
+
+		if (!l->has_addr || l->addr.s_addr != want->addr.v4.s_addr ||
+		    same_owner(&l->o, o))
+			continue;
+		if (owner_alive(&l->o))
+			return cu_error_set(e, 0, _("address %1$s is already leased to network namespace %2$s (choose another, or use --addr auto)"),
+					    a, l->o.path);
+		lf_drop(lf, i--);
+	}
 	return 0;
 }
 
@@ -348,10 +421,12 @@ static int take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 		struct lease_rec *rec, struct cu_inet *got, struct cu_error *e)
 {
 	struct lease_file lf;
-	int r = lf_open(&lf, key, true, e);
+	int r = lf_open(&lf, key, true, false, e);
 
 	if (r < 0)
 		return r;
+	if (lf.n >= LEASE_MAX)
+		lf_validate(&lf);	/* full: only now do the vanished ones go */
 	if (lf.n >= LEASE_MAX) {
 		r = cu_error_set(e, ENOSPC, _("too many leases in %s"), key);
 		goto out;
@@ -394,7 +469,7 @@ int lease_update(const char *key, const char *host, const struct lease_rec *rec,
 		 struct cu_error *e)
 {
 	struct lease_file lf;
-	int found = 0, r = lf_open(&lf, key, false, e);
+	int found = 0, r = lf_open(&lf, key, false, false, e);
 
 	if (r < 0)
 		return r;
@@ -422,7 +497,7 @@ static int find_in(const char *key, const struct lease_match *m,
 		   struct lease_rec *rec, struct cu_error *e)
 {
 	struct lease_file lf;
-	int found = 0, r = lf_open(&lf, key, false, e);
+	int found = 0, r = lf_open(&lf, key, false, true, e);
 
 	if (r < 0)
 		return r;
@@ -472,7 +547,7 @@ int lease_list(const char *key, struct lease_rec **recs, size_t *n,
 	       struct cu_error *e)
 {
 	struct lease_file lf;
-	int r = lf_open(&lf, key, false, e);
+	int r = lf_open(&lf, key, false, true, e);
 
 	*recs = NULL;
 	*n = 0;
@@ -494,6 +569,27 @@ static bool same_nat(const struct lease_rec *a, const struct lease_rec *b)
 	       streq(a->out, b->out);
 }
 
+/*
+ * Is the masquerade entry of @g still asked for by a live record, from
+ * record @from on?  The records of that entry are checked in order until
+ * one is alive (usually the first); those found gone move to the stale ones.
+ */
+static bool group_alive(struct lease_file *lf, const struct lease_rec *g, size_t from)
+{
+	struct lease_rec key = *g;	/* lf_drop() moves the records */
+
+	for (size_t j = from; j < lf->n; ) {
+		if (!same_nat(&lf->v[j], &key)) {
+			j++;
+			continue;
+		}
+		if (owner_alive(&lf->v[j].o))
+			return true;
+		lf_drop(lf, j);
+	}
+	return false;
+}
+
 int lease_release(const char *key, const struct lease_owner *o, const char *host,
 		  lease_release_fn fn, void *data, struct cu_error *e)
 {
@@ -501,7 +597,7 @@ int lease_release(const char *key, const struct lease_owner *o, const char *host
 	struct lease_rec rec;
 	bool shared = false;
 	size_t keep = 0;
-	int found = 0, r = lf_open(&lf, key, false, e);
+	int found = 0, r = lf_open(&lf, key, false, false, e);
 
 	if (r < 0)
 		return r;
@@ -513,9 +609,14 @@ int lease_release(const char *key, const struct lease_owner *o, const char *host
 		}
 		lf.v[keep++] = lf.v[i];
 	}
-	for (size_t i = 0; found && i < keep; i++)
-		shared |= same_nat(&lf.v[i], &rec);
+	if (found && !owner_alive(&rec.o)) {
+		/* its namespace is gone: the record is stale, lease_reap()'s */
+		lf_close(&lf, key, false, NULL);
+		return 0;
+	}
 	lf.n = keep;
+	if (found && rec.nat)
+		shared = group_alive(&lf, &rec, 0);
 	/* under the lock: no connect can start sharing the entry meanwhile */
 	if (found && fn && (r = fn(&rec, shared, data)) < 0) {
 		lf_close(&lf, key, false, NULL);	/* the record stays */
@@ -525,21 +626,43 @@ int lease_release(const char *key, const struct lease_owner *o, const char *host
 	return r < 0 ? r : found;
 }
 
+/*
+ * The stale records are found per masquerade entry: the records of each
+ * entry are checked until one is alive, so with live containers this costs
+ * a stat(2) or so per entry, not one per record.  Records without a
+ * masquerade entry are left for the allocator (they hold nothing else).
+ */
 int lease_reap(const char *key, lease_release_fn fn, void *data,
 	       struct cu_error *e)
 {
 	struct lease_file lf;
-	size_t keep = 0, nstale;
-	int r = lf_open(&lf, key, false, e), r2 = 0;
+	struct lease_rec *groups;
+	size_t keep = 0, nstale, ngroups = 0;
+	int r = lf_open(&lf, key, false, false, e), r2 = 0;
 
 	if (r < 0)
 		return r;
+	groups = xcalloc(lf.n + 1, sizeof(*groups));
+	for (size_t i = 0; i < lf.n; i++) {
+		bool seen = false;
+
+		if (!lf.v[i].nat)
+			continue;
+		for (size_t k = 0; k < ngroups && !seen; k++)
+			seen = same_nat(&groups[k], &lf.v[i]);
+		if (seen)
+			continue;
+		groups[ngroups++] = lf.v[i];
+		(void) group_alive(&lf, &groups[ngroups - 1], i);
+		i--;	/* record i may be another one now: look at it again */
+	}
+	free(groups);
 	nstale = lf.nstale;
 	for (size_t i = 0; i < nstale; i++) {
 		bool shared = false;
 
-		for (size_t j = 0; j < lf.n; j++)
-			shared |= same_nat(&lf.v[j], &lf.stale[i]);
+		for (size_t j = 0; j < lf.n && !shared; j++)
+			shared = same_nat(&lf.v[j], &lf.stale[i]);
 		if (r2 == 0 && (r2 = fn(&lf.stale[i], shared, data)) == 0)
 			continue;
 		lf.stale[keep++] = lf.stale[i];	/* kept for the next try */

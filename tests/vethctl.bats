@@ -313,18 +313,54 @@ hide_nftables() {
 	[ "$(ip netns exec "$r" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 }
 
-@test "connect --addr auto: leases differ, a vanished namespace's lease is reclaimed" {
-	local r br
+@test "connect --addr auto: leases differ, unheld addresses first, a vanished namespace's lease is reclaimed when the range is full" {
+	local r br i
 	r=$(cu_name r) br=$(cu_name br)
-	cu_mkns r; cu_mkns 1; cu_mkns 2; cu_mkns 3
+	cu_mkns r
+	for i in 1 2 3 4 5 6 7; do cu_mkns "$i"; done
 	vethctl -N "$r" bridge add "$br" --addr 10.7.0.1/29
 	run vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto
 	assert_output '10.7.0.2/29'
 	run vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr auto
 	assert_output '10.7.0.3/29'
 	ip netns delete "$(cu_name 1)"
+	# .2's record is not asked about while the range has unheld addresses
 	run vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr auto
+	assert_output '10.7.0.4/29'
+	run vethctl -N "$r" connect "$(cu_name 4)" --bridge "$br" --addr auto
+	assert_output '10.7.0.5/29'
+	run vethctl -N "$r" connect "$(cu_name 5)" --bridge "$br" --addr auto
+	assert_output '10.7.0.6/29'
+	# full: now the records are checked, and the vanished namespace's .2 comes back
+	run vethctl -N "$r" connect "$(cu_name 6)" --bridge "$br" --addr auto
+	assert_success
 	assert_output '10.7.0.2/29'
+	# full of live namespaces: refused, nothing given twice
+	run vethctl -N "$r" connect "$(cu_name 7)" --bridge "$br" --addr auto
+	assert_failure 1
+	assert_output --partial 'no free address'
+	for i in 2 3 4 5 6; do vethctl -N "$r" disconnect "$(cu_name "$i")"; done
+}
+
+@test "connect --addr CIDR: an address held by a live namespace is refused, one held by a vanished namespace is given" {
+	local r br
+	r=$(cu_name r) br=$(cu_name br)
+	cu_mkns r; cu_mkns 1; cu_mkns 2; cu_mkns 3
+	vethctl -N "$r" bridge add "$br" --addr 10.7.1.1/24
+	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr 10.7.1.9/24
+	vethctl -N "$r" connect "$(cu_name 2)" --bridge "$br" --addr 10.7.1.8/24
+	run --separate-stderr vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr 10.7.1.9/24
+	assert_failure 1
+	[[ $stderr == *"10.7.1.9 is already leased to network namespace /run/netns/$(cu_name 1)"* ]]
+	ip netns delete "$(cu_name 1)"
+	run vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr 10.7.1.9/24
+	assert_success
+	run ip -n "$(cu_name 3)" -o -4 addr show eth0
+	assert_output --partial 10.7.1.9/24
+	# the one still alive keeps its address
+	run --separate-stderr vethctl -N "$r" connect "$(cu_name 3)" --bridge "$br" --addr 10.7.1.8/24 --ifname eth1
+	assert_failure 1
+	[[ $stderr == *"10.7.1.8 is already leased to network namespace /run/netns/$(cu_name 2)"* ]]
 	vethctl -N "$r" disconnect "$(cu_name 2)"
 	vethctl -N "$r" disconnect "$(cu_name 3)"
 }
@@ -565,7 +601,10 @@ hide_nftables() {
 	vethctl -N "$r" connect "$(cu_name 1)" --bridge "$br" --addr auto --nat
 	ip netns delete "$(cu_name 1)"
 	vethctl -N "$r" disconnect "$(cu_name 2)"
-	[ "$(wc -l < "$key")" -eq 1 ]
+	run grep -c "path=/run/netns/$(cu_name 2)\$" "$key"
+	assert_output 0
+	run grep -c "path=/run/netns/$(cu_name 3)\$" "$key"
+	assert_output 1
 	run ip netns exec "$r" nft list set ip container_utils masq
 	assert_output --partial 10.9.5.0/24
 	vethctl -N "$r" disconnect "$(cu_name 3)"
