@@ -402,19 +402,26 @@ pm() {
 	export CONTAINERS_CONF="$BATS_TEST_TMPDIR/containers.conf"
 	cu_mkns h
 	PM_RUNROOT=$(mktemp -d /tmp/cu-pm.XXXXXX)
+	# containers and conmon in a group of the test's name, not podman's
+	# shared libpod_parent (cgroupfs makes it in every hierarchy)
+	PM_CG=/$(cu_name pm)
+	local m
+	while read -r m; do
+		cu_track_cgroup "$m$PM_CG"
+	done < <(findmnt -rn -t cgroup,cgroup2 -o TARGET)
 	cu_on_teardown "CONTAINERS_CONF=$CONTAINERS_CONF pm rm -af -t 0 >/dev/null 2>&1; CONTAINERS_CONF=$CONTAINERS_CONF pm rmi -af >/dev/null 2>&1; rm -rf $BATS_TEST_TMPDIR/pm $PM_RUNROOT; true"
 	pm import "$BATS_TEST_TMPDIR/img.tar" "localhost/$(cu_name img)" >/dev/null
 	# can podman start a container at all here (no network: no plugin)?
-	run pm run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+	run pm run --rm --network none --cgroup-parent "$PM_CG" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 		"localhost/$(cu_name img)" /bin/sh -c 'echo up'
 	[ "$status" -eq 0 ] || skip "podman cannot start a container here: $(tail -1 <<< "$output")"
-	run pm run -d --name "$(cu_name a)" --network "$n" \
+	run pm run -d --name "$(cu_name a)" --network "$n" --cgroup-parent "$PM_CG" \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 		"localhost/$(cu_name img)" /bin/sleep 60
 	assert_success
 	ip1=$(pm inspect -f "{{(index .NetworkSettings.Networks \"$n\").IPAddress}}" "$(cu_name a)")
 	assert_equal "$ip1" "10.231.$BATS_TEST_NUMBER.2"
-	run pm run --rm --name "$(cu_name b)" --network "$n" \
+	run pm run --rm --name "$(cu_name b)" --network "$n" --cgroup-parent "$PM_CG" \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 		"localhost/$(cu_name img)" /bin/ping -c1 -W2 "$ip1"
 	assert_success
