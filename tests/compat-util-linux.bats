@@ -43,21 +43,6 @@ fails_naming() {
 
 ns_of() { readlink "/proc/$1/ns/$2"; }
 
-# The first process named "sleep" among PID and its descendants.
-find_sleep() {
-	local p todo=("$1")
-	while [ "${#todo[@]}" -gt 0 ]; do
-		p=${todo[0]}
-		todo=("${todo[@]:1}")
-		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]; then
-			echo "$p"
-			return 0
-		fi
-		todo+=($(pgrep -P "$p"))
-	done
-	return 1
-}
-
 # target UNSHARE-ARGS...: TARGET, a sleep in new namespaces made by unshare.
 target() {
 	local holder
@@ -66,7 +51,7 @@ target() {
 	disown "$holder"
 	cu_track_pid "$holder"
 	for _ in $(seq 100); do
-		if TARGET=$(find_sleep "$holder"); then
+		if TARGET=$(cu_find_sleep "$holder"); then
 			cu_track_pid "$TARGET"
 			return 0
 		fi

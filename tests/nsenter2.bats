@@ -10,21 +10,6 @@ setup() {
 	cu_require_tool nsenter2
 }
 
-# The first process named "sleep" among PID and its descendants.
-cu_find_sleep() {
-	local p todo=("$1")
-	while [ "${#todo[@]}" -gt 0 ]; do
-		p=${todo[0]}
-		todo=("${todo[@]:1}")
-		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]; then
-			echo "$p"
-			return 0
-		fi
-		todo+=($(pgrep -P "$p"))
-	done
-	return 1
-}
-
 # cu_target [AS...] -- UNSHARE-ARGS...: start a target with unshare in the
 # background and set TARGET to the PID of the process inside (the one that
 # execs "sleep"), once it runs sleep.  AS is a prefix command (cu_as_user).

@@ -205,3 +205,19 @@ cu_teardown_unions() {
 	done < <(findmnt -rn -o TARGET | tac)
 	cu_teardown
 }
+
+# The first process named "sleep" among PID and its descendants.
+cu_find_sleep() {
+	local p todo=("$1") kids
+	while [ "${#todo[@]}" -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]; then
+			echo "$p"
+			return 0
+		fi
+		mapfile -t kids < <(pgrep -P "$p")
+		todo+=("${kids[@]}")
+	done
+	return 1
+}
