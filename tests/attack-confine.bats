@@ -14,10 +14,8 @@ load helpers/common
 
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
-	local r=$BATS_FILE_TMPDIR/rootfs a
-	mkdir -p "$r/bin" "$r/etc" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/mnt"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh cat grep mount ls mknod env; do ln -s busybox "$r/bin/$a"; done
+	local r=$BATS_FILE_TMPDIR/rootfs
+	cu_busybox_rootfs "$r" sh cat grep mount ls mknod env
 	cc -static -O2 -Wall -o "$r/bin/probe" "$BATS_TEST_DIRNAME/attack/confine-probe.c" \
 		2> "$BATS_FILE_TMPDIR/cc.err" || true
 }

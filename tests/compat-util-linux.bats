@@ -61,11 +61,8 @@ target() {
 }
 
 mk_rootfs() {
-	local r=$1 a
-	mkdir -p "$r/bin" "$r/proc" "$r/etc"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh cat pwd readlink ls; do ln -s busybox "$r/bin/$a"; done
-	echo "root of $r" > "$r/etc/marker"
+	cu_busybox_rootfs "$1" sh cat pwd readlink ls
+	echo "root of $1" > "$1/etc/marker"
 }
 
 # ---- nsrun and unshare ----

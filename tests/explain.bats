@@ -51,10 +51,7 @@ $(cat "$D/$1.err")"
 }
 
 mk_rootfs() {
-	local r=$1 a
-	mkdir -p "$r/bin" "$r/etc" "$r/proc" "$r/dev" "$r/sys" "$r/tmp"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh true cat; do ln -s busybox "$r/bin/$a"; done
+	cu_busybox_rootfs "$1" sh true cat
 }
 
 @test "nsrun --pid --mount-proc --root: clone3, mounts and pivot_root narrated as strace saw them" {

@@ -10,10 +10,7 @@ load helpers/common
 
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
-	local r=$BATS_FILE_TMPDIR/rootfs a
-	mkdir -p "$r/bin" "$r/etc" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/mnt"
-	cp /bin/busybox "$r/bin/busybox"
-	for a in sh cat awk grep touch hostname; do ln -s busybox "$r/bin/$a"; done
+	cu_busybox_rootfs "$BATS_FILE_TMPDIR/rootfs" sh cat awk grep touch hostname
 	cc -O2 -Wall -o "$BATS_FILE_TMPDIR/nosys" "$BATS_TEST_DIRNAME/helpers/nosys.c" -lseccomp \
 		2> "$BATS_FILE_TMPDIR/cc.err" || true
 }

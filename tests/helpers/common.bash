@@ -221,3 +221,14 @@ cu_find_sleep() {
 	done
 	return 1
 }
+
+# cu_busybox_rootfs DIR APPLET...: a minimal root file system in DIR --
+# busybox-static with the given applets linked to it, and the usual mount
+# points -- for nsrun --root and the like.
+cu_busybox_rootfs() {
+	local r=$1 a
+	shift
+	mkdir -p "$r/bin" "$r/etc" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/mnt"
+	cp /bin/busybox "$r/bin/busybox"
+	for a in "$@"; do ln -s busybox "$r/bin/$a"; done
+}
