@@ -244,6 +244,21 @@ both_have() {
 	[ "$L_S" -ne 0 ]
 }
 
+# all_fail_unchanged BEFORE CASE...: each CASE (a command line, @N for our
+# group N) fails on both sides, and group 1 stays as BEFORE on ours.
+all_fail_unchanged() {
+	local before=$1 c
+	shift
+	for c; do
+		echo "# cgset $c"
+		# shellcheck disable=SC2086
+		both $c
+		both_fail
+		[ "$(snap "${P_O}1")" = "$before" ]
+		same_groups
+	done
+}
+
 @test "usage errors: both fail, nothing on stdout, nothing changed" {
 	mkgroups
 	local before
@@ -260,15 +275,7 @@ both_have() {
 		"-x @1"
 		"--no-such-option @1"
 	)
-	local c
-	for c in "${cases[@]}"; do
-		echo "# cgset $c"
-		# shellcheck disable=SC2086
-		both $c
-		both_fail
-		[ "$(snap "${P_O}1")" = "$before" ]
-		same_groups
-	done
+	all_fail_unchanged "$before" "${cases[@]}"
 }
 
 @test "runtime errors: no such group, no such controller, a value the kernel refuses: both fail, nothing changed" {
@@ -281,15 +288,7 @@ both_have() {
 		"-r $WEIGHT=abc @1"
 		"-r pids.nosuchfile=5 @1"
 	)
-	local c
-	for c in "${cases[@]}"; do
-		echo "# cgset $c"
-		# shellcheck disable=SC2086
-		both $c
-		both_fail
-		[ "$(snap "${P_O}1")" = "$before" ]
-		same_groups
-	done
+	all_fail_unchanged "$before" "${cases[@]}"
 	# and one whose value has a space
 	both -r "$QUOTA=$QBAD" @1
 	both_fail
