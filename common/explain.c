@@ -41,13 +41,22 @@ static bool explain_color;
 #define C_DRY		"\033[35m"
 #define C_RESET		"\033[0m"
 
+/*
+ * Narration goes to stderr, beside the tool's own output; a dry run's plan
+ * IS the output, so it goes to stdout (`nsrun --dry-run ... | less`).
+ */
+static int explain_fd(void)
+{
+	return explain_mode == EXPLAIN_DRY_RUN ? STDOUT_FILENO : STDERR_FILENO;
+}
+
 static void setup(int mode)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
 	explain_mode = mode;
 	/* https://no-color.org: any non-empty NO_COLOR turns colour off */
-	explain_color = isatty(STDERR_FILENO) && !(nc && *nc) &&
+	explain_color = isatty(explain_fd()) && !(nc && *nc) &&
 			!(term && streq(term, "dumb"));
 }
 
@@ -301,7 +310,7 @@ static void emit(const char *line)
 	int err = errno;
 
 	while (off < len) {
-		n = write(STDERR_FILENO, line + off, len - off);
+		n = write(explain_fd(), line + off, len - off);
 		if (n <= 0 && errno != EINTR)
 			break;
 		if (n > 0)

@@ -16,7 +16,8 @@
  * is on does it call the explain_*() twin, which makes the call and
  * narrates it.
  *
- * Dry run: a step is described BEFORE it is made.  explain_begin() records
+ * Dry run (--dry-run): the plan goes to stdout, one line per step with the
+ * privilege it needs.  A step is described BEFORE it is made.  explain_begin() records
  * the call and the privilege it needs and returns whether the caller must
  * perform it: in EXPLAIN_DRY_RUN it prints the line with the privilege and
  * returns false; the ex_*() wrappers then report success without acting
@@ -52,6 +53,8 @@ extern int explain_mode;
  * the tools' own OPT_* values, which start at CHAR_MAX + 1.
  */
 #define OPT_EXPLAIN		0x4558
+/* The getopt value of every tool's --dry-run (a long option only). */
+#define OPT_DRY_RUN		0x4559
 
 /* --explain: narrate from now on. */
 void explain_enable(void);
