@@ -65,18 +65,35 @@ __attribute__((constructor)) static void explain_from_env(void)
 {
 	const char *v = getenv("CU_EXPLAIN");
 
+#ifdef CU_NO_EXPLAIN
+	return;	/* a script's CU_EXPLAIN=1 narrates nothing in such a build */
+#endif
 	if (v && (streq(v, "1") || streq(v, "yes")))
 		setup(EXPLAIN_ON);
 }
 
+#ifdef CU_NO_EXPLAIN
+/* A plan that would be carried out must never start: refuse both options. */
+static void __attribute__((noreturn)) no_explain(const char *opt)
+{
+	diex(_("%s: this build has no teaching mode (configured with --disable-explain)"), opt);
+}
+#endif
+
 void explain_enable(void)
 {
+#ifdef CU_NO_EXPLAIN
+	no_explain("--explain");
+#endif
 	if (explain_mode != EXPLAIN_DRY_RUN)
 		setup(EXPLAIN_ON);
 }
 
 void explain_enable_dry_run(void)
 {
+#ifdef CU_NO_EXPLAIN
+	no_explain("--dry-run");
+#endif
 	setup(EXPLAIN_DRY_RUN);
 }
 

@@ -42,8 +42,13 @@ enum explain_mode {
 
 extern int explain_mode;
 
-#define explain_on()		__builtin_expect(explain_mode != EXPLAIN_OFF, 0)
-#define explain_dry_run()	__builtin_expect(explain_mode == EXPLAIN_DRY_RUN, 0)
+#ifdef CU_NO_EXPLAIN	/* configure --disable-explain: every test is compiled out */
+# define explain_on()		0
+# define explain_dry_run()	0
+#else
+# define explain_on()		__builtin_expect(explain_mode != EXPLAIN_OFF, 0)
+# define explain_dry_run()	__builtin_expect(explain_mode == EXPLAIN_DRY_RUN, 0)
+#endif
 
 /* What a skipped call returns in place of a new file descriptor. */
 #define EXPLAIN_DRY_FD		(-2)
