@@ -136,7 +136,7 @@ both() {
 	done
 	"$LIBCG" "${l[@]}" > "$t.lo" 2> "$t.le" && L_S=0 || L_S=$?
 	cgset "${o[@]}" > "$t.oo" 2> "$t.oe" && O_S=0 || O_S=$?
-	L_OUT= L_ERR= O_OUT= O_ERR=
+	L_OUT='' L_ERR='' O_OUT='' O_ERR=''
 	IFS= read -r -d '' L_OUT < "$t.lo" || :
 	IFS= read -r -d '' L_ERR < "$t.le" || :
 	IFS= read -r -d '' O_OUT < "$t.oo" || :
@@ -398,6 +398,88 @@ all_fail_unchanged() {
 		# libcgroup 2.0.2 has no -R
 		[[ $L_ERR == *"invalid option -- 'R'"* ]]
 	fi
+}
+
+@test "-r with a value of several lines: each line written in turn, empty lines skipped (libcgroup 2.0.2's cg_set_control_value)" {
+	mkgroups
+	both -r pids.max=$'5\n7' @1
+	both_succeed
+	both_have 1 pids pids.max 7
+	both -r pids.max=$'\n\n9\n\n' -r "$WEIGHT="$'60\n' @1
+	both_succeed
+	both_have 1 pids pids.max 9
+	both_have 1 cpu "$WEIGHT" 60
+	same_groups
+	# a refused line: libcgroup keeps what came before it (the earlier -r
+	# and the value's first line), ours puts back both
+	local before
+	before=$O1
+	both -r "$WEIGHT=77" -r pids.max=$'4\nabc' @1
+	both_fail
+	[[ $O_ERR == *"cannot write abc to "* ]]
+	[ "$(cat "$(dir "${P_L}1" pids)/pids.max")" = 4 ]
+	[ "$(cat "$(dir "${P_L}1" cpu)/$WEIGHT")" = 77 ]
+	[ "$(cat "$(dir "${P_O}1" pids)/pids.max")" = 9 ]
+	[ "$(cat "$(dir "${P_O}1" cpu)/$WEIGHT")" = 60 ]
+	# only empty lines: libcgroup writes nothing and exits 0, ours refuses
+	# it as an empty value, in one line
+	both -r pids.max=$'\n\n' @2
+	[ "$L_S" -eq 0 ] && [ -z "$L_OUT$O_OUT" ]
+	[ "$O_S" -eq 1 ] && [ "$O_ERR" = "cgset: invalid -r value for pids.max: empty lines only (give the value to write after '=')" ]
+	both_have 2 pids pids.max max
+}
+
+# Debian 12's libcgroup is 2.0.2, which has no -R: what libcgroup 3.x does
+# with -R -r cgroup.subtree_control (src/tools/cgset.c: each word in turn;
+# "+" from the group down, parents first, groups without children skipped;
+# "-" from the bottom up) is checked against that description on ours,
+# and against libcgroup's cgset itself where it takes -R.
+@test "-R -r cgroup.subtree_control (libcgroup 3): '+' from the top down, '-' from the bottom up, leaves kept; a refused word puts back the ones before it" {
+	[ "$LAYOUT" = v2 ] || skip "needs cgroup v2 (cgroup.subtree_control)"
+	mkgroups
+	local p d sc
+	for p in "$P_L" "$P_O"; do
+		mkdir -p "$CG/${p}1/a/b/c" "$CG/${p}1/a2"
+		cu_track_cgroup "$CG/${p}1/a"
+		cu_track_cgroup "$CG/${p}1/a2"
+	done
+	# sc PREFIX: the subtree_control of group 1 and each group below it
+	sc() {
+		local d
+		for d in "" /a /a/b /a/b/c /a2; do
+			printf '%s:%s\n' "$d" "$(cat "$CG/${1}1$d/cgroup.subtree_control")"
+		done
+	}
+	both -R -r 'cgroup.subtree_control=+pids +memory' @1
+	[ "$O_S" -eq 0 ] && [ -z "$O_OUT$O_ERR" ]
+	run sc "$P_O"
+	assert_output $':memory pids\n/a:memory pids\n/a/b:memory pids\n/a/b/c:\n/a2:'
+	if [ "$L_S" -eq 0 ]; then
+		[ "$(sc "$P_L")" = "$(sc "$P_O")" ]
+	else
+		[[ $L_ERR == *"invalid option -- 'R'"* ]]
+	fi
+	# '-' children first: the kernel refuses it on a parent whose children
+	# still have it
+	both -R -r cgroup.subtree_control=-pids @1
+	[ "$O_S" -eq 0 ]
+	run sc "$P_O"
+	assert_output $':memory\n/a:memory\n/a/b:memory\n/a/b/c:\n/a2:'
+	# a word the kernel refuses after one it took: nothing is left changed
+	both -R -r 'cgroup.subtree_control=+pids +nosuchctl' @1
+	[ "$O_S" -eq 1 ] && [[ $O_ERR == "cgset: cannot write +nosuchctl to "* ]]
+	run sc "$P_O"
+	assert_output $':memory\n/a:memory\n/a/b:memory\n/a/b/c:\n/a2:'
+	# a word that is neither +CTRL nor -CTRL: one line, nothing written
+	both -R -r 'cgroup.subtree_control=-memory pids' @1
+	[ "$O_S" -eq 1 ] && [[ $O_ERR == "cgset: invalid -r value: 'cgroup.subtree_control=-memory pids': with -R, each word is"* ]]
+	run sc "$P_O"
+	assert_output $':memory\n/a:memory\n/a/b:memory\n/a/b/c:\n/a2:'
+	# without -R, as both libcgroups: the group's own file, in one write
+	both -r 'cgroup.subtree_control=-memory' @1/a/b
+	both_succeed
+	[ "$(cat "$CG/${P_O}1/a/b/cgroup.subtree_control")" = "" ]
+	[ "$(cat "$CG/${P_L}1/a/b/cgroup.subtree_control")" = "" ]
 }
 
 @test "attack: --copy-from and its targets stay inside the hierarchies ('..' refused, nothing written)" {
