@@ -1088,6 +1088,9 @@ static char *subtree_words(struct cglimits *l)
 	l->nraw = k;
 	if (!words)
 		return NULL;
+	for (w = words; *w; w++)	/* lines are words too, and errors one line */
+		if (*w == '\n' || *w == '\t')
+			*w = ' ';
 	/* every word checked before anything is written */
 	copy = xstrdup(words);
 	for (w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
