@@ -286,6 +286,10 @@ static void add_raw(struct cglimits *l, const char *arg)
 		diex(_("invalid -r value: '%s' (use FILE=VALUE, e.g. cpu.cfs_quota_us=20000)"), arg);
 	if (!*raw.value)
 		diex(_("invalid -r value: '%s': empty value (give the value to write after '=')"), arg);
+	/* libcgroup's lines: empty lines alone write nothing, which is no value */
+	if (!raw.value[strspn(raw.value, "\n")])
+		diex(_("invalid -r value for %s: empty lines only (give the value to write after '=')"),
+		     raw.key);
 	(void) cglimits_add_raw(l, &raw); /* cannot fail: it allocates or dies */
 }
 
@@ -629,8 +633,11 @@ static char **save_values(struct cgroup *g, const struct plan *p)
 	for (i = 0; i < p->n; i++) {
 		size_t h = (size_t) p->hier[i];
 
-		/* the last write is undone only when adopting fails after it */
-		if (i + 1 == p->n && !may_adopt(g))
+		/*
+		 * the last write is undone only when adopting fails after it,
+		 * or when it has several lines and a later one fails
+		 */
+		if (i + 1 == p->n && !may_adopt(g) && !strchr(p->w[i].value, '\n'))
 			break;
 		if (!g->created[h] && cgroup_read(g, h, p->w[i].file, buf, sizeof(buf)) == 0 &&
 		    *buf && !strchr(buf, '\n'))
@@ -770,6 +777,29 @@ static void check_not_keeper(const struct cgset_control *ctl, const char *name)
  * anything fails, undo what this call did (old values put back, new
  * directories removed) and die.
  */
+/*
+ * libcgroup's multi-line -r values (libcgroup 0.4x to 3.0; 3.1 and later
+ * skip them): each line written on its own, empty lines skipped, the
+ * first line the kernel refuses ends it.
+ */
+static int write_lines(struct cgroup *g, size_t h, const char *file, const char *value,
+		       struct cu_error *e)
+{
+	char buf[sizeof(((struct cgl_write *) NULL)->value)], *line, *next;
+
+	if (!strchr(value, '\n'))
+		return cgroup_write(g, h, file, value, e);
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line && cgroup_write(g, h, file, line, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void apply_plan(struct cgset_control *ctl, struct cgroup *g, const struct plan *p)
 {
 	struct cu_error e = { 0 };
@@ -784,7 +814,7 @@ static void apply_plan(struct cgset_control *ctl, struct cgroup *g, const struct
 
 		if (p->w[i].fresh_default && g->created[h] && !g->map->h[h].emulated)
 			continue;	/* the new group has it already */
-		if (cgroup_write(g, h, p->w[i].file, p->w[i].value, &e) < 0)
+		if (write_lines(g, h, p->w[i].file, p->w[i].value, &e) < 0)
 			goto out_restore;
 	}
 	if (cgroup_adopt(g, &e) < 0)
@@ -793,7 +823,8 @@ static void apply_plan(struct cgset_control *ctl, struct cgroup *g, const struct
 	free_values(old, p->n);
 	return;
 out_restore:
-	restore_values(g, p, old, i);
+	/* a value of several lines may have been written in part */
+	restore_values(g, p, old, i < p->n && strchr(p->w[i].value, '\n') ? i + 1 : i);
 	free_values(old, p->n);
 	cgroup_rollback(g);
 out_release:
@@ -1027,10 +1058,137 @@ static void set_targets(struct cgset_control *ctl, const char *name, struct set_
 	qsort(t->v + 1, t->n - 1, sizeof(*t->v), target_cmp);
 }
 
+/*
+ * libcgroup 3's -R -r cgroup.subtree_control=LIST (its cgset.c): each word
+ * of LIST in turn, before any other value; "+CTRL" on the group, then on
+ * every group below it that has child groups, parents first (a group
+ * without children keeps its own); "-CTRL" on every group below it,
+ * children first, then on the group, as the kernel needs both.  The words
+ * of every such -r, taken out of the limits; NULL when there is none.
+ */
+static char *subtree_words(struct cglimits *l)
+{
+	char *words = NULL, *copy, *w, *save = NULL;
+	size_t i, k = 0;
+
+	for (i = 0; i < l->nraw; i++) {
+		char *tmp = NULL;
+
+		if (!streq(l->raw[i].key, "cgroup.subtree_control")) {
+			l->raw[k++] = l->raw[i];
+			continue;
+		}
+		(void) xasprintf(&tmp, "%s%s%s", words ? words : "", words ? " " : "",
+				 l->raw[i].value);	/* dies if it cannot */
+		free(words);
+		words = tmp;
+		free(l->raw[i].key);
+		free(l->raw[i].value);
+	}
+	l->nraw = k;
+	if (!words)
+		return NULL;
+	for (w = words; *w; w++)	/* lines are words too, and errors one line */
+		if (*w == '\n' || *w == '\t')
+			*w = ' ';
+	/* every word checked before anything is written */
+	copy = xstrdup(words);
+	for (w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		if ((*w != '+' && *w != '-') || !w[1] || strlen(w) >= 32 ||
+		    w[1 + strspn(w + 1, "abcdefghijklmnopqrstuvwxyz0123456789_")])
+			diex(_("invalid -r value: 'cgroup.subtree_control=%s': with -R, each word is +CONTROLLER or -CONTROLLER (e.g. +cpu -io)"),
+			     words);
+	free(copy);
+	return words;
+}
+
+struct subtree_done {
+	char *name;
+	char word[64];			/* the word that undoes it */
+};
+
+/* Does the group holding @word's controller change by writing @word? */
+static bool subtree_changes(struct cgroup *g, size_t h, const char *word)
+{
+	char buf[512], *w, *save = NULL;
+	bool on = false;
+
+	if (cgroup_read(g, h, "cgroup.subtree_control", buf, sizeof(buf)) < 0)
+		return true;		/* the write says why */
+	for (w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+		on |= streq(w, word + 1);
+	return *word == '+' ? !on : on;
+}
+
+static void subtree_apply(struct cgset_control *ctl, const char *words)
+{
+	char *copy = xstrdup(words), *w, *save = NULL;
+	struct subtree_done *done = NULL;
+	struct cu_error e = { 0 };
+	size_t ndone = 0, h;
+	int base = cgroup_base_hier(&ctl->map), i;
+
+	if (base < 0 || ctl->map.h[base].version != 2)
+		diex(_("cgroup.subtree_control is a file of cgroup v2, which this host has no hierarchy of"));
+	h = (size_t) base;
+	for (w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		for (i = 0; i < ctl->nargs; i++) {
+			struct set_targets t = { NULL, 0 };
+			size_t j, k;
+
+			set_targets(ctl, ctl->args[i], &t);
+			for (k = 0; k < t.n; k++) {
+				/* '+': parents first; '-': children first */
+				size_t x = *w == '+' ? k : t.n - 1 - k, len = strlen(t.v[x]);
+				bool kids = false;
+				struct cgroup g;
+
+				for (j = 0; j < t.n && *w == '+' && x > 0 && !kids; j++)
+					kids = strncmp(t.v[j], t.v[x], len) == 0 && t.v[j][len] == '/';
+				if (*w == '+' && x > 0 && !kids)
+					continue;
+				open_group(ctl, &g, t.v[x]);
+				if (subtree_changes(&g, h, w)) {
+					if (cgroup_write(&g, h, "cgroup.subtree_control", w, &e) < 0) {
+						cgroup_free(&g);
+						goto fail;
+					}
+					done = xrealloc(done, (ndone + 1) * sizeof(*done));
+					done[ndone].name = xstrdup(t.v[x]);
+					snprintf(done[ndone].word, sizeof(done[ndone].word), "%c%s",
+						 *w == '+' ? '-' : '+', w + 1);
+					ndone++;
+				}
+				cgroup_free(&g);
+			}
+			for (k = 0; k < t.n; k++)
+				free(t.v[k]);
+			free(t.v);
+		}
+	}
+	while (ndone-- > 0)
+		free(done[ndone].name);
+	free(done);
+	free(copy);
+	return;
+fail:
+	/* put back what the words before it changed, in reverse order */
+	while (ndone-- > 0) {
+		struct cgroup g;
+
+		if (cgroup_open(&g, &ctl->map, done[ndone].name, NULL) == 0) {
+			(void) !cgroup_write(&g, h, "cgroup.subtree_control", done[ndone].word, NULL);
+			cgroup_free(&g);
+		}
+	}
+	cu_error_die(&e);
+}
+
 static int cmd_set(struct cgset_control *ctl)
 {
 	struct copy_set c = { NULL, 0 };
-	struct plan p;
+	_cleanup_free_ char *words = NULL;
+	struct plan p = { 0 };
 	int i;
 
 	if (ctl->copy_from)
@@ -1039,11 +1197,15 @@ static int cmd_set(struct cgset_control *ctl)
 		strip_trailing_slash(ctl->args[i]);
 		check_name(ctl->args[i]);
 	}
+	if (ctl->recursive && !ctl->copy_from)
+		words = subtree_words(&ctl->limits);
 	if (ctl->copy_from)
 		copy_read(ctl, &c);
 	else
 		make_plan(ctl, &p);
-	for (i = 0; i < ctl->nargs; i++) {
+	if (words)
+		subtree_apply(ctl, words);
+	for (i = 0; i < ctl->nargs && (!words || p.n > 0); i++) {
 		struct set_targets t = { NULL, 0 };
 		size_t j;
 

@@ -174,9 +174,12 @@ int cglimits_parse_raw(const char *s, struct cgl_raw *raw)
 	if (!eq || eq == s)
 		return -EINVAL;
 	dot = memchr(s, '.', (size_t) (eq - s));
-	/* a file name in the group's directory: "ctrl.file", nothing else */
+	/*
+	 * a file name in the group's directory: "ctrl.file", nothing else; the
+	 * value may have several lines, written one at a time (libcgroup's)
+	 */
 	if (!dot || dot == s || dot + 1 == eq ||
-	    memchr(s, '/', (size_t) (eq - s)) || strchr(eq + 1, '\n'))
+	    memchr(s, '/', (size_t) (eq - s)) || memchr(s, '\n', (size_t) (eq - s)))
 		return -EINVAL;
 	raw->key = xstrndup(s, (size_t) (eq - s));
 	raw->value = xstrdup(eq + 1);

@@ -10,10 +10,15 @@
 #include "nls.h"
 #include "seccon.h"
 
+#if CU_LINK_SELINUX
+# include <selinux/selinux.h>
+#endif
+
 /*
  * libselinux's functions as selinux/selinux.h declares them (a stable ABI
- * since libselinux 1.0): only the shared library is needed, at run time,
- * and hosts without it run nsenter2 as before.
+ * since libselinux 1.0): by default only the shared library is needed, at
+ * run time, and hosts without it run nsenter2 as before;
+ * --with-selinux=link links it (DT_NEEDED) and takes the addresses below.
  */
 static struct {
 	int (*is_selinux_enabled)(void);
@@ -23,14 +28,15 @@ static struct {
 } sel;
 
 static const struct dl_symbol selinux_symbols[] = {
-	{ "is_selinux_enabled", (void **) &sel.is_selinux_enabled, NULL },
-	{ "getpidcon", (void **) &sel.getpidcon, NULL },
-	{ "setexeccon", (void **) &sel.setexeccon, NULL },
-	{ "freecon", (void **) &sel.freecon, NULL },
+	{ "is_selinux_enabled", (void **) &sel.is_selinux_enabled,
+	  DL_ADDR(CU_LINK_SELINUX, is_selinux_enabled) },
+	{ "getpidcon", (void **) &sel.getpidcon, DL_ADDR(CU_LINK_SELINUX, getpidcon) },
+	{ "setexeccon", (void **) &sel.setexeccon, DL_ADDR(CU_LINK_SELINUX, setexeccon) },
+	{ "freecon", (void **) &sel.freecon, DL_ADDR(CU_LINK_SELINUX, freecon) },
 };
 
 #define SELINUX_SONAME	"libselinux.so.1"
-DL_NOTE("selinux", "SELinux context of the target (nsenter2 --follow-context)",
+DL_NOTE_UNLESS(CU_LINK_SELINUX, "selinux", "SELinux context of the target (nsenter2 --follow-context)",
 	DL_PRIORITY_SUGGESTED, SELINUX_SONAME);
 
 static struct dl_library selinux_library = {

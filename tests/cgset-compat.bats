@@ -55,17 +55,18 @@ setup() {
 }
 
 # mkgroup NAME: a group in the cpu, memory and pids hierarchies, removed
-# at teardown (ours also joins the v2 hierarchy of a hybrid host).
+# at teardown (ours also joins the other v1 hierarchies and the v2
+# hierarchy of a hybrid host).
 mkgroup() {
 	local d c
-	for d in "$CG"/*/; do
-		[ -d "$d" ] && cu_track_cgroup "$d$1"
-	done
-	[ "$LAYOUT" = v1 ] || cu_track_cgroup "$CG/$1"
 	if [ "$LAYOUT" = v2 ]; then
+		cu_track_cgroup "$CG/$1"
 		mkdir "$CG/$1"
 		return
 	fi
+	for d in "$CG"/*/; do
+		[ -d "$d" ] && cu_track_cgroup "$d$1"
+	done
 	for c in $CTRLS; do
 		mkdir "$CG/$c/$1"
 	done
@@ -86,40 +87,61 @@ dir() {
 	if [ "$LAYOUT" = v2 ]; then echo "$CG/$1"; else echo "$CG/$2/$1"; fi
 }
 
-# snap GROUP: every controller file of GROUP one can read and write, with
-# its value, the group's name taken out.
-snap() {
-	local c f
-	for c in $CTRLS; do
-		for f in "$(dir "$1" "$c")/$c".*; do
-			[ -f "$f" ] || continue
-			case $(stat -c %A "$f") in -rw*) ;; *) continue ;; esac
-			printf '%s=%s\n' "$c/${f##*/}" "$(head -n 8 "$f" 2>/dev/null | tr '\n' '|')"
-		done
+# snapshot GROUP...: every controller file of each GROUP one can read and
+# write, one line each, "GROUP CONTROLLER/FILE=VALUE" (the first 8 lines of
+# the value joined by '|'), sorted.  The comparisons run after every case,
+# and under emulation (tests/vm) a process costs a good part of a second:
+# one find, one grep, one awk and one sort whatever the number of files.
+snapshot() {
+	local g c d=()
+	for g; do
+		if [ "$LAYOUT" = v2 ]; then
+			d+=("$CG/$g")
+		else
+			for c in $CTRLS; do d+=("$CG/$c/$g"); done
+		fi
 	done
+	find "${d[@]}" -maxdepth 1 -type f -perm -u=rw \
+		\( -name 'cpu.*' -o -name 'memory.*' -o -name 'pids.*' \) \
+		-exec grep -H '' {} + 2>/dev/null |
+		awk '{
+			i = index($0, ":"); path = substr($0, 1, i - 1); line = substr($0, i + 1)
+			n = split(path, part, "/"); file = part[n]
+			sub(/\..*/, "", file); key = part[n - 1] " " file "/" part[n]
+			if (!(key in v)) { v[key] = ""; order[++k] = key }
+			if (cnt[key]++ < 8) v[key] = v[key] line "|"
+		}
+		END { for (j = 1; j <= k; j++) print order[j] "=" v[order[j]] }' |
+		LC_ALL=C sort
 }
 
-# sub ARG PREFIX: @1, @2 and @S in ARG become the groups PREFIX1, ...
+# sub VAR ARG PREFIX: @1, @2 and @S in ARG become the groups PREFIX1, ...
+# (in VAR: no command substitution, no process)
 sub() {
-	local s=$1
-	s=${s//@1/${2}1}
-	s=${s//@2/${2}2}
-	s=${s//@S/${2}S}
-	printf '%s' "$s"
+	local s=$2
+	s=${s//@1/${3}1}
+	s=${s//@2/${3}2}
+	s=${s//@S/${3}S}
+	printf -v "$1" '%s' "$s"
 }
 
 # both ARG...: the same command line for libcgroup's cgset (@1 -> its
-# groups) and ours; statuses, stdout and stderr in L_* and O_*.
+# groups) and ours; statuses, stdout and stderr in L_* and O_*.  Run
+# without bats' run (a temporary file and two processes more each time).
 both() {
-	local a l=() o=()
+	local a x l=() o=() t=$BATS_TEST_TMPDIR/both
 	for a in "$@"; do
-		l+=("$(sub "$a" "$P_L")")
-		o+=("$(sub "$a" "$P_O")")
+		sub x "$a" "$P_L"; l+=("$x")
+		sub x "$a" "$P_O"; o+=("$x")
 	done
-	run --separate-stderr "$LIBCG" "${l[@]}"
-	L_S=$status L_OUT=$output L_ERR=$stderr
-	run --separate-stderr cgset "${o[@]}"
-	O_S=$status O_OUT=$output O_ERR=$stderr
+	"$LIBCG" "${l[@]}" > "$t.lo" 2> "$t.le" && L_S=0 || L_S=$?
+	cgset "${o[@]}" > "$t.oo" 2> "$t.oe" && O_S=0 || O_S=$?
+	L_OUT='' L_ERR='' O_OUT='' O_ERR=''
+	IFS= read -r -d '' L_OUT < "$t.lo" || :
+	IFS= read -r -d '' L_ERR < "$t.le" || :
+	IFS= read -r -d '' O_OUT < "$t.oo" || :
+	IFS= read -r -d '' O_ERR < "$t.oe" || :
+	L_OUT=${L_OUT%$'\n'} L_ERR=${L_ERR%$'\n'} O_OUT=${O_OUT%$'\n'} O_ERR=${O_ERR%$'\n'}
 	printf 'libcgroup: %s\n  stdout: %s\n  stderr: %s\n' "$L_S" "$L_OUT" "$L_ERR"
 	printf 'ours: %s\n  stdout: %s\n  stderr: %s\n' "$O_S" "$O_OUT" "$O_ERR"
 }
@@ -136,23 +158,36 @@ both_fail() {
 	[ "$L_S" -ne 0 ] && [ "$O_S" -ne 0 ] || { echo "not both failed"; return 1; }
 	[ -z "$L_OUT$O_OUT" ] || { echo "stdout on failure"; return 1; }
 	[ "$O_S" -eq 1 ] || { echo "ours: exit status $O_S, not 1"; return 1; }
-	[ -n "$O_ERR" ] && [ "$(wc -l <<< "$O_ERR")" -le 2 ] || { echo "ours: not one error"; return 1; }
+	[ -n "$O_ERR" ] && [[ $O_ERR != *$'\n'*$'\n'* ]] || { echo "ours: not one error"; return 1; }
 	[[ $O_ERR == cgset:* ]] || { echo "ours: no 'cgset:' prefix"; return 1; }
 }
 
-# Groups 1 and 2 hold the same values on both sides.
+# Groups 1 and 2 hold the same values on both sides; ours's group 1 in
+# O1 (for the cases that must change nothing).
 same_groups() {
-	local g
-	for g in 1 2; do
-		diff <(snap "${P_L}$g") <(snap "${P_O}$g") || { echo "group $g differs"; return 1; }
-	done
+	local line g l= o=
+	O1=
+	while IFS= read -r line; do
+		g=${line%% *}
+		case $g in
+		"${P_L}1" | "${P_L}2") l+=${g#"$P_L"}${line#"$g"}$'\n' ;;
+		"${P_O}1" | "${P_O}2")
+			o+=${g#"$P_O"}${line#"$g"}$'\n'
+			[ "$g" != "${P_O}1" ] || O1+=${line#* }$'\n' ;;
+		esac
+	done < <(snapshot "${P_L}1" "${P_L}2" "${P_O}1" "${P_O}2")
+	[ "$l" = "$o" ] && [ -n "$l" ] && return 0
+	echo "groups 1 and 2 differ:"
+	diff <(printf '%s' "$l") <(printf '%s' "$o")
+	return 1
 }
 
 # NAME=VALUE of group G's file F on both sides is V.
 both_have() {
-	local g=$1 c=$2 f=$3 v=$4 p got
+	local g=$1 c=$2 f=$3 v=$4 p got d
 	for p in "$P_L" "$P_O"; do
-		got=$(cat "$(dir "$p$g" "$c")/$f")
+		if [ "$LAYOUT" = v2 ]; then d=$CG/$p$g; else d=$CG/$c/$p$g; fi
+		IFS= read -r got < "$d/$f" || :
 		[ "$got" = "$v" ] || { echo "$p$g $f: '$got', expected '$v'"; return 1; }
 	done
 }
@@ -245,7 +280,8 @@ both_have() {
 }
 
 # all_fail_unchanged BEFORE CASE...: each CASE (a command line, @N for our
-# group N) fails on both sides, and group 1 stays as BEFORE on ours.
+# group N) fails on both sides, and group 1 stays as BEFORE on ours: one
+# snapshot of the four groups after each case.
 all_fail_unchanged() {
 	local before=$1 c
 	shift
@@ -254,15 +290,16 @@ all_fail_unchanged() {
 		# shellcheck disable=SC2086
 		both $c
 		both_fail
-		[ "$(snap "${P_O}1")" = "$before" ]
 		same_groups
+		[ "$O1" = "$before" ] || { echo "ours changed group 1"; return 1; }
 	done
 }
 
 @test "usage errors: both fail, nothing on stdout, nothing changed" {
 	mkgroups
 	local before
-	before=$(snap "${P_O}1")
+	same_groups
+	before=$O1
 	local -a cases=(
 		""
 		"-r pids.max=5"
@@ -281,7 +318,8 @@ all_fail_unchanged() {
 @test "runtime errors: no such group, no such controller, a value the kernel refuses: both fail, nothing changed" {
 	mkgroups
 	local before
-	before=$(snap "${P_O}1")
+	same_groups
+	before=$O1
 	local -a cases=(
 		"-r pids.max=5 @1x"
 		"-r nosuchctl.file=5 @1"
@@ -298,15 +336,16 @@ all_fail_unchanged() {
 @test "input libcgroup 2.0.2 reports on stderr but exits 0 for: ours exits 1, nothing changed on either side" {
 	mkgroups
 	local before c
-	before=$(snap "${P_O}1")
+	same_groups
+	before=$O1
 	for c in "-r =5 @1" "-r nodot=5 @1" "--copy-from @1x @1"; do
 		echo "# cgset $c"
 		# shellcheck disable=SC2086
 		both $c
 		[ -n "$L_ERR" ] && [ -z "$L_OUT$O_OUT" ]
 		[ "$O_S" -eq 1 ] && [[ $O_ERR == cgset:* ]]
-		[ "$(snap "${P_O}1")" = "$before" ]
 		same_groups
+		[ "$O1" = "$before" ]
 	done
 }
 
@@ -359,6 +398,88 @@ all_fail_unchanged() {
 		# libcgroup 2.0.2 has no -R
 		[[ $L_ERR == *"invalid option -- 'R'"* ]]
 	fi
+}
+
+@test "-r with a value of several lines: each line written in turn, empty lines skipped (libcgroup 2.0.2's cg_set_control_value)" {
+	mkgroups
+	both -r pids.max=$'5\n7' @1
+	both_succeed
+	both_have 1 pids pids.max 7
+	both -r pids.max=$'\n\n9\n\n' -r "$WEIGHT="$'60\n' @1
+	both_succeed
+	both_have 1 pids pids.max 9
+	both_have 1 cpu "$WEIGHT" 60
+	same_groups
+	# a refused line: libcgroup keeps what came before it (the earlier -r
+	# and the value's first line), ours puts back both
+	local before
+	before=$O1
+	both -r "$WEIGHT=77" -r pids.max=$'4\nabc' @1
+	both_fail
+	[[ $O_ERR == *"cannot write abc to "* ]]
+	[ "$(cat "$(dir "${P_L}1" pids)/pids.max")" = 4 ]
+	[ "$(cat "$(dir "${P_L}1" cpu)/$WEIGHT")" = 77 ]
+	[ "$(cat "$(dir "${P_O}1" pids)/pids.max")" = 9 ]
+	[ "$(cat "$(dir "${P_O}1" cpu)/$WEIGHT")" = 60 ]
+	# only empty lines: libcgroup writes nothing and exits 0, ours refuses
+	# it as an empty value, in one line
+	both -r pids.max=$'\n\n' @2
+	[ "$L_S" -eq 0 ] && [ -z "$L_OUT$O_OUT" ]
+	[ "$O_S" -eq 1 ] && [ "$O_ERR" = "cgset: invalid -r value for pids.max: empty lines only (give the value to write after '=')" ]
+	both_have 2 pids pids.max max
+}
+
+# Debian 12's libcgroup is 2.0.2, which has no -R: what libcgroup 3.x does
+# with -R -r cgroup.subtree_control (src/tools/cgset.c: each word in turn;
+# "+" from the group down, parents first, groups without children skipped;
+# "-" from the bottom up) is checked against that description on ours,
+# and against libcgroup's cgset itself where it takes -R.
+@test "-R -r cgroup.subtree_control (libcgroup 3): '+' from the top down, '-' from the bottom up, leaves kept; a refused word puts back the ones before it" {
+	[ "$LAYOUT" = v2 ] || skip "needs cgroup v2 (cgroup.subtree_control)"
+	mkgroups
+	local p d sc
+	for p in "$P_L" "$P_O"; do
+		mkdir -p "$CG/${p}1/a/b/c" "$CG/${p}1/a2"
+		cu_track_cgroup "$CG/${p}1/a"
+		cu_track_cgroup "$CG/${p}1/a2"
+	done
+	# sc PREFIX: the subtree_control of group 1 and each group below it
+	sc() {
+		local d
+		for d in "" /a /a/b /a/b/c /a2; do
+			printf '%s:%s\n' "$d" "$(cat "$CG/${1}1$d/cgroup.subtree_control")"
+		done
+	}
+	both -R -r 'cgroup.subtree_control=+pids +memory' @1
+	[ "$O_S" -eq 0 ] && [ -z "$O_OUT$O_ERR" ]
+	run sc "$P_O"
+	assert_output $':memory pids\n/a:memory pids\n/a/b:memory pids\n/a/b/c:\n/a2:'
+	if [ "$L_S" -eq 0 ]; then
+		[ "$(sc "$P_L")" = "$(sc "$P_O")" ]
+	else
+		[[ $L_ERR == *"invalid option -- 'R'"* ]]
+	fi
+	# '-' children first: the kernel refuses it on a parent whose children
+	# still have it
+	both -R -r cgroup.subtree_control=-pids @1
+	[ "$O_S" -eq 0 ]
+	run sc "$P_O"
+	assert_output $':memory\n/a:memory\n/a/b:memory\n/a/b/c:\n/a2:'
+	# a word the kernel refuses after one it took: nothing is left changed
+	both -R -r 'cgroup.subtree_control=+pids +nosuchctl' @1
+	[ "$O_S" -eq 1 ] && [[ $O_ERR == "cgset: cannot write +nosuchctl to "* ]]
+	run sc "$P_O"
+	assert_output $':memory\n/a:memory\n/a/b:memory\n/a/b/c:\n/a2:'
+	# a word that is neither +CTRL nor -CTRL: one line, nothing written
+	both -R -r 'cgroup.subtree_control=-memory pids' @1
+	[ "$O_S" -eq 1 ] && [[ $O_ERR == "cgset: invalid -r value: 'cgroup.subtree_control=-memory pids': with -R, each word is"* ]]
+	run sc "$P_O"
+	assert_output $':memory\n/a:memory\n/a/b:memory\n/a/b/c:\n/a2:'
+	# without -R, as both libcgroups: the group's own file, in one write
+	both -r 'cgroup.subtree_control=-memory' @1/a/b
+	both_succeed
+	[ "$(cat "$CG/${P_O}1/a/b/cgroup.subtree_control")" = "" ]
+	[ "$(cat "$CG/${P_L}1/a/b/cgroup.subtree_control")" = "" ]
 }
 
 @test "attack: --copy-from and its targets stay inside the hierarchies ('..' refused, nothing written)" {

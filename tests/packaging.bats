@@ -62,6 +62,16 @@ package_of() {
 		assert_failure
 		assert_output --partial "not in the note: libarchive.so.13"
 	fi
+	# libselinux, which only nsenter2 -Z loads: in nsenter2's note (unless
+	# linked: --with-selinux=link) and in no other tool's
+	cu_require_tool nsenter2
+	if grep -q 'define CU_LINK_SELINUX 0' "$CU_BUILDDIR/config.h"; then
+		run -0 python3 "$NOTES" "$CU_BUILDDIR/nsenter2"
+		run -0 jq -e 'any(.[]; .feature == "selinux" and .priority == "suggested" and
+			.soname == ["libselinux.so.1"])' <<<"$output"
+	fi
+	run -0 python3 "$NOTES" -s "$CU_BUILDDIR/nsrun"
+	refute_line libselinux.so.1
 }
 
 @test "the note: an allocated SHT_NOTE section, 4-byte aligned, owner FDO, type 0x407c0c0a, JSON entries" {
@@ -195,14 +205,15 @@ link_build() {
 	LB=$BATS_FILE_TMPDIR/link-build
 	[ -f "$LB/.built" ] && return 0
 	[ -x "$CU_TOPDIR/configure" ] || skip "no configure script in $CU_TOPDIR (run ./autogen.sh)"
-	pkg-config --exists libsystemd libnftables || skip "libsystemd or libnftables (-dev) is not installed"
+	pkg-config --exists libsystemd libnftables libselinux ||
+		skip "libsystemd, libnftables or libselinux (-dev) is not installed"
 	mkdir -p "$LB"
 	{ link_configure && make -C "$LB" -j2; } > "$LB/build.log" 2>&1 ||
 		fail "link build failed: $(tail -20 "$LB/build.log")"
 	touch "$LB/.built"
 }
 
-@test "--with-LIB=link for every library, libsystemd too: each in DT_NEEDED where the note named it, and out of the note" {
+@test "--with-LIB=link for every library, libsystemd and libselinux too: each in DT_NEEDED where the note named it, and out of the note" {
 	cu_require_tool cgset
 	link_build
 	local t soname links=0
@@ -242,6 +253,22 @@ link_build() {
 	run -0 "$LB/cgset" --version
 	run -1 "$CU_TOPDIR/configure" --with-libsystemd=maybe
 	assert_output --partial "--with-libsystemd=maybe: use dlopen or link"
+	# libselinux (nsenter2 -Z) the same way: --with-selinux=link
+	link_libs | grep -qx selinux
+	if grep -q 'define CU_LINK_SELINUX 0' "$CU_BUILDDIR/config.h"; then
+		python3 "$NOTES" -s "$CU_BUILDDIR/nsenter2" | grep -qx libselinux.so.1
+		run needed "$CU_BUILDDIR/nsenter2"
+		refute_line libselinux.so.1
+	fi
+	run needed "$LB/nsenter2"
+	assert_line libselinux.so.1
+	run -0 python3 "$NOTES" -s "$LB/nsenter2"
+	! grep -qx libselinux.so.1 <<<"$output" || fail "linked libselinux still noted"
+	run needed "$LB/netns"
+	refute_line libselinux.so.1
+	run -0 "$LB/nsenter2" --version
+	run -1 "$CU_TOPDIR/configure" --with-selinux=maybe
+	assert_output --partial "--with-selinux=maybe: use dlopen or link"
 }
 
 @test "--program-transform-name and --program-prefix: binary, man page and completion renamed; the completion binds the new name" {

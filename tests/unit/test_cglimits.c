@@ -73,6 +73,11 @@ static void test_io_raw(void)
 	CHECK(cglimits_parse_raw("a.b=x=y", &raw) == 0 && streq(raw.value, "x=y"));
 	free(raw.key);
 	free(raw.value);
+	CHECK(cglimits_parse_raw("devices.deny=a\nc 1:3 rwm", &raw) == 0 &&
+	      streq(raw.value, "a\nc 1:3 rwm"));
+	free(raw.key);
+	free(raw.value);
+	CHECK(cglimits_parse_raw("pids\n.max=1", &raw) < 0);
 	CHECK(cglimits_parse_raw("nodot=1", &raw) < 0);
 	CHECK(cglimits_parse_raw("=1", &raw) < 0);
 	CHECK(cglimits_parse_raw("cpu.shares", &raw) < 0);
