@@ -347,6 +347,35 @@ static int add_pair(struct cni_call *call, struct cni_add *a, struct cu_error *e
 	return 0;
 }
 
+/* Undo steps are best effort, as in conn_undo(): the error is the step's. */
+static void best_effort(int r __unused)
+{
+}
+
+/*
+ * The host end is a bridge port only: no IPv6 of its own, set before it is
+ * up.  With IPv6 on, every port brought up in the host's namespace walks
+ * that namespace's whole IPv6 routing table (fib6_ifup) and adds its own
+ * fe80::/64 and ff00::/8 routes to nodes that hold one route per port
+ * (fib6_add_rt2node): a cost that grew with the number of containers on
+ * the host (bench/cni.sh; the profile is in the commit message).  Best
+ * effort: a kernel without IPv6 has no such file, and the port works the
+ * same either way.
+ */
+static void host_end_no_ipv6(const char *host)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", host);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) != 1)
+		best_effort(-errno);
+	close(fd);
+}
+
 static bool is_default(const struct cu_inet *dst)
 {
 	return dst->prefix == 0;
@@ -375,11 +404,6 @@ static int add_routes(struct cni_call *call, struct cni_add *a, struct cu_error 
 			return r;
 	}
 	return 0;
-}
-
-/* Undo steps are best effort, as in conn_undo(): the error is the step's. */
-static void best_effort(int r __unused)
-{
 }
 
 static void undo_add(struct cni_call *call, struct cni_add *a)
@@ -520,7 +544,7 @@ static int cmd_add(struct cni_call *call)
 	if ((r = add_bridge(call, &a, &e)) < 0 ||
 	    (r = add_record(call, &a, &e)) < 0 ||
 	    (r = add_pair(call, &a, &e)) < 0 ||
-	    (r = conn_wire(&a.c, &e)) < 0 ||
+	    (host_end_no_ipv6(a.c.host), (r = conn_wire(&a.c, &e)) < 0) ||
 	    (call->conf.hairpin && (r = nl_link_set_hairpin(a.ctl.sk, a.c.host, true, &e)) < 0) ||
 	    (a.c.has_addr && (r = conn_addr(&a.c, &e)) < 0) ||
 	    (r = add_routes(call, &a, &e)) < 0 ||

@@ -318,6 +318,30 @@ check_fails() {
 	check_fails vethctl "$hb" "$cb" "$rb" "is missing from bridge $(cu_name br)"
 }
 
+@test "the host end is a bridge port without IPv6 of its own; the containers keep theirs and reach each other over it" {
+	local h r1 r2 ll
+	h=$(cu_name h)
+	cu_mkns h; cu_mkns c1; cu_mkns c2
+	r1=$(conf vethctl | cni vethctl ADD "$h" "$(cu_name c1)" "$(cu_name x)" eth0)
+	cu_on_teardown "conf vethctl | cni vethctl DEL $h '' $(cu_name x) eth0"
+	r2=$(conf vethctl | cni vethctl ADD "$h" "$(cu_name c2)" "$(cu_name y)" eth0)
+	cu_on_teardown "conf vethctl | cni vethctl DEL $h '' $(cu_name y) eth0"
+	run ip netns exec "$h" cat "/proc/sys/net/ipv6/conf/$(jq -r '.interfaces[1].name' <<< "$r1")/disable_ipv6"
+	assert_output 1
+	run ip -n "$h" -6 addr show dev "$(jq -r '.interfaces[1].name' <<< "$r2")"
+	assert_output ''
+	# the containers' own IPv6 is theirs: a link-local address, reachable
+	ll=$(ip -n "$(cu_name c2)" -j -6 addr show dev eth0 scope link | jq -r '.[0].addr_info[0].local')
+	[[ "$ll" == fe80:* ]]
+	# both addresses past duplicate address detection first
+	for _ in $(seq 50); do
+		[ -z "$(ip -n "$(cu_name c1)" -6 addr show tentative; ip -n "$(cu_name c2)" -6 addr show tentative)" ] && break
+		sleep 0.1
+	done
+	run ip netns exec "$(cu_name c1)" ping -6 -c1 -W5 "$ll%eth0"
+	assert_success
+}
+
 @test "ADD is all or nothing: a failing route step leaves no bridge, pair, lease, record nor masquerade" {
 	local h c
 	h=$(cu_name h) c=$(cu_name c)
