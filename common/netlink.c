@@ -774,7 +774,9 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	uint32_t table;
 	size_t len = rtm->rtm_family == AF_INET6 ? 16 : 4;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_type != RTN_UNICAST)
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
+	    rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
 	memset(&rt, 0, sizeof(rt));
 	table = rtm->rtm_table;
