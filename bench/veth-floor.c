@@ -106,7 +106,7 @@ static struct nlmsghdr *start(struct req *r, unsigned short flags, int up, unsig
 static int add_pair(int sk, const char *name, const char *peer, int peerfd,
 		    unsigned master, unsigned seq)
 {
-	struct req r;
+	struct req r = { .len = 0 };
 	struct nlmsghdr *h = start(&r, NLM_F_CREATE | NLM_F_EXCL, master != 0, seq);
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	size_t li, ld, pe;
@@ -132,7 +132,7 @@ static int add_pair(int sk, const char *name, const char *peer, int peerfd,
 /* @name (existing) up. */
 static int set_up(int sk, const char *name, unsigned seq)
 {
-	struct req r;
+	struct req r = { .len = 0 };
 	struct nlmsghdr *h = start(&r, 0, 1, seq);
 
 	put(&r, IFLA_IFNAME, name, strlen(name) + 1);

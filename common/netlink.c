@@ -772,12 +772,13 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *attr;
 	struct nl_route_info rt;
 	uint32_t table;
-	size_t len = rtm->rtm_family == AF_INET6 ? 16 : 4;
+	size_t len;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE ||
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
 	    rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
+	len = rtm->rtm_family == AF_INET6 ? 16 : 4;
 	memset(&rt, 0, sizeof(rt));
 	table = rtm->rtm_table;
 	rt.dst.family = rt.gw.family = rtm->rtm_family;
