@@ -12,7 +12,10 @@
 #      links made with ip, and the kernel's floor (bench/veth-floor.c), each
 #      on its own bridge, alternating with the ADDs; every row also as a
 #      ratio to the floor at both ends, so the growth can be judged as
-#      "ours against the kernel's".  PROFILE=DIR: strace -c of ADD 100 and N.
+#      "ours against the kernel's".  Two floors: the pair alone, and the
+#      pair made a port of a bridge and up (the kernel's own cost of a
+#      bridge attachment, which grows with the ports: br_add_if walks them).
+#      PROFILE=DIR: strace -c of ADD 100 and N.
 # Run as root, by hand.  Everything happens inside namespaces made here.
 set -euo pipefail
 
@@ -95,7 +98,8 @@ echo
 echo "## $N containers on one bridge each: vethctl, the reference bridge + host-local, and the kernel's floor"
 echo "(all isGateway, no ipMasq; per container the four alternate, so all meet the same number of ports"
 echo " and the same load.  ip: ip link add a veth into a namespace, master + up, the peer up, three"
-echo " processes; floor: bench/veth-floor.c, one process, one RTM_NEWLINK, the least any plugin must do)"
+echo " processes; floor: bench/veth-floor.c, one process, one RTM_NEWLINK, the least any plugin must do;"
+echo " bridged floor: the same RTM_NEWLINK with the bridge as master and up, one more for the peer up)"
 conf vethctl false > "$work/many.json"
 conf bridge false | jq -c --arg br "${P}rb" '.bridge = $br | .ipam.subnet = "10.234.0.0/16"' > "$work/many-ref.json"
 ${CC:-cc} -O2 -o "$work/veth-floor" "$(dirname "$0")/veth-floor.c"
@@ -105,6 +109,7 @@ ${CC:-cc} -O2 -o "$work/veth-floor" "$(dirname "$0")/veth-floor.c"
 cat > "$work/many.sh" <<'EOS'
 P=$1 N=$2 VETHCTL=$3 conf=$4 ref=$5 REF=$6 floor=$7 H=$8 profile=$9
 ip link add "${P}fl" type bridge && ip link set "${P}fl" up
+ip link add "${P}fm" type bridge && ip link set "${P}fm" up
 for ((i = 1; i <= N; i++)); do
 	pre=()
 	if [ -n "$profile" ] && { [ "$i" -eq 100 ] || [ "$i" -eq "$N" ]; }; then
@@ -123,7 +128,9 @@ for ((i = 1; i <= N; i++)); do
 	t3=$EPOCHREALTIME
 	"$floor" "$H" "${P}f$i" "g$i" eth1 || exit 1
 	t4=$EPOCHREALTIME
-	echo "$i $(( ${t1/./} - ${t0/./} )) $(( ${t2/./} - ${t1/./} )) $(( ${t3/./} - ${t2/./} )) $(( ${t4/./} - ${t3/./} ))"
+	VETH_FLOOR_MASTER="${P}fm" "$floor" "$H" "${P}f$i" "m$i" eth3 || exit 1
+	t5=$EPOCHREALTIME
+	echo "$i $(( ${t1/./} - ${t0/./} )) $(( ${t2/./} - ${t1/./} )) $(( ${t3/./} - ${t2/./} )) $(( ${t4/./} - ${t3/./} )) $(( ${t5/./} - ${t4/./} ))"
 done
 EOS
 for ((i = 1; i <= N; i++)); do
@@ -143,7 +150,7 @@ med() { # COLUMN FIRST LAST: median of ADDs FIRST..LAST, in ms
 }
 lo=$((N < 100 ? N : 100)) hi=$((N > 100 ? N - 99 : 1))
 declare -A M1 M2
-for c in 2:vethctl 3:bridge 4:ip 5:floor; do
+for c in 2:vethctl 3:bridge 4:ip 5:floor 6:bfloor; do
 	M1[${c#*:}]=$(med "${c%%:*}" 1 "$lo") M2[${c#*:}]=$(med "${c%%:*}" "$hi" "$N")
 done
 row() { # NAME: per-ADD medians, growth, and against the floor at both ends
@@ -152,9 +159,13 @@ row() { # NAME: per-ADD medians, growth, and against the floor at both ends
 }
 echo "| per ADD, median ms | 1–$lo | $hi–$N | growth | × floor at 1–$lo | × floor at $hi–$N | growth against the floor's |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-for c in vethctl bridge ip floor; do row "$c"; done
+for c in vethctl bridge ip floor bfloor; do row "$c"; done
 awk -v a="${M1[vethctl]}" -v b="${M2[vethctl]}" -v c="${M1[floor]}" -v d="${M2[floor]}" \
 	'BEGIN { printf "\nvethctl above the floor: %.2f ms at 1–%d, %.2f ms at %d–%d\n", a - c, '"$lo"', b - d, '"$hi"', '"$N"' }'
+# the target (per-ADD cost at N within 10 % of that at 100) beside what the
+# kernel allows: the growth of a bare bridge attachment
+awk -v a="${M1[vethctl]}" -v b="${M2[vethctl]}" -v c="${M1[bfloor]}" -v d="${M2[bfloor]}" \
+	'BEGIN { printf "growth: vethctl %.2f x, bridged floor %.2f x (target: vethctl within 1.10 x; the floor is the kernel alone)\n", b / a, d / c }'
 ip netns exec "$H" ip -o link show master "${P}br" | wc -l | sed 's/^/ports on the bridge: /'
 # DEL them all (inside too), then their namespaces go
 # shellcheck disable=SC2016 # expanded by the inner bash

@@ -347,6 +347,35 @@ static int add_pair(struct cni_call *call, struct cni_add *a, struct cu_error *e
 	return 0;
 }
 
+/* Undo steps are best effort, as in conn_undo(): the error is the step's. */
+static void best_effort(int r __unused)
+{
+}
+
+/*
+ * The host end is a bridge port only: no IPv6 of its own, set before it is
+ * up.  With IPv6 on, every port brought up in the host's namespace walks
+ * that namespace's whole IPv6 routing table (fib6_ifup) and adds its own
+ * fe80::/64 and ff00::/8 routes to nodes that hold one route per port
+ * (fib6_add_rt2node): a cost that grew with the number of containers on
+ * the host (bench/cni.sh; the profile is in the commit message).  Best
+ * effort: a kernel without IPv6 has no such file, and the port works the
+ * same either way.
+ */
+static void host_end_no_ipv6(const char *host)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", host);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) != 1)
+		best_effort(-errno);
+	close(fd);
+}
+
 static bool is_default(const struct cu_inet *dst)
 {
 	return dst->prefix == 0;
@@ -375,11 +404,6 @@ static int add_routes(struct cni_call *call, struct cni_add *a, struct cu_error 
 			return r;
 	}
 	return 0;
-}
-
-/* Undo steps are best effort, as in conn_undo(): the error is the step's. */
-static void best_effort(int r __unused)
-{
 }
 
 static void undo_add(struct cni_call *call, struct cni_add *a)
@@ -520,7 +544,7 @@ static int cmd_add(struct cni_call *call)
 	if ((r = add_bridge(call, &a, &e)) < 0 ||
 	    (r = add_record(call, &a, &e)) < 0 ||
 	    (r = add_pair(call, &a, &e)) < 0 ||
-	    (r = conn_wire(&a.c, &e)) < 0 ||
+	    (host_end_no_ipv6(a.c.host), (r = conn_wire(&a.c, &e)) < 0) ||
 	    (call->conf.hairpin && (r = nl_link_set_hairpin(a.ctl.sk, a.c.host, true, &e)) < 0) ||
 	    (a.c.has_addr && (r = conn_addr(&a.c, &e)) < 0) ||
 	    (r = add_routes(call, &a, &e)) < 0 ||
@@ -698,6 +722,118 @@ static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct 
 	return 0;
 }
 
+/* Is the bridge's gateway address there (isGateway)? */
+static int check_gateway(struct cni_call *call, struct nl_sock *sk, const struct nl_link *br)
+{
+	const struct cni_conf *cf = &call->conf;
+	struct addr_want w = { .a = cf->gateway, .found = false };
+	char text[INET6_ADDRSTRLEN + 8];
+	struct cu_error e = { 0 };
+
+	if (!cf->has_ipam || !cf->is_gw)
+		return 0;
+	if (nl_addr_dump(sk, AF_INET, br->index, find_addr, &w, &e) < 0)
+		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
+	if (w.found)
+		return 0;
+	if (format_inet(&cf->gateway, true, text, sizeof(text)) < 0)
+		text[0] = '\0';
+	return cni_error_set(&call->err, CNI_ERR_INTERNAL, _("gateway address %1$s is missing from bridge %2$s"),
+			     text, br->name);
+}
+
+struct route_want {
+	struct cu_inet dst;		/* its network */
+	const struct cu_inet *gw;
+	int oif;
+	bool found;
+};
+
+static bool same_ip(const struct cu_inet *a, const struct cu_inet *b)
+{
+	return a->family == b->family &&
+	       memcmp(a->addr.bytes, b->addr.bytes, inet_addr_len(a)) == 0;
+}
+
+static int find_route(const struct nl_route_info *rt, void *data)
+{
+	struct route_want *w = data;
+	struct cu_inet dst;
+
+	cidr_network(&rt->dst, &dst);
+	if (dst.prefix == w->dst.prefix && same_ip(&dst, &w->dst) &&
+	    rt->oif == w->oif && rt->has_gw && same_ip(&rt->gw, w->gw))
+		w->found = true;
+	return 0;
+}
+
+/* One route ADD set up in the container: @dst via @gw on the interface. */
+static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l,
+		       const struct cu_inet *dst, const struct cu_inet *gw)
+{
+	struct route_want w = { .gw = gw, .oif = l->index, .found = false };
+	char dtext[INET6_ADDRSTRLEN + 8], gtext[INET6_ADDRSTRLEN + 8];
+	struct cu_error e = { 0 };
+
+	cidr_network(dst, &w.dst);
+	if (nl_route_dump(tsk, dst->family, find_route, &w, &e) < 0)
+		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
+	if (w.found)
+		return 0;
+	if (format_inet(&w.dst, true, dtext, sizeof(dtext)) < 0)
+		dtext[0] = '\0';
+	if (format_inet(gw, false, gtext, sizeof(gtext)) < 0)
+		gtext[0] = '\0';
+	return cni_error_set(&call->err, CNI_ERR_INTERNAL, _("route %1$s via %2$s is missing from %3$s in %4$s"),
+			     dtext, gtext, call->ifname, call->netns);
+}
+
+/* The routes add_routes() sets up: the ipam routes, the default one. */
+static int check_routes(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l)
+{
+	const struct cni_conf *cf = &call->conf;
+	bool have_default = false;
+
+	if (!cf->has_ipam)
+		return 0;
+	for (size_t i = 0; i < cf->nroutes; i++) {
+		const struct cni_route *rt = &cf->routes[i];
+
+		have_default |= is_default(&rt->dst);
+		if (check_route(call, tsk, l, &rt->dst, rt->has_gw ? &rt->gw : &cf->gateway) < 0)
+			return -1;
+	}
+	if (cf->is_default_gw && !have_default) {
+		struct cu_inet dflt = { .family = AF_INET };
+
+		return check_route(call, tsk, l, &dflt, &cf->gateway);
+	}
+	return 0;
+}
+
+/* The subnet's masquerade (ipMasq), in the table of the host's namespace. */
+static int check_masq(struct cni_call *call)
+{
+	const struct cni_conf *cf = &call->conf;
+	char text[INET6_ADDRSTRLEN + 8];
+	struct cu_inet net;
+	struct cu_error e = { 0 };
+	int r;
+
+	if (!cf->ipmasq || !cf->has_ipam)
+		return 0;
+	cidr_network(&cf->subnet, &net);
+	r = nat_masquerades(&net, &e);
+	if (r < 0)
+		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
+	if (r > 0)
+		return 0;
+	if (format_inet(&net, true, text, sizeof(text)) < 0)
+		text[0] = '\0';
+	return cni_error_set(&call->err, CNI_ERR_INTERNAL, _("the masquerade of %1$s is missing from table ip %2$s"),
+			     text, NAT_TABLE);
+}
+
 static int cmd_check(struct cni_call *call)
 {
 	struct cu_error e = { 0 };
@@ -729,6 +865,8 @@ static int cmd_check(struct cni_call *call)
 			      st.host, st.bridge);
 	else if (!(host.flags & IFF_UP))
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("host end %s is down"), st.host);
+	else if (check_gateway(call, sk, &br) < 0)
+		;	/* said */
 	else if ((fd = netns_open_spec(call->netns, &e)) < 0 || !(tsk = nl_open(fd, &e)))
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 	else if (nl_link_get(tsk, call->ifname, &l, &e) < 0)
@@ -737,8 +875,9 @@ static int cmd_check(struct cni_call *call)
 	else if (!(l.flags & IFF_UP))
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("interface %1$s in %2$s is down"),
 			      call->ifname, call->netns);
-	else
-		r = check_addrs(call, tsk, &l);
+	else if (check_addrs(call, tsk, &l) == 0 && check_routes(call, tsk, &l) == 0 &&
+		 check_masq(call) == 0)
+		r = 0;
 	if (tsk)
 		nl_close(tsk);
 	if (fd >= 0)

@@ -28,11 +28,32 @@
 
 struct lease_file {
 	int fd;
-	size_t n;
+	size_t n, cap;
 	struct lease_rec *v;
-	size_t nstale;			/* records of vanished namespaces that */
+	size_t nstale, scap;		/* records of vanished namespaces that */
 	struct lease_rec *stale;	/* still own a masquerade entry */
 };
+
+/*
+ * Room for one more in @v (holding @n of @cap): the arrays grow as the file
+ * is read.  Two of LEASE_MAX records each, zeroed at every open, were a
+ * third of a CNI ADD's time on a bridge of a hundred.
+ */
+static struct lease_rec *rec_room(struct lease_rec *v, size_t n, size_t *cap)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 64;
+	return xrealloc(v, *cap * sizeof(*v));
+}
+
+static void add_stale(struct lease_file *lf, const struct lease_rec *l)
+{
+	if (lf->nstale >= LEASE_MAX)
+		return;
+	lf->stale = rec_room(lf->stale, lf->nstale, &lf->scap);
+	lf->stale[lf->nstale++] = *l;
+}
 
 int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 		     struct cu_error *e)
@@ -207,11 +228,13 @@ static int lf_read(struct lease_file *lf, struct cu_error *e)
 			close(dup);
 		return cu_error_set(e, errno, _("cannot read lease file"));
 	}
-	lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
-	lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
-	while (lf->n < LEASE_MAX && fgets(line, sizeof(line), f))
+	while (lf->n < LEASE_MAX && fgets(line, sizeof(line), f)) {
+		lf->v = rec_room(lf->v, lf->n, &lf->cap);
 		if (parse_line(line, &lf->v[lf->n]) == 0)
 			lf->n++;
+	}
+	/* room for the record take() adds */
+	lf->v = rec_room(lf->v, lf->n, &lf->cap);
 	fclose(f);
 	return 0;
 }
@@ -223,8 +246,8 @@ static int lf_read(struct lease_file *lf, struct cu_error *e)
  */
 static void lf_drop(struct lease_file *lf, size_t i)
 {
-	if (lf->v[i].nat && lf->nstale < LEASE_MAX)
-		lf->stale[lf->nstale++] = lf->v[i];
+	if (lf->v[i].nat)
+		add_stale(lf, &lf->v[i]);
 	memmove(&lf->v[i], &lf->v[i + 1], (lf->n - i - 1) * sizeof(*lf->v));
 	lf->n--;
 }
@@ -237,8 +260,8 @@ static void lf_validate(struct lease_file *lf)
 	for (size_t i = 0; i < lf->n; i++) {
 		if (owner_alive(&lf->v[i].o))
 			lf->v[keep++] = lf->v[i];
-		else if (lf->v[i].nat && lf->nstale < LEASE_MAX)
-			lf->stale[lf->nstale++] = lf->v[i];
+		else if (lf->v[i].nat)
+			add_stale(lf, &lf->v[i]);
 	}
 	lf->n = keep;
 }

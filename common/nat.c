@@ -83,6 +83,10 @@ int nat_load(struct cu_error *e)
 	return dl_library_load(&nft_library, e);
 }
 
+/* The masquerade rules, as written and as nft lists them. */
+#define RULE_MASQ	"ip saddr @masq ip daddr != @masq masquerade"
+#define RULE_MASQ_OUT	"ip saddr . oifname @masq_out masquerade"
+
 /* One transaction: the table with its sets, chains and fixed rules. */
 static const char table_def[] =
 	"table ip " NAT_TABLE " {\n"
@@ -91,8 +95,8 @@ static const char table_def[] =
 	"	set masq_out { type ipv4_addr . ifname; flags interval; }\n"
 	"	chain postrouting {\n"
 	"		type nat hook postrouting priority srcnat; policy accept;\n"
-	"		ip saddr @masq ip daddr != @masq masquerade\n"
-	"		ip saddr . oifname @masq_out masquerade\n"
+	"		" RULE_MASQ "\n"
+	"		" RULE_MASQ_OUT "\n"
 	"	}\n"
 	"	chain forward {\n"
 	"		type filter hook forward priority filter; policy accept;\n"
@@ -357,7 +361,7 @@ int nat_masquerades(const struct cu_inet *subnet, struct cu_error *e)
 	_cleanup_free_ char *out = NULL;
 	char net[INET6_ADDRSTRLEN + 8];
 	struct cu_inet n;
-	const char *p;
+	const char *p, *outset;
 	int r;
 
 	if (subnet->family != AF_INET)
@@ -375,11 +379,16 @@ int nat_masquerades(const struct cu_inet *subnet, struct cu_error *e)
 	r = nft_run("list table ip " NAT_TABLE, &out, e);
 	if (r < 0)
 		return r;
-	/* "10.0.0.0/24" as a whole word: not the start of "10.0.0.0/240" */
+	/*
+	 * "10.0.0.0/24" as a whole word: not the start of "10.0.0.0/240";
+	 * and the rule that masquerades its set must be there too (a flushed
+	 * chain masquerades nothing, whatever the sets hold).
+	 */
+	outset = strstr(out, "set masq_out {");
 	for (p = out; (p = strstr(p, net)); p += strlen(net))
 		if ((p == out || (!isdigit((unsigned char) p[-1]) && p[-1] != '.')) &&
 		    !isdigit((unsigned char) p[strlen(net)]))
-			return 1;
+			return strstr(out, outset && p > outset ? RULE_MASQ_OUT : RULE_MASQ) ? 1 : 0;
 	return 0;
 }
 

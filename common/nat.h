@@ -53,8 +53,9 @@ int nat_del(const struct cu_inet *subnet, const char *out,
 	    struct cu_error *e) __must_check;
 
 /*
- * Is @subnet masqueraded (to any interface, or to one)?  1 or 0, read from
- * the table in the current network namespace; -errno when it cannot be
+ * Is @subnet masqueraded (to any interface, or to one)?  1 when it is in
+ * a set and the rule masquerading that set is there, else 0; read from the
+ * table in the current network namespace; -errno when it cannot be
  * read (no libnftables, no CAP_NET_ADMIN).
  */
 int nat_masquerades(const struct cu_inet *subnet, struct cu_error *e) __must_check;

@@ -764,3 +764,66 @@ int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e)
 	r = nl_talk(sk, nlh, cb_nsid, &ctx, e, N_("cannot get the namespace id"));
 	return r < 0 ? r : ctx.ret;
 }
+
+static int cb_route(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *ctx = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	struct nl_route_info rt;
+	uint32_t table;
+	size_t len;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
+	    rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	len = rtm->rtm_family == AF_INET6 ? 16 : 4;
+	memset(&rt, 0, sizeof(rt));
+	table = rtm->rtm_table;
+	rt.dst.family = rt.gw.family = rtm->rtm_family;
+	rt.dst.prefix = rtm->rtm_dst_len;
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(attr)) {
+		case RTA_TABLE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				table = mnl_attr_get_u32(attr);
+			break;
+		case RTA_OIF:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+				rt.oif = (int) mnl_attr_get_u32(attr);
+			break;
+		case RTA_DST:
+			if (mnl_attr_get_payload_len(attr) == len)
+				memcpy(rt.dst.addr.bytes, mnl_attr_get_payload(attr), len);
+			break;
+		case RTA_GATEWAY:
+			if (mnl_attr_get_payload_len(attr) == len) {
+				memcpy(rt.gw.addr.bytes, mnl_attr_get_payload(attr), len);
+				rt.has_gw = true;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	(void) ((nl_route_fn) ctx->fn)(&rt, ctx->data);
+	return MNL_CB_OK;
+}
+
+int nl_route_dump(struct nl_sock *sk, int family, nl_route_fn fn, void *data,
+		  struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct dump_ctx ctx = { .fn = (void *) fn, .data = data };
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t) family;
+	return nl_talk(sk, nlh, cb_route, &ctx, e, N_("cannot list routes"));
+}

@@ -114,6 +114,18 @@ int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 	     const struct cu_inet *gw, const char *oif,
 	     struct cu_error *e) __must_check;
 
+/* A route of the main table: @dst (prefix 0: default), @gw when has_gw, @oif. */
+struct nl_route_info {
+	struct cu_inet dst;
+	struct cu_inet gw;
+	bool has_gw;
+	int oif;
+};
+typedef int (*nl_route_fn)(const struct nl_route_info *rt, void *data);
+/* The unicast routes of the main table of @family. */
+int nl_route_dump(struct nl_sock *sk, int family, nl_route_fn fn, void *data,
+		  struct cu_error *e) __must_check;
+
 /* The nsid this namespace uses for @netns_fd: >= 0, -1 none, or -errno. */
 int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e);
 

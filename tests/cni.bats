@@ -212,6 +212,136 @@ outside() { # HOSTNS SUFFIX
 	assert_output --partial "eth0 in /run/netns/$c is down"
 }
 
+# check_fails PLUGIN HOST CTR RESULT TEXT: CHECK on the broken attachment
+# fails with code 999 (libcni's ErrInternal, the reference's code) and,
+# for vethctl, a message naming TEXT.
+check_fails() {
+	run cni "$1" CHECK "$2" "$3" "$(cu_name x)" eth0 < <(conf "$1" ". + {prevResult: $4}")
+	assert_failure
+	assert_equal "$(jq .code <<< "$output")" 999
+	[ "$1" = bridge ] || assert_output --partial "$5"
+}
+
+@test "CHECK names each missing piece: the route, the masquerade rule and element, the gateway address, the bridge port" {
+	local h c r br n=$BATS_TEST_NUMBER
+	h=$(cu_name h) c=$(cu_name c) br=$(cu_name br)
+	cu_mkns h; cu_mkns c
+	r=$(conf vethctl '.ipam.routes += [{dst: "192.0.2.0/24", gw: "10.231.'"$n"'.254"}]' |
+		cni vethctl ADD "$h" "$c" "$(cu_name x)" eth0)
+	cu_on_teardown "conf vethctl | cni vethctl DEL $h '' $(cu_name x) eth0"
+	ck() { conf vethctl '.ipam.routes += [{dst: "192.0.2.0/24", gw: "10.231.'"$n"'.254"}]' |
+		jq -c ". + {prevResult: $r}" | cni vethctl CHECK "$h" "$c" "$(cu_name x)" eth0; }
+	run ck
+	assert_success
+	assert_output ''
+
+	ip -n "$c" route del default
+	run ck
+	assert_failure
+	assert_equal "$(jq .code <<< "$output")" 999
+	assert_output --partial "route 0.0.0.0/0 via 10.231.$n.1 is missing from eth0 in /run/netns/$c"
+	ip -n "$c" route add default via "10.231.$n.1" dev eth0
+	run ck
+	assert_success
+
+	ip -n "$c" route del 192.0.2.0/24
+	run ck
+	assert_failure
+	assert_output --partial "route 192.0.2.0/24 via 10.231.$n.254 is missing from eth0"
+	ip -n "$c" route add 192.0.2.0/24 via "10.231.$n.254" dev eth0
+	run ck
+	assert_success
+
+	ip netns exec "$h" nft delete element ip container_utils masq "{ 10.231.$n.0/24 }"
+	run ck
+	assert_failure
+	assert_equal "$(jq .code <<< "$output")" 999
+	assert_output --partial "the masquerade of 10.231.$n.0/24 is missing from table ip container_utils"
+	ip netns exec "$h" nft add element ip container_utils masq "{ 10.231.$n.0/24 }"
+	run ck
+	assert_success
+
+	# the element stays, the rule that masquerades it goes
+	ip netns exec "$h" nft flush chain ip container_utils postrouting
+	run ck
+	assert_failure
+	assert_output --partial "the masquerade of 10.231.$n.0/24 is missing"
+	ip netns exec "$h" nft add rule ip container_utils postrouting ip saddr @masq ip daddr != @masq masquerade
+	ip netns exec "$h" nft add rule ip container_utils postrouting ip saddr . oifname @masq_out masquerade
+	run ck
+	assert_success
+
+	ip -n "$h" addr del "10.231.$n.1/24" dev "$br"
+	run ck
+	assert_failure
+	assert_equal "$(jq .code <<< "$output")" 999
+	assert_output --partial "gateway address 10.231.$n.1/24 is missing from bridge $br"
+	ip -n "$h" addr add "10.231.$n.1/24" dev "$br"
+	run ck
+	assert_success
+
+	ip -n "$h" link set "$(jq -r '.interfaces[1].name' <<< "$r")" nomaster
+	run ck
+	assert_failure
+	assert_output --partial "is missing from bridge $br"
+}
+
+# The reference checks the routes of its result and the bridge port; it
+# does not check the bridge's gateway address nor its masquerade (seen:
+# CHECK succeeds with both removed), so those are compared nowhere.
+@test "differential: CHECK after the same breakage, vethctl and the reference bridge plugin" {
+	local ha ca hb cb ra rb n=$BATS_TEST_NUMBER
+	[ -x "$REF/bridge" ] || skip "containernetworking-plugins is not installed"
+	ha=$(cu_name ha) ca=$(cu_name ca) hb=$(cu_name hb) cb=$(cu_name cb)
+	cu_mkns ha; cu_mkns ca; cu_mkns hb; cu_mkns cb
+	ra=$(conf bridge | cni bridge ADD "$ha" "$ca" "$(cu_name x)" eth0)
+	cu_on_teardown "conf bridge | cni bridge DEL $ha '' $(cu_name x) eth0 >/dev/null"
+	rb=$(conf vethctl | cni vethctl ADD "$hb" "$cb" "$(cu_name x)" eth0)
+	cu_on_teardown "conf vethctl | cni vethctl DEL $hb '' $(cu_name x) eth0 >/dev/null"
+	run cni bridge CHECK "$ha" "$ca" "$(cu_name x)" eth0 < <(conf bridge ". + {prevResult: $ra}")
+	assert_success
+	run cni vethctl CHECK "$hb" "$cb" "$(cu_name x)" eth0 < <(conf vethctl ". + {prevResult: $rb}")
+	assert_success
+
+	# the default route: both check the routes of their result
+	ip -n "$ca" route del default
+	ip -n "$cb" route del default
+	check_fails bridge "$ha" "$ca" "$ra"
+	check_fails vethctl "$hb" "$cb" "$rb" "route 0.0.0.0/0 via 10.231.$n.1 is missing"
+	ip -n "$ca" route add default via "10.231.$n.1" dev eth0
+	ip -n "$cb" route add default via "10.231.$n.1" dev eth0
+
+	# the host end off the bridge: both check the bridge's port
+	ip -n "$ha" link set "$(jq -r '.interfaces[1].name' <<< "$ra")" nomaster
+	ip -n "$hb" link set "$(jq -r '.interfaces[1].name' <<< "$rb")" nomaster
+	check_fails bridge "$ha" "$ca" "$ra"
+	check_fails vethctl "$hb" "$cb" "$rb" "is missing from bridge $(cu_name br)"
+}
+
+@test "the host end is a bridge port without IPv6 of its own; the containers keep theirs and reach each other over it" {
+	local h r1 r2 ll
+	h=$(cu_name h)
+	cu_mkns h; cu_mkns c1; cu_mkns c2
+	r1=$(conf vethctl | cni vethctl ADD "$h" "$(cu_name c1)" "$(cu_name x)" eth0)
+	cu_on_teardown "conf vethctl | cni vethctl DEL $h '' $(cu_name x) eth0"
+	r2=$(conf vethctl | cni vethctl ADD "$h" "$(cu_name c2)" "$(cu_name y)" eth0)
+	cu_on_teardown "conf vethctl | cni vethctl DEL $h '' $(cu_name y) eth0"
+	run ip netns exec "$h" cat "/proc/sys/net/ipv6/conf/$(jq -r '.interfaces[1].name' <<< "$r1")/disable_ipv6"
+	assert_output 1
+	run ip -n "$h" -6 addr show dev "$(jq -r '.interfaces[1].name' <<< "$r2")"
+	assert_output ''
+	# the containers' own IPv6 is theirs: a link-local address, reachable
+	ll=$(ip -n "$(cu_name c2)" -j -6 addr show dev eth0 scope link | jq -r '.[0].addr_info[0].local')
+	[[ "$ll" == fe80:* ]]
+	# both addresses past duplicate address detection first
+	for _ in $(seq 50); do
+		[ -z "$(ip -n "$(cu_name c1)" -6 addr show tentative; ip -n "$(cu_name c2)" -6 addr show tentative)" ] && break
+		sleep 0.1
+	done
+	run ip netns exec "$(cu_name c1)" ping -6 -c1 -W5 "$ll%eth0"
+	assert_success
+}
+
 @test "ADD is all or nothing: a failing route step leaves no bridge, pair, lease, record nor masquerade" {
 	local h c
 	h=$(cu_name h) c=$(cu_name c)
