@@ -117,4 +117,13 @@ int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 /* The nsid this namespace uses for @netns_fd: >= 0, -1 none, or -errno. */
 int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e);
 
+/*
+ * Dry run (--dry-run): is @sk blind (it stands for a network namespace the
+ * plan does not enter, and sees only "lo" and the plan's own links)?  Is
+ * the caller between an nl_netns_enter() and nl_netns_leave() that were
+ * not made?
+ */
+bool nl_dry_blind(const struct nl_sock *sk);
+bool nl_dry_elsewhere(void);
+
 #endif /* CU_NETLINK_H */
