@@ -389,9 +389,10 @@ static void exec_in(const char *name, char **argv)
 	struct cu_error e;
 	int fd = netns_open_name(name, &e);
 
+	/* -errno, and -ENOENT is EXPLAIN_DRY_FD: only a refused read may be one */
 	if (fd < 0 && explain_dry_run() && (e.errnum == EACCES || e.errnum == EPERM))
 		fd = EXPLAIN_DRY_FD;	/* a plan may not open it: a placeholder */
-	if (fd < 0 && fd != EXPLAIN_DRY_FD)
+	else if (fd < 0)
 		cu_error_die(&e);
 	if (ex_setns(fd, CLONE_NEWNET) < 0)
 		die(_("cannot enter network namespace '%s'"), name);

@@ -771,6 +771,8 @@ int explain_setns(int fd, int nstype)
 	bflags(&bf, (unsigned int) nstype, clone_flags);
 	bopts(&bo, (unsigned int) nstype, clone_flags, " ");
 	fd_name(fd, name, sizeof(name));
+	if (fd == EXPLAIN_DRY_FD)
+		snprintf(name, sizeof(name), "<fd>");
 	if (fd == EXPLAIN_DRY_FD)	/* a dry run's: opened by an earlier step */
 		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(<fd>, %s)", f);
 	else

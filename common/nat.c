@@ -327,7 +327,7 @@ int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
 		return r;
 	nat_dry_assume = false;	/* a table the plan cannot read: no entry yet */
 	lock = explain_dry_run() ? EXPLAIN_DRY_FD : nat_lock(e);
-	if (lock < 0 && lock != EXPLAIN_DRY_FD)
+	if (lock < 0 && !explain_dry_run())
 		return lock;
 	r = add_locked(el, added, e);
 	if (lock >= 0)
@@ -380,7 +380,7 @@ int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
 		return r;
 	nat_dry_assume = true;	/* a table the plan cannot read: the entry is there */
 	lock = explain_dry_run() ? EXPLAIN_DRY_FD : nat_lock(e);
-	if (lock < 0 && lock != EXPLAIN_DRY_FD)
+	if (lock < 0 && !explain_dry_run())
 		return lock;
 	r = del_locked(el, e);
 	if (lock >= 0)

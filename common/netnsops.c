@@ -127,7 +127,7 @@ int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 
 	d->netfd = -1;
 	d->dirfd = dir_open(e);
-	if (d->dirfd == EXPLAIN_DRY_FD) {
+	if (explain_dry_run() && d->dirfd == EXPLAIN_DRY_FD) {
 		/* a dry run with no /run/netns yet: its first-time mounts */
 		r = dir_make_shared_mount(e);
 		if (r == 0)
@@ -171,7 +171,7 @@ int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 
 void netns_dir_close(struct netns_dir *d)
 {
-	if (d->dirfd == EXPLAIN_DRY_FD)
+	if (explain_dry_run() && d->dirfd == EXPLAIN_DRY_FD)
 		d->dirfd = -1;
 	if (d->dirfd >= 0)
 		close(d->dirfd);
@@ -697,7 +697,7 @@ int netns_bind_over(const char *src, const char *dst)
 	_cleanup_close_ int tree = ex_open_tree(AT_FDCWD, src,
 						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 
-	if (tree >= 0 || tree == EXPLAIN_DRY_FD) {
+	if (tree >= 0 || (explain_dry_run() && tree == EXPLAIN_DRY_FD)) {
 		/* no MOVE_MOUNT_T_SYMLINKS: a link at @dst is covered itself */
 		if (ex_move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) == 0)
 			return 0;
@@ -735,7 +735,8 @@ static int remount_sys(const char *name, struct cu_error *e)
 	}
 	if (ex_mount(name, "/sys", "sysfs", flags, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot mount sysfs for the namespace on %s"), "/sys");
-	if ((cgroup >= 0 || cgroup == EXPLAIN_DRY_FD) &&
+	/* -ENOENT is EXPLAIN_DRY_FD too: only a dry run's is a placeholder */
+	if ((cgroup >= 0 || (explain_dry_run() && cgroup == EXPLAIN_DRY_FD)) &&
 	    ex_move_mount(cgroup, "", AT_FDCWD, "/sys/fs/cgroup", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cu_error_set(e, errno, _("cannot mount %s again"), "/sys/fs/cgroup");
 	return 0;
