@@ -97,16 +97,29 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 	same_plan "$D/del.plan" "$D/del.real"
 }
 
-@test "netns attach --dry-run: the file and the bind mount of the process's namespace, nothing changed" {
+@test "netns attach --dry-run: the file and the bind mount of the process's namespace, nothing changed, the real run's steps" {
 	cu_require_tool netns
-	local n
-	n=$(cu_name n)
+	local a n pid
+	# a process of our own in a namespace of our own: never the host's
+	# namespace, whose processes the teardown of a name would kill
+	cu_mkns a
+	a=$(cu_name a) n=$(cu_name n)
+	ip netns exec "$a" sleep 60 &
+	pid=$!
+	cu_track_pid "$pid"
 	cu_track_netns "$n"
-	cu_dryrun_no_change "$n" -- netns --dry-run attach "$n" "$$"
+	for _ in $(seq 50); do
+		[ "$(readlink "/proc/$pid/ns/net")" = "$(readlink /proc/self/ns/net)" ] || break
+		sleep 0.1
+	done
+	[ "$(readlink "/proc/$pid/ns/net")" != "$(readlink /proc/self/ns/net)" ]
+	cu_dryrun_no_change "$n" -- netns --dry-run attach "$n" "$pid"
 	echo "$output" > "$D/attach.plan"
 	in_order "$D/attach.plan" "mknodat(\"/run/netns/$n\"" "mount(\"/proc/self/fd/" \
-		"[mount --bind /proc/$$/ns/net /run/netns/$n]"
+		"[mount --bind /proc/self/fd/"
 	[ ! -e "/run/netns/$n" ]
+	CU_EXPLAIN=1 netns attach "$n" "$pid" 2> "$D/attach.real"
+	same_plan "$D/attach.plan" "$D/attach.real"
 }
 
 @test "netns exec --dry-run: setns, the mounts and the execve, as the real run narrates them, and the program is not run" {
