@@ -1395,11 +1395,11 @@ void explain_dry_execve(char *const argv[])
 	bprintf(&b, "execve(");
 	bquote(&b, argv[0]);
 	bprintf(&b, ", [");
-	for (i = 0; argv[i] && i < 16; i++) {
+	for (i = 0; i < 16 && argv[i]; i++) {
 		bprintf(&b, "%s", i ? ", " : "");
 		bquote(&b, argv[i]);
 	}
-	bprintf(&b, "%s])", argv[i] ? ", ..." : "");
+	bprintf(&b, "%s])", i == 16 && argv[i] ? ", ..." : "");
 	explain_dry_step(EXPLAIN_PRIV_NONE, _("the program replaces this one (not run in a dry run)"),
 			 "%s", call);
 }
