@@ -261,7 +261,7 @@ static void bfd(struct buf *b, int fd)
 {
 	if (fd == AT_FDCWD)
 		bprintf(b, "AT_FDCWD");
-	else if (fd == EXPLAIN_DRY_FD)	/* a dry run's: made by an earlier step */
+	else if (fd == EXPLAIN_DRY_FD)	/* a dry run's placeholder */
 		bprintf(b, "<fd>");
 	else
 		bprintf(b, "%d", fd);
