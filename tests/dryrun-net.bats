@@ -142,12 +142,12 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 	same_plan "$D/exec.plan" "$D/exec.real"
 }
 
-@test "vethctl add, up, addr, route, delete --dry-run in another namespace: nothing changed, the real run's steps" {
+@test "vethctl add, up, addr, route, bridge, attach, detach, nat, down, move --dry-run in another namespace: nothing changed, the real run's steps" {
 	cu_require_tool vethctl
-	local a b x y
+	local a b x y br
 	cu_mkns a
 	cu_mkns b
-	a=$(cu_name a) b=$(cu_name b) x=$(cu_name x) y=$(cu_name y)
+	a=$(cu_name a) b=$(cu_name b) x=$(cu_name x) y=$(cu_name y) br=$(cu_name br)
 	cu_dryrun_no_change "$a" "$b" "$x" -- vethctl --dry-run -N "$a" add "$x" "$y" --peer-netns "$b"
 	echo "$output" > "$D/add.plan"
 	in_order "$D/add.plan" "setns(" "[nsenter --net=/run/netns/$a]" \
@@ -156,7 +156,8 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 	same_plan "$D/add.plan" "$D/add.real"
 	local cmd i=0
 	for cmd in "up $x" "addr add $x 10.231.8.1/24" "route add 10.231.9.0/24 via 10.231.8.2" \
-		"down $x" "delete $x"; do
+		"bridge add $br" "attach $x $br" "detach $x" "nat add 10.231.13.0/24" \
+		"nat del 10.231.13.0/24" "down $x" "move $x $b" "delete $br"; do
 		i=$((i + 1))
 		# shellcheck disable=SC2086 # the command's words
 		cu_dryrun_no_change "$a" "$b" "$x" -- vethctl --dry-run -N "$a" $cmd
@@ -168,6 +169,8 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 	done
 	run ip -n "$a" -o link show "$x"
 	assert_failure
+	run ip -n "$b" -o link show "$x"
+	assert_success
 }
 
 @test "vethctl bridge add and del --dry-run: the bridge, its address and up; nothing changed" {
