@@ -233,11 +233,14 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 @test "as any user: netns and vethctl plans succeed, with the plan root gets" {
 	cu_require_tool netns
 	cu_require_tool vethctl
-	local n r c br
+	local n r c br d br2
 	cu_mkns c
 	cu_mkns r
-	n=$(cu_name n) r=$(cu_name r) c=$(cu_name c) br=$(cu_name br)
+	cu_mkns d
+	n=$(cu_name n) r=$(cu_name r) c=$(cu_name c) br=$(cu_name br) d=$(cu_name d) br2=$(cu_name bs)
 	cu_track_netns "$n"
+	# a connection to take apart: the plan reads its record as any user
+	vethctl -N "$r" connect "$d" --bridge "$br2" --addr 10.231.14.2/24
 	cu_open_to_user "$CU_BUILDDIR"
 	cu_open_to_user "$D"
 	local cmds=(
@@ -247,6 +250,7 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 		"netns --dry-run set $c 7"
 		"vethctl --dry-run -N $r bridge add $br --addr 10.231.12.1/24"
 		"vethctl --dry-run -N $r connect $c --bridge $br --addr 10.231.12.5/24 --nat"
+		"vethctl --dry-run -N $r disconnect $d"
 	)
 	local cmd i=0
 	for cmd in "${cmds[@]}"; do
@@ -266,6 +270,9 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 	done
 	[ ! -e "/run/netns/$n" ]
 	[ -e "/run/netns/$c" ]
+	grep -qF 'RTM_DELLINK #' "$D/user$i" || fail "no RTM_DELLINK in the user's plan ($i): $(ls "$D"; cat "$D/user$i")"
+	vethctl -N "$r" disconnect "$d"
+	vethctl -N "$r" bridge del "$br2"
 }
 
 @test "bad input under --dry-run: the same message and status as without" {
