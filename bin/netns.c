@@ -60,6 +60,7 @@ struct netns_control {
 	const struct netns_command *cmd;
 	struct table_opts topts;
 	bool all;
+	bool dry_run;		/* --dry-run: on once the command is known */
 	bool table_opt;		/* one of --json/--raw/--noheadings/--output */
 	char **args;		/* operands after the command */
 	int nargs;
@@ -152,7 +153,9 @@ static int cmd_attach(struct netns_control *ctl)
 
 	check_names_or_die(ctl->args, 1);
 	snprintf(src, sizeof(src), "/proc/%d/ns/net", (int) pid);
-	if (access(src, F_OK) < 0)
+	/* a plan may not look at another user's process: it names it */
+	if (access(src, F_OK) < 0 &&
+	    !(explain_dry_run() && (errno == EACCES || errno == EPERM)))
 		die(_("cannot find the network namespace of PID %d"), (int) pid);
 	prepare_dir_or_die(&d);
 	if (netns_add_at(&d, ctl->args[0], src, &e) < 0)
@@ -196,6 +199,17 @@ static int delete_names(char **names, int n)
 	bool walk = false;
 	struct cu_error e;
 
+	if (explain_dry_run()) {
+		/* the plan of each removal; nothing is gone to look after */
+		for (i = 0; i < n; i++)
+			if (netns_remove(names[i], &e) < 0) {
+				cu_error_warn(&e);
+				rc = cu_exit_failure;
+			}
+		free(refs);
+		free(ids);
+		return rc;
+	}
 	for (i = 0; i < n; i++)
 		netns_ref_take(names[i], &refs[i]);
 	for (i = 0; i < n; i++) {
@@ -366,19 +380,30 @@ static void bind_failed(const char *src, const char *dst, int errnum, void *data
 	warn(_("cannot bind %1$s on %2$s"), src, dst);
 }
 
-/* setns, then the mounts `ip netns exec` makes, then the program. */
-static __noreturn void exec_in(const char *name, char **argv)
+/*
+ * setns, then the mounts `ip netns exec` makes, then the program.  Returns
+ * in a dry run only, once the plan ends with the execve it does not make.
+ */
+static void exec_in(const char *name, char **argv)
 {
 	struct cu_error e;
 	int fd = netns_open_name(name, &e);
 
-	if (fd < 0)
+	/* -errno, and -ENOENT is EXPLAIN_DRY_FD: only a refused read may be one */
+	if (fd < 0 && explain_dry_run() && (e.errnum == EACCES || e.errnum == EPERM))
+		fd = EXPLAIN_DRY_FD;	/* a plan may not open it: a placeholder */
+	else if (fd < 0)
 		cu_error_die(&e);
 	if (ex_setns(fd, CLONE_NEWNET) < 0)
 		die(_("cannot enter network namespace '%s'"), name);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (netns_enter_mounts(name, bind_failed, NULL, &e) < 0)
 		cu_error_die(&e);
+	if (explain_dry_run()) {
+		explain_dry_execve(argv);
+		return;
+	}
 	exec_program(argv);
 }
 
@@ -420,6 +445,10 @@ static int exec_all(char **argv)
 	for (i = 0; i < n; i++) {
 		/* the header "netns: NAME" on stderr keeps stdout the program's */
 		warnx("%s", names[i]);
+		if (explain_dry_run()) {	/* no child: each plan in turn */
+			exec_in(names[i], argv);
+			continue;
+		}
 		status = exec_one_child(names[i], argv);
 		if (status != 0 && rc == EXIT_SUCCESS)
 			rc = status;
@@ -449,6 +478,7 @@ static int cmd_exec(struct netns_control *ctl)
 	if (ctl->all)
 		return exec_all(argv);
 	exec_in(name, argv);
+	return EXIT_SUCCESS;	/* a dry run's plan */
 }
 
 /* ---- identify, pids, set ------------------------------------------------ */
@@ -599,6 +629,7 @@ static void __noreturn usage(void)
 	fputs(_(" -o, --output <list>           columns, '+' adds (list, identify, pids)\n"), stdout);
 	fputs(_("     --raw                     use the raw output format (list, identify, pids)\n"), stdout);
 	fputs(_("     --explain                 narrate each kernel call on stderr\n"), stdout);
+	fputs(_("     --dry-run                 print the plan with privileges, change nothing\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(31);
 	table_usage_columns(stdout, columns, ARRAY_SIZE(columns));
@@ -614,6 +645,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, 'a' },
+	{ "dry-run",	no_argument,		NULL, OPT_DRY_RUN },
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "json",	no_argument,		NULL, 'J' },
@@ -649,6 +681,9 @@ static void parse_options(struct netns_control *ctl, int argc, char **argv,
 			break;
 		case OPT_EXPLAIN:
 			explain_enable();
+			break;
+		case OPT_DRY_RUN:
+			ctl->dry_run = true;
 			break;
 		case 'h':
 			usage();
@@ -750,5 +785,9 @@ int main(int argc, char **argv)
 
 	parse_args(&ctl, argc, argv);
 	check_args(&ctl);
+	/* list, identify and pids change nothing: they just run */
+	if (ctl.dry_run && ctl.cmd->cmd != CMD_LIST && ctl.cmd->cmd != CMD_IDENTIFY &&
+	    ctl.cmd->cmd != CMD_PIDS)
+		explain_enable_dry_run();
 	return run_command(&ctl);
 }

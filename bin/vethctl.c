@@ -169,7 +169,7 @@ static int cmd_add(struct vethctl_control *ctl)
 	if (r == -EEXIST)
 		die_exists(ctl, v.peer, v.peer_netns_fd);
 	check(r, &e);
-	if (!v.peer)
+	if (!v.peer && !explain_dry_run())	/* a dry run's peer has no name yet */
 		print_peer(ctl, &v);
 	if (v.peer_netns_fd >= 0)
 		close(v.peer_netns_fd);
@@ -246,9 +246,12 @@ static int cmd_attach(struct vethctl_control *ctl)
 
 	check_ifname(ctl->argv[0]);
 	check_ifname(ctl->argv[1]);
-	if (nl_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0)
-		diex(_("cannot attach %1$s: no bridge %2$s (create it with: vethctl bridge add %2$s)"),
-		     ctl->argv[0], ctl->argv[1]);
+	if (nl_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0) {
+		if (!nl_dry_blind(ctl->sk))
+			diex(_("cannot attach %1$s: no bridge %2$s (create it with: vethctl bridge add %2$s)"),
+			     ctl->argv[0], ctl->argv[1]);
+		snprintf(br.kind, sizeof(br.kind), "bridge");	/* a plan cannot look there */
+	}
 	if (!streq(br.kind, "bridge"))
 		diex(_("cannot attach %1$s: %2$s is not a bridge"), ctl->argv[0], ctl->argv[1]);
 	check(nl_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e), &e);
@@ -412,7 +415,12 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	if (op == NL_ADD)
 		return check(bridge_create(ctl->sk, ctl->argv[1],
 					   ctl->addr ? &a : NULL, &e), &e), 0;
-	check(nl_link_get(ctl->sk, ctl->argv[1], &l, &e), &e);
+	if (nl_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
+		if (!nl_dry_blind(ctl->sk))
+			die_err(&e);
+		memset(&l, 0, sizeof(l));	/* a plan cannot look there */
+		snprintf(l.kind, sizeof(l.kind), "bridge");
+	}
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
 	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
@@ -1140,6 +1148,15 @@ static int disc_host_end(struct vethctl_control *ctl, int tfd,
 		r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
 	else
 		r = nl_link_get(ctl->sk, rec->host, l, e);
+	if (r == -ENODEV && nl_dry_blind(ctl->sk)) {
+		/* a plan cannot look there: the record says what it would find */
+		memset(l, 0, sizeof(*l));
+		snprintf(l->name, sizeof(l->name), "%s", rec->host);
+		snprintf(l->kind, sizeof(l->kind), "veth");
+		l->index = rec->host_index > 0 ? rec->host_index : EXPLAIN_DRY_IFINDEX;
+		explain_ifname(ctl->sk, l->index, l->name);
+		return 0;
+	}
 	if (r == -ENODEV)
 		return 1;
 	if (r < 0)
@@ -1267,6 +1284,7 @@ static void __noreturn usage(void)
 	fputs(_(" -o, --output <list>        output columns\n"), stdout);
 	fputs(_("     --raw                  use the raw output format\n"), stdout);
 	fputs(_("     --explain              narrate each kernel call on stderr\n"), stdout);
+	fputs(_("     --dry-run              print the plan with privileges, change nothing\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(28);
 	table_usage_columns(stdout, list_cols, ARRAY_SIZE(list_cols));
@@ -1290,6 +1308,9 @@ enum {
 	OPT_RAW,
 };
 
+/* --dry-run: turned on once the command is known (a listing just runs). */
+static bool dry_run;
+
 /* The listing options every table takes. */
 static void table_option(int c, struct table_opts *t)
 {
@@ -1309,6 +1330,7 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 		{ "addr",	  required_argument, NULL, OPT_ADDR },
 		{ "address",	  required_argument, NULL, OPT_ADDRESS },
 		{ "bridge",	  required_argument, NULL, 'b' },
+		{ "dry-run",	  no_argument,	     NULL, OPT_DRY_RUN },
 		{ "explain",	  no_argument,	     NULL, OPT_EXPLAIN },
 		{ "help",	  no_argument,	     NULL, 'h' },
 		{ "ifname",	  required_argument, NULL, OPT_IFNAME },
@@ -1372,6 +1394,9 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 			break;
 		case OPT_EXPLAIN:
 			explain_enable();
+			break;
+		case OPT_DRY_RUN:
+			dry_run = true;
 			break;
 		case 'h':
 			usage();
@@ -1460,6 +1485,9 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);
 	check_table_options(&ctl, cmd);
+	if (dry_run && cmd->fn != cmd_list &&
+	    !(cmd->fn == cmd_bridge && ctl.argc > 0 && streq(ctl.argv[0], "list")))
+		explain_enable_dry_run();
 	cu_perm_hint_init(argc, orig, own_netns_helps(&ctl, cmd) ?
 			  "nsrun --user --map-root-user --net" : NULL);
 	free(orig);

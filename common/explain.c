@@ -278,6 +278,8 @@ static void bfd(struct buf *b, int fd)
 {
 	if (fd == AT_FDCWD)
 		bprintf(b, "AT_FDCWD");
+	else if (fd == EXPLAIN_DRY_FD)	/* a dry run's placeholder */
+		bprintf(b, "<fd>");
 	else
 		bprintf(b, "%d", fd);
 }
@@ -786,7 +788,12 @@ int explain_setns(int fd, int nstype)
 	bflags(&bf, (unsigned int) nstype, clone_flags);
 	bopts(&bo, (unsigned int) nstype, clone_flags, " ");
 	fd_name(fd, name, sizeof(name));
-	made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(%d, %s)", fd, f);
+	if (fd == EXPLAIN_DRY_FD)
+		snprintf(name, sizeof(name), "<fd>");
+	if (fd == EXPLAIN_DRY_FD)	/* a dry run's: opened by an earlier step */
+		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(<fd>, %s)", f);
+	else
+		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(%d, %s)", fd, f);
 	if (startswith(name, "anon_inode:"))	/* a pidfd: several at once */
 		explain_concept(&s, "nsenter --target %d%s", pidfd_pid(fd), o);
 	else
@@ -1224,12 +1231,17 @@ static void ifname_of(const void *sock, int index, char *call, char *concept, si
 
 	for (i = 0; sock && i < ARRAY_SIZE(ifnames); i++)
 		if (ifnames[i].sock == sock && ifnames[i].index == index) {
-			snprintf(call, len, "#%d (%s)", index, ifnames[i].name);
+			if (index >= EXPLAIN_DRY_IFINDEX)
+				snprintf(call, len, "#<ifindex> (%s)", ifnames[i].name);
+			else
+				snprintf(call, len, "#%d (%s)", index, ifnames[i].name);
 			snprintf(concept, len, "%s", ifnames[i].name);
 			return;
 		}
 	snprintf(call, len, "#%d", index);
 	snprintf(concept, len, "#%d", index);
+	if (index >= EXPLAIN_DRY_IFINDEX)	/* a link the plan makes: no index yet */
+		snprintf(call, len, "#<ifindex>"), snprintf(concept, len, "<ifindex>");
 }
 
 void explain_netlink(const void *msg, int r)
@@ -1367,4 +1379,44 @@ void explain_nft(const char *cmd, int r)
 	(void) explain_begin(&s, EXPLAIN_PRIV_NET, "%s", call);
 	explain_concept(&s, "nft -f - (%s)", _("netfilter rules through NFNETLINK"));
 	explain_end(&s, r, 0);	/* the library's own result: no errno */
+}
+
+/* --- dry run of netns and vethctl (drynet) --------------------------- */
+
+void explain_dry_step(enum explain_priv priv, const char *concept, const char *fmt, ...)
+{
+	struct explain_step s;
+	va_list ap;
+
+	if (!explain_dry_run())
+		return;
+	s.concept[0] = '\0';
+	s.priv = priv;
+	va_start(ap, fmt);
+	vsnprintf(s.call, sizeof(s.call), fmt, ap);
+	va_end(ap);
+	if (concept)
+		explain_concept(&s, "%s", concept);
+	explain_end(&s, 0, 0);
+}
+
+void explain_dry_execve(char *const argv[])
+{
+	char call[1024];
+	struct buf b = { .p = call, .size = sizeof(call) };
+	size_t i;
+
+	if (!explain_dry_run() || !argv || !argv[0])
+		return;
+	call[0] = '\0';
+	bprintf(&b, "execve(");
+	bquote(&b, argv[0]);
+	bprintf(&b, ", [");
+	for (i = 0; i < 16 && argv[i]; i++) {
+		bprintf(&b, "%s", i ? ", " : "");
+		bquote(&b, argv[i]);
+	}
+	bprintf(&b, "%s])", i == 16 && argv[i] ? ", ..." : "");
+	explain_dry_step(EXPLAIN_PRIV_NONE, _("the program replaces this one (not run in a dry run)"),
+			 "%s", call);
 }

@@ -147,6 +147,17 @@ void explain_ifname(const void *sock, int index, const char *name);	/* NULL: for
 /* An nftables script run through libnftables. */
 void explain_nft(const char *cmd, int r);
 
+/*
+ * Dry run of netns and vethctl: a step with no twin (a file made or removed,
+ * a record written), printed with its privilege in a dry run only; the
+ * execve(2) that ends a chainloader's plan.  A link the plan makes has no
+ * index yet: it gets one from EXPLAIN_DRY_IFINDEX up, shown as "<ifindex>".
+ */
+#define EXPLAIN_DRY_IFINDEX	0x7fff0000
+void explain_dry_step(enum explain_priv priv, const char *concept,
+		      const char *fmt, ...) __printf(3, 4);
+void explain_dry_execve(char *const argv[]);
+
 #define ex_mount(src, tgt, type, fl, data) \
 	(explain_on() ? explain_mount(src, tgt, type, fl, data) : mount(src, tgt, type, fl, data))
 #define ex_umount2(tgt, fl) \

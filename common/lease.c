@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "c.h"
+#include "explain.h"
 #include "nls.h"
 #include "lease.h"
 
@@ -32,6 +33,7 @@ struct lease_file {
 	struct lease_rec *v;
 	size_t nstale, scap;		/* records of vanished namespaces that */
 	struct lease_rec *stale;	/* still own a masquerade entry */
+	bool dry;			/* dry run: read only, written back nowhere */
 };
 
 /*
@@ -54,6 +56,10 @@ static void add_stale(struct lease_file *lf, const struct lease_rec *l)
 	lf->stale = rec_room(lf->stale, lf->nstale, &lf->scap);
 	lf->stale[lf->nstale++] = *l;
 }
+
+static int lf_open_dry(struct lease_file *lf, const char *key, bool create,
+		       bool validate, struct cu_error *e);
+static int lf_close_dry(struct lease_file *lf, const char *key, bool write_back);
 
 int lease_owner_init(struct lease_owner *o, int fd, const char *path,
 		     struct cu_error *e)
@@ -273,6 +279,8 @@ static int lf_open(struct lease_file *lf, const char *key, bool create,
 	char path[PATH_MAX];
 	int r;
 
+	if (explain_dry_run())
+		return lf_open_dry(lf, key, create, validate, e);
 	memset(lf, 0, sizeof(*lf));
 	lf->fd = -1;
 	if (create &&
@@ -310,6 +318,8 @@ static int lf_close(struct lease_file *lf, const char *key, bool write_back,
 	int r = 0;
 	off_t off = 0;
 
+	if (lf->dry)
+		return lf_close_dry(lf, key, write_back);
 	if (lf->fd < 0)
 		return 0;
 	if (write_back && ftruncate(lf->fd, 0) < 0)
@@ -698,9 +708,16 @@ int lease_reap(const char *key, lease_release_fn fn, void *data,
 int lease_forget(const char *key, struct cu_error *e)
 {
 	char path[PATH_MAX];
+	struct stat st;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
+	if (explain_dry_run()) {
+		if (lstat(path, &st) == 0)
+			explain_dry_step(EXPLAIN_PRIV_FILE, _("the bridge's records go with it"),
+					 "unlink(\"%s\")", path);
+		return 0;
+	}
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot open lease file %s"), path);
@@ -712,5 +729,119 @@ int lease_forget(const char *key, struct cu_error *e)
 		return r;
 	}
 	close(fd);
+	return 0;
+}
+
+/*
+ * Dry run: the records are read (a plan needs the addresses held and the
+ * connections recorded) and never written: each write-back is narrated
+ * with the privilege it needs and kept in memory, so that a later step of
+ * the same plan reads what an earlier one would have written.
+ */
+struct dry_file {
+	char key[NAME_MAX + 1];
+	struct lease_rec *v, *stale;
+	size_t n, nstale;
+};
+
+static struct dry_file *dry_files;
+static size_t dry_nfiles;
+
+static struct dry_file *dry_file(const char *key, bool add)
+{
+	for (size_t i = 0; i < dry_nfiles; i++)
+		if (streq(dry_files[i].key, key))
+			return &dry_files[i];
+	if (!add)
+		return NULL;
+	dry_files = xrealloc(dry_files, (dry_nfiles + 1) * sizeof(*dry_files));
+	memset(&dry_files[dry_nfiles], 0, sizeof(*dry_files));
+	snprintf(dry_files[dry_nfiles].key, sizeof(dry_files[dry_nfiles].key), "%s", key);
+	return &dry_files[dry_nfiles++];
+}
+
+static int lf_open_dry(struct lease_file *lf, const char *key, bool create,
+		       bool validate, struct cu_error *e)
+{
+	const struct dry_file *df = dry_file(key, false);
+	char path[PATH_MAX];
+	struct stat st;
+	int r = 0;
+
+	memset(lf, 0, sizeof(*lf));
+	lf->fd = -1;
+	lf->dry = true;
+	snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
+	if (df) {
+		lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
+		lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
+		lf->cap = lf->scap = LEASE_MAX;
+		memcpy(lf->v, df->v, df->n * sizeof(*lf->v));
+		memcpy(lf->stale, df->stale, df->nstale * sizeof(*lf->stale));
+		lf->n = df->n;
+		lf->nstale = df->nstale;
+	} else {
+		lf->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (lf->fd < 0 && errno != ENOENT)
+			return cu_error_set(e, errno, _("cannot open lease file %s"), path);
+		if (lf->fd < 0 && !create)
+			return 0;
+		if (lf->fd < 0) {	/* a new file: made by the write-back */
+			if (stat(LEASE_DIR, &st) < 0)
+				explain_dry_step(EXPLAIN_PRIV_FILE, NULL, "mkdir(\"%s\", 0755)", LEASE_DIR);
+			lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
+			lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
+			lf->cap = lf->scap = LEASE_MAX;
+		} else {
+			r = lf_read(lf, e);
+			close(lf->fd);
+			lf->fd = -1;
+			if (r < 0)
+				return r;
+		}
+	}
+	if (validate)
+		lf_validate(lf);
+	return 0;
+}
+
+static int lf_close_dry(struct lease_file *lf, const char *key, bool write_back)
+{
+	char path[PATH_MAX], line[LINE_MAX_LEN], shown[2 * LINE_MAX_LEN];
+	struct dry_file *df;
+	size_t o = 0;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
+	if (write_back && lf->v) {
+		df = dry_file(key, true);
+		free(df->v);
+		free(df->stale);
+		df->v = lf->v;
+		df->stale = lf->stale;
+		df->n = lf->n;
+		df->nstale = lf->nstale;
+		lf->v = lf->stale = NULL;
+		if (df->n + df->nstale == 0) {
+			explain_dry_step(EXPLAIN_PRIV_FILE, _("no record left: the lease file goes"),
+					 "unlink(\"%s\")", path);
+		} else {
+			/* the first record as it would be written, the count of all */
+			n = format_line(df->n ? &df->v[0] : &df->stale[0], line, sizeof(line));
+			for (int i = 0; n > 0 && i < n && o + 3 < sizeof(shown); i++) {
+				if (line[i] == '\n')
+					shown[o++] = '\\', shown[o++] = 'n';
+				else
+					shown[o++] = line[i];
+			}
+			shown[o] = '\0';
+			explain_dry_step(EXPLAIN_PRIV_FILE, _("connect's records, read back by disconnect"),
+					 "write %s \u2190 \"%s\"%s", path, shown,
+					 df->n + df->nstale > 1 ? " \u2026" : "");
+		}
+	}
+	free(lf->v);
+	free(lf->stale);
+	lf->v = lf->stale = NULL;
 	return 0;
 }

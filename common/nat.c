@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "explain.h"
 #include "dlsym.h"
+#include "netlink.h"
 #include "nls.h"
 #include "nat.h"
 
@@ -121,12 +122,17 @@ static void undo_done(int r __unused)
  * Run @cmd; 0, or -errno-ish with the first line of nft's error in @e
  * (when @e is NULL the caller only wants to know).  @out gets stdout.
  */
+static int nft_run_dry(const char *cmd, char **out);
+
 static int nft_run(const char *cmd, char **out, struct cu_error *e)
 {
-	struct nft_ctx *ctx = nft.nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *ctx;
 	const char *err;
 	int r;
 
+	if (explain_dry_run() && (r = nft_run_dry(cmd, out)) <= 0)
+		return r;
+	ctx = nft.nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!ctx)
 		return cu_error_set(e, ENOMEM, _("cannot start libnftables"));
 	nft.nft_ctx_buffer_output(ctx);
@@ -160,17 +166,44 @@ static int forward_get(void)
 
 static int forward_set(bool on, struct cu_error *e)
 {
-	int fd = open(FORWARD_SYSCTL, O_WRONLY | O_CLOEXEC);
+	int fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(FORWARD_SYSCTL, O_WRONLY | O_CLOEXEC);
 
-	if (fd < 0 || write(fd, on ? "1\n" : "0\n", 2) != 2) {
+	/* a dry run's EXPLAIN_DRY_FD: the write is narrated, not made */
+	if ((fd < 0 && fd != EXPLAIN_DRY_FD) ||
+	    ex_write_path(fd, on ? "1\n" : "0\n", 2, FORWARD_SYSCTL) != 2) {
 		int r = cu_error_set(e, errno, _("cannot write %s"), FORWARD_SYSCTL);
 
 		if (fd >= 0)
 			close(fd);
 		return r;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return 0;
+}
+
+/*
+ * Dry run: a command that changes the table is narrated with its privilege
+ * and not run.  A listing is a read: run when this process may read the
+ * table it would act on (CAP_NET_ADMIN, and in that network namespace);
+ * else its answer is assumed, as @nat_dry_assume says: no table yet for an
+ * add, the entry there for a del.  Returns 0 or -EIO (handled), 1 (run it).
+ */
+static bool nat_dry_assume;
+
+static int nft_run_dry(const char *cmd, char **out)
+{
+	if (!startswith(cmd, "list ") && !startswith(cmd, "get ")) {
+		explain_nft(cmd, 0);
+		return 0;
+	}
+	if (caps_have(CAP_NET_ADMIN) && !nl_dry_elsewhere())
+		return 1;
+	explain_nft(cmd, 0);
+	/* a table with no element left, made when forwarding was off */
+	if (out)
+		*out = xstrdup("comment \"" FORWARD_MARK "\"");
+	return nat_dry_assume ? 0 : -EIO;
 }
 
 /* Serialise table creation and removal between our own processes. */
@@ -296,11 +329,13 @@ int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
 	r = nat_load(e);
 	if (r < 0)
 		return r;
-	lock = nat_lock(e);
-	if (lock < 0)
+	nat_dry_assume = false;	/* a table the plan cannot read: no entry yet */
+	lock = explain_dry_run() ? EXPLAIN_DRY_FD : nat_lock(e);
+	if (lock < 0 && !explain_dry_run())
 		return lock;
 	r = add_locked(el, added, e);
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	return r;
 }
 
@@ -347,11 +382,13 @@ int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
 	r = nat_load(e);
 	if (r < 0)
 		return r;
-	lock = nat_lock(e);
-	if (lock < 0)
+	nat_dry_assume = true;	/* a table the plan cannot read: the entry is there */
+	lock = explain_dry_run() ? EXPLAIN_DRY_FD : nat_lock(e);
+	if (lock < 0 && !explain_dry_run())
 		return lock;
 	r = del_locked(el, e);
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	return r;
 }
 

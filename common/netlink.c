@@ -14,6 +14,7 @@
 #include <linux/veth.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "c.h"
@@ -26,7 +27,14 @@ struct nl_sock {
 	unsigned int portid;
 	unsigned int seq;
 	char extack[256];		/* the kernel's text of the last error */
+	bool blind;			/* dry run: stands for a netns not entered */
+	dev_t ns_dev;			/* dry run: its netns */
+	ino_t ns_ino;
 };
+
+static void dry_sock_ns(struct nl_sock *sk, int netns_fd);
+static int dry_link_add(dev_t dev, ino_t ino, const char *name, const char *kind);
+static int dry_depth;		/* dry run: netns entries not made */
 
 /* One request; one received datagram (dumps fill up to 32 KiB). */
 #define NL_BUFSZ	8192
@@ -68,6 +76,8 @@ int nl_netns_enter(int netns_fd, struct cu_error *e)
 		close(self);
 		return r;
 	}
+	if (explain_dry_run())
+		dry_depth++;	/* still where we were: say so to what follows */
 	return self;
 }
 
@@ -77,6 +87,8 @@ int nl_netns_leave(int saved_fd, struct cu_error *e)
 
 	if (ex_setns(saved_fd, CLONE_NEWNET) < 0)
 		r = cu_error_set(e, errno, _("cannot return to the original network namespace"));
+	else if (explain_dry_run() && dry_depth > 0)
+		dry_depth--;
 	close(saved_fd);
 	return r;
 }
@@ -98,6 +110,8 @@ struct nl_sock *nl_open(int netns_fd, struct cu_error *e)
 	}
 	if (!sk)
 		cu_error_set(e, err, _("cannot open a netlink socket"));
+	else if (explain_dry_run())
+		dry_sock_ns(sk, netns_fd);
 	return sk;
 }
 
@@ -205,6 +219,10 @@ static int cb_data(const struct nlmsghdr *nlh, void *data)
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
+static int dry_talk(struct nl_sock *sk, struct nlmsghdr *nlh, struct talk *t);
+static void dry_after(struct nl_sock *sk, const struct nlmsghdr *nlh, struct talk *t,
+		      int *r, int err);
+
 /*
  * Send @nlh and read answers until the ACK (or the end of a dump).  On
  * failure @e gets "@what: kernel text" and the errno.  @what is a msgid
@@ -229,6 +247,14 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	nlh->nlmsg_seq = seq;
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	sk->extack[0] = '\0';
+	if (explain_dry_run() && (err = dry_talk(sk, nlh, &t)) <= 0) {
+		free(buf);
+		if (err == 0)
+			return 0;
+		err = -err;
+		r = MNL_CB_ERROR;
+		goto failed;
+	}
 	if (mnl_socket_sendto(sk->mnl, nlh, nlh->nlmsg_len) < 0)
 		r = MNL_CB_ERROR;
 	while (r > MNL_CB_STOP) {
@@ -241,9 +267,12 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 	err = errno;
 	free(buf);
+	if (explain_dry_run())
+		dry_after(sk, nlh, &t, &r, err);
 	explain_netlink_sock(nlh, r == MNL_CB_STOP && !t.intr ? 0 : -err, sk);
 	if (r == MNL_CB_STOP && !t.intr)
 		return 0;
+failed:
 	if (e) {
 		va_list ap;
 
@@ -420,6 +449,11 @@ static int link_index(struct nl_sock *sk, const char *name, struct cu_error *e)
 	struct nl_link l;
 	int r = nl_link_get(sk, name, &l, e);
 
+	if (r == -ENODEV && explain_dry_run() && sk->blind) {
+		r = dry_link_add(sk->ns_dev, sk->ns_ino, name, "");
+		explain_ifname(sk, r, name);
+		return r;	/* a link the plan cannot see: a placeholder */
+	}
 	if (r >= 0)
 		explain_ifname(sk, l.index, name);
 	return r < 0 ? r : l.index;
@@ -826,4 +860,298 @@ int nl_route_dump(struct nl_sock *sk, int family, nl_route_fn fn, void *data,
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t) family;
 	return nl_talk(sk, nlh, cb_route, &ctx, e, N_("cannot list routes"));
+}
+
+/*
+ * --- dry run (--dry-run) ------------------------------------------------
+ *
+ * A request that creates, deletes or changes something is narrated with
+ * the privilege it needs and not sent; the caller sees an ACK.  A GET is a
+ * read and is sent, and the plan's own links and addresses are added to
+ * the answers, so that the steps after a new link find it (under a
+ * placeholder index).  A socket that stands for another network namespace
+ * was opened in ours (entering one is a privileged step the plan does not
+ * make): it is blind, sends nothing, and knows only "lo" and the plan's own
+ * links; any other link it is asked to act on gets a placeholder index.
+ */
+struct dry_link {
+	dev_t dev;
+	ino_t ino;
+	int index;
+	char name[IF_NAMESIZE];
+	char kind[16];
+};
+
+struct dry_addr {
+	dev_t dev;
+	ino_t ino;
+	int index;
+	struct cu_inet a;
+};
+
+static struct dry_link *dry_links;
+static size_t dry_nlinks;
+static struct dry_addr *dry_addrs;
+static size_t dry_naddrs;
+
+bool nl_dry_blind(const struct nl_sock *sk)
+{
+	return explain_dry_run() && sk && sk->blind;
+}
+
+bool nl_dry_elsewhere(void)
+{
+	return explain_dry_run() && dry_depth > 0;
+}
+
+static void dry_sock_ns(struct nl_sock *sk, int netns_fd)
+{
+	struct stat st;
+
+	sk->blind = netns_fd >= 0;
+	if ((netns_fd >= 0 ? fstat(netns_fd, &st) : stat("/proc/self/ns/net", &st)) == 0) {
+		sk->ns_dev = st.st_dev;
+		sk->ns_ino = st.st_ino;
+	}
+}
+
+static int dry_link_add(dev_t dev, ino_t ino, const char *name, const char *kind)
+{
+	struct dry_link *l;
+
+	dry_links = xrealloc(dry_links, (dry_nlinks + 1) * sizeof(*dry_links));
+	l = &dry_links[dry_nlinks];
+	memset(l, 0, sizeof(*l));
+	l->dev = dev;
+	l->ino = ino;
+	l->index = EXPLAIN_DRY_IFINDEX + (int) dry_nlinks++;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(l->kind, sizeof(l->kind), "%s", kind);
+	return l->index;
+}
+
+static const struct dry_link *dry_link_find(const struct nl_sock *sk, const char *name,
+					    int index)
+{
+	for (size_t i = 0; i < dry_nlinks; i++) {
+		const struct dry_link *l = &dry_links[i];
+
+		if (l->dev == sk->ns_dev && l->ino == sk->ns_ino &&
+		    (name ? streq(l->name, name) : l->index == index))
+			return l;
+	}
+	return NULL;
+}
+
+/* Answer as the kernel would for a link of the plan: an RTM_NEWLINK. */
+static void dry_feed_link(struct talk *t, const struct dry_link *l)
+{
+	char buf[512] __attribute__((aligned(4))) = { 0 };
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINK, 0, &ifm);
+	struct nlattr *info;
+
+	ifm->ifi_index = l->index;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, l->name);
+	if (l->kind[0]) {
+		info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, l->kind);
+		mnl_attr_nest_end(nlh, info);
+	}
+	(void) cb_data(nlh, t);
+}
+
+static void dry_feed_addrs(struct nl_sock *sk, struct talk *t)
+{
+	char buf[256] __attribute__((aligned(4)));
+
+	for (size_t i = 0; i < dry_naddrs; i++) {
+		const struct dry_addr *d = &dry_addrs[i];
+		struct nlmsghdr *nlh;
+		struct ifaddrmsg *ifa;
+
+		if (d->dev != sk->ns_dev || d->ino != sk->ns_ino)
+			continue;
+		memset(buf, 0, sizeof(buf));
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_NEWADDR;
+		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		ifa->ifa_family = (uint8_t) d->a.family;
+		ifa->ifa_prefixlen = (uint8_t) d->a.prefix;
+		ifa->ifa_index = (uint32_t) d->index;
+		mnl_attr_put(nlh, IFA_LOCAL, inet_addr_len(&d->a), d->a.addr.bytes);
+		mnl_attr_put(nlh, IFA_ADDRESS, inet_addr_len(&d->a), d->a.addr.bytes);
+		(void) cb_data(nlh, t);
+	}
+}
+
+/* The name (and kind, peer, peer's netns fd) of an RTM_NEWLINK. */
+struct dry_new {
+	const char *name, *kind, *peer;
+	int peer_fd;
+};
+
+static void dry_parse_new(const struct nlmsghdr *nlh, struct dry_new *n)
+{
+	const struct nlattr *a, *b, *c;
+
+	memset(n, 0, sizeof(*n));
+	n->peer_fd = -1;
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(a) == IFLA_IFNAME)
+			n->name = mnl_attr_get_str(a);
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) == IFLA_INFO_KIND)
+				n->kind = mnl_attr_get_str(b);
+			if (mnl_attr_get_type(b) != IFLA_INFO_DATA)
+				continue;
+			mnl_attr_for_each_nested(c, b) {
+				const struct nlattr *p;
+				size_t off = sizeof(struct ifinfomsg);
+
+				if (mnl_attr_get_type(c) != VETH_INFO_PEER ||
+				    mnl_attr_get_payload_len(c) < off)
+					continue;
+				for (p = (const struct nlattr *) ((const char *) mnl_attr_get_payload(c) + off);
+				     mnl_attr_ok(p, (int) ((const char *) mnl_attr_get_payload(c) +
+							   mnl_attr_get_payload_len(c) - (const char *) p));
+				     p = mnl_attr_next(p)) {
+					if (mnl_attr_get_type(p) == IFLA_IFNAME)
+						n->peer = mnl_attr_get_str(p);
+					else if (mnl_attr_get_type(p) == IFLA_NET_NS_FD)
+						n->peer_fd = (int) mnl_attr_get_u32(p);
+				}
+			}
+		}
+	}
+}
+
+/* A new link of the plan: EEXIST as the kernel would say, else recorded. */
+static int dry_new_link(struct nl_sock *sk, const struct nlmsghdr *nlh)
+{
+	struct dry_new n;
+	struct nl_link l;
+	struct stat st;
+
+	dry_parse_new(nlh, &n);
+	if (!n.name)
+		return 0;
+	if (dry_link_find(sk, n.name, 0) ||
+	    (!sk->blind && link_get(sk, n.name, 0, &l, NULL) == 0))
+		return -EEXIST;
+	(void) dry_link_add(sk->ns_dev, sk->ns_ino, n.name, n.kind ? n.kind : "");
+	if (!n.peer)
+		return 0;	/* the kernel names it: nothing can ask for it by name */
+	if (n.peer_fd >= 0 && fstat(n.peer_fd, &st) == 0)
+		(void) dry_link_add(st.st_dev, st.st_ino, n.peer, n.kind ? n.kind : "");
+	else
+		(void) dry_link_add(sk->ns_dev, sk->ns_ino, n.peer, n.kind ? n.kind : "");
+	return 0;
+}
+
+static void dry_new_addr(struct nl_sock *sk, const struct nlmsghdr *nlh)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct dry_addr *d;
+
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(a) != IFA_LOCAL || mnl_attr_get_payload_len(a) > 16)
+			continue;
+		dry_addrs = xrealloc(dry_addrs, (dry_naddrs + 1) * sizeof(*dry_addrs));
+		d = &dry_addrs[dry_naddrs++];
+		memset(d, 0, sizeof(*d));
+		d->dev = sk->ns_dev;
+		d->ino = sk->ns_ino;
+		d->index = (int) ifa->ifa_index;
+		d->a.family = ifa->ifa_family;
+		d->a.prefix = ifa->ifa_prefixlen;
+		memcpy(d->a.addr.bytes, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+	}
+}
+
+/* A GET of one link, by name or index, from the plan's links. */
+static const struct dry_link *dry_get_link(struct nl_sock *sk, const struct nlmsghdr *nlh)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(*ifm))
+		if (mnl_attr_get_type(a) == IFLA_IFNAME)
+			return dry_link_find(sk, mnl_attr_get_str(a), 0);
+	return dry_link_find(sk, NULL, ifm->ifi_index);
+}
+
+/*
+ * In a dry run, before @nlh would be sent: 0 (handled, success), -errno
+ * (handled, failure), or 1 (a read: send it, dry_after() adds the plan's).
+ */
+static int dry_talk(struct nl_sock *sk, struct nlmsghdr *nlh, struct talk *t)
+{
+	const unsigned int type = nlh->nlmsg_type;
+	const bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	const struct dry_link *l;
+	int r;
+
+	if (type >= RTM_BASE && type % 4 != 2) {	/* NEW, DEL, SET */
+		if (type == RTM_NEWLINK && (nlh->nlmsg_flags & NLM_F_CREATE) &&
+		    (r = dry_new_link(sk, nlh)) < 0)
+			return r;
+		if (type == RTM_NEWADDR)
+			dry_new_addr(sk, nlh);
+		explain_netlink_sock(nlh, 0, sk);	/* the plan's line */
+		return 0;
+	}
+	if (!sk->blind)
+		return 1;
+	if (type == RTM_GETLINK && !dump) {
+		l = dry_get_link(sk, nlh);
+		if (l) {
+			dry_feed_link(t, l);
+			return 0;
+		}
+		if (dry_link_find(sk, "lo", 0) == NULL) {
+			struct dry_link lo = { .index = 1, .name = "lo" };
+			const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+			const struct nlattr *a;
+
+			mnl_attr_for_each(a, nlh, sizeof(*ifm))
+				if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+				    streq(mnl_attr_get_str(a), "lo")) {
+					dry_feed_link(t, &lo);	/* every netns has one */
+					return 0;
+				}
+		}
+		return -ENODEV;
+	}
+	if (type == RTM_GETLINK) {
+		for (size_t i = 0; i < dry_nlinks; i++)
+			if (dry_links[i].dev == sk->ns_dev && dry_links[i].ino == sk->ns_ino)
+				dry_feed_link(t, &dry_links[i]);
+	} else if (type == RTM_GETADDR) {
+		dry_feed_addrs(sk, t);
+	}
+	return 0;	/* nothing else is known there */
+}
+
+/* In a dry run, after a read was answered: the plan's links and addresses too. */
+static void dry_after(struct nl_sock *sk, const struct nlmsghdr *nlh, struct talk *t,
+		      int *r, int err)
+{
+	const bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	const struct dry_link *l;
+
+	if (nlh->nlmsg_type == RTM_GETLINK && !dump && *r == MNL_CB_ERROR &&
+	    err == ENODEV && (l = dry_get_link(sk, nlh))) {
+		dry_feed_link(t, l);
+		*r = MNL_CB_STOP;
+	} else if (nlh->nlmsg_type == RTM_GETLINK && dump && *r == MNL_CB_STOP) {
+		for (size_t i = 0; i < dry_nlinks; i++)
+			if (dry_links[i].dev == sk->ns_dev && dry_links[i].ino == sk->ns_ino)
+				dry_feed_link(t, &dry_links[i]);
+	} else if (nlh->nlmsg_type == RTM_GETADDR && *r == MNL_CB_STOP) {
+		dry_feed_addrs(sk, t);
+	}
 }

@@ -129,4 +129,13 @@ int nl_route_dump(struct nl_sock *sk, int family, nl_route_fn fn, void *data,
 /* The nsid this namespace uses for @netns_fd: >= 0, -1 none, or -errno. */
 int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e);
 
+/*
+ * Dry run (--dry-run): is @sk blind (it stands for a network namespace the
+ * plan does not enter, and sees only "lo" and the plan's own links)?  Is
+ * the caller between an nl_netns_enter() and nl_netns_leave() that were
+ * not made?
+ */
+bool nl_dry_blind(const struct nl_sock *sk);
+bool nl_dry_elsewhere(void);
+
 #endif /* CU_NETLINK_H */

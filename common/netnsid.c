@@ -161,6 +161,11 @@ static int talk(struct netns_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, struct r
 	int ret;
 
 	nlh->nlmsg_seq = seq;
+	/* a dry run: a change (RTM_NEWNSID) is the plan's line, not sent */
+	if (explain_dry_run() && nlh->nlmsg_type >= RTM_BASE && nlh->nlmsg_type % 4 != 2) {
+		explain_netlink(nlh, 0);
+		return 0;
+	}
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {

@@ -110,8 +110,10 @@ static int dir_open(struct cu_error *e)
 
 	if (fd >= 0 || errno != ENOENT)
 		goto out;
-	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+	if (ex_mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
 		return cu_error_set(e, errno, _("cannot create %s"), NETNS_RUN_DIR);
+	if (explain_dry_run())
+		return EXPLAIN_DRY_FD;	/* a plan's directory: set up the first time */
 	fd = open(NETNS_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 out:
 	if (fd < 0)
@@ -125,6 +127,13 @@ int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 
 	d->netfd = -1;
 	d->dirfd = dir_open(e);
+	if (explain_dry_run() && d->dirfd == EXPLAIN_DRY_FD) {
+		/* a dry run with no /run/netns yet: its first-time mounts */
+		r = dir_make_shared_mount(e);
+		if (r == 0)
+			d->netfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		return r;
+	}
 	if (d->dirfd < 0)
 		return d->dirfd;
 	/*
@@ -162,6 +171,8 @@ int netns_prepare_dir(struct netns_dir *d, struct cu_error *e)
 
 void netns_dir_close(struct netns_dir *d)
 {
+	if (explain_dry_run() && d->dirfd == EXPLAIN_DRY_FD)
+		d->dirfd = -1;
 	if (d->dirfd >= 0)
 		close(d->dirfd);
 	if (d->netfd >= 0)
@@ -195,7 +206,8 @@ static int bind_new_netns(const char *path, const char *self_ns, bool *moved,
 	if (ex_unshare(CLONE_NEWNET) < 0)
 		return cu_error_set(e, errno, _("cannot create network namespace"));
 	*moved = true;
-	r = loopback_up();
+	/* a dry run is still in our own namespace: its lo is left alone */
+	r = explain_dry_run() ? 0 : loopback_up();
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot bring up the loopback device of the new namespace"));
 	if (ex_mount(self_ns, path, "none", MS_BIND, NULL) < 0)
@@ -205,15 +217,21 @@ static int bind_new_netns(const char *path, const char *self_ns, bool *moved,
 
 static int bind_netns_path(const char *src, const char *path, struct cu_error *e)
 {
-	char fdpath[64];
+	char fdpath[PATH_MAX];
 	_cleanup_close_ int fd = open(src, O_RDONLY | O_CLOEXEC);
 
+	if (fd < 0 && explain_dry_run() && (errno == EACCES || errno == EPERM)) {
+		/* a plan may not open another user's namespace: it names it */
+		snprintf(fdpath, sizeof(fdpath), "%s", src);
+		goto bind;
+	}
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open %s"), src);
 	if (ns_fd_type(fd) != CLONE_NEWNET)
 		return cu_error_set(e, EINVAL, _("'%s' is not a network namespace"), src);
 	/* bind what we checked, not what the path may name by now */
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+bind:
 	if (ex_mount(fdpath, path, "none", MS_BIND, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot bind %1$s on %2$s"), src, path);
 	return 0;
@@ -228,6 +246,15 @@ static int bind_netns_path(const char *src, const char *path, struct cu_error *e
 static int make_file(const struct netns_dir *d, const char *name, const char *path,
 		     struct cu_error *e)
 {
+	struct stat st;
+
+	if (explain_dry_run()) {
+		if (d->dirfd >= 0 && fstatat(d->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			return cu_error_set(e, EEXIST, _("network namespace '%s' already exists"), name);
+		explain_dry_step(EXPLAIN_PRIV_FILE, _("the empty file the namespace is bound on"),
+				 "mknodat(\"%s\", S_IFREG|000)", path);
+		return 0;
+	}
 	if (mknodat(d->dirfd, name, S_IFREG, 0) == 0)
 		return 0;
 	if (errno == EEXIST)
@@ -322,7 +349,8 @@ static size_t add_series_helpers(size_t n)
 	cpu_set_t cpus;
 	size_t k;
 
-	if (n < 2 || sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
+	/* a dry run prints its plan in order, from one thread */
+	if (n < 2 || explain_dry_run() || sched_getaffinity(0, sizeof(cpus), &cpus) < 0)
 		return 0;
 	k = (size_t) CPU_COUNT(&cpus);
 	if (k > n)
@@ -389,6 +417,16 @@ int netns_remove(const char *name, struct cu_error *e)
 	r = netns_path(name, path, sizeof(path), e);
 	if (r < 0)
 		return r;
+	if (explain_dry_run()) {
+		struct stat st;
+
+		if (lstat(path, &st) < 0)
+			goto no_name;
+		(void) ex_umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+		explain_dry_step(EXPLAIN_PRIV_FILE, _("the name goes; the namespace with its last user"),
+				 "unlink(\"%s\")", path);
+		return 0;
+	}
 	/*
 	 * iproute2's two steps: detach the mount, unlink the file.  A name
 	 * with mounts stacked on it is still a mount point, and unlink says
@@ -659,7 +697,7 @@ int netns_bind_over(const char *src, const char *dst)
 	_cleanup_close_ int tree = ex_open_tree(AT_FDCWD, src,
 						 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 
-	if (tree >= 0) {
+	if (tree >= 0 || (explain_dry_run() && tree == EXPLAIN_DRY_FD)) {
 		/* no MOVE_MOUNT_T_SYMLINKS: a link at @dst is covered itself */
 		if (ex_move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) == 0)
 			return 0;
@@ -697,7 +735,8 @@ static int remount_sys(const char *name, struct cu_error *e)
 	}
 	if (ex_mount(name, "/sys", "sysfs", flags, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot mount sysfs for the namespace on %s"), "/sys");
-	if (cgroup >= 0 &&
+	/* -ENOENT is EXPLAIN_DRY_FD too: only a dry run's is a placeholder */
+	if ((cgroup >= 0 || (explain_dry_run() && cgroup == EXPLAIN_DRY_FD)) &&
 	    ex_move_mount(cgroup, "", AT_FDCWD, "/sys/fs/cgroup", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return cu_error_set(e, errno, _("cannot mount %s again"), "/sys/fs/cgroup");
 	return 0;
