@@ -73,10 +73,17 @@ cu_track_pid()    { cu_on_teardown "_cu_kill_pid $1"; }
 
 _cu_del_netns() {
 	[ -e "/run/netns/$1" ] || return 0
-	local pid
-	for pid in $(ip netns pids "$1" 2>/dev/null); do
-		kill -KILL "$pid" 2>/dev/null
-	done
+	local pid ns
+	# A name bound to the host's own namespace (a test that attached a
+	# host process by mistake) lists every process of the machine as its
+	# "pids": kill only in a namespace that is neither ours nor init's.
+	ns=$(stat -L -c %d:%i "/run/netns/$1" 2>/dev/null)
+	if [ -n "$ns" ] && [ "$ns" != "$(stat -L -c %d:%i /proc/self/ns/net)" ] &&
+		[ "$ns" != "$(stat -L -c %d:%i /proc/1/ns/net)" ]; then
+		for pid in $(ip netns pids "$1" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+	fi
 	ip netns delete "$1" 2>/dev/null || { umount -l "/run/netns/$1"; rm -f "/run/netns/$1"; }
 }
 
