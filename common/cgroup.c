@@ -629,9 +629,11 @@ static int write_file(const char *dir, const char *file, const char *value, bool
 
 	if (xasprintf(&p, "%s/%s", dir, file) < 0)
 		return -ENOMEM;
-	fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
+	/* a plan narrates the write below and makes neither it nor the open */
+	fd = explain_dry_run() ? EXPLAIN_DRY_FD :
+	     open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
 		  (emulated ? O_CREAT | O_TRUNC : 0), 0644);
-	if (fd < 0)
+	if (fd < 0 && fd != EXPLAIN_DRY_FD)
 		return -errno;
 	n = ex_write_path(fd, value, len, p);
 	if (n < 0)
@@ -926,7 +928,7 @@ int cgroup_create(struct cgroup *g, uint32_t mask, const char *v2_ctrls,
 /* rmdir, and in an emulated tree remove the plain files first. */
 static int remove_dir(const char *path, bool emulated)
 {
-	if (emulated) {
+	if (emulated && !explain_dry_run()) {
 		DIR *d = opendir(path);
 		struct dirent *de;
 
@@ -1189,7 +1191,7 @@ static int procs_each(const char *dir, int sig)
 
 		line[strcspn(line, "\n")] = '\0';
 		if (sig && parse_u32(line, &pid) == 0 && pid > 0)
-			(void) kill((pid_t) pid, sig); /* ESRCH: gone already */
+			(void) ex_kill((pid_t) pid, sig); /* ESRCH: gone already */
 		n++;
 	}
 	return n;
@@ -1281,8 +1283,8 @@ int cgroup_freeze(struct cgroup *g, bool freeze, struct cu_error *e)
 		return cu_error_set(e, r, _("cannot freeze %s"), g->path[h]);
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot thaw %s"), g->path[h]);
-	if (g->map->h[h].emulated)
-		return 0;
+	if (g->map->h[h].emulated || explain_dry_run())
+		return 0;	/* a plan does not wait for a state it did not ask */
 	for (i = 0; i < 5000; i++) {
 		if (freeze_done(g, (size_t) h, freeze))
 			return 0;
@@ -1325,6 +1327,8 @@ int cgroup_kill(struct cgroup *g, struct cu_error *e)
 			r = kill_v1(g, e);
 		if (r < 0)
 			return cu_error_set(e, r, _("cannot kill the processes of %s"), g->name);
+		if (explain_dry_run())
+			return 0;	/* nothing was killed: nothing to wait for */
 		/* v1 members can fork between listing and signal: go again */
 		r = cgroup_wait_empty(g, 200);
 		if (r == 0)

@@ -336,6 +336,8 @@ static const char *priv_text(enum explain_priv p)
 		return _("needs write access to the file");
 	case EXPLAIN_PRIV_UTS:
 		return _("needs CAP_SYS_ADMIN in the user namespace owning the UTS namespace");
+	case EXPLAIN_PRIV_KILL:
+		return _("needs CAP_KILL, or the same user as the process");
 	case EXPLAIN_PRIV_NONE:
 		break;
 	}
@@ -1001,6 +1003,45 @@ ssize_t explain_write_path(int fd, const void *buf, size_t len, const char *path
 	if (made)
 		r = write(fd, buf, len);
 	return (ssize_t) finish(&s, made, r, (long) len);
+}
+
+/* drycg (issue 19): cgset's signals and the end of its chain. */
+
+int explain_kill(pid_t pid, int sig)
+{
+	struct explain_step s;
+	bool made;
+	long r = 0;
+
+	made = explain_begin(&s, EXPLAIN_PRIV_KILL, "kill(%d, SIG%s)", (int) pid,
+			     sigabbrev_np(sig) ?: "?");
+	explain_concept(&s, "kill -%s %d", sigabbrev_np(sig) ?: "?", (int) pid);
+	if (made)
+		r = kill(pid, sig);
+	return (int) finish(&s, made, r, 0);
+}
+
+void explain_dry_execve(char *const argv[])
+{
+	struct explain_step s;
+	char call[1024];
+	struct buf b = { .p = call, .size = sizeof(call) };
+	size_t i;
+
+	if (!explain_dry_run())
+		return;
+	call[0] = '\0';
+	bprintf(&b, "execve(");
+	bquote(&b, argv && argv[0] ? argv[0] : "$SHELL");
+	bprintf(&b, ", [");
+	for (i = 0; argv && argv[i]; i++) {
+		bprintf(&b, "%s", i ? ", " : "");
+		bquote(&b, argv[i]);
+	}
+	bprintf(&b, "])");
+	(void) explain_begin(&s, EXPLAIN_PRIV_NONE, "%s", call);
+	explain_concept(&s, "%s", _("the program replaces this process (not run in a plan: give --dry-run to each tool of a chain)"));
+	explain_end(&s, 0, 0);
 }
 
 /* --- confinement ----------------------------------------------------- */
