@@ -152,6 +152,8 @@ $text"
 	local n cmd root
 	n=$(cu_name u)
 	cg_track "$n"
+	cg_track "${n}x"
+	cg_track "${n}y"
 	cu_open_to_user "$CU_BUILDDIR"
 	cgset create "$n" --pids 10
 	for cmd in "create ${n}x --cpu 20% --pids 10" "set $n --pids 20" "freeze $n" \
@@ -177,6 +179,7 @@ $(diff <(echo "$root") <(echo "$output"))"
 	local n args
 	n=$(cu_name b)
 	cg_track "$n"
+	cg_track "${n}x"
 	cgset create "$n" --pids 10
 	for args in "create ${n}x --cpu 20x" "create $n --pids 10" "set $n" "set ${n}none --pids 5" \
 		"delete ${n}none" "run --cpu 5" "run --bogus -- true" "create ../x --pids 1" \
