@@ -4,6 +4,7 @@
  * lowerdir+ per layer, image-file layers, records of what a mount made.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <limits.h>
 #include <linux/loop.h>
@@ -403,6 +404,37 @@ static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_e
 	return 0;
 }
 
+/*
+ * unionmount's own files under /run/container-utils and the work dir's
+ * removal: narrated like a kernel call (issue 19), and in a plan only
+ * narrated.  Returns whether to do it; after it, record_end() the result.
+ */
+static bool __printf(3, 4) record_begin(struct explain_step *st, const char *concept,
+					const char *fmt, ...)
+{
+	char call[768];
+	va_list ap;
+
+	if (!explain_on())
+		return true;
+	va_start(ap, fmt);
+	vsnprintf(call, sizeof(call), fmt, ap);
+	va_end(ap);
+	if (explain_begin(st, EXPLAIN_PRIV_FILE, "%s", call)) {
+		explain_concept(st, "%s", concept);
+		return true;
+	}
+	explain_concept(st, "%s", concept);
+	explain_end(st, 0, 0);
+	return false;
+}
+
+static void record_end(struct explain_step *st, int rc)
+{
+	if (explain_on() && !explain_dry_run())
+		explain_end(st, rc < 0 ? -1 : 0, rc < 0 ? -rc : 0);
+}
+
 /* ---- the work dir ---- */
 
 static int rm_entry(const char *path, const struct stat *st __unused,
@@ -418,9 +450,18 @@ static int rm_entry(const char *path, const struct stat *st __unused,
 
 static int work_remove(const char *work)
 {
+	struct explain_step st;
+	int rc;
+
+	if (!record_begin(&st, _("the work directory: overlay's scratch space, unlink and rmdir of each entry"),
+			  "rm -r %s", work))
+		return 0;
 	if (nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-		return -errno;
-	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
+		rc = -errno;
+	else
+		rc = access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
+	record_end(&st, rc);
+	return rc;
 }
 
 static int mkdir_p(const char *dir)
@@ -463,9 +504,15 @@ static int pending_write(const char *target, const char *work, struct ovl_made *
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(work) + 1;
 	int rc = pending_path(target, m->pending, sizeof(m->pending));
+	struct explain_step st;
 
 	if (rc < 0)
 		goto fail;
+	if (!record_begin(&st, _("unionmount's note of the work directory it is about to make"),
+			  "write %s \u2190 \"%s\"", m->pending, work)) {
+		m->pending[0] = '\0';	/* a plan notes nothing */
+		return 0;
+	}
 	fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
 		fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -473,8 +520,10 @@ static int pending_write(const char *target, const char *work, struct ovl_made *
 		rc = -errno;
 		if (fd >= 0)
 			(void) unlink(m->pending);	/* a half note is no note */
+		record_end(&st, rc);
 		goto fail;
 	}
+	record_end(&st, 0);
 	return 0;
 fail:
 	m->pending[0] = '\0';
@@ -531,8 +580,8 @@ static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 	rc = pending_write(s->target, *work, m);
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
-	if (mkdir(*work, 0700) == 0) {
-		m->work = xstrdup(*work);
+	if (ex_mkdir(*work, 0700) == 0) {
+		m->work = xstrdup(*work);	/* a plan's rollback only narrates */
 		return 0;
 	}
 	rc = errno;
@@ -1020,13 +1069,13 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
 	if (api != OVL_API_STRING) {
 		fs = ex_fsopen("overlay", FSOPEN_CLOEXEC);
-		if (fs < 0 && errno != ENOSYS) {
+		if (fs < 0 && fs != EXPLAIN_DRY_FD && errno != ENOSYS) {
 			rc = cu_error_set(e, errno, _("cannot open overlay filesystem context"));
 			goto out;
 		}
-		if (fs < 0)
+		if (fs < 0 && fs != EXPLAIN_DRY_FD)
 			api = OVL_API_STRING;	/* no new mount API: before 5.2 */
-		if (fs < 0)
+		if (fs < 0 && fs != EXPLAIN_DRY_FD)
 			explain_note(N_("no new mount API (fsopen) in this kernel: using the option string"));
 	}
 	if (api != OVL_API_STRING) {
@@ -1037,7 +1086,7 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 			m->short_names = false;
 		} else if (rc == 0) {
 			mfd = ex_fsmount(fs, FSMOUNT_CLOEXEC, o.attrs);
-			if (mfd < 0) {
+			if (mfd < 0 && mfd != EXPLAIN_DRY_FD) {
 				rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
 				fs_log_append(fs, e);
 			}
@@ -1093,7 +1142,7 @@ static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct
 	attr.attr_set = o.attrs | MOUNT_ATTR_RDONLY;
 	tree = ex_open_tree(AT_FDCWD, m->layers[0].path,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
+	if (tree < 0 && tree != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot bind %s: open_tree(2) needs Linux 5.2") :
 				    _("cannot bind %s"), m->layers[0].path);
@@ -1126,13 +1175,24 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 	size_t i;
 	int rc = state_path(target, path, sizeof(m->state));
 
-	if (rc < 0)
+	struct explain_step st;
+
+	if (explain_dry_run())	/* the union's mount ID is not known yet */
+		snprintf(path, sizeof(m->state), "%s/<mount ID>", OVL_STATE_DIR);
+	else if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
+	if (!record_begin(&st, _("unionmount's record of the union: what umount removes"),
+			  "write %s \u2190 target %s%s%s", path, target,
+			  m->work ? " work " : "", m->work ? m->work : ""))
+		return 0;
+	rc = 0;
 	f = fopen(path, "w" CU_CLOEXECSTR);
 	if (!f && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
 		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
-	if (!f)
+	if (!f) {
+		record_end(&st, -errno);
 		return cu_error_set(e, errno, _("cannot record the mount in %s"), path);
+	}
 	fprintf(f, "target%c%s%c", 0, target, 0);
 	if (m->work)
 		fprintf(f, "work%c%s%c", 0, m->work, 0);
@@ -1154,6 +1214,7 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 		rc = cu_error_set(e, errno, _("cannot record the mount in %s"), path);
 		unlink(path);
 	}
+	record_end(&st, rc);
 	return rc;
 }
 
@@ -1331,7 +1392,7 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	m.recorded = rc == 0;
 	if (rc == 0)
 		pending_drop(&m);	/* the record now says what we made */
-	if (rc == 0)
+	if (rc == 0 && !explain_dry_run())	/* a plan mounted nothing to count */
 		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
 		explain_note(N_("rollback: undoing the union's steps"));
@@ -1356,6 +1417,7 @@ static void loop_release(const char *rec)
 	_cleanup_free_ char *dev = xstrndup(rec, strcspn(rec, " "));
 	const char *image = rec + strlen(dev) + (rec[strlen(dev)] ? 1 : 0);
 	struct loop_info64 info;
+	struct explain_step es;
 	struct stat st;
 	int fd;
 
@@ -1365,8 +1427,13 @@ static void loop_release(const char *rec)
 	if (fd < 0)
 		return;
 	if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
-	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino)
-		(void) ioctl(fd, LOOP_CLR_FD, 0);	/* EBUSY: still in use elsewhere */
+	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino &&
+	    record_begin(&es, _("losetup -d: free the loop device"),
+			 "ioctl(%s, LOOP_CLR_FD)", dev)) {
+		int r = ioctl(fd, LOOP_CLR_FD, 0) < 0 ? -errno : 0;
+
+		record_end(&es, r);	/* EBUSY: still in use elsewhere */
+	}
 	close(fd);
 }
 
@@ -1376,6 +1443,7 @@ static int state_replay(const char *path, struct cu_error *e)
 	_cleanup_free_ char *key = NULL;
 	_cleanup_free_ char *val = NULL;
 	size_t ksz = 0, vsz = 0;
+	struct explain_step st;
 	int rc = 0;
 
 	if (!f)
@@ -1386,7 +1454,12 @@ static int state_replay(const char *path, struct cu_error *e)
 		else if (streq(key, "work") && work_remove(val) < 0 && rc == 0)
 			rc = cu_error_set(e, ENOTEMPTY, _("cannot remove work directory %s"), val);
 	}
-	unlink(path);
+	if (record_begin(&st, _("unionmount's record of the union, done with"),
+			 "unlink(\"%s\")", path)) {
+		int r = unlink(path) < 0 ? -errno : 0;
+
+		record_end(&st, r);
+	}
 	return rc;
 }
 
