@@ -406,12 +406,13 @@ static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_e
 
 /*
  * unionmount's own files under /run/container-utils and the work dir's
- * removal: narrated like a kernel call (issue 19), and in a plan only
- * narrated.  Returns whether to do it; after it, record_end() the result.
+ * removal (issue 19): in a plan, a step with the privilege it needs, not
+ * made (returns false); narrated (--explain) as a note, since they are
+ * the tool's bookkeeping rather than one kernel call each.
  */
-static bool __printf(3, 4) record_begin(struct explain_step *st, const char *concept,
-					const char *fmt, ...)
+static bool __printf(2, 3) record_step(const char *concept, const char *fmt, ...)
 {
+	struct explain_step st;
 	char call[768];
 	va_list ap;
 
@@ -420,19 +421,13 @@ static bool __printf(3, 4) record_begin(struct explain_step *st, const char *con
 	va_start(ap, fmt);
 	vsnprintf(call, sizeof(call), fmt, ap);
 	va_end(ap);
-	if (explain_begin(st, EXPLAIN_PRIV_FILE, "%s", call)) {
-		explain_concept(st, "%s", concept);
+	if (explain_begin(&st, EXPLAIN_PRIV_FILE, "%s", call)) {
+		explain_note("%s  [%s]", call, concept);
 		return true;
 	}
-	explain_concept(st, "%s", concept);
-	explain_end(st, 0, 0);
+	explain_concept(&st, "%s", concept);
+	explain_end(&st, 0, 0);
 	return false;
-}
-
-static void record_end(struct explain_step *st, int rc)
-{
-	if (explain_on() && !explain_dry_run())
-		explain_end(st, rc < 0 ? -1 : 0, rc < 0 ? -rc : 0);
 }
 
 /* ---- the work dir ---- */
@@ -450,18 +445,12 @@ static int rm_entry(const char *path, const struct stat *st __unused,
 
 static int work_remove(const char *work)
 {
-	struct explain_step st;
-	int rc;
-
-	if (!record_begin(&st, _("the work directory: overlay's scratch space, unlink and rmdir of each entry"),
-			  "rm -r %s", work))
+	if (!record_step(_("the work directory: overlay's scratch space, unlink and rmdir of each entry"),
+			 "rm -r %s", work))
 		return 0;
 	if (nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-		rc = -errno;
-	else
-		rc = access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
-	record_end(&st, rc);
-	return rc;
+		return -errno;
+	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
 }
 
 static int mkdir_p(const char *dir)
@@ -504,15 +493,12 @@ static int pending_write(const char *target, const char *work, struct ovl_made *
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(work) + 1;
 	int rc = pending_path(target, m->pending, sizeof(m->pending));
-	struct explain_step st;
 
 	if (rc < 0)
 		goto fail;
-	if (!record_begin(&st, _("unionmount's note of the work directory it is about to make"),
-			  "write %s \u2190 \"%s\"", m->pending, work)) {
-		m->pending[0] = '\0';	/* a plan notes nothing */
-		return 0;
-	}
+	if (!record_step(_("unionmount's note of the work directory it is about to make"),
+			 "write %s \u2190 \"%s\"", m->pending, work))
+		return 0;	/* a plan notes nothing (pending_drop narrates only) */
 	fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
 		fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -520,10 +506,8 @@ static int pending_write(const char *target, const char *work, struct ovl_made *
 		rc = -errno;
 		if (fd >= 0)
 			(void) unlink(m->pending);	/* a half note is no note */
-		record_end(&st, rc);
 		goto fail;
 	}
-	record_end(&st, 0);
 	return 0;
 fail:
 	m->pending[0] = '\0';
@@ -551,7 +535,8 @@ static char *pending_read(const char *target, char *path, size_t len)
 
 static void pending_drop(struct ovl_made *m)
 {
-	if (m->pending[0])
+	if (m->pending[0] &&
+	    record_step(_("unionmount's note of the work directory, done with"), "unlink(\"%s\")", m->pending))
 		(void) unlink(m->pending);	/* done with: recorded or undone */
 	m->pending[0] = '\0';
 }
@@ -1175,24 +1160,20 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 	size_t i;
 	int rc = state_path(target, path, sizeof(m->state));
 
-	struct explain_step st;
-
 	if (explain_dry_run())	/* the union's mount ID is not known yet */
 		snprintf(path, sizeof(m->state), "%s/<mount ID>", OVL_STATE_DIR);
 	else if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
-	if (!record_begin(&st, _("unionmount's record of the union: what umount removes"),
-			  "write %s \u2190 target %s%s%s", path, target,
-			  m->work ? " work " : "", m->work ? m->work : ""))
+	if (!record_step(_("unionmount's record of the union: what umount removes"),
+			 "write %s \u2190 target %s%s%s", path, target,
+			 m->work ? " work " : "", m->work ? m->work : ""))
 		return 0;
 	rc = 0;
 	f = fopen(path, "w" CU_CLOEXECSTR);
 	if (!f && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
 		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
-	if (!f) {
-		record_end(&st, -errno);
+	if (!f)
 		return cu_error_set(e, errno, _("cannot record the mount in %s"), path);
-	}
 	fprintf(f, "target%c%s%c", 0, target, 0);
 	if (m->work)
 		fprintf(f, "work%c%s%c", 0, m->work, 0);
@@ -1214,7 +1195,6 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 		rc = cu_error_set(e, errno, _("cannot record the mount in %s"), path);
 		unlink(path);
 	}
-	record_end(&st, rc);
 	return rc;
 }
 
@@ -1417,7 +1397,6 @@ static void loop_release(const char *rec)
 	_cleanup_free_ char *dev = xstrndup(rec, strcspn(rec, " "));
 	const char *image = rec + strlen(dev) + (rec[strlen(dev)] ? 1 : 0);
 	struct loop_info64 info;
-	struct explain_step es;
 	struct stat st;
 	int fd;
 
@@ -1428,12 +1407,8 @@ static void loop_release(const char *rec)
 		return;
 	if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
 	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino &&
-	    record_begin(&es, _("losetup -d: free the loop device"),
-			 "ioctl(%s, LOOP_CLR_FD)", dev)) {
-		int r = ioctl(fd, LOOP_CLR_FD, 0) < 0 ? -errno : 0;
-
-		record_end(&es, r);	/* EBUSY: still in use elsewhere */
-	}
+	    record_step(_("losetup -d: free the loop device"), "ioctl(%s, LOOP_CLR_FD)", dev))
+		(void) ioctl(fd, LOOP_CLR_FD, 0);	/* EBUSY: still in use elsewhere */
 	close(fd);
 }
 
@@ -1443,7 +1418,6 @@ static int state_replay(const char *path, struct cu_error *e)
 	_cleanup_free_ char *key = NULL;
 	_cleanup_free_ char *val = NULL;
 	size_t ksz = 0, vsz = 0;
-	struct explain_step st;
 	int rc = 0;
 
 	if (!f)
@@ -1454,12 +1428,8 @@ static int state_replay(const char *path, struct cu_error *e)
 		else if (streq(key, "work") && work_remove(val) < 0 && rc == 0)
 			rc = cu_error_set(e, ENOTEMPTY, _("cannot remove work directory %s"), val);
 	}
-	if (record_begin(&st, _("unionmount's record of the union, done with"),
-			 "unlink(\"%s\")", path)) {
-		int r = unlink(path) < 0 ? -errno : 0;
-
-		record_end(&st, r);
-	}
+	if (record_step(_("unionmount's record of the union, done with"), "unlink(\"%s\")", path))
+		(void) unlink(path);
 	return rc;
 }
 
