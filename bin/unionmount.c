@@ -468,7 +468,8 @@ static void do_commit(struct unionmount_control *ctl)
 	progress_end(&pl);
 	if (r < 0)
 		cu_error_die(&e);
-	printf("%s\n", digest);
+	if (*digest)	/* none in a plan */
+		printf("%s\n", digest);
 	ovl_info_free(&info);
 }
 

@@ -927,6 +927,19 @@ int layer_commit(const char *upper, const char *out,
 	rc = layer_lib_load_crypto(&lib, e);
 	if (rc == 0 && filter != LAYER_TAR_PLAIN)
 		rc = layer_lib_load_archive(&lib, e);
+	if (rc == 0 && explain_on()) {
+		/* issue 19: the layer file as one step (a plan writes none) */
+		struct explain_step es;
+
+		if (!explain_begin(&es, EXPLAIN_PRIV_FILE, "write %s \u2190 tar of %s", out, upper)) {
+			explain_concept(&es, "%s", _("a layer: the upper directory's changes, whiteouts as .wh. files"));
+			explain_end(&es, 0, 0);
+			digest[0] = '\0';
+			layer_lib_unload(&lib);
+			return 0;
+		}
+		explain_note(N_("write %s \u2190 tar of %s"), out, upper);
+	}
 	if (rc == 0) {
 		struct layer_locale loc;
 
