@@ -273,6 +273,49 @@ int ovl_check(const struct ovl_spec *s, struct cu_error *e)
 
 /* ---- image-file layers: a loop device and a detached read-only mount ---- */
 
+/* An image layer: its detached mount, or in a plan the mount not made. */
+#define is_image(l)	((l)->mntfd >= 0 || (l)->mntfd == EXPLAIN_DRY_FD)
+
+/*
+ * The loop ioctls, narrated (issue 19) as losetup's calls; in a plan the
+ * device is "/dev/loopN" and nothing is opened for writing.
+ */
+static int loop_get_free(int ctl)
+{
+	struct explain_step st;
+	long r;
+
+	if (!explain_on())
+		return ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (!explain_begin(&st, EXPLAIN_PRIV_MOUNT, "ioctl(%d, LOOP_CTL_GET_FREE)", ctl)) {
+		explain_concept(&st, "%s", _("losetup --find: a free loop device"));
+		explain_end(&st, 0, 0);
+		return 0;
+	}
+	explain_concept(&st, "%s", _("losetup --find: a free loop device"));
+	r = ioctl(ctl, LOOP_CTL_GET_FREE);
+	return (int) explain_end(&st, r, r < 0 ? errno : 0);
+}
+
+static int loop_configure(int fd, struct loop_config *cfg, const char *dev, const char *image)
+{
+	struct explain_step st;
+	long r;
+
+	if (!explain_on())
+		return ioctl(fd, LOOP_CONFIGURE, cfg);
+	if (!explain_begin(&st, EXPLAIN_PRIV_MOUNT,
+			   "ioctl(%d, LOOP_CONFIGURE, {fd=%u, info={lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR}})",
+			   fd, cfg->fd)) {
+		explain_concept(&st, "losetup --read-only %s %s", explain_dry_run() ? "/dev/loopN" : dev, image);
+		explain_end(&st, 0, 0);
+		return 0;
+	}
+	explain_concept(&st, "losetup --read-only %s %s", dev, image);
+	r = ioctl(fd, LOOP_CONFIGURE, cfg);
+	return (int) explain_end(&st, r, r < 0 ? errno : 0);
+}
+
 static int loop_attach(const char *image, char *dev, size_t len)
 {
 	_cleanup_close_ int ctl = -1, img = -1;
@@ -280,23 +323,24 @@ static int loop_attach(const char *image, char *dev, size_t len)
 	int tries, nr, fd;
 
 	img = open(image, O_RDONLY | O_CLOEXEC);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (img < 0 || ctl < 0)
+	/* a plan opens no device for writing: it needs none to print */
+	ctl = explain_dry_run() ? EXPLAIN_DRY_FD : open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (img < 0 || (ctl < 0 && ctl != EXPLAIN_DRY_FD))
 		return -errno;
 	for (tries = 0; tries < 16; tries++) {
-		nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+		nr = loop_get_free(ctl);
 		if (nr < 0)
 			return -errno;
-		if (snprintf(dev, len, "/dev/loop%d", nr) >= (int) len)
+		if (snprintf(dev, len, explain_dry_run() ? "/dev/loopN" : "/dev/loop%d", nr) >= (int) len)
 			return -ENAMETOOLONG;
-		fd = open(dev, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(dev, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && fd != EXPLAIN_DRY_FD)
 			return -errno;
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.fd = (uint32_t) img;
 		cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
 		snprintf((char *) cfg.info.lo_file_name, LO_NAME_SIZE, "%s", image);
-		if (ioctl(fd, LOOP_CONFIGURE, &cfg) == 0)
+		if (loop_configure(fd, &cfg, dev, image) == 0)
 			return fd;
 		close(fd);
 		if (errno != EBUSY)
@@ -311,7 +355,7 @@ static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 	_cleanup_close_ int fs = ex_fsopen(type, FSOPEN_CLOEXEC);
 	int mfd;
 
-	if (fs < 0)
+	if (fs < 0 && fs != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot mount image layer as %s: fsopen(2) needs Linux 5.2") :
 				    _("cannot mount image layer as %s"), type);
@@ -320,7 +364,7 @@ static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 	    ex_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	mfd = ex_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
-	if (mfd < 0)
+	if (mfd < 0 && mfd != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	return mfd;
 }
@@ -336,7 +380,7 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	if (rc == 0)
 		return cu_error_set(e, 0, _("unusable layer: %s: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"), l->path);
 	loopfd = loop_attach(l->path, l->loopdev, sizeof(l->loopdev));
-	if (loopfd < 0) {
+	if (loopfd < 0 && loopfd != EXPLAIN_DRY_FD) {
 		l->loopdev[0] = '\0';
 		if (loopfd == -ENOENT && access("/dev/loop-control", F_OK) < 0)
 			return cu_error_set(e, 0, _("cannot attach a loop device to %s: no /dev/loop-control (load the loop module: modprobe loop)"), l->path);
@@ -344,8 +388,9 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	}
 	rc = image_fsmount(l->loopdev, type, e);
 	/* The mounted filesystem now holds the device; autoclear frees it. */
-	close(loopfd);
-	if (rc < 0)
+	if (loopfd >= 0)
+		close(loopfd);
+	if (rc < 0 && rc != EXPLAIN_DRY_FD)
 		return rc;
 	l->mntfd = rc;
 	return 0;
@@ -789,7 +834,7 @@ static int fs_set_dir(int fs, const char *key, const char *path, enum ovl_api ap
 static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 {
 	const struct ovl_layer *l = &m->layers[i];
-	int fd = l->mntfd >= 0 ? l->mntfd : l->dirfd;
+	int fd = is_image(l) ? l->mntfd : l->dirfd;
 	_cleanup_free_ char *abs = NULL;
 	char name[64];
 
@@ -801,7 +846,7 @@ static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 		*api = OVL_API_PATH;
 		explain_note(N_("lowerdir+ by file descriptor not supported by this kernel: by path"));
 	}
-	if (l->mntfd < 0)
+	if (!is_image(l))
 		abs = abs_path(l->path);
 	if (abs && strlen(abs) <= OVL_FSCONFIG_MAX)
 		return ex_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", abs, 0);
@@ -906,7 +951,7 @@ static char *legacy_string(const struct ovl_spec *s, const struct ovl_made *m,
 		if (i)
 			str_append(&opts, len, ":", false);
 		if (sh) {
-			snprintf(num, sizeof(num), "%d", l->mntfd >= 0 ? l->mntfd : l->dirfd);
+			snprintf(num, sizeof(num), "%d", is_image(l) ? l->mntfd : l->dirfd);
 			str_append(&opts, len, num, false);
 		} else {
 			abs = abs_path(l->path);	/* the kernel keeps it as given */
@@ -973,7 +1018,7 @@ static int mount_legacy(const struct ovl_spec *s, struct ovl_made *m,
 	 * given: a name that needs one goes by number too, the record keeps it.
 	 */
 	for (i = 0; i < m->nlayers; i++)
-		images |= m->layers[i].mntfd >= 0;
+		images |= is_image(&m->layers[i]);
 	if (s->upper && (strpbrk(s->upper, ":,\\") || strpbrk(work, ":,\\")))
 		images = true;
 	if (!images)
@@ -1118,7 +1163,7 @@ static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct
 	struct cu_mount_attr attr = { 0 };
 	int rc;
 
-	if (m->layers[0].mntfd >= 0)
+	if (is_image(&m->layers[0]))
 		return attach_fd(m->layers[0].mntfd, s->target, e);
 	rc = split_options(s->options, true, &o);
 	free(o.fsopts);
@@ -1280,7 +1325,7 @@ static int images_attach(struct ovl_made *m, struct cu_error *e)
 
 	for (i = 0; i < m->nlayers; i++) {
 		l = &m->layers[i];
-		if (l->mntfd < 0)
+		if (!is_image(l))
 			continue;
 		if (snprintf(l->attached, sizeof(l->attached), "%s/image.XXXXXX", OVL_STATE_DIR) >= (int) sizeof(l->attached) ||
 		    (mkdir_p(OVL_STATE_DIR) < 0) || !mkdtemp(l->attached)) {
@@ -1304,7 +1349,7 @@ static bool images_present(const struct ovl_made *m)
 	size_t i;
 
 	for (i = 0; i < m->nlayers; i++)
-		if (m->layers[i].mntfd >= 0)
+		if (is_image(&m->layers[i]))
 			return true;
 	return false;
 }
