@@ -1788,7 +1788,7 @@ static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const ch
 			explain_end(&st, 0, 0);
 			return 0;
 		}
-		explain_note(N_("%1$s: %2$lu entries, %3$lu whiteouts and opaque markers converted to overlay's own"),
+		explain_note(N_("%1$s  [%2$lu entries, %3$lu whiteouts and opaque markers converted to overlay's own]"),
 			     call, c->nentries, c->nmarkers);
 	}
 	if (mkdir(dir, 0755) == 0)

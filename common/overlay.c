@@ -305,7 +305,7 @@ static int loop_configure(int fd, struct loop_config *cfg, const char *dev, cons
 	if (!explain_on())
 		return ioctl(fd, LOOP_CONFIGURE, cfg);
 	if (!explain_begin(&st, EXPLAIN_PRIV_MOUNT,
-			   "ioctl(%d, LOOP_CONFIGURE, {fd=%u, info={lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR}})",
+			   "ioctl(%d, LOOP_CONFIGURE, {fd=%u, info.lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})",
 			   fd, cfg->fd)) {
 		explain_concept(&st, "losetup --read-only %s %s", explain_dry_run() ? "/dev/loopN" : dev, image);
 		explain_end(&st, 0, 0);

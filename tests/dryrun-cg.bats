@@ -16,7 +16,7 @@ setup() {
 }
 
 teardown() {
-	cu_teardown
+	cu_teardown_unions
 }
 
 # The test's group in every hierarchy, removed at teardown.
@@ -225,4 +225,158 @@ $(diff <(echo "$root") <(echo "$output"))"
 	[[ "$output" == *"/$b/pids.max ← \"17\"  (needs write access"* ]]
 	cgset delete "$a"
 	cgset delete "$b"
+}
+
+# --- unionmount -------------------------------------------------------------
+
+um_require() {
+	grep -qw overlay /proc/filesystems || skip "kernel has no overlayfs"
+	mkdir -p "$D/l1/d" "$D/l2" "$D/up" "$D/m"
+	echo one > "$D/l1/d/f"
+	echo two > "$D/l2/g"
+}
+
+# um_steps: cg_steps for unionmount, its bookkeeping notes (--explain)
+# counted as steps, file descriptors, mount IDs and loop devices normalised.
+um_steps() {
+	sed -E 's/ ▸ # (write \/run|unlink\(|rm -r |extract )/ ▸ \1/' | cg_steps |
+		sed -E 's/\((-?[0-9]+), /(<fd>, /; s/NULL, -?[0-9]+\)/NULL, <fd>)/;
+			s/(container-utils\/unionmount\/)[0-9]+/\1<mount ID>/;
+			s/\/dev\/loop[0-9]+/\/dev\/loopN/g'
+}
+
+um_same_plan() {
+	local a b
+	a=$(printf '%s\n' "$1" | um_steps)
+	b=$(printf '%s\n' "$2" | um_steps)
+	[ -n "$a" ] || fail "an empty plan"
+	[ "$a" = "$b" ] || fail "the plan and the real run's narration differ:
+$(diff <(echo "$a") <(echo "$b"))"
+}
+
+@test "unionmount mount and umount --dry-run: the work dir, the new mount API, the record; nothing mounted or written" {
+	local plan
+	um_require
+	cu_dryrun_no_change "$D/m" -- unionmount --dry-run mount -l "$D/l1" -l "$D/l2" --upper "$D/up" "$D/m"
+	plan=$output
+	cg_in_order "$plan" "write /run/container-utils/unionmount/pending-" "(needs write access to the file)" \
+		"mkdir(\"$D/up.work\", 0700)  (needs write access to the file)" \
+		"fsopen(\"overlay\", FSOPEN_CLOEXEC)  (needs CAP_SYS_ADMIN" \
+		"\"lowerdir+\"" "\"upperdir\", \"$D/up\"" "FSCONFIG_CMD_CREATE" "fsmount(" \
+		"move_mount(" "\"$D/m\", MOVE_MOUNT_F_EMPTY_PATH)  (needs CAP_SYS_ADMIN" \
+		"write /run/container-utils/unionmount/<mount ID> ← target $D/m work $D/up.work  (needs write access" \
+		"unlink(\"/run/container-utils/unionmount/pending-"
+	[ ! -e "$D/up.work" ]
+	! mountpoint -q "$D/m"
+	# the real run narrates the same steps
+	run --separate-stderr unionmount --explain mount -l "$D/l1" -l "$D/l2" --upper "$D/up" "$D/m"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	um_same_plan "$plan" "$stderr"
+	# umount: planned, and the union, its work dir and its record stay
+	cu_dryrun_no_change "$D/m" -- unionmount --dry-run umount "$D/m"
+	plan=$output
+	cg_in_order "$plan" "umount2(\"$D/m\", UMOUNT_NOFOLLOW)  (needs CAP_SYS_ADMIN" \
+		"rm -r $D/up.work  (needs write access" "unlink(\"/run/container-utils/unionmount/"
+	mountpoint -q "$D/m"
+	[ -d "$D/up.work" ]
+	[ "$(cat "$D/m/d/f")" = one ]
+	run --separate-stderr unionmount --explain umount "$D/m"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	um_same_plan "$plan" "$stderr"
+	! mountpoint -q "$D/m"
+}
+
+@test "unionmount --dry-run with an image layer: the loop ioctls with /dev/loopN, no device attached" {
+	local plan
+	um_require
+	command -v mksquashfs >/dev/null || skip "no mksquashfs"
+	mksquashfs "$D/l1" "$D/img.sqfs" -quiet -noappend >/dev/null
+	cu_dryrun_no_change "$D/m" -- unionmount --dry-run mount -l "$D/img.sqfs" -l "$D/l2" --upper "$D/up" "$D/m"
+	plan=$output
+	cg_in_order "$plan" "LOOP_CTL_GET_FREE)  (needs CAP_SYS_ADMIN" "[losetup --find: a free loop device]" \
+		"LOOP_CONFIGURE, {fd=" "info.lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})  (needs CAP_SYS_ADMIN" "[losetup --read-only /dev/loopN $D/img.sqfs]" \
+		"fsopen(\"squashfs\", " "\"source\", \"/dev/loopN\"" "fsopen(\"overlay\", " "move_mount("
+	# nothing attached to the image
+	! losetup -j "$D/img.sqfs" | grep -q .
+	# the real run: the same steps, and its loop ioctls are what strace saw
+	CU_EXPLAIN=1 strace -f -qq -s 4096 -e signal=none -e trace=ioctl,fsopen,fsconfig,fsmount,move_mount,mkdir,open,openat,write \
+		-o "$D/real.trace" unionmount mount -l "$D/img.sqfs" -l "$D/l2" --upper "$D/up" "$D/m" 2> "$D/real.err"
+	run python3 "$BATS_TEST_DIRNAME/helpers/explain-compare.py" "$D/real.trace"
+	[ "$status" -eq 0 ] || fail "narration and strace disagree: $output"
+	grep -q 'ioctl(.*LOOP_CTL_GET_FREE) → [0-9]' "$D/real.err"
+	grep -q 'LOOP_CONFIGURE.* → 0' "$D/real.err"
+	um_same_plan "$plan" "$(cat "$D/real.err")"
+	unionmount umount "$D/m"
+}
+
+@test "unionmount apply and commit --dry-run: one line per layer, no file written" {
+	local plan
+	um_require
+	mkdir -p "$D/t/etc"
+	echo x > "$D/t/etc/a"
+	touch "$D/t/.wh.gone" "$D/t/etc/.wh..wh..opq"
+	tar -C "$D/t" -cf "$D/layer.tar" .
+	cu_dryrun_no_change -- unionmount --dry-run apply "$D/layer.tar" "$D/out"
+	[[ "$output" == *"extract $D/layer.tar into $D/out  (needs write access to the file)  [5 entries, 2 whiteouts and opaque markers converted to overlay's own]"* ]] ||
+		fail "$output"
+	[ ! -e "$D/out" ]
+	plan=$output
+	run --separate-stderr unionmount --explain apply "$D/layer.tar" "$D/out"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	um_same_plan "$plan" "$stderr"
+	[ -e "$D/out/etc/a" ]
+	cu_dryrun_no_change -- unionmount --dry-run commit -o "$D/c.tar" "$D/l1"
+	[[ "$output" == *"write $D/c.tar ← tar of $D/l1  (needs write access to the file)"* ]] || fail "$output"
+	[ ! -e "$D/c.tar" ]
+}
+
+@test "unionmount --dry-run as an unprivileged user: exit 0, the same plan as root's" {
+	local cmd root
+	um_require
+	cu_open_to_user "$CU_BUILDDIR"
+	cu_open_to_user "$D/l1/d"
+	chmod -R a+rX "$D"
+	tar -C "$D/l1" -cf "$D/layer.tar" .
+	for cmd in "mount -l $D/l1 -l $D/l2 --upper $D/up $D/m" "mount -l $D/l1 $D/m" \
+		"apply $D/layer.tar $D/out" "commit -o $D/c.tar $D/l1"; do
+		# shellcheck disable=SC2086 # the command line is split on purpose
+		run unionmount --dry-run $cmd
+		[ "$status" -eq 0 ] || fail "root: $cmd: $output"
+		root=$output
+		# shellcheck disable=SC2086
+		cu_dryrun_as_user "$CU_BUILDDIR/unionmount" --dry-run $cmd
+		[ "$status" -eq 0 ] || fail "user: $cmd: $output"
+		[ "$output" = "$root" ] || fail "$cmd: the user's plan differs:
+$(diff <(echo "$root") <(echo "$output"))"
+	done
+	# and the user really may not mount
+	run cu_as_user "$CU_BUILDDIR/unionmount" mount -l "$D/l1" -l "$D/l2" "$D/m"
+	[ "$status" -eq 1 ]
+}
+
+@test "unionmount --dry-run: bad input fails as without; list and diff simply run" {
+	local args want want_status
+	um_require
+	for args in "mount -l $D/none $D/m" "mount -l $D/l1 --upper $D/up $D/nodir" "umount $D/m" \
+		"apply $D/none.tar $D/out" "commit -o $D/c.bogus $D/l1" "mount $D/m" "bogus a b"; do
+		# shellcheck disable=SC2086 # the command line is split on purpose
+		run --separate-stderr unionmount $args
+		want_status=$status want=$stderr
+		[ "$want_status" -ne 0 ] || fail "unionmount $args succeeded"
+		# shellcheck disable=SC2086
+		run --separate-stderr unionmount --dry-run $args
+		[ "$status" -eq "$want_status" ] || fail "$args --dry-run: status $status, want $want_status"
+		[ "$stderr" = "$want" ] || fail "$args --dry-run: \"$stderr\", want \"$want\""
+	done
+	unionmount mount -l "$D/l1" --upper "$D/up" "$D/m"
+	echo new > "$D/m/new"
+	run unionmount list
+	want=$output
+	cu_dryrun_no_change "$D/m" -- unionmount --dry-run list
+	[ "$output" = "$want" ]
+	run unionmount diff "$D/m"
+	want=$output
+	cu_dryrun_no_change "$D/m" -- unionmount --dry-run diff "$D/m"
+	[ "$output" = "$want" ]
+	unionmount umount "$D/m"
 }
