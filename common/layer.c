@@ -938,7 +938,8 @@ int layer_commit(const char *upper, const char *out,
 			layer_lib_unload(&lib);
 			return 0;
 		}
-		explain_note(N_("write %s \u2190 tar of %s"), out, upper);
+		explain_note("write %s \u2190 tar of %s  [%s]", out, upper,
+			     _("a layer: the upper directory's changes, whiteouts as .wh. files"));
 	}
 	if (rc == 0) {
 		struct layer_locale loc;
