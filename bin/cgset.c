@@ -747,7 +747,10 @@ static void setup_parent(struct cgset_control *ctl, enum parent_use use)
 		ctl->no_unit = true;	/* not running: it holds no group */
 		return;
 	}
-	set_parent(ctl, ctl->unit.cgpath);
+	if (ctl->unit.planned)	/* --dry-run: started in the plan only */
+		cgroup_map_plan_parent(&ctl->map, ctl->unit.cgpath);
+	else
+		set_parent(ctl, ctl->unit.cgpath);
 }
 
 /* After a group below the unit went away: stop the unit if it was the last. */

@@ -454,6 +454,20 @@ int cgroup_map_set_parent(struct cgroup_map *m, const char *parent,
 	return 0;
 }
 
+void cgroup_map_plan_parent(struct cgroup_map *m, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->h[i].base);
+		if (xasprintf(&m->h[i].base, "%s/%s", m->h[i].mount, label) < 0)
+			m->h[i].base = xstrdup(m->h[i].mount);
+	}
+	free(m->parent);
+	m->parent = xstrdup(label);
+	m->planned = true;
+}
+
 const char *cgroup_mode_name(enum cgroup_mode mode)
 {
 	switch (mode) {
@@ -738,7 +752,8 @@ static int enable_level(struct cgroup *g, size_t hier, const char *dir,
 	int r;
 
 	r = read_file(dir, "cgroup.subtree_control", cur, sizeof(cur));
-	if (r < 0 && !(r == -ENOENT && emulated))
+	/* a plan's unit group does not exist yet: nothing enabled in it */
+	if (r < 0 && !(r == -ENOENT && (emulated || g->map->planned)))
 		return cu_error_set(e, r, _("cannot read %s/cgroup.subtree_control"), dir);
 	have.controllers = r < 0 ? NULL : cur;
 	for (; *c; c += strspn(c, " ,")) {
@@ -879,7 +894,7 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	int r = 0;
 
 	*strrchr(parent, '/') = '\0';
-	if (!is_dir(h->base)) {
+	if (!is_dir(h->base) && !g->map->planned) {
 		free(p);
 		return cu_error_set(e, 0, _("parent group does not exist: %1$s in %2$s (make it there first, e.g. with 'cgset create %1$s' and a limit of that hierarchy)"),
 				    g->map->parent, h->mount);

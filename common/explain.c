@@ -338,6 +338,8 @@ static const char *priv_text(enum explain_priv p)
 		return _("needs CAP_SYS_ADMIN in the user namespace owning the UTS namespace");
 	case EXPLAIN_PRIV_KILL:
 		return _("needs CAP_KILL, or the same user as the process");
+	case EXPLAIN_PRIV_SYSTEMD:
+		return _("needs root (polkit) for the system service manager, none for one's own");
 	case EXPLAIN_PRIV_NONE:
 		break;
 	}

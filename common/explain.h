@@ -72,6 +72,7 @@ enum explain_priv {
 	EXPLAIN_PRIV_FILE,	/* write access to the file (its owner or root) */
 	EXPLAIN_PRIV_UTS,	/* CAP_SYS_ADMIN over the UTS namespace */
 	EXPLAIN_PRIV_KILL,	/* CAP_KILL, or the process's own user */
+	EXPLAIN_PRIV_SYSTEMD,	/* root, for the system service manager */
 };
 
 struct explain_step {
