@@ -128,7 +128,7 @@ $text"
 	cg_track "$n"
 	cu_dryrun_no_change -- cgset run --dry-run --name "$n" --pids 10 -- sh -c 'echo ran; exit 3'
 	plan=$output
-	! grep -qx ran <<< "$plan"
+	run ! grep -qx ran <<< "$plan"
 	cg_in_order "$plan" "mkdir(\"" "pids.max ← \"10\"" "execve(\"sh\", [\"sh\", \"-c\", \"echo ran; exit 3\"])  (needs no privilege)" \
 		"rmdir(\""
 	# on a host with a v2 hierarchy: born in the group
@@ -136,7 +136,7 @@ $text"
 		cg_in_order "$plan" "mkdir(\"" "clone3(" "CLONE_INTO_CGROUP)  (needs" "execve("
 	fi
 	# the strace harness saw no process made
-	! grep -qE '^[0-9]+ +(clone3?|fork|vfork)\(' "$CU_DRYRUN_TRACE"
+	run ! grep -qE '^[0-9]+ +(clone3?|fork|vfork)\(' "$CU_DRYRUN_TRACE"
 	# the real run narrates the same (the vfork child's lines come before
 	# its parent's clone3 line there: compared without it)
 	run --separate-stderr cgset run --explain --name "$n" --pids 10 -- true
@@ -267,7 +267,7 @@ $(diff <(echo "$a") <(echo "$b"))"
 		"write /run/container-utils/unionmount/<mount ID> ← target $D/m work $D/up.work  (needs write access" \
 		"unlink(\"/run/container-utils/unionmount/pending-"
 	[ ! -e "$D/up.work" ]
-	! mountpoint -q "$D/m"
+	run ! mountpoint -q "$D/m"
 	# the real run narrates the same steps
 	run --separate-stderr unionmount --explain mount -l "$D/l1" -l "$D/l2" --upper "$D/up" "$D/m"
 	[ "$status" -eq 0 ] || fail "$stderr"
@@ -283,7 +283,7 @@ $(diff <(echo "$a") <(echo "$b"))"
 	run --separate-stderr unionmount --explain umount "$D/m"
 	[ "$status" -eq 0 ] || fail "$stderr"
 	um_same_plan "$plan" "$stderr"
-	! mountpoint -q "$D/m"
+	run ! mountpoint -q "$D/m"
 }
 
 @test "unionmount --dry-run with an image layer: the loop ioctls with /dev/loopN, no device attached" {
@@ -297,7 +297,7 @@ $(diff <(echo "$a") <(echo "$b"))"
 		"LOOP_CONFIGURE, {fd=" "info.lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})  (needs CAP_SYS_ADMIN" "[losetup --read-only /dev/loopN $D/img.sqfs]" \
 		"fsopen(\"squashfs\", " "\"source\", \"/dev/loopN\"" "fsopen(\"overlay\", " "move_mount("
 	# nothing attached to the image
-	! losetup -j "$D/img.sqfs" | grep -q .
+	[ -z "$(losetup -j "$D/img.sqfs")" ]
 	# the real run: the same steps, and its loop ioctls are what strace saw
 	CU_EXPLAIN=1 strace -f -qq -s 4096 -e signal=none -e trace=ioctl,fsopen,fsconfig,fsmount,move_mount,mkdir,open,openat,write \
 		-o "$D/real.trace" unionmount mount -l "$D/img.sqfs" -l "$D/l2" --upper "$D/up" "$D/m" 2> "$D/real.err"
