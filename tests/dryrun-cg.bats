@@ -122,6 +122,32 @@ $text"
 	cgset delete "$n"
 }
 
+@test "cgset kill --dry-run of a group without cgroup.kill (v1): each kill(2) planned with CAP_KILL, none sent" {
+	local n pid plan
+	n=$(cu_name v)
+	[ -d /sys/fs/cgroup/freezer ] && [ -d /sys/fs/cgroup/pids ] ||
+		skip "no v1 freezer and pids hierarchies"
+	cg_track "$n"
+	mkdir "/sys/fs/cgroup/pids/$n" "/sys/fs/cgroup/freezer/$n"
+	sleep 600 &
+	pid=$!
+	cu_track_pid "$pid"
+	echo "$pid" > "/sys/fs/cgroup/pids/$n/cgroup.procs"
+	echo "$pid" > "/sys/fs/cgroup/freezer/$n/cgroup.procs"
+	cu_dryrun_no_change -- cgset kill --dry-run "$n"
+	plan=$output
+	cg_in_order "$plan" "freezer.state ← \"FROZEN\"  (needs write access" \
+		"kill($pid, SIGKILL)  (needs CAP_KILL, or the same user as the process)  [kill -KILL $pid]" \
+		"freezer.state ← \"THAWED\"  (needs write access"
+	kill -0 "$pid"
+	run --separate-stderr cgset kill --explain "$n"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	cg_same_plan "$plan" "$stderr"
+	local st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 137 ]
+}
+
 @test "cgset run --dry-run: the group, the child born in it, its execve, the cleanup; no child made" {
 	local n plan
 	n=$(cu_name r)
