@@ -17,8 +17,8 @@
 
 #include "c.h"
 #include "cgunit.h"
-#include "explain.h"
 #include "dlsym.h"
+#include "explain.h"
 #include "nls.h"
 #include "strutils.h"
 #include "syscalls.h"
@@ -194,7 +194,8 @@ static int keeper_settle(const char *unitdir, pid_t keeper, struct cu_error *e)
 	if (ex_write_path(fd, buf, (size_t) n, procs) != n) {
 		int r = -errno;
 
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return cu_error_set(e, r, _("cannot move process %1$s into %2$s"), buf, leaf);
 	}
 	if (fd >= 0)
