@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -117,6 +118,7 @@ static const struct option limit_opts[] = {
 	{ "cpus",		required_argument,	NULL, OPT_CPUS },
 	{ "cpu-weight",		required_argument,	NULL, OPT_CPU_WEIGHT },
 	{ "cpuset",		required_argument,	NULL, OPT_CPUSET },
+	{ "dry-run",		no_argument,		NULL, OPT_DRY_RUN },
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "io-read-bps",	required_argument,	NULL, OPT_IO_READ },
@@ -140,6 +142,7 @@ static const struct option limit_opts[] = {
 
 /* show and list */
 static const struct option list_opts[] = {
+	{ "dry-run",		no_argument,		NULL, OPT_DRY_RUN },
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "hierarchies",	no_argument,		NULL, OPT_HIERARCHIES },
@@ -155,6 +158,7 @@ static const struct option list_opts[] = {
 
 /* add, freeze, thaw, kill, delete */
 static const struct option plain_opts[] = {
+	{ "dry-run",		no_argument,		NULL, OPT_DRY_RUN },
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
@@ -248,6 +252,8 @@ static __noreturn void usage(void)
 	fputs(_("     --noheadings          show, list: don't print headings\n"), out);
 	fputs(_(" -o, --output <list>       show, list: the columns to print\n"), out);
 	fputs(_("     --raw                 show, list: use the raw output format\n"), out);
+	fputs(_("     --dry-run             print the plan: each kernel call, with the\n"
+		"                             privilege it needs; make none (any user)\n"), out);
 	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
 	fputs(_("     --hierarchies         list: the hierarchies, their mount points and\n"
 		"                             controllers, and the mode (v1, v2, hybrid)\n"), out);
@@ -414,6 +420,9 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 		break;
 	case OPT_EXPLAIN:
 		explain_enable();
+		break;
+	case OPT_DRY_RUN:
+		explain_enable_dry_run();
 		break;
 	case OPT_HIERARCHIES:
 		ctl->hierarchies = true;
@@ -745,7 +754,10 @@ static void setup_parent(struct cgset_control *ctl, enum parent_use use)
 		ctl->no_unit = true;	/* not running: it holds no group */
 		return;
 	}
-	set_parent(ctl, ctl->unit.cgpath);
+	if (ctl->unit.planned)	/* --dry-run: started in the plan only */
+		cgroup_map_plan_parent(&ctl->map, ctl->unit.cgpath);
+	else
+		set_parent(ctl, ctl->unit.cgpath);
 }
 
 /* After a group below the unit went away: stop the unit if it was the last. */
@@ -1994,6 +2006,34 @@ static void run_report(const struct cgset_control *ctl, const struct cgroup *g,
 		      after.pids_max_events - before->pids_max_events);
 }
 
+/*
+ * run's plan, walked in this one process: the child's birth in the group
+ * (clone3 with CLONE_INTO_CGROUP where the group has a v2 directory, else a
+ * fork that writes its own PID), what the child writes, its execve, and
+ * the removal of the group once the program has ended.
+ */
+static __noreturn void run_dry(struct cgset_control *ctl, struct cgroup *g)
+{
+	int v2 = ctl->map.v2;
+	bool into = v2 >= 0 && g->path[v2] && !ctl->map.h[v2].emulated;
+	struct cu_error e = { 0 };
+	size_t i;
+
+	if (into)	/* as run_clone3: in our memory until exec where it can */
+		explain_clone3_done(CLONE_PIDFD | CLONE_INTO_CGROUP |
+				    (spawn_vm_supported() ? CLONE_VM | CLONE_VFORK : 0),
+				    1 /* not the child: the parent's line */, 0);
+	for (i = 0; i < ctl->map.n; i++) {
+		if (!g->path[i] || ((int) i == v2 && into))
+			continue;
+		(void) !cgroup_attach_self(g, i, &e);
+	}
+	explain_dry_execve(ctl->args);
+	run_cleanup_group(ctl, g, false);
+	cgroup_free(g);
+	exit(EXIT_SUCCESS);
+}
+
 static __noreturn void cmd_run(struct cgset_control *ctl)
 {
 	struct cgroup_stats before = { 0 };
@@ -2003,6 +2043,8 @@ static __noreturn void cmd_run(struct cgset_control *ctl)
 	pid_t pid;
 
 	run_prepare(ctl, &g);
+	if (explain_dry_run())
+		run_dry(ctl, &g);
 	if (cgroup_stats(&g, &before) < 0)
 		memset(&before, 0, sizeof(before));	/* nothing to report then */
 	if (exec_block_forwarded(&oldmask) < 0) {

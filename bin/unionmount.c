@@ -119,6 +119,8 @@ static void __noreturn usage(void)
 	fputs(_(" -J, --json                use JSON output format (list, diff)\n"), out);
 	fputs(_("     --noheadings          do not print headings (list, diff)\n"), out);
 	fputs(_("     --raw                 use raw output format (list, diff)\n"), out);
+	fputs(_("     --dry-run             print the plan: each kernel call, with the\n"
+		"                             privilege it needs; make none (any user)\n"), out);
 	fputs(_("     --explain             narrate each kernel call on stderr\n"), out);
 	fputs(USAGE_SEPARATOR, out);
 	USAGE_HELP_OPTIONS(27);
@@ -178,6 +180,7 @@ enum {
 static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "dry-run",	no_argument,		NULL, OPT_DRY_RUN },
 		{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "json",	no_argument,		NULL, 'J' },
@@ -212,6 +215,7 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		case OPT_VERBOSE: ctl->verbose = true; break;
 		case OPT_WORK: ctl->spec.work = optarg; break;
 		case OPT_EXPLAIN: explain_enable(); break;
+		case OPT_DRY_RUN: explain_enable_dry_run(); break;
 		case 'h': usage();
 		case 'V':
 			printf(_("%1$s from %2$s\n"), program_invocation_short_name, PACKAGE_STRING);
@@ -464,7 +468,8 @@ static void do_commit(struct unionmount_control *ctl)
 	progress_end(&pl);
 	if (r < 0)
 		cu_error_die(&e);
-	printf("%s\n", digest);
+	if (*digest)	/* none in a plan */
+		printf("%s\n", digest);
 	ovl_info_free(&info);
 }
 

@@ -454,6 +454,20 @@ int cgroup_map_set_parent(struct cgroup_map *m, const char *parent,
 	return 0;
 }
 
+void cgroup_map_plan_parent(struct cgroup_map *m, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->h[i].base);
+		if (xasprintf(&m->h[i].base, "%s/%s", m->h[i].mount, label) < 0)
+			m->h[i].base = xstrdup(m->h[i].mount);
+	}
+	free(m->parent);
+	m->parent = xstrdup(label);
+	m->planned = true;
+}
+
 const char *cgroup_mode_name(enum cgroup_mode mode)
 {
 	switch (mode) {
@@ -629,9 +643,11 @@ static int write_file(const char *dir, const char *file, const char *value, bool
 
 	if (xasprintf(&p, "%s/%s", dir, file) < 0)
 		return -ENOMEM;
-	fd = open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
+	/* a plan narrates the write below and makes neither it nor the open */
+	fd = explain_dry_run() ? EXPLAIN_DRY_FD :
+	     open(p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
 		  (emulated ? O_CREAT | O_TRUNC : 0), 0644);
-	if (fd < 0)
+	if (fd < 0 && fd != EXPLAIN_DRY_FD)
 		return -errno;
 	n = ex_write_path(fd, value, len, p);
 	if (n < 0)
@@ -736,7 +752,8 @@ static int enable_level(struct cgroup *g, size_t hier, const char *dir,
 	int r;
 
 	r = read_file(dir, "cgroup.subtree_control", cur, sizeof(cur));
-	if (r < 0 && !(r == -ENOENT && emulated))
+	/* a plan's unit group does not exist yet: nothing enabled in it */
+	if (r < 0 && !(r == -ENOENT && (emulated || g->map->planned)))
 		return cu_error_set(e, r, _("cannot read %s/cgroup.subtree_control"), dir);
 	have.controllers = r < 0 ? NULL : cur;
 	for (; *c; c += strspn(c, " ,")) {
@@ -877,7 +894,7 @@ static int create_one(struct cgroup *g, size_t hier, const char *v2_ctrls,
 	int r = 0;
 
 	*strrchr(parent, '/') = '\0';
-	if (!is_dir(h->base)) {
+	if (!is_dir(h->base) && !g->map->planned) {
 		free(p);
 		return cu_error_set(e, 0, _("parent group does not exist: %1$s in %2$s (make it there first, e.g. with 'cgset create %1$s' and a limit of that hierarchy)"),
 				    g->map->parent, h->mount);
@@ -926,7 +943,7 @@ int cgroup_create(struct cgroup *g, uint32_t mask, const char *v2_ctrls,
 /* rmdir, and in an emulated tree remove the plain files first. */
 static int remove_dir(const char *path, bool emulated)
 {
-	if (emulated) {
+	if (emulated && !explain_dry_run()) {
 		DIR *d = opendir(path);
 		struct dirent *de;
 
@@ -1189,7 +1206,7 @@ static int procs_each(const char *dir, int sig)
 
 		line[strcspn(line, "\n")] = '\0';
 		if (sig && parse_u32(line, &pid) == 0 && pid > 0)
-			(void) kill((pid_t) pid, sig); /* ESRCH: gone already */
+			(void) ex_kill((pid_t) pid, sig); /* ESRCH: gone already */
 		n++;
 	}
 	return n;
@@ -1281,8 +1298,8 @@ int cgroup_freeze(struct cgroup *g, bool freeze, struct cu_error *e)
 		return cu_error_set(e, r, _("cannot freeze %s"), g->path[h]);
 	if (r < 0)
 		return cu_error_set(e, r, _("cannot thaw %s"), g->path[h]);
-	if (g->map->h[h].emulated)
-		return 0;
+	if (g->map->h[h].emulated || explain_dry_run())
+		return 0;	/* a plan does not wait for a state it did not ask */
 	for (i = 0; i < 5000; i++) {
 		if (freeze_done(g, (size_t) h, freeze))
 			return 0;
@@ -1325,6 +1342,8 @@ int cgroup_kill(struct cgroup *g, struct cu_error *e)
 			r = kill_v1(g, e);
 		if (r < 0)
 			return cu_error_set(e, r, _("cannot kill the processes of %s"), g->name);
+		if (explain_dry_run())
+			return 0;	/* nothing was killed: nothing to wait for */
 		/* v1 members can fork between listing and signal: go again */
 		r = cgroup_wait_empty(g, 200);
 		if (r == 0)

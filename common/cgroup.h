@@ -51,7 +51,14 @@ struct cgroup_map {
 	size_t n;
 	int v2;			/* index of the v2 hierarchy, -1 */
 	char *parent;		/* group names are below it ("" for the roots) */
+	bool planned;		/* --dry-run: the parent is a unit not started yet */
 };
+
+/*
+ * --dry-run: name groups below @label, the group a unit the plan would
+ * start gets (a placeholder: no directory, no check).
+ */
+void cgroup_map_plan_parent(struct cgroup_map *m, const char *label);
 
 /* Build @m from mountinfo text.  0 or -errno. */
 int cgroup_map_parse(struct cgroup_map *m, const char *mountinfo,

@@ -18,6 +18,7 @@
 #include "c.h"
 #include "cgunit.h"
 #include "dlsym.h"
+#include "explain.h"
 #include "nls.h"
 #include "strutils.h"
 #include "syscalls.h"
@@ -58,8 +59,8 @@ int cgunit_lock(struct cgunit *u, struct cu_error *e)
 	const char *rt = getenv("XDG_RUNTIME_DIR");
 	int fd;
 
-	if (u->lockfd >= 0)
-		return 0;
+	if (u->lockfd >= 0 || explain_dry_run())
+		return 0;	/* a plan starts and stops nothing: no race to lock out */
 	if (u->user && (!rt || *rt != '/'))
 		return 0;	/* nowhere private to lock: go without */
 	if (!u->user && mkdir(CGUNIT_LOCKDIR, 0755) < 0 && errno != EEXIST)
@@ -183,19 +184,22 @@ static int keeper_settle(const char *unitdir, pid_t keeper, struct cu_error *e)
 	if (xasprintf(&leaf, "%s/%s", unitdir, CGUNIT_KEEPER) < 0 ||
 	    xasprintf(&procs, "%s/cgroup.procs", leaf) < 0)
 		return -ENOMEM;
-	if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+	if (ex_mkdir(leaf, 0755) < 0 && errno != EEXIST)
 		return cu_error_set(e, errno, _("cannot create cgroup %s"), leaf);
-	fd = open(procs, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && fd != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, _("cannot open %s"), procs);
-	n = snprintf(buf, sizeof(buf), "%d", (int) keeper);
-	if (write(fd, buf, (size_t) n) != n) {
+	n = keeper > 0 ? snprintf(buf, sizeof(buf), "%d", (int) keeper)
+		       : snprintf(buf, sizeof(buf), "PID");	/* a plan's keeper */
+	if (ex_write_path(fd, buf, (size_t) n, procs) != n) {
 		int r = -errno;
 
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return cu_error_set(e, r, _("cannot move process %1$s into %2$s"), buf, leaf);
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return 0;
 }
 
@@ -427,15 +431,56 @@ static char *wait_placed(const struct cgunit *u, pid_t keeper)
 	return NULL;
 }
 
+/*
+ * The D-Bus call, narrated (issue 19): a note in --explain (it is a
+ * message to systemd, not a system call), a step in a plan.
+ */
+static bool start_step(const struct cgunit *u, pid_t holder)
+{
+	struct explain_step st;
+	char call[512], pid[32];
+
+	if (!explain_on())
+		return true;
+	if (holder > 0)
+		snprintf(pid, sizeof(pid), "%d", (int) holder);
+	else
+		snprintf(pid, sizeof(pid), "PID");
+	snprintf(call, sizeof(call),
+		 "D-Bus %s org.freedesktop.systemd1.Manager.StartTransientUnit(\"%s\", \"fail\", [Delegate=yes, PIDs=[%s], ...])",
+		 u->user ? "--user" : "--system", u->name, pid);
+	if (explain_begin(&st, u->user ? EXPLAIN_PRIV_NONE : EXPLAIN_PRIV_SYSTEMD, "%s", call)) {
+		explain_note("%s  [%s]", call, "systemd-run --scope -p Delegate=yes");
+		return true;
+	}
+	explain_concept(&st, "systemd-run --scope -p Delegate=yes");
+	explain_end(&st, 0, 0);
+	return false;
+}
+
 int cgunit_start(struct cgunit *u, const char *v2mount, pid_t self, struct cu_error *e)
 {
 	sd_bus_error be = SD_BUS_ERROR_NULL;
 	_cleanup_free_ char *dir = NULL;
-	pid_t holder = self > 0 ? self : keeper_spawn(e);
+	pid_t holder;
 	int r;
+
+	if (explain_dry_run()) {
+		/* no keeper, no call: the unit's group is a placeholder */
+		(void) start_step(u, self);
+		free(u->cgpath);
+		if (xasprintf(&u->cgpath, "<%s>", u->name) < 0)
+			return -ENOMEM;
+		u->planned = true;
+		if (xasprintf(&dir, "%s/%s", v2mount, u->cgpath) < 0)
+			return -ENOMEM;
+		return keeper_settle(dir, self, e);
+	}
+	holder = self > 0 ? self : keeper_spawn(e);
 
 	if (holder < 0)
 		return holder;
+	(void) start_step(u, holder);
 	r = start_call(u, holder, &be);
 	if (r < 0) {
 		if (!self)

@@ -42,6 +42,7 @@ struct cgunit {
 	char *cgpath;		/* the unit's group, relative to the v2 root */
 	bool started;		/* this process started the unit */
 	bool own;		/* ... holding itself: it ends when we do */
+	bool planned;		/* --dry-run: cgpath is a placeholder, not started */
 };
 
 /*

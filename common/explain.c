@@ -355,6 +355,10 @@ static const char *priv_text(enum explain_priv p)
 		return _("needs write access to the file");
 	case EXPLAIN_PRIV_UTS:
 		return _("needs CAP_SYS_ADMIN in the user namespace owning the UTS namespace");
+	case EXPLAIN_PRIV_KILL:
+		return _("needs CAP_KILL, or the same user as the process");
+	case EXPLAIN_PRIV_SYSTEMD:
+		return _("needs root (polkit) for the system service manager, none for one's own");
 	case EXPLAIN_PRIV_NONE:
 		break;
 	}
@@ -1027,6 +1031,22 @@ ssize_t explain_write_path(int fd, const void *buf, size_t len, const char *path
 	return (ssize_t) finish(&s, made, r, (long) len);
 }
 
+/* drycg (issue 19): cgset's signals and the end of its chain. */
+
+int explain_kill(pid_t pid, int sig)
+{
+	struct explain_step s;
+	bool made;
+	long r = 0;
+
+	made = explain_begin(&s, EXPLAIN_PRIV_KILL, "kill(%d, SIG%s)", (int) pid,
+			     sigabbrev_np(sig) ?: "?");
+	explain_concept(&s, "kill -%s %d", sigabbrev_np(sig) ?: "?", (int) pid);
+	if (made)
+		r = kill(pid, sig);
+	return (int) finish(&s, made, r, 0);
+}
+
 /* --- confinement ----------------------------------------------------- */
 
 static const char *const cap_names[] = {
@@ -1406,17 +1426,17 @@ void explain_dry_execve(char *const argv[])
 	struct buf b = { .p = call, .size = sizeof(call) };
 	size_t i;
 
-	if (!explain_dry_run() || !argv || !argv[0])
+	if (!explain_dry_run())
 		return;
 	call[0] = '\0';
 	bprintf(&b, "execve(");
-	bquote(&b, argv[0]);
+	bquote(&b, argv && argv[0] ? argv[0] : "$SHELL");	/* no command: the shell */
 	bprintf(&b, ", [");
-	for (i = 0; i < 16 && argv[i]; i++) {
+	for (i = 0; argv && i < 16 && argv[i]; i++) {
 		bprintf(&b, "%s", i ? ", " : "");
 		bquote(&b, argv[i]);
 	}
-	bprintf(&b, "%s])", i == 16 && argv[i] ? ", ..." : "");
+	bprintf(&b, "%s])", argv && i == 16 && argv[i] ? ", ..." : "");
 	explain_dry_step(EXPLAIN_PRIV_NONE, _("the program replaces this one (not run in a dry run)"),
 			 "%s", call);
 }

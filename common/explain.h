@@ -76,6 +76,8 @@ enum explain_priv {
 	EXPLAIN_PRIV_IDMAP,	/* CAP_SETUID/CAP_SETGID in the parent user namespace */
 	EXPLAIN_PRIV_FILE,	/* write access to the file (its owner or root) */
 	EXPLAIN_PRIV_UTS,	/* CAP_SYS_ADMIN over the UTS namespace */
+	EXPLAIN_PRIV_KILL,	/* CAP_KILL, or the process's own user */
+	EXPLAIN_PRIV_SYSTEMD,	/* root, for the system service manager */
 };
 
 struct explain_step {
@@ -131,6 +133,8 @@ void explain_clone3_done(unsigned long long flags, long r, int err);
 pid_t explain_clone3(void *args, size_t size);
 /* write(2) of @len bytes of @buf to the file @path opened as @fd. */
 ssize_t explain_write_path(int fd, const void *buf, size_t len, const char *path);
+/* kill(2). */
+int explain_kill(pid_t pid, int sig);
 /* Confinement: one capability out of the bounding set, capset(2), a seccomp filter. */
 int explain_capbset_drop(unsigned int cap);
 int explain_capset(void *hdr, void *data);
@@ -196,5 +200,7 @@ void explain_dry_execve(char *const argv[]);
 	(explain_on() ? explain_seccomp_filter(prog) : syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog))
 #define ex_write_path(fd, buf, len, path) \
 	(explain_on() ? explain_write_path(fd, buf, len, path) : write(fd, buf, len))
+#define ex_kill(pid, sig) \
+	(explain_on() ? explain_kill(pid, sig) : kill(pid, sig))
 
 #endif /* CU_EXPLAIN_H */

@@ -11,6 +11,7 @@
 #include <sys/xattr.h>
 
 #include "c.h"
+#include "explain.h"
 #include "layer.h"
 #include "layerlib.h"
 #include "layertar.h"
@@ -926,6 +927,20 @@ int layer_commit(const char *upper, const char *out,
 	rc = layer_lib_load_crypto(&lib, e);
 	if (rc == 0 && filter != LAYER_TAR_PLAIN)
 		rc = layer_lib_load_archive(&lib, e);
+	if (rc == 0 && explain_on()) {
+		/* issue 19: the layer file as one step (a plan writes none) */
+		struct explain_step es;
+
+		if (!explain_begin(&es, EXPLAIN_PRIV_FILE, "write %s \u2190 tar of %s", out, upper)) {
+			explain_concept(&es, "%s", _("a layer: the upper directory's changes, whiteouts as .wh. files"));
+			explain_end(&es, 0, 0);
+			digest[0] = '\0';
+			layer_lib_unload(&lib);
+			return 0;
+		}
+		explain_note("write %s \u2190 tar of %s  [%s]", out, upper,
+			     _("a layer: the upper directory's changes, whiteouts as .wh. files"));
+	}
 	if (rc == 0) {
 		struct layer_locale loc;
 
@@ -1006,6 +1021,8 @@ struct apply_ctx {
 	unsigned long nbak;
 	char *lastparent;	/* the last parent known to exist */
 	struct cu_error *e;
+	unsigned long nentries;	/* the layer's entries (scan_archive) */
+	unsigned long nmarkers;	/* ... of them whiteouts and opaque markers */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -1082,6 +1099,10 @@ static int scan_entry(struct apply_ctx *c, struct archive_entry *en)
 		return refuse(c, name, -ELOOP);
 	if (streq(base_of(norm), WH_PREFIX))
 		return refuse(c, name, -EINVAL);
+	c->nentries++;
+	if (startswith(base_of(norm), WH_PREFIX) &&
+	    (streq(base_of(norm), WH_OPAQUE) || !startswith(base_of(norm), WH_META)))
+		c->nmarkers++;
 	if (LA(archive_entry_filetype)(en) == AE_IFLNK)
 		tree_add(&c->symlinks, norm);
 	/* a hard link names an earlier entry, or a file already in DIR */
@@ -1753,6 +1774,24 @@ static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const ch
 	rc = scan_archive(c, fd, tarball);
 	if (rc < 0)
 		return rc;
+	if (explain_on()) {
+		/*
+		 * issue 19: one line for the layer, not one per file.  A plan
+		 * stops here; the real run narrates it as a note.
+		 */
+		struct explain_step st;
+		char call[PATH_MAX * 2 + 64];
+
+		snprintf(call, sizeof(call), "extract %s into %s", tarball, dir);
+		if (!explain_begin(&st, EXPLAIN_PRIV_FILE, "%s", call)) {
+			explain_concept(&st, _("%1$lu entries, %2$lu whiteouts and opaque markers converted to overlay's own"),
+					c->nentries, c->nmarkers);
+			explain_end(&st, 0, 0);
+			return 0;
+		}
+		explain_note(N_("%1$s  [%2$lu entries, %3$lu whiteouts and opaque markers converted to overlay's own]"),
+			     call, c->nentries, c->nmarkers);
+	}
 	if (mkdir(dir, 0755) == 0)
 		made = true;
 	else if (errno != EEXIST)

@@ -4,6 +4,7 @@
  * lowerdir+ per layer, image-file layers, records of what a mount made.
  */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <ftw.h>
 #include <limits.h>
 #include <linux/loop.h>
@@ -272,6 +273,49 @@ int ovl_check(const struct ovl_spec *s, struct cu_error *e)
 
 /* ---- image-file layers: a loop device and a detached read-only mount ---- */
 
+/* An image layer: its detached mount, or in a plan the mount not made. */
+#define is_image(l)	((l)->mntfd >= 0 || (l)->mntfd == EXPLAIN_DRY_FD)
+
+/*
+ * The loop ioctls, narrated (issue 19) as losetup's calls; in a plan the
+ * device is "/dev/loopN" and nothing is opened for writing.
+ */
+static int loop_get_free(int ctl)
+{
+	struct explain_step st;
+	long r;
+
+	if (!explain_on())
+		return ioctl(ctl, LOOP_CTL_GET_FREE);
+	if (!explain_begin(&st, EXPLAIN_PRIV_MOUNT, "ioctl(%d, LOOP_CTL_GET_FREE)", ctl)) {
+		explain_concept(&st, "%s", _("losetup --find: a free loop device"));
+		explain_end(&st, 0, 0);
+		return 0;
+	}
+	explain_concept(&st, "%s", _("losetup --find: a free loop device"));
+	r = ioctl(ctl, LOOP_CTL_GET_FREE);
+	return (int) explain_end(&st, r, r < 0 ? errno : 0);
+}
+
+static int loop_configure(int fd, struct loop_config *cfg, const char *dev, const char *image)
+{
+	struct explain_step st;
+	long r;
+
+	if (!explain_on())
+		return ioctl(fd, LOOP_CONFIGURE, cfg);
+	if (!explain_begin(&st, EXPLAIN_PRIV_MOUNT,
+			   "ioctl(%d, LOOP_CONFIGURE, {fd=%u, info.lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})",
+			   fd, cfg->fd)) {
+		explain_concept(&st, "losetup --read-only %s %s", explain_dry_run() ? "/dev/loopN" : dev, image);
+		explain_end(&st, 0, 0);
+		return 0;
+	}
+	explain_concept(&st, "losetup --read-only %s %s", dev, image);
+	r = ioctl(fd, LOOP_CONFIGURE, cfg);
+	return (int) explain_end(&st, r, r < 0 ? errno : 0);
+}
+
 static int loop_attach(const char *image, char *dev, size_t len)
 {
 	_cleanup_close_ int ctl = -1, img = -1;
@@ -279,23 +323,24 @@ static int loop_attach(const char *image, char *dev, size_t len)
 	int tries, nr, fd;
 
 	img = open(image, O_RDONLY | O_CLOEXEC);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (img < 0 || ctl < 0)
+	/* a plan opens no device for writing: it needs none to print */
+	ctl = explain_dry_run() ? EXPLAIN_DRY_FD : open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (img < 0 || (ctl < 0 && ctl != EXPLAIN_DRY_FD))
 		return -errno;
 	for (tries = 0; tries < 16; tries++) {
-		nr = ioctl(ctl, LOOP_CTL_GET_FREE);
+		nr = loop_get_free(ctl);
 		if (nr < 0)
 			return -errno;
-		if (snprintf(dev, len, "/dev/loop%d", nr) >= (int) len)
+		if (snprintf(dev, len, explain_dry_run() ? "/dev/loopN" : "/dev/loop%d", nr) >= (int) len)
 			return -ENAMETOOLONG;
-		fd = open(dev, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(dev, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && fd != EXPLAIN_DRY_FD)
 			return -errno;
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.fd = (uint32_t) img;
 		cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
 		snprintf((char *) cfg.info.lo_file_name, LO_NAME_SIZE, "%s", image);
-		if (ioctl(fd, LOOP_CONFIGURE, &cfg) == 0)
+		if (loop_configure(fd, &cfg, dev, image) == 0)
 			return fd;
 		close(fd);
 		if (errno != EBUSY)
@@ -310,7 +355,7 @@ static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 	_cleanup_close_ int fs = ex_fsopen(type, FSOPEN_CLOEXEC);
 	int mfd;
 
-	if (fs < 0)
+	if (fs < 0 && fs != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot mount image layer as %s: fsopen(2) needs Linux 5.2") :
 				    _("cannot mount image layer as %s"), type);
@@ -319,7 +364,7 @@ static int image_fsmount(const char *dev, const char *type, struct cu_error *e)
 	    ex_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	mfd = ex_fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
-	if (mfd < 0)
+	if (mfd < 0 && mfd != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, _("cannot mount image layer %1$s as %2$s"), dev, type);
 	return mfd;
 }
@@ -335,7 +380,7 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	if (rc == 0)
 		return cu_error_set(e, 0, _("unusable layer: %s: neither a directory nor a filesystem image (give a directory, or a squashfs, erofs or ext4 image)"), l->path);
 	loopfd = loop_attach(l->path, l->loopdev, sizeof(l->loopdev));
-	if (loopfd < 0) {
+	if (loopfd < 0 && loopfd != EXPLAIN_DRY_FD) {
 		l->loopdev[0] = '\0';
 		if (loopfd == -ENOENT && access("/dev/loop-control", F_OK) < 0)
 			return cu_error_set(e, 0, _("cannot attach a loop device to %s: no /dev/loop-control (load the loop module: modprobe loop)"), l->path);
@@ -343,8 +388,9 @@ static int layer_open_image(struct ovl_layer *l, struct cu_error *e)
 	}
 	rc = image_fsmount(l->loopdev, type, e);
 	/* The mounted filesystem now holds the device; autoclear frees it. */
-	close(loopfd);
-	if (rc < 0)
+	if (loopfd >= 0)
+		close(loopfd);
+	if (rc < 0 && rc != EXPLAIN_DRY_FD)
 		return rc;
 	l->mntfd = rc;
 	return 0;
@@ -403,6 +449,32 @@ static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_e
 	return 0;
 }
 
+/*
+ * unionmount's own files under /run/container-utils and the work dir's
+ * removal (issue 19): in a plan, a step with the privilege it needs, not
+ * made (returns false); narrated (--explain) as a note, since they are
+ * the tool's bookkeeping rather than one kernel call each.
+ */
+static bool __printf(2, 3) record_step(const char *concept, const char *fmt, ...)
+{
+	struct explain_step st;
+	char call[768];
+	va_list ap;
+
+	if (!explain_on())
+		return true;
+	va_start(ap, fmt);
+	vsnprintf(call, sizeof(call), fmt, ap);
+	va_end(ap);
+	if (explain_begin(&st, EXPLAIN_PRIV_FILE, "%s", call)) {
+		explain_note("%s  [%s]", call, concept);
+		return true;
+	}
+	explain_concept(&st, "%s", concept);
+	explain_end(&st, 0, 0);
+	return false;
+}
+
 /* ---- the work dir ---- */
 
 static int rm_entry(const char *path, const struct stat *st __unused,
@@ -418,6 +490,9 @@ static int rm_entry(const char *path, const struct stat *st __unused,
 
 static int work_remove(const char *work)
 {
+	if (!record_step(_("the work directory: overlay's scratch space, unlink and rmdir of each entry"),
+			 "rm -r %s", work))
+		return 0;
 	if (nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
 		return -errno;
 	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
@@ -466,6 +541,9 @@ static int pending_write(const char *target, const char *work, struct ovl_made *
 
 	if (rc < 0)
 		goto fail;
+	if (!record_step(_("unionmount's note of the work directory it is about to make"),
+			 "write %s \u2190 \"%s\"", m->pending, work))
+		return 0;	/* a plan notes nothing (pending_drop narrates only) */
 	fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
 		fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -502,7 +580,8 @@ static char *pending_read(const char *target, char *path, size_t len)
 
 static void pending_drop(struct ovl_made *m)
 {
-	if (m->pending[0])
+	if (m->pending[0] &&
+	    record_step(_("unionmount's note of the work directory, done with"), "unlink(\"%s\")", m->pending))
 		(void) unlink(m->pending);	/* done with: recorded or undone */
 	m->pending[0] = '\0';
 }
@@ -531,8 +610,8 @@ static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 	rc = pending_write(s->target, *work, m);
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
-	if (mkdir(*work, 0700) == 0) {
-		m->work = xstrdup(*work);
+	if (ex_mkdir(*work, 0700) == 0) {
+		m->work = xstrdup(*work);	/* a plan's rollback only narrates */
 		return 0;
 	}
 	rc = errno;
@@ -755,7 +834,7 @@ static int fs_set_dir(int fs, const char *key, const char *path, enum ovl_api ap
 static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 {
 	const struct ovl_layer *l = &m->layers[i];
-	int fd = l->mntfd >= 0 ? l->mntfd : l->dirfd;
+	int fd = is_image(l) ? l->mntfd : l->dirfd;
 	_cleanup_free_ char *abs = NULL;
 	char name[64];
 
@@ -767,7 +846,7 @@ static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 		*api = OVL_API_PATH;
 		explain_note(N_("lowerdir+ by file descriptor not supported by this kernel: by path"));
 	}
-	if (l->mntfd < 0)
+	if (!is_image(l))
 		abs = abs_path(l->path);
 	if (abs && strlen(abs) <= OVL_FSCONFIG_MAX)
 		return ex_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", abs, 0);
@@ -872,7 +951,7 @@ static char *legacy_string(const struct ovl_spec *s, const struct ovl_made *m,
 		if (i)
 			str_append(&opts, len, ":", false);
 		if (sh) {
-			snprintf(num, sizeof(num), "%d", l->mntfd >= 0 ? l->mntfd : l->dirfd);
+			snprintf(num, sizeof(num), "%d", is_image(l) ? l->mntfd : l->dirfd);
 			str_append(&opts, len, num, false);
 		} else {
 			abs = abs_path(l->path);	/* the kernel keeps it as given */
@@ -939,7 +1018,7 @@ static int mount_legacy(const struct ovl_spec *s, struct ovl_made *m,
 	 * given: a name that needs one goes by number too, the record keeps it.
 	 */
 	for (i = 0; i < m->nlayers; i++)
-		images |= m->layers[i].mntfd >= 0;
+		images |= is_image(&m->layers[i]);
 	if (s->upper && (strpbrk(s->upper, ":,\\") || strpbrk(work, ":,\\")))
 		images = true;
 	if (!images)
@@ -1020,13 +1099,13 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 		return cu_error_set(e, rc, _("cannot parse the mount options %s"), s->options);
 	if (api != OVL_API_STRING) {
 		fs = ex_fsopen("overlay", FSOPEN_CLOEXEC);
-		if (fs < 0 && errno != ENOSYS) {
+		if (fs < 0 && fs != EXPLAIN_DRY_FD && errno != ENOSYS) {
 			rc = cu_error_set(e, errno, _("cannot open overlay filesystem context"));
 			goto out;
 		}
-		if (fs < 0)
+		if (fs < 0 && fs != EXPLAIN_DRY_FD)
 			api = OVL_API_STRING;	/* no new mount API: before 5.2 */
-		if (fs < 0)
+		if (fs < 0 && fs != EXPLAIN_DRY_FD)
 			explain_note(N_("no new mount API (fsopen) in this kernel: using the option string"));
 	}
 	if (api != OVL_API_STRING) {
@@ -1037,7 +1116,7 @@ static int mount_overlay(const struct ovl_spec *s, struct ovl_made *m,
 			m->short_names = false;
 		} else if (rc == 0) {
 			mfd = ex_fsmount(fs, FSMOUNT_CLOEXEC, o.attrs);
-			if (mfd < 0) {
+			if (mfd < 0 && mfd != EXPLAIN_DRY_FD) {
 				rc = cu_error_set(e, errno, _("cannot mount overlay on %s"), s->target);
 				fs_log_append(fs, e);
 			}
@@ -1084,7 +1163,7 @@ static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct
 	struct cu_mount_attr attr = { 0 };
 	int rc;
 
-	if (m->layers[0].mntfd >= 0)
+	if (is_image(&m->layers[0]))
 		return attach_fd(m->layers[0].mntfd, s->target, e);
 	rc = split_options(s->options, true, &o);
 	free(o.fsopts);
@@ -1093,7 +1172,7 @@ static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct
 	attr.attr_set = o.attrs | MOUNT_ATTR_RDONLY;
 	tree = ex_open_tree(AT_FDCWD, m->layers[0].path,
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
+	if (tree < 0 && tree != EXPLAIN_DRY_FD)
 		return cu_error_set(e, errno, errno == ENOSYS ?
 				    _("cannot bind %s: open_tree(2) needs Linux 5.2") :
 				    _("cannot bind %s"), m->layers[0].path);
@@ -1126,8 +1205,15 @@ static int state_write(const char *target, struct ovl_made *m, struct cu_error *
 	size_t i;
 	int rc = state_path(target, path, sizeof(m->state));
 
-	if (rc < 0)
+	if (explain_dry_run())	/* the union's mount ID is not known yet */
+		snprintf(path, sizeof(m->state), "%s/<mount ID>", OVL_STATE_DIR);
+	else if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
+	if (!record_step(_("unionmount's record of the union: what umount removes"),
+			 "write %s \u2190 target %s%s%s", path, target,
+			 m->work ? " work " : "", m->work ? m->work : ""))
+		return 0;
+	rc = 0;
 	f = fopen(path, "w" CU_CLOEXECSTR);
 	if (!f && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
 		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
@@ -1239,7 +1325,7 @@ static int images_attach(struct ovl_made *m, struct cu_error *e)
 
 	for (i = 0; i < m->nlayers; i++) {
 		l = &m->layers[i];
-		if (l->mntfd < 0)
+		if (!is_image(l))
 			continue;
 		if (snprintf(l->attached, sizeof(l->attached), "%s/image.XXXXXX", OVL_STATE_DIR) >= (int) sizeof(l->attached) ||
 		    (mkdir_p(OVL_STATE_DIR) < 0) || !mkdtemp(l->attached)) {
@@ -1263,7 +1349,7 @@ static bool images_present(const struct ovl_made *m)
 	size_t i;
 
 	for (i = 0; i < m->nlayers; i++)
-		if (m->layers[i].mntfd >= 0)
+		if (is_image(&m->layers[i]))
 			return true;
 	return false;
 }
@@ -1331,7 +1417,7 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	m.recorded = rc == 0;
 	if (rc == 0)
 		pending_drop(&m);	/* the record now says what we made */
-	if (rc == 0)
+	if (rc == 0 && !explain_dry_run())	/* a plan mounted nothing to count */
 		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
 		explain_note(N_("rollback: undoing the union's steps"));
@@ -1365,7 +1451,8 @@ static void loop_release(const char *rec)
 	if (fd < 0)
 		return;
 	if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
-	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino)
+	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino &&
+	    record_step(_("losetup -d: free the loop device"), "ioctl(%s, LOOP_CLR_FD)", dev))
 		(void) ioctl(fd, LOOP_CLR_FD, 0);	/* EBUSY: still in use elsewhere */
 	close(fd);
 }
@@ -1386,7 +1473,8 @@ static int state_replay(const char *path, struct cu_error *e)
 		else if (streq(key, "work") && work_remove(val) < 0 && rc == 0)
 			rc = cu_error_set(e, ENOTEMPTY, _("cannot remove work directory %s"), val);
 	}
-	unlink(path);
+	if (record_step(_("unionmount's record of the union, done with"), "unlink(\"%s\")", path))
+		(void) unlink(path);
 	return rc;
 }
 
