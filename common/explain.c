@@ -292,6 +292,8 @@ static const char *fd_name(int fd, char *buf, size_t len)
 
 	if (fd == AT_FDCWD)
 		return ".";
+	if (fd == EXPLAIN_DRY_FD)	/* a dry run's placeholder */
+		return "<fd>";
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, len - 1);
 	if (n < 0) {
@@ -714,7 +716,9 @@ int explain_fsconfig(int fd, unsigned int cmd, const char *key,
 	long r = 0;
 
 	call[0] = '\0';
-	bprintf(&b, "fsconfig(%d, ", fd);
+	bprintf(&b, "fsconfig(");
+	bfd(&b, fd);
+	bprintf(&b, ", ");
 	if (cmd < ARRAY_SIZE(cmds))
 		bprintf(&b, "%s, ", cmds[cmd]);
 	else
@@ -749,7 +753,9 @@ int explain_fsmount(int fd, unsigned int fl, unsigned int attr_flags)
 	long r = 0;
 
 	call[0] = '\0';
-	bprintf(&b, "fsmount(%d, %s, ", fd, fl & FSMOUNT_CLOEXEC ? "FSMOUNT_CLOEXEC" : "0");
+	bprintf(&b, "fsmount(");
+	bfd(&b, fd);
+	bprintf(&b, ", %s, ", fl & FSMOUNT_CLOEXEC ? "FSMOUNT_CLOEXEC" : "0");
 	bflags(&b, attr_flags, mount_attrs);
 	bprintf(&b, ")");
 	made = explain_begin(&s, EXPLAIN_PRIV_MOUNT, "%s", call);
