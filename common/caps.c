@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "c.h"
 #include "caps.h"
 #include "dlsym.h"
+#include "explain.h"
 
 /*
  * libcap-ng is loaded only when capabilities are named or changed: its
@@ -157,6 +159,49 @@ static uint64_t permitted_mask(void)
 	return m;
 }
 
+/*
+ * Narrate what capng_apply(CAPNG_SELECT_ALL) asks of the kernel, as the raw
+ * calls of confine.c are: the capabilities dropped from the bounding set,
+ * the ambient ones raised, then capset(2) of the three other sets.
+ */
+static const char *cap_upper(unsigned c, char *buf, size_t len)
+{
+	const char *name = capng_capability_to_name(c);
+	size_t i;
+
+	for (i = 0; name && name[i] && i + 1 < len; i++)
+		buf[i] = (char) (name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+	buf[name ? i : 0] = '\0';
+	return buf;
+}
+
+static void explain_capng(uint64_t drop, uint64_t ambient)
+{
+	struct explain_step s;
+	char up[32];
+	unsigned c;
+
+	for (c = 0; c < 64; c++) {
+		if (!((drop >> c) & 1) || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+			continue;
+		(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: capsh --drop"),
+					  "prctl(PR_CAPBSET_DROP, CAP_%s)", cap_upper(c, up, sizeof(up)));
+		(void) explain_step_end(&s, 0);
+	}
+	(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE,
+				  _("libcap-ng: the effective, permitted and inheritable sets"),
+				  "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {\u2026})");
+	(void) explain_step_end(&s, 0);
+	for (c = 0; c < 64; c++) {
+		if (!((ambient >> c) & 1))
+			continue;
+		(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: capsh --addamb"),
+					  "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_%s)",
+					  cap_upper(c, up, sizeof(up)));
+		(void) explain_step_end(&s, 0);
+	}
+}
+
 int caps_apply(const struct caps_plan *p, struct cu_error *e)
 {
 	uint64_t ambient;
@@ -174,7 +219,9 @@ int caps_apply(const struct caps_plan *p, struct cu_error *e)
 	update_all(CAPNG_ADD, CAPNG_AMBIENT, ambient & ~p->drop.mask);
 	update_all(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
 		   CAPNG_BOUNDING_SET | CAPNG_AMBIENT, p->drop.mask);
-	if (capng_apply(CAPNG_SELECT_ALL) < 0)
+	if (explain_on())
+		explain_capng(p->drop.mask, ambient & ~p->drop.mask);
+	if (!explain_dry_run() && capng_apply(CAPNG_SELECT_ALL) < 0)
 		return cu_error_set(e, errno ? errno : EPERM,
 				    _("cannot set capabilities (only capabilities we hold can be added)"));
 	return 0;

@@ -261,6 +261,8 @@ static void bfd(struct buf *b, int fd)
 {
 	if (fd == AT_FDCWD)
 		bprintf(b, "AT_FDCWD");
+	else if (fd == EXPLAIN_DRY_FD)	/* a dry run's placeholder */
+		bprintf(b, "<fd>");
 	else
 		bprintf(b, "%d", fd);
 }
@@ -273,6 +275,10 @@ static const char *fd_name(int fd, char *buf, size_t len)
 
 	if (fd == AT_FDCWD)
 		return ".";
+	if (fd == EXPLAIN_DRY_FD) {
+		snprintf(buf, len, "<fd>");
+		return buf;
+	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, len - 1);
 	if (n < 0) {
@@ -785,7 +791,8 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	char f[512], o[128];
 	struct buf bf = { .p = f, .size = sizeof(f) }, bo = { .p = o, .size = sizeof(o) };
 
-	if (!explain_on() || r == 0)	/* r == 0: the child */
+	/* r == 0: the child (a dry run makes none: its plan shows the call) */
+	if (!explain_on() || (r == 0 && !explain_dry_run()))
 		return;
 	f[0] = o[0] = '\0';
 	bflags(&bf, fl, clone_flags);
@@ -800,6 +807,64 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	else
 		explain_concept(&s, "%s", _("a new process"));
 	explain_end(&s, r, r < 0 ? err : 0);
+}
+
+/* dryns: nsrun and nsenter2 (steps without a twin of their own) */
+
+void explain_execve(char *const argv[])
+{
+	struct explain_step s;
+	char call[1024];
+	struct buf b = { .p = call, .size = sizeof(call) };
+	size_t i;
+
+	if (!explain_on() || !argv || !argv[0])
+		return;
+	call[0] = '\0';
+	bprintf(&b, "execve(");
+	bquote(&b, argv[0]);
+	bprintf(&b, ", [");
+	for (i = 0; argv[i] && i < 8; i++) {
+		bprintf(&b, i ? ", " : "");
+		bquote(&b, argv[i]);
+	}
+	bprintf(&b, argv[i] ? ", \u2026])" : "])");
+	if (!explain_begin(&s, EXPLAIN_PRIV_NONE, "%s", call)) {
+		explain_concept(&s, "%s", _("the program replaces this one, in the same process and namespaces; a dry run ends here"));
+		explain_end(&s, 0, 0);
+		return;
+	}
+	explain_concept(&s, "%s", _("the program replaces this one, in the same process and namespaces"));
+	/* a successful execve(2) never returns: its line comes first */
+	explain_end(&s, 0, 0);
+}
+
+bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
+			const char *concept, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!explain_on())
+		return true;
+	va_start(ap, fmt);
+	vsnprintf(s->call, sizeof(s->call), fmt, ap);
+	va_end(ap);
+	s->priv = priv;
+	snprintf(s->concept, sizeof(s->concept), "%s", concept ? concept : "");
+	if (explain_dry_run()) {
+		explain_end(s, 0, 0);
+		return false;
+	}
+	return true;
+}
+
+long explain_step_end(struct explain_step *s, long r)
+{
+	int err = errno;
+
+	if (!explain_on() || explain_dry_run())
+		return r;
+	return explain_end(s, r, r < 0 ? err : 0);
 }
 
 pid_t explain_clone3(void *args, size_t size)

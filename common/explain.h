@@ -130,6 +130,28 @@ ssize_t explain_write_path(int fd, const void *buf, size_t len, const char *path
 int explain_capbset_drop(unsigned int cap);
 int explain_capset(void *hdr, void *data);
 int explain_seccomp_filter(void *prog);
+/* dryns: nsrun and nsenter2 */
+/*
+ * The execve(2) that ends a chainloader: narrated before it is made (it
+ * never returns when it succeeds); in a dry run the plan's last line.
+ */
+void explain_execve(char *const argv[]);
+/*
+ * A step with no twin (an ioctl, an open for writing, a helper program):
+ *
+ *	if (explain_step_begin(&s, priv, concept, "call(%s)", arg))
+ *		r = call(arg);
+ *	explain_step_end(&s, r);
+ *
+ * begin narrates it in a dry run and returns false (skip it; r keeps the
+ * success the caller set); end narrates the result of a real run.  Both
+ * cost one test when explaining is off.  @concept is translated already.
+ */
+bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
+			const char *concept, const char *fmt, ...) __printf(4, 5);
+long explain_step_end(struct explain_step *s, long r);
+/* Did a call returning an fd fail?  Not when a dry run gave the placeholder. */
+#define ex_fd_failed(fd)	((fd) < 0 && !(explain_dry_run() && (fd) == EXPLAIN_DRY_FD))
 /* A netlink request (struct nlmsghdr *) sent, answered with @r (0 or -errno). */
 void explain_netlink(const void *nlh, int r);
 /*
