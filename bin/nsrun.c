@@ -1805,7 +1805,9 @@ static void __noreturn dry_run_forked(struct nsrun_control *ctl)
 			  !ctl->uidmap.ranges.want_auto &&
 			  !ctl->gidmap.ranges.want_auto;
 	ctl->handshake = needs_handshake(ctl);
-	explain_clone3_done((unsigned long long) (ctl->flags & ~CLONE_NEWTIME), 0, 0);
+	/* spawn_vm()'s flags when the child would share our memory */
+	explain_clone3_done((unsigned long long) (ctl->flags & ~CLONE_NEWTIME) |
+			    (shares_vm(ctl) ? CLONE_VM | CLONE_VFORK : 0), 0, 0);
 	if (child_before_go(ctl, &e) < 0)
 		cu_error_die(&e);
 	if (ctl->handshake &&

@@ -121,13 +121,13 @@ static int create_last(int parent, const char *name, bool file)
 	if (!file) {
 		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("a mount point"),
 				       "mkdirat(%s, \"%s\", 0755)",
-				       parent == EXPLAIN_DRY_FD ? "<fd>" : "<root>", name))
+				       "<fd>", name))
 			fd = mkdirat(parent, name, 0755);
 		return explain_step_end(&s, fd) < 0 && errno != EEXIST ? -errno : 0;
 	}
 	if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("a mount point"),
 			       "openat(%s, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW, 0644)",
-			       parent == EXPLAIN_DRY_FD ? "<fd>" : "<root>", name))
+			       "<fd>", name))
 		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			    O_CLOEXEC, 0644);
 	if (explain_step_end(&s, fd) < 0)
