@@ -382,6 +382,15 @@ int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 	if (procfd < 0)
 		return procfd;
 	fd = openat(procfd, which, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && explain_dry_run() && (errno == EACCES || errno == EPERM)) {
+		struct explain_step s;
+
+		/* a privileged read: the plan shows it and goes on without it */
+		(void) explain_step_begin(&s, EXPLAIN_PRIV_SETNS,
+					  _("run as root or as the owner of the process"),
+					  "open(\"/proc/%d/%s\", O_PATH|O_DIRECTORY)", (int) t->pid, which);
+		return EXPLAIN_DRY_FD;
+	}
 	if (fd < 0)
 		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, which);
@@ -390,10 +399,15 @@ int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 
 int nsjoin_chroot_chdir(int rootfd, int wdfd, struct cu_error *e)
 {
-	if (rootfd >= 0) {
-		if (fchdir(rootfd) < 0)
+	if (!ex_fd_failed(rootfd)) {
+		if (rootfd >= 0 && fchdir(rootfd) < 0)
 			return fail(e, errno, NULL, _("cannot change directory to the new root"));
-		if (chroot(".") < 0)
+		struct explain_step s;
+		long r = 0;
+
+		if (explain_step_begin(&s, EXPLAIN_PRIV_MOUNT, "chroot .", "chroot(\".\")"))
+			r = chroot(".");
+		if (explain_step_end(&s, r) < 0)
 			return fail(e, errno, NULL, _("cannot change the root directory"));
 		if (wdfd < 0 && chdir("/") < 0)
 			return fail(e, errno, NULL, _("cannot change directory to %s"), "/");
@@ -618,8 +632,9 @@ static int open_hierarchy(struct nsjoin_cgroup *cg, const struct mnt_table *t,
 		if (!dir)
 			continue;
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
-		fd = open(procs, O_WRONLY | O_CLOEXEC);
-		if (fd < 0) {
+		/* a plan writes nothing: the write below is narrated only */
+		fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(procs, O_WRONLY | O_CLOEXEC);
+		if (ex_fd_failed(fd)) {
 			int r = fail(e, errno, NULL, _("cannot open %s"), procs);
 
 			free(dir);
@@ -669,7 +684,10 @@ int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e)
 
 	for (i = 0; i < cg->n; i++) {
 		/* "0" is the writer itself, in every PID namespace */
-		if (write(cg->fd[i], "0", 1) != 1)
+		char procs[PATH_MAX];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->dir[i]);
+		if (ex_write_path(cg->fd[i], "0", 1, procs) != 1)
 			return fail(e, errno, NULL, _("cannot join cgroup %s"), cg->dir[i]);
 	}
 	nsjoin_cgroup_free(cg);
@@ -681,7 +699,8 @@ void nsjoin_cgroup_free(struct nsjoin_cgroup *cg)
 	size_t i;
 
 	for (i = 0; i < cg->n; i++) {
-		close(cg->fd[i]);
+		if (cg->fd[i] >= 0)
+			close(cg->fd[i]);
 		free(cg->dir[i]);
 	}
 	cg->n = 0;
