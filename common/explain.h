@@ -151,7 +151,10 @@ bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
 			const char *concept, const char *fmt, ...) __printf(4, 5);
 long explain_step_end(struct explain_step *s, long r);
 /* Did a call returning an fd fail?  Not when a dry run gave the placeholder. */
-#define ex_fd_failed(fd)	((fd) < 0 && !(explain_dry_run() && (fd) == EXPLAIN_DRY_FD))
+static inline bool ex_fd_failed(int fd)
+{
+	return fd < 0 && !(explain_dry_run() && fd == EXPLAIN_DRY_FD);
+}
 /* A netlink request (struct nlmsghdr *) sent, answered with @r (0 or -errno). */
 void explain_netlink(const void *nlh, int r);
 /*

@@ -400,10 +400,11 @@ int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 int nsjoin_chroot_chdir(int rootfd, int wdfd, struct cu_error *e)
 {
 	if (!ex_fd_failed(rootfd)) {
-		if (rootfd >= 0 && fchdir(rootfd) < 0)
-			return fail(e, errno, NULL, _("cannot change directory to the new root"));
 		struct explain_step s;
 		long r = 0;
+
+		if (rootfd >= 0 && fchdir(rootfd) < 0)
+			return fail(e, errno, NULL, _("cannot change directory to the new root"));
 
 		if (explain_step_begin(&s, EXPLAIN_PRIV_MOUNT, "chroot .", "chroot(\".\")"))
 			r = chroot(".");
