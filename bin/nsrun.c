@@ -718,7 +718,7 @@ static int loopback_up(struct cu_error *e)
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open a socket to bring up lo"));
 	if (explain_step_begin(&s, EXPLAIN_PRIV_NET, "ip link set lo up",
-			       "ioctl(SIOCSIFFLAGS, \"lo\", IFF_LOOPBACK|IFF_UP)"))
+			       "ioctl(%d, SIOCSIFFLAGS, {ifr_name=\"lo\", ifr_flags=IFF_UP|IFF_LOOPBACK})", fd))
 		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
 	if (explain_step_end(&s, r) < 0)
 		return cu_error_set(e, errno, _("cannot bring up lo"));
@@ -1001,7 +1001,7 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 	cr = 0;
 	if (ctl->no_new_privs &&
 	    explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --no-new-privs",
-			       "prctl(PR_SET_NO_NEW_PRIVS, 1)"))
+			       "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)"))
 		cr = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (ctl->no_new_privs && explain_step_end(&s, cr) < 0)
 		return cu_error_set(e, errno, _("cannot set no_new_privs"));

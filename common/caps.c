@@ -175,14 +175,14 @@ static const char *cap_upper(unsigned c, char *buf, size_t len)
 	return buf;
 }
 
-static void explain_capng(uint64_t drop, uint64_t ambient)
+static void explain_capng(uint64_t bound, uint64_t ambient, long r)
 {
 	struct explain_step s;
 	char up[32];
 	unsigned c;
 
 	for (c = 0; c < 64; c++) {
-		if (!((drop >> c) & 1) || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+		if (!((bound >> c) & 1))
 			continue;
 		(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: capsh --drop"),
 					  "prctl(PR_CAPBSET_DROP, CAP_%s)", cap_upper(c, up, sizeof(up)));
@@ -190,21 +190,42 @@ static void explain_capng(uint64_t drop, uint64_t ambient)
 	}
 	(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE,
 				  _("libcap-ng: the effective, permitted and inheritable sets"),
-				  "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {\u2026})");
+				  "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=%d}, {\u2026})",
+				  (int) getpid());
+	if (r < 0) {	/* the library says no more: its last call failed */
+		(void) explain_step_end(&s, r);
+		return;
+	}
+	(void) explain_step_end(&s, 0);
+	(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: the ambient set emptied first"),
+				  "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)");
 	(void) explain_step_end(&s, 0);
 	for (c = 0; c < 64; c++) {
 		if (!((ambient >> c) & 1))
 			continue;
 		(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: capsh --addamb"),
-					  "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_%s)",
+					  "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_%s, 0, 0)",
 					  cap_upper(c, up, sizeof(up)));
 		(void) explain_step_end(&s, 0);
 	}
 }
 
+/* The capabilities of @drop still in our bounding set (libcap-ng drops those). */
+static uint64_t in_bounding(uint64_t drop)
+{
+	uint64_t m = 0;
+	unsigned c;
+
+	for (c = 0; c < 64; c++)
+		if (((drop >> c) & 1) && prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+			m |= (uint64_t) 1 << c;
+	return m;
+}
+
 int caps_apply(const struct caps_plan *p, struct cu_error *e)
 {
-	uint64_t ambient;
+	uint64_t ambient, bound;
+	int r;
 
 	if (caps_plan_empty(p))
 		return 0;
@@ -219,9 +240,12 @@ int caps_apply(const struct caps_plan *p, struct cu_error *e)
 	update_all(CAPNG_ADD, CAPNG_AMBIENT, ambient & ~p->drop.mask);
 	update_all(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
 		   CAPNG_BOUNDING_SET | CAPNG_AMBIENT, p->drop.mask);
+	/* narrated after the fact: the library makes the calls, we tell them */
+	bound = explain_on() ? in_bounding(p->drop.mask) : 0;
+	r = explain_dry_run() ? 0 : capng_apply(CAPNG_SELECT_ALL);
 	if (explain_on())
-		explain_capng(p->drop.mask, ambient & ~p->drop.mask);
-	if (!explain_dry_run() && capng_apply(CAPNG_SELECT_ALL) < 0)
+		explain_capng(bound, ambient & ~p->drop.mask, r < 0 ? -1 : 0);
+	if (r < 0)
 		return cu_error_set(e, errno ? errno : EPERM,
 				    _("cannot set capabilities (only capabilities we hold can be added)"));
 	return 0;

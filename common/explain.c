@@ -818,7 +818,7 @@ void explain_execve(char *const argv[])
 	struct buf b = { .p = call, .size = sizeof(call) };
 	size_t i;
 
-	if (!explain_on() || !argv || !argv[0])
+	if (!explain_dry_run() || !argv || !argv[0])
 		return;
 	call[0] = '\0';
 	bprintf(&b, "execve(");
@@ -829,14 +829,14 @@ void explain_execve(char *const argv[])
 		bquote(&b, argv[i]);
 	}
 	bprintf(&b, argv[i] ? ", \u2026])" : "])");
+	/*
+	 * A real run does not narrate it: a successful execve(2) never
+	 * returns, so its result could not follow it.
+	 */
 	if (!explain_begin(&s, EXPLAIN_PRIV_NONE, "%s", call)) {
 		explain_concept(&s, "%s", _("the program replaces this one, in the same process and namespaces; a dry run ends here"));
 		explain_end(&s, 0, 0);
-		return;
 	}
-	explain_concept(&s, "%s", _("the program replaces this one, in the same process and namespaces"));
-	/* a successful execve(2) never returns: its line comes first */
-	explain_end(&s, 0, 0);
 }
 
 bool explain_step_begin(struct explain_step *s, enum explain_priv priv,

@@ -132,8 +132,8 @@ int explain_capset(void *hdr, void *data);
 int explain_seccomp_filter(void *prog);
 /* dryns: nsrun and nsenter2 */
 /*
- * The execve(2) that ends a chainloader: narrated before it is made (it
- * never returns when it succeeds); in a dry run the plan's last line.
+ * The execve(2) that ends a chainloader: the last line of a dry run's
+ * plan (a real run's successful execve never returns to show a result).
  */
 void explain_execve(char *const argv[]);
 /*

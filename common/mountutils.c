@@ -113,21 +113,32 @@ static int open_in(int rootfd, const char *path)
 }
 
 /* Create the last component of @path (whose parent is @parent) as a dir or file. */
+/* The number of @fd as strace shows it, or a dry run's "<fd>". */
+static const char *fd_text(int fd, char *buf, size_t len)
+{
+	if (fd == EXPLAIN_DRY_FD)
+		snprintf(buf, len, "<fd>");
+	else
+		snprintf(buf, len, "%d", fd);
+	return buf;
+}
+
 static int create_last(int parent, const char *name, bool file)
 {
 	struct explain_step s;
+	char pfd[16];
 	int fd = 0;
 
 	if (!file) {
 		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("a mount point"),
 				       "mkdirat(%s, \"%s\", 0755)",
-				       "<fd>", name))
+				       fd_text(parent, pfd, sizeof(pfd)), name))
 			fd = mkdirat(parent, name, 0755);
 		return explain_step_end(&s, fd) < 0 && errno != EEXIST ? -errno : 0;
 	}
 	if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("a mount point"),
-			       "openat(%s, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW, 0644)",
-			       "<fd>", name))
+			       "openat(%s, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644)",
+			       fd_text(parent, pfd, sizeof(pfd)), name))
 		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			    O_CLOEXEC, 0644);
 	if (explain_step_end(&s, fd) < 0)
@@ -340,6 +351,7 @@ static int dev_nodes_mknod(int devfd)
 {
 	mode_t old = umask(0);
 	struct explain_step s;
+	char pfd[16];
 	size_t made;
 	int r = 0;
 
@@ -350,7 +362,8 @@ static int dev_nodes_mknod(int devfd)
 		long m = 0;
 
 		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, "mknod",
-				       "mknodat(<fd>, \"%s\", S_IFCHR|0666, makedev(%u, %u))",
+				       "mknodat(%s, \"%s\", S_IFCHR|0666, makedev(%#x, %#x))",
+				       fd_text(devfd, pfd, sizeof(pfd)),
 				       dev_nodes[made].name, dev_nodes[made].major,
 				       dev_nodes[made].minor))
 			m = mknodat(devfd, dev_nodes[made].name, S_IFCHR | 0666,
@@ -416,6 +429,7 @@ static int dev_links_make(int rootfd, struct cu_error *e)
 {
 	_cleanup_close_ int devfd = mount_open_in_root(rootfd, "/dev", false, e);
 	struct explain_step s;
+	char pfd[16];
 	size_t i;
 
 	if (ex_fd_failed(devfd))
@@ -424,8 +438,9 @@ static int dev_links_make(int rootfd, struct cu_error *e)
 		int r = 0;
 
 		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, NULL,
-				       "symlinkat(\"%s\", <fd>, \"%s\")",
-				       dev_links[i].target, dev_links[i].name))
+				       "symlinkat(\"%s\", %s, \"%s\")",
+				       dev_links[i].target, fd_text(devfd, pfd, sizeof(pfd)),
+				       dev_links[i].name))
 			r = symlinkat(dev_links[i].target, devfd, dev_links[i].name);
 		if (explain_step_end(&s, r) < 0)
 			return cu_error_set(e, errno, _("cannot make /dev/%s"), dev_links[i].name);
