@@ -175,39 +175,27 @@ static const char *cap_upper(unsigned c, char *buf, size_t len)
 	return buf;
 }
 
-static void explain_capng(uint64_t bound, uint64_t ambient, long r)
+static void explain_capng(uint64_t ambient, long r)
 {
 	struct explain_step s;
-	char up[32];
+	char list[512] = "", up[32];
+	size_t off = 0;
 	unsigned c;
 
-	for (c = 0; c < 64; c++) {
-		if (!((bound >> c) & 1))
-			continue;
-		(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: capsh --drop"),
-					  "prctl(PR_CAPBSET_DROP, CAP_%s)", cap_upper(c, up, sizeof(up)));
-		(void) explain_step_end(&s, 0);
-	}
 	(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE,
 				  _("libcap-ng: the effective, permitted and inheritable sets"),
 				  "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=%d}, {\u2026})",
 				  (int) getpid());
-	if (r < 0) {	/* the library says no more: its last call failed */
-		(void) explain_step_end(&s, r);
+	(void) explain_step_end(&s, r);
+	if (r < 0)
 		return;
-	}
-	(void) explain_step_end(&s, 0);
-	(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: the ambient set emptied first"),
-				  "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)");
-	(void) explain_step_end(&s, 0);
-	for (c = 0; c < 64; c++) {
-		if (!((ambient >> c) & 1))
-			continue;
-		(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE, _("libcap-ng: capsh --addamb"),
-					  "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_%s, 0, 0)",
-					  cap_upper(c, up, sizeof(up)));
-		(void) explain_step_end(&s, 0);
-	}
+	for (c = 0; c < 64 && off < sizeof(list); c++)
+		if ((ambient >> c) & 1)
+			off += (size_t) snprintf(list + off, sizeof(list) - off, "%sCAP_%s",
+						 off ? "," : "", cap_upper(c, up, sizeof(up)));
+	/* one line for the several prctl(PR_CAP_AMBIENT) calls of the library */
+	explain_note(N_("libcap-ng: the ambient set emptied, then raised: %s (prctl PR_CAP_AMBIENT; capsh --addamb)"),
+		     *list ? list : "-");
 }
 
 /* The capabilities of @drop still in our bounding set (libcap-ng drops those). */
@@ -224,7 +212,8 @@ static uint64_t in_bounding(uint64_t drop)
 
 int caps_apply(const struct caps_plan *p, struct cu_error *e)
 {
-	uint64_t ambient, bound;
+	uint64_t ambient;
+	unsigned c;
 	int r;
 
 	if (caps_plan_empty(p))
@@ -240,11 +229,21 @@ int caps_apply(const struct caps_plan *p, struct cu_error *e)
 	update_all(CAPNG_ADD, CAPNG_AMBIENT, ambient & ~p->drop.mask);
 	update_all(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
 		   CAPNG_BOUNDING_SET | CAPNG_AMBIENT, p->drop.mask);
-	/* narrated after the fact: the library makes the calls, we tell them */
-	bound = explain_on() ? in_bounding(p->drop.mask) : 0;
+	/*
+	 * Narrated: the bounding set dropped here, call by call, as the library
+	 * would first; its capset and ambient calls told after it made them.
+	 */
+	if (explain_on()) {
+		uint64_t bound = in_bounding(p->drop.mask);
+
+		for (c = 0; c < 64; c++)
+			if (((bound >> c) & 1) && ex_capbset_drop(c) < 0)
+				return cu_error_set(e, errno,
+						    _("cannot set capabilities (only capabilities we hold can be added)"));
+	}
 	r = explain_dry_run() ? 0 : capng_apply(CAPNG_SELECT_ALL);
 	if (explain_on())
-		explain_capng(bound, ambient & ~p->drop.mask, r < 0 ? -1 : 0);
+		explain_capng(ambient & ~p->drop.mask, r < 0 ? -1 : 0);
 	if (r < 0)
 		return cu_error_set(e, errno ? errno : EPERM,
 				    _("cannot set capabilities (only capabilities we hold can be added)"));
