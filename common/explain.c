@@ -1084,6 +1084,14 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
+/* dryns: capabilities a dry run's plan has dropped from the bounding set */
+static uint64_t dry_bset_dropped;
+
+bool explain_capbset_planned(unsigned int cap)
+{
+	return cap < 64 && ((dry_bset_dropped >> cap) & 1);
+}
+
 int explain_capbset_drop(unsigned int cap)
 {
 	struct explain_step s;
@@ -1103,6 +1111,8 @@ int explain_capbset_drop(unsigned int cap)
 	explain_concept(&s, "capsh --drop=%s", lower);
 	if (made)
 		r = prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	else if (cap < 64)	/* dryns: what the plan has dropped so far */
+		dry_bset_dropped |= (uint64_t) 1 << cap;
 	return (int) finish(&s, made, r, 0);
 }
 

@@ -150,6 +150,8 @@ void explain_execve(char *const argv[]);
 bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
 			const char *concept, const char *fmt, ...) __printf(4, 5);
 long explain_step_end(struct explain_step *s, long r);
+/* Has a dry run's plan dropped @cap from the bounding set already? */
+bool explain_capbset_planned(unsigned int cap);
 /* Did a call returning an fd fail?  Not when a dry run gave the placeholder. */
 static inline bool ex_fd_failed(int fd)
 {
