@@ -118,6 +118,8 @@ mk_root() {
 @test "nsrun --dry-run --pidfile --net=FILE --time offsets: the parent's steps with the PID placeholder" {
 	cu_require_tool nsrun
 	: > "$D/netfile"
+	# were the plan to bind the namespace after all
+	cu_on_teardown "umount -l '$D/netfile' 2>/dev/null || true"
 	cu_dryrun_no_change -- nsrun --dry-run --pid --time --monotonic 100 \
 		--pidfile "$D/pf" --net="$D/netfile" --mount --propagation slave -- true
 	dr_has 'clone3(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWNET' \
