@@ -214,7 +214,6 @@ static uint64_t in_bounding(uint64_t drop)
 int caps_apply(const struct caps_plan *p, struct cu_error *e)
 {
 	uint64_t ambient;
-	unsigned c;
 	int r;
 
 	if (caps_plan_empty(p))
@@ -236,6 +235,7 @@ int caps_apply(const struct caps_plan *p, struct cu_error *e)
 	 */
 	if (explain_on()) {
 		uint64_t bound = in_bounding(p->drop.mask);
+		unsigned c;
 
 		for (c = 0; c < 64; c++)
 			if (((bound >> c) & 1) && ex_capbset_drop(c) < 0)

@@ -824,7 +824,7 @@ void explain_execve(char *const argv[])
 	bprintf(&b, "execve(");
 	bquote(&b, argv[0]);
 	bprintf(&b, ", [");
-	for (i = 0; argv[i] && i < 8; i++) {
+	for (i = 0; i < 8 && argv[i]; i++) {
 		bprintf(&b, i ? ", " : "");
 		bquote(&b, argv[i]);
 	}
