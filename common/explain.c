@@ -839,8 +839,8 @@ void explain_execve(char *const argv[])
 	}
 }
 
-bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
-			const char *concept, const char *fmt, ...)
+bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
+			 const char *concept, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -858,7 +858,7 @@ bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
 	return true;
 }
 
-long explain_step_end(struct explain_step *s, long r)
+long explain_step_end_(struct explain_step *s, long r)
 {
 	int err = errno;
 

@@ -147,9 +147,13 @@ void explain_execve(char *const argv[]);
  * success the caller set); end narrates the result of a real run.  Both
  * cost one test when explaining is off.  @concept is translated already.
  */
-bool explain_step_begin(struct explain_step *s, enum explain_priv priv,
-			const char *concept, const char *fmt, ...) __printf(4, 5);
-long explain_step_end(struct explain_step *s, long r);
+bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
+			 const char *concept, const char *fmt, ...) __printf(4, 5);
+long explain_step_end_(struct explain_step *s, long r);
+#define explain_step_begin(s, priv, concept, ...) \
+	(!explain_on() || explain_step_begin_(s, priv, concept, __VA_ARGS__))
+#define explain_step_end(s, r) \
+	(explain_on() ? explain_step_end_(s, r) : (long) (r))
 /* Has a dry run's plan dropped @cap from the bounding set already? */
 bool explain_capbset_planned(unsigned int cap);
 /* Did a call returning an fd fail?  Not when a dry run gave the placeholder. */

@@ -129,12 +129,12 @@ static int persist_target(const char *target, bool *created, struct cu_error *e)
 	/* a dry run makes no file: a missing one is the plan's placeholder */
 	if (explain_dry_run() && lstat(target, &st) < 0 && errno == ENOENT) {
 		(void) explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("the file to bind the namespace on"),
-					  "open(\"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW, 0444)", target);
+					  "openat(AT_FDCWD, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0444)", target);
 		return EXPLAIN_DRY_FD;
 	}
 	if (!explain_dry_run() &&
 	    explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("the file to bind the namespace on"),
-			       "open(\"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW, 0444)", target))
+			       "openat(AT_FDCWD, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0444)", target))
 		fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
 	else
 		fd = -1, errno = EEXIST;	/* a dry run: the file exists */
