@@ -498,7 +498,8 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 		return;
 	if (explain_dry_run()) {
 		/* the plan goes on as the child: the one process walks it */
-		explain_clone3_done(child_only_execs(ctl, st) ? CLONE_VM | CLONE_VFORK : 0, 0, 0);
+		if (child_only_execs(ctl, st))	/* spawn_vm() narrates; fork() is not */
+			explain_clone3_done(CLONE_VM | CLONE_VFORK, 0, 0);
 		return;
 	}
 	if (exec_block_forwarded(&old) < 0)

@@ -775,7 +775,10 @@ int explain_setns(int fd, int nstype)
 	bflags(&bf, (unsigned int) nstype, clone_flags);
 	bopts(&bo, (unsigned int) nstype, clone_flags, " ");
 	fd_name(fd, name, sizeof(name));
-	made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(%d, %s)", fd, f);
+	if (fd == EXPLAIN_DRY_FD)	/* a dry run's placeholder */
+		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(<fd>, %s)", f);
+	else
+		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(%d, %s)", fd, f);
 	if (startswith(name, "anon_inode:"))	/* a pidfd: several at once */
 		explain_concept(&s, "nsenter --target %d%s", pidfd_pid(fd), o);
 	else

@@ -221,6 +221,16 @@ $(diff <(echo "$root_plan") <(dr_calls <<< "$output"))"
 	[ "$status" -eq 0 ] || fail "$output"
 	dr_has "open(\"/proc/$target/root\", O_PATH|O_DIRECTORY)" \
 		"open(\"/proc/$target/cwd\", O_PATH|O_DIRECTORY)" 'setns(' 'chroot(".")' 'execve("true"'
+	# a namespace file it may not open: the open shown, the setns after it
+	cu_dryrun_as_user nsenter2 --dry-run -m"/proc/$target/ns/mnt" -- true
+	[ "$status" -eq 0 ] || fail "$output"
+	dr_has "openat(AT_FDCWD, \"/proc/$target/ns/mnt\", O_RDONLY|O_CLOEXEC)" \
+		'setns(<fd>, CLONE_NEWNS)' 'execve("true"'
+	# --all: which namespaces differ is a privileged read too
+	cu_dryrun_as_user nsenter2 --dry-run -t "$target" -a -- true
+	[ "$status" -eq 0 ] || fail "$output"
+	dr_has "# which namespaces of process $target differ from ours" \
+		'setns(3, CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWNET|CLONE_NEWUTS' 'execve("true"'
 }
 
 @test "nsenter2 --dry-run: bad input fails as without it" {
