@@ -230,7 +230,7 @@ $(diff <(echo "$root_plan") <(dr_calls <<< "$output"))"
 	cu_dryrun_as_user nsenter2 --dry-run -t "$target" -a -- true
 	[ "$status" -eq 0 ] || fail "$output"
 	dr_has "# which namespaces of process $target differ from ours" \
-		'setns(3, CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWNET|CLONE_NEWUTS' 'execve("true"'
+		'setns(' 'CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWNET|CLONE_NEWUTS' 'execve("true"'
 }
 
 @test "nsenter2 --dry-run: bad input fails as without it" {
