@@ -498,7 +498,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 		return;
 	if (explain_dry_run()) {
 		/* the plan goes on as the child: the one process walks it */
-		if (child_only_execs(ctl, st))	/* spawn_vm() narrates; fork() is not */
+		if (child_only_execs(ctl, st) && spawn_vm_supported())	/* spawn_vm() narrates; fork() is not */
 			explain_clone3_done(CLONE_VM | CLONE_VFORK, 0, 0);
 		return;
 	}
