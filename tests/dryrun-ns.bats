@@ -214,7 +214,10 @@ $(diff <(echo "$root_plan") <(dr_calls <<< "$output"))"
 	cu_track_pid "$target"
 	cu_dryrun_no_change -- nsenter2 --dry-run -t "$target" -m -u -n -p -r -w -- true
 	dr_has "setns(" "CLONE_NEWNS" "(needs CAP_SYS_ADMIN in the user namespace owning the target namespace)" \
-		'chroot(".")' 'clone3(CLONE_VM|CLONE_VFORK)' 'execve("true", ["true"])'
+		'chroot(".")' 'execve("true", ["true"])'
+	# the fork into the PID namespace: a clone3 where spawn_vm is (not under ASan)
+	[[ "$output" == *'clone3(CLONE_VM|CLONE_VFORK)'* ]] || cu_asan_build nsenter2 ||
+		fail "no clone3 in the plan: $output"
 	dr_agree nsenter2 -t "$target" -m -u -n -p -- true
 	# as a user: the privileged reads of /proc/PID/root and cwd shown, not made
 	cu_dryrun_as_user nsenter2 --dry-run -t "$target" -m -u -r -w -- true
