@@ -1509,6 +1509,7 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 	const char *tmp = getenv("TMPDIR");
 	struct explain_step step;
 	bool anon = false;
+	long made;
 	struct stat st;
 	size_t i;
 
@@ -1520,9 +1521,15 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 		if (!v->anon)
 			continue;
 		xasprintf(&v->src, "%s/nsrun-volume.XXXXXX", tmp);
+		made = 0;
+		/* mkdtemp(3): a mkdir(2) of a name of its choice, shown as made */
 		if (explain_step_begin(&step, EXPLAIN_PRIV_FILE, _("an anonymous volume"),
-				       "mkdtemp(\"%s\")", v->src) &&
-		    explain_step_end(&step, mkdtemp(v->src) ? 0 : -1) < 0) {
+				       "mkdir(\"%s\", 0700)", v->src)) {
+			made = mkdtemp(v->src) ? 0 : -1;
+			if (explain_on())
+				snprintf(step.call, sizeof(step.call), "mkdir(\"%s\", 0700)", v->src);
+		}
+		if (explain_step_end(&step, made) < 0) {
 			int r = cu_error_set(e, errno, _("cannot make an anonymous volume in %s"), tmp);
 
 			free(v->src);

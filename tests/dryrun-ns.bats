@@ -21,7 +21,8 @@ teardown() {
 
 # dr_calls: narration or plan lines (stdin) as the calls and their key
 # arguments only -- no tool name, result, privilege or concept; numbers
-# (PIDs, fds, the placeholders PID and <fd>) as N; the clone3 line first
+# (PIDs, fds, the placeholders PID and <fd>) as N, an anonymous volume's
+# name as its template; the clone3 line first
 # (the parent narrates it when clone3 returns, after a CLONE_VFORK child has
 # made its own steps); and the plan's execve, which a real run cannot
 # narrate (a successful execve never returns), left out.
@@ -31,6 +32,7 @@ dr_calls() {
 		-e 's/  \[.*$//' \
 		-e 's/  \(needs [^)]*\)$//' \
 		-e 's/ → .*$//' \
+		-e 's/nsrun-volume\.[A-Za-z0-9]{6}/nsrun-volume.XXXXXX/g' \
 		-e 's/<fd>|\bPID\b|-?\b[0-9]+\b/N/g' |
 		grep -v '^execve(' |
 		awk '/^clone3\(/ { print; next } { rest[n++] = $0 }
@@ -98,7 +100,7 @@ mk_root() {
 	cu_dryrun_no_change -- nsrun --dry-run --pid --mount-proc --root "$D/root" \
 		-v "$D/vol:/mnt/v:ro" -v /anon --tmpfs /run --mount-dev \
 		--hostname "$(cu_name h)" --cap-drop net_raw -- /bin/true
-	dr_has 'mkdtemp(' 'clone3(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS' \
+	dr_has '/nsrun-volume.XXXXXX", 0700)  (needs write access to the file)' 'clone3(CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS' \
 		'sethostname(' 'mount("none", "/", NULL, MS_REC|MS_PRIVATE, NULL)' \
 		'open_tree(' 'OPEN_TREE_CLONE' 'move_mount(' \
 		'mkdirat(' '"v", 0755)  (needs write access to the file)' \
@@ -155,7 +157,7 @@ mk_root() {
 	dr_agree nsrun --pid --time --monotonic 100 --pidfile "$D/pf" --propagation slave -- true
 	# mount points made in the root by the real run: the plan first
 	dr_agree nsrun --pid --mount-proc --root "$D/root" -v "$D/vol:/mnt/v:ro" \
-		--tmpfs /run --mount-dev --cap-drop net_raw -- /bin/true
+		-v /anon --tmpfs /run --mount-dev --cap-drop net_raw -- /bin/true
 	dr_agree nsrun --user --map-root-user --cap-drop net_raw,sys_chroot -- true
 }
 
