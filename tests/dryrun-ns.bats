@@ -221,6 +221,8 @@ $(diff <(echo "$root_plan") <(dr_calls <<< "$output"))"
 	[[ "$output" == *'clone3(CLONE_VM|CLONE_VFORK)'* ]] || cu_asan_build nsenter2 ||
 		fail "no clone3 in the plan: $output"
 	dr_agree nsenter2 -t "$target" -m -u -n -p -- true
+	dr_agree nsenter2 -t "$target" -m -u -r -- true
+	dr_agree nsenter2 -t "$target" -m -W / -- true
 	# as a user: the privileged reads of /proc/PID/root and cwd shown, not made
 	cu_dryrun_as_user nsenter2 --dry-run -t "$target" -m -u -r -w -- true
 	[ "$status" -eq 0 ] || fail "$output"
