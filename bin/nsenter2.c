@@ -542,7 +542,7 @@ static void __noreturn exec_final(const struct nsenter2_state *st, char *const *
 	char *shell[2] = { (char *) exec_shell_path(), NULL };
 	char **targv;
 
-	explain_execve(argv && argv[0] ? argv : shell);
+	explain_dry_execve(argv && argv[0] ? argv : shell);
 	if (explain_dry_run())
 		exit(EXIT_SUCCESS);
 

@@ -1196,7 +1196,7 @@ static void explain_program(char *const argv[])
 {
 	char *sh[2] = { (char *) exec_shell_path(), NULL };
 
-	explain_execve(argv && argv[0] ? argv : sh);
+	explain_dry_execve(argv && argv[0] ? argv : sh);
 }
 
 static int shared_vm_child(void *arg)

@@ -775,7 +775,9 @@ int explain_setns(int fd, int nstype)
 	bflags(&bf, (unsigned int) nstype, clone_flags);
 	bopts(&bo, (unsigned int) nstype, clone_flags, " ");
 	fd_name(fd, name, sizeof(name));
-	if (fd == EXPLAIN_DRY_FD)	/* a dry run's placeholder */
+	if (fd == EXPLAIN_DRY_FD)
+		snprintf(name, sizeof(name), "<fd>");
+	if (fd == EXPLAIN_DRY_FD)	/* a dry run's: opened by an earlier step */
 		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(<fd>, %s)", f);
 	else
 		made = explain_begin(&s, EXPLAIN_PRIV_SETNS, "setns(%d, %s)", fd, f);
@@ -813,34 +815,6 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 }
 
 /* dryns: nsrun and nsenter2 (steps without a twin of their own) */
-
-void explain_execve(char *const argv[])
-{
-	struct explain_step s;
-	char call[1024];
-	struct buf b = { .p = call, .size = sizeof(call) };
-	size_t i;
-
-	if (!explain_dry_run() || !argv || !argv[0])
-		return;
-	call[0] = '\0';
-	bprintf(&b, "execve(");
-	bquote(&b, argv[0]);
-	bprintf(&b, ", [");
-	for (i = 0; i < 8 && argv[i]; i++) {
-		bprintf(&b, i ? ", " : "");
-		bquote(&b, argv[i]);
-	}
-	bprintf(&b, argv[i] ? ", \u2026])" : "])");
-	/*
-	 * A real run does not narrate it: a successful execve(2) never
-	 * returns, so its result could not follow it.
-	 */
-	if (!explain_begin(&s, EXPLAIN_PRIV_NONE, "%s", call)) {
-		explain_concept(&s, "%s", _("the program replaces this one, in the same process and namespaces; a dry run ends here"));
-		explain_end(&s, 0, 0);
-	}
-}
 
 bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
 			 const char *concept, const char *fmt, ...)
@@ -1428,4 +1402,44 @@ void explain_nft(const char *cmd, int r)
 	(void) explain_begin(&s, EXPLAIN_PRIV_NET, "%s", call);
 	explain_concept(&s, "nft -f - (%s)", _("netfilter rules through NFNETLINK"));
 	explain_end(&s, r, 0);	/* the library's own result: no errno */
+}
+
+/* --- dry run of netns and vethctl (drynet) --------------------------- */
+
+void explain_dry_step(enum explain_priv priv, const char *concept, const char *fmt, ...)
+{
+	struct explain_step s;
+	va_list ap;
+
+	if (!explain_dry_run())
+		return;
+	s.concept[0] = '\0';
+	s.priv = priv;
+	va_start(ap, fmt);
+	vsnprintf(s.call, sizeof(s.call), fmt, ap);
+	va_end(ap);
+	if (concept)
+		explain_concept(&s, "%s", concept);
+	explain_end(&s, 0, 0);
+}
+
+void explain_dry_execve(char *const argv[])
+{
+	char call[1024];
+	struct buf b = { .p = call, .size = sizeof(call) };
+	size_t i;
+
+	if (!explain_dry_run())
+		return;
+	call[0] = '\0';
+	bprintf(&b, "execve(");
+	bquote(&b, argv && argv[0] ? argv[0] : "$SHELL");	/* no command: the shell */
+	bprintf(&b, ", [");
+	for (i = 0; argv && i < 16 && argv[i]; i++) {
+		bprintf(&b, "%s", i ? ", " : "");
+		bquote(&b, argv[i]);
+	}
+	bprintf(&b, "%s])", argv && i == 16 && argv[i] ? ", ..." : "");
+	explain_dry_step(EXPLAIN_PRIV_NONE, _("the program replaces this one (not run in a dry run)"),
+			 "%s", call);
 }

@@ -132,11 +132,6 @@ int explain_capset(void *hdr, void *data);
 int explain_seccomp_filter(void *prog);
 /* dryns: nsrun and nsenter2 */
 /*
- * The execve(2) that ends a chainloader: the last line of a dry run's
- * plan (a real run's successful execve never returns to show a result).
- */
-void explain_execve(char *const argv[]);
-/*
  * A step with no twin (an ioctl, an open for writing, a helper program):
  *
  *	if (explain_step_begin(&s, priv, concept, "call(%s)", arg))
@@ -172,6 +167,17 @@ void explain_netlink_sock(const void *nlh, int r, const void *sock);
 void explain_ifname(const void *sock, int index, const char *name);	/* NULL: forget @sock */
 /* An nftables script run through libnftables. */
 void explain_nft(const char *cmd, int r);
+
+/*
+ * Dry run of netns and vethctl: a step with no twin (a file made or removed,
+ * a record written), printed with its privilege in a dry run only; the
+ * execve(2) that ends a chainloader's plan.  A link the plan makes has no
+ * index yet: it gets one from EXPLAIN_DRY_IFINDEX up, shown as "<ifindex>".
+ */
+#define EXPLAIN_DRY_IFINDEX	0x7fff0000
+void explain_dry_step(enum explain_priv priv, const char *concept,
+		      const char *fmt, ...) __printf(3, 4);
+void explain_dry_execve(char *const argv[]);
 
 #define ex_mount(src, tgt, type, fl, data) \
 	(explain_on() ? explain_mount(src, tgt, type, fl, data) : mount(src, tgt, type, fl, data))
