@@ -107,6 +107,7 @@ static void __noreturn usage(void)
 	fputs(_(" -o, --output <list>       the columns to show\n"), stdout);
 	fputs(_("     --raw                 use the raw output format\n"), stdout);
 	fputs(_("     --explain             narrate each kernel call on stderr\n"), stdout);
+	fputs(_("     --dry-run             print the plan, with the privilege of each step; change nothing\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(27);
 	table_usage_columns(stdout, list_columns, ARRAY_SIZE(list_columns));
@@ -145,6 +146,7 @@ static const struct option longopts[] = {
 	{ "cgroup",		optional_argument,	NULL, 'C' },
 	{ "env",		no_argument,		NULL, 'e' },
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
+	{ "dry-run",		no_argument,		NULL, OPT_DRY_RUN },
 	{ "follow-context",	no_argument,		NULL, 'Z' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "ipc",		optional_argument,	NULL, 'i' },
@@ -213,6 +215,7 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 		case OPT_PRESERVE_CRED: ctl->preserve_cred = true; break;
 		case OPT_RAW: ctl->topts.raw = true; break;
 		case OPT_EXPLAIN: explain_enable(); break;
+		case OPT_DRY_RUN: explain_enable_dry_run(); break;
 		case 'h': usage();
 		case 'V': print_version();
 		default: errtryhelp();
@@ -334,10 +337,10 @@ static void open_context(const struct nsenter2_control *ctl, struct nsenter2_sta
 	st->env = NULL;
 	st->cg.n = 0;
 	if (ctl->do_root &&
-	    (st->rootfd = nsjoin_open_dir(&st->tgt, "root", ctl->root, &e)) < 0)
+	    ex_fd_failed(st->rootfd = nsjoin_open_dir(&st->tgt, "root", ctl->root, &e)))
 		cu_error_die(&e);
 	if (ctl->do_wd &&
-	    (st->wdfd = nsjoin_open_dir(&st->tgt, "cwd", ctl->wd, &e)) < 0)
+	    ex_fd_failed(st->wdfd = nsjoin_open_dir(&st->tgt, "cwd", ctl->wd, &e)))
 		cu_error_die(&e);
 	if (ctl->env && nsjoin_read_env(&st->tgt, &st->env, &e) < 0)
 		cu_error_die(&e);
@@ -359,7 +362,7 @@ static void enter_namespaces(const struct nsenter2_control *ctl, struct nsenter2
 	 * user namespace with setgroups "deny" would refuse it.  Retried,
 	 * and then reported, in set_credentials().
 	 */
-	if (forces_credentials(ctl, st) || ctl->set_gid)
+	if ((forces_credentials(ctl, st) || ctl->set_gid) && !explain_dry_run())
 		(void) setgroups(0, NULL);
 	if (st->joined && nsjoin_enter(&st->set, &st->tgt, &e) < 0)
 		cu_error_die(&e);
@@ -374,8 +377,15 @@ static void apply_context(const struct nsenter2_control *ctl, struct nsenter2_st
 	if (nsjoin_chroot_chdir(st->rootfd, st->wdfd, &e) < 0)
 		cu_error_die(&e);
 	/* nsenter's -W: resolved after the namespaces and the new root */
-	if (ctl->wdns && chdir(ctl->wdns) < 0)
-		die(_("cannot change directory to %s"), ctl->wdns);
+	if (ctl->wdns) {
+		struct explain_step s;
+		long r = 0;
+
+		if (explain_step_begin(&s, EXPLAIN_PRIV_NONE, "cd", "chdir(\"%s\")", ctl->wdns))
+			r = chdir(ctl->wdns);
+		if (explain_step_end(&s, r) < 0)
+			die(_("cannot change directory to %s"), ctl->wdns);
+	}
 	if (st->rootfd >= 0)
 		close(st->rootfd);
 	if (st->wdfd >= 0)
@@ -486,6 +496,12 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 
 	if (ctl->no_fork || !(st->joined & (CLONE_NEWPID | CLONE_NEWTIME)))
 		return;
+	if (explain_dry_run()) {
+		/* the plan goes on as the child: the one process walks it */
+		if (child_only_execs(ctl, st) && spawn_vm_supported())	/* spawn_vm() narrates; fork() is not */
+			explain_clone3_done(CLONE_VM | CLONE_VFORK, 0, 0);
+		return;
+	}
 	if (exec_block_forwarded(&old) < 0)
 		die(_("cannot block signals"));
 	if (st->tramp >= 0 && pipe2(st->errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -523,8 +539,12 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
  */
 static void __noreturn exec_final(const struct nsenter2_state *st, char *const *argv)
 {
-	char *shell[2];
+	char *shell[2] = { (char *) exec_shell_path(), NULL };
 	char **targv;
+
+	explain_dry_execve(argv && argv[0] ? argv : shell);
+	if (explain_dry_run())
+		exit(EXIT_SUCCESS);
 
 	if (st->tramp < 0 || st->errpipe[1] < 0)
 		exec_program_or_shell(argv);
@@ -567,13 +587,22 @@ static bool setgroups_denied(void)
 
 static void set_groups(gid_t gid)
 {
-	if (getgroups(0, NULL) > 0 && setgroups(0, NULL) < 0) {
+	struct explain_step s;
+	long r = 0;
+
+	if (getgroups(0, NULL) > 0 &&
+	    explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --clear-groups", "setgroups(0, NULL)"))
+		r = setgroups(0, NULL);
+	if (explain_step_end(&s, r) < 0) {
 		if (errno == EPERM && setgroups_denied())
 			diex(_("cannot drop supplementary groups: %s (setgroups is \"deny\" in the user namespace; add --preserve-credentials)"),
 			     strerror(EPERM));
 		die(_("cannot drop supplementary groups"));
 	}
-	if (setgid(gid) < 0) {
+	r = 0;
+	if (explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --regid", "setgid(%u)", (unsigned) gid))
+		r = setgid(gid);
+	if (explain_step_end(&s, r) < 0) {
 		if (errno == EINVAL)
 			diex(_("cannot set group ID %1$u: %2$s (it is not mapped in the user namespace; give --setgid or --preserve-credentials)"),
 			     (unsigned) gid, strerror(EINVAL));
@@ -583,9 +612,18 @@ static void set_groups(gid_t gid)
 
 static void set_user(uid_t uid, bool keep_caps)
 {
-	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0)
+	struct explain_step s;
+	long r = 0;
+
+	if (keep_caps && explain_step_begin(&s, EXPLAIN_PRIV_NONE, "capsh --keep=1",
+					    "prctl(PR_SET_KEEPCAPS, 1)"))
+		r = prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L);
+	if (keep_caps && explain_step_end(&s, r) < 0)
 		die(_("cannot keep capabilities"));
-	if (setuid(uid) < 0) {
+	r = 0;
+	if (explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --reuid", "setuid(%u)", (unsigned) uid))
+		r = setuid(uid);
+	if (explain_step_end(&s, r) < 0) {
 		if (errno == EINVAL)
 			diex(_("cannot set user ID %1$u: %2$s (it is not mapped in the user namespace; give --setuid or --preserve-credentials)"),
 			     (unsigned) uid, strerror(EINVAL));
@@ -736,7 +774,7 @@ static bool in_initial_userns(void)
  */
 static int protect_binary(int argc, char **argv, int *tramp)
 {
-	bool join = false, list = false, forks = false, no_fork = false;
+	bool join = false, list = false, forks = false, no_fork = false, dry = false;
 	int c, fd, saved = opterr;
 
 	*tramp = -1;
@@ -746,10 +784,11 @@ static int protect_binary(int argc, char **argv, int *tramp)
 		forks |= c == 'a' || c == 'p' || c == 'T';
 		no_fork |= c == 'F';
 		list |= c == OPT_LIST;
+		dry |= c == OPT_DRY_RUN;
 	}
 	opterr = saved;
 	optind = 0;	/* glibc: start the real parse afresh */
-	if (!join || list)
+	if (!join || list || dry)	/* a plan runs nothing in the container */
 		return 0;
 	if (forks && !no_fork && in_initial_userns() && (fd = trampoline()) >= 0) {
 		if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) == 0) {

@@ -200,6 +200,7 @@ static void __noreturn usage(void)
 		"                                no-new-privileges\n"), stdout);
 	fputs(_("     --unmask <path>          leave <path> (e.g. /proc/sys, /sys, ALL) as it is\n"), stdout);
 	fputs(_("     --explain                narrate each kernel call on stderr\n"), stdout);
+	fputs(_("     --dry-run                print the plan, with the privilege of each step; change nothing\n"), stdout);
 	fputs(USAGE_SEPARATOR, stdout);
 	USAGE_HELP_OPTIONS(30);
 	printf(USAGE_MAN_TAIL("nsrun(1)"));
@@ -381,6 +382,7 @@ static const struct option longopts[] = {
 	{ "cap-add",          required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop",         required_argument, NULL, OPT_CAP_DROP },
 	{ "cgroup",           optional_argument, NULL, 'C' },
+	{ "dry-run",          no_argument,       NULL, OPT_DRY_RUN },
 	{ "fork",             no_argument,       NULL, 'f' },
 	{ "explain",             no_argument,       NULL, OPT_EXPLAIN },
 	{ "help",             no_argument,       NULL, 'h' },
@@ -576,6 +578,9 @@ static void parse_other(struct nsrun_control *ctl, int c, const char *arg)
 	case OPT_EXPLAIN:
 		explain_enable();
 		break;
+	case OPT_DRY_RUN:
+		explain_enable_dry_run();
+		break;
 	case 'h':
 		usage();
 	case 'V':
@@ -707,9 +712,15 @@ static int loopback_up(struct cu_error *e)
 	/* the lo of a namespace just made has no flag but LOOPBACK */
 	struct ifreq ifr = { .ifr_name = "lo", .ifr_flags = IFF_LOOPBACK | IFF_UP };
 
+	struct explain_step s;
+	long r = 0;
+
 	if (fd < 0)
 		return cu_error_set(e, errno, _("cannot open a socket to bring up lo"));
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+	if (explain_step_begin(&s, EXPLAIN_PRIV_NET, "ip link set lo up",
+			       "ioctl(%d, SIOCSIFFLAGS, {ifr_name=\"lo\", ifr_flags=IFF_UP|IFF_LOOPBACK})", fd))
+		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	if (explain_step_end(&s, r) < 0)
 		return cu_error_set(e, errno, _("cannot bring up lo"));
 	return 0;
 }
@@ -888,6 +899,8 @@ static int lock_mounts(int procfd, struct cu_error *e)
 	int p[2], st, r;
 	pid_t helper;
 
+	if (explain_dry_run())	/* the helper's map writes are not narrated */
+		return ex_unshare(CLONE_NEWUSER | CLONE_NEWNS);
 	if (identity_map(procfd, "uid_map", umap, sizeof(umap)) < 0 ||
 	    identity_map(procfd, "gid_map", gmap, sizeof(gmap)) < 0 ||
 	    pipe2(p, O_CLOEXEC) < 0)
@@ -917,19 +930,37 @@ static int lock_mounts(int procfd, struct cu_error *e)
 
 static int setup_identity(const struct nsrun_control *ctl, struct cu_error *e)
 {
+	struct explain_step s;
+	long r = 0;
+
 	if (ctl->have_gid) {
 		/* EPERM: setgroups is "deny" in this user namespace */
-		if (setgroups(0, NULL) < 0 && errno != EPERM)
+		if (explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --clear-groups",
+				       "setgroups(0, NULL)"))
+			r = setgroups(0, NULL);
+		if (explain_step_end(&s, r) < 0 && errno != EPERM)
 			return cu_error_set(e, errno, _("cannot clear supplementary groups"));
-		if (setgid(ctl->gid) < 0)
+		r = 0;
+		if (explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --regid",
+				       "setgid(%u)", (unsigned) ctl->gid))
+			r = setgid(ctl->gid);
+		if (explain_step_end(&s, r) < 0)
 			return cu_error_set(e, errno, _("cannot set group id %u (is it mapped?)"), ctl->gid);
 	}
 	if (ctl->have_uid) {
 		bool keep = !caps_plan_empty(&ctl->caps);
 
-		if (keep && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		r = 0;
+		if (keep && explain_step_begin(&s, EXPLAIN_PRIV_NONE, "capsh --keep=1",
+					       "prctl(PR_SET_KEEPCAPS, 1)"))
+			r = prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
+		if (keep && explain_step_end(&s, r) < 0)
 			return cu_error_set(e, errno, _("cannot keep capabilities across setuid"));
-		if (setuid(ctl->uid) < 0)
+		r = 0;
+		if (explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --reuid",
+				       "setuid(%u)", (unsigned) ctl->uid))
+			r = setuid(ctl->uid);
+		if (explain_step_end(&s, r) < 0)
 			return cu_error_set(e, errno, _("cannot set user id %u (is it mapped?)"), ctl->uid);
 	}
 	return caps_apply(&ctl->caps, e);
@@ -941,7 +972,10 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 	_cleanup_close_ int procfd = -1;
 	int r;
 
-	if (ctl->new_session && setsid() < 0)
+	struct explain_step s;
+	long cr = 0;
+
+	if (ctl->new_session && !explain_dry_run() && setsid() < 0)
 		return cu_error_set(e, errno, _("cannot start a new session"));
 	if ((ctl->flags & CLONE_NEWNET) && (r = loopback_up(e)) < 0)
 		return r;
@@ -954,7 +988,9 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 		return r;
 	if (procfd >= 0 && (r = lock_mounts(procfd, e)) < 0)
 		return r;
-	if (ctl->wd && chdir(ctl->wd) < 0)
+	if (ctl->wd && explain_step_begin(&s, EXPLAIN_PRIV_NONE, "cd", "chdir(\"%s\")", ctl->wd))
+		cr = chdir(ctl->wd);
+	if (ctl->wd && explain_step_end(&s, cr) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to %s"), ctl->wd);
 	/* seccomp, then capabilities: the last steps before the new identity */
 	if ((r = confine_lockdown(&ctl->confine, e)) < 0)
@@ -962,7 +998,12 @@ static int setup_inside(const struct nsrun_control *ctl, struct cu_error *e)
 	r = setup_identity(ctl, e);
 	if (r < 0)
 		return r;
-	if (ctl->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	cr = 0;
+	if (ctl->no_new_privs &&
+	    explain_step_begin(&s, EXPLAIN_PRIV_NONE, "setpriv --no-new-privs",
+			       "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)"))
+		cr = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (ctl->no_new_privs && explain_step_end(&s, cr) < 0)
 		return cu_error_set(e, errno, _("cannot set no_new_privs"));
 	return 0;
 }
@@ -981,8 +1022,10 @@ static int write_time_offsets(const struct nsrun_control *ctl, struct cu_error *
 			      (long long) ctl->boottime);
 	if (n == 0)
 		return 0;
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, buf, (size_t) n) != n) {
+	fd = explain_dry_run() ? EXPLAIN_DRY_FD
+			       : open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if ((fd < 0 && fd != EXPLAIN_DRY_FD) ||
+	    ex_write_path(fd, buf, (size_t) n, "/proc/self/timens_offsets") != n) {
 		if (errno == ERANGE)
 			return cu_error_set(e, 0, _("cannot write the time offsets: %s (no clock may go below zero: use a smaller negative offset)"),
 					    strerror(ERANGE));
@@ -1146,6 +1189,15 @@ static pid_t clone_forked(int flags)
 }
 
 static void __noreturn child_main(struct nsrun_control *ctl);
+static int child_before_go(struct nsrun_control *ctl, struct cu_error *e);
+
+/* The execve that ends the run: the program, or the shell without one. */
+static void explain_program(char *const argv[])
+{
+	char *sh[2] = { (char *) exec_shell_path(), NULL };
+
+	explain_dry_execve(argv && argv[0] ? argv : sh);
+}
 
 static int shared_vm_child(void *arg)
 {
@@ -1203,20 +1255,7 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
 		child_fail(ctl, &e);
 	}
-	if ((ctl->flags & CLONE_NEWTIME) && ex_unshare(CLONE_NEWTIME) < 0) {
-		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
-			cu_error_set(&e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
-				     strerror(EPERM));
-		else if (errno == EINVAL)	/* the one flag this kernel does not know */
-			cu_error_set(&e, 0, _("cannot create time namespace: this kernel has none (time namespaces need Linux 5.6 or later, CONFIG_TIME_NS)"));
-		else
-			cu_error_set(&e, errno, _("cannot create time namespace"));
-		child_fail(ctl, &e);
-	}
-	if ((ctl->flags & CLONE_NEWTIME) &&
-	    (write_time_offsets(ctl, &e) < 0 || enter_time_ns(&e) < 0))
-		child_fail(ctl, &e);
-	if (ctl->child_maps && write_maps(ctl, 0, &e) < 0)
+	if (child_before_go(ctl, &e) < 0)
 		child_fail(ctl, &e);
 	/* the parent writes maps, binds namespace files, says go; EOF: it died */
 	if (ctl->handshake) {
@@ -1232,6 +1271,7 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 
 		if (ctl->handshake)
 			close(ctl->ready[1]);
+		explain_program(ctl->argv);
 		st = reaper_run(ctl->argv, &ctl->oldmask);
 		if (st < 0)
 			die_errno(st, _("--init failed"));
@@ -1241,7 +1281,27 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 		cu_error_set(&e, errno, _("cannot restore the signal mask"));
 		child_fail(ctl, &e);
 	}
+	explain_program(ctl->argv);
 	exec_child_program_or_shell(ctl->argv);
+}
+
+/* The child's steps before the parent's: the time namespace, its own maps. */
+static int child_before_go(struct nsrun_control *ctl, struct cu_error *e)
+{
+	if ((ctl->flags & CLONE_NEWTIME) && ex_unshare(CLONE_NEWTIME) < 0) {
+		if (errno == EPERM && !(ctl->flags & CLONE_NEWUSER))
+			return cu_error_set(e, 0, _("cannot create time namespace: %s (run as root, or add --user --map-root-user)"),
+				     strerror(EPERM));
+		if (errno == EINVAL)	/* the one flag this kernel does not know */
+			return cu_error_set(e, 0, _("cannot create time namespace: this kernel has none (time namespaces need Linux 5.6 or later, CONFIG_TIME_NS)"));
+		return cu_error_set(e, errno, _("cannot create time namespace"));
+	}
+	if ((ctl->flags & CLONE_NEWTIME) &&
+	    (write_time_offsets(ctl, e) < 0 || enter_time_ns(e) < 0))
+		return -1;
+	if (ctl->child_maps && write_maps(ctl, 0, e) < 0)
+		return -1;
+	return 0;
 }
 
 /* Deeper than this, an anonymous volume is left (and said so). */
@@ -1404,7 +1464,10 @@ static int persist_namespaces(struct nsrun_control *ctl, pid_t pid,
 			continue;
 		if (ns_types[i].flag == CLONE_NEWTIME)
 			name = "time_for_children";
-		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int) pid, name);
+		if (pid < 0)	/* a dry run: the child's PID is not known */
+			snprintf(src, sizeof(src), "/proc/PID/ns/%s", name);
+		else
+			snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int) pid, name);
 		p->created = access(p->file, F_OK) < 0;
 		r = ns_persist(src, p->file, e);
 		if (r < 0) {
@@ -1427,13 +1490,16 @@ static int write_pidfile(struct nsrun_control *ctl, pid_t pid, struct cu_error *
 
 	if (!ctl->pidfile)
 		return 0;
-	fd = open(ctl->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		  O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (explain_dry_run())
+		fd = EXPLAIN_DRY_FD;
+	else if ((fd = open(ctl->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+			    O_CLOEXEC, 0644)) < 0)
 		return cu_error_set(e, errno, _("cannot open the pid file %s"), ctl->pidfile);
-	ctl->pidfile_written = true;
-	n = snprintf(buf, sizeof(buf), "%d\n", (int) pid);
-	if (write(fd, buf, (size_t) n) != n)
+	else
+		ctl->pidfile_written = true;
+	n = pid < 0 ? snprintf(buf, sizeof(buf), "PID\n")
+		    : snprintf(buf, sizeof(buf), "%d\n", (int) pid);
+	if (ex_write_path(fd, buf, (size_t) n, ctl->pidfile) != n)
 		return cu_error_set(e, errno, _("cannot write the pid file %s"), ctl->pidfile);
 	return 0;
 }
@@ -1441,7 +1507,9 @@ static int write_pidfile(struct nsrun_control *ctl, pid_t pid, struct cu_error *
 static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 {
 	const char *tmp = getenv("TMPDIR");
+	struct explain_step step;
 	bool anon = false;
+	long made;
 	struct stat st;
 	size_t i;
 
@@ -1453,13 +1521,23 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 		if (!v->anon)
 			continue;
 		xasprintf(&v->src, "%s/nsrun-volume.XXXXXX", tmp);
-		if (!mkdtemp(v->src)) {
+		made = 0;
+		/* mkdtemp(3): a mkdir(2) of a name of its choice, shown as made */
+		if (explain_step_begin(&step, EXPLAIN_PRIV_FILE, _("an anonymous volume"),
+				       "mkdir(\"%s\", 0700)", v->src)) {
+			made = mkdtemp(v->src) ? 0 : -1;
+			if (explain_on())
+				snprintf(step.call, sizeof(step.call), "mkdir(\"%s\", 0700)", v->src);
+		}
+		if (explain_step_end(&step, made) < 0) {
 			int r = cu_error_set(e, errno, _("cannot make an anonymous volume in %s"), tmp);
 
 			free(v->src);
 			v->src = NULL;
 			return r;
 		}
+		if (explain_dry_run())
+			continue;	/* a plan makes no directory: nothing to stat */
 		if (stat(v->src, &st) < 0 || chmod(v->src, 0755) < 0)
 			return cu_error_set(e, errno, _("cannot change the mode of %s"), v->src);
 		v->dev = st.st_dev;
@@ -1467,7 +1545,7 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 		anon = true;
 	}
 	/* the container's orphans come to us: we can tell when all are gone */
-	if (anon && !(ctl->flags & CLONE_NEWPID) &&
+	if (anon && !(ctl->flags & CLONE_NEWPID) && !explain_dry_run() &&
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return cu_error_set(e, errno, _("cannot become a subreaper"));
 	return 0;
@@ -1708,7 +1786,45 @@ static void __noreturn run_in_place(struct nsrun_control *ctl)
 		die_create(ctl->flags, errno);
 	if (write_maps(ctl, 0, &e) < 0 || setup_inside(ctl, &e) < 0)
 		cu_error_die(&e);
+	explain_program(ctl->argv);
+	if (explain_dry_run())
+		exit(EXIT_SUCCESS);
 	exec_program_or_shell(ctl->argv);
+}
+
+/* The child's PID in a dry run's plan: "/proc/PID/uid_map". */
+#define DRY_PID		((pid_t) -1)
+
+/*
+ * --dry-run of the forked path: the parent's and the child's steps in the
+ * order the handshake gives them, walked here with every call skipped; no
+ * process is made.
+ */
+static void __noreturn dry_run_forked(struct nsrun_control *ctl)
+{
+	struct cu_error e = { 0 };
+
+	if (make_anon_volumes(ctl, &e) < 0)
+		cu_error_die(&e);
+	ctl->child_maps = (ctl->flags & CLONE_NEWUSER) &&
+			  !ctl->uidmap.ranges.nranges &&
+			  !ctl->gidmap.ranges.nranges &&
+			  !ctl->uidmap.ranges.want_auto &&
+			  !ctl->gidmap.ranges.want_auto;
+	ctl->handshake = needs_handshake(ctl);
+	/* spawn_vm()'s flags when the child would share our memory */
+	explain_clone3_done((unsigned long long) (ctl->flags & ~CLONE_NEWTIME) |
+			    (shares_vm(ctl) ? CLONE_VM | CLONE_VFORK : 0), 0, 0);
+	if (child_before_go(ctl, &e) < 0)
+		cu_error_die(&e);
+	if (ctl->handshake &&
+	    (write_pidfile(ctl, DRY_PID, &e) < 0 || persist_namespaces(ctl, DRY_PID, &e) < 0 ||
+	     (!ctl->child_maps && write_maps(ctl, DRY_PID, &e) < 0)))
+		cu_error_die(&e);
+	if (setup_inside(ctl, &e) < 0)
+		cu_error_die(&e);
+	explain_program(ctl->argv);
+	exit(EXIT_SUCCESS);
 }
 
 int main(int argc, char **argv)
@@ -1739,12 +1855,13 @@ int main(int argc, char **argv)
 				ctl->caps.add.mask &= ~((uint64_t) 1 << c);
 		/* now, from the host: libseccomp is looked up in the root of the moment */
 		ctl->confine.on = true;
+		ctl->confine.sys_new = ctl->mount_sys;
 		if (confine_prepare(&ctl->confine, ctl->caps.add.mask,
 				    ctl->caps.drop.mask, &e) < 0)
 			cu_error_die(&e);
 	}
 
 	if (needs_fork(ctl))
-		run_forked(ctl);
+		explain_dry_run() ? dry_run_forked(ctl) : run_forked(ctl);
 	run_in_place(ctl);
 }

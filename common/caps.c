@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "c.h"
 #include "caps.h"
 #include "dlsym.h"
+#include "explain.h"
 
 /*
  * libcap-ng is loaded only when capabilities are named or changed: its
@@ -157,9 +159,62 @@ static uint64_t permitted_mask(void)
 	return m;
 }
 
+/*
+ * Narrate what capng_apply(CAPNG_SELECT_ALL) asks of the kernel, as the raw
+ * calls of confine.c are: the capabilities dropped from the bounding set,
+ * the ambient ones raised, then capset(2) of the three other sets.
+ */
+static const char *cap_upper(unsigned c, char *buf, size_t len)
+{
+	const char *name = capng_capability_to_name(c);
+	size_t i;
+
+	for (i = 0; name && name[i] && i + 1 < len; i++)
+		buf[i] = (char) (name[i] >= 'a' && name[i] <= 'z' ? name[i] - 'a' + 'A' : name[i]);
+	buf[name ? i : 0] = '\0';
+	return buf;
+}
+
+static void explain_capng(uint64_t ambient, long r)
+{
+	struct explain_step s;
+	char list[512] = "", up[32];
+	size_t off = 0;
+	unsigned c;
+
+	(void) explain_step_begin(&s, EXPLAIN_PRIV_NONE,
+				  _("libcap-ng: the effective, permitted and inheritable sets"),
+				  "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=%d}, {\u2026})",
+				  (int) getpid());
+	(void) explain_step_end(&s, r);
+	if (r < 0)
+		return;
+	for (c = 0; c < 64 && off < sizeof(list); c++)
+		if ((ambient >> c) & 1)
+			off += (size_t) snprintf(list + off, sizeof(list) - off, "%sCAP_%s",
+						 off ? "," : "", cap_upper(c, up, sizeof(up)));
+	/* one line for the several prctl(PR_CAP_AMBIENT) calls of the library */
+	explain_note(N_("libcap-ng: the ambient set emptied, then raised: %s (prctl PR_CAP_AMBIENT; capsh --addamb)"),
+		     *list ? list : "-");
+}
+
+/* The capabilities of @drop still in our bounding set (libcap-ng drops those). */
+static uint64_t in_bounding(uint64_t drop)
+{
+	uint64_t m = 0;
+	unsigned c;
+
+	for (c = 0; c < 64; c++)
+		if (((drop >> c) & 1) && prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 &&
+		    !explain_capbset_planned(c))
+			m |= (uint64_t) 1 << c;
+	return m;
+}
+
 int caps_apply(const struct caps_plan *p, struct cu_error *e)
 {
 	uint64_t ambient;
+	int r;
 
 	if (caps_plan_empty(p))
 		return 0;
@@ -174,7 +229,23 @@ int caps_apply(const struct caps_plan *p, struct cu_error *e)
 	update_all(CAPNG_ADD, CAPNG_AMBIENT, ambient & ~p->drop.mask);
 	update_all(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
 		   CAPNG_BOUNDING_SET | CAPNG_AMBIENT, p->drop.mask);
-	if (capng_apply(CAPNG_SELECT_ALL) < 0)
+	/*
+	 * Narrated: the bounding set dropped here, call by call, as the library
+	 * would first; its capset and ambient calls told after it made them.
+	 */
+	if (explain_on()) {
+		uint64_t bound = in_bounding(p->drop.mask);
+		unsigned c;
+
+		for (c = 0; c < 64; c++)
+			if (((bound >> c) & 1) && ex_capbset_drop(c) < 0)
+				return cu_error_set(e, errno,
+						    _("cannot set capabilities (only capabilities we hold can be added)"));
+	}
+	r = explain_dry_run() ? 0 : capng_apply(CAPNG_SELECT_ALL);
+	if (explain_on())
+		explain_capng(ambient & ~p->drop.mask, r < 0 ? -1 : 0);
+	if (r < 0)
 		return cu_error_set(e, errno ? errno : EPERM,
 				    _("cannot set capabilities (only capabilities we hold can be added)"));
 	return 0;

@@ -154,7 +154,7 @@ static int bind_read_only(int fd)
 						      AT_EMPTY_PATH | AT_RECURSIVE);
 	char buf[64];
 
-	if (tree >= 0) {
+	if (!ex_fd_failed(tree)) {
 		if (ex_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 				      &attr, sizeof(attr)) == 0)
 			return ex_move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
@@ -203,10 +203,31 @@ static int mask(int fd)
 	return ex_mount("/dev/null", buf, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
 }
 
-static int confine_path(int rootfd, const char *path, enum confine_how how)
+/*
+ * open_kernel_path(); in a dry run, where the procfs of --mount-proc (or the
+ * sysfs of --mount-sys) is not mounted in the root, the host's own: the
+ * plan shows what a real run would find there.
+ */
+static int open_planned(const struct confine *c, int rootfd, const char *path,
+			const char *host, bool proc, long magic)
+{
+	_cleanup_close_ int hostroot = -1;
+	int fd = open_kernel_path(rootfd, path, magic);
+
+	if (fd != -ENOENT || !explain_dry_run() ||
+	    !(magic == SYSFS_MAGIC ? c->sys_new : proc))
+		return fd;
+	hostroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (hostroot < 0)
+		return -ENOENT;
+	return open_kernel_path(hostroot, host, magic);
+}
+
+static int confine_path(const struct confine *c, int rootfd, const char *path,
+			const char *host, bool proc, enum confine_how how)
 {
 	long magic = strncmp(path, "/sys/", 5) == 0 ? SYSFS_MAGIC : PROC_SUPER_MAGIC;
-	int fd = open_kernel_path(rootfd, path, magic);
+	int fd = open_planned(c, rootfd, path, host, proc, magic);
 	int r;
 
 	if (fd == -ENOENT)
@@ -216,7 +237,7 @@ static int confine_path(int rootfd, const char *path, enum confine_how how)
 	r = how == MASK ? mask(fd) : bind_read_only(fd);
 	close(fd);
 	if (r == -ENOSYS) {	/* the old API's second step, on the new mount */
-		fd = open_kernel_path(rootfd, path, magic);
+		fd = open_planned(c, rootfd, path, host, proc, magic);
 		if (fd < 0)
 			return fd;
 		r = remount_read_only(fd);
@@ -264,7 +285,7 @@ int confine_mounts(const struct confine *c, int rootfd, const char *proc,
 		full_path("/proc", paths[i].path, name, sizeof(name));
 		if (unmasked(c, name))
 			continue;
-		r = confine_path(rootfd, path, paths[i].how);
+		r = confine_path(c, rootfd, path, name, proc != NULL, paths[i].how);
 		if (r == -ENOSYS)
 			return cu_error_set(e, 0, CONFINE_NO_OPENAT2, path);
 		if (r < 0)

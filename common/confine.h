@@ -38,6 +38,7 @@ struct confine {
 	const char **unmask;	/* --unmask: paths left as they are */
 	size_t nunmask;
 	uint64_t keep;		/* the capabilities the container keeps */
+	bool sys_new;		/* --mount-sys: a dry run looks at the host's sysfs */
 	struct sf_filter filter;
 };
 

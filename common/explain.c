@@ -819,7 +819,8 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	char f[512], o[128];
 	struct buf bf = { .p = f, .size = sizeof(f) }, bo = { .p = o, .size = sizeof(o) };
 
-	if (!explain_on() || r == 0)	/* r == 0: the child */
+	/* r == 0: the child (a dry run makes none: its plan shows the call) */
+	if (!explain_on() || (r == 0 && !explain_dry_run()))
 		return;
 	f[0] = o[0] = '\0';
 	bflags(&bf, fl, clone_flags);
@@ -834,6 +835,36 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	else
 		explain_concept(&s, "%s", _("a new process"));
 	explain_end(&s, r, r < 0 ? err : 0);
+}
+
+/* dryns: nsrun and nsenter2 (steps without a twin of their own) */
+
+bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
+			 const char *concept, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!explain_on())
+		return true;
+	va_start(ap, fmt);
+	vsnprintf(s->call, sizeof(s->call), fmt, ap);
+	va_end(ap);
+	s->priv = priv;
+	snprintf(s->concept, sizeof(s->concept), "%s", concept ? concept : "");
+	if (explain_dry_run()) {
+		explain_end(s, 0, 0);
+		return false;
+	}
+	return true;
+}
+
+long explain_step_end_(struct explain_step *s, long r)
+{
+	int err = errno;
+
+	if (!explain_on() || explain_dry_run())
+		return r;
+	return explain_end(s, r, r < 0 ? err : 0);
 }
 
 pid_t explain_clone3(void *args, size_t size)
@@ -1069,6 +1100,14 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
+/* dryns: capabilities a dry run's plan has dropped from the bounding set */
+static uint64_t dry_bset_dropped;
+
+bool explain_capbset_planned(unsigned int cap)
+{
+	return cap < 64 && ((dry_bset_dropped >> cap) & 1);
+}
+
 int explain_capbset_drop(unsigned int cap)
 {
 	struct explain_step s;
@@ -1088,6 +1127,8 @@ int explain_capbset_drop(unsigned int cap)
 	explain_concept(&s, "capsh --drop=%s", lower);
 	if (made)
 		r = prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	else if (cap < 64)	/* dryns: what the plan has dropped so far */
+		dry_bset_dropped |= (uint64_t) 1 << cap;
 	return (int) finish(&s, made, r, 0);
 }
 

@@ -139,6 +139,32 @@ int explain_kill(pid_t pid, int sig);
 int explain_capbset_drop(unsigned int cap);
 int explain_capset(void *hdr, void *data);
 int explain_seccomp_filter(void *prog);
+/* dryns: nsrun and nsenter2 */
+/*
+ * A step with no twin (an ioctl, an open for writing, a helper program):
+ *
+ *	if (explain_step_begin(&s, priv, concept, "call(%s)", arg))
+ *		r = call(arg);
+ *	explain_step_end(&s, r);
+ *
+ * begin narrates it in a dry run and returns false (skip it; r keeps the
+ * success the caller set); end narrates the result of a real run.  Both
+ * cost one test when explaining is off.  @concept is translated already.
+ */
+bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
+			 const char *concept, const char *fmt, ...) __printf(4, 5);
+long explain_step_end_(struct explain_step *s, long r);
+#define explain_step_begin(s, priv, concept, ...) \
+	(!explain_on() || explain_step_begin_(s, priv, concept, __VA_ARGS__))
+#define explain_step_end(s, r) \
+	(explain_on() ? explain_step_end_(s, r) : (long) (r))
+/* Has a dry run's plan dropped @cap from the bounding set already? */
+bool explain_capbset_planned(unsigned int cap);
+/* Did a call returning an fd fail?  Not when a dry run gave the placeholder. */
+static inline bool ex_fd_failed(int fd)
+{
+	return fd < 0 && !(explain_dry_run() && fd == EXPLAIN_DRY_FD);
+}
 /* A netlink request (struct nlmsghdr *) sent, answered with @r (0 or -errno). */
 void explain_netlink(const void *nlh, int r);
 /*

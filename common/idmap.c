@@ -212,14 +212,16 @@ static int write_proc(pid_t pid, const char *name, const char *data,
 	_cleanup_close_ int fd = -1;
 	char path[64];
 	size_t len = strlen(data);
-	int plen = pid ? snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name)
+	/* pid < 0: a dry run's child, whose PID is not known */
+	int plen = pid < 0 ? snprintf(path, sizeof(path), "/proc/PID/%s", name)
+		 : pid ? snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name)
 		       : snprintf(path, sizeof(path), "/proc/self/%s", name);
 	ssize_t n;
 
 	if (plen < 0 || plen >= (int) sizeof(path))
 		return cu_error_set(e, ENAMETOOLONG, "/proc/%d/%s", (int) pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(path, O_WRONLY | O_CLOEXEC);
+	if (ex_fd_failed(fd))
 		return cu_error_set(e, errno, _("cannot open %s"), path);
 	n = ex_write_path(fd, data, len, path);
 	if (n < 0)
@@ -253,7 +255,10 @@ static char **helper_argv(pid_t pid, enum idmap_kind kind, const struct idmap *m
 	size_t i, k = 0, a = 0;
 
 	argv[a++] = (char *) helper[kind];
-	snprintf(nums[k], sizeof(nums[k]), "%d", (int) pid);
+	if (pid < 0)	/* a dry run's child */
+		snprintf(nums[k], sizeof(nums[k]), "PID");
+	else
+		snprintf(nums[k], sizeof(nums[k]), "%d", (int) pid);
 	argv[a++] = nums[k++];
 	for (i = 0; i < m->nranges; i++) {
 		const uint32_t v[3] = { m->ranges[i].inner, m->ranges[i].outer,
@@ -274,9 +279,20 @@ int idmap_run_helper(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 {
 	char (*nums)[12] = xcalloc(m->nranges * 3 + 1, sizeof(*nums));
 	char **argv = helper_argv(pid, kind, m, nums);
+	struct explain_step s;
+	char call[512] = "";
 	int status, r = 0;
-	pid_t child = fork();
+	pid_t child;
+	size_t i, off = 0;
 
+	for (i = 0; argv[i] && off < sizeof(call); i++)
+		off += (size_t) snprintf(call + off, sizeof(call) - off, "%s%s",
+					 i ? " " : "", argv[i]);
+	if (!explain_step_begin(&s, EXPLAIN_PRIV_NONE,
+				_("a setuid helper writes the ranges /etc/subuid and /etc/subgid grant"),
+				"%s", call))
+		goto out;
+	child = fork();
 	if (child < 0) {
 		r = cu_error_set(e, errno, _("cannot fork %s"), helper[kind]);
 		goto out;
@@ -297,6 +313,7 @@ int idmap_run_helper(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 		r = cu_error_set(e, 0, _("%1$s failed with status %2$d (check %3$s)"),
 				 helper[kind], WIFEXITED(status) ? WEXITSTATUS(status) :
 				 128 + WTERMSIG(status), subid_file[kind]);
+	(void) explain_step_end(&s, r < 0 ? -1 : 0);
 out:
 	free(argv);
 	free(nums);

@@ -7,9 +7,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <linux/capability.h>
 #include <unistd.h>
 
 #include "c.h"
+#include "caps.h"
 #include "explain.h"
 #include "mountutils.h"
 #include "syscalls.h"
@@ -74,6 +76,16 @@ int mount_open_root(const char *dir, struct cu_error *e)
 		return cu_error_set(e, errno, _("cannot open the new root %s"), dir);
 	fd = ex_open_tree(dirfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
 			   AT_RECURSIVE | AT_EMPTY_PATH);
+	if (explain_dry_run()) {
+		/*
+		 * A dry run: the move_mount is narrated, and the plan walks on
+		 * in the directory itself, so paths inside it are checked as
+		 * in a real run.
+		 */
+		(void) ex_move_mount(fd, "", dirfd, "",
+				     MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+		return take_fd(&dirfd);
+	}
 	if (fd < 0 && errno == ENOSYS)
 		return cu_error_set(e, 0, _("cannot bind the new root %1$s: %2$s (--root needs Linux 5.2 or later: open_tree)"),
 				    dir, strerror(ENOSYS));
@@ -101,17 +113,38 @@ static int open_in(int rootfd, const char *path)
 }
 
 /* Create the last component of @path (whose parent is @parent) as a dir or file. */
+/* The number of @fd as strace shows it, or a dry run's "<fd>". */
+static const char *fd_text(int fd, char *buf, size_t len)
+{
+	if (fd == EXPLAIN_DRY_FD)
+		snprintf(buf, len, "<fd>");
+	else
+		snprintf(buf, len, "%d", fd);
+	return buf;
+}
+
 static int create_last(int parent, const char *name, bool file)
 {
-	int fd;
+	struct explain_step s;
+	char pfd[16];
+	int fd = 0;
 
-	if (!file)
-		return mkdirat(parent, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
-	fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (!file) {
+		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("a mount point"),
+				       "mkdirat(%s, \"%s\", 0755)",
+				       fd_text(parent, pfd, sizeof(pfd)), name))
+			fd = mkdirat(parent, name, 0755);
+		return explain_step_end(&s, fd) < 0 && errno != EEXIST ? -errno : 0;
+	}
+	if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("a mount point"),
+			       "openat(%s, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0644)",
+			       fd_text(parent, pfd, sizeof(pfd)), name))
+		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC, 0644);
+	if (explain_step_end(&s, fd) < 0)
 		return errno == EEXIST ? 0 : -errno;
-	close(fd);
+	if (fd >= 0 && !explain_dry_run())
+		close(fd);
 	return 0;
 }
 
@@ -125,6 +158,7 @@ static int walk_create(int rootfd, const char *path, bool file)
 	_cleanup_free_ char *copy = xstrdup(path);
 	_cleanup_free_ char *prefix = xcalloc(1, strlen(path) + 2);
 	char *save = NULL, *comp = strtok_r(copy, "/", &save);
+	bool planned = false;	/* a dry run: this part of the path is missing */
 
 	if (!comp)
 		return open_in(rootfd, "/");
@@ -135,6 +169,16 @@ static int walk_create(int rootfd, const char *path, bool file)
 
 		prefix[plen] = '/';
 		memcpy(prefix + plen + 1, comp, strlen(comp) + 1);
+		if (planned) {
+			int r = create_last(EXPLAIN_DRY_FD, comp, file && !next);
+
+			if (r < 0)
+				return r;
+			if (!next)
+				return EXPLAIN_DRY_FD;
+			comp = next;
+			continue;
+		}
 		fd = open_in(rootfd, prefix);
 		if (fd == -ENOENT) {
 			_cleanup_close_ int parent = -1;
@@ -148,6 +192,13 @@ static int walk_create(int rootfd, const char *path, bool file)
 			r = create_last(parent, comp, file && !next);
 			if (r < 0)
 				return r;
+			if (explain_dry_run()) {	/* the plan made nothing */
+				planned = true;
+				if (!next)
+					return EXPLAIN_DRY_FD;
+				comp = next;
+				continue;
+			}
 			fd = open_in(rootfd, prefix);
 		}
 		if (fd < 0 || !next)
@@ -165,6 +216,8 @@ int mount_open_in_root(int rootfd, const char *path, bool file, struct cu_error 
 	if (!path || path[0] != '/')
 		return cu_error_set(e, EINVAL, _("not an absolute path: %s"), path ? path : "");
 	fd = walk_create(rootfd, path, file);
+	if (fd == EXPLAIN_DRY_FD)
+		return fd;
 	if (fd == -ENOSYS)	/* openat2's RESOLVE_IN_ROOT: Linux 5.6 */
 		return cu_error_set(e, 0, _("cannot make the mount point %s: this kernel has no openat2 (mounts inside --root need Linux 5.6 or later)"),
 				    path);
@@ -218,14 +271,18 @@ int mount_bind_in_root(int rootfd, const char *src, const char *dst, bool ro,
 	struct stat st;
 	int r;
 
-	if (stat(src, &st) < 0)
-		return cu_error_set(e, errno, _("cannot use the volume source %s"), src);
+	if (stat(src, &st) < 0) {
+		/* a dry run's anonymous volume, "nsrun-volume.XXXXXX": not made */
+		if (!explain_dry_run() || errno != ENOENT || strlen(src) < 7 || !streq(src + strlen(src) - 7, ".XXXXXX"))
+			return cu_error_set(e, errno, _("cannot use the volume source %s"), src);
+		st.st_mode = S_IFDIR;
+	}
 	dstfd = mount_open_in_root(rootfd, dst, !S_ISDIR(st.st_mode), e);
-	if (dstfd < 0)
+	if (ex_fd_failed(dstfd))
 		return dstfd;
 	srcfd = ex_open_tree(AT_FDCWD, src,
 			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (srcfd >= 0)
+	if (!ex_fd_failed(srcfd))
 		r = bind_fd(srcfd, dstfd, ro);
 	else
 		r = -errno;
@@ -253,7 +310,7 @@ static int fs_in_root(int rootfd, const char *dst, const char *type,
 	_cleanup_close_ int fd = mount_open_in_root(rootfd, dst, false, e);
 	int r;
 
-	if (fd < 0)
+	if (ex_fd_failed(fd))
 		return fd;
 	r = mount_on_fd(fd, type, flags, data);
 	if (r < 0)
@@ -293,15 +350,29 @@ static const struct {
 static int dev_nodes_mknod(int devfd)
 {
 	mode_t old = umask(0);
+	struct explain_step s;
+	char pfd[16];
 	size_t made;
 	int r = 0;
 
-	for (made = 0; made < ARRAY_SIZE(dev_nodes); made++)
-		if (mknodat(devfd, dev_nodes[made].name, S_IFCHR | 0666,
-			    makedev(dev_nodes[made].major, dev_nodes[made].minor)) < 0) {
+	/* a dry run cannot try: root may make the nodes, anyone else binds */
+	if (explain_dry_run() && !caps_have(CAP_MKNOD))
+		return 1;
+	for (made = 0; made < ARRAY_SIZE(dev_nodes); made++) {
+		long m = 0;
+
+		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, "mknod",
+				       "mknodat(%s, \"%s\", S_IFCHR|0666, makedev(%#x, %#x))",
+				       fd_text(devfd, pfd, sizeof(pfd)),
+				       dev_nodes[made].name, dev_nodes[made].major,
+				       dev_nodes[made].minor))
+			m = mknodat(devfd, dev_nodes[made].name, S_IFCHR | 0666,
+				    makedev(dev_nodes[made].major, dev_nodes[made].minor));
+		if (explain_step_end(&s, m) < 0) {
 			r = errno == EPERM ? 1 : -errno;
 			break;
 		}
+	}
 	umask(old);
 	while (r == 1 && made > 0)
 		(void) unlinkat(devfd, dev_nodes[--made].name, 0);
@@ -327,12 +398,12 @@ static int dev_nodes_bind(int rootfd, int hostdev, struct cu_error *e)
 		if (src < 0 && errno == ENOSYS)
 			return cu_error_set(e, 0, _("cannot copy the device %s: this kernel has no open_tree (a minimal /dev needs Linux 5.2 or later)"),
 					    dev_nodes[i].name);
-		if (src < 0)
+		if (ex_fd_failed(src))
 			return cu_error_set(e, errno, _("cannot copy the device %s"),
 					    dev_nodes[i].name);
 		snprintf(inside, sizeof(inside), "/dev/%s", dev_nodes[i].name);
 		dst = mount_open_in_root(rootfd, inside, true, e);
-		if (dst < 0)
+		if (ex_fd_failed(dst))
 			return dst;
 		r = bind_fd(src, dst, false);
 		if (r < 0)
@@ -346,7 +417,7 @@ static int dev_nodes_make(int rootfd, int hostdev, struct cu_error *e)
 	_cleanup_close_ int devfd = mount_open_in_root(rootfd, "/dev", false, e);
 	int r;
 
-	if (devfd < 0)
+	if (ex_fd_failed(devfd))
 		return devfd;
 	r = dev_nodes_mknod(devfd);
 	if (r < 0)
@@ -357,13 +428,23 @@ static int dev_nodes_make(int rootfd, int hostdev, struct cu_error *e)
 static int dev_links_make(int rootfd, struct cu_error *e)
 {
 	_cleanup_close_ int devfd = mount_open_in_root(rootfd, "/dev", false, e);
+	struct explain_step s;
+	char pfd[16];
 	size_t i;
 
-	if (devfd < 0)
+	if (ex_fd_failed(devfd))
 		return devfd;
-	for (i = 0; i < ARRAY_SIZE(dev_links); i++)
-		if (symlinkat(dev_links[i].target, devfd, dev_links[i].name) < 0)
+	for (i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		int r = 0;
+
+		if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, NULL,
+				       "symlinkat(\"%s\", %s, \"%s\")",
+				       dev_links[i].target, fd_text(devfd, pfd, sizeof(pfd)),
+				       dev_links[i].name))
+			r = symlinkat(dev_links[i].target, devfd, dev_links[i].name);
+		if (explain_step_end(&s, r) < 0)
 			return cu_error_set(e, errno, _("cannot make /dev/%s"), dev_links[i].name);
+	}
 	return 0;
 }
 
@@ -393,7 +474,7 @@ int mount_sys(int rootfd, struct cu_error *e)
 	_cleanup_close_ int fd = mount_open_in_root(rootfd, "/sys", false, e);
 	int r;
 
-	if (fd < 0)
+	if (ex_fd_failed(fd))
 		return fd;
 	r = mount_on_fd(fd, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			NULL);
@@ -435,12 +516,17 @@ int mount_pivot_root(int rootfd, struct cu_error *e)
 
 int mount_move_root(int rootfd, struct cu_error *e)
 {
+	struct explain_step s;
+	long r = 0;
+
 	/* runc's --no-pivot: the new root moved over "/", then chroot into it */
 	if (fchdir(rootfd) < 0)
 		return cu_error_set(e, errno, _("cannot change directory to the new root"));
 	if (ex_mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return cu_error_set(e, errno, _("cannot move the new root onto %s"), "/");
-	if (chroot(".") < 0 || chdir("/") < 0)
+	if (explain_step_begin(&s, EXPLAIN_PRIV_MOUNT, "chroot .", "chroot(\".\")"))
+		r = chroot(".");
+	if (explain_step_end(&s, r) < 0 || chdir("/") < 0)
 		return cu_error_set(e, errno, _("cannot chroot into the new root"));
 	return 0;
 }

@@ -145,6 +145,7 @@ int nsjoin_target_inode(struct nsjoin_target *t, const struct ns_type *type,
 int nsjoin_target_differ(struct nsjoin_target *t, int *mask, struct cu_error *e)
 {
 	_cleanup_close_ int self = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	unsigned noted = 0;
 	size_t i;
 
 	*mask = 0;
@@ -156,7 +157,17 @@ int nsjoin_target_differ(struct nsjoin_target *t, int *mask, struct cu_error *e)
 
 		if (ns_link_inode(self, ns_types[i].name, &ours) < 0)
 			continue;	/* a type this kernel lacks */
-		r = target_stat_or_fail(t, &ns_types[i], &theirs, e);
+		r = target_stat(t, &ns_types[i], &theirs, e);
+		if ((r == -EACCES || r == -EPERM) && t->procfd >= 0 && explain_dry_run()) {
+			/* a privileged read: the plan says so and assumes they differ */
+			if (!noted++)
+				explain_note(N_("which namespaces of process %d differ from ours is for root or its owner to read: the plan assumes all but the user namespace"),
+					     (int) t->pid);
+			if (ns_types[i].flag != CLONE_NEWUSER)
+				*mask |= ns_types[i].flag;
+			continue;
+		}
+		r = r < 0 ? target_stat_or_fail(t, &ns_types[i], &theirs, e) : 0;
 		if (r < 0)
 			return r;
 		if (theirs != ours)
@@ -195,7 +206,7 @@ int nsjoin_set_mask(const struct nsjoin_set *s)
 	size_t i;
 
 	for (i = 0; i < NS_NTYPES; i++)
-		if (s->fd[i] >= 0)
+		if (!ex_fd_failed(s->fd[i]))	/* a dry run's placeholder too */
 			mask |= ns_types[i].flag;
 	return mask;
 }
@@ -237,6 +248,16 @@ int nsjoin_set_file(struct nsjoin_set *s, const struct ns_type *type,
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
 
+	if (fd < 0 && explain_dry_run() && (errno == EACCES || errno == EPERM)) {
+		struct explain_step st;
+
+		/* a privileged read: the plan shows it and goes on without it */
+		(void) explain_step_begin(&st, EXPLAIN_PRIV_SETNS,
+					  _("run as root or as the owner of the process"),
+					  "openat(AT_FDCWD, \"%s\", O_RDONLY|O_CLOEXEC)", path);
+		nsjoin_set_fd(s, type, EXPLAIN_DRY_FD, path);
+		return 0;
+	}
 	if (fd < 0)
 		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 			    _("cannot open %s"), path);
@@ -310,7 +331,7 @@ static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
 	size_t i;
 
 	for (i = 0; i < NS_NTYPES; i++) {
-		if (s->fd[i] < 0)
+		if (ex_fd_failed(s->fd[i]))	/* none, or a dry run's placeholder */
 			continue;
 		if (!with_user && ns_types[i].flag == CLONE_NEWUSER)
 			continue;
@@ -319,7 +340,8 @@ static int enter_files(struct nsjoin_set *s, bool with_user, bool report,
 				return enter_failed(s, i, errno, our_userns, e);
 			continue;	/* pending: retried in the second pass */
 		}
-		close(s->fd[i]);
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
 		s->fd[i] = -1;
 	}
 	return 0;
@@ -350,7 +372,7 @@ int nsjoin_enter(struct nsjoin_set *s, struct nsjoin_target *t,
 	int r;
 
 	for (i = 0; i < NS_NTYPES; i++)
-		files |= s->fd[i] >= 0;
+		files |= !ex_fd_failed(s->fd[i]);
 	if (s->target_mask && !files) {
 		r = enter_by_pidfd(s, t, e);
 		if (r <= 0)
@@ -382,6 +404,15 @@ int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 	if (procfd < 0)
 		return procfd;
 	fd = openat(procfd, which, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && explain_dry_run() && (errno == EACCES || errno == EPERM)) {
+		struct explain_step s;
+
+		/* a privileged read: the plan shows it and goes on without it */
+		(void) explain_step_begin(&s, EXPLAIN_PRIV_SETNS,
+					  _("run as root or as the owner of the process"),
+					  "open(\"/proc/%d/%s\", O_PATH|O_DIRECTORY)", (int) t->pid, which);
+		return EXPLAIN_DRY_FD;
+	}
 	if (fd < 0)
 		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, which);
@@ -390,10 +421,16 @@ int nsjoin_open_dir(struct nsjoin_target *t, const char *which,
 
 int nsjoin_chroot_chdir(int rootfd, int wdfd, struct cu_error *e)
 {
-	if (rootfd >= 0) {
-		if (fchdir(rootfd) < 0)
+	if (!ex_fd_failed(rootfd)) {
+		struct explain_step s;
+		long r = 0;
+
+		if (rootfd >= 0 && fchdir(rootfd) < 0)
 			return fail(e, errno, NULL, _("cannot change directory to the new root"));
-		if (chroot(".") < 0)
+
+		if (explain_step_begin(&s, EXPLAIN_PRIV_MOUNT, "chroot .", "chroot(\".\")"))
+			r = chroot(".");
+		if (explain_step_end(&s, r) < 0)
 			return fail(e, errno, NULL, _("cannot change the root directory"));
 		if (wdfd < 0 && chdir("/") < 0)
 			return fail(e, errno, NULL, _("cannot change directory to %s"), "/");
@@ -618,8 +655,9 @@ static int open_hierarchy(struct nsjoin_cgroup *cg, const struct mnt_table *t,
 		if (!dir)
 			continue;
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
-		fd = open(procs, O_WRONLY | O_CLOEXEC);
-		if (fd < 0) {
+		/* a plan writes nothing: the write below is narrated only */
+		fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(procs, O_WRONLY | O_CLOEXEC);
+		if (ex_fd_failed(fd)) {
 			int r = fail(e, errno, NULL, _("cannot open %s"), procs);
 
 			free(dir);
@@ -669,7 +707,10 @@ int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e)
 
 	for (i = 0; i < cg->n; i++) {
 		/* "0" is the writer itself, in every PID namespace */
-		if (write(cg->fd[i], "0", 1) != 1)
+		char procs[PATH_MAX];
+
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->dir[i]);
+		if (ex_write_path(cg->fd[i], "0", 1, procs) != 1)
 			return fail(e, errno, NULL, _("cannot join cgroup %s"), cg->dir[i]);
 	}
 	nsjoin_cgroup_free(cg);
@@ -681,7 +722,8 @@ void nsjoin_cgroup_free(struct nsjoin_cgroup *cg)
 	size_t i;
 
 	for (i = 0; i < cg->n; i++) {
-		close(cg->fd[i]);
+		if (cg->fd[i] >= 0)
+			close(cg->fd[i]);
 		free(cg->dir[i]);
 	}
 	cg->n = 0;

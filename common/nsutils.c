@@ -122,14 +122,28 @@ int ns_fd_type(int fd)
  */
 static int persist_target(const char *target, bool *created, struct cu_error *e)
 {
+	struct explain_step s;
 	struct stat st;
-	int fd;
+	int fd = 0;
 
-	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
-	if (fd >= 0) {
+	/* a dry run makes no file: a missing one is the plan's placeholder */
+	if (explain_dry_run() && lstat(target, &st) < 0 && errno == ENOENT) {
+		(void) explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("the file to bind the namespace on"),
+					  "openat(AT_FDCWD, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0444)", target);
+		return EXPLAIN_DRY_FD;
+	}
+	if (!explain_dry_run() &&
+	    explain_step_begin(&s, EXPLAIN_PRIV_FILE, _("the file to bind the namespace on"),
+			       "openat(AT_FDCWD, \"%s\", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0444)", target))
+		fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	else
+		fd = -1, errno = EEXIST;	/* a dry run: the file exists */
+	if (fd >= 0 && !explain_dry_run()) {
+		(void) explain_step_end(&s, fd);
 		*created = true;
 		close(fd);
 	} else if (errno != EEXIST) {
+		(void) explain_step_end(&s, fd);
 		return cu_error_set(e, errno, _("cannot create %s"), target);
 	}
 	fd = open(target, O_PATH | O_CLOEXEC | O_NOFOLLOW);
@@ -156,14 +170,15 @@ int ns_persist(const char *src, const char *target, struct cu_error *e)
 	int fd, r = 0;
 
 	fd = persist_target(target, &created, e);
-	if (fd < 0) {
+	if (ex_fd_failed(fd)) {
 		r = fd;
 		goto out_unlink;
 	}
 	(void) snprintf(path, sizeof(path), "/proc/self/fd/%d", fd); /* fits */
 	if (ex_mount(src, path, NULL, MS_BIND, NULL) < 0)
 		r = cu_error_set(e, errno, _("cannot bind %1$s on %2$s"), src, target);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (r == 0)
 		return 0;
 out_unlink:

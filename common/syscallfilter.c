@@ -391,7 +391,7 @@ int sf_build_default(uint64_t caps, struct sf_filter *f, struct cu_error *e)
 	if (cache_read(caps, f) == 0)
 		return 0;
 	r = build(caps, f, e);
-	if (r == 0)
+	if (r == 0 && !explain_dry_run())	/* a plan writes no file */
 		cache_write(caps, f);
 	return r;
 }

@@ -406,3 +406,24 @@ $(diff <(echo "$root") <(echo "$output"))"
 	[ "$output" = "$want" ]
 	unionmount umount "$D/m"
 }
+
+# Runs in the kernel matrix's 6.1 systemd guest (tests/vm/matrix); skipped
+# elsewhere, with the reason.
+@test "systemd: cgset create and run --dry-run plan the transient scope over D-Bus; no unit, no group made" {
+	[ -d /run/systemd/system ] && [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] ||
+		skip "not a systemd host (needs /run/systemd/system and a pure cgroup v2 hierarchy)"
+	! systemctl -q is-active cgset.scope || skip "cgset.scope runs already (groups of another user)"
+	local n
+	n=$(cu_name s)
+	cg_track "$n"
+	cu_on_teardown "systemctl stop cgset.scope 2>/dev/null"
+	cu_dryrun_no_change -- cgset create --dry-run "$n" --cpu 20%
+	[[ "$output" == *"StartTransientUnit(\"cgset.scope\""* ]]
+	cg_in_order "$output" "<cgset.scope>" "/$n\", 0755)" "cpu.max"
+	run ! systemctl -q is-active cgset.scope
+	cu_dryrun_no_change -- cgset run --dry-run --name "$n" --cpu 20% -- true
+	[[ "$output" == *"StartTransientUnit("* ]]
+	cg_in_order "$output" "clone3(" "execve(\"true\""
+	run ! systemctl -q is-active cgset.scope
+	[ -z "$(find /sys/fs/cgroup -name "*$(cu_id)*" 2>/dev/null)" ]
+}

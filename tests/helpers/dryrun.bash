@@ -60,8 +60,10 @@ cu_dryrun_snapshot() {
 			done
 		done < <(find /sys/fs/cgroup -maxdepth 6 -type d -name "*$(cu_id)*" 2>/dev/null | sort)
 		# the test's own files: names, types, modes and sizes
+		# (a directory's size is left out: on tmpfs it counts entries,
+		# and the harness's own .dryrun is one)
 		find "$BATS_TEST_TMPDIR" -path "$BATS_TEST_TMPDIR/.dryrun" -prune -o \
-			-printf '%p %y %m %s\n' 2>/dev/null | sort
+			-type d -printf '%p %y %m\n' -o -printf '%p %y %m %s\n' 2>/dev/null | sort
 	} | grep -F "${args[@]}" || true
 }
 
@@ -84,6 +86,7 @@ cu_dryrun_no_change() {
 	local pats=() before after plan plan_status
 	while [ "$#" -gt 0 ] && [ "$1" != -- ]; do pats+=("$1"); shift; done
 	shift
+	mkdir -p "$BATS_TEST_TMPDIR/.dryrun"
 	before=$(cu_dryrun_snapshot "${pats[@]}")
 	cu_dryrun "$@"
 	plan=$output plan_status=$status

@@ -45,6 +45,7 @@ static void rmdir_missing(const void *arg)
 static void mkdir_dry(const void *arg)
 {
 	(void) arg;
+	dup2(STDERR_FILENO, STDOUT_FILENO);	/* the plan's stdout, captured with stderr */
 	explain_enable_dry_run();
 	explain_enable();	/* --explain after --dry-run: still a dry run */
 	_exit(ex_mkdir(dir, 0700) == 0 ? 0 : 1);
@@ -53,6 +54,7 @@ static void mkdir_dry(const void *arg)
 static void mount_dry(const void *arg)
 {
 	(void) arg;
+	dup2(STDERR_FILENO, STDOUT_FILENO);	/* the plan's stdout, captured with stderr */
 	explain_enable_dry_run();
 	_exit(ex_mount("none", "/nonexistent-cu-explain", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 	      ex_unshare(CLONE_NEWUSER) == 0 ? 0 : 1);
@@ -63,6 +65,7 @@ static void begin_dry(const void *arg)
 	struct explain_step s;
 
 	(void) arg;
+	dup2(STDERR_FILENO, STDOUT_FILENO);	/* the plan's stdout, captured with stderr */
 	explain_enable_dry_run();
 	if (explain_begin(&s, EXPLAIN_PRIV_NET, "RTM_NEWLINK \"x\""))
 		_exit(1);	/* a dry run must not perform the step */
