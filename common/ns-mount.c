@@ -11,7 +11,7 @@
 
 #include "c.h"
 #include "explain.h"
-#include "mountutils.h"
+#include "ns-mount.h"
 #include "syscalls.h"
 
 int mount_parse_propagation(const char *s, unsigned long *flags)
