@@ -4,12 +4,12 @@
 # confinement nsrun --root applies by default, for a fair comparison with
 # crun/runc: the same capabilities (Docker's, without CAP_MKNOD), masked and
 # read-only paths, read-only /sys, and the same seccomp policy (the syscall
-# names are read from common/syscallfilter.c, the one place they are kept).
+# names are read from common/ns-seccomp.c, the one place they are kept).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 config=$1
 names=$(awk '/^static const char \*const allowed\[\] = \{/ { on = 1; next }
-	on && /^\};/ { exit } on' "$top/common/syscallfilter.c" |
+	on && /^\};/ { exit } on' "$top/common/ns-seccomp.c" |
 	grep -o '"[a-z0-9_]*"' | jq -s -c '. + ["chroot"]')
 [ "$(jq length <<< "$names")" -gt 300 ] || { echo "confine-bundle.sh: cannot read the syscall list" >&2; exit 1; }
 jq --argjson names "$names" '

@@ -79,7 +79,7 @@ printf '\nnsenter2 -t PID --all true vs bare true: %.2f x\n' "$(ratio "$all" "$b
 # beside a process start: a chain of 100 of them measures it.  Each is
 # named "99" (its argv[0], the error fd, not open here: it then only execs)
 # and execs the next "99" found in PATH, the last one true.
-tramp=$builddir/common/exectramp.elf
+tramp=$builddir/common/exec-seal-tramp.elf
 if [ -x "$tramp" ]; then
 	tdir=$(mktemp -d)
 	ln -s "$tramp" "$tdir/99"

@@ -21,18 +21,18 @@
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
-#include "netnsname.h"
-#include "nsjoin.h"
-#include "nsutils.h"
-#include "spawn.h"
+#include "net-nsname.h"
+#include "ns-join.h"
+#include "ns.h"
+#include "exec-spawn.h"
 #include "strutils.h"
 #include "syscalls.h"
 #include "table.h"
 #include "caps.h"
-#include "seccon.h"
+#include "ns-join-lsm.h"
 
 #ifdef HAVE_EXECTRAMP
-# include "common/exectramp-image.h"	/* generated: exectramp_image[] */
+# include "common/exec-seal-tramp-image.h"	/* generated: exectramp_image[] */
 #endif
 
 struct nsenter2_control {

@@ -16,7 +16,7 @@
 #include "nls.h"
 #include "closestream.h"
 #include "layer.h"
-#include "overlay.h"
+#include "union.h"
 #include "table.h"
 
 enum um_cmd {

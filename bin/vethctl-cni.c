@@ -16,7 +16,7 @@
  * what a killed or half-failed ADD left, also when the namespace is gone.
  *
  * A file of its own (not in bin/vethctl.c) so the CLI and the CNI mode can
- * change apart; the configuration parser is in common/cni.c, where the
+ * change apart; the configuration parser is in common/net-cni.c, where the
  * fuzzer reaches it.
  */
 #include <arpa/inet.h>
@@ -27,11 +27,11 @@
 
 #include "c.h"
 #include "nls.h"
-#include "cni.h"
-#include "lease.h"
-#include "nat.h"
-#include "netlink.h"
-#include "netnsname.h"
+#include "net-cni.h"
+#include "net-lease.h"
+#include "net-nat.h"
+#include "net-netlink.h"
+#include "net-nsname.h"
 #include "strutils.h"
 #include "vethctl.h"
 

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #include "c.h"
-#include "lease.h"
-#include "netlink.h"
+#include "net-lease.h"
+#include "net-netlink.h"
 #include "strutils.h"
 #include "table.h"
 

@@ -121,7 +121,7 @@ int dl_library_load(struct dl_library *lib, struct cu_error *e) __must_check;
 
 /*
  * The two steps of dl_library_load(), for a loader that keeps its handle
- * and pointers in a struct of its own (common/layerlib.c, layermnt.c):
+ * and pointers in a struct of its own (common/layer-archive.c, union-libmount.c):
  * dlopen @soname, or NULL with @e filled; resolve @n symbols from @handle,
  * 0 or -ENOENT with @e filled (the library is left open).
  * @package is ignored (pass NULL): messages name the package only where

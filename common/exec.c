@@ -488,7 +488,7 @@ int exec_reexec_sealed(char *const argv[])
 }
 
 /*
- * The exec trampoline (common/exectramp.c): a tiny static program, sealed
+ * The exec trampoline (common/exec-seal-tramp.c): a tiny static program, sealed
  * in a memfd like the copy above, that execs the program for us.
  */
 int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len)

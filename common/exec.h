@@ -91,7 +91,7 @@ int exec_reexec_sealed(char *const argv[]);
 /*
  * The exec trampoline, the cheap form of the protection above for a
  * process that forked and has a parent waiting for it (nsenter2): a tiny
- * static program (common/exectramp.c, @image of @len bytes) in a sealed
+ * static program (common/exec-seal-tramp.c, @image of @len bytes) in a sealed
  * memfd named @name.  The child execs it instead of the program; it execs
  * the program as execvp(3) would, so that at that moment /proc/self/exe is
  * the sealed trampoline, and on failure writes the errno to an error pipe

@@ -13,10 +13,10 @@
 #include "c.h"
 #include "explain.h"
 #include "layer.h"
-#include "layerlib.h"
-#include "layertar.h"
+#include "layer-archive.h"
+#include "layer-tar.h"
 #include "nls.h"
-#include "overlay.h"
+#include "union.h"
 #include "syscalls.h"
 
 /* A call into the loaded libraries: @lib must be in scope. */
@@ -386,7 +386,7 @@ int layer_diff(const char *upper, char *const *lowers, size_t nlowers,
 /* ---- commit ---- */
 
 /*
- * The stream is ours (layertar.c): an entry a ustar header holds is written
+ * The stream is ours (layer-tar.c): an entry a ustar header holds is written
  * there directly; one that needs a pax extended header (long or non-ASCII
  * names, xattrs, large numbers) goes through libarchive's restricted pax
  * writer, unblocked, whose bytes join the stream in order.

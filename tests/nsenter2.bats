@@ -264,7 +264,7 @@ cu_seals() {
 }
 
 @test "a PID namespace join: non-dumpable until the program is exec'd through a sealed trampoline" {
-	[ -x "$CU_BUILDDIR/common/exectramp.elf" ] || skip "the build has no exec trampoline (configure)"
+	[ -x "$CU_BUILDDIR/common/exec-seal-tramp.elf" ] || skip "the build has no exec trampoline (configure)"
 	command -v strace >/dev/null || skip "strace is not installed"
 	cu_container
 	local log="$BATS_TEST_TMPDIR/strace.log"
@@ -301,7 +301,7 @@ cu_seals() {
 }
 
 @test "before its exec the child (and the parent) open only with CAP_SYS_PTRACE" {
-	[ -x "$CU_BUILDDIR/common/exectramp.elf" ] || skip "the build has no exec trampoline (configure)"
+	[ -x "$CU_BUILDDIR/common/exec-seal-tramp.elf" ] || skip "the build has no exec trampoline (configure)"
 	command -v strace >/dev/null || skip "strace is not installed"
 	command -v setpriv >/dev/null || skip "setpriv is not installed"
 	# root without CAP_SYS_PTRACE: its own capabilities, as many as ours,

@@ -5,7 +5,7 @@
 #include <errno.h>
 
 #include "c.h"
-#include "cglimits.h"
+#include "cgroup-limits.h"
 #include "fuzz.h"
 
 static void raw_key(const char *s)

@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 
 #include "c.h"
-#include "cni.h"
+#include "net-cni.h"
 #include "fuzz.h"
 
 static bool in_subnet(const struct cni_conf *c, struct in_addr a)

@@ -6,7 +6,7 @@
 #include <inttypes.h>
 
 #include "c.h"
-#include "idmap.h"
+#include "ns-idmap.h"
 #include "fuzz.h"
 
 static void check_map(const struct idmap *m)

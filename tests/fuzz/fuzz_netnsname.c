@@ -4,7 +4,7 @@
 #include <limits.h>
 
 #include "c.h"
-#include "netnsname.h"
+#include "net-nsname.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,7 +5,7 @@
 #include <errno.h>
 
 #include "c.h"
-#include "overlay.h"
+#include "union.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

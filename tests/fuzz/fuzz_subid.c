@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "idmap.h"
+#include "ns-idmap.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -44,7 +44,7 @@ report() {	# name ok|fail message
 objs=()
 for c in "$src"/common/*.c; do
 	# not library code: nsenter2's freestanding exec trampoline (own _start)
-	[ "$(basename "$c")" = exectramp.c ] && continue
+	[ "$(basename "$c")" = exec-seal-tramp.c ] && continue
 	o=$work/obj/$(basename "$c" .c).o
 	# shellcheck disable=SC2086 # flag lists
 	if ! "$cc" $cflags -fsanitize=fuzzer-no-link -c "$c" -o "$o" 2> "$work/logs/cc-$(basename "$c").log"; then

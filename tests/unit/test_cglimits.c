@@ -8,7 +8,7 @@
 #include <linux/magic.h>
 
 #include "c.h"
-#include "cglimits.h"
+#include "cgroup-limits.h"
 #include "cgroup.h"
 #include "unit.h"
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "idmap.h"
+#include "ns-idmap.h"
 #include "unit.h"
 
 static int range(const char *s, uint32_t inner, uint32_t outer, uint32_t count)

@@ -12,7 +12,7 @@
 #include <sys/sysmacros.h>
 
 #include "c.h"
-#include "layertar.h"
+#include "layer-tar.h"
 #include "unit.h"
 
 struct capture {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_netlink.c - the interface name check of common/netlink */
+/* test_netlink.c - the interface name check of common/net-netlink */
 #include <errno.h>
 #include <string.h>
 
 #include "c.h"
-#include "netlink.h"
+#include "net-netlink.h"
 #include "unit.h"
 
 int main(void)

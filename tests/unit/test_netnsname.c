@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "c.h"
-#include "netnsname.h"
+#include "net-nsname.h"
 #include "unit.h"
 
 static void test_open_spec(void)

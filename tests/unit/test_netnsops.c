@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "netnsops.h"
+#include "net-ns.h"
 #include "unit.h"
 
 static void test_find(void)

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "nsjoin.h"
-#include "nsutils.h"
+#include "ns-join.h"
+#include "ns.h"
 #include "unit.h"
 
 static void test_files(void)

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "nsutils.h"
+#include "ns.h"
 #include "unit.h"
 
 static void test_table(void)

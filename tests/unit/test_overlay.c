@@ -5,7 +5,7 @@
 
 #include "c.h"
 #include "layer.h"
-#include "overlay.h"
+#include "union.h"
 #include "unit.h"
 
 static void test_plus_form(void)

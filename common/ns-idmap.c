@@ -11,7 +11,7 @@
 
 #include "c.h"
 #include "explain.h"
-#include "idmap.h"
+#include "ns-idmap.h"
 #include "strutils.h"
 
 static const char *const map_file[] = { "uid_map", "gid_map" };

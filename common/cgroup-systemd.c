@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "cgunit.h"
+#include "cgroup-systemd.h"
 #include "dlsym.h"
 #include "explain.h"
 #include "nls.h"

@@ -9,7 +9,7 @@
 
 #include "c.h"
 #include "nls.h"
-#include "cni.h"
+#include "net-cni.h"
 
 const char *const cni_versions[] = { "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0" };
 const size_t cni_nversions = ARRAY_SIZE(cni_versions);

@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 #include "c.h"
-#include "nsutils.h"
+#include "ns.h"
 
 /*
  * A target process: a pidfd (pins the process, so a reused PID is noticed)

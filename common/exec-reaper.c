@@ -10,7 +10,7 @@
 
 #include "c.h"
 #include "exec.h"
-#include "reaper.h"
+#include "exec-reaper.h"
 
 /* The signals an init cannot catch, or must keep for itself. */
 static bool not_forwarded(int sig)

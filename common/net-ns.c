@@ -23,9 +23,9 @@
 
 #include "c.h"
 #include "explain.h"
-#include "netnsname.h"
-#include "netnsops.h"
-#include "nsutils.h"
+#include "net-nsname.h"
+#include "net-ns.h"
+#include "ns.h"
 #include "strutils.h"
 #include "syscalls.h"
 

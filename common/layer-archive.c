@@ -6,7 +6,7 @@
 
 #include "c.h"
 #include "dlsym.h"
-#include "layerlib.h"
+#include "layer-archive.h"
 #include "nls.h"
 
 DL_NOTE_UNLESS(CU_LINK_ARCHIVE, "layers", "layer tarballs (unionmount commit, apply)",

@@ -14,8 +14,8 @@
 #include "c.h"
 #include "explain.h"
 #include "strutils.h"
-#include "nsjoin.h"
-#include "nsutils.h"
+#include "ns-join.h"
+#include "ns.h"
 #include "syscalls.h"
 
 /*

@@ -16,9 +16,9 @@
 
 #include "c.h"
 #include "explain.h"
-#include "layermnt.h"
+#include "union-libmount.h"
 #include "nls.h"
-#include "overlay.h"
+#include "union.h"
 #include "syscalls.h"
 
 #ifndef OVERLAYFS_SUPER_MAGIC

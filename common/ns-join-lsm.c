@@ -8,7 +8,7 @@
 #include "c.h"
 #include "dlsym.h"
 #include "nls.h"
-#include "seccon.h"
+#include "ns-join-lsm.h"
 
 #if CU_LINK_SELINUX
 # include <selinux/selinux.h>

@@ -13,7 +13,7 @@
 #include "c.h"
 #include "caps.h"
 #include "explain.h"
-#include "mountutils.h"
+#include "ns-mount.h"
 #include "syscalls.h"
 
 int mount_parse_propagation(const char *s, unsigned long *flags)

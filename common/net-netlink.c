@@ -20,7 +20,7 @@
 #include "c.h"
 #include "explain.h"
 #include "nls.h"
-#include "netlink.h"
+#include "net-netlink.h"
 
 struct nl_sock {
 	struct mnl_socket *mnl;

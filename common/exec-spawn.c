@@ -9,7 +9,7 @@
 
 #include "c.h"
 #include "explain.h"
-#include "spawn.h"
+#include "exec-spawn.h"
 
 /*
  * The child of clone3(2) with CLONE_VM starts on its own stack, with no

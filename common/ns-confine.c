@@ -17,7 +17,7 @@
 
 #include "c.h"
 #include "explain.h"
-#include "confine.h"
+#include "ns-confine.h"
 #include "nls.h"
 #include "syscalls.h"
 

@@ -12,7 +12,7 @@
 #include <pthread.h>
 
 #include "c.h"
-#include "layertar.h"
+#include "layer-tar.h"
 
 /* A call into the loaded libraries: @lib must be in scope. */
 #define LA(f)	(lib->f)

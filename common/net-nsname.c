@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "c.h"
-#include "netnsname.h"
-#include "nsutils.h"
+#include "net-nsname.h"
+#include "ns.h"
 #include "strutils.h"
 
 int netns_check_name(const char *name, struct cu_error *e)

@@ -12,7 +12,7 @@
 #include <sys/sysmacros.h>
 
 #include "c.h"
-#include "cglimits.h"
+#include "cgroup-limits.h"
 #include "strutils.h"
 
 /* The largest quota accepted: 1000 CPUs. */

@@ -32,7 +32,7 @@
 #include "explain.h"
 #include "dlsym.h"
 #include "nls.h"
-#include "syscallfilter.h"
+#include "ns-seccomp.h"
 
 static __typeof__(seccomp_init) *dl_seccomp_init;
 static __typeof__(seccomp_release) *dl_seccomp_release;

@@ -6,7 +6,7 @@
 
 #include "c.h"
 #include "dlsym.h"
-#include "layermnt.h"
+#include "union-libmount.h"
 #include "nls.h"
 
 DL_NOTE_UNLESS(CU_LINK_MOUNT, "mount-options", "mount options and mount tables (unionmount)",

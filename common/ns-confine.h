@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "c.h"
-#include "syscallfilter.h"
+#include "ns-seccomp.h"
 
 /* Docker's default capabilities, without CAP_MKNOD (see nsrun(1)). */
 #define CONFINE_DEFAULT_CAPS \

@@ -14,7 +14,7 @@
 
 #include "c.h"
 #include "layer.h"
-#include "layerlib.h"
+#include "layer-archive.h"
 
 enum layer_tar_filter {
 	LAYER_TAR_PLAIN,

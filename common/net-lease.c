@@ -22,7 +22,7 @@
 #include "c.h"
 #include "explain.h"
 #include "nls.h"
-#include "lease.h"
+#include "net-lease.h"
 
 #define LEASE_MAX	4096		/* records per file */
 #define LINE_MAX_LEN	640

@@ -15,7 +15,7 @@
 
 #include "c.h"
 #include "explain.h"
-#include "nsutils.h"
+#include "ns.h"
 #include "syscalls.h"
 
 const struct ns_type ns_types[NS_NTYPES] = {

@@ -18,9 +18,9 @@
 #include "caps.h"
 #include "explain.h"
 #include "dlsym.h"
-#include "netlink.h"
+#include "net-netlink.h"
 #include "nls.h"
-#include "nat.h"
+#include "net-nat.h"
 
 /*
  * nft parses a quoted name further: '*' makes a wildcard, '\\' escapes it,
