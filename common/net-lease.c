@@ -776,8 +776,10 @@ static int lf_open_dry(struct lease_file *lf, const char *key, bool create,
 		lf->v = xcalloc(LEASE_MAX, sizeof(*lf->v));
 		lf->stale = xcalloc(LEASE_MAX, sizeof(*lf->stale));
 		lf->cap = lf->scap = LEASE_MAX;
-		memcpy(lf->v, df->v, df->n * sizeof(*lf->v));
-		memcpy(lf->stale, df->stale, df->nstale * sizeof(*lf->stale));
+		if (df->n)	/* an empty plan's arrays may be NULL */
+			memcpy(lf->v, df->v, df->n * sizeof(*lf->v));
+		if (df->nstale)
+			memcpy(lf->stale, df->stale, df->nstale * sizeof(*lf->stale));
 		lf->n = df->n;
 		lf->nstale = df->nstale;
 	} else {

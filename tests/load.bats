@@ -42,8 +42,8 @@ up_one() {	# i
 	cgset create "$g" --pids 64 --memory 64M || return 1
 	mkdir -p "$T/u/$1" "$m" || return 1
 	unionmount -l "$T/lower" --upper "$T/u/$1" "$m" || return 1
-	[ "$(cat "$m/hello")" = hello ] || { echo "union $m: no lower file"; return 1; }
-	netns exec "$n" ping -q -c 1 -W 5 "$GW" > /dev/null || { echo "ping from $n failed"; return 1; }
+	[ "$(cat "$m/hello")" = hello ] || { echo "union $m: no lower file" >&2; return 1; }
+	netns exec "$n" ping -q -c 1 -W 5 "$GW" > /dev/null || { echo "ping from $n to $GW failed" >&2; return 1; }
 }
 
 down_one() {	# i

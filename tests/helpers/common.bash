@@ -78,8 +78,8 @@ _cu_del_netns() {
 	# host process by mistake) lists every process of the machine as its
 	# "pids": kill only in a namespace that is neither ours nor init's.
 	ns=$(stat -L -c %d:%i "/run/netns/$1" 2>/dev/null)
-	if [ -n "$ns" ] && [ "$ns" != "$(stat -L -c %d:%i /proc/self/ns/net)" ] &&
-		[ "$ns" != "$(stat -L -c %d:%i /proc/1/ns/net)" ]; then
+	if [ -n "$ns" ] && [ "$ns" != "$(stat -L -c %d:%i /proc/self/ns/net 2>/dev/null)" ] &&
+		[ "$ns" != "$(stat -L -c %d:%i /proc/1/ns/net 2>/dev/null)" ]; then
 		for pid in $(ip netns pids "$1" 2>/dev/null); do
 			kill -KILL "$pid" 2>/dev/null
 		done
