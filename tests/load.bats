@@ -43,7 +43,9 @@ up_one() {	# i
 	mkdir -p "$T/u/$1" "$m" || return 1
 	unionmount -l "$T/lower" --upper "$T/u/$1" "$m" || return 1
 	[ "$(cat "$m/hello")" = hello ] || { echo "union $m: no lower file" >&2; return 1; }
-	netns exec "$n" ping -q -c 1 -W 5 "$GW" > /dev/null || { echo "ping from $n to $GW failed" >&2; return 1; }
+	# two tries: a first echo may be dropped while the neighbours resolve
+	# under load; a container that cannot reach the gateway fails both
+	netns exec "$n" ping -q -c 2 -i 0.2 -W 5 "$GW" > /dev/null || { echo "ping from $n ($addr) to $GW failed; holders of that address: $(grep -h " ${addr%/*}/" "$T"/leases.* | tr "\n" " ")" >&2; return 1; }
 }
 
 down_one() {	# i
