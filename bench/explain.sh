@@ -16,16 +16,19 @@ ROUNDS=${ROUNDS:-3}
 for t in hyperfine jq bc; do
 	command -v "$t" >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
 done
-for t in nsrun netns cgset unionmount; do
+for t in nsrun nsenter2 netns vethctl cgset unionmount; do
 	[ -x "$build/$t" ] || { echo "bench: $build/$t is not built" >&2; exit 1; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/cu-bench-explain.XXXXXX)
 tag=bx$$
+target=
 cleanup() {
+	[ -n "$target" ] && kill "$target" 2>/dev/null
 	umount "$work/m" 2>/dev/null || true
 	"$build/netns" delete "$tag" 2>/dev/null || true
+	ip link delete "${tag}a" 2>/dev/null || true
 	rmdir "/sys/fs/cgroup/unified/$tag" "/sys/fs/cgroup/$tag" 2>/dev/null || true
 	rm -rf "$work"
 }
@@ -45,6 +48,10 @@ cp /bin/busybox "$work/root/bin/busybox"
 for a in true sh; do ln -s busybox "$work/root/bin/$a"; done
 mkdir -p "$work/root/proc" "$work/root/dev" "$work/root/sys" "$work/root/tmp"
 
+# nsenter2's target: a process of our own (init's namespaces may be closed to us)
+sleep 3600 &
+target=$!
+
 # name|command, one row per tool, for B in {on, off, on2}: "on2" is the
 # same build as "on", run again: the spread a ratio must stay within.
 rows=()
@@ -53,7 +60,9 @@ for v in on off on2; do
 	rows+=(
 		"nsrun-$v|$b/nsrun --fork --pid --mount-proc true"
 		"nsrun-root-$v|$b/nsrun --pid --mount --uts --ipc --net --mount-proc --root $work/root /bin/true"
+		"nsenter2-$v|$b/nsenter2 --target $target --uts --ipc true"
 		"netns-$v|sh -c '$b/netns add $tag && $b/netns delete $tag'"
+		"vethctl-$v|sh -c '$b/vethctl add ${tag}a ${tag}b && $b/vethctl del ${tag}a'"
 		"cgset-$v|$b/cgset run --name $tag --cpu 20% -- true"
 		"unionmount-$v|sh -c '$b/unionmount --lower $work/l --upper $work/u $work/m && $b/unionmount umount $work/m'"
 	)
@@ -77,7 +86,7 @@ median() {
 echo "teaching mode compiled in and off (on) against compiled out (off);"
 echo "on2 is 'on' again: |on/on2 - 1| is the run-to-run spread"
 printf '%-12s %9s %9s %9s %9s %9s\n' row on_ms off_ms on2_ms on/off spread
-for n in nsrun nsrun-root netns cgset unionmount; do
+for n in nsrun nsrun-root nsenter2 netns vethctl cgset unionmount; do
 	on=$(median "$n-on") off=$(median "$n-off") on2=$(median "$n-on2")
 	printf '%-12s %9.2f %9.2f %9.2f %9.3f %9.3f\n' "$n" "$on" "$off" "$on2" \
 		"$(echo "$on / $off" | bc -l)" \
