@@ -211,6 +211,8 @@ static int nat_lock(struct cu_error *e)
 {
 	int fd;
 
+	if (explain_dry_run())	/* a plan makes no lock file and takes no lock */
+		return EXPLAIN_DRY_FD;
 	if (mkdir(NAT_RUNDIR, 0755) < 0 && errno != EEXIST)
 		return cu_error_set(e, errno, _("cannot create %s"), NAT_RUNDIR);
 	fd = open(NAT_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -317,22 +319,37 @@ out_del_table:
 	return r;
 }
 
+/*
+ * The start of nat_add() and nat_del(): the element's text, libnftables,
+ * what a plan assumes of a table it cannot read (@assume_there), and the
+ * lock in *@lock (EXPLAIN_DRY_FD in a plan).  Returns 0 or -errno.
+ */
+static int nat_begin(const struct cu_inet *subnet, const char *out, char *el,
+		     size_t len, bool assume_there, int *lock, struct cu_error *e)
+{
+	int r;
+
+	r = element(subnet, out, el, len, e);
+	if (r < 0)
+		return r;
+	r = nat_load(e);
+	if (r < 0)
+		return r;
+	nat_dry_assume = assume_there;
+	*lock = nat_lock(e);
+	return *lock < 0 && !explain_dry_run() ? *lock : 0;	/* -ENOENT is -2 too */
+}
+
 int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
 	    struct cu_error *e)
 {
 	char el[128];
 	int lock, r;
 
-	r = element(subnet, out, el, sizeof(el), e);
+	/* a table the plan cannot read: no entry yet */
+	r = nat_begin(subnet, out, el, sizeof(el), false, &lock, e);
 	if (r < 0)
 		return r;
-	r = nat_load(e);
-	if (r < 0)
-		return r;
-	nat_dry_assume = false;	/* a table the plan cannot read: no entry yet */
-	lock = explain_dry_run() ? EXPLAIN_DRY_FD : nat_lock(e);
-	if (lock < 0 && !explain_dry_run())
-		return lock;
 	r = add_locked(el, added, e);
 	if (lock >= 0)
 		close(lock);
@@ -376,16 +393,10 @@ int nat_del(const struct cu_inet *subnet, const char *out, struct cu_error *e)
 	char el[128];
 	int lock, r;
 
-	r = element(subnet, out, el, sizeof(el), e);
+	/* a table the plan cannot read: the entry is there */
+	r = nat_begin(subnet, out, el, sizeof(el), true, &lock, e);
 	if (r < 0)
 		return r;
-	r = nat_load(e);
-	if (r < 0)
-		return r;
-	nat_dry_assume = true;	/* a table the plan cannot read: the entry is there */
-	lock = explain_dry_run() ? EXPLAIN_DRY_FD : nat_lock(e);
-	if (lock < 0 && !explain_dry_run())
-		return lock;
 	r = del_locked(el, e);
 	if (lock >= 0)
 		close(lock);
