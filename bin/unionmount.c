@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -415,18 +414,10 @@ struct progress_line {
 	bool shown;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void show_progress(const struct layer_progress *p, void *data)
 {
 	struct progress_line *pl = data;
-	int64_t now = now_ms();
+	int64_t now = cu_now_ms();
 	double mib = (double) p->bytes / (1024.0 * 1024.0);
 	unsigned int pct = p->total ? (unsigned int) (p->bytes * 100 / p->total) : 0;
 

@@ -43,7 +43,6 @@ struct ovl_made {
 /* union-state.c: small helpers the mounting shares */
 int union_mount_id_of(const char *path, uint64_t *id);
 char *union_abs_path(const char *path);
-int union_mkdir_p(const char *dir);
 int union_work_remove(const char *work);
 
 /* union-state.c: the note of a work dir being made, keyed by the target */

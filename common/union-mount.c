@@ -16,6 +16,7 @@
 
 #include "c.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "nls.h"
 #include "syscalls.h"
 #include "union.h"
@@ -1063,7 +1064,7 @@ static int images_attach(struct ovl_made *m, struct cu_error *e)
 		if (!is_image(l))
 			continue;
 		if (snprintf(l->attached, sizeof(l->attached), "%s/image.XXXXXX", OVL_STATE_DIR) >= (int) sizeof(l->attached) ||
-		    (union_mkdir_p(OVL_STATE_DIR) < 0) || !mkdtemp(l->attached)) {
+		    (file_mkdir_p(OVL_STATE_DIR, 0755) < 0) || !mkdtemp(l->attached)) {
 			l->attached[0] = '\0';
 			return cu_error_set(e, errno, _("cannot make a directory in %s"), OVL_STATE_DIR);
 		}

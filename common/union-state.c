@@ -6,7 +6,6 @@
  * mounting (union-mount.c) nor the listing (union-list.c).
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <linux/loop.h>
 #include <stdarg.h>
@@ -15,6 +14,7 @@
 
 #include "c.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "nls.h"
 #include "syscalls.h"
 #include "union.h"
@@ -69,43 +69,16 @@ static bool __printf(2, 3) record_step(const char *concept, const char *fmt, ...
 
 /* ---- the work dir ---- */
 
-static int rm_entry(const char *path, const struct stat *st __unused,
-		    int type, struct FTW *ftw __unused)
-{
-	/* Best effort: what cannot go stays and rmdir of the top reports it. */
-	if (type == FTW_DP)
-		(void) rmdir(path);
-	else
-		(void) unlink(path);
-	return 0;
-}
-
+/*
+ * Remove a work dir we made, best effort: never through a symlink, never
+ * into another mount.  -ENOTEMPTY when something stayed.
+ */
 int union_work_remove(const char *work)
 {
 	if (!record_step(_("the work directory: overlay's scratch space, unlink and rmdir of each entry"),
 			 "rm -r %s", work))
 		return 0;
-	if (nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-		return -errno;
-	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
-}
-
-int union_mkdir_p(const char *dir)
-{
-	_cleanup_free_ char *p = xstrdup(dir);
-	char *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	return file_remove_tree_at(AT_FDCWD, work, 0);
 }
 
 /*
@@ -137,7 +110,7 @@ int union_pending_write(const char *target, const char *work, struct ovl_made *m
 			 "write %s \u2190 \"%s\"", m->pending, work))
 		return 0;	/* a plan notes nothing (union_pending_drop narrates only) */
 	fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == ENOENT && union_mkdir_p(OVL_STATE_DIR) == 0)
+	if (fd < 0 && errno == ENOENT && file_mkdir_p(OVL_STATE_DIR, 0755) == 0)
 		fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || write(fd, work, len) != (ssize_t) len) {
 		rc = -errno;
@@ -236,7 +209,7 @@ int union_state_write(const char *target, struct ovl_made *m, struct cu_error *e
 		return 0;
 	rc = 0;
 	f = fopen(path, "w" CU_CLOEXECSTR);
-	if (!f && errno == ENOENT && union_mkdir_p(OVL_STATE_DIR) == 0)
+	if (!f && errno == ENOENT && file_mkdir_p(OVL_STATE_DIR, 0755) == 0)
 		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
 	if (!f)
 		return cu_error_set(e, errno, _("cannot record the mount in %s"), path);
