@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * union-int.h - what the union files share and no tool sees: a mount's
  * layers and what it made (union-mount.c), and union-state.c's records of
