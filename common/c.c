@@ -19,21 +19,25 @@ void errtryhelp(void)
 	exit(cu_exit_failure);
 }
 
-const struct cu_command *cu_command_find(const struct cu_command *tab, size_t n,
-					 const char *name)
+const struct cu_command *cu_command_find(const struct cu_command *first, size_t n,
+					 size_t size, const char *name)
 {
+	const char *row = (const char *) first;
 	size_t i;
 
-	for (i = 0; name && i < n; i++)
-		if (streq(tab[i].name, name) || (tab[i].alias && streq(tab[i].alias, name)))
-			return &tab[i];
+	for (i = 0; name && i < n; i++, row += size) {
+		const struct cu_command *c = (const struct cu_command *) (const void *) row;
+
+		if (streq(c->name, name) || (c->alias && streq(c->alias, name)))
+			return c;
+	}
 	return NULL;
 }
 
-const struct cu_command *cu_command_or_err(const struct cu_command *tab, size_t n,
-					   const char *name)
+const struct cu_command *cu_command_or_err(const struct cu_command *first, size_t n,
+					   size_t size, const char *name)
 {
-	const struct cu_command *c = cu_command_find(tab, n, name);
+	const struct cu_command *c = cu_command_find(first, n, size, name);
 
 	if (!name)
 		diex(_("no command given; see '%s --help'"), program_invocation_short_name);

@@ -79,29 +79,43 @@ __noreturn void print_version(void);
 
 /*
  * A subcommand of netns, vethctl, cgset or unionmount: its name, another
- * name it answers to (iproute2's "ls", "del"), the function that runs it
- * and how many operands follow it.  A tool keeps one table of these; each
- * fn casts ctl back to the tool's control struct.
+ * name it answers to (iproute2's "ls", "del") and how many operands follow
+ * it.  A tool's table has rows of its own type, this struct first, then
+ * the function that runs the command, typed for the tool's control struct
+ * (so no cast of ctl to void and back):
+ *
+ *	struct netns_command {
+ *		struct cu_command cmd;
+ *		int (*fn)(struct netns_control *ctl);
+ *	};
+ *	static const struct netns_command commands[] = {
+ *		{ { "list", "ls", 0, 0 }, cmd_list }, ...
+ *	};
+ *	ctl->cmd = CU_COMMAND_OR_ERR(commands, argv[optind]);
+ *	cu_command_check_args(&ctl->cmd->cmd, nargs, args);
+ *	return ctl->cmd->fn(ctl);
  */
 struct cu_command {
 	const char *name;
 	const char *alias;		/* NULL: none */
-	int (*fn)(void *ctl);
 	int min_args;			/* operands after the command */
 	int max_args;			/* -1: any number */
 };
 
-/* The row of @tab named @name (or by its alias); NULL when none is. */
-const struct cu_command *cu_command_find(const struct cu_command *tab, size_t n,
-					 const char *name);
+/*
+ * The row named @name (or by its alias) of the @n rows of @size bytes that
+ * start with @first; NULL when none is.
+ */
+const struct cu_command *cu_command_find(const struct cu_command *first, size_t n,
+					 size_t size, const char *name);
 
 /*
- * The row of @tab named @name, or exit with the one message for an
- * unknown command ("unknown command 'X'; see 'TOOL --help'"), or, when
- * @name is NULL, for a missing one ("no command given; ...").
+ * The same, or exit with the one message for an unknown command ("unknown
+ * command 'X'; see 'TOOL --help'"), or, when @name is NULL, for a missing
+ * one ("no command given; see 'TOOL --help'").
  */
-const struct cu_command *cu_command_or_err(const struct cu_command *tab, size_t n,
-					   const char *name);
+const struct cu_command *cu_command_or_err(const struct cu_command *first, size_t n,
+					   size_t size, const char *name);
 
 /*
  * Exit with the one message for a wrong operand count of @c: "CMD:
@@ -110,8 +124,14 @@ const struct cu_command *cu_command_or_err(const struct cu_command *tab, size_t 
  */
 void cu_command_check_args(const struct cu_command *c, int nargs, char *const *args);
 
-#define CU_COMMAND_FIND(tab, name)	cu_command_find(tab, ARRAY_SIZE(tab), name)
-#define CU_COMMAND_OR_ERR(tab, name)	cu_command_or_err(tab, ARRAY_SIZE(tab), name)
+/* The two lookups on a tool's table @tab, giving a pointer to its row type. */
+#define CU_COMMAND_ROW(tab, c) \
+	((void) sizeof(char[1 - 2 * (offsetof(__typeof__((tab)[0]), cmd) != 0)]), \
+	 (__typeof__(&(tab)[0])) (const void *) (c))
+#define CU_COMMAND_FIND(tab, name) \
+	CU_COMMAND_ROW(tab, cu_command_find(&(tab)[0].cmd, ARRAY_SIZE(tab), sizeof((tab)[0]), name))
+#define CU_COMMAND_OR_ERR(tab, name) \
+	CU_COMMAND_ROW(tab, cu_command_or_err(&(tab)[0].cmd, ARRAY_SIZE(tab), sizeof((tab)[0]), name))
 
 /*
  * Errors from common/: an errno value plus a message made where the context

@@ -178,16 +178,21 @@ static void test_dlsym(void)
 
 static int cmd_calls;
 
-static int count_call(void *ctl)
+static int count_call(int *ctl)
 {
-	cmd_calls += *(int *) ctl;
+	cmd_calls += *ctl;
 	return 7;
 }
 
-static const struct cu_command commands[] = {
-	{ "add",    NULL,  count_call, 1, -1 },
-	{ "delete", "del", count_call, 1, 1 },
-	{ "list",   "ls",  count_call, 0, 0 },
+/* a tool's row: the shared part first, then what the tool adds */
+static const struct test_command {
+	struct cu_command cmd;
+	int (*fn)(int *ctl);
+	const char *note;
+} commands[] = {
+	{ { "add",    NULL,  1, -1 }, count_call, "a" },
+	{ { "delete", "del", 1,  1 }, count_call, "d" },
+	{ { "list",   "ls",  0,  0 }, count_call, "l" },
 };
 
 struct cmd_case {
@@ -199,9 +204,9 @@ struct cmd_case {
 static void call_command(const void *arg)
 {
 	const struct cmd_case *c = arg;
-	const struct cu_command *cmd = CU_COMMAND_OR_ERR(commands, c->name);
+	const struct test_command *row = CU_COMMAND_OR_ERR(commands, c->name);
 
-	cu_command_check_args(cmd, c->nargs, c->args);
+	cu_command_check_args(&row->cmd, c->nargs, c->args);
 	_exit(0);
 }
 
@@ -230,6 +235,7 @@ static void test_commands(void)
 	CHECK(CU_COMMAND_FIND(commands, "del") == &commands[1]);
 	CHECK(CU_COMMAND_FIND(commands, "delete") == &commands[1]);
 	CHECK(CU_COMMAND_FIND(commands, "de") == NULL && CU_COMMAND_FIND(commands, NULL) == NULL);
+	CHECK(CU_COMMAND_FIND(commands, "list") == &commands[2] && streq(commands[2].note, "l"));
 	CHECK(CU_COMMAND_OR_ERR(commands, "ls")->fn(&one) == 7 && cmd_calls == 1);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		char what[128];
