@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -48,10 +47,11 @@ struct unionmount_control {
 	const struct um_command *cmd;
 	struct ovl_spec spec;
 	struct table_opts topts;
-	const char *output;	/* commit: the layer file */
-	const char *options;	/* mount: -o */
+	const char *output;	/* -o as given, two meanings: see check_args() */
+	const char *columns;	/* list: -o, the columns to show */
+	const char *layer_file;	/* commit: -o, the layer file to write */
+	const char *options;	/* mount: --options */
 	unsigned int apply_flags;	/* apply: LAYER_KEEP_* */
-	bool has_output;
 	bool verbose;
 	char **args;
 	int nargs;
@@ -207,7 +207,7 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		case OPT_KEEP_SETID: ctl->apply_flags |= LAYER_KEEP_SETID; break;
 		case 'l': add_lowers(&ctl->spec, optarg); break;
 		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
-		case 'o': ctl->output = optarg; ctl->has_output = true; break;
+		case 'o': ctl->output = optarg; break;
 		case OPT_OPTIONS: ctl->options = optarg; break;
 		case OPT_RAW: ctl->topts.raw = true; break;
 		case OPT_RO: ctl->spec.ro = true; break;
@@ -250,18 +250,30 @@ static void pick_command(struct unionmount_control *ctl)
 			warnx(_("unexpected operand: %s"), ctl->args[ctl->cmd->nargs]);
 		errtryhelp();
 	}
+}
+
+/*
+ * -o/--output means two things, by command (kept as it is: scripts and the
+ * man page use both): the columns of list, the layer file of commit.  This
+ * is the one place that resolves it; mount refuses it (util-linux's mount -o
+ * would be --options here), diff, umount and apply ignore it.
+ */
+static void check_args(struct unionmount_control *ctl)
+{
 	if (ctl->cmd->cmd == CMD_MOUNT) {
-		if (ctl->has_output)
+		if (ctl->output)
 			diex(_("-o is --output (commit, list); mount options go in --options: '%s'"),
 			     ctl->output);
 		ctl->spec.options = ctl->options;
 		ctl->spec.target = ctl->args[0];
 	}
-	if (ctl->cmd->cmd == CMD_LIST && ctl->has_output)
-		ctl->topts.output = ctl->output;
+	if (ctl->cmd->cmd == CMD_LIST)
+		ctl->columns = ctl->output;
+	if (ctl->cmd->cmd == CMD_COMMIT)
+		ctl->layer_file = ctl->output;
 	if (table_wanted(ctl) && ctl->cmd->cmd != CMD_LIST && ctl->cmd->cmd != CMD_DIFF)
 		diex(_("--json, --raw and --noheadings are only for list and diff"));
-	if (ctl->cmd->cmd == CMD_COMMIT && !ctl->has_output)
+	if (ctl->cmd->cmd == CMD_COMMIT && !ctl->layer_file)
 		diex(_("no layer file given: commit needs --output LAYER.tar[.gz|.zst]"));
 }
 
@@ -325,6 +337,7 @@ static void do_list(struct unionmount_control *ctl)
 	struct cu_table *t;
 	size_t n = 0, i;
 
+	ctl->topts.output = ctl->columns;	/* NULL: DEFAULT_COLUMNS */
 	t = table_new("unions", columns, ARRAY_SIZE(columns), DEFAULT_COLUMNS, &ctl->topts, &e);
 	if (!t)
 		cu_error_die(&e);
@@ -401,18 +414,10 @@ struct progress_line {
 	bool shown;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void show_progress(const struct layer_progress *p, void *data)
 {
 	struct progress_line *pl = data;
-	int64_t now = now_ms();
+	int64_t now = cu_now_ms();
 	double mib = (double) p->bytes / (1024.0 * 1024.0);
 	unsigned int pct = p->total ? (unsigned int) (p->bytes * 100 / p->total) : 0;
 
@@ -464,7 +469,7 @@ static void do_commit(struct unionmount_control *ctl)
 	int r;
 
 	progress_begin(&pl, upper);
-	r = layer_commit(upper, ctl->output, digest, &e);
+	r = layer_commit(upper, ctl->layer_file, digest, &e);
 	progress_end(&pl);
 	if (r < 0)
 		cu_error_die(&e);
@@ -537,6 +542,7 @@ int main(int argc, char **argv)
 
 	parse_args(&ctl, argc, argv);
 	pick_command(&ctl);
+	check_args(&ctl);
 
 	switch (ctl.cmd->cmd) {
 	case CMD_MOUNT:  do_mount(&ctl);  break;

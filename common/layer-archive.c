@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * layerlib.c - load libarchive and libcrypto for the layer commands only.
+ * layer-archive.c - load libarchive and libcrypto for the layer commands only.
  */
 #include <dlfcn.h>
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * layerlib.h - libarchive and libcrypto, loaded when a layer command runs.
+ * layer-archive.h - libarchive and libcrypto, loaded when a layer command runs.
  * They pull in ICU, libxml2 and libstdc++: loading them at every start
  * would triple the time of `unionmount mount` and `umount`, which never use
  * them.  The pointers take their types from the libraries' own headers.
  */
-#ifndef CU_LAYERLIB_H
-#define CU_LAYERLIB_H
+#ifndef CU_LAYER_ARCHIVE_H
+#define CU_LAYER_ARCHIVE_H
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -69,4 +69,4 @@ int layer_lib_load_archive(struct layer_lib *lib, struct cu_error *e) __must_che
 
 void layer_lib_unload(struct layer_lib *lib);
 
-#endif /* CU_LAYERLIB_H */
+#endif /* CU_LAYER_ARCHIVE_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * layertar.c - the byte stream of a committed layer: ustar headers, large
+ * layer-tar.c - the byte stream of a committed layer: ustar headers, large
  * buffers handed to a writer thread that compresses, hashes and writes.
  *
  * libarchive's pax writer spends most of a commit of small files copying

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * layertar.h - the byte stream of a committed layer: ustar headers for the
+ * layer-tar.h - the byte stream of a committed layer: ustar headers for the
  * entries a plain header holds, the stream cut into large buffers and handed
  * to a second thread that compresses (libarchive's gzip or zstd filter),
  * hashes (sha256) and writes them, padded as libarchive pads its output.
  */
-#ifndef CU_LAYERTAR_H
-#define CU_LAYERTAR_H
+#ifndef CU_LAYER_TAR_H
+#define CU_LAYER_TAR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,4 +79,4 @@ int layer_tar_close(struct layer_tar *t,
 /* Stop the writer (after a failure, or after layer_tar_close()) and free. */
 void layer_tar_free(struct layer_tar *t);
 
-#endif /* CU_LAYERTAR_H */
+#endif /* CU_LAYER_TAR_H */

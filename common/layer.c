@@ -12,6 +12,7 @@
 
 #include "c.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "layer.h"
 #include "layer-archive.h"
 #include "layer-tar.h"
@@ -1177,7 +1178,6 @@ static int open_beneath(struct apply_ctx *c, const char *rel, bool create)
 
 /* ---- the journal of an apply into an existing DIR ---- */
 
-static int rm_tree_at(int dfd, const char *name);
 
 static struct undo_op *journal(struct apply_ctx *c, enum undo_kind kind, const char *path)
 {
@@ -1318,18 +1318,20 @@ static int undo_one(struct apply_ctx *c, const struct undo_op *op)
 	struct timespec ts[2];
 	const char *base;
 	char name[64];
+	int rc;
 
 	switch (op->kind) {
 	case UNDO_CREATED:
 		pfd = open_parent(c, op->path, &base);
 		if (pfd < 0)
 			return errno == ENOENT ? 0 : -1;
-		return rm_tree_at(pfd, base) < 0 && errno != ENOENT ? -1 : 0;
+		rc = file_remove_tree_at(pfd, base, 0);
+		return rc < 0 && rc != -ENOENT ? -1 : 0;
 	case UNDO_MOVED:
 		pfd = open_parent(c, op->path, &base);
 		if (pfd < 0)
 			return -1;
-		(void) rm_tree_at(pfd, base);	/* renameat reports what stays */
+		ignore_result(file_remove_tree_at(pfd, base, 0));	/* renameat reports what stays */
 		return renameat(c->bakfd, op->saved, pfd, base);
 	case UNDO_ATTRS:
 		fd = open_beneath(c, op->path, false);
@@ -1679,25 +1681,6 @@ static int extract_in(struct apply_ctx *c, int fd, const char *tarball)
 	return rc;
 }
 
-static int rm_tree_at(int dfd, const char *name)
-{
-	_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d;
-	struct dirent *de;
-
-	if (fd < 0)
-		return unlinkat(dfd, name, 0);
-	d = fdopendir(fd);
-	if (!d)
-		return -1;
-	fd = -1;
-	while ((de = readdir(d)))
-		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-			(void) rm_tree_at(dirfd(d), de->d_name);	/* rmdir below reports */
-	closedir(d);
-	return unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
 static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const char *dir);
 
 int layer_apply(const char *tarball, const char *dir, unsigned int flags,
@@ -1761,7 +1744,7 @@ static void restore(struct apply_ctx *c, const char *dir)
 			 _(" (not everything could be put back: see %s/%s)"), dir, c->bakname);
 		return;
 	}
-	(void) rm_tree_at(c->dirfd, c->bakname);	/* empty by now */
+	ignore_result(file_remove_tree_at(c->dirfd, c->bakname, 0));	/* empty by now */
 	(void) undo_one(c, &c->undo[0]);		/* DIR's times again */
 }
 
@@ -1806,10 +1789,10 @@ static int apply_from(struct apply_ctx *c, int fd, const char *tarball, const ch
 	if (rc == 0)
 		rc = extract_in(c, fd, tarball);
 	if (rc < 0 && made)
-		(void) rm_tree_at(AT_FDCWD, dir);	/* undo: it was ours */
+		ignore_result(file_remove_tree_at(AT_FDCWD, dir, 0));	/* undo: it was ours */
 	else if (rc < 0 && c->bakfd >= 0)
 		restore(c, dir);
-	else if (c->bakfd >= 0 && rm_tree_at(c->dirfd, c->bakname) < 0)
-		rc = cu_error_set(e, errno, _("cannot remove %1$s/%2$s"), dir, c->bakname);
+	else if (c->bakfd >= 0 && (rc = file_remove_tree_at(c->dirfd, c->bakname, 0)) < 0)
+		rc = cu_error_set(e, -rc, _("cannot remove %1$s/%2$s"), dir, c->bakname);
 	return rc;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * layermnt.c - load libmount and libblkid when a union command needs them.
+ * union-libmount.c - load libmount and libblkid when a union command needs them.
  */
 #include <dlfcn.h>
 
@@ -17,7 +17,7 @@ DL_NOTE_UNLESS(CU_LINK_BLKID, "image-layers", "image-file layers (unionmount)",
 #define MOUNT_SYMBOL(f) { #f, (void **) &lib->f, DL_ADDR(CU_LINK_MOUNT, f) },
 #define BLKID_SYMBOL(f) { #f, (void **) &lib->f, DL_ADDR(CU_LINK_BLKID, f) },
 
-static int mount_load(struct layer_mount *lib, struct cu_error *e)
+static int union_libmount_load(struct layer_mount *lib, struct cu_error *e)
 {
 	const struct dl_symbol symbols[] = { LAYER_MOUNT_SYMBOLS(MOUNT_SYMBOL) };
 
@@ -28,7 +28,7 @@ static int mount_load(struct layer_mount *lib, struct cu_error *e)
 			  symbols, ARRAY_SIZE(symbols), e);
 }
 
-static int blkid_load(struct layer_blkid *lib, struct cu_error *e)
+static int union_libblkid_load(struct layer_blkid *lib, struct cu_error *e)
 {
 	const struct dl_symbol symbols[] = { LAYER_BLKID_SYMBOLS(BLKID_SYMBOL) };
 
@@ -45,7 +45,7 @@ const struct layer_mount *layer_mount_lib(struct cu_error *e)
 {
 	static struct layer_mount lib;
 
-	if (!lib.mnt_unref_table && mount_load(&lib, e) < 0) {
+	if (!lib.mnt_unref_table && union_libmount_load(&lib, e) < 0) {
 		if (lib.handle)
 			dlclose(lib.handle);
 		memset(&lib, 0, sizeof(lib));
@@ -58,7 +58,7 @@ const struct layer_blkid *layer_blkid_lib(struct cu_error *e)
 {
 	static struct layer_blkid lib;
 
-	if (!lib.blkid_probe_set_superblocks_flags && blkid_load(&lib, e) < 0) {
+	if (!lib.blkid_probe_set_superblocks_flags && union_libblkid_load(&lib, e) < 0) {
 		if (lib.handle)
 			dlclose(lib.handle);
 		memset(&lib, 0, sizeof(lib));

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * layermnt.h - libmount and libblkid, loaded when a union command needs
+ * union-libmount.h - libmount and libblkid, loaded when a union command needs
  * them.  libmount pulls in libselinux and libpcre2: linking them would load
  * all three at every start of `unionmount mount` and `umount`, which ask
  * the kernel (statx, statmount) and need libmount only for -o options or on
  * kernels without statmount, and libblkid only for image-file layers.
  * The pointers take their types from the libraries' own headers.
  */
-#ifndef CU_LAYERMNT_H
-#define CU_LAYERMNT_H
+#ifndef CU_UNION_LIBMOUNT_H
+#define CU_UNION_LIBMOUNT_H
 
 #include <blkid.h>
 #include <libmount.h>
@@ -49,4 +49,4 @@ struct layer_blkid {
 const struct layer_mount *layer_mount_lib(struct cu_error *e) __must_check;
 const struct layer_blkid *layer_blkid_lib(struct cu_error *e) __must_check;
 
-#endif /* CU_LAYERMNT_H */
+#endif /* CU_UNION_LIBMOUNT_H */

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * overlay.c - overlayfs unions: checks, new-mount-API mounting with one
- * lowerdir+ per layer, image-file layers, records of what a mount made.
+ * union-mount.c - overlayfs unions: checks, new-mount-API mounting with one
+ * lowerdir+ per layer, image-file layers on loop devices, umount.  The
+ * records of what a mount made are union-state.c's, the listing is
+ * union-list.c's.
  */
 #include <fcntl.h>
-#include <stdarg.h>
-#include <ftw.h>
 #include <limits.h>
 #include <linux/loop.h>
 #include <sys/ioctl.h>
@@ -16,10 +16,12 @@
 
 #include "c.h"
 #include "explain.h"
-#include "union-libmount.h"
+#include "fileutils.h"
 #include "nls.h"
-#include "union.h"
 #include "syscalls.h"
+#include "union.h"
+#include "union-int.h"
+#include "union-libmount.h"
 
 #ifndef OVERLAYFS_SUPER_MAGIC
 # define OVERLAYFS_SUPER_MAGIC	0x794c7630
@@ -40,31 +42,6 @@
 /* The source shown in the mount table for our unions. */
 #define OVL_SOURCE		"overlay"
 
-/* One lower layer being set up: a directory, or an image on a loop device. */
-struct ovl_layer {
-	const char *path;	/* as given, or @abs */
-	char *abs;		/* absolute, for an image or a single layer */
-	int dirfd;		/* O_PATH fd of a directory, or -1 */
-	int mntfd;		/* detached mount of an image, or -1 */
-	char loopdev[32];	/* "/dev/loopN" for an image */
-	char attached[64];	/* where the image is mounted while the
-					 * union is made, or "" */
-	bool mounted;		/* @mntfd is mounted on @attached */
-};
-
-/* What ovl_mount() made, undone in reverse on failure or at umount. */
-struct ovl_made {
-	struct ovl_layer *layers;
-	size_t nlayers;
-	char *work;		/* the work dir we created, or NULL */
-	char state[PATH_MAX];	/* the record's path, once written */
-	char pending[PATH_MAX];	/* the note of a work dir being made, or "" */
-	bool mounted;
-	bool recorded;
-	bool short_names;	/* the kernel shows /proc/self/fd names */
-	const char *upper;	/* the real names, for the record then */
-	const char *workdir;
-};
 
 bool ovl_in_userns(void)
 {
@@ -82,18 +59,6 @@ bool ovl_in_userns(void)
 const char *ovl_xattr_prefix(void)
 {
 	return ovl_in_userns() ? "user.overlay." : "trusted.overlay.";
-}
-
-static int mount_id_of(const char *path, uint64_t *id)
-{
-	struct statx stx;
-
-	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) < 0)
-		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
-		return -ENOTSUP;
-	*id = stx.stx_mnt_id;
-	return 0;
 }
 
 /*
@@ -195,9 +160,9 @@ static int check_same_mount(const struct ovl_spec *s, struct cu_error *e)
 	uint64_t a, b;
 	int rc;
 
-	rc = mount_id_of(s->upper, &a);
+	rc = union_mount_id_of(s->upper, &a);
 	if (rc == 0)
-		rc = mount_id_of(probe, &b);
+		rc = union_mount_id_of(probe, &b);
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot find the mount of %s"), probe);
 	if (a != b)
@@ -411,13 +376,6 @@ static void layers_release(struct ovl_made *m)
 	}
 }
 
-static char *abs_path(const char *path)
-{
-	char *r = path ? realpath(path, NULL) : NULL;
-
-	return r ? r : (path ? xstrdup(path) : NULL);
-}
-
 /*
  * A directory is opened once and given to the kernel by its fd, which
  * names it by its absolute path; an image file or the one layer of a bind
@@ -439,7 +397,7 @@ static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_e
 		l = &m->layers[i];
 		l->dirfd = open(l->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (l->dirfd < 0 || s->nlowers == 1)
-			l->path = l->abs = abs_path(l->path);
+			l->path = l->abs = union_abs_path(l->path);
 		if (l->dirfd >= 0)
 			continue;
 		rc = layer_open_image(l, e);
@@ -447,143 +405,6 @@ static int layers_open(const struct ovl_spec *s, struct ovl_made *m, struct cu_e
 			return rc;
 	}
 	return 0;
-}
-
-/*
- * unionmount's own files under /run/container-utils and the work dir's
- * removal (issue 19): in a plan, a step with the privilege it needs, not
- * made (returns false); narrated (--explain) as a note, since they are
- * the tool's bookkeeping rather than one kernel call each.
- */
-static bool __printf(2, 3) record_step(const char *concept, const char *fmt, ...)
-{
-	struct explain_step st;
-	char call[768];
-	va_list ap;
-
-	if (!explain_on())
-		return true;
-	va_start(ap, fmt);
-	vsnprintf(call, sizeof(call), fmt, ap);
-	va_end(ap);
-	if (explain_begin(&st, EXPLAIN_PRIV_FILE, "%s", call)) {
-		explain_note("%s  [%s]", call, concept);
-		return true;
-	}
-	explain_concept(&st, "%s", concept);
-	explain_end(&st, 0, 0);
-	return false;
-}
-
-/* ---- the work dir ---- */
-
-static int rm_entry(const char *path, const struct stat *st __unused,
-		    int type, struct FTW *ftw __unused)
-{
-	/* Best effort: what cannot go stays and rmdir of the top reports it. */
-	if (type == FTW_DP)
-		(void) rmdir(path);
-	else
-		(void) unlink(path);
-	return 0;
-}
-
-static int work_remove(const char *work)
-{
-	if (!record_step(_("the work directory: overlay's scratch space, unlink and rmdir of each entry"),
-			 "rm -r %s", work))
-		return 0;
-	if (nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-		return -errno;
-	return access(work, F_OK) == 0 ? -ENOTEMPTY : 0;
-}
-
-static int mkdir_p(const char *dir)
-{
-	_cleanup_free_ char *p = xstrdup(dir);
-	char *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-/*
- * A work dir we are about to make is noted first, keyed by the target
- * directory, so a mount killed before it recorded itself leaves a note that
- * `umount TARGET` and the next mount on TARGET act on.
- */
-static int pending_path(const char *target, char *buf, size_t len)
-{
-	struct stat st;
-
-	if (stat(target, &st) < 0)
-		return -errno;
-	if (snprintf(buf, len, "%s/pending-%ju-%ju", OVL_STATE_DIR,
-		     (uintmax_t) st.st_dev, (uintmax_t) st.st_ino) >= (int) len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-static int pending_write(const char *target, const char *work, struct ovl_made *m)
-{
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(work) + 1;
-	int rc = pending_path(target, m->pending, sizeof(m->pending));
-
-	if (rc < 0)
-		goto fail;
-	if (!record_step(_("unionmount's note of the work directory it is about to make"),
-			 "write %s \u2190 \"%s\"", m->pending, work))
-		return 0;	/* a plan notes nothing (pending_drop narrates only) */
-	fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
-		fd = open(m->pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write(fd, work, len) != (ssize_t) len) {
-		rc = -errno;
-		if (fd >= 0)
-			(void) unlink(m->pending);	/* a half note is no note */
-		goto fail;
-	}
-	return 0;
-fail:
-	m->pending[0] = '\0';
-	return rc;
-}
-
-/* The work dir a stopped mount on @target noted in @path, or NULL. */
-static char *pending_read(const char *target, char *path, size_t len)
-{
-	char buf[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	if (pending_path(target, path, len) < 0)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return NULL;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 1 || buf[n - 1] != '\0')
-		return NULL;
-	return xstrdup(buf);
-}
-
-static void pending_drop(struct ovl_made *m)
-{
-	if (m->pending[0] &&
-	    record_step(_("unionmount's note of the work directory, done with"), "unlink(\"%s\")", m->pending))
-		(void) unlink(m->pending);	/* done with: recorded or undone */
-	m->pending[0] = '\0';
 }
 
 static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
@@ -599,7 +420,7 @@ static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 		return 0;
 	}
 	*work = auto_work_path(s->upper);
-	stale = pending_read(s->target, m->pending, sizeof(m->pending));
+	stale = union_pending_read(s->target, m->pending, sizeof(m->pending));
 	if (stale && streq(stale, *work) && access(*work, F_OK) == 0) {
 		/* a mount of ours was stopped after making it: still ours */
 		free(stale);
@@ -607,7 +428,7 @@ static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 		return 0;
 	}
 	free(stale);
-	rc = pending_write(s->target, *work, m);
+	rc = union_pending_write(s->target, *work, m);
 	if (rc < 0)
 		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
 	if (ex_mkdir(*work, 0700) == 0) {
@@ -615,35 +436,10 @@ static int work_prepare(const struct ovl_spec *s, struct ovl_made *m,
 		return 0;
 	}
 	rc = errno;
-	pending_drop(m);
+	union_pending_drop(m);
 	if (rc == EEXIST)
 		return check_dir("work", *work, e);
 	return cu_error_set(e, rc, _("cannot create work directory %s"), *work);
-}
-
-/*
- * umount of a target no union is on: remove the work dir a mount that was
- * stopped before it recorded itself left there.  1 when there was one.
- */
-static int pending_clean(const char *target, struct cu_error *e)
-{
-	char path[PATH_MAX];
-	char *work = pending_read(target, path, sizeof(path));
-	int rc;
-
-	if (!work)
-		return 0;
-	rc = work_remove(work);
-	if (rc < 0)
-		rc = cu_error_set(e, rc, _("cannot remove work directory %s"), work);
-	else {
-		cu_error_set(e, 0, _("%1$s is not mounted: removed the work directory %2$s a stopped mount left"),
-			     target, work);
-		rc = 1;
-	}
-	(void) unlink(path);
-	free(work);
-	return rc;
 }
 
 /* ---- mounting ---- */
@@ -847,7 +643,7 @@ static int fs_set_layer(int fs, struct ovl_made *m, size_t i, enum ovl_api *api)
 		explain_note(N_("lowerdir+ by file descriptor not supported by this kernel: by path"));
 	}
 	if (!is_image(l))
-		abs = abs_path(l->path);
+		abs = union_abs_path(l->path);
 	if (abs && strlen(abs) <= OVL_FSCONFIG_MAX)
 		return ex_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", abs, 0);
 	fd_name(name, sizeof(name), fd);
@@ -954,7 +750,7 @@ static char *legacy_string(const struct ovl_spec *s, const struct ovl_made *m,
 			snprintf(num, sizeof(num), "%d", is_image(l) ? l->mntfd : l->dirfd);
 			str_append(&opts, len, num, false);
 		} else {
-			abs = abs_path(l->path);	/* the kernel keeps it as given */
+			abs = union_abs_path(l->path);	/* the kernel keeps it as given */
 			str_append(&opts, len, abs, true);
 		}
 		if (layers_end)
@@ -1183,66 +979,6 @@ static int mount_bind(const struct ovl_spec *s, const struct ovl_made *m, struct
 	return attach_fd(tree, s->target, e);
 }
 
-/* ---- the record of what a mount made ---- */
-
-static int state_path(const char *target, char *buf, size_t len)
-{
-	uint64_t id;
-	int rc = mount_id_of(target, &id);
-
-	if (rc < 0)
-		return rc;
-	if (snprintf(buf, len, "%s/%llu", OVL_STATE_DIR, (unsigned long long) id) >= (int) len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* Records are NUL-terminated "key" "value" pairs: work PATH, loop DEV. */
-static int state_write(const char *target, struct ovl_made *m, struct cu_error *e)
-{
-	_cleanup_fclose_ FILE *f = NULL;
-	char *path = m->state;
-	size_t i;
-	int rc = state_path(target, path, sizeof(m->state));
-
-	if (explain_dry_run())	/* the union's mount ID is not known yet */
-		snprintf(path, sizeof(m->state), "%s/<mount ID>", OVL_STATE_DIR);
-	else if (rc < 0)
-		return cu_error_set(e, rc, _("cannot record the mount in %s"), OVL_STATE_DIR);
-	if (!record_step(_("unionmount's record of the union: what umount removes"),
-			 "write %s \u2190 target %s%s%s", path, target,
-			 m->work ? " work " : "", m->work ? m->work : ""))
-		return 0;
-	rc = 0;
-	f = fopen(path, "w" CU_CLOEXECSTR);
-	if (!f && errno == ENOENT && mkdir_p(OVL_STATE_DIR) == 0)
-		f = fopen(path, "w" CU_CLOEXECSTR);	/* the first union since boot */
-	if (!f)
-		return cu_error_set(e, errno, _("cannot record the mount in %s"), path);
-	fprintf(f, "target%c%s%c", 0, target, 0);
-	if (m->work)
-		fprintf(f, "work%c%s%c", 0, m->work, 0);
-	for (i = 0; i < m->nlayers; i++) {
-		if (m->layers[i].loopdev[0])
-			fprintf(f, "loop%c%s %s%c", 0, m->layers[i].loopdev, m->layers[i].path, 0);
-		/* mountinfo shows "/" for an image or a bind: keep the real name */
-		if (m->layers[i].loopdev[0] || m->nlayers == 1) {
-			fprintf(f, "layer%c%zu:%s%c", 0, i, m->layers[i].path, 0);
-		} else if (m->short_names) {
-			_cleanup_free_ char *abs = abs_path(m->layers[i].path);
-
-			fprintf(f, "layer%c%zu:%s%c", 0, i, abs, 0);
-		}
-	}
-	if (m->short_names && m->upper)
-		fprintf(f, "upperdir%c%s%cworkdir%c%s%c", 0, m->upper, 0, 0, m->workdir, 0);
-	if (fflush(f) != 0 || ferror(f)) {
-		rc = cu_error_set(e, errno, _("cannot record the mount in %s"), path);
-		unlink(path);
-	}
-	return rc;
-}
-
 /* Count the layers the kernel kept for the union on @target. */
 static int count_layers(const char *target, size_t *n, struct cu_error *e)
 {
@@ -1264,8 +1000,8 @@ static void undo(struct ovl_made *m, const char *target)
 		(void) ex_umount2(target, MNT_DETACH);	/* rollback: nothing else to do */
 	layers_release(m);
 	if (m->work)
-		(void) work_remove(m->work);		/* we made it just now */
-	pending_drop(m);
+		(void) union_work_remove(m->work);		/* we made it just now */
+	union_pending_drop(m);
 	free(m->work);
 	free(m->layers);
 	memset(m, 0, sizeof(*m));
@@ -1294,9 +1030,9 @@ static void spec_resolve(const struct ovl_spec *s, struct ovl_spec *abs)
 	abs->lowers = xcalloc(s->nlowers + 1, sizeof(char *));
 	for (i = 0; i < s->nlowers; i++)
 		abs->lowers[i] = xstrdup(s->lowers[i]);
-	abs->upper = abs_path(s->upper);
-	abs->work = abs_path(s->work);
-	abs->target = abs_path(s->target);
+	abs->upper = union_abs_path(s->upper);
+	abs->work = union_abs_path(s->work);
+	abs->target = union_abs_path(s->target);
 }
 
 static void spec_free(struct ovl_spec *abs)
@@ -1328,7 +1064,7 @@ static int images_attach(struct ovl_made *m, struct cu_error *e)
 		if (!is_image(l))
 			continue;
 		if (snprintf(l->attached, sizeof(l->attached), "%s/image.XXXXXX", OVL_STATE_DIR) >= (int) sizeof(l->attached) ||
-		    (mkdir_p(OVL_STATE_DIR) < 0) || !mkdtemp(l->attached)) {
+		    (file_mkdir_p(OVL_STATE_DIR, 0755) < 0) || !mkdtemp(l->attached)) {
 			l->attached[0] = '\0';
 			return cu_error_set(e, errno, _("cannot make a directory in %s"), OVL_STATE_DIR);
 		}
@@ -1413,10 +1149,10 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 	}
 	m.mounted = rc == 0;
 	if (rc == 0)
-		rc = state_write(s->target, &m, e);
+		rc = union_state_write(s->target, &m, e);
 	m.recorded = rc == 0;
 	if (rc == 0)
-		pending_drop(&m);	/* the record now says what we made */
+		union_pending_drop(&m);	/* the record now says what we made */
 	if (rc == 0 && !explain_dry_run())	/* a plan mounted nothing to count */
 		rc = verify_count(s, nlayers, e);
 	if (rc < 0) {
@@ -1432,52 +1168,6 @@ static int mount_spec(const struct ovl_spec *s, size_t *nlayers, struct cu_error
 
 /* ---- umount ---- */
 
-/*
- * Autoclear has normally freed the device when the union went away; clear
- * it ourselves only while it still holds our image ("DEV IMAGE"), so a
- * device someone else took since is never touched.
- */
-static void loop_release(const char *rec)
-{
-	_cleanup_free_ char *dev = xstrndup(rec, strcspn(rec, " "));
-	const char *image = rec + strlen(dev) + (rec[strlen(dev)] ? 1 : 0);
-	struct loop_info64 info;
-	struct stat st;
-	int fd;
-
-	if (stat(image, &st) < 0)
-		return;
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
-	    info.lo_device == st.st_dev && info.lo_inode == st.st_ino &&
-	    record_step(_("losetup -d: free the loop device"), "ioctl(%s, LOOP_CLR_FD)", dev))
-		(void) ioctl(fd, LOOP_CLR_FD, 0);	/* EBUSY: still in use elsewhere */
-	close(fd);
-}
-
-static int state_replay(const char *path, struct cu_error *e)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "r" CU_CLOEXECSTR);
-	_cleanup_free_ char *key = NULL;
-	_cleanup_free_ char *val = NULL;
-	size_t ksz = 0, vsz = 0;
-	int rc = 0;
-
-	if (!f)
-		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot read %s"), path);
-	while (getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
-		if (streq(key, "loop"))
-			loop_release(val);
-		else if (streq(key, "work") && work_remove(val) < 0 && rc == 0)
-			rc = cu_error_set(e, ENOTEMPTY, _("cannot remove work directory %s"), val);
-	}
-	if (record_step(_("unionmount's record of the union, done with"), "unlink(\"%s\")", path))
-		(void) unlink(path);
-	return rc;
-}
-
 int ovl_umount(const char *target, struct cu_error *e)
 {
 	char path[PATH_MAX];
@@ -1486,7 +1176,7 @@ int ovl_umount(const char *target, struct cu_error *e)
 
 	rc = ovl_find(target, &info, e);
 	if (rc < 0) {
-		int pc = pending_clean(target, e);
+		int pc = union_pending_clean(target, e);
 
 		return pc != 0 ? pc : rc;
 	}
@@ -1497,453 +1187,5 @@ int ovl_umount(const char *target, struct cu_error *e)
 		return cu_error_set(e, ENAMETOOLONG, _("cannot find the mount of %s"), target);
 	if (ex_umount2(target, UMOUNT_NOFOLLOW) < 0)
 		return cu_error_set(e, errno, _("cannot unmount %s"), target);
-	return state_replay(path, e);
-}
-
-/* ---- reading mounted unions ---- */
-
-static const char *const ovl_keys[] = {
-	"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
-	"redirect_dir", "index", "uuid", "nfs_export", "xino", "metacopy",
-	"verity", "fsync", "default_permissions", "volatile", "userxattr",
-	"override_creds", "rw", "ro",
-};
-
-/* Does @tok start a new option ("key=..." or a flag we know)? */
-static bool starts_option(const char *tok, size_t len)
-{
-	size_t i, k;
-
-	for (i = 0; i < ARRAY_SIZE(ovl_keys); i++) {
-		k = strlen(ovl_keys[i]);
-		if (len >= k && strncmp(tok, ovl_keys[i], k) == 0 &&
-		    (len == k || tok[k] == '='))
-			return true;
-	}
-	return false;
-}
-
-static void add_lower(struct ovl_info *info, const char *s, size_t len)
-{
-	info->lowers = xrealloc(info->lowers, (info->nlowers + 1) * sizeof(char *));
-	info->lowers[info->nlowers++] = xstrndup(s, len);
-}
-
-/* "a:b\:c" → "a", "b:c" (the legacy form escapes with a backslash). */
-static void split_lowerdir(struct ovl_info *info, const char *v)
-{
-	_cleanup_free_ char *cur = xmalloc(strlen(v) + 1);
-	size_t n = 0;
-
-	for (; *v; v++) {
-		if (*v == '\\' && v[1]) {
-			cur[n++] = *++v;
-		} else if (*v == ':') {
-			if (n)
-				add_lower(info, cur, n);
-			n = 0;
-		} else {
-			cur[n++] = *v;
-		}
-	}
-	if (n)
-		add_lower(info, cur, n);
-}
-
-static void add_option(struct ovl_info *info, const char *opt, size_t len)
-{
-	size_t have = info->options ? strlen(info->options) : 0;
-
-	info->options = xrealloc(info->options, have + len + 2);
-	if (have)
-		info->options[have++] = ',';
-	memcpy(info->options + have, opt, len);
-	info->options[have + len] = '\0';
-}
-
-static void take_option(struct ovl_info *info, const char *opt, size_t len)
-{
-	_cleanup_free_ char *o = xstrndup(opt, len);
-
-	if (startswith(o, "lowerdir+="))
-		add_lower(info, o + 10, len - 10);
-	else if (startswith(o, "lowerdir="))
-		split_lowerdir(info, o + 9);
-	else if (startswith(o, "upperdir=") && !info->upper)
-		info->upper = xstrdup(o + 9);
-	else if (startswith(o, "workdir=") && !info->work)
-		info->work = xstrdup(o + 8);
-	else
-		add_option(info, o, len);
-}
-
-int ovl_parse_options(const char *opts, struct ovl_info *info)
-{
-	const char *start = opts, *p;
-
-	if (!opts)
-		return -EINVAL;
-	/* A comma inside a path is glued back: only a known key starts an option. */
-	for (p = opts; ; p++) {
-		if (*p == ',' && starts_option(p + 1, strcspn(p + 1, ","))) {
-			take_option(info, start, (size_t) (p - start));
-			start = p + 1;
-		} else if (*p == '\0') {
-			if (p > start)
-				take_option(info, start, (size_t) (p - start));
-			break;
-		}
-	}
-	return 0;
-}
-
-/* Our record for mount @id, if it was made for @target (ids are reused). */
-static FILE *state_open(uint64_t id, const char *target)
-{
-	char path[PATH_MAX];
-	_cleanup_free_ char *key = NULL;
-	_cleanup_free_ char *val = NULL;
-	size_t ksz = 0, vsz = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%llu", OVL_STATE_DIR, (unsigned long long) id);
-	f = fopen(path, "r" CU_CLOEXECSTR);
-	if (!f)
-		return NULL;
-	if (getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0 &&
-	    streq(key, "target") && streq(val, target))
-		return f;
-	fclose(f);
-	return NULL;
-}
-
-/* Layer names the kernel cannot show (images, binds), from our record. */
-static void info_names_from_state(struct ovl_info *info)
-{
-	_cleanup_fclose_ FILE *f = state_open(info->id, info->target);
-	_cleanup_free_ char *key = NULL;
-	_cleanup_free_ char *val = NULL;
-	size_t ksz = 0, vsz = 0, idx;
-	char *colon;
-
-	while (f && getdelim(&key, &ksz, '\0', f) > 0 && getdelim(&val, &vsz, '\0', f) > 0) {
-		if (streq(key, "upperdir") || streq(key, "workdir")) {
-			char **p = streq(key, "upperdir") ? &info->upper : &info->work;
-
-			free(*p);
-			*p = xstrdup(val);
-			continue;
-		}
-		if (!streq(key, "layer") || !(colon = strchr(val, ':')))
-			continue;
-		idx = strtoul(val, NULL, 10);
-		if (idx < info->nlowers) {
-			free(info->lowers[idx]);
-			info->lowers[idx] = xstrdup(colon + 1);
-		}
-	}
-}
-
-static int info_from_fs(const struct layer_mount *ml, struct libmnt_fs *fs,
-			struct ovl_info *info)
-{
-	int rc;
-	const char *opts = ml->mnt_fs_get_fs_options(fs);
-
-	memset(info, 0, sizeof(*info));
-	info->target = xstrdup(ml->mnt_fs_get_target(fs));
-	info->source = xstrdup(ml->mnt_fs_get_source(fs) ? ml->mnt_fs_get_source(fs) : "");
-	info->id = (uint64_t) ml->mnt_fs_get_id(fs);
-	if (!streq(ml->mnt_fs_get_fstype(fs), "overlay")) {
-		info->lowers = xmalloc(sizeof(char *));
-		info->lowers[0] = xstrdup(ml->mnt_fs_get_root(fs) ? ml->mnt_fs_get_root(fs) : "/");
-		info->nlowers = 1;
-		info_names_from_state(info);
-		return 0;
-	}
-	rc = ovl_parse_options(opts ? opts : "", info);
-	if (rc == 0)
-		info_names_from_state(info);
-	return rc;
-}
-
-/* Is @fs one of ours: an overlay, or a bind we recorded? */
-static bool is_union(const struct layer_mount *ml, struct libmnt_fs *fs)
-{
-	FILE *f;
-
-	if (streq(ml->mnt_fs_get_fstype(fs), "overlay"))
-		return true;
-	f = state_open((uint64_t) ml->mnt_fs_get_id(fs), ml->mnt_fs_get_target(fs));
-	if (f)
-		fclose(f);
-	return f != NULL;
-}
-
-static int read_table(const struct layer_mount *ml, struct libmnt_table **tb,
-		      struct cu_error *e)
-{
-	*tb = ml->mnt_new_table_from_file("/proc/self/mountinfo");
-	if (!*tb)
-		return cu_error_set(e, errno ? errno : EIO, _("cannot read %s"), "/proc/self/mountinfo");
-	return 0;
-}
-
-/* ---- statmount(2) and listmount(2): the kernel answers for one mount ---- */
-
-#define OVL_SM_SB_BASIC		CU_STATMOUNT_SB_BASIC
-#define OVL_SM_MNT_BASIC	CU_STATMOUNT_MNT_BASIC
-#define OVL_SM_MNT_ROOT		CU_STATMOUNT_MNT_ROOT
-#define OVL_SM_MNT_POINT	CU_STATMOUNT_MNT_POINT
-#define OVL_SM_FS_TYPE		CU_STATMOUNT_FS_TYPE
-#define OVL_SM_SB_SOURCE	CU_STATMOUNT_SB_SOURCE
-#define OVL_SM_OPT_ARRAY	CU_STATMOUNT_OPT_ARRAY
-/* Always answered; an empty source or option list is left out of the mask. */
-#define OVL_SM_NEED		(OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
-				 OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
-#define OVL_SM_WANT		(OVL_SM_NEED | OVL_SM_SB_SOURCE | OVL_SM_OPT_ARRAY)
-
-/* A growing buffer for statmount's answers (500 long layer paths > 100 KiB). */
-struct ovl_smbuf {
-	struct cu_statmount *sm;
-	size_t size;
-};
-
-#define OVL_SM_MAX	(16U << 20)
-
-/* Ask for mount @id (unique id); -ENOSYS when this kernel cannot answer. */
-static int sm_get(struct ovl_smbuf *b, uint64_t id)
-{
-	struct cu_mnt_id_req req = { .size = 24, .mnt_id = id, .param = OVL_SM_WANT };
-
-	if (!b->sm) {
-		b->size = 16384;
-		b->sm = xmalloc(b->size);
-	}
-	while (sys_statmount(&req, b->sm, b->size, 0) < 0) {
-		if (errno == EOVERFLOW && b->size < OVL_SM_MAX) {
-			b->size *= 4;
-			b->sm = xrealloc(b->sm, b->size);
-			continue;
-		}
-		return errno == EINVAL || errno == EPERM ? -ENOSYS : -errno;
-	}
-	if ((b->sm->mask & OVL_SM_NEED) != OVL_SM_NEED)
-		return -ENOSYS;
-	return 0;
-}
-
-/* A string of the answer, "" when the kernel left it out. */
-static const char *sm_str(const struct ovl_smbuf *b, uint64_t flag, uint32_t off)
-{
-	return b->sm->mask & flag ? b->sm->str + off : "";
-}
-
-#define SM_STR(b, field, flag)	sm_str(b, flag, (b)->sm->field)
-
-/*
- * Is the mount in @b one of ours?  1 with *info filled, 0 when it is not,
- * -ENOSYS for an overlay on a kernel without the option array (before 6.13).
- */
-static int info_from_sm(const struct ovl_smbuf *b, struct ovl_info *info)
-{
-	const struct cu_statmount *sm = b->sm;
-	const char *opt = SM_STR(b, opt_array, OVL_SM_OPT_ARRAY);
-	const char *point = SM_STR(b, mnt_point, OVL_SM_MNT_POINT);
-	const char *root = SM_STR(b, mnt_root, OVL_SM_MNT_ROOT);
-	bool overlay = streq(SM_STR(b, fs_type, OVL_SM_FS_TYPE), "overlay");
-	FILE *f;
-	uint32_t i;
-
-	memset(info, 0, sizeof(*info));
-	info->id = sm->mnt_id_old;	/* mountinfo's id, naming our records */
-	if (overlay && !(sm->mask & OVL_SM_OPT_ARRAY))
-		return -ENOSYS;		/* an overlay always has lowerdir */
-	if (!overlay) {
-		f = state_open(info->id, point);
-		if (!f)
-			return 0;	/* not a bind we made */
-		fclose(f);
-	}
-	info->target = xstrdup(point);
-	info->source = xstrdup(SM_STR(b, sb_source, OVL_SM_SB_SOURCE));
-	if (!overlay) {
-		add_lower(info, root, strlen(root));
-	} else {
-		/* mountinfo's super options start with the superblock's rw/ro */
-		take_option(info, sm->sb_flags & MS_RDONLY ? "ro" : "rw", 2);
-		for (i = 0; i < sm->opt_num; i++, opt += strlen(opt) + 1)
-			take_option(info, opt, strlen(opt));
-	}
-	info_names_from_state(info);
-	return 1;
-}
-
-/* Add mount @id to @infos when it is a union: 0, or <0. */
-static int list_one(struct ovl_smbuf *b, uint64_t id, struct ovl_info **infos, size_t *n)
-{
-	int rc = sm_get(b, id);
-
-	if (rc == -ENOENT)
-		return 0;		/* unmounted meanwhile */
-	if (rc < 0)
-		return rc;
-	*infos = xrealloc(*infos, (*n + 1) * sizeof(**infos));
-	rc = info_from_sm(b, &(*infos)[*n]);
-	if (rc > 0)
-		(*n)++;
-	return rc < 0 ? rc : 0;
-}
-
-/* Every union of this mount namespace, in the kernel's order (as mountinfo). */
-static int list_statmount(struct ovl_info **infos, size_t *n, struct cu_error *e)
-{
-	struct cu_mnt_id_req req = { .size = 24, .mnt_id = CU_LSMT_ROOT };
-	struct ovl_smbuf b = { 0 };
-	__u64 ids[256];
-	long got, i;
-	int rc = 0;
-
-	do {
-		got = sys_listmount(&req, ids, ARRAY_SIZE(ids), 0);
-		if (got < 0) {
-			rc = errno == ENOSYS || errno == EINVAL ? -ENOSYS : -errno;
-			break;
-		}
-		for (i = 0; rc == 0 && i < got; i++)
-			rc = list_one(&b, ids[i], infos, n);
-		if (got > 0)
-			req.param = ids[got - 1];
-	} while (rc == 0 && got == (long) ARRAY_SIZE(ids));
-	free(b.sm);
-	if (rc < 0 && rc != -ENOSYS)
-		return cu_error_set(e, rc, _("cannot list the mounts of this namespace"));
-	return rc;
-}
-
-/*
- * The union on @target, asked of the kernel for that one mount: 1 found,
- * 0 none there, -ENOSYS without statmount(2).
- */
-static int find_statmount(const char *real, struct ovl_info *info)
-{
-	struct ovl_smbuf b = { 0 };
-	struct statx stx;
-	int rc;
-
-	if (statx(AT_FDCWD, real, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID_UNIQUE, &stx) < 0)
-		return 0;
-	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return -ENOSYS;
-	rc = sm_get(&b, stx.stx_mnt_id);
-	if (rc == 0 && streq(SM_STR(&b, mnt_point, OVL_SM_MNT_POINT), real))
-		rc = info_from_sm(&b, info);
-	else if (rc == 0)
-		rc = 0;		/* @real is inside a mount, not its mount point */
-	free(b.sm);
-	return rc == -ENOENT ? 0 : rc;
-}
-
-/* Kernels without listmount(2)/statmount(2): parse mountinfo with libmount. */
-static int list_mountinfo(struct ovl_info **infos, size_t *n, struct cu_error *e)
-{
-	const struct layer_mount *ml = layer_mount_lib(e);
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
-	int rc;
-
-	if (!ml)
-		return -ENOENT;
-	rc = read_table(ml, &tb, e);
-	if (rc < 0)
-		return rc;
-	it = ml->mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
-		abort();
-	while (ml->mnt_table_next_fs(tb, it, &fs) == 0) {
-		if (!is_union(ml, fs))
-			continue;
-		*infos = xrealloc(*infos, (*n + 1) * sizeof(**infos));
-		rc = info_from_fs(ml, fs, &(*infos)[(*n)++]);
-		if (rc < 0)
-			break;
-	}
-	ml->mnt_free_iter(it);
-	ml->mnt_unref_table(tb);
-	return rc;
-}
-
-int ovl_list(struct ovl_info **infos, size_t *n, struct cu_error *e)
-{
-	int rc;
-
-	*infos = NULL;
-	*n = 0;
-	rc = list_statmount(infos, n, e);
-	if (rc != -ENOSYS)
-		return rc;
-	ovl_list_free(*infos, *n);
-	*infos = NULL;
-	*n = 0;
-	return list_mountinfo(infos, n, e);
-}
-
-static int find_mountinfo(const char *target, struct ovl_info *info, struct cu_error *e)
-{
-	struct ovl_info *infos = NULL;
-	_cleanup_free_ char *real = realpath(target, NULL);
-	size_t n = 0, i;
-	int rc = list_mountinfo(&infos, &n, e), found = -1;
-
-	memset(info, 0, sizeof(*info));
-	for (i = 0; rc == 0 && real && i < n; i++)
-		if (streq(infos[i].target, real))
-			found = (int) i;	/* the last one is on top */
-	if (rc == 0 && found < 0)
-		rc = cu_error_set(e, 0, _("no union mounted on %s (see unionmount list)"), target);
-	if (rc == 0) {
-		*info = infos[found];
-		memset(&infos[found], 0, sizeof(infos[found]));
-	}
-	ovl_list_free(infos, n);
-	return rc;
-}
-
-int ovl_find(const char *target, struct ovl_info *info, struct cu_error *e)
-{
-	_cleanup_free_ char *real = realpath(target, NULL);
-	int rc = real ? find_statmount(real, info) : 0;
-
-	if (rc == -ENOSYS)
-		return find_mountinfo(target, info, e);
-	if (rc < 0)
-		return cu_error_set(e, rc, _("cannot read the mount of %s"), target);
-	if (rc == 0)
-		return cu_error_set(e, 0, _("no union mounted on %s (see unionmount list)"), target);
-	return 0;
-}
-
-void ovl_info_free(struct ovl_info *info)
-{
-	size_t i;
-
-	for (i = 0; i < info->nlowers; i++)
-		free(info->lowers[i]);
-	free(info->lowers);
-	free(info->target);
-	free(info->source);
-	free(info->upper);
-	free(info->work);
-	free(info->options);
-	memset(info, 0, sizeof(*info));
-}
-
-void ovl_list_free(struct ovl_info *infos, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		ovl_info_free(&infos[i]);
-	free(infos);
+	return union_state_replay(path, e);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * overlay.h - overlayfs unions: pre-flight checks, mounting through the new
+ * union.h - overlayfs unions: pre-flight checks, mounting through the new
  * mount API (one lowerdir+ per layer), image-file layers on loop devices,
- * the record of what a mount made, and parsing of mounted unions.
+ * the record of what a mount made, and parsing of mounted unions
+ * (union-mount.c, union-state.c, union-list.c).
  */
-#ifndef CU_OVERLAY_H
-#define CU_OVERLAY_H
+#ifndef CU_UNION_H
+#define CU_UNION_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -88,4 +89,4 @@ bool ovl_in_userns(void);
 /* The prefix of overlay's xattrs here: "trusted.overlay." or "user.overlay.". */
 const char *ovl_xattr_prefix(void);
 
-#endif /* CU_OVERLAY_H */
+#endif /* CU_UNION_H */

@@ -574,6 +574,24 @@ $D/img.ext4"
 	run --separate-stderr -1 unionmount umount T
 }
 
+@test "umount removes the work dir without entering a mount in it (a bind of the same file system too)" {
+	mkdir -p L U T V
+	echo keep > V/file
+	cu_track_mount "$D/T"
+	unionmount -l L --upper U T
+	mkdir U.work/x
+	cu_track_mount "$D/U.work/x"
+	# same device as U.work: a walk that compares st_dev alone enters it
+	mount --bind V U.work/x
+	run --separate-stderr unionmount umount T
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: cannot remove work directory $D/U.work: Directory not empty"
+	run mounted T
+	assert_failure
+	[ "$(cat V/file)" = keep ] || fail "the walk went through the bind mount: V/file is gone"
+	[ -d U.work/x ]
+}
+
 @test "list keeps a comma and a space in layer, upper and target paths" {
 	mkdir "com,ma dir" "up, per" "t a,rget" L2
 	cu_track_mount "$D/t a,rget"
