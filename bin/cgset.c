@@ -284,6 +284,12 @@ static void add_io_rule(struct cglimits *l, const char *arg, bool is_write)
 	(void) cglimits_add_io(l, &rule); /* cannot fail: it allocates or dies */
 }
 
+/*
+ * -r, --rule, --variable, and --raw with a value (limit_opts): a write of
+ * any interface file, kept in limits.raw.  --raw without a value is the
+ * listing's raw format, table.raw (list_opts): each command's option table
+ * says which of the two it takes, so the meaning is settled by getopt.
+ */
 static void add_raw(struct cglimits *l, const char *arg)
 {
 	struct cgl_raw raw;
