@@ -829,7 +829,8 @@ static void copy_apply(struct cgroup *g, const struct copy_set *c)
 			if (next)
 				*next++ = '\0';
 			if (*line)
-				(void) !cgroup_write(g, c->v[i].hier, c->v[i].file, line, &e);
+				/* refused values are skipped, as libcgroup does */
+				ignore_result(cgroup_write(g, c->v[i].hier, c->v[i].file, line, &e));
 			if (next)
 				next[-1] = '\n';
 		}
@@ -1013,7 +1014,8 @@ fail:
 		struct cgroup g;
 
 		if (cgroup_open(&g, &ctl->map, done[ndone].name, NULL) == 0) {
-			(void) !cgroup_write(&g, h, "cgroup.subtree_control", done[ndone].word, NULL);
+			/* best effort: the word that failed is what we report */
+			ignore_result(cgroup_write(&g, h, "cgroup.subtree_control", done[ndone].word, NULL));
 			cgroup_free(&g);
 		}
 	}

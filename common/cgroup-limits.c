@@ -553,14 +553,11 @@ static char **save_values(struct cgroup *g, const struct cgroup_plan *p)
 static void restore_values(struct cgroup *g, const struct cgroup_plan *p, char **old,
 			   size_t upto)
 {
-	while (upto-- > 0) {
-		int r;
-
-		if (!old[upto])
-			continue;
-		r = cgroup_write(g, (size_t) p->hier[upto], p->w[upto].file, old[upto], NULL);
-		(void) r; /* best effort: the write that failed is what we report */
-	}
+	while (upto-- > 0)
+		if (old[upto])
+			/* best effort: the write that failed is what we report */
+			ignore_result(cgroup_write(g, (size_t) p->hier[upto],
+						   p->w[upto].file, old[upto], NULL));
 }
 
 static void free_values(char **old, size_t n)

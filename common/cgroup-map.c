@@ -12,6 +12,7 @@
 
 #include "c.h"
 #include "cgroup-map.h"
+#include "fileutils.h"
 #include "strutils.h"
 #include "syscalls.h"
 
@@ -261,27 +262,6 @@ int cgroup_map_from_mounts(struct cgroup_map *m, const struct cgroup_mount *v,
 	return 0;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r" CU_CLOEXECSTR);
-	char *buf = NULL, chunk[4096];
-	size_t len = 0, n;
-	FILE *mem;
-
-	if (!f)
-		return NULL;
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		fclose(f);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(f);
-	fclose(mem);
-	return buf;
-}
-
 /* Is @path a cgroup file system of @version? */
 static bool is_cgroupfs(const char *path, int version)
 {
@@ -374,12 +354,12 @@ static int map_from_statmount(struct cgroup_map *m, struct cu_error *e)
 static int map_from_mountinfo(struct cgroup_map *m, const char *src, bool test,
 			      struct cu_error *e)
 {
-	_cleanup_free_ char *text = read_all(src);
+	_cleanup_free_ char *text = NULL;
 	size_t i;
-	int r;
+	int r = file_read_all(AT_FDCWD, src, 0, &text, NULL);
 
-	if (!text)
-		return cu_error_set(e, errno, _("cannot read %s"), src);
+	if (r < 0)
+		return cu_error_set(e, r, _("cannot read %s"), src);
 	r = cgroup_map_parse(m, text, e);
 	for (i = 0; r == 0 && test && i < m->n; i++)
 		m->h[i].emulated = !is_cgroupfs(m->h[i].mount, m->h[i].version);
@@ -495,10 +475,10 @@ int cgroup_hier_of_file(const struct cgroup_map *m, const char *file)
 
 char *cgroup_proc_read(pid_t pid)
 {
-	char path[64];
+	char path[64], *text;
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) (pid ? pid : getpid()));
-	return read_all(path);
+	return file_read_all(AT_FDCWD, path, 0, &text, NULL) < 0 ? NULL : text;
 }
 
 /*

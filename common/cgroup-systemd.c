@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* cgroup-systemd.c - a delegated systemd unit for cgset's groups (sd-bus) */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include "cgroup-systemd.h"
 #include "dlsym.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "nls.h"
 #include "strutils.h"
 #include "syscalls.h"
@@ -140,7 +140,7 @@ static pid_t keeper_spawn(struct cu_error *e)
 		keeper = fork();
 		if (keeper != 0) {
 			/* the parent reads -1 when fork failed */
-			(void) !write(p[1], &keeper, sizeof(keeper));
+			ignore_result(write(p[1], &keeper, sizeof(keeper)));
 			_exit(0);
 		}
 		(void) setsid(); /* a new session: no terminal's signals */
@@ -150,7 +150,7 @@ static pid_t keeper_spawn(struct cu_error *e)
 			(void) dup2(null, 2);
 		}
 		(void) sys_close_range(3, ~0U, 0); /* no inherited descriptor is used */
-		(void) !chdir("/"); /* keep no directory busy; / exists */
+		ignore_result(chdir("/")); /* keep no directory busy; / exists */
 		(void) prctl(PR_SET_NAME, "cgset-keeper", 0, 0, 0);
 		sigemptyset(&none);
 		(void) sigprocmask(SIG_SETMASK, &none, NULL); /* TERM from systemd ends it */
@@ -497,7 +497,7 @@ int cgunit_stop_if_unused(struct cgunit *u, const char *dir, struct cu_error *e)
 	unsigned int waited;
 	int r;
 
-	if (!u->bus || u->own || cgroup_has_children(dir, CGUNIT_KEEPER))
+	if (!u->bus || u->own || file_dir_has_subdirs(dir, CGUNIT_KEEPER))
 		return 0;
 	r = sdb.sd_bus_call_method(u->bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit",
 				   &be, NULL, "ss", u->name, "fail");

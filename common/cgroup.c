@@ -17,6 +17,7 @@
 #include "c.h"
 #include "explain.h"
 #include "cgroup.h"
+#include "fileutils.h"
 #include "strutils.h"
 #include "syscalls.h"
 
@@ -948,20 +949,6 @@ int cgroup_kill(struct cgroup *g, struct cu_error *e)
 
 /* --- delete -------------------------------------------------------------- */
 
-bool cgroup_has_children(const char *dir, const char *except)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	bool found = false;
-
-	while (d && !found && (de = readdir(d)))
-		found = de->d_type == DT_DIR && !streq(de->d_name, ".") &&
-			!streq(de->d_name, "..") && !(except && streq(de->d_name, except));
-	if (d)
-		closedir(d);
-	return found;
-}
-
 /* rmdir with backoff while EBUSY (processes draining): about 1 s. */
 static int rmdir_retry(const char *path, bool emulated)
 {
@@ -1030,7 +1017,7 @@ static int remove_group(struct cgroup *g, size_t i, bool recursive, struct cu_er
 			return 0;
 		if (r != -EBUSY && r != -ENOTEMPTY)
 			return cu_error_set(e, r, _("cannot remove %s"), path);
-		if (!recursive && cgroup_has_children(path, NULL))
+		if (!recursive && file_dir_has_subdirs(path, NULL))
 			return children_error(path, e);
 	}
 	return remove_tree(path, emulated, e);
@@ -1041,7 +1028,7 @@ int cgroup_delete(struct cgroup *g, bool recursive, struct cu_error *e)
 	size_t i;
 
 	for (i = 0; !recursive && i < g->map->n; i++)
-		if (g->path[i] && !g->nochild[i] && cgroup_has_children(g->path[i], NULL))
+		if (g->path[i] && !g->nochild[i] && file_dir_has_subdirs(g->path[i], NULL))
 			return children_error(g->path[i], e);
 	for (i = g->map->n; i-- > 0;) {
 		int r;

@@ -166,9 +166,6 @@ int cgroup_walk(const struct cgroup_map *m, const char *base,
 		int (*fn)(const char *rel, size_t hier, void *data),
 		void *data) __must_check;
 
-/* Does directory @dir hold a child group (other than @except, or NULL)? */
-bool cgroup_has_children(const char *dir, const char *except);
-
 void cgroup_free(struct cgroup *g);
 
 #endif /* CU_CGROUP_H */
