@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_cglimits.c - limit parsers, v1/v2 translation, mountinfo detection */
+/* test_cglimits.c - limit parsers, v1/v2 translation, the plan, the cgroup map (mountinfo, statmount, /proc/PID/cgroup) */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
