@@ -508,23 +508,37 @@ static int proc_line(const struct cgroup_map *m, const char *line, size_t len,
 	return -1;
 }
 
+int cgroup_proc_next(const struct cgroup_map *m, const char **cursor, char **path)
+{
+	const char *line;
+
+	*path = NULL;
+	while ((line = *cursor) && *line) {
+		size_t len = strcspn(line, "\n");
+		int h;
+
+		*cursor = line[len] ? line + len + 1 : line + len;
+		h = proc_line(m, line, len, path);
+		if (h >= 0)
+			return h;
+	}
+	return -1;
+}
+
 void cgroup_proc_paths(const struct cgroup_map *m, const char *text,
 		       char *path[CGROUP_MAX_HIER])
 {
-	const char *line = text;
 	size_t i;
+	char *p;
+	int h;
 
 	for (i = 0; i < CGROUP_MAX_HIER; i++)
 		path[i] = NULL;
-	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		size_t len = strcspn(line, "\n");
-		char *p = NULL;
-		int h = proc_line(m, line, len, &p);
-
-		if (h >= 0 && !path[h])
+	while ((h = cgroup_proc_next(m, &text, &p)) >= 0) {
+		if (!path[h])
 			path[h] = p;
 		else
-			free(p);
+			free(p);	/* the first line of a hierarchy counts */
 	}
 }
 

@@ -112,6 +112,12 @@ char *cgroup_proc_read(pid_t pid);
 void cgroup_proc_paths(const struct cgroup_map *m, const char *text,
 		       char *path[CGROUP_MAX_HIER]);
 /*
+ * The next line of /proc/PID/cgroup text at *@cursor that is of a
+ * hierarchy of @m: its index, with *@path its group (as above, the
+ * caller frees it), and *@cursor moved past the line; -1 at the end.
+ */
+int cgroup_proc_next(const struct cgroup_map *m, const char **cursor, char **path);
+/*
  * The directory of group @path (as /proc/PID/cgroup gives it) on the mount
  * of hierarchy @h, or NULL when the group is not below the mounted root.
  */

@@ -726,18 +726,18 @@ static int join_open_one(struct cgroup_join *j, const struct cgroup_hier *h,
 int cgroup_join_open(const struct cgroup_map *m, const char *text, const char *file,
 		     struct cgroup_join *j, struct cu_error *e)
 {
-	char *path[CGROUP_MAX_HIER];
-	size_t i;
-	int r = 0;
+	bool done[CGROUP_MAX_HIER] = { false };
+	char *path;
+	int h, r = 0;
 
 	j->n = 0;
 	j->file = file;
-	cgroup_proc_paths(m, text, path);
-	/* a hierarchy of the text not mounted here is left out */
-	for (i = 0; i < m->n; i++) {
-		if (r == 0 && path[i])
-			r = join_open_one(j, &m->h[i], path[i], file, e);
-		free(path[i]);
+	/* in the kernel's order; a hierarchy of the text not mounted here is left out */
+	while (r == 0 && (h = cgroup_proc_next(m, &text, &path)) >= 0) {
+		if (!done[h])
+			r = join_open_one(j, &m->h[h], path, file, e);
+		done[h] = true;
+		free(path);
 	}
 	if (r < 0)
 		cgroup_join_free(j);

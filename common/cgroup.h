@@ -110,7 +110,7 @@ struct cgroup_join {
 };
 /*
  * Open @file ("cgroup.procs") of the group of each hierarchy of @m that
- * @text (the contents of /proc/PID/cgroup) names, in the map's order;
+ * @text (the contents of /proc/PID/cgroup) names, in the text's order;
  * hierarchies not mounted here, or groups outside the mounted subtree,
  * are left out (j->n counts the others).  0 or -errno, nothing kept open.
  */

@@ -344,6 +344,21 @@ static void test_proc_paths(void)
 	free(dir);
 	for (i = 0; i < CGROUP_MAX_HIER; i++)
 		free(path[i]);
+	/* line by line, in the text's order: the lines of hierarchies the map has */
+	{
+		const char *cur = proc;
+		int want[] = { cgroup_hier_of(&m, "name=systemd"), cgroup_hier_of(&m, "cpu"),
+			       cgroup_hier_of(&m, "cpuacct"), m.v2, m.v2, -1 };
+		bool order = true;
+		char *p;
+
+		for (i = 0; i < ARRAY_SIZE(want); i++) {
+			h = cgroup_proc_next(&m, &cur, &p);
+			order &= h == want[i] && (h < 0 ? p == NULL : p != NULL);
+			free(p);
+		}
+		CHECK_MSG(order, "cgroup_proc_next() walks the lines of the map's hierarchies in order");
+	}
 	cgroup_map_free(&m);
 
 	/* the mounted root comes off the path; a group outside it has no directory */
