@@ -284,6 +284,12 @@ static void add_io_rule(struct cglimits *l, const char *arg, bool is_write)
 	(void) cglimits_add_io(l, &rule); /* cannot fail: it allocates or dies */
 }
 
+/*
+ * -r, --rule, --variable, and --raw with a value (limit_opts): a write of
+ * any interface file, kept in limits.raw.  --raw without a value is the
+ * listing's raw format, table.raw (list_opts): each command's option table
+ * says which of the two it takes, so the meaning is settled by getopt.
+ */
 static void add_raw(struct cglimits *l, const char *arg)
 {
 	struct cgl_raw raw;
@@ -528,151 +534,13 @@ static void check_args(const struct cgset_control *ctl)
 
 /* --- limits -------------------------------------------------------------- */
 
-/* Where the limits go: hierarchies, v2 controllers to enable, the writes. */
-struct plan {
-	struct cgl_write *w;
-	size_t n;
-	int *hier;			/* per write */
-	uint32_t mask;
-	char v2_ctrls[256];
-};
-
-static void plan_add_v2_ctrl(struct plan *p, const char *ctrl)
+/* The plan of the limits given (cgroup-limits.c); dies on a bad one. */
+static void make_plan(struct cgset_control *ctl, struct cgroup_plan *p)
 {
-	struct cgroup_hier tmp = { .controllers = p->v2_ctrls };
-
-	if (streq(ctrl, "cgroup") || cgroup_hier_has(&tmp, ctrl))
-		return;
-	if (strlen(p->v2_ctrls) + strlen(ctrl) + 2 < sizeof(p->v2_ctrls))
-		snprintf(p->v2_ctrls + strlen(p->v2_ctrls),
-			 sizeof(p->v2_ctrls) - strlen(p->v2_ctrls), "%s%s",
-			 *p->v2_ctrls ? " " : "", ctrl);
-}
-
-static void plan_route(struct plan *p, const struct cgroup_map *m, size_t i)
-{
-	const char *ctrl = p->w[i].controller;
-	int h = cgroup_hier_of(m, ctrl);
-
-	if (h < 0)
-		diex(_("cannot set %1$s: no cgroup hierarchy on this host has the %2$s controller (mount it, or use another limit)"),
-		     p->w[i].file, ctrl);
-	p->hier[i] = h;
-	p->mask |= 1U << h;
-	if (m->h[h].version == 2)
-		plan_add_v2_ctrl(p, ctrl);
-}
-
-static void plan_add_raw(struct plan *p, const struct cgl_raw *raw)
-{
-	struct cgl_write *w;
-
-	p->w = xrealloc(p->w, (p->n + 1) * sizeof(*p->w));
-	w = &p->w[p->n++];
-	memset(w, 0, sizeof(*w));
-	if (cglimits_raw_controller(raw->key, w->controller, sizeof(w->controller)) < 0 ||
-	    snprintf(w->file, sizeof(w->file), "%s", raw->key) >= (int) sizeof(w->file) ||
-	    snprintf(w->value, sizeof(w->value), "%s", raw->value) >= (int) sizeof(w->value))
-		diex(_("invalid -r value: '%1$s=%2$s' (name or value too long)"), raw->key, raw->value);
-}
-
-static void make_plan(struct cgset_control *ctl, struct plan *p)
-{
-	int version[CGL_NCONTROLLERS], base = cgroup_base_hier(&ctl->map);
 	struct cu_error e = { 0 };
-	size_t i;
 
-	memset(p, 0, sizeof(*p));
-	for (i = 0; i < CGL_NCONTROLLERS; i++) {
-		enum cgl_controller c = (enum cgl_controller) i;
-		int h = cgroup_hier_of(&ctl->map, cglimits_controller_name(c, 1));
-
-		if (h < 0)
-			h = cgroup_hier_of(&ctl->map, cglimits_controller_name(c, 2));
-		version[i] = h >= 0 ? ctl->map.h[h].version : 2;
-	}
-	if (cglimits_translate(&ctl->limits, version, &p->w, &p->n, &e) < 0)
+	if (cgroup_plan_make(&ctl->map, &ctl->limits, p, &e) < 0)
 		cu_error_die(&e);
-	for (i = 0; i < ctl->limits.nraw; i++)
-		plan_add_raw(p, &ctl->limits.raw[i]);
-	p->hier = xcalloc(p->n, sizeof(*p->hier));
-	for (i = 0; i < p->n; i++) {
-		if (streq(p->w[i].controller, "cgroup") && base >= 0) {
-			p->hier[i] = base;
-			p->mask |= 1U << base;
-		} else
-			plan_route(p, &ctl->map, i);
-	}
-	if (base >= 0)
-		p->mask |= 1U << base;
-	/* v1 only: cpuacct too, so show has the group's CPU time */
-	if (ctl->map.v2 < 0 && cgroup_hier_of(&ctl->map, "cpuacct") >= 0)
-		p->mask |= 1U << cgroup_hier_of(&ctl->map, "cpuacct");
-}
-
-static void plan_free(struct plan *p)
-{
-	free(p->w);
-	free(p->hier);
-}
-
-/* Can cgroup_adopt() fail: is there a new hierarchy to move processes into? */
-static bool may_adopt(const struct cgroup *g)
-{
-	bool made = false, had = false;
-	size_t i;
-
-	for (i = 0; i < g->map->n; i++) {
-		made |= g->created[i];
-		had |= g->path[i] && !g->created[i];
-	}
-	return made && had;
-}
-
-/*
- * The current one-line value of each file the plan writes in a hierarchy
- * the group was already in, to put back when a later write fails.
- */
-static char **save_values(struct cgroup *g, const struct plan *p)
-{
-	char **old = xcalloc(p->n, sizeof(*old));
-	char buf[256];
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		size_t h = (size_t) p->hier[i];
-
-		/*
-		 * the last write is undone only when adopting fails after it,
-		 * or when it has several lines and a later one fails
-		 */
-		if (i + 1 == p->n && !may_adopt(g) && !strchr(p->w[i].value, '\n'))
-			break;
-		if (!g->created[h] && cgroup_read(g, h, p->w[i].file, buf, sizeof(buf)) == 0 &&
-		    *buf && !strchr(buf, '\n'))
-			old[i] = xstrdup(buf);
-	}
-	return old;
-}
-
-static void restore_values(struct cgroup *g, const struct plan *p, char **old,
-			   size_t upto)
-{
-	while (upto-- > 0) {
-		int r;
-
-		if (!old[upto])
-			continue;
-		r = cgroup_write(g, (size_t) p->hier[upto], p->w[upto].file, old[upto], NULL);
-		(void) r; /* best effort: the write that failed is what we report */
-	}
-}
-
-static void free_values(char **old, size_t n)
-{
-	while (n-- > 0)
-		free(old[n]);
-	free(old);
 }
 
 /* --- where groups live --------------------------------------------------- */
@@ -787,61 +655,17 @@ static void check_not_keeper(const struct cgset_control *ctl, const char *name)
 /*
  * Make the group where the plan needs it and write the limits; when
  * anything fails, undo what this call did (old values put back, new
- * directories removed) and die.
+ * directories removed, the unit stopped if it is left empty) and die.
  */
-/*
- * libcgroup's multi-line -r values (libcgroup 0.4x to 3.0; 3.1 and later
- * skip them): each line written on its own, empty lines skipped, the
- * first line the kernel refuses ends it.
- */
-static int write_lines(struct cgroup *g, size_t h, const char *file, const char *value,
-		       struct cu_error *e)
-{
-	char buf[sizeof(((struct cgl_write *) NULL)->value)], *line, *next;
-
-	if (!strchr(value, '\n'))
-		return cgroup_write(g, h, file, value, e);
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (line = buf; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (*line && cgroup_write(g, h, file, line, e) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static void apply_plan(struct cgset_control *ctl, struct cgroup *g, const struct plan *p)
+static void apply_plan(struct cgset_control *ctl, struct cgroup *g,
+		       const struct cgroup_plan *p)
 {
 	struct cu_error e = { 0 };
-	char **old;
-	size_t i;
 
-	if (cgroup_create(g, p->mask, p->v2_ctrls, &e) < 0)
-		goto out_release;
-	old = save_values(g, p);
-	for (i = 0; i < p->n; i++) {
-		size_t h = (size_t) p->hier[i];
-
-		if (p->w[i].fresh_default && g->created[h] && !g->map->h[h].emulated)
-			continue;	/* the new group has it already */
-		if (write_lines(g, h, p->w[i].file, p->w[i].value, &e) < 0)
-			goto out_restore;
+	if (cgroup_plan_apply(g, p, &e) < 0) {
+		release_unit(ctl);
+		cu_error_die(&e);
 	}
-	if (cgroup_adopt(g, &e) < 0)
-		goto out_restore;
-	cgroup_commit(g);
-	free_values(old, p->n);
-	return;
-out_restore:
-	/* a value of several lines may have been written in part */
-	restore_values(g, p, old, i < p->n && strchr(p->w[i].value, '\n') ? i + 1 : i);
-	free_values(old, p->n);
-	cgroup_rollback(g);
-out_release:
-	release_unit(ctl);
-	cu_error_die(&e);
 }
 
 static void check_name(const char *name)
@@ -869,7 +693,7 @@ static void open_group(struct cgset_control *ctl, struct cgroup *g, const char *
 static int cmd_create(struct cgset_control *ctl)
 {
 	struct cgroup g;
-	struct plan p;
+	struct cgroup_plan p;
 
 	check_name(ctl->args[0]);
 	make_plan(ctl, &p);
@@ -881,7 +705,7 @@ static int cmd_create(struct cgset_control *ctl)
 	cgroup_init(&g, &ctl->map, ctl->args[0]);
 	apply_plan(ctl, &g, &p);
 	cgroup_free(&g);
-	plan_free(&p);
+	cgroup_plan_free(&p);
 	return EXIT_SUCCESS;
 }
 
@@ -1005,7 +829,8 @@ static void copy_apply(struct cgroup *g, const struct copy_set *c)
 			if (next)
 				*next++ = '\0';
 			if (*line)
-				(void) !cgroup_write(g, c->v[i].hier, c->v[i].file, line, &e);
+				/* refused values are skipped, as libcgroup does */
+				ignore_result(cgroup_write(g, c->v[i].hier, c->v[i].file, line, &e));
 			if (next)
 				next[-1] = '\n';
 		}
@@ -1189,7 +1014,8 @@ fail:
 		struct cgroup g;
 
 		if (cgroup_open(&g, &ctl->map, done[ndone].name, NULL) == 0) {
-			(void) !cgroup_write(&g, h, "cgroup.subtree_control", done[ndone].word, NULL);
+			/* best effort: the word that failed is what we report */
+			ignore_result(cgroup_write(&g, h, "cgroup.subtree_control", done[ndone].word, NULL));
 			cgroup_free(&g);
 		}
 	}
@@ -1200,7 +1026,7 @@ static int cmd_set(struct cgset_control *ctl)
 {
 	struct copy_set c = { NULL, 0 };
 	_cleanup_free_ char *words = NULL;
-	struct plan p = { 0 };
+	struct cgroup_plan p = { 0 };
 	int i;
 
 	if (ctl->copy_from)
@@ -1238,7 +1064,7 @@ static int cmd_set(struct cgset_control *ctl)
 	if (ctl->copy_from)
 		copy_free(&c);
 	else
-		plan_free(&p);
+		cgroup_plan_free(&p);
 	return EXIT_SUCCESS;
 }
 
@@ -1835,7 +1661,7 @@ static pid_t run_spawn(struct cgset_control *ctl, struct cgroup *g,
 /* Open --name when it exists (and keep it), else make a fresh group. */
 static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 {
-	struct plan p;
+	struct cgroup_plan p;
 
 	if (!ctl->name) {
 		snprintf(ctl->defname, sizeof(ctl->defname), "cgset-run-%d", (int) getpid());
@@ -1851,7 +1677,7 @@ static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 		ctl->made = true;
 	}
 	apply_plan(ctl, g, &p);
-	plan_free(&p);
+	cgroup_plan_free(&p);
 	cgunit_unlock(&ctl->unit);	/* the group exists: no stop can take it */
 }
 

@@ -53,7 +53,7 @@ struct nsenter2_control {
 struct nsenter2_state {
 	struct nsjoin_target tgt;	/* pidfd -1: no target */
 	struct nsjoin_set set;
-	struct nsjoin_cgroup cg;
+	struct cgroup_join cg;
 	int rootfd, wdfd;
 	char **env;
 	int joined;			/* CLONE_NEW* entered */
@@ -568,7 +568,7 @@ static void join_cgroups(struct nsenter2_state *st)
 {
 	struct cu_error e = { 0 };
 
-	if (st->cg.n && nsjoin_cgroup_join(&st->cg, &e) < 0)
+	if (st->cg.n && cgroup_join_write(&st->cg, &e) < 0)
 		cu_error_die(&e);
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cglimits.c - one limit syntax, translated to cgroup v1 or v2 files */
+/* cgroup-limits.c - one limit syntax, translated to cgroup v1 or v2 files, and applied */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -406,4 +406,219 @@ void cglimits_free(struct cglimits *l)
 	free(l->io);
 	free(l->cpuset);
 	memset(l, 0, sizeof(*l));
+}
+
+/* --- the plan, applied all or nothing ------------------------------------- */
+
+static void plan_add_v2_ctrl(struct cgroup_plan *p, const char *ctrl)
+{
+	struct cgroup_hier tmp = { .controllers = p->v2_ctrls };
+
+	if (streq(ctrl, "cgroup") || cgroup_hier_has(&tmp, ctrl))
+		return;
+	if (strlen(p->v2_ctrls) + strlen(ctrl) + 2 < sizeof(p->v2_ctrls))
+		snprintf(p->v2_ctrls + strlen(p->v2_ctrls),
+			 sizeof(p->v2_ctrls) - strlen(p->v2_ctrls), "%s%s",
+			 *p->v2_ctrls ? " " : "", ctrl);
+}
+
+static int plan_route(struct cgroup_plan *p, const struct cgroup_map *m, size_t i,
+		      struct cu_error *e)
+{
+	const char *ctrl = p->w[i].controller;
+	int h = cgroup_hier_of(m, ctrl);
+
+	if (h < 0)
+		return cu_error_set(e, 0, _("cannot set %1$s: no cgroup hierarchy on this host has the %2$s controller (mount it, or use another limit)"),
+				    p->w[i].file, ctrl);
+	p->hier[i] = h;
+	p->mask |= 1U << h;
+	if (m->h[h].version == 2)
+		plan_add_v2_ctrl(p, ctrl);
+	return 0;
+}
+
+static int plan_add_raw(struct cgroup_plan *p, const struct cgl_raw *raw,
+			struct cu_error *e)
+{
+	struct cgl_write *w;
+
+	p->w = xrealloc(p->w, (p->n + 1) * sizeof(*p->w));
+	w = &p->w[p->n++];
+	memset(w, 0, sizeof(*w));
+	if (cglimits_raw_controller(raw->key, w->controller, sizeof(w->controller)) < 0 ||
+	    snprintf(w->file, sizeof(w->file), "%s", raw->key) >= (int) sizeof(w->file) ||
+	    snprintf(w->value, sizeof(w->value), "%s", raw->value) >= (int) sizeof(w->value))
+		return cu_error_set(e, 0, _("invalid -r value: '%1$s=%2$s' (name or value too long)"),
+				    raw->key, raw->value);
+	return 0;
+}
+
+/* The writes of @l, then its raw ones, for the versions @m hosts them in. */
+static int plan_writes(struct cgroup_plan *p, const struct cgroup_map *m,
+		       const struct cglimits *l, struct cu_error *e)
+{
+	int version[CGL_NCONTROLLERS], r;
+	size_t i;
+
+	for (i = 0; i < CGL_NCONTROLLERS; i++) {
+		enum cgl_controller c = (enum cgl_controller) i;
+		int h = cgroup_hier_of(m, cglimits_controller_name(c, 1));
+
+		if (h < 0)
+			h = cgroup_hier_of(m, cglimits_controller_name(c, 2));
+		version[i] = h >= 0 ? m->h[h].version : 2;
+	}
+	r = cglimits_translate(l, version, &p->w, &p->n, e);
+	for (i = 0; r == 0 && i < l->nraw; i++)
+		r = plan_add_raw(p, &l->raw[i], e);
+	return r;
+}
+
+int cgroup_plan_make(const struct cgroup_map *m, const struct cglimits *l,
+		     struct cgroup_plan *p, struct cu_error *e)
+{
+	int base = cgroup_base_hier(m), r;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	r = plan_writes(p, m, l, e);
+	if (r < 0)
+		goto fail;
+	p->hier = xcalloc(p->n, sizeof(*p->hier));
+	for (i = 0; i < p->n; i++) {
+		if (streq(p->w[i].controller, "cgroup") && base >= 0) {
+			p->hier[i] = base;
+			p->mask |= 1U << base;
+		} else if ((r = plan_route(p, m, i, e)) < 0)
+			goto fail;
+	}
+	if (base >= 0)
+		p->mask |= 1U << base;
+	/* v1 only: cpuacct too, so show has the group's CPU time */
+	if (m->v2 < 0 && cgroup_hier_of(m, "cpuacct") >= 0)
+		p->mask |= 1U << cgroup_hier_of(m, "cpuacct");
+	return 0;
+fail:
+	cgroup_plan_free(p);
+	return r;
+}
+
+void cgroup_plan_free(struct cgroup_plan *p)
+{
+	free(p->w);
+	free(p->hier);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Can cgroup_adopt() fail: is there a new hierarchy to move processes into? */
+static bool may_adopt(const struct cgroup *g)
+{
+	bool made = false, had = false;
+	size_t i;
+
+	for (i = 0; i < g->map->n; i++) {
+		made |= g->created[i];
+		had |= g->path[i] && !g->created[i];
+	}
+	return made && had;
+}
+
+/*
+ * The current one-line value of each file the plan writes in a hierarchy
+ * the group was already in, to put back when a later write fails.
+ */
+static char **save_values(struct cgroup *g, const struct cgroup_plan *p)
+{
+	char **old = xcalloc(p->n, sizeof(*old));
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		size_t h = (size_t) p->hier[i];
+
+		/*
+		 * the last write is undone only when adopting fails after it,
+		 * or when it has several lines and a later one fails
+		 */
+		if (i + 1 == p->n && !may_adopt(g) && !strchr(p->w[i].value, '\n'))
+			break;
+		if (!g->created[h] && cgroup_read(g, h, p->w[i].file, buf, sizeof(buf)) == 0 &&
+		    *buf && !strchr(buf, '\n'))
+			old[i] = xstrdup(buf);
+	}
+	return old;
+}
+
+static void restore_values(struct cgroup *g, const struct cgroup_plan *p, char **old,
+			   size_t upto)
+{
+	while (upto-- > 0)
+		if (old[upto])
+			/* best effort: the write that failed is what we report */
+			ignore_result(cgroup_write(g, (size_t) p->hier[upto],
+						   p->w[upto].file, old[upto], NULL));
+}
+
+static void free_values(char **old, size_t n)
+{
+	while (n-- > 0)
+		free(old[n]);
+	free(old);
+}
+
+/*
+ * libcgroup's multi-line -r values (libcgroup 0.4x to 3.0; 3.1 and later
+ * skip them): each line written on its own, empty lines skipped, the
+ * first line the kernel refuses ends it.
+ */
+static int write_lines(struct cgroup *g, size_t h, const char *file, const char *value,
+		       struct cu_error *e)
+{
+	char buf[sizeof(((struct cgl_write *) NULL)->value)], *line, *next;
+
+	if (!strchr(value, '\n'))
+		return cgroup_write(g, h, file, value, e);
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line && cgroup_write(g, h, file, line, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_plan_apply(struct cgroup *g, const struct cgroup_plan *p, struct cu_error *e)
+{
+	char **old;
+	size_t i;
+	int r;
+
+	r = cgroup_create(g, p->mask, p->v2_ctrls, e);
+	if (r < 0)
+		return r;
+	old = save_values(g, p);
+	for (i = 0; i < p->n; i++) {
+		size_t h = (size_t) p->hier[i];
+
+		if (p->w[i].fresh_default && g->created[h] && !g->map->h[h].emulated)
+			continue;	/* the new group has it already */
+		r = write_lines(g, h, p->w[i].file, p->w[i].value, e);
+		if (r < 0)
+			goto out_restore;
+	}
+	r = cgroup_adopt(g, e);
+	if (r < 0)
+		goto out_restore;
+	cgroup_commit(g);
+	free_values(old, p->n);
+	return 0;
+out_restore:
+	/* a value of several lines may have been written in part */
+	restore_values(g, p, old, i < p->n && strchr(p->w[i].value, '\n') ? i + 1 : i);
+	free_values(old, p->n);
+	cgroup_rollback(g);
+	return r;
 }

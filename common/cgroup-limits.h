@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cglimits.h - one limit syntax for cgroup v1 and v2: parse what the user
- * types (--cpu 20%, --memory 32M, --io-read-bps /dev/sda:1M, -r KEY=VALUE)
- * and translate it into the interface-file writes of either version.
+ * cgroup-limits.h - one limit syntax for cgroup v1 and v2: parse what the
+ * user types (--cpu 20%, --memory 32M, --io-read-bps /dev/sda:1M,
+ * -r KEY=VALUE) and translate it into the interface-file writes of either
+ * version; then the plan that routes those writes to the hierarchies of a
+ * map, and its all-or-nothing apply to a group.
  *
- * Pure: nothing here touches the file system except cglimits_parse_io(),
- * which stat()s a device path to learn its MAJ:MIN.
+ * The parsing and translating are pure: nothing touches the file system
+ * except cglimits_parse_io(), which stat()s a device path to learn its
+ * MAJ:MIN.  Only cgroup_plan_apply() changes the system.
  */
 #ifndef CU_CGLIMITS_H
 #define CU_CGLIMITS_H
@@ -15,6 +18,7 @@
 #include <stdint.h>
 
 #include "c.h"
+#include "cgroup.h"
 
 /* "max": no limit (any value that means unlimited). */
 #define CGL_MAX			UINT64_MAX
@@ -104,5 +108,32 @@ int cglimits_translate(const struct cglimits *l,
 int cglimits_raw_controller(const char *key, char *buf, size_t len) __must_check;
 
 void cglimits_free(struct cglimits *l);
+
+/* Where the limits go: hierarchies, v2 controllers to enable, the writes. */
+struct cgroup_plan {
+	struct cgl_write *w;
+	size_t n;
+	int *hier;			/* the hierarchy of each write */
+	uint32_t mask;			/* bit i: the group needs hierarchy i */
+	char v2_ctrls[256];		/* "cpu memory": enabled in the ancestors */
+};
+
+/*
+ * The plan of @l on the hierarchies of @m: the writes in a safe order and
+ * where each goes, plus the base hierarchy (membership) and, on v1 alone,
+ * cpuacct.  0, or -errno with @e filled (a controller no hierarchy has, a
+ * raw name or value too long) and nothing left to free.
+ */
+int cgroup_plan_make(const struct cgroup_map *m, const struct cglimits *l,
+		     struct cgroup_plan *p, struct cu_error *e) __must_check;
+/*
+ * Make group @g where @p needs it (cgroup_create()), write the limits and
+ * move its processes into hierarchies it newly has; all or nothing: when
+ * anything fails, the old values are put back and what was made is
+ * removed.  0 or -errno with @e filled.
+ */
+int cgroup_plan_apply(struct cgroup *g, const struct cgroup_plan *p,
+		      struct cu_error *e) __must_check;
+void cgroup_plan_free(struct cgroup_plan *p);
 
 #endif /* CU_CGLIMITS_H */

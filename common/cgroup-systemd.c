@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cgunit.c - a delegated systemd unit for cgset's groups (sd-bus) */
-#include <dirent.h>
+/* cgroup-systemd.c - a delegated systemd unit for cgset's groups (sd-bus) */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include "cgroup-systemd.h"
 #include "dlsym.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "nls.h"
 #include "strutils.h"
 #include "syscalls.h"
@@ -99,24 +99,21 @@ static void sleep_ms(unsigned int ms)
 		;
 }
 
-/* Only the v2 line of /proc/PID/cgroup: "0::/a/b" -> "a/b"; NULL when gone. */
-static char *proc_v2_group(pid_t pid)
+/* The keeper's v2 group, "a/b" (relative to the v2 root); NULL when gone. */
+static char *keeper_group(pid_t pid)
 {
-	char path[64], line[4096];
-	FILE *f;
-	char *found = NULL;
+	static const struct cgroup_hier v2 = { .version = 2 };
+	_cleanup_free_ char *text = cgroup_proc_read(pid);
+	char *path[CGROUP_MAX_HIER] = { NULL }, *g = NULL;
+	const struct cgroup_map m = { .h = { v2 }, .n = 1, .v2 = 0 };
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
-	f = fopen(path, "r" CU_CLOEXECSTR);
-	if (!f)
+	if (!text)
 		return NULL;
-	while (!found && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (startswith(line, "0::/"))
-			found = xstrdup(line + 4);
-	}
-	fclose(f);
-	return found;
+	cgroup_proc_paths(&m, text, path);
+	if (path[0])
+		g = xstrdup(path[0] + 1);
+	free(path[0]);
+	return g;
 }
 
 /*
@@ -143,7 +140,7 @@ static pid_t keeper_spawn(struct cu_error *e)
 		keeper = fork();
 		if (keeper != 0) {
 			/* the parent reads -1 when fork failed */
-			(void) !write(p[1], &keeper, sizeof(keeper));
+			ignore_result(write(p[1], &keeper, sizeof(keeper)));
 			_exit(0);
 		}
 		(void) setsid(); /* a new session: no terminal's signals */
@@ -153,7 +150,7 @@ static pid_t keeper_spawn(struct cu_error *e)
 			(void) dup2(null, 2);
 		}
 		(void) sys_close_range(3, ~0U, 0); /* no inherited descriptor is used */
-		(void) !chdir("/"); /* keep no directory busy; / exists */
+		ignore_result(chdir("/")); /* keep no directory busy; / exists */
 		(void) prctl(PR_SET_NAME, "cgset-keeper", 0, 0, 0);
 		sigemptyset(&none);
 		(void) sigprocmask(SIG_SETMASK, &none, NULL); /* TERM from systemd ends it */
@@ -202,22 +199,6 @@ static int keeper_settle(const char *unitdir, pid_t keeper, struct cu_error *e)
 		close(fd);
 	return 0;
 }
-
-/* Does @dir hold a group other than the keeper's? */
-static bool has_groups(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	bool found = false;
-
-	while (d && !found && (de = readdir(d)))
-		found = de->d_type == DT_DIR && !streq(de->d_name, ".") &&
-			!streq(de->d_name, "..") && !streq(de->d_name, CGUNIT_KEEPER);
-	if (d)
-		closedir(d);
-	return found;
-}
-
 
 #define SD_DEST		"org.freedesktop.systemd1"
 #define SD_PATH		"/org/freedesktop/systemd1"
@@ -420,7 +401,7 @@ static char *wait_placed(const struct cgunit *u, pid_t keeper)
 	unsigned int waited;
 
 	for (waited = 0; waited < CGUNIT_WAIT_MS; waited += 5) {
-		char *g = proc_v2_group(keeper);
+		char *g = keeper_group(keeper);
 		const char *last = g ? strrchr(g, '/') : NULL;
 
 		if (g && streq(last ? last + 1 : g, u->name))
@@ -516,7 +497,7 @@ int cgunit_stop_if_unused(struct cgunit *u, const char *dir, struct cu_error *e)
 	unsigned int waited;
 	int r;
 
-	if (!u->bus || u->own || has_groups(dir))
+	if (!u->bus || u->own || file_dir_has_subdirs(dir, CGUNIT_KEEPER))
 		return 0;
 	r = sdb.sd_bus_call_method(u->bus, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit",
 				   &be, NULL, "ss", u->name, "fail");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cgunit.h - cgset's groups on a systemd host: a delegated unit to hold them.
+ * cgroup-systemd.h - cgset's groups on a systemd host: a delegated unit to hold them.
  *
  * On a host whose cgroup2 hierarchy systemd manages, cgset does not make
  * groups beside systemd's slices.  It asks the service manager (the system

@@ -11,38 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
 #include "c.h"
 #include "explain.h"
 #include "cgroup.h"
+#include "fileutils.h"
 #include "strutils.h"
 #include "syscalls.h"
-
-#ifndef CGROUP2_SUPER_MAGIC
-# define CGROUP2_SUPER_MAGIC	0x63677270
-#endif
-#ifndef CGROUP_SUPER_MAGIC
-# define CGROUP_SUPER_MAGIC	0x27e0eb
-#endif
-/* statmount(2): the file system's own options (Linux 6.11) */
-#ifndef CU_STATMOUNT_MNT_OPTS
-# define CU_STATMOUNT_MNT_OPTS	0x00000080U
-#endif
-
-/* Where hierarchies are mounted: the tree below it is asked for first. */
-#define CGROUP_ROOT		"/sys/fs/cgroup"
-/* More mounts than this below CGROUP_ROOT: read mountinfo instead. */
-#define CGROUP_MAX_MOUNTS	128
-
-/* v1 mount options that are not controllers */
-static const char *const v1_flags[] = {
-	"rw", "ro", "noprefix", "clone_children", "xattr", "cpuset_v2_mode",
-	"favordynmods", "nofavordynmods",
-};
 
 static bool is_dir(const char *path);
 
@@ -54,378 +31,7 @@ static void sleep_ms(unsigned int ms)
 		;
 }
 
-/* --- mountinfo ----------------------------------------------------------- */
-
-/* The controllers among v1 super options: "rw,cpu,cpuacct" -> "cpu,cpuacct". */
-static char *v1_controllers(const char *opts)
-{
-	char *out = xcalloc(1, strlen(opts) + 1);
-	const char *p = opts;
-
-	while (*p) {
-		size_t len = strcspn(p, ","), i;
-		bool skip = len == 0 || (memchr(p, '=', len) && !startswith(p, "name="));
-
-		for (i = 0; !skip && i < ARRAY_SIZE(v1_flags); i++)
-			skip = strlen(v1_flags[i]) == len && strncmp(p, v1_flags[i], len) == 0;
-		if (!skip) {
-			if (*out)
-				strcat(out, ",");
-			strncat(out, p, len);
-		}
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return out;
-}
-
-static bool have_hier(const struct cgroup_map *m, int version, const char *ctrls)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		if (m->h[i].version == version &&
-		    (version == 2 || (ctrls && streq(m->h[i].controllers, ctrls))))
-			return true;
-	return false;
-}
-
-/*
- * A later mount on @mp hides the hierarchies mounted at or below it (a
- * tmpfs over /sys/fs/cgroup/unified, as container runtimes do): drop them.
- */
-static void drop_covered(struct cgroup_map *m, const char *mp)
-{
-	size_t i = 0, len = strlen(mp);
-
-	if (streq(mp, "/"))
-		return;		/* a new root: what follows is mounted on it */
-	while (i < m->n) {
-		const char *h = m->h[i].mount;
-
-		if (strncmp(h, mp, len) != 0 || (h[len] != '\0' && h[len] != '/')) {
-			i++;
-			continue;
-		}
-		free(m->h[i].mount);
-		free(m->h[i].base);
-		free(m->h[i].controllers);
-		memmove(&m->h[i], &m->h[i + 1], (m->n - i - 1) * sizeof(m->h[0]));
-		m->n--;
-		if (m->v2 == (int) i)
-			m->v2 = -1;
-		else if (m->v2 > (int) i)
-			m->v2--;
-	}
-}
-
-/* Add the hierarchy mounted at @mp unless the map has it already. */
-static int add_hier(struct cgroup_map *m, const char *mp, int version,
-		    const char *opts, struct cu_error *e)
-{
-	char *ctrls = version == 1 ? v1_controllers(opts ? opts : "") : NULL;
-
-	if (have_hier(m, version, ctrls) || (ctrls && !*ctrls)) {
-		free(ctrls);
-		return 0;
-	}
-	if (m->n == CGROUP_MAX_HIER) {
-		free(ctrls);
-		return cu_error_set(e, E2BIG, _("too many cgroup hierarchies"));
-	}
-	m->h[m->n].mount = xstrdup(mp);
-	m->h[m->n].base = xstrdup(mp);
-	m->h[m->n].version = version;
-	m->h[m->n].controllers = ctrls;	/* v2: NULL, nothing needs them */
-	m->h[m->n].emulated = false;
-	if (version == 2)
-		m->v2 = (int) m->n;
-	m->n++;
-	return 0;
-}
-
-static void map_init(struct cgroup_map *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->v2 = -1;
-}
-
-static void map_set_mode(struct cgroup_map *m)
-{
-	bool v1 = false;
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		v1 |= m->h[i].version == 1;
-	if (v1 && m->v2 >= 0)
-		m->mode = CGROUP_HYBRID;
-	else if (v1)
-		m->mode = CGROUP_V1;
-	else if (m->v2 >= 0)
-		m->mode = CGROUP_V2;
-	else
-		m->mode = CGROUP_NONE;
-}
-
-/* One mountinfo line: add its hierarchy when it is a new cgroup mount. */
-static int parse_line(struct cgroup_map *m, char *line, struct cu_error *e)
-{
-	char *f[12], *sep, *tail, *save = NULL;
-	size_t nf = 0;
-	int version;
-
-	sep = strstr(line, " - ");
-	if (!sep)
-		return 0;
-	*sep = '\0';
-	tail = sep + 3;
-	for (char *t = strtok_r(line, " ", &save); t && nf < 5; t = strtok_r(NULL, " ", &save))
-		f[nf++] = t;
-	for (char *t = strtok_r(tail, " ", &save); t && nf < 8; t = strtok_r(NULL, " ", &save))
-		f[nf++] = t;
-	if (nf < 8)
-		return 0;
-	unmangle_octal(f[4]);
-	drop_covered(m, f[4]);
-	if (streq(f[5], "cgroup2"))
-		version = 2;
-	else if (streq(f[5], "cgroup"))
-		version = 1;
-	else
-		return 0;
-	return add_hier(m, f[4], version, f[7], e);
-}
-
-int cgroup_map_parse(struct cgroup_map *m, const char *mountinfo, struct cu_error *e)
-{
-	_cleanup_free_ char *text = xstrdup(mountinfo);
-	char *line, *save = NULL;
-
-	map_init(m);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		int r = parse_line(m, line, e);
-
-		if (r < 0)
-			return r;
-	}
-	map_set_mode(m);
-	return 0;
-}
-
-/* Is @a a mount point at or above @b ("/sys/fs/cgroup" for ".../cpu")? */
-static bool path_covers(const char *a, const char *b)
-{
-	size_t len = strlen(a);
-
-	if (streq(a, "/"))
-		return true;
-	return strncmp(a, b, len) == 0 && (b[len] == '\0' || b[len] == '/');
-}
-
-/* Is mount @anc an ancestor of mount @i (by parent IDs within @v)? */
-static bool mount_is_ancestor(const struct cgroup_mount *v, size_t n, size_t anc, size_t i)
-{
-	uint64_t p = v[i].parent;
-	size_t steps, j;
-
-	/* bounded: a root mount may name itself as its parent */
-	for (steps = 0; steps < n; steps++) {
-		if (p == v[anc].id)
-			return true;
-		for (j = 0; j < n && v[j].id != p; j++)
-			;
-		if (j == n)
-			return false;	/* left the tree listed */
-		p = v[j].parent;
-	}
-	return false;
-}
-
-int cgroup_map_from_mounts(struct cgroup_map *m, const struct cgroup_mount *v,
-			   size_t n, struct cu_error *e)
-{
-	size_t i, j;
-
-	map_init(m);
-	for (i = 0; i < n; i++) {
-		int version, r;
-		bool hidden = false;
-
-		if (v[i].magic == CGROUP2_SUPER_MAGIC)
-			version = 2;
-		else if (v[i].magic == CGROUP_SUPER_MAGIC)
-			version = 1;
-		else
-			continue;
-		/* a mount at or above it that is not below it in the tree hides it */
-		for (j = 0; j < n && !hidden; j++)
-			hidden = j != i && path_covers(v[j].point, v[i].point) &&
-				 !mount_is_ancestor(v, n, j, i);
-		if (hidden)
-			continue;
-		r = add_hier(m, v[i].point, version, v[i].opts, e);
-		if (r < 0)
-			return r;
-	}
-	map_set_mode(m);
-	return 0;
-}
-
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r" CU_CLOEXECSTR);
-	char *buf = NULL, chunk[4096];
-	size_t len = 0, n;
-	FILE *mem;
-
-	if (!f)
-		return NULL;
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		fclose(f);
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, n, mem);
-	fclose(f);
-	fclose(mem);
-	return buf;
-}
-
-/* Is @path a cgroup file system of @version? */
-static bool is_cgroupfs(const char *path, int version)
-{
-	struct statfs sf;
-
-	if (statfs(path, &sf) < 0)
-		return false;
-	return version == 2 ? sf.f_type == CGROUP2_SUPER_MAGIC :
-			      sf.f_type == CGROUP_SUPER_MAGIC;
-}
-
-/*
- * The kernel's answer for the mounts at and below /sys/fs/cgroup, one
- * statmount(2) each (Linux 6.11 for the options): the cost does not grow
- * with the rest of the mount table (a host with a thousand netns mounts).
- * 1 with @m built, 0 when the caller must read mountinfo instead (older
- * kernel, nothing mounted there, more mounts than we list), or -errno.
- */
-static int map_from_statmount(struct cgroup_map *m, struct cu_error *e)
-{
-	struct cgroup_mount v[CGROUP_MAX_MOUNTS];
-	struct cu_mnt_id_req req = { .size = sizeof(req) };
-	uint64_t ids[CGROUP_MAX_MOUNTS];
-	union {
-		struct cu_statmount sm;
-		char bytes[4096];
-	} buf;
-	struct statx stx;
-	bool complete = true;
-	ssize_t got;
-	size_t n = 0, i;
-	int r = 0;
-
-	if (statx(AT_FDCWD, CGROUP_ROOT, AT_NO_AUTOMOUNT, STATX_MNT_ID_UNIQUE, &stx) < 0 ||
-	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE) ||
-	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-		return 0;
-	ids[0] = stx.stx_mnt_id;
-	req.mnt_id = ids[0];
-	got = sys_listmount(&req, (__u64 *) ids + 1, CGROUP_MAX_MOUNTS - 1, 0);
-	if (got < 0 || (size_t) got >= CGROUP_MAX_MOUNTS - 1)
-		return 0;
-	for (i = 0; i < (size_t) got + 1; i++) {
-		const uint64_t want = CU_STATMOUNT_SB_BASIC | CU_STATMOUNT_MNT_BASIC |
-				      CU_STATMOUNT_MNT_POINT | CU_STATMOUNT_MNT_OPTS;
-		struct cu_statmount *sm = &buf.sm;
-
-		req.mnt_id = ids[i];
-		req.param = want;
-		memset(sm, 0, sizeof(*sm));
-		if (sys_statmount(&req, sm, sizeof(buf), 0) < 0) {
-			if (errno == ENOENT)
-				continue;	/* unmounted meanwhile */
-			complete = false;
-			break;
-		}
-		/* a v1 hierarchy is known by its options: without them, mountinfo */
-		if ((sm->mask & (want & ~CU_STATMOUNT_MNT_OPTS)) != (want & ~CU_STATMOUNT_MNT_OPTS) ||
-		    (sm->sb_magic == CGROUP_SUPER_MAGIC && !(sm->mask & CU_STATMOUNT_MNT_OPTS))) {
-			complete = false;
-			break;
-		}
-		v[n].id = sm->mnt_id;
-		v[n].parent = sm->mnt_parent_id;
-		v[n].magic = sm->sb_magic;
-		v[n].point = xstrdup(sm->str + sm->mnt_point);
-		v[n].opts = xstrdup(sm->mask & CU_STATMOUNT_MNT_OPTS ? sm->str + sm->mnt_opts : "");
-		n++;
-	}
-	if (complete)
-		r = cgroup_map_from_mounts(m, v, n, e);
-	for (i = 0; i < n; i++) {
-		free(v[i].point);
-		free(v[i].opts);
-	}
-	if (r < 0 || !complete)
-		return r;
-	if (m->n == 0) {
-		/* none there: they may be mounted elsewhere */
-		cgroup_map_free(m);
-		return 0;
-	}
-	return 1;
-}
-
-static int map_from_mountinfo(struct cgroup_map *m, const char *src, bool test,
-			      struct cu_error *e)
-{
-	_cleanup_free_ char *text = read_all(src);
-	size_t i;
-	int r;
-
-	if (!text)
-		return cu_error_set(e, errno, _("cannot read %s"), src);
-	r = cgroup_map_parse(m, text, e);
-	for (i = 0; r == 0 && test && i < m->n; i++)
-		m->h[i].emulated = !is_cgroupfs(m->h[i].mount, m->h[i].version);
-	return r;
-}
-
-int cgroup_map_load(struct cgroup_map *m, struct cu_error *e)
-{
-	const char *override = getenv(CGROUP_MOUNTINFO_ENV);
-	int r;
-
-	if (override && *override)
-		r = map_from_mountinfo(m, override, true, e);
-	else {
-		r = map_from_statmount(m, e);
-		if (r == 0)
-			r = map_from_mountinfo(m, "/proc/self/mountinfo", false, e);
-	}
-	if (r < 0)
-		return r;
-	if (m->mode == CGROUP_NONE)
-		return cu_error_set(e, 0, _("no cgroup file system is mounted (mount cgroup2 on /sys/fs/cgroup)"));
-	return 0;
-}
-
-void cgroup_map_free(struct cgroup_map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++) {
-		free(m->h[i].mount);
-		free(m->h[i].base);
-		free(m->h[i].controllers);
-	}
-	free(m->parent);
-	m->parent = NULL;
-	m->n = 0;
-}
+/* --- where groups are named (the map itself: cgroup-map.c) ---------------- */
 
 int cgroup_map_set_parent(struct cgroup_map *m, const char *parent,
 			  struct cu_error *e)
@@ -466,71 +72,6 @@ void cgroup_map_plan_parent(struct cgroup_map *m, const char *label)
 	free(m->parent);
 	m->parent = xstrdup(label);
 	m->planned = true;
-}
-
-const char *cgroup_mode_name(enum cgroup_mode mode)
-{
-	switch (mode) {
-	case CGROUP_V1:
-		return "v1";
-	case CGROUP_V2:
-		return "v2";
-	case CGROUP_HYBRID:
-		return "hybrid";
-	case CGROUP_NONE:
-		break;
-	}
-	return "none";
-}
-
-bool cgroup_hier_has(const struct cgroup_hier *h, const char *controller)
-{
-	const char *p = h->controllers;
-	size_t len = strlen(controller);
-
-	while (p && *p) {
-		size_t n = strcspn(p, ", \n");
-
-		if (n == len && strncmp(p, controller, len) == 0)
-			return true;
-		p += n;
-		p += strspn(p, ", \n");
-	}
-	return false;
-}
-
-int cgroup_hier_of(const struct cgroup_map *m, const char *controller)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		if (m->h[i].version == 1 && cgroup_hier_has(&m->h[i], controller))
-			return (int) i;
-	if (streq(controller, "blkio") || streq(controller, "cpuacct") ||
-	    startswith(controller, "name="))
-		return -1;
-	return m->v2;
-}
-
-int cgroup_base_hier(const struct cgroup_map *m)
-{
-	if (m->v2 >= 0)
-		return m->v2;
-	return cgroup_hier_of(m, "freezer");
-}
-
-int cgroup_hier_of_file(const struct cgroup_map *m, const char *file)
-{
-	char ctrl[32];
-	size_t n = strcspn(file, ".");
-
-	if (n == 0 || file[n] != '.' || n >= sizeof(ctrl))
-		return -1;
-	memcpy(ctrl, file, n);
-	ctrl[n] = '\0';
-	if (streq(ctrl, "cgroup") || streq(ctrl, "notify_on_release"))
-		return cgroup_base_hier(m);
-	return cgroup_hier_of(m, ctrl);
 }
 
 /* --- names --------------------------------------------------------------- */
@@ -1112,33 +653,7 @@ int cgroup_attach_self(struct cgroup *g, size_t hier, struct cu_error *e)
 	return attach_error(g, hier, buf, r, e);
 }
 
-/*
- * The group in hierarchy @hier named by @text, the contents of
- * /proc/PID/cgroup (relative to the hierarchy root), to move the process
- * back after a failed attach.
- */
-static char *proc_group(const struct cgroup_map *m, size_t hier, const char *text)
-{
-	const char *line = text;
-
-	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		size_t len = strcspn(line, "\n");
-		const char *c1 = memchr(line, ':', len);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t) (c1 + 1 - line)) : NULL;
-		size_t clen;
-
-		if (!c2)
-			continue;
-		clen = (size_t) (c2 - c1 - 1);
-		if (m->h[hier].version == 2 ? clen == 0 && startswith(line, "0:") :
-		    clen == strlen(m->h[hier].controllers) &&
-		    strncmp(c1 + 1, m->h[hier].controllers, clen) == 0)
-			return c2[1] == '\n' || c2[1] == '\0' ? xstrdup("/") :
-			       xstrndup(c2 + 1, len - (size_t) (c2 + 1 - line));
-	}
-	return NULL;
-}
-
+/* Move the process back to the groups @orig (from /proc/PID/cgroup). */
 static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t pid)
 {
 	char buf[32];
@@ -1149,7 +664,7 @@ static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t
 	for (i = 0; i < upto; i++) {
 		_cleanup_free_ char *dir = NULL;
 
-		if (!orig[i] || xasprintf(&dir, "%s%s", g->map->h[i].mount, orig[i]) < 0)
+		if (!orig[i] || !(dir = cgroup_hier_dir(&g->map->h[i], orig[i])))
 			continue;
 		/* best effort: the process may be gone, or its old group */
 		(void) write_file(dir, "cgroup.procs", buf, g->map->h[i].emulated);
@@ -1158,16 +673,19 @@ static void attach_undo(struct cgroup *g, size_t upto, char *const orig[], pid_t
 
 int cgroup_attach(struct cgroup *g, pid_t pid, struct cu_error *e)
 {
-	char *orig[CGROUP_MAX_HIER] = { NULL }, path[64];
-	_cleanup_free_ char *text = NULL;
+	char *orig[CGROUP_MAX_HIER] = { NULL };
+	_cleanup_free_ char *text = cgroup_proc_read(pid);
 	size_t i;
 	int r = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) (pid ? pid : getpid()));
-	text = read_all(path);
-	for (i = 0; text && i < g->map->n; i++)
-		if (g->path[i] && !g->map->h[i].emulated)
-			orig[i] = proc_group(g->map, i, text);
+	if (text)
+		cgroup_proc_paths(g->map, text, orig);
+	/* where the group is not, the process stays: nothing to move back */
+	for (i = 0; i < g->map->n; i++)
+		if (!g->path[i] || g->map->h[i].emulated) {
+			free(orig[i]);
+			orig[i] = NULL;
+		}
 	for (i = 0; i < g->map->n && r == 0; i++)
 		if (g->path[i])
 			r = cgroup_attach_hier(g, i, pid, e);
@@ -1176,6 +694,83 @@ int cgroup_attach(struct cgroup *g, pid_t pid, struct cu_error *e)
 	for (i = 0; i < g->map->n; i++)
 		free(orig[i]);
 	return r;
+}
+
+/* Open @file of the group at @path (from /proc/PID/cgroup) in hierarchy @h. */
+static int join_open_one(struct cgroup_join *j, const struct cgroup_hier *h,
+			 const char *path, const char *file, struct cu_error *e)
+{
+	_cleanup_free_ char *p = NULL;
+	char *dir = cgroup_hier_dir(h, path);
+	int fd;
+
+	if (!dir)
+		return 0;	/* outside the subtree mounted here */
+	if (xasprintf(&p, "%s/%s", dir, file) < 0) {
+		free(dir);
+		return -ENOMEM;
+	}
+	/* a plan writes nothing: the write is narrated only */
+	fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(p, O_WRONLY | O_CLOEXEC);
+	if (ex_fd_failed(fd)) {
+		int r = cu_error_set(e, errno, _("cannot open %s"), p);
+
+		free(dir);
+		return r;
+	}
+	j->fd[j->n] = fd;
+	j->dir[j->n++] = dir;
+	return 0;
+}
+
+int cgroup_join_open(const struct cgroup_map *m, const char *text, const char *file,
+		     struct cgroup_join *j, struct cu_error *e)
+{
+	bool done[CGROUP_MAX_HIER] = { false };
+	char *path;
+	int h, r = 0;
+
+	j->n = 0;
+	j->file = file;
+	/* in the kernel's order; a hierarchy of the text not mounted here is left out */
+	while (r == 0 && (h = cgroup_proc_next(m, &text, &path)) >= 0) {
+		if (!done[h])
+			r = join_open_one(j, &m->h[h], path, file, e);
+		done[h] = true;
+		free(path);
+	}
+	if (r < 0)
+		cgroup_join_free(j);
+	return r;
+}
+
+int cgroup_join_write(struct cgroup_join *j, struct cu_error *e)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		_cleanup_free_ char *p = NULL;
+
+		if (xasprintf(&p, "%s/%s", j->dir[i], j->file) < 0)
+			return -ENOMEM;
+		/* "0" is the writer itself, in every PID namespace */
+		if (ex_write_path(j->fd[i], "0", 1, p) != 1)
+			return cu_error_set(e, errno, _("cannot join cgroup %s"), j->dir[i]);
+	}
+	cgroup_join_free(j);
+	return 0;
+}
+
+void cgroup_join_free(struct cgroup_join *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++) {
+		if (j->fd[i] >= 0)
+			close(j->fd[i]);
+		free(j->dir[i]);
+	}
+	j->n = 0;
 }
 
 int cgroup_open_v2_fd(const struct cgroup *g)
@@ -1354,20 +949,6 @@ int cgroup_kill(struct cgroup *g, struct cu_error *e)
 
 /* --- delete -------------------------------------------------------------- */
 
-static bool has_subdirs(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	bool found = false;
-
-	while (d && !found && (de = readdir(d)))
-		found = de->d_type == DT_DIR && !streq(de->d_name, ".") &&
-			!streq(de->d_name, "..");
-	if (d)
-		closedir(d);
-	return found;
-}
-
 /* rmdir with backoff while EBUSY (processes draining): about 1 s. */
 static int rmdir_retry(const char *path, bool emulated)
 {
@@ -1436,7 +1017,7 @@ static int remove_group(struct cgroup *g, size_t i, bool recursive, struct cu_er
 			return 0;
 		if (r != -EBUSY && r != -ENOTEMPTY)
 			return cu_error_set(e, r, _("cannot remove %s"), path);
-		if (!recursive && has_subdirs(path))
+		if (!recursive && file_dir_has_subdirs(path, NULL))
 			return children_error(path, e);
 	}
 	return remove_tree(path, emulated, e);
@@ -1447,7 +1028,7 @@ int cgroup_delete(struct cgroup *g, bool recursive, struct cu_error *e)
 	size_t i;
 
 	for (i = 0; !recursive && i < g->map->n; i++)
-		if (g->path[i] && !g->nochild[i] && has_subdirs(g->path[i]))
+		if (g->path[i] && !g->nochild[i] && file_dir_has_subdirs(g->path[i], NULL))
 			return children_error(g->path[i], e);
 	for (i = g->map->n; i-- > 0;) {
 		int r;

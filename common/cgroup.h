@@ -2,19 +2,10 @@
 /*
  * cgroup.h - control groups on v1, v2 and hybrid hosts.
  *
- * The hierarchies are the mounts of file system types "cgroup" and
- * "cgroup2", never fixed directory names: hosts split or join cpu and
- * cpuacct differently.  They come from statmount(2) of the mounts at and
- * below /sys/fs/cgroup (one call per mount there, whatever else the host
- * mounts), else from /proc/self/mountinfo.  A group NAME exists in some of them;
- * it is created where its limits need it (plus the v2 hierarchy, or the v1
- * freezer, for membership, freezing and killing), all or nothing.
- *
- * Test-only override: CGSET_MOUNTINFO=FILE makes cgroup_map_load() read FILE
- * (mountinfo format) instead of asking the kernel, so a test can point the hierarchies at
- * its own cgroup2 mount.  A mount point in it that is not really a cgroup
- * file system is "emulated": a plain directory tree laid out like cgroupfs,
- * where interface files are created on write and removed on delete.
+ * A group NAME exists in some of the hierarchies of a map (cgroup-map.h:
+ * where they are mounted); it is created where its limits need it (plus
+ * the v2 hierarchy, or the v1 freezer, for membership, freezing and
+ * killing), all or nothing.
  */
 #ifndef CU_CGROUP_H
 #define CU_CGROUP_H
@@ -25,34 +16,9 @@
 #include <sys/types.h>
 
 #include "c.h"
+#include "cgroup-map.h"
 
-#define CGROUP_MAX_HIER		32
 #define CGROUP_MAX_ENABLED	64
-#define CGROUP_MOUNTINFO_ENV	"CGSET_MOUNTINFO"
-
-enum cgroup_mode {
-	CGROUP_NONE,
-	CGROUP_V1,		/* only "cgroup" hierarchies */
-	CGROUP_V2,		/* only a "cgroup2" hierarchy */
-	CGROUP_HYBRID,		/* both: v1 controllers, v2 for membership */
-};
-
-struct cgroup_hier {
-	char *mount;		/* mount point */
-	char *base;		/* groups are named below it: mount[/parent] */
-	int version;		/* 1 or 2 */
-	char *controllers;	/* v1: "cpu,cpuacct"; v2: NULL */
-	bool emulated;		/* not a cgroup fs (test override only) */
-};
-
-struct cgroup_map {
-	enum cgroup_mode mode;
-	struct cgroup_hier h[CGROUP_MAX_HIER];
-	size_t n;
-	int v2;			/* index of the v2 hierarchy, -1 */
-	char *parent;		/* group names are below it ("" for the roots) */
-	bool planned;		/* --dry-run: the parent is a unit not started yet */
-};
 
 /*
  * --dry-run: name groups below @label, the group a unit the plan would
@@ -60,27 +26,6 @@ struct cgroup_map {
  */
 void cgroup_map_plan_parent(struct cgroup_map *m, const char *label);
 
-/* Build @m from mountinfo text.  0 or -errno. */
-int cgroup_map_parse(struct cgroup_map *m, const char *mountinfo,
-		     struct cu_error *e) __must_check;
-
-/* One mount, as statmount(2) describes it. */
-struct cgroup_mount {
-	uint64_t id, parent;	/* unique mount IDs */
-	uint64_t magic;		/* the file system's magic (statfs f_type) */
-	char *point;		/* mount point */
-	char *opts;		/* file system options: "cpu,cpuacct" */
-};
-/*
- * Build @m from the mounts of a tree (its root and descendants, in mount
- * ID order); a mount at or above a hierarchy's mount point that is not its
- * ancestor hides it.  0 or -errno.
- */
-int cgroup_map_from_mounts(struct cgroup_map *m, const struct cgroup_mount *v,
-			   size_t n, struct cu_error *e) __must_check;
-/* From statmount(2) below /sys/fs/cgroup, else mountinfo (or $CGSET_MOUNTINFO). */
-int cgroup_map_load(struct cgroup_map *m, struct cu_error *e) __must_check;
-void cgroup_map_free(struct cgroup_map *m);
 /*
  * Name groups below @parent ("a/b", relative to each hierarchy's root; ""
  * or "/" for the roots) instead of at the roots.  The parent must exist in
@@ -88,19 +33,6 @@ void cgroup_map_free(struct cgroup_map *m);
  */
 int cgroup_map_set_parent(struct cgroup_map *m, const char *parent,
 			  struct cu_error *e) __must_check;
-
-const char *cgroup_mode_name(enum cgroup_mode mode);
-/* Is @controller in the comma/space list of hierarchy @h? */
-bool cgroup_hier_has(const struct cgroup_hier *h, const char *controller);
-/*
- * The hierarchy for @controller: the v1 one that has it, else the v2 one
- * (whose cgroup.controllers may still lack it), else -1.
- */
-int cgroup_hier_of(const struct cgroup_map *m, const char *controller);
-/* The hierarchy holding membership ("base"): v2, else v1 freezer, else -1. */
-int cgroup_base_hier(const struct cgroup_map *m);
-/* The hierarchy for an interface file name ("cpu.cfs_quota_us"), or -1. */
-int cgroup_hier_of_file(const struct cgroup_map *m, const char *file);
 
 /* A group name: relative, no "." or ".." or empty component. */
 int cgroup_name_check(const char *name, struct cu_error *e) __must_check;
@@ -164,6 +96,30 @@ int cgroup_attach_hier(struct cgroup *g, size_t hier, pid_t pid,
  * lock and the RCU grace period a cgroup.procs write waits for.
  */
 int cgroup_attach_self(struct cgroup *g, size_t hier, struct cu_error *e) __must_check;
+/*
+ * Another process's groups, to move into them later (nsenter2
+ * --join-cgroup): the kernel checks the credentials and cgroup namespace
+ * of the opener, so the files are opened before joining any namespace and
+ * written after.
+ */
+struct cgroup_join {
+	int fd[CGROUP_MAX_HIER];	/* @file of each group, O_WRONLY */
+	char *dir[CGROUP_MAX_HIER];	/* the group's directory, for messages */
+	const char *file;		/* the file opened in each (not owned) */
+	size_t n;
+};
+/*
+ * Open @file ("cgroup.procs") of the group of each hierarchy of @m that
+ * @text (the contents of /proc/PID/cgroup) names, in the text's order;
+ * hierarchies not mounted here, or groups outside the mounted subtree,
+ * are left out (j->n counts the others).  0 or -errno, nothing kept open.
+ */
+int cgroup_join_open(const struct cgroup_map *m, const char *text, const char *file,
+		     struct cgroup_join *j, struct cu_error *e) __must_check;
+/* Write "0" (the writer itself) to each; then close them.  0 or -errno. */
+int cgroup_join_write(struct cgroup_join *j, struct cu_error *e) __must_check;
+void cgroup_join_free(struct cgroup_join *j);
+
 /* A directory fd of the v2 group (for CLONE_INTO_CGROUP), or -errno. */
 int cgroup_open_v2_fd(const struct cgroup *g) __must_check;
 

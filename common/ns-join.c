@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "c.h"
+#include "cgroup.h"
 #include "explain.h"
 #include "strutils.h"
 #include "ns-join.h"
@@ -506,225 +507,27 @@ void nsjoin_env_free(char **envp)
 	}
 }
 
-struct mnt_fields {
-	char *root, *target, *fstype, *super;
-};
+/* --- the target's cgroups (cgroup.c does the joining) --------------------- */
 
-/* Split one mountinfo line into the fields a cgroup lookup needs. */
-static bool split_mountinfo(char *line, struct mnt_fields *m)
-{
-	char *f[6], *sep, *save = NULL, *p;
-	size_t n = 0;
-
-	sep = strstr(line, " - ");
-	if (!sep)
-		return false;
-	*sep = '\0';
-	for (p = strtok_r(line, " ", &save); p && n < 5; p = strtok_r(NULL, " ", &save))
-		f[n++] = p;
-	if (n < 5)
-		return false;
-	m->root = f[3];
-	m->target = f[4];
-	m->fstype = strtok_r(sep + 3, " ", &save);
-	(void) strtok_r(NULL, " ", &save);	/* the source: not needed */
-	m->super = strtok_r(NULL, " \n", &save);
-	if (!m->fstype || !m->super)
-		return false;
-	unmangle_octal(m->root);
-	unmangle_octal(m->target);
-	return true;
-}
-
-/* Does the comma list @opts hold each of the comma list @want? */
-static bool has_all_options(const char *opts, const char *want)
-{
-	while (*want) {
-		size_t len = strcspn(want, ",");
-		const char *p = opts;
-		bool found = false;
-
-		while (*p && !found) {
-			size_t l = strcspn(p, ",");
-
-			found = l == len && strncmp(p, want, len) == 0;
-			p += l + (p[l] == ',');
-		}
-		if (!found)
-			return false;
-		want += len + (want[len] == ',');
-	}
-	return true;
-}
-
-/* Is mount @m the hierarchy of /proc/PID/cgroup line "ID:@ctrl:PATH"? */
-static bool is_hierarchy(const struct mnt_fields *m, const char *ctrl)
-{
-	if (*ctrl == '\0')
-		return streq(m->fstype, "cgroup2");
-	return streq(m->fstype, "cgroup") && has_all_options(m->super, ctrl);
-}
-
-/* The directory of cgroup @path on mount @m, or NULL when not below its root. */
-static char *cgroup_dir(const struct mnt_fields *m, const char *path)
-{
-	size_t rl = strlen(m->root);
-	char *dir;
-
-	if (streq(m->root, "/"))
-		rl = 0;
-	else if (strncmp(path, m->root, rl) != 0 || (path[rl] && path[rl] != '/'))
-		return NULL;
-	xasprintf(&dir, "%s%s", m->target, path + rl);
-	return dir;
-}
-
-/* Our mount table, split once: what every hierarchy lookup reads. */
-struct mnt_table {
-	char *text;
-	struct mnt_fields *v;
-	size_t n;
-};
-
-/* All of @f into a NUL-terminated buffer; NULL on a read error. */
-static char *slurp(FILE *f)
-{
-	char chunk[4096], *text = NULL;
-	size_t len = 0, got;
-	FILE *mem = open_memstream(&text, &len);
-
-	if (!mem)
-		return NULL;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fwrite(chunk, 1, got, mem);
-	if (fclose(mem) != 0 || ferror(f)) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-static int mnt_table_load(struct mnt_table *t, struct cu_error *e)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "r" CU_CLOEXECSTR);
-	char *line, *save = NULL;
-	size_t cap = 0;
-
-	memset(t, 0, sizeof(*t));
-	if (!f)
-		return fail(e, errno, NULL, _("cannot open %s"), "/proc/self/mountinfo");
-	t->text = slurp(f);
-	fclose(f);
-	if (!t->text)
-		return fail(e, EIO, NULL, _("cannot read %s"), "/proc/self/mountinfo");
-	for (line = strtok_r(t->text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct mnt_fields m;
-
-		if (!split_mountinfo(line, &m))
-			continue;
-		if (t->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			t->v = xrealloc(t->v, cap * sizeof(*t->v));
-		}
-		t->v[t->n++] = m;
-	}
-	return 0;
-}
-
-static void mnt_table_free(struct mnt_table *t)
-{
-	free(t->v);
-	free(t->text);
-}
-
-/* Find the mount of one hierarchy and open its cgroup.procs for @path. */
-static int open_hierarchy(struct nsjoin_cgroup *cg, const struct mnt_table *t,
-			  const char *ctrl, const char *path, struct cu_error *e)
-{
-	size_t i;
-
-	for (i = 0; i < t->n && cg->n < NSJOIN_MAX_CGROUPS; i++) {
-		const struct mnt_fields *m = &t->v[i];
-		char procs[PATH_MAX];
-		char *dir;
-		int fd;
-
-		if (!is_hierarchy(m, ctrl))
-			continue;
-		dir = cgroup_dir(m, path);
-		if (!dir)
-			continue;
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
-		/* a plan writes nothing: the write below is narrated only */
-		fd = explain_dry_run() ? EXPLAIN_DRY_FD : open(procs, O_WRONLY | O_CLOEXEC);
-		if (ex_fd_failed(fd)) {
-			int r = fail(e, errno, NULL, _("cannot open %s"), procs);
-
-			free(dir);
-			return r;
-		}
-		cg->fd[cg->n] = fd;
-		cg->dir[cg->n++] = dir;
-		return 1;
-	}
-	return 0;	/* that hierarchy is not mounted here */
-}
-
-int nsjoin_cgroup_open(struct nsjoin_target *t, struct nsjoin_cgroup *cg,
+int nsjoin_cgroup_open(struct nsjoin_target *t, struct cgroup_join *cg,
 		       struct cu_error *e)
 {
-	struct mnt_table mt;
-	char *buf, *line, *save = NULL;
+	struct cgroup_map m;
+	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	int r = read_target_file(t, "cgroup", &buf, &len, e);
 
 	cg->n = 0;
 	if (r < 0)
 		return r;
-	r = mnt_table_load(&mt, e);
-	for (line = strtok_r(buf, "\n", &save); r >= 0 && line; line = strtok_r(NULL, "\n", &save)) {
-		char *ctrl = strchr(line, ':'), *path;
-
-		path = ctrl ? strchr(ctrl + 1, ':') : NULL;
-		if (!path)
-			continue;
-		*path++ = '\0';
-		r = open_hierarchy(cg, &mt, ctrl + 1, path, e);
-	}
-	mnt_table_free(&mt);
-	free(buf);
-	if (r >= 0 && cg->n == 0)
+	/* the real hierarchies, never a test's $CGSET_MOUNTINFO */
+	r = cgroup_map_load_mounts(&m, e);
+	/* on v1 as on v2 cgroup.procs: the whole process, not one thread */
+	if (r == 0)
+		r = cgroup_join_open(&m, buf, "cgroup.procs", cg, e);
+	cgroup_map_free(&m);
+	if (r == 0 && cg->n == 0)
 		r = cu_error_set(e, 0, _("cannot join the cgroups of process %d: none of its cgroup hierarchies is mounted here"),
 				 (int) t->pid);
-	if (r < 0)
-		nsjoin_cgroup_free(cg);
-	return r < 0 ? r : 0;
-}
-
-int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e)
-{
-	size_t i;
-
-	for (i = 0; i < cg->n; i++) {
-		/* "0" is the writer itself, in every PID namespace */
-		char procs[PATH_MAX];
-
-		snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg->dir[i]);
-		if (ex_write_path(cg->fd[i], "0", 1, procs) != 1)
-			return fail(e, errno, NULL, _("cannot join cgroup %s"), cg->dir[i]);
-	}
-	nsjoin_cgroup_free(cg);
-	return 0;
-}
-
-void nsjoin_cgroup_free(struct nsjoin_cgroup *cg)
-{
-	size_t i;
-
-	for (i = 0; i < cg->n; i++) {
-		if (cg->fd[i] >= 0)
-			close(cg->fd[i]);
-		free(cg->dir[i]);
-	}
-	cg->n = 0;
+	return r;
 }

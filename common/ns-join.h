@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "c.h"
+#include "cgroup.h"
 #include "ns.h"
 
 /*
@@ -103,21 +104,11 @@ void nsjoin_env_free(char **envp);
 
 /*
  * The target's cgroups, opened before joining anything (the kernel checks
- * the credentials and cgroup namespace of the opener): one cgroup.procs
- * fd per hierarchy mounted here, v2 and each v1.
+ * the credentials and cgroup namespace of the opener): cgroup.procs of its
+ * group in each hierarchy mounted here, v2 and each v1.  Join them with
+ * cgroup_join_write() (cgroup.h) after entering the namespaces.
  */
-enum { NSJOIN_MAX_CGROUPS = 16 };
-
-struct nsjoin_cgroup {
-	int fd[NSJOIN_MAX_CGROUPS];
-	char *dir[NSJOIN_MAX_CGROUPS];
-	size_t n;
-};
-
-int nsjoin_cgroup_open(struct nsjoin_target *t, struct nsjoin_cgroup *cg,
+int nsjoin_cgroup_open(struct nsjoin_target *t, struct cgroup_join *cg,
 		       struct cu_error *e) __must_check;
-/* Move the calling process into each of them.  0 or -errno. */
-int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e) __must_check;
-void nsjoin_cgroup_free(struct nsjoin_cgroup *cg);
 
 #endif /* CU_NSJOIN_H */

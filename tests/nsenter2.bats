@@ -440,11 +440,11 @@ cu_cmdline() {
 	assert_output 1
 	run grep -c mountinfo "$log"
 	assert_output 0
-	# --join-cgroup reads it, once
+	# --join-cgroup reads it at most once (none where statmount(2) tells)
 	run strace -f -qq -o "$log" -e trace=%file nsenter2 -t "$TARGET" --all --join-cgroup true
 	assert_success
 	run grep -c '/proc/self/mountinfo' "$log"
-	assert_output 1
+	[ "$output" -le 1 ]
 }
 
 @test "--root and --wd default to the target's, and take a directory" {
@@ -515,6 +515,34 @@ cu_cgroup_mounts() {
 	cu_track_pid "$child"
 	grep -qx "0::/$name" "/proc/$child/cgroup"
 	! grep -qx "0::/$name" "/proc/$parent/cgroup"
+}
+
+@test "--join-cgroup where a group is bind-mounted over the v2 mount (a container's view): the visible mount serves" {
+	command -v unshare >/dev/null || skip "unshare is not installed"
+	cu_cgroup_mounts
+	[ -n "$CG2" ] || skip "no cgroup v2 mount"
+	local name
+	name=$(cu_name g)
+	cu_track_cgroup "$CG2/$name"
+	mkdir -p "$CG2/$name/inner"
+	cu_container
+	echo "$TARGET" > "$CG2/$name/inner/cgroup.procs"
+	# the first cgroup2 mount in the table is covered: its paths lead
+	# into $name/$name/...; the bind mount's root /$name comes off the path
+	run --separate-stderr unshare -m --propagation private sh -c \
+		'mount --bind "$1/$2" "$1" && exec "$3" -t "$4" -g -u cat /proc/self/cgroup' \
+		sh "$CG2" "$name" "$CU_BUILDDIR/nsenter2" "$TARGET"
+	assert_success
+	assert_line "0::/$name/inner"
+	# v2 alone, the target's group outside the mounted subtree: said so, nothing run
+	[ -z "$CG1" ] || return 0
+	echo "$TARGET" > "$CG2/cgroup.procs"
+	run --separate-stderr unshare -m --propagation private sh -c \
+		'mount --bind "$1/$2" "$1" && exec "$3" -t "$4" -g -u echo ran' \
+		sh "$CG2" "$name" "$CU_BUILDDIR/nsenter2" "$TARGET"
+	assert_failure 125
+	assert_equal "$stderr" "nsenter2: cannot join the cgroups of process $TARGET: none of its cgroup hierarchies is mounted here"
+	assert_output ""
 }
 
 @test "-S and -G set the IDs and drop supplementary groups; --keep-caps keeps capabilities" {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_cglimits.c - limit parsers, v1/v2 translation, mountinfo detection */
+/* test_cglimits.c - limit parsers, v1/v2 translation, the plan, the cgroup map (mountinfo, statmount, /proc/PID/cgroup) */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -303,6 +303,139 @@ static void test_names(void)
 	CHECK(cgroup_name_check("a\nb", &e) < 0);
 }
 
+/* /proc/PID/cgroup read against a map: one path per hierarchy, and its directory */
+static void test_proc_paths(void)
+{
+	static const char proc[] =
+		"13:name=systemd:/user.slice/session-1.scope\n"
+		"12:pids:/\n"
+		"5:cpu:/web/db\n"
+		"4:cpuacct:\n"
+		"3:memory,hugetlb:/other\n"
+		"0::/web/db\n"
+		"0::/second/line/ignored\n"
+		"garbage without colons\n";
+	/* a container's view: the hierarchy's group "/web" is mounted, not its root */
+	static const char bound[] =
+		"41 31 0:38 /web /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n"
+		"42 31 0:39 /we\\040b /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n";
+	char *path[CGROUP_MAX_HIER], *dir;
+	struct cgroup_map m;
+	struct cu_error e = { 0 };
+	int h;
+	size_t i;
+
+	CHECK(cgroup_map_parse(&m, hybrid_split, &e) == 0);
+	cgroup_proc_paths(&m, proc, path);
+	h = cgroup_hier_of(&m, "name=systemd");
+	CHECK(h >= 0 && path[h] && streq(path[h], "/user.slice/session-1.scope"));
+	h = cgroup_hier_of(&m, "cpu");
+	CHECK(h >= 0 && path[h] && streq(path[h], "/web/db"));
+	/* an empty path is the hierarchy's root */
+	h = cgroup_hier_of(&m, "cpuacct");
+	CHECK(h >= 0 && path[h] && streq(path[h], "/"));
+	/* the first v2 line counts */
+	CHECK(path[m.v2] && streq(path[m.v2], "/web/db"));
+	/* "memory,hugetlb" is not the map's "memory" hierarchy; freezer is not listed */
+	CHECK(path[cgroup_hier_of(&m, "memory")] == NULL);
+	CHECK(path[cgroup_hier_of(&m, "freezer")] == NULL);
+	dir = cgroup_hier_dir(&m.h[m.v2], path[m.v2]);
+	CHECK(dir && streq(dir, "/sys/fs/cgroup/unified/web/db"));
+	free(dir);
+	for (i = 0; i < CGROUP_MAX_HIER; i++)
+		free(path[i]);
+	/* line by line, in the text's order: the lines of hierarchies the map has */
+	{
+		const char *cur = proc;
+		int want[] = { cgroup_hier_of(&m, "name=systemd"), cgroup_hier_of(&m, "cpu"),
+			       cgroup_hier_of(&m, "cpuacct"), m.v2, m.v2, -1 };
+		bool order = true;
+		char *p;
+
+		for (i = 0; i < ARRAY_SIZE(want); i++) {
+			h = cgroup_proc_next(&m, &cur, &p);
+			order &= h == want[i] && (h < 0 ? p == NULL : p != NULL);
+			free(p);
+		}
+		CHECK_MSG(order, "cgroup_proc_next() walks the lines of the map's hierarchies in order");
+	}
+	cgroup_map_free(&m);
+
+	/* the mounted root comes off the path; a group outside it has no directory */
+	CHECK(cgroup_map_parse(&m, bound, &e) == 0);
+	CHECK(m.n == 2 && m.v2 == 0 && streq(m.h[0].root, "/web") && streq(m.h[1].root, "/we b"));
+	dir = cgroup_hier_dir(&m.h[0], "/web/db");
+	CHECK(dir && streq(dir, "/sys/fs/cgroup/unified/db"));
+	free(dir);
+	dir = cgroup_hier_dir(&m.h[0], "/web");
+	CHECK(dir && streq(dir, "/sys/fs/cgroup/unified"));
+	free(dir);
+	CHECK(cgroup_hier_dir(&m.h[0], "/webs/db") == NULL);
+	CHECK(cgroup_hier_dir(&m.h[0], "/") == NULL);
+	dir = cgroup_hier_dir(&m.h[1], "/we b/x");
+	CHECK(dir && streq(dir, "/sys/fs/cgroup/cpu/x"));
+	free(dir);
+	cgroup_map_free(&m);
+	CHECK(cgroup_map_parse(&m, v2_only, &e) == 0 && streq(m.h[0].root, "/"));
+	cgroup_proc_paths(&m, "", path);
+	CHECK(path[0] == NULL);
+	cgroup_map_free(&m);
+}
+
+/* The plan: where each write goes, what the group needs, and its errors */
+static void test_plan(void)
+{
+	struct cglimits l = { 0 };
+	struct cgl_raw raw = { 0 };
+	struct cgroup_plan p;
+	struct cgroup_map m;
+	struct cu_error e = { 0 };
+	int hm, hp;
+	size_t i;
+
+	CHECK(cgroup_map_parse(&m, hybrid_split, &e) == 0);
+	l.has_memory = true;
+	l.memory = 32 << 20;
+	l.has_pids = true;
+	l.pids = 5;
+	CHECK(cgroup_plan_make(&m, &l, &p, &e) == 0);
+	hm = cgroup_hier_of(&m, "memory");
+	hp = m.v2;	/* pids is not bound to v1 in this map */
+	CHECK(p.n == 2);
+	for (i = 0; i < p.n; i++)
+		CHECK(p.hier[i] == (streq(p.w[i].file, "memory.limit_in_bytes") ? hm : hp));
+	/* membership: the v2 hierarchy, which enables pids in the ancestors */
+	CHECK(p.mask == ((1U << hm) | (1U << m.v2)));
+	CHECK(streq(p.v2_ctrls, "pids"));
+	cgroup_plan_free(&p);
+
+	/* a raw file goes where its controller lives; an unknown one is refused */
+	CHECK(cglimits_parse_raw("cpu.shares=512", &raw) == 0 && cglimits_add_raw(&l, &raw) == 0);
+	CHECK(cglimits_parse_raw("blkio.weight=100", &raw) == 0 && cglimits_add_raw(&l, &raw) == 0);
+	CHECK(cgroup_plan_make(&m, &l, &p, &e) < 0 && p.w == NULL && p.n == 0);
+	CHECK(strstr(e.msg, "blkio.weight") && strstr(e.msg, "no cgroup hierarchy on this host has the blkio controller"));
+	cglimits_free(&l);
+	memset(&l, 0, sizeof(l));
+	CHECK(cglimits_parse_raw("cpu.shares=512", &raw) == 0 && cglimits_add_raw(&l, &raw) == 0);
+	CHECK(cgroup_plan_make(&m, &l, &p, &e) == 0);
+	CHECK(p.n == 1 && p.hier[0] == cgroup_hier_of(&m, "cpu"));
+	cgroup_plan_free(&p);
+	cglimits_free(&l);
+	memset(&l, 0, sizeof(l));
+	/* a value longer than a write holds */
+	{
+		char big[300];
+
+		memset(big, 'x', sizeof(big));
+		memcpy(big, "cpu.shares=", 11);
+		big[sizeof(big) - 1] = '\0';
+		CHECK(cglimits_parse_raw(big, &raw) == 0 && cglimits_add_raw(&l, &raw) == 0);
+		CHECK(cgroup_plan_make(&m, &l, &p, &e) < 0 && strstr(e.msg, "name or value too long"));
+	}
+	cglimits_free(&l);
+	cgroup_map_free(&m);
+}
+
 /* statmount(2)'s view: the tree at /sys/fs/cgroup, in mount ID order */
 #define M(id, parent, magic, point, opts) { id, parent, magic, (char *) (point), (char *) (opts) }
 #define CG1	0x27e0ebULL
@@ -399,10 +532,11 @@ static void test_map_load(void)
 	CHECK(cgroup_map_load(&a, &e) == 0);
 	same = a.mode == b.mode && a.n == b.n && a.v2 == b.v2;
 	for (i = 0; same && i < a.n; i++)
-		same = streq(a.h[i].mount, b.h[i].mount) && a.h[i].version == b.h[i].version &&
+		same = streq(a.h[i].mount, b.h[i].mount) && streq(a.h[i].root, b.h[i].root) &&
+		       a.h[i].version == b.h[i].version &&
 		       (a.h[i].version == 2 || streq(a.h[i].controllers, b.h[i].controllers)) &&
 		       !a.h[i].emulated;
-	CHECK_MSG(same, "cgroup_map_load() finds the hierarchies mountinfo lists, in its order");
+	CHECK_MSG(same, "cgroup_map_load() finds the hierarchies mountinfo lists, in its order, with their roots");
 	cgroup_map_free(&a);
 	cgroup_map_free(&b);
 out:
@@ -421,5 +555,7 @@ int main(void)
 	test_mounts();
 	test_map_load();
 	test_names();
+	test_proc_paths();
+	test_plan();
 	return unit_done();
 }
