@@ -244,7 +244,7 @@ static int env_check(struct cni_call *call, bool need_netns)
 	call->ifname = getenv("CNI_IFNAME");
 	if (!call->id || !cni_valid_container_id(call->id))
 		return cni_error_set(&call->err, CNI_ERR_ENV, _("CNI_CONTAINERID is missing or invalid (letters, digits, '_', '.', '-', starting with a letter or digit)"));
-	if (!call->ifname || nl_check_ifname(call->ifname, &ce) < 0)
+	if (!call->ifname || netlink_check_ifname(call->ifname, &ce) < 0)
 		return cni_error_set(&call->err, CNI_ERR_ENV, _("CNI_IFNAME is missing or not an interface name"));
 	if (need_netns && (!call->netns || !*call->netns))
 		return cni_error_set(&call->err, CNI_ERR_ENV, _("CNI_NETNS is missing (the path of the container's network namespace)"));
@@ -267,8 +267,8 @@ static int add_bridge(struct cni_call *call, struct cni_add *a, struct cu_error 
 {
 	const struct cni_conf *cf = &call->conf;
 	bool gw = cf->has_ipam && cf->is_gw;
-	struct nl_link l;
-	int r = nl_link_get(a->ctl.sk, cf->bridge, &l, NULL);
+	struct netlink_link l;
+	int r = netlink_link_get(a->ctl.sk, cf->bridge, &l, NULL);
 
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot attach: %s is not a bridge (choose another \"bridge\")"), cf->bridge);
@@ -280,7 +280,7 @@ static int add_bridge(struct cni_call *call, struct cni_add *a, struct cu_error 
 	}
 	if (!gw)
 		return 0;
-	r = nl_addr(a->ctl.sk, NL_ADD, cf->bridge, &cf->gateway, e);
+	r = netlink_addr(a->ctl.sk, NETLINK_OP_ADD, cf->bridge, &cf->gateway, e);
 	if (r == -EEXIST)
 		return 0;
 	if (r == 0)
@@ -391,15 +391,15 @@ static int add_routes(struct cni_call *call, struct cni_add *a, struct cu_error 
 		const struct cni_route *rt = &cf->routes[i];
 
 		have_default |= is_default(&rt->dst);
-		r = nl_route(a->c.tsk, NL_ADD, &rt->dst, rt->has_gw ? &rt->gw : &cf->gateway,
-			     call->ifname, e);
+		r = netlink_route(a->c.tsk, NETLINK_OP_ADD, &rt->dst, rt->has_gw ? &rt->gw : &cf->gateway,
+				  call->ifname, e);
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
 	if (cf->is_default_gw && !have_default) {
 		struct cu_inet dflt = { .family = AF_INET };
 
-		r = nl_route(a->c.tsk, NL_ADD, &dflt, &cf->gateway, call->ifname, e);
+		r = netlink_route(a->c.tsk, NETLINK_OP_ADD, &dflt, &cf->gateway, call->ifname, e);
 		if (r < 0)
 			return r;
 	}
@@ -410,20 +410,20 @@ static void undo_add(struct cni_call *call, struct cni_add *a)
 {
 	conn_undo(&a->c);
 	if (a->gw_added && !a->c.made_bridge)
-		best_effort(nl_addr(a->ctl.sk, NL_DEL, call->conf.bridge, &call->conf.gateway, NULL));
+		best_effort(netlink_addr(a->ctl.sk, NETLINK_OP_DEL, call->conf.bridge, &call->conf.gateway, NULL));
 	if (a->wrote_state) {
 		(void) unlink(call->state);
 		rmdir_parent(call->state);
 	}
 }
 
-static json_t *iface_json(struct nl_sock *sk, const char *name, const char *sandbox)
+static json_t *iface_json(struct netlink_sock *sk, const char *name, const char *sandbox)
 {
 	char mac[24] = "";
-	struct nl_link l;
+	struct netlink_link l;
 	json_t *o = json_pack("{s:s}", "name", name);
 
-	if (nl_link_get(sk, name, &l, NULL) == 0 && l.has_mac &&
+	if (netlink_link_get(sk, name, &l, NULL) == 0 && l.has_mac &&
 	    format_mac(l.mac, mac, sizeof(mac)) == 0)
 		json_object_set_new(o, "mac", json_string(mac));
 	if (sandbox)
@@ -526,17 +526,17 @@ static int cmd_add(struct cni_call *call)
 		return fail(call);
 	}
 	if ((call->conf.ipmasq && nat_load(&e) < 0) ||
-	    !(a.ctl.sk = nl_open(-1, &e))) {
+	    !(a.ctl.sk = netlink_open(-1, &e))) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		return fail(call);
 	}
 	a.c.tfd = netns_open_spec(call->netns, &e);
 	if (a.c.tfd < 0) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-		nl_close(a.ctl.sk);
+		netlink_close(a.ctl.sk);
 		return fail(call);
 	}
-	if (!(a.c.tsk = nl_open(a.c.tfd, &e))) {
+	if (!(a.c.tsk = netlink_open(a.c.tfd, &e))) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		goto out;
 	}
@@ -545,7 +545,7 @@ static int cmd_add(struct cni_call *call)
 	    (r = add_record(call, &a, &e)) < 0 ||
 	    (r = add_pair(call, &a, &e)) < 0 ||
 	    (host_end_no_ipv6(a.c.host), (r = conn_wire(&a.c, &e)) < 0) ||
-	    (call->conf.hairpin && (r = nl_link_set_hairpin(a.ctl.sk, a.c.host, true, &e)) < 0) ||
+	    (call->conf.hairpin && (r = netlink_link_set_hairpin(a.ctl.sk, a.c.host, true, &e)) < 0) ||
 	    (a.c.has_addr && (r = conn_addr(&a.c, &e)) < 0) ||
 	    (r = add_routes(call, &a, &e)) < 0 ||
 	    (r = conn_nat(&a.c, &e)) < 0) {
@@ -559,9 +559,9 @@ static int cmd_add(struct cni_call *call)
 	call->err.code = 0;
 out:
 	if (a.c.tsk)
-		nl_close(a.c.tsk);
+		netlink_close(a.c.tsk);
 	close(a.c.tfd);
-	nl_close(a.ctl.sk);
+	netlink_close(a.ctl.sk);
 	return call->err.code ? fail(call) : 0;
 }
 
@@ -579,21 +579,21 @@ static int undo_recorded(const char *path, struct cni_error *err)
 	struct cu_error e = { 0 };
 	struct nat_drop nd = { .nsfd = -1, .natted = true, .e = &e };
 	struct cni_state st;
-	struct nl_link host, br;
+	struct netlink_link host, br;
 	int r = state_read(path, &st, err);
 
 	if (r <= 0)
 		return r;
-	if ((st.nat && nat_load(&e) < 0) || !(ctl.sk = nl_open(-1, &e)))
+	if ((st.nat && nat_load(&e) < 0) || !(ctl.sk = netlink_open(-1, &e)))
 		return from_cu(err, &e, CNI_ERR_INTERNAL);
 	if (st.host_index > 0)
-		r = nl_link_get_index(ctl.sk, st.host_index, &host, &e);
+		r = netlink_link_get_index(ctl.sk, st.host_index, &host, &e);
 	else
-		r = nl_link_get(ctl.sk, st.host, &host, &e);
+		r = netlink_link_get(ctl.sk, st.host, &host, &e);
 	if (r == 0 && streq(host.name, st.host) && streq(host.kind, "veth") &&
 	    (st.host_index > 0 ||
-	     (nl_link_get(ctl.sk, st.bridge, &br, NULL) == 0 && host.master == br.index)))
-		r = nl_link_del_index(ctl.sk, host.index, &e);
+	     (netlink_link_get(ctl.sk, st.bridge, &br, NULL) == 0 && host.master == br.index)))
+		r = netlink_link_del_index(ctl.sk, host.index, &e);
 	else
 		r = r == -ENODEV || r == 0 ? 0 : r;	/* gone, or not ours any more */
 	if (r == -ENODEV)
@@ -604,7 +604,7 @@ static int undo_recorded(const char *path, struct cni_error *err)
 		reap(&ctl, st.key);
 		r = 0;
 	}
-	nl_close(ctl.sk);
+	netlink_close(ctl.sk);
 	if (r < 0)
 		return from_cu(err, &e, CNI_ERR_INTERNAL);	/* the record stays: DEL again */
 	if (unlink(path) < 0 && errno != ENOENT)
@@ -692,7 +692,7 @@ static int find_addr(int index __unused, const struct cu_inet *a, void *data)
 }
 
 /* Is each address prevResult gives our container interface there? */
-static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l)
+static int check_addrs(struct cni_call *call, struct netlink_sock *tsk, const struct netlink_link *l)
 {
 	const json_t *prev = call->conf.prev_result;
 	json_t *ifs = json_object_get(prev, "interfaces"), *ip;
@@ -713,7 +713,7 @@ static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct 
 			continue;	/* not our container interface */
 		if (parse_cidr(addr, &w.a) < 0)
 			return cni_error_set(&call->err, CNI_ERR_CONFIG, _("invalid prevResult: address %s"), addr);
-		if (nl_addr_dump(tsk, w.a.family, l->index, find_addr, &w, &e) < 0)
+		if (netlink_addr_dump(tsk, w.a.family, l->index, find_addr, &w, &e) < 0)
 			return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		if (!w.found)
 			return cni_error_set(&call->err, CNI_ERR_INTERNAL, _("address %1$s is missing from %2$s in %3$s"),
@@ -723,7 +723,7 @@ static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct 
 }
 
 /* Is the bridge's gateway address there (isGateway)? */
-static int check_gateway(struct cni_call *call, struct nl_sock *sk, const struct nl_link *br)
+static int check_gateway(struct cni_call *call, struct netlink_sock *sk, const struct netlink_link *br)
 {
 	const struct cni_conf *cf = &call->conf;
 	struct addr_want w = { .a = cf->gateway, .found = false };
@@ -732,7 +732,7 @@ static int check_gateway(struct cni_call *call, struct nl_sock *sk, const struct
 
 	if (!cf->has_ipam || !cf->is_gw)
 		return 0;
-	if (nl_addr_dump(sk, AF_INET, br->index, find_addr, &w, &e) < 0)
+	if (netlink_addr_dump(sk, AF_INET, br->index, find_addr, &w, &e) < 0)
 		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 	if (w.found)
 		return 0;
@@ -755,7 +755,7 @@ static bool same_ip(const struct cu_inet *a, const struct cu_inet *b)
 	       memcmp(a->addr.bytes, b->addr.bytes, inet_addr_len(a)) == 0;
 }
 
-static int find_route(const struct nl_route_info *rt, void *data)
+static int find_route(const struct netlink_route_info *rt, void *data)
 {
 	struct route_want *w = data;
 	struct cu_inet dst;
@@ -768,7 +768,7 @@ static int find_route(const struct nl_route_info *rt, void *data)
 }
 
 /* One route ADD set up in the container: @dst via @gw on the interface. */
-static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l,
+static int check_route(struct cni_call *call, struct netlink_sock *tsk, const struct netlink_link *l,
 		       const struct cu_inet *dst, const struct cu_inet *gw)
 {
 	struct route_want w = { .gw = gw, .oif = l->index, .found = false };
@@ -776,7 +776,7 @@ static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct 
 	struct cu_error e = { 0 };
 
 	cidr_network(dst, &w.dst);
-	if (nl_route_dump(tsk, dst->family, find_route, &w, &e) < 0)
+	if (netlink_route_dump(tsk, dst->family, find_route, &w, &e) < 0)
 		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 	if (w.found)
 		return 0;
@@ -789,7 +789,7 @@ static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct 
 }
 
 /* The routes add_routes() sets up: the ipam routes, the default one. */
-static int check_routes(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l)
+static int check_routes(struct cni_call *call, struct netlink_sock *tsk, const struct netlink_link *l)
 {
 	const struct cni_conf *cf = &call->conf;
 	bool have_default = false;
@@ -837,9 +837,9 @@ static int check_masq(struct cni_call *call)
 static int cmd_check(struct cni_call *call)
 {
 	struct cu_error e = { 0 };
-	struct nl_sock *sk = NULL, *tsk = NULL;
+	struct netlink_sock *sk = NULL, *tsk = NULL;
 	struct cni_state st;
-	struct nl_link host, br, l;
+	struct netlink_link host, br, l;
 	int fd = -1, r;
 
 	if (env_check(call, true) < 0)
@@ -855,11 +855,11 @@ static int cmd_check(struct cni_call *call)
 	if (r <= 0)
 		return fail(call);
 	r = -1;
-	if (!(sk = nl_open(-1, &e)))
+	if (!(sk = netlink_open(-1, &e)))
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-	else if (nl_link_get(sk, st.bridge, &br, &e) < 0 || !streq(br.kind, "bridge"))
+	else if (netlink_link_get(sk, st.bridge, &br, &e) < 0 || !streq(br.kind, "bridge"))
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("bridge %s is missing"), st.bridge);
-	else if (nl_link_get_index(sk, st.host_index, &host, &e) < 0 ||
+	else if (netlink_link_get_index(sk, st.host_index, &host, &e) < 0 ||
 		 !streq(host.name, st.host) || host.master != br.index)
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("host end %1$s is missing from bridge %2$s"),
 			      st.host, st.bridge);
@@ -867,9 +867,9 @@ static int cmd_check(struct cni_call *call)
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("host end %s is down"), st.host);
 	else if (check_gateway(call, sk, &br) < 0)
 		;	/* said */
-	else if ((fd = netns_open_spec(call->netns, &e)) < 0 || !(tsk = nl_open(fd, &e)))
+	else if ((fd = netns_open_spec(call->netns, &e)) < 0 || !(tsk = netlink_open(fd, &e)))
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-	else if (nl_link_get(tsk, call->ifname, &l, &e) < 0)
+	else if (netlink_link_get(tsk, call->ifname, &l, &e) < 0)
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("interface %1$s is missing from %2$s"),
 			      call->ifname, call->netns);
 	else if (!(l.flags & IFF_UP))
@@ -879,11 +879,11 @@ static int cmd_check(struct cni_call *call)
 		 check_masq(call) == 0)
 		r = 0;
 	if (tsk)
-		nl_close(tsk);
+		netlink_close(tsk);
 	if (fd >= 0)
 		close(fd);
 	if (sk)
-		nl_close(sk);
+		netlink_close(sk);
 	return r < 0 ? fail(call) : 0;
 }
 

@@ -65,10 +65,10 @@ static int open_ns(const char *spec)
 	return fd;
 }
 
-static struct nl_sock *open_sock(int nsfd)
+static struct netlink_sock *open_sock(int nsfd)
 {
 	struct cu_error e = { 0 };
-	struct nl_sock *sk = nl_open(nsfd, &e);
+	struct netlink_sock *sk = netlink_open(nsfd, &e);
 
 	if (!sk)
 		die_err(&e);
@@ -79,7 +79,7 @@ static void check_ifname(const char *name)
 {
 	struct cu_error e = { 0 };
 
-	if (nl_check_ifname(name, &e) < 0)
+	if (netlink_check_ifname(name, &e) < 0)
 		die_err(&e);
 }
 
@@ -113,20 +113,20 @@ void ns_owner_path(const char *spec, char *buf, size_t len)
 static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd)
 {
 	struct cu_error e = { 0 };
-	struct nl_link l;
-	struct nl_sock *psk;
+	struct netlink_link l;
+	struct netlink_sock *psk;
 	char buf[PATH_MAX];
 	bool exists;
 
-	if (nl_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
+	if (netlink_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
 		     ctl->argv[0], ns_label(ctl->netns, buf, sizeof(buf)));
 	if (!peer)
 		return;
 	psk = peerfd >= 0 ? open_sock(peerfd) : ctl->sk;
-	exists = nl_link_get(psk, peer, &l, &e) == 0;
+	exists = netlink_link_get(psk, peer, &l, &e) == 0;
 	if (psk != ctl->sk)
-		nl_close(psk);
+		netlink_close(psk);
 	if (exists)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
 		     peer, ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
@@ -134,23 +134,23 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 }
 
 /* The name the kernel gave the peer ("vethN"), on stdout: it was not given. */
-static void print_peer(struct vethctl_control *ctl, const struct nl_veth *v)
+static void print_peer(struct vethctl_control *ctl, const struct netlink_veth *v)
 {
 	struct cu_error e = { 0 };
-	struct nl_sock *psk = v->peer_netns_fd >= 0 ? open_sock(v->peer_netns_fd) : ctl->sk;
-	struct nl_link l, p;
+	struct netlink_sock *psk = v->peer_netns_fd >= 0 ? open_sock(v->peer_netns_fd) : ctl->sk;
+	struct netlink_link l, p;
 
-	check(nl_link_get(ctl->sk, v->name, &l, &e), &e);
-	check(nl_link_get_index(psk, l.link, &p, &e), &e);
+	check(netlink_link_get(ctl->sk, v->name, &l, &e), &e);
+	check(netlink_link_get_index(psk, l.link, &p, &e), &e);
 	printf("%s\n", p.name);
 	if (psk != ctl->sk)
-		nl_close(psk);
+		netlink_close(psk);
 }
 
 static int cmd_add(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	struct nl_veth v = {
+	struct netlink_veth v = {
 		.name = ctl->argv[0],
 		.peer = ctl->argc > 1 ? ctl->argv[1] : NULL,
 		.peer_netns_fd = -1,
@@ -165,7 +165,7 @@ static int cmd_add(struct vethctl_control *ctl)
 		check_ifname(v.peer);
 	if (ctl->peer_netns)
 		v.peer_netns_fd = open_ns(ctl->peer_netns);
-	r = nl_veth_add(ctl->sk, &v, &e);
+	r = netlink_veth_add(ctl->sk, &v, &e);
 	if (r == -EEXIST)
 		die_exists(ctl, v.peer, v.peer_netns_fd);
 	check(r, &e);
@@ -177,7 +177,7 @@ static int cmd_add(struct vethctl_control *ctl)
 }
 
 static void undo_connection(struct vethctl_control *ctl, const char *key,
-			    const struct lease_rec *rec, const struct nl_link *host);
+			    const struct lease_rec *rec, const struct netlink_link *host);
 
 /*
  * The host end of a connection (a veth that a record names, at its index)
@@ -188,11 +188,11 @@ static int cmd_delete(struct vethctl_control *ctl)
 	struct cu_error e = { 0 };
 	char key[IF_NAMESIZE + 32], suffix[32];
 	struct lease_rec rec;
-	struct nl_link l;
+	struct netlink_link l;
 	int r;
 
 	check_ifname(ctl->argv[0]);
-	if (nl_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
+	if (netlink_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
 		bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
 		r = lease_find(NULL, suffix,
 			       &(struct lease_match) { .host = l.name, .host_index = l.index },
@@ -204,7 +204,7 @@ static int cmd_delete(struct vethctl_control *ctl)
 			return 0;
 		}
 	}
-	check(nl_link_del(ctl->sk, ctl->argv[0], &e), &e);
+	check(netlink_link_del(ctl->sk, ctl->argv[0], &e), &e);
 	return 0;
 }
 
@@ -213,7 +213,7 @@ static int set_updown(struct vethctl_control *ctl, bool up)
 	struct cu_error e = { 0 };
 
 	check_ifname(ctl->argv[0]);
-	check(nl_link_set_up(ctl->sk, ctl->argv[0], up, &e), &e);
+	check(netlink_link_set_up(ctl->sk, ctl->argv[0], up, &e), &e);
 	return 0;
 }
 
@@ -234,7 +234,7 @@ static int cmd_move(struct vethctl_control *ctl)
 
 	check_ifname(ctl->argv[0]);
 	fd = open_ns(ctl->argv[1]);
-	check(nl_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e), &e);
+	check(netlink_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e), &e);
 	close(fd);
 	return 0;
 }
@@ -242,19 +242,19 @@ static int cmd_move(struct vethctl_control *ctl)
 static int cmd_attach(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	struct nl_link br;
+	struct netlink_link br;
 
 	check_ifname(ctl->argv[0]);
 	check_ifname(ctl->argv[1]);
-	if (nl_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0) {
-		if (!nl_dry_blind(ctl->sk))
+	if (netlink_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0) {
+		if (!netlink_dry_blind(ctl->sk))
 			diex(_("cannot attach %1$s: no bridge %2$s (create it with: vethctl bridge add %2$s)"),
 			     ctl->argv[0], ctl->argv[1]);
 		snprintf(br.kind, sizeof(br.kind), "bridge");	/* a plan cannot look there */
 	}
 	if (!streq(br.kind, "bridge"))
 		diex(_("cannot attach %1$s: %2$s is not a bridge"), ctl->argv[0], ctl->argv[1]);
-	check(nl_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e), &e);
+	check(netlink_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e), &e);
 	return 0;
 }
 
@@ -263,32 +263,32 @@ static int cmd_detach(struct vethctl_control *ctl)
 	struct cu_error e = { 0 };
 
 	check_ifname(ctl->argv[0]);
-	check(nl_link_set_master(ctl->sk, ctl->argv[0], NULL, &e), &e);
+	check(netlink_link_set_master(ctl->sk, ctl->argv[0], NULL, &e), &e);
 	return 0;
 }
 
 /* ---- addr / route / bridge -------------------------------------------- */
 
-static enum nl_op parse_op(const char *s)
+static enum netlink_op parse_op(const char *s)
 {
 	if (streq(s, "add"))
-		return NL_ADD;
+		return NETLINK_OP_ADD;
 	if (streq(s, "del") || streq(s, "delete"))
-		return NL_DEL;
+		return NETLINK_OP_DEL;
 	diex(_("unknown action: %s (use add or del)"), s);
 }
 
 static int cmd_addr(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
+	enum netlink_op op = parse_op(ctl->argv[0]);
 	struct cu_inet a;
 
 	if (ctl->argc != 3)
 		diex(_("addr: expected add|del NAME CIDR (see vethctl --help)"));
 	check_ifname(ctl->argv[1]);
 	cidr_or_err(ctl->argv[2], &a, _("invalid address"));
-	check(nl_addr(ctl->sk, op, ctl->argv[1], &a, &e), &e);
+	check(netlink_addr(ctl->sk, op, ctl->argv[1], &a, &e), &e);
 	return 0;
 }
 
@@ -309,7 +309,7 @@ static void parse_dest(const char *s, struct cu_inet *dst, int family)
 static int cmd_route(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
+	enum netlink_op op = parse_op(ctl->argv[0]);
 	struct cu_inet dst, gw;
 	const char *dev = NULL;
 	bool has_gw = false;
@@ -331,7 +331,7 @@ static int cmd_route(struct vethctl_control *ctl)
 	if (has_gw && gw.family != dst.family)
 		diex(_("route: %1$s and %2$s are of different address families"),
 		     ctl->argv[1], ctl->argv[3]);
-	check(nl_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e), &e);
+	check(netlink_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e), &e);
 	return 0;
 }
 
@@ -350,19 +350,19 @@ void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
  * and its masquerade element.
  */
 static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
-				  const struct nl_link *br)
+				  const struct netlink_link *br)
 {
 	struct cu_error e = { 0 };
 	struct lease_rec *recs;
-	struct nl_link host;
+	struct netlink_link host;
 	size_t n;
 	int r;
 
 	check(lease_list(key, &recs, &n, &e), &e);
 	for (size_t i = 0; i < n; i++) {
 		r = recs[i].host_index > 0 ?
-			nl_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
-			nl_link_get(ctl->sk, recs[i].host, &host, NULL);
+			netlink_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
+			netlink_link_get(ctl->sk, recs[i].host, &host, NULL);
 		if (r == 0 && (!streq(host.name, recs[i].host) ||
 			       !streq(host.kind, "veth") || host.master != br->index))
 			r = -ENODEV;	/* not ours (any more): left alone */
@@ -372,23 +372,23 @@ static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
 }
 
 /* A new bridge, with an address and up; deleted again when a step fails. */
-int bridge_create(struct nl_sock *sk, const char *name,
+int bridge_create(struct netlink_sock *sk, const char *name,
 		  const struct cu_inet *a, struct cu_error *e)
 {
-	int r = nl_bridge_add(sk, name, e);
+	int r = netlink_bridge_add(sk, name, e);
 
 	if (r == -EEXIST)
 		return cu_error_set(e, 0, _("cannot create bridge: %s already exists (use it, or delete it with vethctl bridge del)"),
 				    name);
 	if (r < 0)
 		return r;
-	if (a && (r = nl_addr(sk, NL_ADD, name, a, e)) < 0)
+	if (a && (r = netlink_addr(sk, NETLINK_OP_ADD, name, a, e)) < 0)
 		goto out_del_bridge;
-	if ((r = nl_link_set_up(sk, name, true, e)) < 0)
+	if ((r = netlink_link_set_up(sk, name, true, e)) < 0)
 		goto out_del_bridge;
 	return 0;
 out_del_bridge:
-	undo_done(nl_link_del(sk, name, NULL));	/* undo; r is the error */
+	undo_done(netlink_link_del(sk, name, NULL));	/* undo; r is the error */
 	return r;
 }
 
@@ -398,9 +398,9 @@ static int cmd_bridge(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
 	char key[IF_NAMESIZE + 32];
-	enum nl_op op;
+	enum netlink_op op;
 	struct cu_inet a;
-	struct nl_link l;
+	struct netlink_link l;
 
 	if (ctl->argc == 1 && streq(ctl->argv[0], "list"))
 		return cmd_bridge_list(ctl);
@@ -412,11 +412,11 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	check_ifname(ctl->argv[1]);
 	if (ctl->addr)
 		cidr_or_err(ctl->addr, &a, _("invalid address"));
-	if (op == NL_ADD)
+	if (op == NETLINK_OP_ADD)
 		return check(bridge_create(ctl->sk, ctl->argv[1],
 					   ctl->addr ? &a : NULL, &e), &e), 0;
-	if (nl_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
-		if (!nl_dry_blind(ctl->sk))
+	if (netlink_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
+		if (!netlink_dry_blind(ctl->sk))
 			die_err(&e);
 		memset(&l, 0, sizeof(l));	/* a plan cannot look there */
 		snprintf(l.kind, sizeof(l.kind), "bridge");
@@ -426,7 +426,7 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
 	reap(ctl, key);
 	bridge_disconnect_all(ctl, key, &l);
-	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
+	check(netlink_link_del(ctl->sk, ctl->argv[1], &e), &e);
 	/* the bridge is gone, and with it every lease on it */
 	if (lease_forget(key, &e) < 0)
 		cu_error_warn(&e);
@@ -441,18 +441,18 @@ int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
 {
 	int saved = -1, r, r2 = 0;
 
-	if (nsfd >= 0 && (saved = nl_netns_enter(nsfd, e)) < 0)
+	if (nsfd >= 0 && (saved = netlink_netns_enter(nsfd, e)) < 0)
 		return saved;
 	r = add ? nat_add(net, out, added, e) : nat_del(net, out, e);
 	if (saved >= 0)
-		r2 = nl_netns_leave(saved, r < 0 ? NULL : e);
+		r2 = netlink_netns_leave(saved, r < 0 ? NULL : e);
 	return r < 0 ? r : r2;
 }
 
 static int cmd_nat(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
+	enum netlink_op op = parse_op(ctl->argv[0]);
 	struct cu_inet net;
 	bool added;
 
@@ -468,7 +468,7 @@ static int cmd_nat(struct vethctl_control *ctl)
 		check(nat_check_out(ctl->out, &e), &e);
 	}
 	check(nat_load(&e), &e);
-	check(nat_in(ctl->nsfd, op == NL_ADD, &net, ctl->out, &added, &e), &e);
+	check(nat_in(ctl->nsfd, op == NETLINK_OP_ADD, &net, ctl->out, &added, &e), &e);
 	return 0;
 }
 
@@ -493,7 +493,7 @@ static const struct table_column list_cols[] = {
 struct list_ctx {
 	struct vethctl_control *ctl;
 	struct cu_table *t;
-	struct nl_link *links;
+	struct netlink_link *links;
 	size_t nlinks;
 	char **addrs;			/* per link, comma separated */
 	char **ns_names;		/* by nsid, for peers elsewhere */
@@ -502,7 +502,7 @@ struct list_ctx {
 	bool want_addrs;		/* dump the addresses too */
 };
 
-static int collect_link(const struct nl_link *l, void *data)
+static int collect_link(const struct netlink_link *l, void *data)
 {
 	struct list_ctx *lc = data;
 
@@ -535,12 +535,12 @@ static void map_nsids(struct list_ctx *lc)
 	lc->nns = 0;
 	while (d && (de = readdir(d))) {
 		struct cu_error e = { 0 };
-		int fd, id;
+		int32_t id;
+		int fd;
 
 		if (de->d_name[0] == '.' || (fd = netns_open_name(de->d_name, &e)) < 0)
 			continue;
-		id = nl_netns_id(lc->ctl->sk, fd, &e);
-		if (id < 0 || id > 4096) {
+		if (netlink_nsid_get(lc->ctl->sk, fd, &id, &e) < 0 || id < 0 || id > 4096) {
 			close(fd);
 			continue;
 		}
@@ -567,12 +567,12 @@ static const char *link_name(const struct list_ctx *lc, int index)
 }
 
 /* The peer's name, asked in its own namespace when it is elsewhere. */
-static void peer_of(struct list_ctx *lc, const struct nl_link *l, char *name,
+static void peer_of(struct list_ctx *lc, const struct netlink_link *l, char *name,
 		    size_t len, const char **ns)
 {
 	struct cu_error e = { 0 };
-	struct nl_link p;
-	struct nl_sock *psk;
+	struct netlink_link p;
+	struct netlink_sock *psk;
 
 	*ns = "";
 	name[0] = '\0';
@@ -586,10 +586,10 @@ static void peer_of(struct list_ctx *lc, const struct nl_link *l, char *name,
 		return;
 	}
 	*ns = lc->ns_names[l->link_netnsid];
-	psk = nl_open(lc->ns_fds[l->link_netnsid], &e);
-	if (psk && nl_link_get_index(psk, l->link, &p, &e) == 0)
+	psk = netlink_open(lc->ns_fds[l->link_netnsid], &e);
+	if (psk && netlink_link_get_index(psk, l->link, &p, &e) == 0)
 		snprintf(name, len, "%s", p.name);
-	nl_close(psk);
+	netlink_close(psk);
 }
 
 static const char *operstate_name(uint8_t s)
@@ -604,7 +604,7 @@ static const char *operstate_name(uint8_t s)
 
 static void list_line(struct list_ctx *lc, size_t i)
 {
-	const struct nl_link *l = &lc->links[i];
+	const struct netlink_link *l = &lc->links[i];
 	struct libscols_line *ln = table_add_line(lc->t, NULL);
 	char peer[IF_NAMESIZE + 16], mac[32] = "";
 	const char *pns;
@@ -651,12 +651,12 @@ static int list_collect(struct list_ctx *lc, struct cu_error *e)
 		free(lc->addrs);
 		lc->addrs = NULL;
 		lc->nlinks = 0;
-		r = nl_link_dump(lc->ctl->sk, collect_link, lc, e);
+		r = netlink_link_dump(lc->ctl->sk, collect_link, lc, e);
 		if (r < 0)
 			continue;
 		lc->addrs = xcalloc(lc->nlinks + 1, sizeof(char *));
 		if (lc->want_addrs)
-			r = nl_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
+			r = netlink_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
 	}
 	return r;
 }
@@ -703,11 +703,11 @@ static int nat_query(int nsfd, const struct cu_inet *net, struct cu_error *e)
 {
 	int saved = -1, r, r2 = 0;
 
-	if (nsfd >= 0 && (saved = nl_netns_enter(nsfd, e)) < 0)
+	if (nsfd >= 0 && (saved = netlink_netns_enter(nsfd, e)) < 0)
 		return saved;
 	r = nat_masquerades(net, e);
 	if (saved >= 0)
-		r2 = nl_netns_leave(saved, r < 0 ? NULL : e);
+		r2 = netlink_netns_leave(saved, r < 0 ? NULL : e);
 	return r < 0 || r2 == 0 ? r : r2;
 }
 
@@ -740,7 +740,7 @@ static int bridge_nat(struct vethctl_control *ctl, const char *addrs, bool *warn
 
 static void bridge_line(struct list_ctx *lc, size_t i, bool *warned)
 {
-	const struct nl_link *l = &lc->links[i];
+	const struct netlink_link *l = &lc->links[i];
 	struct libscols_line *ln = table_add_line(lc->t, NULL);
 	_cleanup_free_ char *ports = xstrdup("");
 	int nat;
@@ -818,9 +818,9 @@ static bool gateway_for(const struct cu_inet *addr, struct cu_inet *gw)
 /* The bridge, made with an address when missing; its IPv4 address. */
 static int conn_bridge(struct conn *c, struct cu_error *e)
 {
-	struct nl_link l;
+	struct netlink_link l;
 	struct cu_inet a, *pa = NULL;
-	int r = nl_link_get(c->ctl->sk, c->bridge, &l, NULL);
+	int r = netlink_link_get(c->ctl->sk, c->bridge, &l, NULL);
 
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot connect: %s is not a bridge (choose another --bridge)"), c->bridge);
@@ -833,7 +833,7 @@ static int conn_bridge(struct conn *c, struct cu_error *e)
 			return r;
 		c->made_bridge = true;
 	}
-	r = nl_addr_first_v4(c->ctl->sk, c->bridge, &c->gw, e);
+	r = netlink_addr_first_v4(c->ctl->sk, c->bridge, &c->gw, e);
 	if (r < 0)
 		return r;
 	c->has_gw = r > 0;
@@ -852,15 +852,15 @@ void random_name(char *buf, size_t len)
 /* The pair, created with its other end directly inside NS. */
 int conn_pair(struct conn *c, struct cu_error *e)
 {
-	struct nl_veth v = { .name = c->host, .peer = c->ifname,
+	struct netlink_veth v = { .name = c->host, .peer = c->ifname,
 			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
 			     .peer_mac = c->ctl->has_mac ? c->ctl->mac : NULL };
 	char old[IF_NAMESIZE];
-	struct nl_link l;
+	struct netlink_link l;
 	char buf[PATH_MAX];
 	int r = -EEXIST;
 
-	if (nl_link_get(c->tsk, c->ifname, &l, NULL) == 0)
+	if (netlink_link_get(c->tsk, c->ifname, &l, NULL) == 0)
 		return cu_error_set(e, 0, _("cannot connect: %1$s already exists in %2$s (choose another --ifname)"),
 				    c->ifname, ns_label(c->ns, buf, sizeof(buf)));
 	for (int i = 0; i < 10 && r == -EEXIST; i++) {
@@ -872,12 +872,12 @@ int conn_pair(struct conn *c, struct cu_error *e)
 			if ((r = lease_update(c->key, old, &c->rec, e)) < 0)
 				return r;
 		}
-		r = nl_veth_add(c->ctl->sk, &v, e);
+		r = netlink_veth_add(c->ctl->sk, &v, e);
 	}
 	if (r < 0)
 		return r;
 	c->made_pair = true;
-	r = nl_link_get(c->ctl->sk, c->host, &l, e);
+	r = netlink_link_get(c->ctl->sk, c->host, &l, e);
 	if (r < 0)
 		return r;
 	c->rec.host_index = l.index;
@@ -888,11 +888,11 @@ int conn_wire(struct conn *c, struct cu_error *e)
 {
 	int r;
 
-	if ((r = nl_link_set_master(c->ctl->sk, c->host, c->bridge, e)) < 0 ||
-	    (r = nl_link_set_up(c->ctl->sk, c->host, true, e)) < 0 ||
-	    (r = nl_link_set_up(c->tsk, "lo", true, e)) < 0)
+	if ((r = netlink_link_set_master(c->ctl->sk, c->host, c->bridge, e)) < 0 ||
+	    (r = netlink_link_set_up(c->ctl->sk, c->host, true, e)) < 0 ||
+	    (r = netlink_link_set_up(c->tsk, "lo", true, e)) < 0)
 		return r;
-	return nl_link_set_up(c->tsk, c->ifname, true, e);
+	return netlink_link_set_up(c->tsk, c->ifname, true, e);
 }
 
 /*
@@ -991,7 +991,7 @@ static int conn_record(struct conn *c, struct cu_error *e)
 /* The address (leased above when IPv4), set in NS. */
 int conn_addr(struct conn *c, struct cu_error *e)
 {
-	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
+	return netlink_addr(c->tsk, NETLINK_OP_ADD, c->ifname, &c->addr, e);
 }
 
 /* Default route through the bridge, when its address is on our subnet. */
@@ -1001,7 +1001,7 @@ static int conn_route(struct conn *c, struct cu_error *e)
 
 	if (!c->has_gw || c->addr.family != AF_INET || !cidr_contains(&c->net, &c->addr))
 		return 0;
-	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
+	return netlink_route(c->tsk, NETLINK_OP_ADD, &dflt, &c->gw, NULL, e);
 }
 
 int conn_nat(struct conn *c, struct cu_error *e)
@@ -1052,9 +1052,9 @@ void conn_undo(struct conn *c)
 	else if (c->natted)
 		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
 	if (c->made_pair)
-		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
+		undo_done(netlink_link_del(c->ctl->sk, c->host, NULL));
 	if (c->made_bridge)
-		undo_done(nl_link_del(c->ctl->sk, c->bridge, NULL));
+		undo_done(netlink_link_del(c->ctl->sk, c->bridge, NULL));
 }
 
 /* Are the namespaces of @a and @b (-1: ours) the same? */
@@ -1127,7 +1127,7 @@ static int cmd_connect(struct vethctl_control *ctl)
 	if (!ctl->addr)
 		warnx(_("%1$s is connected to %2$s without an IP address (for one, disconnect and connect again with --addr auto or --addr CIDR)"),
 		      c.ns, c.bridge);
-	nl_close(c.tsk);
+	netlink_close(c.tsk);
 	close(c.tfd);
 	return 0;
 }
@@ -1139,16 +1139,17 @@ static int cmd_connect(struct vethctl_control *ctl)
  * the name now belongs to another link, which is left alone; or -errno.
  */
 static int disc_host_end(struct vethctl_control *ctl, int tfd,
-			 const struct lease_rec *rec, struct nl_link *l,
+			 const struct lease_rec *rec, struct netlink_link *l,
 			 struct cu_error *e)
 {
+	int32_t nsid;
 	int r;
 
 	if (rec->host_index > 0)
-		r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
+		r = netlink_link_get_index(ctl->sk, rec->host_index, l, e);
 	else
-		r = nl_link_get(ctl->sk, rec->host, l, e);
-	if (r == -ENODEV && nl_dry_blind(ctl->sk)) {
+		r = netlink_link_get(ctl->sk, rec->host, l, e);
+	if (r == -ENODEV && netlink_dry_blind(ctl->sk)) {
 		/* a plan cannot look there: the record says what it would find */
 		memset(l, 0, sizeof(*l));
 		snprintf(l->name, sizeof(l->name), "%s", rec->host);
@@ -1164,7 +1165,8 @@ static int disc_host_end(struct vethctl_control *ctl, int tfd,
 	if (!streq(l->name, rec->host) || !streq(l->kind, "veth"))
 		return 1;
 	if (rec->host_index == 0 &&
-	    (l->link_netnsid < 0 || l->link_netnsid != nl_netns_id(ctl->sk, tfd, NULL)))
+	    (l->link_netnsid < 0 || netlink_nsid_get(ctl->sk, tfd, &nsid, NULL) < 0 ||
+	     l->link_netnsid != nsid))
 		return 1;
 	return 0;
 }
@@ -1175,7 +1177,7 @@ static int disc_host_end(struct vethctl_control *ctl, int tfd,
  * masquerade element unless another record still asks for it.
  */
 static void undo_connection(struct vethctl_control *ctl, const char *key,
-			    const struct lease_rec *rec, const struct nl_link *host)
+			    const struct lease_rec *rec, const struct netlink_link *host)
 {
 	struct cu_error e = { 0 };
 	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
@@ -1183,7 +1185,7 @@ static void undo_connection(struct vethctl_control *ctl, const char *key,
 	if (rec->nat)
 		check(nat_load(&e), &e);	/* before anything is changed */
 	if (host)
-		check(nl_link_del_index(ctl->sk, host->index, &e), &e);
+		check(netlink_link_del_index(ctl->sk, host->index, &e), &e);
 	/* a failed NAT removal keeps the record: disconnect again finishes */
 	check(lease_release(key, &rec->o, rec->host, drop_nat, &nd, &e), &e);
 }
@@ -1199,7 +1201,7 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	char key[IF_NAMESIZE + 32], suffix[32], buf[PATH_MAX], path[PATH_MAX];
 	struct lease_rec rec;
 	struct lease_owner o;
-	struct nl_link host;
+	struct netlink_link host;
 	struct conn c;
 	int r;
 
@@ -1218,7 +1220,7 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	check(r, &e);
 	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
 	reap(ctl, key);
-	nl_close(c.tsk);
+	netlink_close(c.tsk);
 	close(c.tfd);
 	return 0;
 }
@@ -1497,7 +1499,7 @@ int main(int argc, char **argv)
 
 	r = cmd->fn(&ctl);
 
-	nl_close(ctl.sk);
+	netlink_close(ctl.sk);
 	if (ctl.nsfd >= 0)
 		close(ctl.nsfd);
 	return r;

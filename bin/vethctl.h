@@ -31,7 +31,7 @@ struct vethctl_control {
 	struct table_opts topts;
 
 	int nsfd;			/* --netns opened, -1: current */
-	struct nl_sock *sk;		/* socket in that namespace */
+	struct netlink_sock *sk;		/* socket in that namespace */
 	char **argv;			/* the command's arguments */
 	int argc;
 };
@@ -41,7 +41,7 @@ struct conn {
 	struct vethctl_control *ctl;
 	const char *ns;			/* the NS argument */
 	int tfd;			/* its fd */
-	struct nl_sock *tsk;		/* socket inside it */
+	struct netlink_sock *tsk;		/* socket inside it */
 	const char *bridge, *ifname;
 	char host[IF_NAMESIZE];		/* our end, on the bridge */
 	struct cu_inet gw, addr, net;	/* bridge address, NS address */
@@ -63,7 +63,7 @@ void bridge_lease_key(int nsfd, const char *br, char *key, size_t len);
 /* The path a lease keeps to find its namespace again. */
 void ns_owner_path(const char *spec, char *buf, size_t len);
 /* A new bridge, with an address (may be NULL) and up; gone again on failure. */
-int bridge_create(struct nl_sock *sk, const char *name, const struct cu_inet *a,
+int bridge_create(struct netlink_sock *sk, const char *name, const struct cu_inet *a,
 		  struct cu_error *e);
 /* A host end name "vc" and 8 hex digits. */
 void random_name(char *buf, size_t len);

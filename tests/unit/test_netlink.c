@@ -11,16 +11,16 @@ int main(void)
 {
 	struct cu_error e = { 0 };
 
-	CHECK(nl_check_ifname("eth0", &e) == 0);
-	CHECK(nl_check_ifname("veth-a_b.1", &e) == 0);
-	CHECK(nl_check_ifname("abcdefghijklmno", &e) == 0);		/* 15 bytes */
-	CHECK(nl_check_ifname("abcdefghijklmnop", &e) == -EINVAL &&
+	CHECK(netlink_check_ifname("eth0", &e) == 0);
+	CHECK(netlink_check_ifname("veth-a_b.1", &e) == 0);
+	CHECK(netlink_check_ifname("abcdefghijklmno", &e) == 0);		/* 15 bytes */
+	CHECK(netlink_check_ifname("abcdefghijklmnop", &e) == -EINVAL &&
 	      strstr(e.msg, "16 bytes") && strstr(e.msg, "abcdefghijklmnop"));
-	CHECK(nl_check_ifname("", &e) == -EINVAL);
-	CHECK(nl_check_ifname("a/b", &e) == -EINVAL && strstr(e.msg, "a/b"));
-	CHECK(nl_check_ifname("a:b", &e) == -EINVAL);
-	CHECK(nl_check_ifname("a b", &e) == -EINVAL);
-	CHECK(nl_check_ifname(".", &e) == -EINVAL);
-	CHECK(nl_check_ifname("..", &e) == -EINVAL);
+	CHECK(netlink_check_ifname("", &e) == -EINVAL);
+	CHECK(netlink_check_ifname("a/b", &e) == -EINVAL && strstr(e.msg, "a/b"));
+	CHECK(netlink_check_ifname("a:b", &e) == -EINVAL);
+	CHECK(netlink_check_ifname("a b", &e) == -EINVAL);
+	CHECK(netlink_check_ifname(".", &e) == -EINVAL);
+	CHECK(netlink_check_ifname("..", &e) == -EINVAL);
 	return unit_done();
 }
