@@ -5,7 +5,7 @@
  * A runtime (podman, containerd, CRI-O, a kubelet) runs vethctl with
  * CNI_COMMAND and the other CNI_* variables set and a network configuration
  * on stdin.  ADD wires the container with the steps of "vethctl connect"
- * (bin/vethctl.c: the same lease record, pair, wiring, masquerade and
+ * (common/net-connect.c: the same lease record, pair, wiring, masquerade and
  * undo), DEL undoes what its own record says and never what it finds in
  * the container, CHECK compares the kernel with the previous result, GC
  * drops the attachments the runtime no longer knows, STATUS says whether
@@ -33,7 +33,8 @@
 #include "net-netlink.h"
 #include "net-nsname.h"
 #include "strutils.h"
-#include "vethctl.h"
+#include "net-connect.h"
+#include "vethctl-cni.h"
 
 #define CNI_STATE_DIR	"/run/container-utils/cni"
 #define CNI_INPUT_MAX	(1024 * 1024)
@@ -255,8 +256,7 @@ static int env_check(struct cni_call *call, bool need_netns)
 
 /* What ADD has done beyond connect's own steps. */
 struct cni_add {
-	struct vethctl_control ctl;
-	struct conn c;
+	struct connect c;
 	bool gw_added;			/* the gateway address, on a bridge that was there */
 	bool wrote_state;
 	struct cni_state st;
@@ -268,19 +268,19 @@ static int add_bridge(struct cni_call *call, struct cni_add *a, struct cu_error 
 	const struct cni_conf *cf = &call->conf;
 	bool gw = cf->has_ipam && cf->is_gw;
 	struct netlink_link l;
-	int r = netlink_link_get(a->ctl.sk, cf->bridge, &l, NULL);
+	int r = netlink_link_get(a->c.sk, cf->bridge, &l, NULL);
 
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot attach: %s is not a bridge (choose another \"bridge\")"), cf->bridge);
 	if (r < 0) {
-		if ((r = bridge_create(a->ctl.sk, cf->bridge, gw ? &cf->gateway : NULL, e)) < 0)
+		if ((r = connect_bridge_create(a->c.sk, cf->bridge, gw ? &cf->gateway : NULL, e)) < 0)
 			return r;
 		a->c.made_bridge = true;
 		return 0;
 	}
 	if (!gw)
 		return 0;
-	r = netlink_addr(a->ctl.sk, NETLINK_OP_ADD, cf->bridge, &cf->gateway, e);
+	r = netlink_addr(a->c.sk, NETLINK_OP_ADD, cf->bridge, &cf->gateway, e);
 	if (r == -EEXIST)
 		return 0;
 	if (r == 0)
@@ -292,13 +292,13 @@ static int add_bridge(struct cni_call *call, struct cni_add *a, struct cu_error 
 static int add_record(struct cni_call *call, struct cni_add *a, struct cu_error *e)
 {
 	const struct cni_conf *cf = &call->conf;
-	struct conn *c = &a->c;
+	struct connect *c = &a->c;
 	struct cu_inet got;
 	int r;
 
 	if ((r = lease_owner_init(&c->rec.o, c->tfd, call->netns, e)) < 0)
 		return r;
-	random_name(c->host, sizeof(c->host));
+	connect_random_name(c->host, sizeof(c->host));
 	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
 	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
 	c->rec.nat = cf->ipmasq;
@@ -317,7 +317,7 @@ static int add_record(struct cni_call *call, struct cni_add *a, struct cu_error 
 	if (state_write(call, &a->st) < 0)
 		return cu_error_set(e, 0, "%s", call->err.msg);
 	a->wrote_state = true;
-	reap(&a->ctl, c->key);
+	connect_reap(-1, c->key);
 	if (cf->has_ipam)
 		r = lease_take_range(c->key, &cf->gateway, cf->range_start,
 				     cf->range_end, &c->rec, &got, e);
@@ -336,7 +336,7 @@ static int add_record(struct cni_call *call, struct cni_add *a, struct cu_error 
 /* The pair as connect makes it; the record learns its final name and index. */
 static int add_pair(struct cni_call *call, struct cni_add *a, struct cu_error *e)
 {
-	int r = conn_pair(&a->c, e);
+	int r = connect_pair(&a->c, e);
 
 	if (r < 0)
 		return r;
@@ -345,11 +345,6 @@ static int add_pair(struct cni_call *call, struct cni_add *a, struct cu_error *e
 	if (state_write(call, &a->st) < 0)
 		return cu_error_set(e, 0, "%s", call->err.msg);
 	return 0;
-}
-
-/* Undo steps are best effort, as in conn_undo(): the error is the step's. */
-static void best_effort(int r __unused)
-{
 }
 
 /*
@@ -371,8 +366,7 @@ static void host_end_no_ipv6(const char *host)
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
-	if (write(fd, "1", 1) != 1)
-		best_effort(-errno);
+	ignore_result(write(fd, "1", 1));	/* best effort, as said above */
 	close(fd);
 }
 
@@ -408,9 +402,10 @@ static int add_routes(struct cni_call *call, struct cni_add *a, struct cu_error 
 
 static void undo_add(struct cni_call *call, struct cni_add *a)
 {
-	conn_undo(&a->c);
+	connect_undo(&a->c);
+	/* best effort, as in connect_undo(): the error is the step's */
 	if (a->gw_added && !a->c.made_bridge)
-		best_effort(netlink_addr(a->ctl.sk, NETLINK_OP_DEL, call->conf.bridge, &call->conf.gateway, NULL));
+		ignore_result(netlink_addr(a->c.sk, NETLINK_OP_DEL, call->conf.bridge, &call->conf.gateway, NULL));
 	if (a->wrote_state) {
 		(void) unlink(call->state);
 		rmdir_parent(call->state);
@@ -458,8 +453,8 @@ static json_t *add_result(struct cni_call *call, struct cni_add *a)
 	if (!json_is_array(ifs = json_object_get(res, "interfaces")))
 		json_object_set_new(res, "interfaces", ifs = json_array());
 	base = json_array_size(ifs);
-	json_array_append_new(ifs, iface_json(a->ctl.sk, cf->bridge, NULL));
-	json_array_append_new(ifs, iface_json(a->ctl.sk, a->c.host, NULL));
+	json_array_append_new(ifs, iface_json(a->c.sk, cf->bridge, NULL));
+	json_array_append_new(ifs, iface_json(a->c.sk, a->c.host, NULL));
 	json_array_append_new(ifs, iface_json(a->c.tsk, call->ifname, call->netns));
 	if (cf->has_ipam) {
 		json_t *ip = json_object();
@@ -511,12 +506,9 @@ static int cmd_add(struct cni_call *call)
 		return fail(call);
 	}
 	memset(&a, 0, sizeof(a));
-	a.ctl.nsfd = -1;
-	a.ctl.mtu = call->conf.mtu;
-	a.ctl.nat = call->conf.ipmasq;
-	a.ctl.bridge = call->conf.bridge;
-	a.ctl.ifname = call->ifname;
-	a.c.ctl = &a.ctl;
+	a.c.nsfd = -1;
+	a.c.mtu = call->conf.mtu;
+	a.c.nat = call->conf.ipmasq;
 	a.c.ns = call->netns;
 	a.c.bridge = call->conf.bridge;
 	a.c.ifname = call->ifname;
@@ -526,29 +518,29 @@ static int cmd_add(struct cni_call *call)
 		return fail(call);
 	}
 	if ((call->conf.ipmasq && nat_load(&e) < 0) ||
-	    !(a.ctl.sk = netlink_open(-1, &e))) {
+	    !(a.c.sk = netlink_open(-1, &e))) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		return fail(call);
 	}
 	a.c.tfd = netns_open_spec(call->netns, &e);
 	if (a.c.tfd < 0) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-		netlink_close(a.ctl.sk);
+		netlink_close(a.c.sk);
 		return fail(call);
 	}
 	if (!(a.c.tsk = netlink_open(a.c.tfd, &e))) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		goto out;
 	}
-	bridge_lease_key(-1, call->conf.bridge, a.c.key, sizeof(a.c.key));
+	connect_bridge_lease_key(-1, call->conf.bridge, a.c.key, sizeof(a.c.key));
 	if ((r = add_bridge(call, &a, &e)) < 0 ||
 	    (r = add_record(call, &a, &e)) < 0 ||
 	    (r = add_pair(call, &a, &e)) < 0 ||
-	    (host_end_no_ipv6(a.c.host), (r = conn_wire(&a.c, &e)) < 0) ||
-	    (call->conf.hairpin && (r = netlink_link_set_hairpin(a.ctl.sk, a.c.host, true, &e)) < 0) ||
-	    (a.c.has_addr && (r = conn_addr(&a.c, &e)) < 0) ||
+	    (host_end_no_ipv6(a.c.host), (r = connect_wire(&a.c, &e)) < 0) ||
+	    (call->conf.hairpin && (r = netlink_link_set_hairpin(a.c.sk, a.c.host, true, &e)) < 0) ||
+	    (a.c.has_addr && (r = connect_addr(&a.c, &e)) < 0) ||
 	    (r = add_routes(call, &a, &e)) < 0 ||
-	    (r = conn_nat(&a.c, &e)) < 0) {
+	    (r = connect_nat(&a.c, &e)) < 0) {
 		undo_add(call, &a);
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		goto out;
@@ -561,7 +553,7 @@ out:
 	if (a.c.tsk)
 		netlink_close(a.c.tsk);
 	close(a.c.tfd);
-	netlink_close(a.ctl.sk);
+	netlink_close(a.c.sk);
 	return call->err.code ? fail(call) : 0;
 }
 
@@ -575,36 +567,36 @@ out:
  */
 static int undo_recorded(const char *path, struct cni_error *err)
 {
-	struct vethctl_control ctl = { .nsfd = -1 };
+	struct netlink_sock *sk;
 	struct cu_error e = { 0 };
-	struct nat_drop nd = { .nsfd = -1, .natted = true, .e = &e };
+	struct connect_nat_drop nd = { .nsfd = -1, .natted = true, .e = &e };
 	struct cni_state st;
 	struct netlink_link host, br;
 	int r = state_read(path, &st, err);
 
 	if (r <= 0)
 		return r;
-	if ((st.nat && nat_load(&e) < 0) || !(ctl.sk = netlink_open(-1, &e)))
+	if ((st.nat && nat_load(&e) < 0) || !(sk = netlink_open(-1, &e)))
 		return from_cu(err, &e, CNI_ERR_INTERNAL);
 	if (st.host_index > 0)
-		r = netlink_link_get_index(ctl.sk, st.host_index, &host, &e);
+		r = netlink_link_get_index(sk, st.host_index, &host, &e);
 	else
-		r = netlink_link_get(ctl.sk, st.host, &host, &e);
+		r = netlink_link_get(sk, st.host, &host, &e);
 	if (r == 0 && streq(host.name, st.host) && streq(host.kind, "veth") &&
 	    (st.host_index > 0 ||
-	     (netlink_link_get(ctl.sk, st.bridge, &br, NULL) == 0 && host.master == br.index)))
-		r = netlink_link_del_index(ctl.sk, host.index, &e);
+	     (netlink_link_get(sk, st.bridge, &br, NULL) == 0 && host.master == br.index)))
+		r = netlink_link_del_index(sk, host.index, &e);
 	else
 		r = r == -ENODEV || r == 0 ? 0 : r;	/* gone, or not ours any more */
 	if (r == -ENODEV)
 		r = 0;	/* went with its namespace meanwhile */
 	if (r == 0)
-		r = lease_release(st.key, &st.o, st.host, drop_nat, &nd, &e);
+		r = lease_release(st.key, &st.o, st.host, connect_drop_nat, &nd, &e);
 	if (r >= 0) {
-		reap(&ctl, st.key);
+		connect_reap(-1, st.key);
 		r = 0;
 	}
-	netlink_close(ctl.sk);
+	netlink_close(sk);
 	if (r < 0)
 		return from_cu(err, &e, CNI_ERR_INTERNAL);	/* the record stays: DEL again */
 	if (unlink(path) < 0 && errno != ENOENT)

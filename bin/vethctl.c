@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -13,13 +12,14 @@
 #include "explain.h"
 #include "nls.h"
 #include "closestream.h"
+#include "net-connect.h"
 #include "net-lease.h"
 #include "net-nat.h"
 #include "net-netlink.h"
 #include "net-nsname.h"
 #include "strutils.h"
 #include "table.h"
-#include "vethctl.h"
+#include "vethctl-cni.h"
 
 /* Subnet a bridge made by connect gets without an IPv4 --addr. */
 #define DEFAULT_SUBNET	"10.200.0.1/24"
@@ -29,6 +29,25 @@
 #define MTU_MIN		68
 #define MTU_MAX		65535
 
+struct vethctl_control {
+	const char *netns;		/* --netns: where we act */
+	const char *peer_netns;		/* --peer-netns */
+	uint32_t mtu;
+	uint8_t mac[6], peer_mac[6];
+	bool has_mac, has_peer_mac;
+	const char *bridge;
+	const char *addr;		/* CIDR or "auto" */
+	const char *ifname;
+	const char *out;
+	bool nat;
+	struct table_opts topts;
+
+	int nsfd;			/* --netns opened, -1: current */
+	struct netlink_sock *sk;	/* socket in that namespace */
+	char **argv;			/* the command's arguments */
+	int argc;
+};
+
 struct command {
 	const char *name;
 	int (*fn)(struct vethctl_control *ctl);
@@ -36,23 +55,9 @@ struct command {
 	const char *alias;		/* iproute2's short form, or NULL */
 };
 
-/* Undo steps are best effort: the error reported is the step's that failed. */
-static void undo_done(int r __unused)
-{
-}
-
 static void die_err(const struct cu_error *e)
 {
 	cu_error_die(e);
-}
-
-/* "network namespace NS" or "the current network namespace". */
-static const char *ns_label(const char *spec, char *buf, size_t len)
-{
-	if (!spec)
-		return _("the current network namespace");
-	snprintf(buf, len, _("network namespace %s"), spec);
-	return buf;
 }
 
 static int open_ns(const char *spec)
@@ -89,20 +94,6 @@ static void check(int r, const struct cu_error *e)
 		die_err(e);
 }
 
-/* The path a lease keeps to find its namespace again. */
-void ns_owner_path(const char *spec, char *buf, size_t len)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s", NETNS_RUN_DIR, spec);
-	if (strchr(spec, '/'))
-		snprintf(buf, len, "%s", spec);
-	else if (access(p, F_OK) == 0)
-		snprintf(buf, len, "%s", p);
-	else
-		snprintf(buf, len, "/proc/%s/ns/net", spec);
-}
-
 /* ---- add / delete / up / down / move / attach / detach ------------ */
 
 /*
@@ -120,7 +111,7 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 
 	if (netlink_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
-		     ctl->argv[0], ns_label(ctl->netns, buf, sizeof(buf)));
+		     ctl->argv[0], connect_ns_label(ctl->netns, buf, sizeof(buf)));
 	if (!peer)
 		return;
 	psk = peerfd >= 0 ? open_sock(peerfd) : ctl->sk;
@@ -129,7 +120,7 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 		netlink_close(psk);
 	if (exists)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
-		     peer, ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
+		     peer, connect_ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
 				    buf, sizeof(buf)));
 }
 
@@ -193,14 +184,14 @@ static int cmd_delete(struct vethctl_control *ctl)
 
 	check_ifname(ctl->argv[0]);
 	if (netlink_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
-		bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+		connect_bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
 		r = lease_find(NULL, suffix,
 			       &(struct lease_match) { .host = l.name, .host_index = l.index },
 			       &rec, key, sizeof(key), &e);
 		check(r, &e);
 		if (r > 0) {
 			undo_connection(ctl, key, &rec, &l);
-			reap(ctl, key);
+			connect_reap(ctl->nsfd, key);
 			return 0;
 		}
 	}
@@ -335,15 +326,6 @@ static int cmd_route(struct vethctl_control *ctl)
 	return 0;
 }
 
-/* The lease file of bridge @br in the namespace @nsfd (-1: ours). */
-void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
-{
-	struct stat st;
-	int r = nsfd >= 0 ? fstat(nsfd, &st) : stat("/proc/self/ns/net", &st);
-
-	snprintf(key, len, "%s@%ju", br, r == 0 ? (uintmax_t) st.st_ino : 0);
-}
-
 /*
  * The connections recorded on bridge @br go with it, each as disconnect
  * undoes it: its pair (still on @br, under the recorded name), its record
@@ -371,27 +353,6 @@ static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
 	free(recs);
 }
 
-/* A new bridge, with an address and up; deleted again when a step fails. */
-int bridge_create(struct netlink_sock *sk, const char *name,
-		  const struct cu_inet *a, struct cu_error *e)
-{
-	int r = netlink_bridge_add(sk, name, e);
-
-	if (r == -EEXIST)
-		return cu_error_set(e, 0, _("cannot create bridge: %s already exists (use it, or delete it with vethctl bridge del)"),
-				    name);
-	if (r < 0)
-		return r;
-	if (a && (r = netlink_addr(sk, NETLINK_OP_ADD, name, a, e)) < 0)
-		goto out_del_bridge;
-	if ((r = netlink_link_set_up(sk, name, true, e)) < 0)
-		goto out_del_bridge;
-	return 0;
-out_del_bridge:
-	undo_done(netlink_link_del(sk, name, NULL));	/* undo; r is the error */
-	return r;
-}
-
 static int cmd_bridge_list(struct vethctl_control *ctl);
 
 static int cmd_bridge(struct vethctl_control *ctl)
@@ -413,7 +374,7 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	if (ctl->addr)
 		cidr_or_err(ctl->addr, &a, _("invalid address"));
 	if (op == NETLINK_OP_ADD)
-		return check(bridge_create(ctl->sk, ctl->argv[1],
+		return check(connect_bridge_create(ctl->sk, ctl->argv[1],
 					   ctl->addr ? &a : NULL, &e), &e), 0;
 	if (netlink_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
 		if (!netlink_dry_blind(ctl->sk))
@@ -423,8 +384,8 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	}
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
-	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
-	reap(ctl, key);
+	connect_bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
+	connect_reap(ctl->nsfd, key);
 	bridge_disconnect_all(ctl, key, &l);
 	check(netlink_link_del(ctl->sk, ctl->argv[1], &e), &e);
 	/* the bridge is gone, and with it every lease on it */
@@ -434,20 +395,6 @@ static int cmd_bridge(struct vethctl_control *ctl)
 }
 
 /* ---- nat ---------------------------------------------------------------- */
-
-/* nat_add()/nat_del() inside the namespace that forwards. */
-int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
-	   bool *added, struct cu_error *e)
-{
-	int saved = -1, r, r2 = 0;
-
-	if (nsfd >= 0 && (saved = netlink_netns_enter(nsfd, e)) < 0)
-		return saved;
-	r = add ? nat_add(net, out, added, e) : nat_del(net, out, e);
-	if (saved >= 0)
-		r2 = netlink_netns_leave(saved, r < 0 ? NULL : e);
-	return r < 0 ? r : r2;
-}
 
 static int cmd_nat(struct vethctl_control *ctl)
 {
@@ -468,7 +415,7 @@ static int cmd_nat(struct vethctl_control *ctl)
 		check(nat_check_out(ctl->out, &e), &e);
 	}
 	check(nat_load(&e), &e);
-	check(nat_in(ctl->nsfd, op == NETLINK_OP_ADD, &net, ctl->out, &added, &e), &e);
+	check(connect_nat_in(ctl->nsfd, op == NETLINK_OP_ADD, &net, ctl->out, &added, &e), &e);
 	return 0;
 }
 
@@ -788,9 +735,9 @@ static int cmd_bridge_list(struct vethctl_control *ctl)
 
 /* ---- connect / disconnect --------------------------------------------- */
 
-static void lease_key(struct conn *c)
+static void lease_key(struct connect *c)
 {
-	bridge_lease_key(c->ctl->nsfd, c->bridge, c->key, sizeof(c->key));
+	connect_bridge_lease_key(c->nsfd, c->bridge, c->key, sizeof(c->key));
 }
 
 /*
@@ -816,90 +763,37 @@ static bool gateway_for(const struct cu_inet *addr, struct cu_inet *gw)
 }
 
 /* The bridge, made with an address when missing; its IPv4 address. */
-static int conn_bridge(struct conn *c, struct cu_error *e)
+static int conn_bridge(struct connect *c, struct cu_error *e)
 {
 	struct netlink_link l;
 	struct cu_inet a, *pa = NULL;
-	int r = netlink_link_get(c->ctl->sk, c->bridge, &l, NULL);
+	int r = netlink_link_get(c->sk, c->bridge, &l, NULL);
 
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot connect: %s is not a bridge (choose another --bridge)"), c->bridge);
 	if (r < 0) {
 		if (c->has_addr && c->addr.family == AF_INET)
 			pa = gateway_for(&c->addr, &a) ? &a : NULL;
-		else	/* auto, none (auto works next time) or IPv6 */
-			pa = &a, undo_done(parse_cidr(DEFAULT_SUBNET, &a)); /* a constant */
-		if ((r = bridge_create(c->ctl->sk, c->bridge, pa, e)) < 0)
+		else {	/* auto, none (auto works next time) or IPv6 */
+			pa = &a;
+			ignore_result(parse_cidr(DEFAULT_SUBNET, &a));	/* a constant */
+		}
+		if ((r = connect_bridge_create(c->sk, c->bridge, pa, e)) < 0)
 			return r;
 		c->made_bridge = true;
 	}
-	r = netlink_addr_first_v4(c->ctl->sk, c->bridge, &c->gw, e);
+	r = netlink_addr_first_v4(c->sk, c->bridge, &c->gw, e);
 	if (r < 0)
 		return r;
 	c->has_gw = r > 0;
 	return 0;
 }
 
-void random_name(char *buf, size_t len)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		v = (uint32_t) getpid() ^ (uint32_t) time(NULL);
-	snprintf(buf, len, "vc%08x", v);
-}
-
-/* The pair, created with its other end directly inside NS. */
-int conn_pair(struct conn *c, struct cu_error *e)
-{
-	struct netlink_veth v = { .name = c->host, .peer = c->ifname,
-			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
-			     .peer_mac = c->ctl->has_mac ? c->ctl->mac : NULL };
-	char old[IF_NAMESIZE];
-	struct netlink_link l;
-	char buf[PATH_MAX];
-	int r = -EEXIST;
-
-	if (netlink_link_get(c->tsk, c->ifname, &l, NULL) == 0)
-		return cu_error_set(e, 0, _("cannot connect: %1$s already exists in %2$s (choose another --ifname)"),
-				    c->ifname, ns_label(c->ns, buf, sizeof(buf)));
-	for (int i = 0; i < 10 && r == -EEXIST; i++) {
-		if (i > 0) {
-			/* the name is taken: the record names the next one first */
-			snprintf(old, sizeof(old), "%s", c->host);
-			random_name(c->host, sizeof(c->host));
-			snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
-			if ((r = lease_update(c->key, old, &c->rec, e)) < 0)
-				return r;
-		}
-		r = netlink_veth_add(c->ctl->sk, &v, e);
-	}
-	if (r < 0)
-		return r;
-	c->made_pair = true;
-	r = netlink_link_get(c->ctl->sk, c->host, &l, e);
-	if (r < 0)
-		return r;
-	c->rec.host_index = l.index;
-	return lease_update(c->key, c->host, &c->rec, e);
-}
-
-int conn_wire(struct conn *c, struct cu_error *e)
-{
-	int r;
-
-	if ((r = netlink_link_set_master(c->ctl->sk, c->host, c->bridge, e)) < 0 ||
-	    (r = netlink_link_set_up(c->ctl->sk, c->host, true, e)) < 0 ||
-	    (r = netlink_link_set_up(c->tsk, "lo", true, e)) < 0)
-		return r;
-	return netlink_link_set_up(c->tsk, c->ifname, true, e);
-}
-
 /*
  * An address asked for must be usable by a host on the bridge: on its
  * subnet, not the bridge's own, not the network or broadcast address.
  */
-static int check_want_addr(const struct conn *c, struct cu_error *e)
+static int check_want_addr(const struct connect *c, struct cu_error *e)
 {
 	const struct cu_inet *a = &c->addr;
 	struct cu_inet gwnet;
@@ -930,7 +824,7 @@ static int check_want_addr(const struct conn *c, struct cu_error *e)
 }
 
 /* The subnet a route and NAT use: the bridge's, else the address's. */
-static void conn_net(struct conn *c)
+static void conn_net(struct connect *c)
 {
 	if (c->has_gw)
 		cidr_network(&c->gw, &c->net);
@@ -946,10 +840,11 @@ static void conn_net(struct conn *c)
  * IPv4 address asked for): written before the address and NAT are set up,
  * so that what disconnect undoes comes from here and nowhere else.
  */
-static int conn_record(struct conn *c, struct cu_error *e)
+static int conn_record(const struct vethctl_control *ctl, struct connect *c,
+		       struct cu_error *e)
 {
 	char path[PATH_MAX];
-	bool automatic = c->ctl->addr && streq(c->ctl->addr, "auto");
+	bool automatic = ctl->addr && streq(ctl->addr, "auto");
 	enum lease_mode mode = LEASE_NONE;
 	struct cu_inet got;
 	int r;
@@ -960,20 +855,20 @@ static int conn_record(struct conn *c, struct cu_error *e)
 	if (c->has_addr && (r = check_want_addr(c, e)) < 0)
 		return r;
 	conn_net(c);
-	if (c->ctl->nat && !c->has_net)
+	if (c->nat && !c->has_net)
 		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
-	ns_owner_path(c->ns, path, sizeof(path));
+	connect_owner_path(c->ns, path, sizeof(path));
 	if ((r = lease_owner_init(&c->rec.o, c->tfd, path, e)) < 0)
 		return r;
-	random_name(c->host, sizeof(c->host));
+	connect_random_name(c->host, sizeof(c->host));
 	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
 	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
-	c->rec.nat = c->ctl->nat;
+	c->rec.nat = c->nat;
 	if (c->has_net)
 		c->rec.net = c->net;
-	if (c->ctl->out)
-		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->ctl->out);
-	reap(c->ctl, c->key);
+	if (c->out)
+		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->out);
+	connect_reap(c->nsfd, c->key);
 	if (automatic)
 		mode = LEASE_AUTO;
 	else if (c->has_addr && c->addr.family == AF_INET)
@@ -988,73 +883,14 @@ static int conn_record(struct conn *c, struct cu_error *e)
 	return 0;
 }
 
-/* The address (leased above when IPv4), set in NS. */
-int conn_addr(struct conn *c, struct cu_error *e)
-{
-	return netlink_addr(c->tsk, NETLINK_OP_ADD, c->ifname, &c->addr, e);
-}
-
 /* Default route through the bridge, when its address is on our subnet. */
-static int conn_route(struct conn *c, struct cu_error *e)
+static int conn_route(struct connect *c, struct cu_error *e)
 {
 	struct cu_inet dflt = { .family = AF_INET };
 
 	if (!c->has_gw || c->addr.family != AF_INET || !cidr_contains(&c->net, &c->addr))
 		return 0;
 	return netlink_route(c->tsk, NETLINK_OP_ADD, &dflt, &c->gw, NULL, e);
-}
-
-int conn_nat(struct conn *c, struct cu_error *e)
-{
-	int r;
-
-	if (!c->ctl->nat)
-		return 0;
-	r = nat_in(c->ctl->nsfd, true, &c->net, c->ctl->out, &c->natted, e);
-	return r;
-}
-
-/* lease_release() callback: the entry goes unless another record asks for it. */
-int drop_nat(const struct lease_rec *d, bool shared, void *data)
-{
-	struct nat_drop *nd = data;
-	bool added;
-	int r;
-
-	if (!d->nat || !nd->natted || shared)
-		return 0;
-	r = nat_in(nd->nsfd, false, &d->net, d->out[0] ? d->out : NULL, &added, nd->e);
-	return r == -ENOENT ? 0 : r;	/* removed by hand already: nothing to undo */
-}
-
-/*
- * The masquerade entries of namespaces that went away without a disconnect
- * (their records wait in @key): removed now, unless a live record asks for
- * them.  Best effort: what fails is said and tried again next time.
- */
-void reap(struct vethctl_control *ctl, const char *key)
-{
-	struct cu_error e = { 0 };
-	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
-
-	if (lease_reap(key, drop_nat, &nd, &e) < 0)
-		cu_error_warn(&e);
-}
-
-/* Undo in reverse; each step's own error was already recorded. */
-void conn_undo(struct conn *c)
-{
-	struct nat_drop nd = { .nsfd = c->ctl->nsfd, .natted = c->natted };
-	bool nat;
-
-	if (c->leased)
-		undo_done(lease_release(c->key, &c->rec.o, c->host, drop_nat, &nd, NULL));
-	else if (c->natted)
-		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
-	if (c->made_pair)
-		undo_done(netlink_link_del(c->ctl->sk, c->host, NULL));
-	if (c->made_bridge)
-		undo_done(netlink_link_del(c->ctl->sk, c->bridge, NULL));
 }
 
 /* Are the namespaces of @a and @b (-1: ours) the same? */
@@ -1068,10 +904,15 @@ static bool same_netns(int a, int b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static void conn_init(struct vethctl_control *ctl, struct conn *c)
+static void conn_init(struct vethctl_control *ctl, struct connect *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->ctl = ctl;
+	c->sk = ctl->sk;
+	c->nsfd = ctl->nsfd;
+	c->mtu = ctl->mtu;
+	c->peer_mac = ctl->has_mac ? ctl->mac : NULL;
+	c->nat = ctl->nat;
+	c->out = ctl->out;
 	c->ns = ctl->argv[0];
 	c->bridge = ctl->bridge ? ctl->bridge : DEFAULT_BRIDGE;
 	c->ifname = ctl->ifname ? ctl->ifname : DEFAULT_IFNAME;
@@ -1107,18 +948,18 @@ static int cmd_connect(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
 	char text[INET6_ADDRSTRLEN + 8];
-	struct conn c;
+	struct connect c;
 	int r;
 
 	conn_init(ctl, &c);
 	if ((r = conn_bridge(&c, &e)) < 0 ||
-	    (r = conn_record(&c, &e)) < 0 ||
-	    (r = conn_pair(&c, &e)) < 0 ||
-	    (r = conn_wire(&c, &e)) < 0 ||
-	    (ctl->addr && (r = conn_addr(&c, &e)) < 0) ||
+	    (r = conn_record(ctl, &c, &e)) < 0 ||
+	    (r = connect_pair(&c, &e)) < 0 ||
+	    (r = connect_wire(&c, &e)) < 0 ||
+	    (ctl->addr && (r = connect_addr(&c, &e)) < 0) ||
 	    (ctl->addr && (r = conn_route(&c, &e)) < 0) ||
-	    (r = conn_nat(&c, &e)) < 0) {
-		conn_undo(&c);
+	    (r = connect_nat(&c, &e)) < 0) {
+		connect_undo(&c);
 		die_err(&e);
 	}
 	if (ctl->addr && streq(ctl->addr, "auto") &&
@@ -1180,14 +1021,14 @@ static void undo_connection(struct vethctl_control *ctl, const char *key,
 			    const struct lease_rec *rec, const struct netlink_link *host)
 {
 	struct cu_error e = { 0 };
-	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
+	struct connect_nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
 
 	if (rec->nat)
 		check(nat_load(&e), &e);	/* before anything is changed */
 	if (host)
 		check(netlink_link_del_index(ctl->sk, host->index, &e), &e);
 	/* a failed NAT removal keeps the record: disconnect again finishes */
-	check(lease_release(key, &rec->o, rec->host, drop_nat, &nd, &e), &e);
+	check(lease_release(key, &rec->o, rec->host, connect_drop_nat, &nd, &e), &e);
 }
 
 /*
@@ -1202,24 +1043,24 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	struct lease_rec rec;
 	struct lease_owner o;
 	struct netlink_link host;
-	struct conn c;
+	struct connect c;
 	int r;
 
 	conn_init(ctl, &c);
-	ns_owner_path(c.ns, path, sizeof(path));
+	connect_owner_path(c.ns, path, sizeof(path));
 	check(lease_owner_init(&o, c.tfd, path, &e), &e);
-	bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+	connect_bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
 	r = lease_find(ctl->bridge ? c.key : NULL, suffix,
 		       &(struct lease_match) { .o = &o, .ifname = c.ifname },
 		       &rec, key, sizeof(key), &e);
 	check(r, &e);
 	if (r == 0)
 		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
-		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
+		     connect_ns_label(c.ns, buf, sizeof(buf)), c.ifname);
 	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
 	check(r, &e);
 	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
-	reap(ctl, key);
+	connect_reap(ctl->nsfd, key);
 	netlink_close(c.tsk);
 	close(c.tfd);
 	return 0;

@@ -113,11 +113,6 @@ bool nat_supported(void)
 	return true;
 }
 
-/* Undo steps are best effort: the error reported is the step's that failed. */
-static void undo_done(int r __unused)
-{
-}
-
 /*
  * Run @cmd; 0, or -errno-ish with the first line of nft's error in @e
  * (when @e is NULL the caller only wants to know).  @out gets stdout.
@@ -312,10 +307,10 @@ static int add_locked(const char *el, bool *added, struct cu_error *e)
 	return 0;
 out_del_element:
 	/* best effort: the error to report is r */
-	undo_done(del_element(el, NULL));
+	ignore_result(del_element(el, NULL));
 out_del_table:
-	if (created)
-		undo_done(nat_nft_cmd("delete table ip " NAT_TABLE, NULL, NULL));
+	if (created)	/* best effort too */
+		ignore_result(nat_nft_cmd("delete table ip " NAT_TABLE, NULL, NULL));
 	return r;
 }
 
