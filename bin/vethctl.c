@@ -55,18 +55,13 @@ struct command {
 	const char *alias;		/* iproute2's short form, or NULL */
 };
 
-static void die_err(const struct cu_error *e)
-{
-	cu_error_die(e);
-}
-
 static int open_ns(const char *spec)
 {
 	struct cu_error e = { 0 };
 	int fd = netns_open_spec(spec, &e);
 
 	if (fd < 0)
-		die_err(&e);
+		cu_error_die(&e);
 	return fd;
 }
 
@@ -76,7 +71,7 @@ static struct netlink_sock *open_sock(int nsfd)
 	struct netlink_sock *sk = netlink_open(nsfd, &e);
 
 	if (!sk)
-		die_err(&e);
+		cu_error_die(&e);
 	return sk;
 }
 
@@ -85,13 +80,7 @@ static void check_ifname(const char *name)
 	struct cu_error e = { 0 };
 
 	if (netlink_check_ifname(name, &e) < 0)
-		die_err(&e);
-}
-
-static void check(int r, const struct cu_error *e)
-{
-	if (r < 0)
-		die_err(e);
+		cu_error_die(&e);
 }
 
 /* ---- add / delete / up / down / move / attach / detach ------------ */
@@ -131,8 +120,9 @@ static void print_peer(struct vethctl_control *ctl, const struct netlink_veth *v
 	struct netlink_sock *psk = v->peer_netns_fd >= 0 ? open_sock(v->peer_netns_fd) : ctl->sk;
 	struct netlink_link l, p;
 
-	check(netlink_link_get(ctl->sk, v->name, &l, &e), &e);
-	check(netlink_link_get_index(psk, l.link, &p, &e), &e);
+	if (netlink_link_get(ctl->sk, v->name, &l, &e) < 0 ||
+	    netlink_link_get_index(psk, l.link, &p, &e) < 0)
+		cu_error_die(&e);
 	printf("%s\n", p.name);
 	if (psk != ctl->sk)
 		netlink_close(psk);
@@ -159,7 +149,8 @@ static int cmd_add(struct vethctl_control *ctl)
 	r = netlink_veth_add(ctl->sk, &v, &e);
 	if (r == -EEXIST)
 		die_exists(ctl, v.peer, v.peer_netns_fd);
-	check(r, &e);
+	if (r < 0)
+		cu_error_die(&e);
 	if (!v.peer && !explain_dry_run())	/* a dry run's peer has no name yet */
 		print_peer(ctl, &v);
 	if (v.peer_netns_fd >= 0)
@@ -188,14 +179,16 @@ static int cmd_delete(struct vethctl_control *ctl)
 		r = lease_find(NULL, suffix,
 			       &(struct lease_match) { .host = l.name, .host_index = l.index },
 			       &rec, key, sizeof(key), &e);
-		check(r, &e);
+		if (r < 0)
+			cu_error_die(&e);
 		if (r > 0) {
 			undo_connection(ctl, key, &rec, &l);
 			connect_reap(ctl->nsfd, key);
 			return 0;
 		}
 	}
-	check(netlink_link_del(ctl->sk, ctl->argv[0], &e), &e);
+	if (netlink_link_del(ctl->sk, ctl->argv[0], &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -204,7 +197,8 @@ static int set_updown(struct vethctl_control *ctl, bool up)
 	struct cu_error e = { 0 };
 
 	check_ifname(ctl->argv[0]);
-	check(netlink_link_set_up(ctl->sk, ctl->argv[0], up, &e), &e);
+	if (netlink_link_set_up(ctl->sk, ctl->argv[0], up, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -225,7 +219,8 @@ static int cmd_move(struct vethctl_control *ctl)
 
 	check_ifname(ctl->argv[0]);
 	fd = open_ns(ctl->argv[1]);
-	check(netlink_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e), &e);
+	if (netlink_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e) < 0)
+		cu_error_die(&e);
 	close(fd);
 	return 0;
 }
@@ -245,7 +240,8 @@ static int cmd_attach(struct vethctl_control *ctl)
 	}
 	if (!streq(br.kind, "bridge"))
 		diex(_("cannot attach %1$s: %2$s is not a bridge"), ctl->argv[0], ctl->argv[1]);
-	check(netlink_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e), &e);
+	if (netlink_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -254,7 +250,8 @@ static int cmd_detach(struct vethctl_control *ctl)
 	struct cu_error e = { 0 };
 
 	check_ifname(ctl->argv[0]);
-	check(netlink_link_set_master(ctl->sk, ctl->argv[0], NULL, &e), &e);
+	if (netlink_link_set_master(ctl->sk, ctl->argv[0], NULL, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -279,7 +276,8 @@ static int cmd_addr(struct vethctl_control *ctl)
 		diex(_("addr: expected add|del NAME CIDR (see vethctl --help)"));
 	check_ifname(ctl->argv[1]);
 	cidr_or_err(ctl->argv[2], &a, _("invalid address"));
-	check(netlink_addr(ctl->sk, op, ctl->argv[1], &a, &e), &e);
+	if (netlink_addr(ctl->sk, op, ctl->argv[1], &a, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -322,7 +320,8 @@ static int cmd_route(struct vethctl_control *ctl)
 	if (has_gw && gw.family != dst.family)
 		diex(_("route: %1$s and %2$s are of different address families"),
 		     ctl->argv[1], ctl->argv[3]);
-	check(netlink_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e), &e);
+	if (netlink_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -340,7 +339,8 @@ static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
 	size_t n;
 	int r;
 
-	check(lease_list(key, &recs, &n, &e), &e);
+	if (lease_list(key, &recs, &n, &e) < 0)
+		cu_error_die(&e);
 	for (size_t i = 0; i < n; i++) {
 		r = recs[i].host_index > 0 ?
 			netlink_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
@@ -373,12 +373,14 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	check_ifname(ctl->argv[1]);
 	if (ctl->addr)
 		cidr_or_err(ctl->addr, &a, _("invalid address"));
-	if (op == NETLINK_OP_ADD)
-		return check(connect_bridge_create(ctl->sk, ctl->argv[1],
-					   ctl->addr ? &a : NULL, &e), &e), 0;
+	if (op == NETLINK_OP_ADD) {
+		if (connect_bridge_create(ctl->sk, ctl->argv[1], ctl->addr ? &a : NULL, &e) < 0)
+			cu_error_die(&e);
+		return 0;
+	}
 	if (netlink_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
 		if (!netlink_dry_blind(ctl->sk))
-			die_err(&e);
+			cu_error_die(&e);
 		memset(&l, 0, sizeof(l));	/* a plan cannot look there */
 		snprintf(l.kind, sizeof(l.kind), "bridge");
 	}
@@ -387,7 +389,8 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	connect_bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
 	connect_reap(ctl->nsfd, key);
 	bridge_disconnect_all(ctl, key, &l);
-	check(netlink_link_del(ctl->sk, ctl->argv[1], &e), &e);
+	if (netlink_link_del(ctl->sk, ctl->argv[1], &e) < 0)
+		cu_error_die(&e);
 	/* the bridge is gone, and with it every lease on it */
 	if (lease_forget(key, &e) < 0)
 		cu_error_warn(&e);
@@ -410,12 +413,12 @@ static int cmd_nat(struct vethctl_control *ctl)
 	cidr_or_err(ctl->argv[1], &net, _("invalid subnet"));
 	if (net.family != AF_INET)
 		diex(_("nat: %s: only IPv4 subnets are masqueraded"), ctl->argv[1]);
-	if (ctl->out) {
+	if (ctl->out)
 		check_ifname(ctl->out);
-		check(nat_check_out(ctl->out, &e), &e);
-	}
-	check(nat_load(&e), &e);
-	check(connect_nat_in(ctl->nsfd, op == NETLINK_OP_ADD, &net, ctl->out, &added, &e), &e);
+	if ((ctl->out && nat_check_out(ctl->out, &e) < 0) ||
+	    nat_load(&e) < 0 ||
+	    connect_nat_in(ctl->nsfd, op == NETLINK_OP_ADD, &net, ctl->out, &added, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -617,9 +620,10 @@ static int cmd_list(struct vethctl_control *ctl)
 			 "NAME,PEER,PEER-NETNS,STATE,MTU,MASTER,ADDRESSES",
 			 &ctl->topts, &e);
 	if (!lc.t)
-		die_err(&e);
+		cu_error_die(&e);
 	lc.want_addrs = table_has(lc.t, COL_ADDRESSES);
-	check(list_collect(&lc, &e), &e);
+	if (list_collect(&lc, &e) < 0)
+		cu_error_die(&e);
 	if (table_has(lc.t, COL_PEER) || table_has(lc.t, COL_PEER_NETNS))
 		map_nsids(&lc);
 	for (size_t i = 0; i < lc.nlinks; i++)
@@ -721,9 +725,10 @@ static int cmd_bridge_list(struct vethctl_control *ctl)
 	lc.t = table_new("bridges", bridge_cols, ARRAY_SIZE(bridge_cols),
 			 "NAME,STATE,ADDRESSES,PORTS,NAT", &ctl->topts, &e);
 	if (!lc.t)
-		die_err(&e);
+		cu_error_die(&e);
 	lc.want_addrs = table_has(lc.t, BCOL_ADDRESSES) || table_has(lc.t, BCOL_NAT);
-	check(list_collect(&lc, &e), &e);
+	if (list_collect(&lc, &e) < 0)
+		cu_error_die(&e);
 	for (size_t i = 0; i < lc.nlinks; i++)
 		if (streq(lc.links[i].kind, "bridge"))
 			bridge_line(&lc, i, &warned);
@@ -906,6 +911,8 @@ static bool same_netns(int a, int b)
 
 static void conn_init(struct vethctl_control *ctl, struct connect *c)
 {
+	struct cu_error e = { 0 };
+
 	memset(c, 0, sizeof(*c));
 	c->sk = ctl->sk;
 	c->nsfd = ctl->nsfd;
@@ -918,12 +925,10 @@ static void conn_init(struct vethctl_control *ctl, struct connect *c)
 	c->ifname = ctl->ifname ? ctl->ifname : DEFAULT_IFNAME;
 	check_ifname(c->bridge);
 	check_ifname(c->ifname);
-	if (ctl->out) {
-		struct cu_error e = { 0 };
-
+	if (ctl->out)
 		check_ifname(ctl->out);
-		check(nat_check_out(ctl->out, &e), &e);
-	}
+	if (ctl->out && nat_check_out(ctl->out, &e) < 0)
+		cu_error_die(&e);
 	if (ctl->addr && !streq(ctl->addr, "auto")) {
 		cidr_or_err(ctl->addr, &c->addr, _("invalid address"));
 		c->has_addr = true;
@@ -932,11 +937,8 @@ static void conn_init(struct vethctl_control *ctl, struct connect *c)
 		diex(_("connect: --nat needs --addr (the lease records it for disconnect)"));
 	if (ctl->nat && !nat_supported())
 		diex(_("connect: this vethctl was built without NAT support (rebuild with libnftables)"));
-	if (ctl->nat) {
-		struct cu_error e = { 0 };
-
-		check(nat_load(&e), &e);
-	}
+	if (ctl->nat && nat_load(&e) < 0)
+		cu_error_die(&e);
 	c->tfd = open_ns(c->ns);
 	if (same_netns(c->tfd, ctl->nsfd))
 		diex(_("cannot connect: %s is the namespace the bridge is in (connect another namespace)"), c->ns);
@@ -960,7 +962,7 @@ static int cmd_connect(struct vethctl_control *ctl)
 	    (ctl->addr && (r = conn_route(&c, &e)) < 0) ||
 	    (r = connect_nat(&c, &e)) < 0) {
 		connect_undo(&c);
-		die_err(&e);
+		cu_error_die(&e);
 	}
 	if (ctl->addr && streq(ctl->addr, "auto") &&
 	    format_inet(&c.addr, true, text, sizeof(text)) == 0)
@@ -1023,12 +1025,14 @@ static void undo_connection(struct vethctl_control *ctl, const char *key,
 	struct cu_error e = { 0 };
 	struct connect_nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
 
-	if (rec->nat)
-		check(nat_load(&e), &e);	/* before anything is changed */
-	if (host)
-		check(netlink_link_del_index(ctl->sk, host->index, &e), &e);
-	/* a failed NAT removal keeps the record: disconnect again finishes */
-	check(lease_release(key, &rec->o, rec->host, connect_drop_nat, &nd, &e), &e);
+	/*
+	 * libnftables is loaded before anything is changed; a failed NAT
+	 * removal keeps the record: disconnect again finishes
+	 */
+	if ((rec->nat && nat_load(&e) < 0) ||
+	    (host && netlink_link_del_index(ctl->sk, host->index, &e) < 0) ||
+	    lease_release(key, &rec->o, rec->host, connect_drop_nat, &nd, &e) < 0)
+		cu_error_die(&e);
 }
 
 /*
@@ -1048,17 +1052,20 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 
 	conn_init(ctl, &c);
 	connect_owner_path(c.ns, path, sizeof(path));
-	check(lease_owner_init(&o, c.tfd, path, &e), &e);
+	if (lease_owner_init(&o, c.tfd, path, &e) < 0)
+		cu_error_die(&e);
 	connect_bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
 	r = lease_find(ctl->bridge ? c.key : NULL, suffix,
 		       &(struct lease_match) { .o = &o, .ifname = c.ifname },
 		       &rec, key, sizeof(key), &e);
-	check(r, &e);
+	if (r < 0)
+		cu_error_die(&e);
 	if (r == 0)
 		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
 		     connect_ns_label(c.ns, buf, sizeof(buf)), c.ifname);
 	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
-	check(r, &e);
+	if (r < 0)
+		cu_error_die(&e);
 	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
 	connect_reap(ctl->nsfd, key);
 	netlink_close(c.tsk);
