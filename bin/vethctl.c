@@ -110,7 +110,7 @@ static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd
 	if (exists)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
 		     peer, connect_ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
-				    buf, sizeof(buf)));
+					    buf, sizeof(buf)));
 }
 
 /* The name the kernel gave the peer ("vethN"), on stdout: it was not given. */

@@ -53,7 +53,7 @@ void connect_bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
 
 /* A new bridge, with an address and up; deleted again when a step fails. */
 int connect_bridge_create(struct netlink_sock *sk, const char *name,
-		  const struct cu_inet *a, struct cu_error *e)
+			  const struct cu_inet *a, struct cu_error *e)
 {
 	int r = netlink_bridge_add(sk, name, e);
 
@@ -74,7 +74,7 @@ out_del_bridge:
 
 /* nat_add()/nat_del() inside the namespace that forwards. */
 int connect_nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
-	   bool *added, struct cu_error *e)
+		   bool *added, struct cu_error *e)
 {
 	int saved = -1, r, r2 = 0;
 
