@@ -27,6 +27,7 @@
 
 #include "c.h"
 #include "nls.h"
+#include "fileutils.h"
 #include "net-cni.h"
 #include "net-lease.h"
 #include "net-nat.h"
@@ -96,36 +97,17 @@ static int fail(struct cni_call *call)
 	return EXIT_FAILURE;
 }
 
+/* The configuration on stdin, refused from CNI_INPUT_MAX bytes on. */
 static int read_stdin(char **buf, size_t *len, struct cni_error *e)
 {
-	size_t cap = 4096, n = 0;
-	char *b = xmalloc(cap);
-	ssize_t r;
+	int r = file_read_fd(STDIN_FILENO, CNI_INPUT_MAX - 1, buf, len);
 
-	for (;;) {
-		if (n == cap) {
-			if (cap >= CNI_INPUT_MAX) {
-				free(b);
-				return cni_error_set(e, CNI_ERR_IO, _("the network configuration is larger than %d bytes"),
-						     CNI_INPUT_MAX);
-			}
-			cap *= 2;
-			b = xrealloc(b, cap);
-		}
-		r = read(STDIN_FILENO, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return cni_error_set(e, CNI_ERR_IO, _("cannot read the network configuration from stdin: %s"),
-					     strerror(errno));
-		}
-		if (r == 0)
-			break;
-		n += (size_t) r;
-	}
-	*buf = b;
-	*len = n;
+	if (r == -EFBIG)
+		return cni_error_set(e, CNI_ERR_IO, _("the network configuration is larger than %d bytes"),
+				     CNI_INPUT_MAX);
+	if (r < 0)
+		return cni_error_set(e, CNI_ERR_IO, _("cannot read the network configuration from stdin: %s"),
+				     strerror(-r));
 	return 0;
 }
 
@@ -140,24 +122,6 @@ static int state_path(struct cni_call *call)
 	return 0;
 }
 
-static int mkdir_p(const char *dir, struct cni_error *e)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s", dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return cni_error_set(e, CNI_ERR_IO, _("cannot create %s: %s"), p, strerror(errno));
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return cni_error_set(e, CNI_ERR_IO, _("cannot create %s: %s"), p, strerror(errno));
-	return 0;
-}
-
 /* Written whole (a temporary file renamed over it), so never half there. */
 static int state_write(struct cni_call *call, const struct cni_state *st)
 {
@@ -166,8 +130,9 @@ static int state_write(struct cni_call *call, const struct cni_state *st)
 	int r;
 
 	snprintf(dir, sizeof(dir), "%s/%s", CNI_STATE_DIR, call->conf.name);
-	if (mkdir_p(dir, &call->err) < 0)
-		return -1;
+	r = file_mkdir_p(dir, 0755);
+	if (r < 0)
+		return cni_error_set(&call->err, CNI_ERR_IO, _("cannot create %s: %s"), dir, strerror(-r));
 	o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s, s:b}",
 		      "key", st->key, "bridge", st->bridge, "host", st->host,
 		      "hostIndex", st->host_index, "dev", (json_int_t) st->o.dev,
