@@ -18,7 +18,7 @@
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
-#include "netnsid.h"
+#include "net-netlink.h"
 #include "net-nsname.h"
 #include "net-ns.h"
 #include "ns.h"
@@ -270,8 +270,7 @@ static int cmd_delete(struct netns_control *ctl)
 struct list_ctx {
 	struct cu_table *t;
 	struct netns_procs procs;
-	struct netns_nl *nl;	/* in our namespace, for NSID */
-	int origfd;		/* our namespace, to come back after IFACES */
+	struct netlink_sock *sk;	/* in our namespace, for NSID */
 };
 
 static void list_one_ns(struct list_ctx *lc, struct libscols_line *ln, int fd)
@@ -287,18 +286,19 @@ static void list_one_ns(struct list_ctx *lc, struct libscols_line *ln, int fd)
 	id.dev = st.st_dev;
 	id.ino = st.st_ino;
 	table_set_u64(lc->t, ln, COL_NS, (unsigned long long) st.st_ino);
-	if (lc->nl && netns_nsid_get(lc->nl, fd, &nsid) == 0 && nsid >= 0)
+	if (lc->sk && netlink_nsid_get(lc->sk, fd, &nsid, NULL) == 0 && nsid >= 0)
 		table_set_u64(lc->t, ln, COL_NSID, (unsigned long long) nsid);
 	if (table_has(lc->t, COL_PROCS)) {
 		(void) netns_procs_find(&lc->procs, &id, &count);
 		table_set_u64(lc->t, ln, COL_PROCS, count);
 	}
-	if (table_has(lc->t, COL_IFACES) && lc->origfd >= 0) {
-		struct netns_nl *in = netns_nl_open_in(fd, lc->origfd);
+	if (table_has(lc->t, COL_IFACES)) {
+		/* a socket of its own in there; no column when it cannot be had */
+		struct netlink_sock *in = netlink_open(fd, NULL);
 
-		if (in && netns_count_links(in, &links) == 0)
+		if (in && netlink_link_count(in, &links, NULL) == 0)
 			table_set_u64(lc->t, ln, COL_IFACES, links);
-		netns_nl_close(in);
+		netlink_close(in);
 	}
 }
 
@@ -325,14 +325,18 @@ static void list_ctx_init(struct list_ctx *lc)
 {
 	lc->procs.v = NULL;
 	lc->procs.n = 0;
-	lc->nl = NULL;
-	lc->origfd = -1;
+	lc->sk = NULL;
 	if (table_has(lc->t, COL_PROCS) && netns_scan_procs(&lc->procs) < 0)
 		warn(_("cannot read %s"), "/proc");
-	if (table_has(lc->t, COL_NSID) && !(lc->nl = netns_nl_open()))
-		warn(_("cannot open a netlink socket"));
-	if (table_has(lc->t, COL_IFACES))
-		lc->origfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (table_has(lc->t, COL_NSID)) {
+		struct cu_error e;
+
+		lc->sk = netlink_open(-1, &e);
+		if (!lc->sk) {	/* the table goes on without NSIDs */
+			errno = e.errnum;
+			warn(_("cannot open a netlink socket"));
+		}
+	}
 }
 
 /* The table of @names: list's, and identify's with a table option. */
@@ -353,9 +357,7 @@ static int print_list(struct netns_control *ctl, char **names, size_t n,
 		list_one(&lc, names[i]);
 	r = table_print(lc.t);
 	netns_free_procs(&lc.procs);
-	netns_nl_close(lc.nl);
-	if (lc.origfd >= 0)
-		close(lc.origfd);
+	netlink_close(lc.sk);
 	table_free(lc.t);
 	if (r < 0)
 		die_errno(r, _("cannot print the table"));
@@ -581,24 +583,26 @@ static int32_t nsid_or_die(const char *s)
 static int cmd_set(struct netns_control *ctl)
 {
 	int32_t nsid = nsid_or_die(ctl->args[1]);
-	struct netns_nl *nl;
+	struct netlink_sock *sk;
 	struct cu_error e;
 	int fd;
 
 	fd = netns_open_name(ctl->args[0], &e);
 	if (fd < 0)
 		cu_error_die(&e);
-	nl = netns_nl_open();
-	if (!nl)
+	sk = netlink_open(-1, &e);
+	if (!sk) {
+		errno = e.errnum;
 		die(_("cannot open a netlink socket"));
-	if (netns_nsid_set(nl, fd, nsid, &e) < 0) {
+	}
+	if (netlink_nsid_set(sk, fd, nsid, &e) < 0) {
 		if (e.msg[0])	/* the kernel said why */
 			errx(cu_exit_failure, _("cannot set the nsid of '%1$s' to %2$s: %3$s (%4$s)"),
 			     ctl->args[0], ctl->args[1], strerror(e.errnum), e.msg);
 		errx(cu_exit_failure, _("cannot set the nsid of '%1$s' to %2$s: %3$s"),
 		     ctl->args[0], ctl->args[1], strerror(e.errnum));
 	}
-	netns_nl_close(nl);
+	netlink_close(sk);
 	close(fd);
 	return EXIT_SUCCESS;
 }

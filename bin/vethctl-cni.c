@@ -5,7 +5,7 @@
  * A runtime (podman, containerd, CRI-O, a kubelet) runs vethctl with
  * CNI_COMMAND and the other CNI_* variables set and a network configuration
  * on stdin.  ADD wires the container with the steps of "vethctl connect"
- * (bin/vethctl.c: the same lease record, pair, wiring, masquerade and
+ * (common/net-connect.c: the same lease record, pair, wiring, masquerade and
  * undo), DEL undoes what its own record says and never what it finds in
  * the container, CHECK compares the kernel with the previous result, GC
  * drops the attachments the runtime no longer knows, STATUS says whether
@@ -27,13 +27,15 @@
 
 #include "c.h"
 #include "nls.h"
+#include "fileutils.h"
 #include "net-cni.h"
 #include "net-lease.h"
 #include "net-nat.h"
 #include "net-netlink.h"
 #include "net-nsname.h"
 #include "strutils.h"
-#include "vethctl.h"
+#include "net-connect.h"
+#include "vethctl-cni.h"
 
 #define CNI_STATE_DIR	"/run/container-utils/cni"
 #define CNI_INPUT_MAX	(1024 * 1024)
@@ -95,36 +97,17 @@ static int fail(struct cni_call *call)
 	return EXIT_FAILURE;
 }
 
+/* The configuration on stdin, refused from CNI_INPUT_MAX bytes on. */
 static int read_stdin(char **buf, size_t *len, struct cni_error *e)
 {
-	size_t cap = 4096, n = 0;
-	char *b = xmalloc(cap);
-	ssize_t r;
+	int r = file_read_fd(STDIN_FILENO, CNI_INPUT_MAX - 1, buf, len);
 
-	for (;;) {
-		if (n == cap) {
-			if (cap >= CNI_INPUT_MAX) {
-				free(b);
-				return cni_error_set(e, CNI_ERR_IO, _("the network configuration is larger than %d bytes"),
-						     CNI_INPUT_MAX);
-			}
-			cap *= 2;
-			b = xrealloc(b, cap);
-		}
-		r = read(STDIN_FILENO, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(b);
-			return cni_error_set(e, CNI_ERR_IO, _("cannot read the network configuration from stdin: %s"),
-					     strerror(errno));
-		}
-		if (r == 0)
-			break;
-		n += (size_t) r;
-	}
-	*buf = b;
-	*len = n;
+	if (r == -EFBIG)
+		return cni_error_set(e, CNI_ERR_IO, _("the network configuration is larger than %d bytes"),
+				     CNI_INPUT_MAX);
+	if (r < 0)
+		return cni_error_set(e, CNI_ERR_IO, _("cannot read the network configuration from stdin: %s"),
+				     strerror(-r));
 	return 0;
 }
 
@@ -139,24 +122,6 @@ static int state_path(struct cni_call *call)
 	return 0;
 }
 
-static int mkdir_p(const char *dir, struct cni_error *e)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s", dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return cni_error_set(e, CNI_ERR_IO, _("cannot create %s: %s"), p, strerror(errno));
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return cni_error_set(e, CNI_ERR_IO, _("cannot create %s: %s"), p, strerror(errno));
-	return 0;
-}
-
 /* Written whole (a temporary file renamed over it), so never half there. */
 static int state_write(struct cni_call *call, const struct cni_state *st)
 {
@@ -165,8 +130,9 @@ static int state_write(struct cni_call *call, const struct cni_state *st)
 	int r;
 
 	snprintf(dir, sizeof(dir), "%s/%s", CNI_STATE_DIR, call->conf.name);
-	if (mkdir_p(dir, &call->err) < 0)
-		return -1;
+	r = file_mkdir_p(dir, 0755);
+	if (r < 0)
+		return cni_error_set(&call->err, CNI_ERR_IO, _("cannot create %s: %s"), dir, strerror(-r));
 	o = json_pack("{s:s, s:s, s:s, s:i, s:I, s:I, s:s, s:b}",
 		      "key", st->key, "bridge", st->bridge, "host", st->host,
 		      "hostIndex", st->host_index, "dev", (json_int_t) st->o.dev,
@@ -244,7 +210,7 @@ static int env_check(struct cni_call *call, bool need_netns)
 	call->ifname = getenv("CNI_IFNAME");
 	if (!call->id || !cni_valid_container_id(call->id))
 		return cni_error_set(&call->err, CNI_ERR_ENV, _("CNI_CONTAINERID is missing or invalid (letters, digits, '_', '.', '-', starting with a letter or digit)"));
-	if (!call->ifname || nl_check_ifname(call->ifname, &ce) < 0)
+	if (!call->ifname || netlink_check_ifname(call->ifname, &ce) < 0)
 		return cni_error_set(&call->err, CNI_ERR_ENV, _("CNI_IFNAME is missing or not an interface name"));
 	if (need_netns && (!call->netns || !*call->netns))
 		return cni_error_set(&call->err, CNI_ERR_ENV, _("CNI_NETNS is missing (the path of the container's network namespace)"));
@@ -255,8 +221,7 @@ static int env_check(struct cni_call *call, bool need_netns)
 
 /* What ADD has done beyond connect's own steps. */
 struct cni_add {
-	struct vethctl_control ctl;
-	struct conn c;
+	struct connect c;
 	bool gw_added;			/* the gateway address, on a bridge that was there */
 	bool wrote_state;
 	struct cni_state st;
@@ -267,20 +232,20 @@ static int add_bridge(struct cni_call *call, struct cni_add *a, struct cu_error 
 {
 	const struct cni_conf *cf = &call->conf;
 	bool gw = cf->has_ipam && cf->is_gw;
-	struct nl_link l;
-	int r = nl_link_get(a->ctl.sk, cf->bridge, &l, NULL);
+	struct netlink_link l;
+	int r = netlink_link_get(a->c.sk, cf->bridge, &l, NULL);
 
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot attach: %s is not a bridge (choose another \"bridge\")"), cf->bridge);
 	if (r < 0) {
-		if ((r = bridge_create(a->ctl.sk, cf->bridge, gw ? &cf->gateway : NULL, e)) < 0)
+		if ((r = connect_bridge_create(a->c.sk, cf->bridge, gw ? &cf->gateway : NULL, e)) < 0)
 			return r;
 		a->c.made_bridge = true;
 		return 0;
 	}
 	if (!gw)
 		return 0;
-	r = nl_addr(a->ctl.sk, NL_ADD, cf->bridge, &cf->gateway, e);
+	r = netlink_addr(a->c.sk, NETLINK_OP_ADD, cf->bridge, &cf->gateway, e);
 	if (r == -EEXIST)
 		return 0;
 	if (r == 0)
@@ -292,13 +257,13 @@ static int add_bridge(struct cni_call *call, struct cni_add *a, struct cu_error 
 static int add_record(struct cni_call *call, struct cni_add *a, struct cu_error *e)
 {
 	const struct cni_conf *cf = &call->conf;
-	struct conn *c = &a->c;
+	struct connect *c = &a->c;
 	struct cu_inet got;
 	int r;
 
 	if ((r = lease_owner_init(&c->rec.o, c->tfd, call->netns, e)) < 0)
 		return r;
-	random_name(c->host, sizeof(c->host));
+	connect_random_name(c->host, sizeof(c->host));
 	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
 	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
 	c->rec.nat = cf->ipmasq;
@@ -317,7 +282,7 @@ static int add_record(struct cni_call *call, struct cni_add *a, struct cu_error 
 	if (state_write(call, &a->st) < 0)
 		return cu_error_set(e, 0, "%s", call->err.msg);
 	a->wrote_state = true;
-	reap(&a->ctl, c->key);
+	connect_reap(-1, c->key);
 	if (cf->has_ipam)
 		r = lease_take_range(c->key, &cf->gateway, cf->range_start,
 				     cf->range_end, &c->rec, &got, e);
@@ -336,7 +301,7 @@ static int add_record(struct cni_call *call, struct cni_add *a, struct cu_error 
 /* The pair as connect makes it; the record learns its final name and index. */
 static int add_pair(struct cni_call *call, struct cni_add *a, struct cu_error *e)
 {
-	int r = conn_pair(&a->c, e);
+	int r = connect_pair(&a->c, e);
 
 	if (r < 0)
 		return r;
@@ -345,11 +310,6 @@ static int add_pair(struct cni_call *call, struct cni_add *a, struct cu_error *e
 	if (state_write(call, &a->st) < 0)
 		return cu_error_set(e, 0, "%s", call->err.msg);
 	return 0;
-}
-
-/* Undo steps are best effort, as in conn_undo(): the error is the step's. */
-static void best_effort(int r __unused)
-{
 }
 
 /*
@@ -371,8 +331,7 @@ static void host_end_no_ipv6(const char *host)
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
-	if (write(fd, "1", 1) != 1)
-		best_effort(-errno);
+	ignore_result(write(fd, "1", 1));	/* best effort, as said above */
 	close(fd);
 }
 
@@ -391,15 +350,15 @@ static int add_routes(struct cni_call *call, struct cni_add *a, struct cu_error 
 		const struct cni_route *rt = &cf->routes[i];
 
 		have_default |= is_default(&rt->dst);
-		r = nl_route(a->c.tsk, NL_ADD, &rt->dst, rt->has_gw ? &rt->gw : &cf->gateway,
-			     call->ifname, e);
+		r = netlink_route(a->c.tsk, NETLINK_OP_ADD, &rt->dst, rt->has_gw ? &rt->gw : &cf->gateway,
+				  call->ifname, e);
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
 	if (cf->is_default_gw && !have_default) {
 		struct cu_inet dflt = { .family = AF_INET };
 
-		r = nl_route(a->c.tsk, NL_ADD, &dflt, &cf->gateway, call->ifname, e);
+		r = netlink_route(a->c.tsk, NETLINK_OP_ADD, &dflt, &cf->gateway, call->ifname, e);
 		if (r < 0)
 			return r;
 	}
@@ -408,22 +367,23 @@ static int add_routes(struct cni_call *call, struct cni_add *a, struct cu_error 
 
 static void undo_add(struct cni_call *call, struct cni_add *a)
 {
-	conn_undo(&a->c);
+	connect_undo(&a->c);
+	/* best effort, as in connect_undo(): the error is the step's */
 	if (a->gw_added && !a->c.made_bridge)
-		best_effort(nl_addr(a->ctl.sk, NL_DEL, call->conf.bridge, &call->conf.gateway, NULL));
+		ignore_result(netlink_addr(a->c.sk, NETLINK_OP_DEL, call->conf.bridge, &call->conf.gateway, NULL));
 	if (a->wrote_state) {
 		(void) unlink(call->state);
 		rmdir_parent(call->state);
 	}
 }
 
-static json_t *iface_json(struct nl_sock *sk, const char *name, const char *sandbox)
+static json_t *iface_json(struct netlink_sock *sk, const char *name, const char *sandbox)
 {
 	char mac[24] = "";
-	struct nl_link l;
+	struct netlink_link l;
 	json_t *o = json_pack("{s:s}", "name", name);
 
-	if (nl_link_get(sk, name, &l, NULL) == 0 && l.has_mac &&
+	if (netlink_link_get(sk, name, &l, NULL) == 0 && l.has_mac &&
 	    format_mac(l.mac, mac, sizeof(mac)) == 0)
 		json_object_set_new(o, "mac", json_string(mac));
 	if (sandbox)
@@ -458,8 +418,8 @@ static json_t *add_result(struct cni_call *call, struct cni_add *a)
 	if (!json_is_array(ifs = json_object_get(res, "interfaces")))
 		json_object_set_new(res, "interfaces", ifs = json_array());
 	base = json_array_size(ifs);
-	json_array_append_new(ifs, iface_json(a->ctl.sk, cf->bridge, NULL));
-	json_array_append_new(ifs, iface_json(a->ctl.sk, a->c.host, NULL));
+	json_array_append_new(ifs, iface_json(a->c.sk, cf->bridge, NULL));
+	json_array_append_new(ifs, iface_json(a->c.sk, a->c.host, NULL));
 	json_array_append_new(ifs, iface_json(a->c.tsk, call->ifname, call->netns));
 	if (cf->has_ipam) {
 		json_t *ip = json_object();
@@ -511,12 +471,9 @@ static int cmd_add(struct cni_call *call)
 		return fail(call);
 	}
 	memset(&a, 0, sizeof(a));
-	a.ctl.nsfd = -1;
-	a.ctl.mtu = call->conf.mtu;
-	a.ctl.nat = call->conf.ipmasq;
-	a.ctl.bridge = call->conf.bridge;
-	a.ctl.ifname = call->ifname;
-	a.c.ctl = &a.ctl;
+	a.c.nsfd = -1;
+	a.c.mtu = call->conf.mtu;
+	a.c.nat = call->conf.ipmasq;
 	a.c.ns = call->netns;
 	a.c.bridge = call->conf.bridge;
 	a.c.ifname = call->ifname;
@@ -526,29 +483,29 @@ static int cmd_add(struct cni_call *call)
 		return fail(call);
 	}
 	if ((call->conf.ipmasq && nat_load(&e) < 0) ||
-	    !(a.ctl.sk = nl_open(-1, &e))) {
+	    !(a.c.sk = netlink_open(-1, &e))) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		return fail(call);
 	}
 	a.c.tfd = netns_open_spec(call->netns, &e);
 	if (a.c.tfd < 0) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-		nl_close(a.ctl.sk);
+		netlink_close(a.c.sk);
 		return fail(call);
 	}
-	if (!(a.c.tsk = nl_open(a.c.tfd, &e))) {
+	if (!(a.c.tsk = netlink_open(a.c.tfd, &e))) {
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		goto out;
 	}
-	bridge_lease_key(-1, call->conf.bridge, a.c.key, sizeof(a.c.key));
+	connect_bridge_lease_key(-1, call->conf.bridge, a.c.key, sizeof(a.c.key));
 	if ((r = add_bridge(call, &a, &e)) < 0 ||
 	    (r = add_record(call, &a, &e)) < 0 ||
 	    (r = add_pair(call, &a, &e)) < 0 ||
-	    (host_end_no_ipv6(a.c.host), (r = conn_wire(&a.c, &e)) < 0) ||
-	    (call->conf.hairpin && (r = nl_link_set_hairpin(a.ctl.sk, a.c.host, true, &e)) < 0) ||
-	    (a.c.has_addr && (r = conn_addr(&a.c, &e)) < 0) ||
+	    (host_end_no_ipv6(a.c.host), (r = connect_wire(&a.c, &e)) < 0) ||
+	    (call->conf.hairpin && (r = netlink_link_set_hairpin(a.c.sk, a.c.host, true, &e)) < 0) ||
+	    (a.c.has_addr && (r = connect_addr(&a.c, &e)) < 0) ||
 	    (r = add_routes(call, &a, &e)) < 0 ||
-	    (r = conn_nat(&a.c, &e)) < 0) {
+	    (r = connect_nat(&a.c, &e)) < 0) {
 		undo_add(call, &a);
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		goto out;
@@ -559,9 +516,9 @@ static int cmd_add(struct cni_call *call)
 	call->err.code = 0;
 out:
 	if (a.c.tsk)
-		nl_close(a.c.tsk);
+		netlink_close(a.c.tsk);
 	close(a.c.tfd);
-	nl_close(a.ctl.sk);
+	netlink_close(a.c.sk);
 	return call->err.code ? fail(call) : 0;
 }
 
@@ -575,36 +532,36 @@ out:
  */
 static int undo_recorded(const char *path, struct cni_error *err)
 {
-	struct vethctl_control ctl = { .nsfd = -1 };
+	struct netlink_sock *sk;
 	struct cu_error e = { 0 };
-	struct nat_drop nd = { .nsfd = -1, .natted = true, .e = &e };
+	struct connect_nat_drop nd = { .nsfd = -1, .natted = true, .e = &e };
 	struct cni_state st;
-	struct nl_link host, br;
+	struct netlink_link host, br;
 	int r = state_read(path, &st, err);
 
 	if (r <= 0)
 		return r;
-	if ((st.nat && nat_load(&e) < 0) || !(ctl.sk = nl_open(-1, &e)))
+	if ((st.nat && nat_load(&e) < 0) || !(sk = netlink_open(-1, &e)))
 		return from_cu(err, &e, CNI_ERR_INTERNAL);
 	if (st.host_index > 0)
-		r = nl_link_get_index(ctl.sk, st.host_index, &host, &e);
+		r = netlink_link_get_index(sk, st.host_index, &host, &e);
 	else
-		r = nl_link_get(ctl.sk, st.host, &host, &e);
+		r = netlink_link_get(sk, st.host, &host, &e);
 	if (r == 0 && streq(host.name, st.host) && streq(host.kind, "veth") &&
 	    (st.host_index > 0 ||
-	     (nl_link_get(ctl.sk, st.bridge, &br, NULL) == 0 && host.master == br.index)))
-		r = nl_link_del_index(ctl.sk, host.index, &e);
+	     (netlink_link_get(sk, st.bridge, &br, NULL) == 0 && host.master == br.index)))
+		r = netlink_link_del_index(sk, host.index, &e);
 	else
 		r = r == -ENODEV || r == 0 ? 0 : r;	/* gone, or not ours any more */
 	if (r == -ENODEV)
 		r = 0;	/* went with its namespace meanwhile */
 	if (r == 0)
-		r = lease_release(st.key, &st.o, st.host, drop_nat, &nd, &e);
+		r = lease_release(st.key, &st.o, st.host, connect_drop_nat, &nd, &e);
 	if (r >= 0) {
-		reap(&ctl, st.key);
+		connect_reap(-1, st.key);
 		r = 0;
 	}
-	nl_close(ctl.sk);
+	netlink_close(sk);
 	if (r < 0)
 		return from_cu(err, &e, CNI_ERR_INTERNAL);	/* the record stays: DEL again */
 	if (unlink(path) < 0 && errno != ENOENT)
@@ -692,7 +649,7 @@ static int find_addr(int index __unused, const struct cu_inet *a, void *data)
 }
 
 /* Is each address prevResult gives our container interface there? */
-static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l)
+static int check_addrs(struct cni_call *call, struct netlink_sock *tsk, const struct netlink_link *l)
 {
 	const json_t *prev = call->conf.prev_result;
 	json_t *ifs = json_object_get(prev, "interfaces"), *ip;
@@ -713,7 +670,7 @@ static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct 
 			continue;	/* not our container interface */
 		if (parse_cidr(addr, &w.a) < 0)
 			return cni_error_set(&call->err, CNI_ERR_CONFIG, _("invalid prevResult: address %s"), addr);
-		if (nl_addr_dump(tsk, w.a.family, l->index, find_addr, &w, &e) < 0)
+		if (netlink_addr_dump(tsk, w.a.family, l->index, find_addr, &w, &e) < 0)
 			return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 		if (!w.found)
 			return cni_error_set(&call->err, CNI_ERR_INTERNAL, _("address %1$s is missing from %2$s in %3$s"),
@@ -723,7 +680,7 @@ static int check_addrs(struct cni_call *call, struct nl_sock *tsk, const struct 
 }
 
 /* Is the bridge's gateway address there (isGateway)? */
-static int check_gateway(struct cni_call *call, struct nl_sock *sk, const struct nl_link *br)
+static int check_gateway(struct cni_call *call, struct netlink_sock *sk, const struct netlink_link *br)
 {
 	const struct cni_conf *cf = &call->conf;
 	struct addr_want w = { .a = cf->gateway, .found = false };
@@ -732,7 +689,7 @@ static int check_gateway(struct cni_call *call, struct nl_sock *sk, const struct
 
 	if (!cf->has_ipam || !cf->is_gw)
 		return 0;
-	if (nl_addr_dump(sk, AF_INET, br->index, find_addr, &w, &e) < 0)
+	if (netlink_addr_dump(sk, AF_INET, br->index, find_addr, &w, &e) < 0)
 		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 	if (w.found)
 		return 0;
@@ -755,7 +712,7 @@ static bool same_ip(const struct cu_inet *a, const struct cu_inet *b)
 	       memcmp(a->addr.bytes, b->addr.bytes, inet_addr_len(a)) == 0;
 }
 
-static int find_route(const struct nl_route_info *rt, void *data)
+static int find_route(const struct netlink_route_info *rt, void *data)
 {
 	struct route_want *w = data;
 	struct cu_inet dst;
@@ -768,7 +725,7 @@ static int find_route(const struct nl_route_info *rt, void *data)
 }
 
 /* One route ADD set up in the container: @dst via @gw on the interface. */
-static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l,
+static int check_route(struct cni_call *call, struct netlink_sock *tsk, const struct netlink_link *l,
 		       const struct cu_inet *dst, const struct cu_inet *gw)
 {
 	struct route_want w = { .gw = gw, .oif = l->index, .found = false };
@@ -776,7 +733,7 @@ static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct 
 	struct cu_error e = { 0 };
 
 	cidr_network(dst, &w.dst);
-	if (nl_route_dump(tsk, dst->family, find_route, &w, &e) < 0)
+	if (netlink_route_dump(tsk, dst->family, find_route, &w, &e) < 0)
 		return from_cu(&call->err, &e, CNI_ERR_INTERNAL);
 	if (w.found)
 		return 0;
@@ -789,7 +746,7 @@ static int check_route(struct cni_call *call, struct nl_sock *tsk, const struct 
 }
 
 /* The routes add_routes() sets up: the ipam routes, the default one. */
-static int check_routes(struct cni_call *call, struct nl_sock *tsk, const struct nl_link *l)
+static int check_routes(struct cni_call *call, struct netlink_sock *tsk, const struct netlink_link *l)
 {
 	const struct cni_conf *cf = &call->conf;
 	bool have_default = false;
@@ -837,9 +794,9 @@ static int check_masq(struct cni_call *call)
 static int cmd_check(struct cni_call *call)
 {
 	struct cu_error e = { 0 };
-	struct nl_sock *sk = NULL, *tsk = NULL;
+	struct netlink_sock *sk = NULL, *tsk = NULL;
 	struct cni_state st;
-	struct nl_link host, br, l;
+	struct netlink_link host, br, l;
 	int fd = -1, r;
 
 	if (env_check(call, true) < 0)
@@ -855,11 +812,11 @@ static int cmd_check(struct cni_call *call)
 	if (r <= 0)
 		return fail(call);
 	r = -1;
-	if (!(sk = nl_open(-1, &e)))
+	if (!(sk = netlink_open(-1, &e)))
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-	else if (nl_link_get(sk, st.bridge, &br, &e) < 0 || !streq(br.kind, "bridge"))
+	else if (netlink_link_get(sk, st.bridge, &br, &e) < 0 || !streq(br.kind, "bridge"))
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("bridge %s is missing"), st.bridge);
-	else if (nl_link_get_index(sk, st.host_index, &host, &e) < 0 ||
+	else if (netlink_link_get_index(sk, st.host_index, &host, &e) < 0 ||
 		 !streq(host.name, st.host) || host.master != br.index)
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("host end %1$s is missing from bridge %2$s"),
 			      st.host, st.bridge);
@@ -867,9 +824,9 @@ static int cmd_check(struct cni_call *call)
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("host end %s is down"), st.host);
 	else if (check_gateway(call, sk, &br) < 0)
 		;	/* said */
-	else if ((fd = netns_open_spec(call->netns, &e)) < 0 || !(tsk = nl_open(fd, &e)))
+	else if ((fd = netns_open_spec(call->netns, &e)) < 0 || !(tsk = netlink_open(fd, &e)))
 		from_cu(&call->err, &e, CNI_ERR_INTERNAL);
-	else if (nl_link_get(tsk, call->ifname, &l, &e) < 0)
+	else if (netlink_link_get(tsk, call->ifname, &l, &e) < 0)
 		cni_error_set(&call->err, CNI_ERR_INTERNAL, _("interface %1$s is missing from %2$s"),
 			      call->ifname, call->netns);
 	else if (!(l.flags & IFF_UP))
@@ -879,11 +836,11 @@ static int cmd_check(struct cni_call *call)
 		 check_masq(call) == 0)
 		r = 0;
 	if (tsk)
-		nl_close(tsk);
+		netlink_close(tsk);
 	if (fd >= 0)
 		close(fd);
 	if (sk)
-		nl_close(sk);
+		netlink_close(sk);
 	return r < 0 ? fail(call) : 0;
 }
 

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -13,13 +12,14 @@
 #include "explain.h"
 #include "nls.h"
 #include "closestream.h"
+#include "net-connect.h"
 #include "net-lease.h"
 #include "net-nat.h"
 #include "net-netlink.h"
 #include "net-nsname.h"
 #include "strutils.h"
 #include "table.h"
-#include "vethctl.h"
+#include "vethctl-cni.h"
 
 /* Subnet a bridge made by connect gets without an IPv4 --addr. */
 #define DEFAULT_SUBNET	"10.200.0.1/24"
@@ -29,6 +29,25 @@
 #define MTU_MIN		68
 #define MTU_MAX		65535
 
+struct vethctl_control {
+	const char *netns;		/* --netns: where we act */
+	const char *peer_netns;		/* --peer-netns */
+	uint32_t mtu;
+	uint8_t mac[6], peer_mac[6];
+	bool has_mac, has_peer_mac;
+	const char *bridge;
+	const char *addr;		/* CIDR or "auto" */
+	const char *ifname;
+	const char *out;
+	bool nat;
+	struct table_opts topts;
+
+	int nsfd;			/* --netns opened, -1: current */
+	struct netlink_sock *sk;	/* socket in that namespace */
+	char **argv;			/* the command's arguments */
+	int argc;
+};
+
 struct command {
 	const char *name;
 	int (*fn)(struct vethctl_control *ctl);
@@ -36,42 +55,23 @@ struct command {
 	const char *alias;		/* iproute2's short form, or NULL */
 };
 
-/* Undo steps are best effort: the error reported is the step's that failed. */
-static void undo_done(int r __unused)
-{
-}
-
-static void die_err(const struct cu_error *e)
-{
-	cu_error_die(e);
-}
-
-/* "network namespace NS" or "the current network namespace". */
-static const char *ns_label(const char *spec, char *buf, size_t len)
-{
-	if (!spec)
-		return _("the current network namespace");
-	snprintf(buf, len, _("network namespace %s"), spec);
-	return buf;
-}
-
 static int open_ns(const char *spec)
 {
 	struct cu_error e = { 0 };
 	int fd = netns_open_spec(spec, &e);
 
 	if (fd < 0)
-		die_err(&e);
+		cu_error_die(&e);
 	return fd;
 }
 
-static struct nl_sock *open_sock(int nsfd)
+static struct netlink_sock *open_sock(int nsfd)
 {
 	struct cu_error e = { 0 };
-	struct nl_sock *sk = nl_open(nsfd, &e);
+	struct netlink_sock *sk = netlink_open(nsfd, &e);
 
 	if (!sk)
-		die_err(&e);
+		cu_error_die(&e);
 	return sk;
 }
 
@@ -79,28 +79,8 @@ static void check_ifname(const char *name)
 {
 	struct cu_error e = { 0 };
 
-	if (nl_check_ifname(name, &e) < 0)
-		die_err(&e);
-}
-
-static void check(int r, const struct cu_error *e)
-{
-	if (r < 0)
-		die_err(e);
-}
-
-/* The path a lease keeps to find its namespace again. */
-void ns_owner_path(const char *spec, char *buf, size_t len)
-{
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "%s/%s", NETNS_RUN_DIR, spec);
-	if (strchr(spec, '/'))
-		snprintf(buf, len, "%s", spec);
-	else if (access(p, F_OK) == 0)
-		snprintf(buf, len, "%s", p);
-	else
-		snprintf(buf, len, "/proc/%s/ns/net", spec);
+	if (netlink_check_ifname(name, &e) < 0)
+		cu_error_die(&e);
 }
 
 /* ---- add / delete / up / down / move / attach / detach ------------ */
@@ -113,44 +93,45 @@ void ns_owner_path(const char *spec, char *buf, size_t len)
 static void die_exists(struct vethctl_control *ctl, const char *peer, int peerfd)
 {
 	struct cu_error e = { 0 };
-	struct nl_link l;
-	struct nl_sock *psk;
+	struct netlink_link l;
+	struct netlink_sock *psk;
 	char buf[PATH_MAX];
 	bool exists;
 
-	if (nl_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
+	if (netlink_link_get(ctl->sk, ctl->argv[0], &l, &e) == 0)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
-		     ctl->argv[0], ns_label(ctl->netns, buf, sizeof(buf)));
+		     ctl->argv[0], connect_ns_label(ctl->netns, buf, sizeof(buf)));
 	if (!peer)
 		return;
 	psk = peerfd >= 0 ? open_sock(peerfd) : ctl->sk;
-	exists = nl_link_get(psk, peer, &l, &e) == 0;
+	exists = netlink_link_get(psk, peer, &l, &e) == 0;
 	if (psk != ctl->sk)
-		nl_close(psk);
+		netlink_close(psk);
 	if (exists)
 		diex(_("cannot create veth pair: %1$s already exists in %2$s (choose another name, or delete it)"),
-		     peer, ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
-				    buf, sizeof(buf)));
+		     peer, connect_ns_label(peerfd >= 0 ? ctl->peer_netns : ctl->netns,
+					    buf, sizeof(buf)));
 }
 
 /* The name the kernel gave the peer ("vethN"), on stdout: it was not given. */
-static void print_peer(struct vethctl_control *ctl, const struct nl_veth *v)
+static void print_peer(struct vethctl_control *ctl, const struct netlink_veth *v)
 {
 	struct cu_error e = { 0 };
-	struct nl_sock *psk = v->peer_netns_fd >= 0 ? open_sock(v->peer_netns_fd) : ctl->sk;
-	struct nl_link l, p;
+	struct netlink_sock *psk = v->peer_netns_fd >= 0 ? open_sock(v->peer_netns_fd) : ctl->sk;
+	struct netlink_link l, p;
 
-	check(nl_link_get(ctl->sk, v->name, &l, &e), &e);
-	check(nl_link_get_index(psk, l.link, &p, &e), &e);
+	if (netlink_link_get(ctl->sk, v->name, &l, &e) < 0 ||
+	    netlink_link_get_index(psk, l.link, &p, &e) < 0)
+		cu_error_die(&e);
 	printf("%s\n", p.name);
 	if (psk != ctl->sk)
-		nl_close(psk);
+		netlink_close(psk);
 }
 
 static int cmd_add(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	struct nl_veth v = {
+	struct netlink_veth v = {
 		.name = ctl->argv[0],
 		.peer = ctl->argc > 1 ? ctl->argv[1] : NULL,
 		.peer_netns_fd = -1,
@@ -165,10 +146,11 @@ static int cmd_add(struct vethctl_control *ctl)
 		check_ifname(v.peer);
 	if (ctl->peer_netns)
 		v.peer_netns_fd = open_ns(ctl->peer_netns);
-	r = nl_veth_add(ctl->sk, &v, &e);
+	r = netlink_veth_add(ctl->sk, &v, &e);
 	if (r == -EEXIST)
 		die_exists(ctl, v.peer, v.peer_netns_fd);
-	check(r, &e);
+	if (r < 0)
+		cu_error_die(&e);
 	if (!v.peer && !explain_dry_run())	/* a dry run's peer has no name yet */
 		print_peer(ctl, &v);
 	if (v.peer_netns_fd >= 0)
@@ -177,7 +159,7 @@ static int cmd_add(struct vethctl_control *ctl)
 }
 
 static void undo_connection(struct vethctl_control *ctl, const char *key,
-			    const struct lease_rec *rec, const struct nl_link *host);
+			    const struct lease_rec *rec, const struct netlink_link *host);
 
 /*
  * The host end of a connection (a veth that a record names, at its index)
@@ -188,23 +170,25 @@ static int cmd_delete(struct vethctl_control *ctl)
 	struct cu_error e = { 0 };
 	char key[IF_NAMESIZE + 32], suffix[32];
 	struct lease_rec rec;
-	struct nl_link l;
+	struct netlink_link l;
 	int r;
 
 	check_ifname(ctl->argv[0]);
-	if (nl_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
-		bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+	if (netlink_link_get(ctl->sk, ctl->argv[0], &l, NULL) == 0 && streq(l.kind, "veth")) {
+		connect_bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
 		r = lease_find(NULL, suffix,
 			       &(struct lease_match) { .host = l.name, .host_index = l.index },
 			       &rec, key, sizeof(key), &e);
-		check(r, &e);
+		if (r < 0)
+			cu_error_die(&e);
 		if (r > 0) {
 			undo_connection(ctl, key, &rec, &l);
-			reap(ctl, key);
+			connect_reap(ctl->nsfd, key);
 			return 0;
 		}
 	}
-	check(nl_link_del(ctl->sk, ctl->argv[0], &e), &e);
+	if (netlink_link_del(ctl->sk, ctl->argv[0], &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -213,7 +197,8 @@ static int set_updown(struct vethctl_control *ctl, bool up)
 	struct cu_error e = { 0 };
 
 	check_ifname(ctl->argv[0]);
-	check(nl_link_set_up(ctl->sk, ctl->argv[0], up, &e), &e);
+	if (netlink_link_set_up(ctl->sk, ctl->argv[0], up, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -234,7 +219,8 @@ static int cmd_move(struct vethctl_control *ctl)
 
 	check_ifname(ctl->argv[0]);
 	fd = open_ns(ctl->argv[1]);
-	check(nl_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e), &e);
+	if (netlink_link_move(ctl->sk, ctl->argv[0], fd, NULL, &e) < 0)
+		cu_error_die(&e);
 	close(fd);
 	return 0;
 }
@@ -242,19 +228,20 @@ static int cmd_move(struct vethctl_control *ctl)
 static int cmd_attach(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	struct nl_link br;
+	struct netlink_link br;
 
 	check_ifname(ctl->argv[0]);
 	check_ifname(ctl->argv[1]);
-	if (nl_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0) {
-		if (!nl_dry_blind(ctl->sk))
+	if (netlink_link_get(ctl->sk, ctl->argv[1], &br, &e) < 0) {
+		if (!netlink_dry_blind(ctl->sk))
 			diex(_("cannot attach %1$s: no bridge %2$s (create it with: vethctl bridge add %2$s)"),
 			     ctl->argv[0], ctl->argv[1]);
 		snprintf(br.kind, sizeof(br.kind), "bridge");	/* a plan cannot look there */
 	}
 	if (!streq(br.kind, "bridge"))
 		diex(_("cannot attach %1$s: %2$s is not a bridge"), ctl->argv[0], ctl->argv[1]);
-	check(nl_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e), &e);
+	if (netlink_link_set_master(ctl->sk, ctl->argv[0], ctl->argv[1], &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -263,32 +250,34 @@ static int cmd_detach(struct vethctl_control *ctl)
 	struct cu_error e = { 0 };
 
 	check_ifname(ctl->argv[0]);
-	check(nl_link_set_master(ctl->sk, ctl->argv[0], NULL, &e), &e);
+	if (netlink_link_set_master(ctl->sk, ctl->argv[0], NULL, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
 /* ---- addr / route / bridge -------------------------------------------- */
 
-static enum nl_op parse_op(const char *s)
+static enum netlink_op parse_op(const char *s)
 {
 	if (streq(s, "add"))
-		return NL_ADD;
+		return NETLINK_OP_ADD;
 	if (streq(s, "del") || streq(s, "delete"))
-		return NL_DEL;
+		return NETLINK_OP_DEL;
 	diex(_("unknown action: %s (use add or del)"), s);
 }
 
 static int cmd_addr(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
+	enum netlink_op op = parse_op(ctl->argv[0]);
 	struct cu_inet a;
 
 	if (ctl->argc != 3)
 		diex(_("addr: expected add|del NAME CIDR (see vethctl --help)"));
 	check_ifname(ctl->argv[1]);
 	cidr_or_err(ctl->argv[2], &a, _("invalid address"));
-	check(nl_addr(ctl->sk, op, ctl->argv[1], &a, &e), &e);
+	if (netlink_addr(ctl->sk, op, ctl->argv[1], &a, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -309,7 +298,7 @@ static void parse_dest(const char *s, struct cu_inet *dst, int family)
 static int cmd_route(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
+	enum netlink_op op = parse_op(ctl->argv[0]);
 	struct cu_inet dst, gw;
 	const char *dev = NULL;
 	bool has_gw = false;
@@ -331,17 +320,9 @@ static int cmd_route(struct vethctl_control *ctl)
 	if (has_gw && gw.family != dst.family)
 		diex(_("route: %1$s and %2$s are of different address families"),
 		     ctl->argv[1], ctl->argv[3]);
-	check(nl_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e), &e);
+	if (netlink_route(ctl->sk, op, &dst, has_gw ? &gw : NULL, dev, &e) < 0)
+		cu_error_die(&e);
 	return 0;
-}
-
-/* The lease file of bridge @br in the namespace @nsfd (-1: ours). */
-void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
-{
-	struct stat st;
-	int r = nsfd >= 0 ? fstat(nsfd, &st) : stat("/proc/self/ns/net", &st);
-
-	snprintf(key, len, "%s@%ju", br, r == 0 ? (uintmax_t) st.st_ino : 0);
 }
 
 /*
@@ -350,19 +331,20 @@ void bridge_lease_key(int nsfd, const char *br, char *key, size_t len)
  * and its masquerade element.
  */
 static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
-				  const struct nl_link *br)
+				  const struct netlink_link *br)
 {
 	struct cu_error e = { 0 };
 	struct lease_rec *recs;
-	struct nl_link host;
+	struct netlink_link host;
 	size_t n;
 	int r;
 
-	check(lease_list(key, &recs, &n, &e), &e);
+	if (lease_list(key, &recs, &n, &e) < 0)
+		cu_error_die(&e);
 	for (size_t i = 0; i < n; i++) {
 		r = recs[i].host_index > 0 ?
-			nl_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
-			nl_link_get(ctl->sk, recs[i].host, &host, NULL);
+			netlink_link_get_index(ctl->sk, recs[i].host_index, &host, NULL) :
+			netlink_link_get(ctl->sk, recs[i].host, &host, NULL);
 		if (r == 0 && (!streq(host.name, recs[i].host) ||
 			       !streq(host.kind, "veth") || host.master != br->index))
 			r = -ENODEV;	/* not ours (any more): left alone */
@@ -371,36 +353,15 @@ static void bridge_disconnect_all(struct vethctl_control *ctl, const char *key,
 	free(recs);
 }
 
-/* A new bridge, with an address and up; deleted again when a step fails. */
-int bridge_create(struct nl_sock *sk, const char *name,
-		  const struct cu_inet *a, struct cu_error *e)
-{
-	int r = nl_bridge_add(sk, name, e);
-
-	if (r == -EEXIST)
-		return cu_error_set(e, 0, _("cannot create bridge: %s already exists (use it, or delete it with vethctl bridge del)"),
-				    name);
-	if (r < 0)
-		return r;
-	if (a && (r = nl_addr(sk, NL_ADD, name, a, e)) < 0)
-		goto out_del_bridge;
-	if ((r = nl_link_set_up(sk, name, true, e)) < 0)
-		goto out_del_bridge;
-	return 0;
-out_del_bridge:
-	undo_done(nl_link_del(sk, name, NULL));	/* undo; r is the error */
-	return r;
-}
-
 static int cmd_bridge_list(struct vethctl_control *ctl);
 
 static int cmd_bridge(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
 	char key[IF_NAMESIZE + 32];
-	enum nl_op op;
+	enum netlink_op op;
 	struct cu_inet a;
-	struct nl_link l;
+	struct netlink_link l;
 
 	if (ctl->argc == 1 && streq(ctl->argv[0], "list"))
 		return cmd_bridge_list(ctl);
@@ -412,21 +373,24 @@ static int cmd_bridge(struct vethctl_control *ctl)
 	check_ifname(ctl->argv[1]);
 	if (ctl->addr)
 		cidr_or_err(ctl->addr, &a, _("invalid address"));
-	if (op == NL_ADD)
-		return check(bridge_create(ctl->sk, ctl->argv[1],
-					   ctl->addr ? &a : NULL, &e), &e), 0;
-	if (nl_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
-		if (!nl_dry_blind(ctl->sk))
-			die_err(&e);
+	if (op == NETLINK_OP_ADD) {
+		if (connect_bridge_create(ctl->sk, ctl->argv[1], ctl->addr ? &a : NULL, &e) < 0)
+			cu_error_die(&e);
+		return 0;
+	}
+	if (netlink_link_get(ctl->sk, ctl->argv[1], &l, &e) < 0) {
+		if (!netlink_dry_blind(ctl->sk))
+			cu_error_die(&e);
 		memset(&l, 0, sizeof(l));	/* a plan cannot look there */
 		snprintf(l.kind, sizeof(l.kind), "bridge");
 	}
 	if (!streq(l.kind, "bridge"))
 		diex(_("cannot delete bridge: %s is not a bridge (use vethctl delete)"), ctl->argv[1]);
-	bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
-	reap(ctl, key);
+	connect_bridge_lease_key(ctl->nsfd, ctl->argv[1], key, sizeof(key));
+	connect_reap(ctl->nsfd, key);
 	bridge_disconnect_all(ctl, key, &l);
-	check(nl_link_del(ctl->sk, ctl->argv[1], &e), &e);
+	if (netlink_link_del(ctl->sk, ctl->argv[1], &e) < 0)
+		cu_error_die(&e);
 	/* the bridge is gone, and with it every lease on it */
 	if (lease_forget(key, &e) < 0)
 		cu_error_warn(&e);
@@ -435,24 +399,10 @@ static int cmd_bridge(struct vethctl_control *ctl)
 
 /* ---- nat ---------------------------------------------------------------- */
 
-/* nat_add()/nat_del() inside the namespace that forwards. */
-int nat_in(int nsfd, bool add, const struct cu_inet *net, const char *out,
-	   bool *added, struct cu_error *e)
-{
-	int saved = -1, r, r2 = 0;
-
-	if (nsfd >= 0 && (saved = nl_netns_enter(nsfd, e)) < 0)
-		return saved;
-	r = add ? nat_add(net, out, added, e) : nat_del(net, out, e);
-	if (saved >= 0)
-		r2 = nl_netns_leave(saved, r < 0 ? NULL : e);
-	return r < 0 ? r : r2;
-}
-
 static int cmd_nat(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
-	enum nl_op op = parse_op(ctl->argv[0]);
+	enum netlink_op op = parse_op(ctl->argv[0]);
 	struct cu_inet net;
 	bool added;
 
@@ -463,12 +413,12 @@ static int cmd_nat(struct vethctl_control *ctl)
 	cidr_or_err(ctl->argv[1], &net, _("invalid subnet"));
 	if (net.family != AF_INET)
 		diex(_("nat: %s: only IPv4 subnets are masqueraded"), ctl->argv[1]);
-	if (ctl->out) {
+	if (ctl->out)
 		check_ifname(ctl->out);
-		check(nat_check_out(ctl->out, &e), &e);
-	}
-	check(nat_load(&e), &e);
-	check(nat_in(ctl->nsfd, op == NL_ADD, &net, ctl->out, &added, &e), &e);
+	if ((ctl->out && nat_check_out(ctl->out, &e) < 0) ||
+	    nat_load(&e) < 0 ||
+	    connect_nat_in(ctl->nsfd, op == NETLINK_OP_ADD, &net, ctl->out, &added, &e) < 0)
+		cu_error_die(&e);
 	return 0;
 }
 
@@ -493,7 +443,7 @@ static const struct table_column list_cols[] = {
 struct list_ctx {
 	struct vethctl_control *ctl;
 	struct cu_table *t;
-	struct nl_link *links;
+	struct netlink_link *links;
 	size_t nlinks;
 	char **addrs;			/* per link, comma separated */
 	char **ns_names;		/* by nsid, for peers elsewhere */
@@ -502,7 +452,7 @@ struct list_ctx {
 	bool want_addrs;		/* dump the addresses too */
 };
 
-static int collect_link(const struct nl_link *l, void *data)
+static int collect_link(const struct netlink_link *l, void *data)
 {
 	struct list_ctx *lc = data;
 
@@ -535,12 +485,12 @@ static void map_nsids(struct list_ctx *lc)
 	lc->nns = 0;
 	while (d && (de = readdir(d))) {
 		struct cu_error e = { 0 };
-		int fd, id;
+		int32_t id;
+		int fd;
 
 		if (de->d_name[0] == '.' || (fd = netns_open_name(de->d_name, &e)) < 0)
 			continue;
-		id = nl_netns_id(lc->ctl->sk, fd, &e);
-		if (id < 0 || id > 4096) {
+		if (netlink_nsid_get(lc->ctl->sk, fd, &id, &e) < 0 || id < 0 || id > 4096) {
 			close(fd);
 			continue;
 		}
@@ -567,12 +517,12 @@ static const char *link_name(const struct list_ctx *lc, int index)
 }
 
 /* The peer's name, asked in its own namespace when it is elsewhere. */
-static void peer_of(struct list_ctx *lc, const struct nl_link *l, char *name,
+static void peer_of(struct list_ctx *lc, const struct netlink_link *l, char *name,
 		    size_t len, const char **ns)
 {
 	struct cu_error e = { 0 };
-	struct nl_link p;
-	struct nl_sock *psk;
+	struct netlink_link p;
+	struct netlink_sock *psk;
 
 	*ns = "";
 	name[0] = '\0';
@@ -586,10 +536,10 @@ static void peer_of(struct list_ctx *lc, const struct nl_link *l, char *name,
 		return;
 	}
 	*ns = lc->ns_names[l->link_netnsid];
-	psk = nl_open(lc->ns_fds[l->link_netnsid], &e);
-	if (psk && nl_link_get_index(psk, l->link, &p, &e) == 0)
+	psk = netlink_open(lc->ns_fds[l->link_netnsid], &e);
+	if (psk && netlink_link_get_index(psk, l->link, &p, &e) == 0)
 		snprintf(name, len, "%s", p.name);
-	nl_close(psk);
+	netlink_close(psk);
 }
 
 static const char *operstate_name(uint8_t s)
@@ -604,7 +554,7 @@ static const char *operstate_name(uint8_t s)
 
 static void list_line(struct list_ctx *lc, size_t i)
 {
-	const struct nl_link *l = &lc->links[i];
+	const struct netlink_link *l = &lc->links[i];
 	struct libscols_line *ln = table_add_line(lc->t, NULL);
 	char peer[IF_NAMESIZE + 16], mac[32] = "";
 	const char *pns;
@@ -651,12 +601,12 @@ static int list_collect(struct list_ctx *lc, struct cu_error *e)
 		free(lc->addrs);
 		lc->addrs = NULL;
 		lc->nlinks = 0;
-		r = nl_link_dump(lc->ctl->sk, collect_link, lc, e);
+		r = netlink_link_dump(lc->ctl->sk, collect_link, lc, e);
 		if (r < 0)
 			continue;
 		lc->addrs = xcalloc(lc->nlinks + 1, sizeof(char *));
 		if (lc->want_addrs)
-			r = nl_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
+			r = netlink_addr_dump(lc->ctl->sk, AF_UNSPEC, 0, collect_addr, lc, e);
 	}
 	return r;
 }
@@ -670,9 +620,10 @@ static int cmd_list(struct vethctl_control *ctl)
 			 "NAME,PEER,PEER-NETNS,STATE,MTU,MASTER,ADDRESSES",
 			 &ctl->topts, &e);
 	if (!lc.t)
-		die_err(&e);
+		cu_error_die(&e);
 	lc.want_addrs = table_has(lc.t, COL_ADDRESSES);
-	check(list_collect(&lc, &e), &e);
+	if (list_collect(&lc, &e) < 0)
+		cu_error_die(&e);
 	if (table_has(lc.t, COL_PEER) || table_has(lc.t, COL_PEER_NETNS))
 		map_nsids(&lc);
 	for (size_t i = 0; i < lc.nlinks; i++)
@@ -703,11 +654,11 @@ static int nat_query(int nsfd, const struct cu_inet *net, struct cu_error *e)
 {
 	int saved = -1, r, r2 = 0;
 
-	if (nsfd >= 0 && (saved = nl_netns_enter(nsfd, e)) < 0)
+	if (nsfd >= 0 && (saved = netlink_netns_enter(nsfd, e)) < 0)
 		return saved;
 	r = nat_masquerades(net, e);
 	if (saved >= 0)
-		r2 = nl_netns_leave(saved, r < 0 ? NULL : e);
+		r2 = netlink_netns_leave(saved, r < 0 ? NULL : e);
 	return r < 0 || r2 == 0 ? r : r2;
 }
 
@@ -740,7 +691,7 @@ static int bridge_nat(struct vethctl_control *ctl, const char *addrs, bool *warn
 
 static void bridge_line(struct list_ctx *lc, size_t i, bool *warned)
 {
-	const struct nl_link *l = &lc->links[i];
+	const struct netlink_link *l = &lc->links[i];
 	struct libscols_line *ln = table_add_line(lc->t, NULL);
 	_cleanup_free_ char *ports = xstrdup("");
 	int nat;
@@ -774,9 +725,10 @@ static int cmd_bridge_list(struct vethctl_control *ctl)
 	lc.t = table_new("bridges", bridge_cols, ARRAY_SIZE(bridge_cols),
 			 "NAME,STATE,ADDRESSES,PORTS,NAT", &ctl->topts, &e);
 	if (!lc.t)
-		die_err(&e);
+		cu_error_die(&e);
 	lc.want_addrs = table_has(lc.t, BCOL_ADDRESSES) || table_has(lc.t, BCOL_NAT);
-	check(list_collect(&lc, &e), &e);
+	if (list_collect(&lc, &e) < 0)
+		cu_error_die(&e);
 	for (size_t i = 0; i < lc.nlinks; i++)
 		if (streq(lc.links[i].kind, "bridge"))
 			bridge_line(&lc, i, &warned);
@@ -788,9 +740,9 @@ static int cmd_bridge_list(struct vethctl_control *ctl)
 
 /* ---- connect / disconnect --------------------------------------------- */
 
-static void lease_key(struct conn *c)
+static void lease_key(struct connect *c)
 {
-	bridge_lease_key(c->ctl->nsfd, c->bridge, c->key, sizeof(c->key));
+	connect_bridge_lease_key(c->nsfd, c->bridge, c->key, sizeof(c->key));
 }
 
 /*
@@ -816,90 +768,37 @@ static bool gateway_for(const struct cu_inet *addr, struct cu_inet *gw)
 }
 
 /* The bridge, made with an address when missing; its IPv4 address. */
-static int conn_bridge(struct conn *c, struct cu_error *e)
+static int conn_bridge(struct connect *c, struct cu_error *e)
 {
-	struct nl_link l;
+	struct netlink_link l;
 	struct cu_inet a, *pa = NULL;
-	int r = nl_link_get(c->ctl->sk, c->bridge, &l, NULL);
+	int r = netlink_link_get(c->sk, c->bridge, &l, NULL);
 
 	if (r == 0 && !streq(l.kind, "bridge"))
 		return cu_error_set(e, 0, _("cannot connect: %s is not a bridge (choose another --bridge)"), c->bridge);
 	if (r < 0) {
 		if (c->has_addr && c->addr.family == AF_INET)
 			pa = gateway_for(&c->addr, &a) ? &a : NULL;
-		else	/* auto, none (auto works next time) or IPv6 */
-			pa = &a, undo_done(parse_cidr(DEFAULT_SUBNET, &a)); /* a constant */
-		if ((r = bridge_create(c->ctl->sk, c->bridge, pa, e)) < 0)
+		else {	/* auto, none (auto works next time) or IPv6 */
+			pa = &a;
+			ignore_result(parse_cidr(DEFAULT_SUBNET, &a));	/* a constant */
+		}
+		if ((r = connect_bridge_create(c->sk, c->bridge, pa, e)) < 0)
 			return r;
 		c->made_bridge = true;
 	}
-	r = nl_addr_first_v4(c->ctl->sk, c->bridge, &c->gw, e);
+	r = netlink_addr_first_v4(c->sk, c->bridge, &c->gw, e);
 	if (r < 0)
 		return r;
 	c->has_gw = r > 0;
 	return 0;
 }
 
-void random_name(char *buf, size_t len)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		v = (uint32_t) getpid() ^ (uint32_t) time(NULL);
-	snprintf(buf, len, "vc%08x", v);
-}
-
-/* The pair, created with its other end directly inside NS. */
-int conn_pair(struct conn *c, struct cu_error *e)
-{
-	struct nl_veth v = { .name = c->host, .peer = c->ifname,
-			     .peer_netns_fd = c->tfd, .mtu = c->ctl->mtu,
-			     .peer_mac = c->ctl->has_mac ? c->ctl->mac : NULL };
-	char old[IF_NAMESIZE];
-	struct nl_link l;
-	char buf[PATH_MAX];
-	int r = -EEXIST;
-
-	if (nl_link_get(c->tsk, c->ifname, &l, NULL) == 0)
-		return cu_error_set(e, 0, _("cannot connect: %1$s already exists in %2$s (choose another --ifname)"),
-				    c->ifname, ns_label(c->ns, buf, sizeof(buf)));
-	for (int i = 0; i < 10 && r == -EEXIST; i++) {
-		if (i > 0) {
-			/* the name is taken: the record names the next one first */
-			snprintf(old, sizeof(old), "%s", c->host);
-			random_name(c->host, sizeof(c->host));
-			snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
-			if ((r = lease_update(c->key, old, &c->rec, e)) < 0)
-				return r;
-		}
-		r = nl_veth_add(c->ctl->sk, &v, e);
-	}
-	if (r < 0)
-		return r;
-	c->made_pair = true;
-	r = nl_link_get(c->ctl->sk, c->host, &l, e);
-	if (r < 0)
-		return r;
-	c->rec.host_index = l.index;
-	return lease_update(c->key, c->host, &c->rec, e);
-}
-
-int conn_wire(struct conn *c, struct cu_error *e)
-{
-	int r;
-
-	if ((r = nl_link_set_master(c->ctl->sk, c->host, c->bridge, e)) < 0 ||
-	    (r = nl_link_set_up(c->ctl->sk, c->host, true, e)) < 0 ||
-	    (r = nl_link_set_up(c->tsk, "lo", true, e)) < 0)
-		return r;
-	return nl_link_set_up(c->tsk, c->ifname, true, e);
-}
-
 /*
  * An address asked for must be usable by a host on the bridge: on its
  * subnet, not the bridge's own, not the network or broadcast address.
  */
-static int check_want_addr(const struct conn *c, struct cu_error *e)
+static int check_want_addr(const struct connect *c, struct cu_error *e)
 {
 	const struct cu_inet *a = &c->addr;
 	struct cu_inet gwnet;
@@ -930,7 +829,7 @@ static int check_want_addr(const struct conn *c, struct cu_error *e)
 }
 
 /* The subnet a route and NAT use: the bridge's, else the address's. */
-static void conn_net(struct conn *c)
+static void conn_net(struct connect *c)
 {
 	if (c->has_gw)
 		cidr_network(&c->gw, &c->net);
@@ -946,10 +845,11 @@ static void conn_net(struct conn *c)
  * IPv4 address asked for): written before the address and NAT are set up,
  * so that what disconnect undoes comes from here and nowhere else.
  */
-static int conn_record(struct conn *c, struct cu_error *e)
+static int conn_record(const struct vethctl_control *ctl, struct connect *c,
+		       struct cu_error *e)
 {
 	char path[PATH_MAX];
-	bool automatic = c->ctl->addr && streq(c->ctl->addr, "auto");
+	bool automatic = ctl->addr && streq(ctl->addr, "auto");
 	enum lease_mode mode = LEASE_NONE;
 	struct cu_inet got;
 	int r;
@@ -960,20 +860,20 @@ static int conn_record(struct conn *c, struct cu_error *e)
 	if (c->has_addr && (r = check_want_addr(c, e)) < 0)
 		return r;
 	conn_net(c);
-	if (c->ctl->nat && !c->has_net)
+	if (c->nat && !c->has_net)
 		return cu_error_set(e, 0, _("cannot masquerade: no IPv4 subnet (give --addr, or an address to the bridge)"));
-	ns_owner_path(c->ns, path, sizeof(path));
+	connect_owner_path(c->ns, path, sizeof(path));
 	if ((r = lease_owner_init(&c->rec.o, c->tfd, path, e)) < 0)
 		return r;
-	random_name(c->host, sizeof(c->host));
+	connect_random_name(c->host, sizeof(c->host));
 	snprintf(c->rec.host, sizeof(c->rec.host), "%s", c->host);
 	snprintf(c->rec.ifname, sizeof(c->rec.ifname), "%s", c->ifname);
-	c->rec.nat = c->ctl->nat;
+	c->rec.nat = c->nat;
 	if (c->has_net)
 		c->rec.net = c->net;
-	if (c->ctl->out)
-		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->ctl->out);
-	reap(c->ctl, c->key);
+	if (c->out)
+		snprintf(c->rec.out, sizeof(c->rec.out), "%s", c->out);
+	connect_reap(c->nsfd, c->key);
 	if (automatic)
 		mode = LEASE_AUTO;
 	else if (c->has_addr && c->addr.family == AF_INET)
@@ -988,73 +888,14 @@ static int conn_record(struct conn *c, struct cu_error *e)
 	return 0;
 }
 
-/* The address (leased above when IPv4), set in NS. */
-int conn_addr(struct conn *c, struct cu_error *e)
-{
-	return nl_addr(c->tsk, NL_ADD, c->ifname, &c->addr, e);
-}
-
 /* Default route through the bridge, when its address is on our subnet. */
-static int conn_route(struct conn *c, struct cu_error *e)
+static int conn_route(struct connect *c, struct cu_error *e)
 {
 	struct cu_inet dflt = { .family = AF_INET };
 
 	if (!c->has_gw || c->addr.family != AF_INET || !cidr_contains(&c->net, &c->addr))
 		return 0;
-	return nl_route(c->tsk, NL_ADD, &dflt, &c->gw, NULL, e);
-}
-
-int conn_nat(struct conn *c, struct cu_error *e)
-{
-	int r;
-
-	if (!c->ctl->nat)
-		return 0;
-	r = nat_in(c->ctl->nsfd, true, &c->net, c->ctl->out, &c->natted, e);
-	return r;
-}
-
-/* lease_release() callback: the entry goes unless another record asks for it. */
-int drop_nat(const struct lease_rec *d, bool shared, void *data)
-{
-	struct nat_drop *nd = data;
-	bool added;
-	int r;
-
-	if (!d->nat || !nd->natted || shared)
-		return 0;
-	r = nat_in(nd->nsfd, false, &d->net, d->out[0] ? d->out : NULL, &added, nd->e);
-	return r == -ENOENT ? 0 : r;	/* removed by hand already: nothing to undo */
-}
-
-/*
- * The masquerade entries of namespaces that went away without a disconnect
- * (their records wait in @key): removed now, unless a live record asks for
- * them.  Best effort: what fails is said and tried again next time.
- */
-void reap(struct vethctl_control *ctl, const char *key)
-{
-	struct cu_error e = { 0 };
-	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
-
-	if (lease_reap(key, drop_nat, &nd, &e) < 0)
-		cu_error_warn(&e);
-}
-
-/* Undo in reverse; each step's own error was already recorded. */
-void conn_undo(struct conn *c)
-{
-	struct nat_drop nd = { .nsfd = c->ctl->nsfd, .natted = c->natted };
-	bool nat;
-
-	if (c->leased)
-		undo_done(lease_release(c->key, &c->rec.o, c->host, drop_nat, &nd, NULL));
-	else if (c->natted)
-		undo_done(nat_in(c->ctl->nsfd, false, &c->net, c->ctl->out, &nat, NULL));
-	if (c->made_pair)
-		undo_done(nl_link_del(c->ctl->sk, c->host, NULL));
-	if (c->made_bridge)
-		undo_done(nl_link_del(c->ctl->sk, c->bridge, NULL));
+	return netlink_route(c->tsk, NETLINK_OP_ADD, &dflt, &c->gw, NULL, e);
 }
 
 /* Are the namespaces of @a and @b (-1: ours) the same? */
@@ -1068,21 +909,26 @@ static bool same_netns(int a, int b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static void conn_init(struct vethctl_control *ctl, struct conn *c)
+static void conn_init(struct vethctl_control *ctl, struct connect *c)
 {
+	struct cu_error e = { 0 };
+
 	memset(c, 0, sizeof(*c));
-	c->ctl = ctl;
+	c->sk = ctl->sk;
+	c->nsfd = ctl->nsfd;
+	c->mtu = ctl->mtu;
+	c->peer_mac = ctl->has_mac ? ctl->mac : NULL;
+	c->nat = ctl->nat;
+	c->out = ctl->out;
 	c->ns = ctl->argv[0];
 	c->bridge = ctl->bridge ? ctl->bridge : DEFAULT_BRIDGE;
 	c->ifname = ctl->ifname ? ctl->ifname : DEFAULT_IFNAME;
 	check_ifname(c->bridge);
 	check_ifname(c->ifname);
-	if (ctl->out) {
-		struct cu_error e = { 0 };
-
+	if (ctl->out)
 		check_ifname(ctl->out);
-		check(nat_check_out(ctl->out, &e), &e);
-	}
+	if (ctl->out && nat_check_out(ctl->out, &e) < 0)
+		cu_error_die(&e);
 	if (ctl->addr && !streq(ctl->addr, "auto")) {
 		cidr_or_err(ctl->addr, &c->addr, _("invalid address"));
 		c->has_addr = true;
@@ -1091,11 +937,8 @@ static void conn_init(struct vethctl_control *ctl, struct conn *c)
 		diex(_("connect: --nat needs --addr (the lease records it for disconnect)"));
 	if (ctl->nat && !nat_supported())
 		diex(_("connect: this vethctl was built without NAT support (rebuild with libnftables)"));
-	if (ctl->nat) {
-		struct cu_error e = { 0 };
-
-		check(nat_load(&e), &e);
-	}
+	if (ctl->nat && nat_load(&e) < 0)
+		cu_error_die(&e);
 	c->tfd = open_ns(c->ns);
 	if (same_netns(c->tfd, ctl->nsfd))
 		diex(_("cannot connect: %s is the namespace the bridge is in (connect another namespace)"), c->ns);
@@ -1107,19 +950,19 @@ static int cmd_connect(struct vethctl_control *ctl)
 {
 	struct cu_error e = { 0 };
 	char text[INET6_ADDRSTRLEN + 8];
-	struct conn c;
+	struct connect c;
 	int r;
 
 	conn_init(ctl, &c);
 	if ((r = conn_bridge(&c, &e)) < 0 ||
-	    (r = conn_record(&c, &e)) < 0 ||
-	    (r = conn_pair(&c, &e)) < 0 ||
-	    (r = conn_wire(&c, &e)) < 0 ||
-	    (ctl->addr && (r = conn_addr(&c, &e)) < 0) ||
+	    (r = conn_record(ctl, &c, &e)) < 0 ||
+	    (r = connect_pair(&c, &e)) < 0 ||
+	    (r = connect_wire(&c, &e)) < 0 ||
+	    (ctl->addr && (r = connect_addr(&c, &e)) < 0) ||
 	    (ctl->addr && (r = conn_route(&c, &e)) < 0) ||
-	    (r = conn_nat(&c, &e)) < 0) {
-		conn_undo(&c);
-		die_err(&e);
+	    (r = connect_nat(&c, &e)) < 0) {
+		connect_undo(&c);
+		cu_error_die(&e);
 	}
 	if (ctl->addr && streq(ctl->addr, "auto") &&
 	    format_inet(&c.addr, true, text, sizeof(text)) == 0)
@@ -1127,7 +970,7 @@ static int cmd_connect(struct vethctl_control *ctl)
 	if (!ctl->addr)
 		warnx(_("%1$s is connected to %2$s without an IP address (for one, disconnect and connect again with --addr auto or --addr CIDR)"),
 		      c.ns, c.bridge);
-	nl_close(c.tsk);
+	netlink_close(c.tsk);
 	close(c.tfd);
 	return 0;
 }
@@ -1139,16 +982,17 @@ static int cmd_connect(struct vethctl_control *ctl)
  * the name now belongs to another link, which is left alone; or -errno.
  */
 static int disc_host_end(struct vethctl_control *ctl, int tfd,
-			 const struct lease_rec *rec, struct nl_link *l,
+			 const struct lease_rec *rec, struct netlink_link *l,
 			 struct cu_error *e)
 {
+	int32_t nsid;
 	int r;
 
 	if (rec->host_index > 0)
-		r = nl_link_get_index(ctl->sk, rec->host_index, l, e);
+		r = netlink_link_get_index(ctl->sk, rec->host_index, l, e);
 	else
-		r = nl_link_get(ctl->sk, rec->host, l, e);
-	if (r == -ENODEV && nl_dry_blind(ctl->sk)) {
+		r = netlink_link_get(ctl->sk, rec->host, l, e);
+	if (r == -ENODEV && netlink_dry_blind(ctl->sk)) {
 		/* a plan cannot look there: the record says what it would find */
 		memset(l, 0, sizeof(*l));
 		snprintf(l->name, sizeof(l->name), "%s", rec->host);
@@ -1164,7 +1008,8 @@ static int disc_host_end(struct vethctl_control *ctl, int tfd,
 	if (!streq(l->name, rec->host) || !streq(l->kind, "veth"))
 		return 1;
 	if (rec->host_index == 0 &&
-	    (l->link_netnsid < 0 || l->link_netnsid != nl_netns_id(ctl->sk, tfd, NULL)))
+	    (l->link_netnsid < 0 || netlink_nsid_get(ctl->sk, tfd, &nsid, NULL) < 0 ||
+	     l->link_netnsid != nsid))
 		return 1;
 	return 0;
 }
@@ -1175,17 +1020,19 @@ static int disc_host_end(struct vethctl_control *ctl, int tfd,
  * masquerade element unless another record still asks for it.
  */
 static void undo_connection(struct vethctl_control *ctl, const char *key,
-			    const struct lease_rec *rec, const struct nl_link *host)
+			    const struct lease_rec *rec, const struct netlink_link *host)
 {
 	struct cu_error e = { 0 };
-	struct nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
+	struct connect_nat_drop nd = { .nsfd = ctl->nsfd, .natted = true, .e = &e };
 
-	if (rec->nat)
-		check(nat_load(&e), &e);	/* before anything is changed */
-	if (host)
-		check(nl_link_del_index(ctl->sk, host->index, &e), &e);
-	/* a failed NAT removal keeps the record: disconnect again finishes */
-	check(lease_release(key, &rec->o, rec->host, drop_nat, &nd, &e), &e);
+	/*
+	 * libnftables is loaded before anything is changed; a failed NAT
+	 * removal keeps the record: disconnect again finishes
+	 */
+	if ((rec->nat && nat_load(&e) < 0) ||
+	    (host && netlink_link_del_index(ctl->sk, host->index, &e) < 0) ||
+	    lease_release(key, &rec->o, rec->host, connect_drop_nat, &nd, &e) < 0)
+		cu_error_die(&e);
 }
 
 /*
@@ -1199,26 +1046,29 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 	char key[IF_NAMESIZE + 32], suffix[32], buf[PATH_MAX], path[PATH_MAX];
 	struct lease_rec rec;
 	struct lease_owner o;
-	struct nl_link host;
-	struct conn c;
+	struct netlink_link host;
+	struct connect c;
 	int r;
 
 	conn_init(ctl, &c);
-	ns_owner_path(c.ns, path, sizeof(path));
-	check(lease_owner_init(&o, c.tfd, path, &e), &e);
-	bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
+	connect_owner_path(c.ns, path, sizeof(path));
+	if (lease_owner_init(&o, c.tfd, path, &e) < 0)
+		cu_error_die(&e);
+	connect_bridge_lease_key(ctl->nsfd, "", suffix, sizeof(suffix));
 	r = lease_find(ctl->bridge ? c.key : NULL, suffix,
 		       &(struct lease_match) { .o = &o, .ifname = c.ifname },
 		       &rec, key, sizeof(key), &e);
-	check(r, &e);
+	if (r < 0)
+		cu_error_die(&e);
 	if (r == 0)
 		diex(_("cannot disconnect: no connection of %1$s as %2$s is recorded (give the --ifname and --bridge connect used; nothing changed)"),
-		     ns_label(c.ns, buf, sizeof(buf)), c.ifname);
+		     connect_ns_label(c.ns, buf, sizeof(buf)), c.ifname);
 	r = disc_host_end(ctl, c.tfd, &rec, &host, &e);
-	check(r, &e);
+	if (r < 0)
+		cu_error_die(&e);
 	undo_connection(ctl, key, &rec, r == 0 ? &host : NULL);
-	reap(ctl, key);
-	nl_close(c.tsk);
+	connect_reap(ctl->nsfd, key);
+	netlink_close(c.tsk);
 	close(c.tfd);
 	return 0;
 }
@@ -1497,7 +1347,7 @@ int main(int argc, char **argv)
 
 	r = cmd->fn(&ctl);
 
-	nl_close(ctl.sk);
+	netlink_close(ctl.sk);
 	if (ctl.nsfd >= 0)
 		close(ctl.nsfd);
 	return r;

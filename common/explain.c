@@ -1269,7 +1269,7 @@ static struct {
 } ifnames[16];
 static unsigned int ifnames_next;
 
-void explain_ifname(const void *sock, int index, const char *name)
+void explain_ifname(const struct netlink_sock *sock, int index, const char *name)
 {
 	size_t i;
 

@@ -173,7 +173,9 @@ void explain_netlink(const void *nlh, int r);
  * its network namespace, and the socket may be in another one than ours).
  */
 void explain_netlink_sock(const void *nlh, int r, const void *sock);
-void explain_ifname(const void *sock, int index, const char *name);	/* NULL: forget @sock */
+struct netlink_sock;
+/* @index of @sock is interface @name (NULL: forget @sock, it is closed). */
+void explain_ifname(const struct netlink_sock *sock, int index, const char *name);
 /* An nftables script run through libnftables. */
 void explain_nft(const char *cmd, int r);
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* cni.c - the network configuration of a CNI call, read with Jansson */
+/* net-cni.c - the network configuration of a CNI call, read with Jansson */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>

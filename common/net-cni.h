@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * cni.h - the network configuration of a CNI call (CNI specification 1.0
+ * net-cni.h - the network configuration of a CNI call (CNI specification 1.0
  * and 1.1), as vethctl's CNI mode understands it, read with Jansson.
  *
  * The keys are the reference "bridge" plugin's that map to what "vethctl

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nat.c - the suite's nftables table, driven through libnftables.
+ * net-nat.c - the suite's nftables table, driven through libnftables.
  *
  * libnftables drags libnftnl, libxtables, libjansson and libgmp in with it:
  * linked, they would be loaded at every start of vethctl, which needs them
@@ -113,24 +113,19 @@ bool nat_supported(void)
 	return true;
 }
 
-/* Undo steps are best effort: the error reported is the step's that failed. */
-static void undo_done(int r __unused)
-{
-}
-
 /*
  * Run @cmd; 0, or -errno-ish with the first line of nft's error in @e
  * (when @e is NULL the caller only wants to know).  @out gets stdout.
  */
-static int nft_run_dry(const char *cmd, char **out);
+static int nat_nft_dry(const char *cmd, char **out);
 
-static int nft_run(const char *cmd, char **out, struct cu_error *e)
+static int nat_nft_cmd(const char *cmd, char **out, struct cu_error *e)
 {
 	struct nft_ctx *ctx;
 	const char *err;
 	int r;
 
-	if (explain_dry_run() && (r = nft_run_dry(cmd, out)) <= 0)
+	if (explain_dry_run() && (r = nat_nft_dry(cmd, out)) <= 0)
 		return r;
 	ctx = nft.nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!ctx)
@@ -191,13 +186,13 @@ static int forward_set(bool on, struct cu_error *e)
  */
 static bool nat_dry_assume;
 
-static int nft_run_dry(const char *cmd, char **out)
+static int nat_nft_dry(const char *cmd, char **out)
 {
 	if (!startswith(cmd, "list ") && !startswith(cmd, "get ")) {
 		explain_nft(cmd, 0);
 		return 0;
 	}
-	if (caps_have(CAP_NET_ADMIN) && !nl_dry_elsewhere())
+	if (caps_have(CAP_NET_ADMIN) && !netlink_dry_elsewhere())
 		return 1;
 	explain_nft(cmd, 0);
 	/* a table with no element left, made when forwarding was off */
@@ -258,7 +253,7 @@ static int element(const struct cu_inet *subnet, const char *out, char *buf,
 
 static bool table_exists(void)
 {
-	return nft_run("list table ip " NAT_TABLE, NULL, NULL) == 0;
+	return nat_nft_cmd("list table ip " NAT_TABLE, NULL, NULL) == 0;
 }
 
 static bool has_element(const char *el)
@@ -266,7 +261,7 @@ static bool has_element(const char *el)
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "get element ip %s %s", NAT_TABLE, el);
-	return nft_run(cmd, NULL, NULL) == 0;
+	return nat_nft_cmd(cmd, NULL, NULL) == 0;
 }
 
 static int table_create(struct cu_error *e)
@@ -275,7 +270,7 @@ static int table_create(struct cu_error *e)
 	int was = forward_get();
 
 	snprintf(cmd, sizeof(cmd), table_def, was == 1 ? "container-utils" : FORWARD_MARK);
-	return nft_run(cmd, NULL, e);
+	return nat_nft_cmd(cmd, NULL, e);
 }
 
 static int del_element(const char *el, struct cu_error *e)
@@ -283,7 +278,7 @@ static int del_element(const char *el, struct cu_error *e)
 	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd), "delete element ip %s %s", NAT_TABLE, el);
-	return nft_run(cmd, NULL, e);
+	return nat_nft_cmd(cmd, NULL, e);
 }
 
 static int add_locked(const char *el, bool *added, struct cu_error *e)
@@ -302,7 +297,7 @@ static int add_locked(const char *el, bool *added, struct cu_error *e)
 		return forward_set(true, e);
 	}
 	snprintf(cmd, sizeof(cmd), "add element ip %s %s", NAT_TABLE, el);
-	r = nft_run(cmd, NULL, e);
+	r = nat_nft_cmd(cmd, NULL, e);
 	if (r < 0)
 		goto out_del_table;
 	r = forward_set(true, e);
@@ -312,10 +307,10 @@ static int add_locked(const char *el, bool *added, struct cu_error *e)
 	return 0;
 out_del_element:
 	/* best effort: the error to report is r */
-	undo_done(del_element(el, NULL));
+	ignore_result(del_element(el, NULL));
 out_del_table:
-	if (created)
-		undo_done(nft_run("delete table ip " NAT_TABLE, NULL, NULL));
+	if (created)	/* best effort too */
+		ignore_result(nat_nft_cmd("delete table ip " NAT_TABLE, NULL, NULL));
 	return r;
 }
 
@@ -362,12 +357,12 @@ static int drop_if_empty(struct cu_error *e)
 	_cleanup_free_ char *out = NULL;
 	int r;
 
-	r = nft_run("list table ip " NAT_TABLE, &out, e);
+	r = nat_nft_cmd("list table ip " NAT_TABLE, &out, e);
 	if (r < 0)
 		return r;
 	if (strstr(out, "elements = "))
 		return 0;
-	r = nft_run("delete table ip " NAT_TABLE, NULL, e);
+	r = nat_nft_cmd("delete table ip " NAT_TABLE, NULL, e);
 	if (r == 0 && strstr(out, FORWARD_MARK))
 		r = forward_set(false, e);
 	return r;
@@ -424,7 +419,7 @@ int nat_masquerades(const struct cu_inet *subnet, struct cu_error *e)
 		return r;
 	if (!table_exists())
 		return 0;
-	r = nft_run("list table ip " NAT_TABLE, &out, e);
+	r = nat_nft_cmd("list table ip " NAT_TABLE, &out, e);
 	if (r < 0)
 		return r;
 	/*

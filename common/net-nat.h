@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nat.h - masquerade through one nftables table owned by the suite.
+ * net-nat.h - masquerade through one nftables table owned by the suite.
  *
  * Table "ip container_utils": a set of source subnets masqueraded to any
  * interface ("masq") and a set of subnet . out-interface pairs

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * netlink.c - rtnetlink requests and dumps through libmnl.
+ * net-netlink.c - rtnetlink requests and dumps through libmnl: the one
+ * netlink socket of the suite (vethctl, its CNI plugin and netns).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -22,7 +23,7 @@
 #include "nls.h"
 #include "net-netlink.h"
 
-struct nl_sock {
+struct netlink_sock {
 	struct mnl_socket *mnl;
 	unsigned int portid;
 	unsigned int seq;
@@ -32,7 +33,7 @@ struct nl_sock {
 	ino_t ns_ino;
 };
 
-static void dry_sock_ns(struct nl_sock *sk, int netns_fd);
+static void dry_sock_ns(struct netlink_sock *sk, int netns_fd);
 static int dry_link_add(dev_t dev, ino_t ino, const char *name, const char *kind);
 static int dry_depth;		/* dry run: netns entries not made */
 
@@ -40,9 +41,9 @@ static int dry_depth;		/* dry run: netns entries not made */
 #define NL_BUFSZ	8192
 #define NL_RECVSZ	32768
 
-static struct nl_sock *sock_new(int *err)
+static struct netlink_sock *sock_new(int *err)
 {
-	struct nl_sock *sk = xcalloc(1, sizeof(*sk));
+	struct netlink_sock *sk = xcalloc(1, sizeof(*sk));
 	int one = 1;
 
 	sk->mnl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -64,7 +65,7 @@ fail:
 	return NULL;
 }
 
-int nl_netns_enter(int netns_fd, struct cu_error *e)
+int netlink_netns_enter(int netns_fd, struct cu_error *e)
 {
 	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 
@@ -81,7 +82,7 @@ int nl_netns_enter(int netns_fd, struct cu_error *e)
 	return self;
 }
 
-int nl_netns_leave(int saved_fd, struct cu_error *e)
+int netlink_netns_leave(int saved_fd, struct cu_error *e)
 {
 	int r = 0;
 
@@ -93,19 +94,19 @@ int nl_netns_leave(int saved_fd, struct cu_error *e)
 	return r;
 }
 
-struct nl_sock *nl_open(int netns_fd, struct cu_error *e)
+struct netlink_sock *netlink_open(int netns_fd, struct cu_error *e)
 {
-	struct nl_sock *sk;
+	struct netlink_sock *sk;
 	int saved = -1, err = 0;
 
 	if (netns_fd >= 0) {
-		saved = nl_netns_enter(netns_fd, e);
+		saved = netlink_netns_enter(netns_fd, e);
 		if (saved < 0)
 			return NULL;
 	}
 	sk = sock_new(&err);
-	if (saved >= 0 && nl_netns_leave(saved, e) < 0) {
-		nl_close(sk);
+	if (saved >= 0 && netlink_netns_leave(saved, e) < 0) {
+		netlink_close(sk);
 		return NULL;
 	}
 	if (!sk)
@@ -115,7 +116,7 @@ struct nl_sock *nl_open(int netns_fd, struct cu_error *e)
 	return sk;
 }
 
-void nl_close(struct nl_sock *sk)
+void netlink_close(struct netlink_sock *sk)
 {
 	if (!sk)
 		return;
@@ -140,7 +141,7 @@ static void escape_name(const char *name, char *buf, size_t len)
 	buf[o] = '\0';
 }
 
-int nl_check_ifname(const char *name, struct cu_error *e)
+int netlink_check_ifname(const char *name, struct cu_error *e)
 {
 	size_t len = strlen(name);
 	char shown[4 * IF_NAMESIZE + 8];
@@ -165,7 +166,7 @@ int nl_check_ifname(const char *name, struct cu_error *e)
 
 /* What the callbacks of one request share: the socket and the caller's. */
 struct talk {
-	struct nl_sock *sk;
+	struct netlink_sock *sk;
 	mnl_cb_t cb;
 	void *data;
 	bool intr;			/* the dump changed under us */
@@ -174,7 +175,7 @@ struct talk {
 /* NLMSG_ERROR: errno and the extended-ACK message, if the kernel sent one. */
 static int cb_error(const struct nlmsghdr *nlh, void *data)
 {
-	struct nl_sock *sk = ((struct talk *) data)->sk;
+	struct netlink_sock *sk = ((struct talk *) data)->sk;
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
 	size_t off;
@@ -219,8 +220,8 @@ static int cb_data(const struct nlmsghdr *nlh, void *data)
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
-static int dry_talk(struct nl_sock *sk, struct nlmsghdr *nlh, struct talk *t);
-static void dry_after(struct nl_sock *sk, const struct nlmsghdr *nlh, struct talk *t,
+static int dry_talk(struct netlink_sock *sk, struct nlmsghdr *nlh, struct talk *t);
+static void dry_after(struct netlink_sock *sk, const struct nlmsghdr *nlh, struct talk *t,
 		      int *r, int err);
 
 /*
@@ -230,10 +231,10 @@ static void dry_after(struct nl_sock *sk, const struct nlmsghdr *nlh, struct tal
  * when the request fails, so a command that succeeds never opens the catalog.  Data
  * callbacks never stop early: the rest of a dump would be left in the socket.
  */
-static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
-		   void *data, struct cu_error *e, const char *what, ...) __printf(6, 7);
-static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
-		   void *data, struct cu_error *e, const char *what, ...)
+static int netlink_talk(struct netlink_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
+			void *data, struct cu_error *e, const char *what, ...) __printf(6, 7);
+static int netlink_talk(struct netlink_sock *sk, struct nlmsghdr *nlh, mnl_cb_t cb,
+			void *data, struct cu_error *e, const char *what, ...)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = cb_error,
 					 [NLMSG_NOOP] = cb_noop,
@@ -292,7 +293,7 @@ struct dump_ctx {
 	void *fn;
 	void *data;
 	int ret;
-	struct nl_link *one;
+	struct netlink_link *one;
 };
 
 static struct nlmsghdr *put_link_hdr(char *buf, uint16_t type, uint16_t flags,
@@ -307,7 +308,7 @@ static struct nlmsghdr *put_link_hdr(char *buf, uint16_t type, uint16_t flags,
 	return nlh;
 }
 
-static int parse_linkinfo(const struct nlattr *nest, struct nl_link *l)
+static int parse_linkinfo(const struct nlattr *nest, struct netlink_link *l)
 {
 	const struct nlattr *attr;
 
@@ -321,7 +322,7 @@ static int parse_linkinfo(const struct nlattr *nest, struct nl_link *l)
 	return 0;
 }
 
-static void parse_link_attr(const struct nlattr *attr, struct nl_link *l)
+static void parse_link_attr(const struct nlattr *attr, struct netlink_link *l)
 {
 	switch (mnl_attr_get_type(attr)) {
 	case IFLA_IFNAME:
@@ -360,7 +361,7 @@ static void parse_link_attr(const struct nlattr *attr, struct nl_link *l)
 	}
 }
 
-static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
+static void parse_link(const struct nlmsghdr *nlh, struct netlink_link *l)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
@@ -378,7 +379,7 @@ static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 static int cb_link(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *ctx = data;
-	struct nl_link l;
+	struct netlink_link l;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
@@ -388,12 +389,12 @@ static int cb_link(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	if (ctx->ret >= 0)
-		ctx->ret = ((nl_link_fn) ctx->fn)(&l, ctx->data);
+		ctx->ret = ((netlink_link_fn) ctx->fn)(&l, ctx->data);
 	return MNL_CB_OK;
 }
 
-static int link_get(struct nl_sock *sk, const char *name, int index,
-		    struct nl_link *out, struct cu_error *e)
+static int link_get(struct netlink_sock *sk, const char *name, int index,
+		    struct netlink_link *out, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct dump_ctx ctx = { .one = out };
@@ -407,9 +408,9 @@ static int link_get(struct nl_sock *sk, const char *name, int index,
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	memset(out, 0, sizeof(*out));
 	if (name)
-		r = nl_talk(sk, nlh, cb_link, &ctx, e, "%s", name);
+		r = netlink_talk(sk, nlh, cb_link, &ctx, e, "%s", name);
 	else
-		r = nl_talk(sk, nlh, cb_link, &ctx, e, N_("interface"));
+		r = netlink_talk(sk, nlh, cb_link, &ctx, e, N_("interface"));
 	if (r == -ENODEV && name) {
 		cu_error_set(e, 0, _("no such interface: %s"), name);
 		return -ENODEV;
@@ -417,20 +418,20 @@ static int link_get(struct nl_sock *sk, const char *name, int index,
 	return r;
 }
 
-int nl_link_get(struct nl_sock *sk, const char *name, struct nl_link *out,
-		struct cu_error *e)
+int netlink_link_get(struct netlink_sock *sk, const char *name, struct netlink_link *out,
+		     struct cu_error *e)
 {
 	return link_get(sk, name, 0, out, e);
 }
 
-int nl_link_get_index(struct nl_sock *sk, int index, struct nl_link *out,
-		      struct cu_error *e)
+int netlink_link_get_index(struct netlink_sock *sk, int index, struct netlink_link *out,
+			   struct cu_error *e)
 {
 	return link_get(sk, NULL, index, out, e);
 }
 
-int nl_link_dump(struct nl_sock *sk, nl_link_fn fn, void *data,
-		 struct cu_error *e)
+int netlink_link_dump(struct netlink_sock *sk, netlink_link_fn fn, void *data,
+		      struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct dump_ctx ctx = { .fn = (void *) fn, .data = data };
@@ -439,15 +440,15 @@ int nl_link_dump(struct nl_sock *sk, nl_link_fn fn, void *data,
 	int r;
 
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	r = nl_talk(sk, nlh, cb_link, &ctx, e, N_("cannot list interfaces"));
+	r = netlink_talk(sk, nlh, cb_link, &ctx, e, N_("cannot list interfaces"));
 	return r < 0 ? r : ctx.ret;
 }
 
 /* ifindex of @name, or -ENODEV with @e filled. */
-static int link_index(struct nl_sock *sk, const char *name, struct cu_error *e)
+static int link_index(struct netlink_sock *sk, const char *name, struct cu_error *e)
 {
-	struct nl_link l;
-	int r = nl_link_get(sk, name, &l, e);
+	struct netlink_link l;
+	int r = netlink_link_get(sk, name, &l, e);
 
 	if (r == -ENODEV && explain_dry_run() && sk->blind) {
 		r = dry_link_add(sk->ns_dev, sk->ns_ino, name, "");
@@ -459,7 +460,7 @@ static int link_index(struct nl_sock *sk, const char *name, struct cu_error *e)
 	return r < 0 ? r : l.index;
 }
 
-static void put_peer(struct nlmsghdr *nlh, const struct nl_veth *v)
+static void put_peer(struct nlmsghdr *nlh, const struct netlink_veth *v)
 {
 	struct nlattr *data, *peer;
 	struct ifinfomsg *pifm;
@@ -480,8 +481,8 @@ static void put_peer(struct nlmsghdr *nlh, const struct nl_veth *v)
 	mnl_attr_nest_end(nlh, data);
 }
 
-int nl_veth_add(struct nl_sock *sk, const struct nl_veth *v,
-		struct cu_error *e)
+int netlink_veth_add(struct netlink_sock *sk, const struct netlink_veth *v,
+		     struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -498,10 +499,10 @@ int nl_veth_add(struct nl_sock *sk, const struct nl_veth *v,
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	put_peer(nlh, v);
 	mnl_attr_nest_end(nlh, info);
-	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot create veth pair"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, N_("cannot create veth pair"));
 }
 
-int nl_bridge_add(struct nl_sock *sk, const char *name, struct cu_error *e)
+int netlink_bridge_add(struct netlink_sock *sk, const char *name, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -517,10 +518,10 @@ int nl_bridge_add(struct nl_sock *sk, const char *name, struct cu_error *e)
 	mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot create bridge"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, N_("cannot create bridge"));
 }
 
-int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
+int netlink_link_del(struct netlink_sock *sk, const char *name, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -528,24 +529,24 @@ int nl_link_del(struct nl_sock *sk, const char *name, struct cu_error *e)
 	int r;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = nl_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
+	r = netlink_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
 	if (r == -ENODEV)
 		return cu_error_set(e, 0, _("cannot delete interface: no such interface: %s"), name);
 	return r;
 }
 
-int nl_link_del_index(struct nl_sock *sk, int index, struct cu_error *e)
+int netlink_link_del_index(struct netlink_sock *sk, int index, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_DELLINK, 0, &ifm);
 
 	ifm->ifi_index = index;
-	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, N_("cannot delete interface"));
 }
 
 /* An RTM_NEWLINK that changes the existing link @name. */
-static struct nlmsghdr *put_set(char *buf, struct nl_sock *sk, const char *name,
+static struct nlmsghdr *put_set(char *buf, struct netlink_sock *sk, const char *name,
 				struct ifinfomsg **ifm, struct cu_error *e)
 {
 	int index = link_index(sk, name, e);
@@ -558,8 +559,8 @@ static struct nlmsghdr *put_set(char *buf, struct nl_sock *sk, const char *name,
 	return nlh;
 }
 
-int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
-		   struct cu_error *e)
+int netlink_link_set_up(struct netlink_sock *sk, const char *name, bool up,
+			struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -569,12 +570,12 @@ int nl_link_set_up(struct nl_sock *sk, const char *name, bool up,
 		return -ENODEV;
 	ifm->ifi_change = IFF_UP;
 	ifm->ifi_flags = up ? IFF_UP : 0;
-	return nl_talk(sk, nlh, NULL, NULL, e, up ? N_("cannot set link up")
-		       : N_("cannot set link down"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, up ? N_("cannot set link up")
+			    : N_("cannot set link down"));
 }
 
-int nl_link_set_master(struct nl_sock *sk, const char *name,
-		       const char *master, struct cu_error *e)
+int netlink_link_set_master(struct netlink_sock *sk, const char *name,
+			    const char *master, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -590,12 +591,12 @@ int nl_link_set_master(struct nl_sock *sk, const char *name,
 	if (!nlh)
 		return -ENODEV;
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t) mindex);
-	return nl_talk(sk, nlh, NULL, NULL, e, master ? N_("cannot attach to the bridge")
-		       : N_("cannot detach from the bridge"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, master ? N_("cannot attach to the bridge")
+			    : N_("cannot detach from the bridge"));
 }
 
-int nl_link_set_hairpin(struct nl_sock *sk, const char *name, bool on,
-			struct cu_error *e)
+int netlink_link_set_hairpin(struct netlink_sock *sk, const char *name, bool on,
+			     struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -610,11 +611,11 @@ int nl_link_set_hairpin(struct nl_sock *sk, const char *name, bool on,
 	nest = mnl_attr_nest_start(nlh, IFLA_PROTINFO | NLA_F_NESTED);
 	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, on ? 1 : 0);
 	mnl_attr_nest_end(nlh, nest);
-	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot set hairpin mode"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, N_("cannot set hairpin mode"));
 }
 
-int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
-		 const char *newname, struct cu_error *e)
+int netlink_link_move(struct netlink_sock *sk, const char *name, int netns_fd,
+		      const char *newname, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct ifinfomsg *ifm;
@@ -625,11 +626,11 @@ int nl_link_move(struct nl_sock *sk, const char *name, int netns_fd,
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t) netns_fd);
 	if (newname)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
-	return nl_talk(sk, nlh, NULL, NULL, e, N_("cannot move the link"));
+	return netlink_talk(sk, nlh, NULL, NULL, e, N_("cannot move the link"));
 }
 
-int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
-	    const struct cu_inet *a, struct cu_error *e)
+int netlink_addr(struct netlink_sock *sk, enum netlink_op op, const char *ifname,
+		 const struct cu_inet *a, struct cu_error *e)
 {
 	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "?";
 	int index = link_index(sk, ifname, e);
@@ -640,8 +641,8 @@ int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
 	if (index < 0)
 		return index;
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = op == NL_ADD ? RTM_NEWADDR : RTM_DELADDR;
-	nlh->nlmsg_flags = op == NL_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	nlh->nlmsg_type = op == NETLINK_OP_ADD ? RTM_NEWADDR : RTM_DELADDR;
+	nlh->nlmsg_flags = op == NETLINK_OP_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t) a->family;
 	ifa->ifa_prefixlen = (uint8_t) a->prefix;
@@ -651,8 +652,8 @@ int nl_addr(struct nl_sock *sk, enum nl_op op, const char *ifname,
 	mnl_attr_put(nlh, IFA_ADDRESS, len, a->addr.bytes);
 	if (format_inet(a, true, text, sizeof(text)) < 0)
 		text[0] = '\0';
-	return nl_talk(sk, nlh, NULL, NULL, e, op == NL_ADD ? N_("cannot add address %1$s to %2$s")
-		       : N_("cannot remove address %1$s from %2$s"), text, ifname);
+	return netlink_talk(sk, nlh, NULL, NULL, e, op == NETLINK_OP_ADD ? N_("cannot add address %1$s to %2$s")
+			    : N_("cannot remove address %1$s from %2$s"), text, ifname);
 }
 
 static int parse_addr(const struct nlmsghdr *nlh, struct cu_inet *a)
@@ -690,12 +691,12 @@ static int cb_addr(const struct nlmsghdr *nlh, void *data)
 	if (index < 0 || (ctx->ret > 0 && index != ctx->ret))
 		return MNL_CB_OK;
 	/* a dump runs to its end: the callback cannot stop it */
-	(void) ((nl_addr_fn) ctx->fn)(index, &a, ctx->data);
+	(void) ((netlink_addr_fn) ctx->fn)(index, &a, ctx->data);
 	return MNL_CB_OK;
 }
 
-int nl_addr_dump(struct nl_sock *sk, int family, int index, nl_addr_fn fn,
-		 void *data, struct cu_error *e)
+int netlink_addr_dump(struct netlink_sock *sk, int family, int index, netlink_addr_fn fn,
+		      void *data, struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct dump_ctx ctx = { .fn = (void *) fn, .data = data,
@@ -707,7 +708,7 @@ int nl_addr_dump(struct nl_sock *sk, int family, int index, nl_addr_fn fn,
 	nlh->nlmsg_flags = NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t) family;
-	return nl_talk(sk, nlh, cb_addr, &ctx, e, N_("cannot list addresses"));
+	return netlink_talk(sk, nlh, cb_addr, &ctx, e, N_("cannot list addresses"));
 }
 
 static int first_v4(int index __unused, const struct cu_inet *a, void *data)
@@ -720,8 +721,8 @@ static int first_v4(int index __unused, const struct cu_inet *a, void *data)
 	return -1;
 }
 
-int nl_addr_first_v4(struct nl_sock *sk, const char *ifname,
-		     struct cu_inet *out, struct cu_error *e)
+int netlink_addr_first_v4(struct netlink_sock *sk, const char *ifname,
+			  struct cu_inet *out, struct cu_error *e)
 {
 	int index = link_index(sk, ifname, e);
 	int r;
@@ -729,14 +730,14 @@ int nl_addr_first_v4(struct nl_sock *sk, const char *ifname,
 	if (index < 0)
 		return index;
 	memset(out, 0, sizeof(*out));
-	r = nl_addr_dump(sk, AF_INET, index, first_v4, out, e);
+	r = netlink_addr_dump(sk, AF_INET, index, first_v4, out, e);
 	if (r < 0)
 		return r;
 	return out->family ? 1 : 0;
 }
 
-int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
-	     const struct cu_inet *gw, const char *oif, struct cu_error *e)
+int netlink_route(struct netlink_sock *sk, enum netlink_op op, const struct cu_inet *dst,
+		  const struct cu_inet *gw, const char *oif, struct cu_error *e)
 {
 	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "default";
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -745,8 +746,8 @@ int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 
 	if (oif && (index = link_index(sk, oif, e)) < 0)
 		return index;
-	nlh->nlmsg_type = op == NL_ADD ? RTM_NEWROUTE : RTM_DELROUTE;
-	nlh->nlmsg_flags = op == NL_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0;
+	nlh->nlmsg_type = op == NETLINK_OP_ADD ? RTM_NEWROUTE : RTM_DELROUTE;
+	nlh->nlmsg_flags = op == NETLINK_OP_ADD ? NLM_F_CREATE | NLM_F_EXCL : 0;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t) dst->family;
 	rtm->rtm_dst_len = (uint8_t) dst->prefix;
@@ -754,7 +755,7 @@ int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 	rtm->rtm_protocol = RTPROT_BOOT;
 	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
-	if (op == NL_DEL)
+	if (op == NETLINK_OP_DEL)
 		rtm->rtm_scope = RT_SCOPE_NOWHERE;
 	if (dst->prefix)
 		mnl_attr_put(nlh, RTA_DST, inet_addr_len(dst), dst->addr.bytes);
@@ -764,8 +765,8 @@ int nl_route(struct nl_sock *sk, enum nl_op op, const struct cu_inet *dst,
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t) index);
 	if (dst->prefix && format_inet(dst, true, text, sizeof(text)) < 0)
 		text[0] = '\0';
-	return nl_talk(sk, nlh, NULL, NULL, e, op == NL_ADD ? N_("cannot add route %s")
-		       : N_("cannot remove route %s"), text);
+	return netlink_talk(sk, nlh, NULL, NULL, e, op == NETLINK_OP_ADD ? N_("cannot add route %s")
+			    : N_("cannot remove route %s"), text);
 }
 
 static int cb_nsid(const struct nlmsghdr *nlh, void *data)
@@ -783,20 +784,64 @@ static int cb_nsid(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_netns_id(struct nl_sock *sk, int netns_fd, struct cu_error *e)
+static struct nlmsghdr *put_nsid_hdr(char *buf, uint16_t type, int netns_fd)
 {
-	char buf[NL_BUFSZ];
-	struct dump_ctx ctx = { .ret = -1 };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtgenmsg *g;
-	int r;
 
-	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_type = type;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t) netns_fd);
-	r = nl_talk(sk, nlh, cb_nsid, &ctx, e, N_("cannot get the namespace id"));
-	return r < 0 ? r : ctx.ret;
+	return nlh;
+}
+
+int netlink_nsid_get(struct netlink_sock *sk, int netns_fd, int32_t *nsid,
+		     struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct dump_ctx ctx = { .ret = -1 };
+	int r;
+
+	r = netlink_talk(sk, put_nsid_hdr(buf, RTM_GETNSID, netns_fd), cb_nsid, &ctx,
+			 e, N_("cannot get the namespace id"));
+	if (r < 0)
+		return r;
+	*nsid = (int32_t) ctx.ret;
+	return 0;
+}
+
+int netlink_nsid_set(struct netlink_sock *sk, int netns_fd, int32_t nsid,
+		     struct cu_error *e)
+{
+	char buf[NL_BUFSZ];
+	struct nlmsghdr *nlh = put_nsid_hdr(buf, RTM_NEWNSID, netns_fd);
+	int r;
+
+	mnl_attr_put_u32(nlh, NETNSA_NSID, (uint32_t) nsid);
+	/* no text of ours: netns(8) words the message around the kernel's */
+	r = netlink_talk(sk, nlh, NULL, NULL, NULL, "%s", "");
+	if (r < 0)
+		return cu_error_set(e, r, "%s", sk->extack);
+	return 0;
+}
+
+static int count_link(const struct netlink_link *l __unused, void *data)
+{
+	(*(unsigned *) data)++;
+	return 0;
+}
+
+int netlink_link_count(struct netlink_sock *sk, unsigned *count, struct cu_error *e)
+{
+	int r, tries = 3;
+
+	/* a table that changes under the dump is read again, a few times */
+	do {
+		*count = 0;
+		r = netlink_link_dump(sk, count_link, count, e);
+	} while (r == -EINTR && --tries > 0);
+	return r < 0 ? r : 0;
 }
 
 static int cb_route(const struct nlmsghdr *nlh, void *data)
@@ -804,7 +849,7 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	struct dump_ctx *ctx = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
-	struct nl_route_info rt;
+	struct netlink_route_info rt;
 	uint32_t table;
 	size_t len;
 
@@ -843,12 +888,12 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	}
 	if (table != RT_TABLE_MAIN)
 		return MNL_CB_OK;
-	(void) ((nl_route_fn) ctx->fn)(&rt, ctx->data);
+	(void) ((netlink_route_fn) ctx->fn)(&rt, ctx->data);
 	return MNL_CB_OK;
 }
 
-int nl_route_dump(struct nl_sock *sk, int family, nl_route_fn fn, void *data,
-		  struct cu_error *e)
+int netlink_route_dump(struct netlink_sock *sk, int family, netlink_route_fn fn, void *data,
+		       struct cu_error *e)
 {
 	char buf[NL_BUFSZ];
 	struct dump_ctx ctx = { .fn = (void *) fn, .data = data };
@@ -859,7 +904,7 @@ int nl_route_dump(struct nl_sock *sk, int family, nl_route_fn fn, void *data,
 	nlh->nlmsg_flags = NLM_F_DUMP;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t) family;
-	return nl_talk(sk, nlh, cb_route, &ctx, e, N_("cannot list routes"));
+	return netlink_talk(sk, nlh, cb_route, &ctx, e, N_("cannot list routes"));
 }
 
 /*
@@ -894,17 +939,17 @@ static size_t dry_nlinks;
 static struct dry_addr *dry_addrs;
 static size_t dry_naddrs;
 
-bool nl_dry_blind(const struct nl_sock *sk)
+bool netlink_dry_blind(const struct netlink_sock *sk)
 {
 	return explain_dry_run() && sk && sk->blind;
 }
 
-bool nl_dry_elsewhere(void)
+bool netlink_dry_elsewhere(void)
 {
 	return explain_dry_run() && dry_depth > 0;
 }
 
-static void dry_sock_ns(struct nl_sock *sk, int netns_fd)
+static void dry_sock_ns(struct netlink_sock *sk, int netns_fd)
 {
 	struct stat st;
 
@@ -930,7 +975,7 @@ static int dry_link_add(dev_t dev, ino_t ino, const char *name, const char *kind
 	return l->index;
 }
 
-static const struct dry_link *dry_link_find(const struct nl_sock *sk, const char *name,
+static const struct dry_link *dry_link_find(const struct netlink_sock *sk, const char *name,
 					    int index)
 {
 	for (size_t i = 0; i < dry_nlinks; i++) {
@@ -961,7 +1006,7 @@ static void dry_feed_link(struct talk *t, const struct dry_link *l)
 	(void) cb_data(nlh, t);
 }
 
-static void dry_feed_addrs(struct nl_sock *sk, struct talk *t)
+static void dry_feed_addrs(struct netlink_sock *sk, struct talk *t)
 {
 	char buf[256] __attribute__((aligned(4)));
 
@@ -1029,10 +1074,10 @@ static void dry_parse_new(const struct nlmsghdr *nlh, struct dry_new *n)
 }
 
 /* A new link of the plan: EEXIST as the kernel would say, else recorded. */
-static int dry_new_link(struct nl_sock *sk, const struct nlmsghdr *nlh)
+static int dry_new_link(struct netlink_sock *sk, const struct nlmsghdr *nlh)
 {
 	struct dry_new n;
-	struct nl_link l;
+	struct netlink_link l;
 	struct stat st;
 
 	dry_parse_new(nlh, &n);
@@ -1051,7 +1096,7 @@ static int dry_new_link(struct nl_sock *sk, const struct nlmsghdr *nlh)
 	return 0;
 }
 
-static void dry_new_addr(struct nl_sock *sk, const struct nlmsghdr *nlh)
+static void dry_new_addr(struct netlink_sock *sk, const struct nlmsghdr *nlh)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
@@ -1073,7 +1118,7 @@ static void dry_new_addr(struct nl_sock *sk, const struct nlmsghdr *nlh)
 }
 
 /* A GET of one link, by name or index, from the plan's links. */
-static const struct dry_link *dry_get_link(struct nl_sock *sk, const struct nlmsghdr *nlh)
+static const struct dry_link *dry_get_link(struct netlink_sock *sk, const struct nlmsghdr *nlh)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
@@ -1088,7 +1133,7 @@ static const struct dry_link *dry_get_link(struct nl_sock *sk, const struct nlms
  * In a dry run, before @nlh would be sent: 0 (handled, success), -errno
  * (handled, failure), or 1 (a read: send it, dry_after() adds the plan's).
  */
-static int dry_talk(struct nl_sock *sk, struct nlmsghdr *nlh, struct talk *t)
+static int dry_talk(struct netlink_sock *sk, struct nlmsghdr *nlh, struct talk *t)
 {
 	const unsigned int type = nlh->nlmsg_type;
 	const bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
@@ -1137,7 +1182,7 @@ static int dry_talk(struct nl_sock *sk, struct nlmsghdr *nlh, struct talk *t)
 }
 
 /* In a dry run, after a read was answered: the plan's links and addresses too. */
-static void dry_after(struct nl_sock *sk, const struct nlmsghdr *nlh, struct talk *t,
+static void dry_after(struct netlink_sock *sk, const struct nlmsghdr *nlh, struct talk *t,
 		      int *r, int err)
 {
 	const bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;

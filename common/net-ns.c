@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* netnsops.c - named network namespaces: add, remove, processes, exec mounts */
+/* net-ns.c - named network namespaces: add, remove, processes, exec mounts */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

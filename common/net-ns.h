@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * netnsops.h - making and removing named network namespaces the way
+ * net-ns.h - making and removing named network namespaces the way
  * iproute2 does (an nsfs bind mount on /run/netns/NAME, /run/netns a shared
  * mount of itself), finding the processes inside them, and what
  * `ip netns exec` does besides setns (/sys for the namespace, /etc/netns).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* netnsname.c - /run/netns names: check, path, open */
+/* net-nsname.c - /run/netns names: check, path, open */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * netnsname.h - named network namespaces as iproute2 keeps them:
+ * net-nsname.h - named network namespaces as iproute2 keeps them:
  * a bind mount of a netns on /run/netns/NAME.
  */
 #ifndef CU_NETNSNAME_H

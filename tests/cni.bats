@@ -145,6 +145,16 @@ outside() { # HOSTNS SUFFIX
 	assert_equal "$(jq -r .cniVersion <<< "$output")" 1.2.0
 }
 
+@test "a configuration of 1 MiB or more on stdin is an I/O error; one just under is read" {
+	run bash -c 'head -c 1048576 /dev/zero | tr "\\0" " " | CNI_COMMAND=VERSION vethctl'
+	assert_failure 1
+	assert_equal "$(jq .code <<< "$output")" 5
+	assert_equal "$(jq -r .msg <<< "$output")" "the network configuration is larger than 1048576 bytes"
+	run bash -c '{ echo "{\"cniVersion\":\"0.4.0\"}"; head -c 1048000 /dev/zero | tr "\\0" " "; } | CNI_COMMAND=VERSION vethctl'
+	assert_success
+	assert_equal "$(jq -r .cniVersion <<< "$output")" 0.4.0
+}
+
 @test "DEL without ADD, DEL twice, DEL after the namespace is gone: success, and all is released" {
 	local h
 	h=$(cu_name h)
