@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* confine.c - masked and read-only paths, capabilities and seccomp for a container */
+/* ns-confine.c - masked and read-only paths, capabilities and seccomp for a container */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* idmap.c - parse id ranges, look up sub-ids, write uid_map/gid_map */
+/* ns-idmap.c - parse id ranges, look up sub-ids, write uid_map/gid_map */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * idmap.h - user namespace id maps: parsing INNER:OUTER:COUNT (and the old
+ * ns-idmap.h - user namespace id maps: parsing INNER:OUTER:COUNT (and the old
  * OUTER,INNER,COUNT), sub-id ranges from /etc/subuid and /etc/subgid, and
  * writing uid_map, gid_map and setgroups directly or through newuidmap and
  * newgidmap.
  */
-#ifndef CU_IDMAP_H
-#define CU_IDMAP_H
+#ifndef CU_NS_IDMAP_H
+#define CU_NS_IDMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -80,4 +80,4 @@ int idmap_write_setgroups(pid_t pid, bool allow, struct cu_error *e) __must_chec
 int idmap_run_helper(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 		     struct cu_error *e) __must_check;
 
-#endif /* CU_IDMAP_H */
+#endif /* CU_NS_IDMAP_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nsjoin.c - join a running process's namespaces, root, cwd, environment, cgroups */
+/* ns-join.c - join a running process's namespaces, root, cwd, environment, cgroups */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nsjoin.h - joining the namespaces of a running process: the target by
+ * ns-join.h - joining the namespaces of a running process: the target by
  * pidfd, one setns(pidfd, flags) where the kernel has it (per-file
  * fallback), the user-namespace ordering, the target's root, cwd and
  * environment, and moving into the target's cgroups (v1 and v2).
  */
-#ifndef CU_NSJOIN_H
-#define CU_NSJOIN_H
+#ifndef CU_NS_JOIN_H
+#define CU_NS_JOIN_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -120,4 +120,4 @@ int nsjoin_cgroup_open(struct nsjoin_target *t, struct nsjoin_cgroup *cg,
 int nsjoin_cgroup_join(struct nsjoin_cgroup *cg, struct cu_error *e) __must_check;
 void nsjoin_cgroup_free(struct nsjoin_cgroup *cg);
 
-#endif /* CU_NSJOIN_H */
+#endif /* CU_NS_JOIN_H */

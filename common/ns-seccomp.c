@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscallfilter.c - Docker's default seccomp policy (moby's
+ * ns-seccomp.c - Docker's default seccomp policy (moby's
  * profiles/seccomp/default.json), compiled to BPF by libseccomp.
  *
  * The table below follows moby's profile: a default of EPERM, a list of

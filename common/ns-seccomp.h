@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * syscallfilter.h - Docker's default seccomp policy, compiled by libseccomp.
+ * ns-seccomp.h - Docker's default seccomp policy, compiled by libseccomp.
  *
  * The filter is built once, before the clone (libseccomp allocates and is
  * looked up in the root of the moment), and installed in the child with one
  * seccomp(2) call: the child may share our memory until it execs, so it must
  * not allocate.
  */
-#ifndef CU_SYSCALLFILTER_H
-#define CU_SYSCALLFILTER_H
+#ifndef CU_NS_SECCOMP_H
+#define CU_NS_SECCOMP_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,4 +36,4 @@ int sf_install(const struct sf_filter *f, struct cu_error *e) __must_check;
 
 void sf_free(struct sf_filter *f);
 
-#endif /* CU_SYSCALLFILTER_H */
+#endif /* CU_NS_SECCOMP_H */

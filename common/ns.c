@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nsutils.c - namespace table, open, compare, persist */
+/* ns.c - namespace table, open, compare, persist */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nsutils.h - the namespace table, opening, comparing and persisting namespaces */
-#ifndef CU_NSUTILS_H
-#define CU_NSUTILS_H
+/* ns.h - the namespace table, opening, comparing and persisting namespaces */
+#ifndef CU_NS_H
+#define CU_NS_H
 
 #include <sched.h>
 #include <stdbool.h>
@@ -54,4 +54,4 @@ int ns_fd_type(int fd);
  */
 int ns_persist(const char *src, const char *target, struct cu_error *e) __must_check;
 
-#endif /* CU_NSUTILS_H */
+#endif /* CU_NS_H */
