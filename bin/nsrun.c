@@ -1131,25 +1131,6 @@ static bool sysctl_is(const char *path, const char *value)
 	return streq(buf, value);
 }
 
-static const char *first_ns_name(int flags)
-{
-	static const struct {
-		int flag;
-		const char *name;
-	} names[] = {
-		{ CLONE_NEWNS, N_("mount") }, { CLONE_NEWUTS, N_("UTS") },
-		{ CLONE_NEWIPC, N_("IPC") }, { CLONE_NEWNET, N_("network") },
-		{ CLONE_NEWPID, N_("PID") }, { CLONE_NEWCGROUP, N_("cgroup") },
-		{ CLONE_NEWTIME, N_("time") },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (flags & names[i].flag)
-			return _(names[i].name);
-	return _("user");
-}
-
 static void __noreturn die_create(int flags, int err)
 {
 	const char *what = strerror(err);
@@ -1164,8 +1145,8 @@ static void __noreturn die_create(int flags, int err)
 		diex(_("cannot create user namespace: %s (AppArmor restricts them: sysctl kernel.apparmor_restrict_unprivileged_userns=0)"), what);
 	if (err == EPERM && !user)
 		diex(_("cannot create %1$s namespace: %2$s (run as root, or add --user --map-root-user)"),
-		     first_ns_name(flags), what);
-	diex(_("cannot create %1$s namespace: %2$s"), first_ns_name(flags), what);
+		     ns_label_first(flags), what);
+	diex(_("cannot create %1$s namespace: %2$s"), ns_label_first(flags), what);
 }
 
 /* ---- the forked path: parent outside, child inside ---- */
