@@ -86,7 +86,7 @@ struct nsrun_control {
 	char **tmpfs;
 	size_t ntmpfs;
 	struct nsrun_idmap uidmap, gidmap;
-	int setgroups;			/* -1 unset, 0 deny, 1 allow */
+	enum setgroups_mode setgroups;	/* --setgroups */
 	uid_t uid, euid;		/* -S; ours before any unshare */
 	gid_t gid, egid;
 	struct caps_plan caps;
@@ -349,11 +349,7 @@ static void parse_propagation(struct nsrun_control *ctl, const char *arg)
 
 static void parse_setgroups(struct nsrun_control *ctl, const char *arg)
 {
-	if (streq(arg, "allow"))
-		ctl->setgroups = 1;
-	else if (streq(arg, "deny"))
-		ctl->setgroups = 0;
-	else
+	if (idmap_setgroups_parse(arg, &ctl->setgroups) < 0)
 		diex(_("invalid --setgroups argument: %s (use allow or deny)"), arg);
 }
 
@@ -687,9 +683,9 @@ static void check_options(struct nsrun_control *ctl)
 
 	if (offsets && !(ctl->flags & CLONE_NEWTIME))
 		diex(_("--monotonic and --boottime need a new time namespace (add --time)"));
-	if (ctl->setgroups == 1 && ctl->gidmap.single)
+	if (ctl->setgroups == SETGROUPS_ALLOW && ctl->gidmap.single)
 		diex(_("--setgroups allow cannot be combined with a single group mapping (-r, -c, --map-group): the kernel needs deny there"));
-	if (ctl->setgroups >= 0 && !(ctl->flags & CLONE_NEWUSER))
+	if (ctl->setgroups != SETGROUPS_NONE && !(ctl->flags & CLONE_NEWUSER))
 		diex(_("--setgroups needs a new user namespace (add --user)"));
 	if (ctl->no_pivot && !ctl->root)
 		diex(_("--no-pivot needs --root"));
@@ -1101,7 +1097,7 @@ static int write_map(const struct nsrun_control *ctl, pid_t pid,
 static int write_maps(const struct nsrun_control *ctl, pid_t pid, struct cu_error *e)
 {
 	const struct nsrun_idmap *g = &ctl->gidmap;
-	int sg = ctl->setgroups;
+	enum setgroups_mode sg = ctl->setgroups;
 	int r;
 
 	if (!(ctl->flags & CLONE_NEWUSER))
@@ -1110,9 +1106,10 @@ static int write_maps(const struct nsrun_control *ctl, pid_t pid, struct cu_erro
 	if (r < 0)
 		return r;
 	/* the kernel requires deny before a gid_map written without privilege */
-	if (sg < 0 && g->single && (ctl->euid != 0 || !g->ranges.nranges))
-		sg = 0;
-	if (sg >= 0 && (r = idmap_write_setgroups(pid, sg == 1, e)) < 0)
+	if (sg == SETGROUPS_NONE && g->single && (ctl->euid != 0 || !g->ranges.nranges))
+		sg = SETGROUPS_DENY;
+	r = idmap_write_setgroups(pid, sg, e);
+	if (r < 0)
 		return r;
 	return write_map(ctl, pid, g, IDMAP_GID, e);
 }
@@ -1819,7 +1816,7 @@ int main(int argc, char **argv)
 	ctl->euid = geteuid();
 	ctl->egid = getegid();
 	ctl->propagation = MS_PRIVATE;
-	ctl->setgroups = -1;
+	ctl->setgroups = SETGROUPS_NONE;
 	confine_init(&ctl->confine);
 	ctl->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	parse_args(ctl, argc, argv);
