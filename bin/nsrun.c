@@ -2,7 +2,6 @@
 /* nsrun(1) - run a program in new namespaces */
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -39,6 +38,7 @@
 #include "caps.h"
 #include "ns-confine.h"
 #include "exec.h"
+#include "fileutils.h"
 #include "ns-idmap.h"
 #include "ns-mount.h"
 #include "ns.h"
@@ -1282,73 +1282,6 @@ static int child_before_go(struct nsrun_control *ctl, struct cu_error *e)
 	return 0;
 }
 
-/* Deeper than this, an anonymous volume is left (and said so). */
-#define VOLUME_MAX_DEPTH 256
-
-/*
- * Open the directory @name in @dirfd without leaving it: no symlink, no
- * mount point crossed (a bind of the same filesystem included).
- */
-static int open_subdir(int dirfd, const char *name)
-{
-	struct cu_open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = sys_openat2(dirfd, name, &how, sizeof(how));
-
-	if (fd < 0 && errno == ENOSYS)	/* before Linux 5.6: st_dev is checked */
-		fd = openat(dirfd, name, how.flags);
-	return fd;
-}
-
-/*
- * Remove everything in the directory @dirfd, through descriptors only: a
- * name a process swaps for a symlink is unlinked as a symlink, never
- * followed, and nothing on another filesystem or mount is entered.  False
- * when something was left.
- */
-static bool remove_contents(int dirfd, dev_t dev, unsigned depth)
-{
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	bool all = true;
-
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	while ((de = readdir(dir))) {
-		struct stat st, sub_st;
-		int sub;
-
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    st.st_dev != dev) {
-			all = false;
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			all &= unlinkat(dirfd, de->d_name, 0) == 0;
-			continue;
-		}
-		sub = depth < VOLUME_MAX_DEPTH ? open_subdir(dirfd, de->d_name) : -1;
-		if (sub < 0 || fstat(sub, &sub_st) < 0 || sub_st.st_dev != dev ||
-		    sub_st.st_ino != st.st_ino || !remove_contents(sub, dev, depth + 1))
-			all = false;
-		else
-			all &= unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == 0;
-		if (sub >= 0)
-			close(sub);
-	}
-	closedir(dir);
-	return all;
-}
-
 /* Remove an anonymous volume we made: it must still be the dir we made. */
 static bool remove_volume(const struct nsrun_volume *v)
 {
@@ -1361,11 +1294,12 @@ static bool remove_volume(const struct nsrun_volume *v)
 		return false;
 	*slash = '\0';
 	parent = open(*copy ? copy : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	fd = parent >= 0 ? open_subdir(parent, slash + 1) : -1;
+	fd = parent >= 0 ? file_open_subdir(parent, slash + 1) : -1;
 	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != v->dev ||
 	    st.st_ino != v->ino)
 		return false;
-	return remove_contents(fd, v->dev, 0) &&
+	/* "." of the fd checked above, not the name again: a swap cannot redirect it */
+	return file_remove_tree_at(fd, ".", FILE_REMOVE_CONTENTS) == 0 &&
 	       unlinkat(parent, slash + 1, AT_REMOVEDIR) == 0;
 }
 
