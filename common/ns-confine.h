@@ -39,7 +39,7 @@ struct confine {
 	size_t nunmask;
 	uint64_t keep;		/* the capabilities the container keeps */
 	bool sys_new;		/* --mount-sys: a dry run looks at the host's sysfs */
-	struct sf_filter filter;
+	struct syscall_filter filter;
 };
 
 /* Defaults: everything on (the caller sets @on for --root). */

@@ -15,7 +15,7 @@
 
 #include "c.h"
 
-struct sf_filter {
+struct syscall_filter {
 	void *insns;		/* struct sock_filter[], as libseccomp made it */
 	size_t len;		/* number of instructions */
 };
@@ -26,14 +26,16 @@ struct sf_filter {
  * capability (mount with CAP_SYS_ADMIN, init_module with CAP_SYS_MODULE...)
  * are allowed only when @caps has it.  0, or -errno with @e filled.
  */
-int sf_build_default(uint64_t caps, struct sf_filter *f, struct cu_error *e) __must_check;
+int syscall_filter_build_default(uint64_t caps, struct syscall_filter *f,
+				 struct cu_error *e) __must_check;
 
 /*
  * Install @f on this thread: seccomp(2), no allocation.  Needs
  * CAP_SYS_ADMIN in our user namespace or no_new_privs.  0 or -errno.
  */
-int sf_install(const struct sf_filter *f, struct cu_error *e) __must_check;
+int syscall_filter_install(const struct syscall_filter *f,
+			   struct cu_error *e) __must_check;
 
-void sf_free(struct sf_filter *f);
+void syscall_filter_free(struct syscall_filter *f);
 
 #endif /* CU_NS_SECCOMP_H */
