@@ -700,6 +700,30 @@ static void check_options(struct nsrun_control *ctl)
 	}
 }
 
+/*
+ * --root without --privileged: the container's capabilities and its seccomp
+ * filter, made now, in the parent and from the host: libseccomp is looked
+ * up in the root of the moment, and the child may share our memory until it
+ * execs, so it must not allocate.
+ */
+static void prepare_confinement(struct nsrun_control *ctl)
+{
+	struct cu_error e = { 0 };
+	unsigned c;
+
+	if (!ctl->root || ctl->privileged)
+		return;
+	/* --cap-add all: every capability we hold (the rest cannot be added) */
+	for (c = 0; c < 64; c++)
+		if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
+			ctl->caps.add.mask &= ~((uint64_t) 1 << c);
+	ctl->confine.on = true;
+	ctl->confine.sys_new = ctl->mount_sys;
+	if (confine_prepare(&ctl->confine, ctl->caps.add.mask,
+			    ctl->caps.drop.mask, &e) < 0)
+		cu_error_die(&e);
+}
+
 /* ---- the steps inside the new namespaces ---- */
 
 static int loopback_up(struct cu_error *e)
@@ -1757,21 +1781,7 @@ int main(int argc, char **argv)
 	root_shell(ctl);
 	apply_implications(ctl);
 	check_options(ctl);
-	if (ctl->root && !ctl->privileged) {
-		struct cu_error e = { 0 };
-		unsigned c;
-
-		/* --cap-add all: every capability we hold (the rest cannot be added) */
-		for (c = 0; c < 64; c++)
-			if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
-				ctl->caps.add.mask &= ~((uint64_t) 1 << c);
-		/* now, from the host: libseccomp is looked up in the root of the moment */
-		ctl->confine.on = true;
-		ctl->confine.sys_new = ctl->mount_sys;
-		if (confine_prepare(&ctl->confine, ctl->caps.add.mask,
-				    ctl->caps.drop.mask, &e) < 0)
-			cu_error_die(&e);
-	}
+	prepare_confinement(ctl);
 
 	if (needs_fork(ctl))
 		explain_dry_run() ? dry_run_forked(ctl) : run_forked(ctl);
