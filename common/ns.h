@@ -15,7 +15,7 @@ struct ns_type {
 	int flag;		/* CLONE_NEWNS */
 	char option;		/* util-linux short option: 'm' */
 	const char *flagname;	/* "CLONE_NEWNS", for explain */
-	const char *label;	/* N_("mount"), the noun of messages */
+	const char *label;	/* "mount" (marked for translation): messages' noun */
 };
 
 /*
