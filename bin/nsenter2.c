@@ -253,7 +253,7 @@ static void check_args(const struct nsenter2_control *ctl)
 	}
 	if (ctl->topts.json || ctl->topts.raw || ctl->topts.noheadings || ctl->topts.output)
 		diex(_("--json, --noheadings, --output and --raw are only for --list"));
-	if (ctl->netns && ctl->file[4])
+	if (ctl->netns && ctl->file[NS_NET])
 		diex(_("--netns and --net=FILE both name a network namespace (give one)"));
 	if (ctl->do_wd && ctl->wdns)
 		diex(_("--wd and --wdns both set the working directory (give one)"));

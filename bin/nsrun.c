@@ -2,7 +2,6 @@
 /* nsrun(1) - run a program in new namespaces */
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <getopt.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -39,6 +38,7 @@
 #include "caps.h"
 #include "ns-confine.h"
 #include "exec.h"
+#include "fileutils.h"
 #include "ns-idmap.h"
 #include "ns-mount.h"
 #include "ns.h"
@@ -86,7 +86,7 @@ struct nsrun_control {
 	char **tmpfs;
 	size_t ntmpfs;
 	struct nsrun_idmap uidmap, gidmap;
-	int setgroups;			/* -1 unset, 0 deny, 1 allow */
+	enum setgroups_mode setgroups;	/* --setgroups */
 	uid_t uid, euid;		/* -S; ours before any unshare */
 	gid_t gid, egid;
 	struct caps_plan caps;
@@ -349,11 +349,7 @@ static void parse_propagation(struct nsrun_control *ctl, const char *arg)
 
 static void parse_setgroups(struct nsrun_control *ctl, const char *arg)
 {
-	if (streq(arg, "allow"))
-		ctl->setgroups = 1;
-	else if (streq(arg, "deny"))
-		ctl->setgroups = 0;
-	else
+	if (idmap_setgroups_parse(arg, &ctl->setgroups) < 0)
 		diex(_("invalid --setgroups argument: %s (use allow or deny)"), arg);
 }
 
@@ -687,9 +683,9 @@ static void check_options(struct nsrun_control *ctl)
 
 	if (offsets && !(ctl->flags & CLONE_NEWTIME))
 		diex(_("--monotonic and --boottime need a new time namespace (add --time)"));
-	if (ctl->setgroups == 1 && ctl->gidmap.single)
+	if (ctl->setgroups == SETGROUPS_ALLOW && ctl->gidmap.single)
 		diex(_("--setgroups allow cannot be combined with a single group mapping (-r, -c, --map-group): the kernel needs deny there"));
-	if (ctl->setgroups >= 0 && !(ctl->flags & CLONE_NEWUSER))
+	if (ctl->setgroups != SETGROUPS_NONE && !(ctl->flags & CLONE_NEWUSER))
 		diex(_("--setgroups needs a new user namespace (add --user)"));
 	if (ctl->no_pivot && !ctl->root)
 		diex(_("--no-pivot needs --root"));
@@ -702,6 +698,30 @@ static void check_options(struct nsrun_control *ctl)
 		if (caps_lib_load(&e) < 0)
 			cu_error_die(&e);
 	}
+}
+
+/*
+ * --root without --privileged: the container's capabilities and its seccomp
+ * filter, made now, in the parent and from the host: libseccomp is looked
+ * up in the root of the moment, and the child may share our memory until it
+ * execs, so it must not allocate.
+ */
+static void prepare_confinement(struct nsrun_control *ctl)
+{
+	struct cu_error e = { 0 };
+	unsigned c;
+
+	if (!ctl->root || ctl->privileged)
+		return;
+	/* --cap-add all: every capability we hold (the rest cannot be added) */
+	for (c = 0; c < 64; c++)
+		if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
+			ctl->caps.add.mask &= ~((uint64_t) 1 << c);
+	ctl->confine.on = true;
+	ctl->confine.sys_new = ctl->mount_sys;
+	if (confine_prepare(&ctl->confine, ctl->caps.add.mask,
+			    ctl->caps.drop.mask, &e) < 0)
+		cu_error_die(&e);
 }
 
 /* ---- the steps inside the new namespaces ---- */
@@ -1101,7 +1121,7 @@ static int write_map(const struct nsrun_control *ctl, pid_t pid,
 static int write_maps(const struct nsrun_control *ctl, pid_t pid, struct cu_error *e)
 {
 	const struct nsrun_idmap *g = &ctl->gidmap;
-	int sg = ctl->setgroups;
+	enum setgroups_mode sg = ctl->setgroups;
 	int r;
 
 	if (!(ctl->flags & CLONE_NEWUSER))
@@ -1110,9 +1130,10 @@ static int write_maps(const struct nsrun_control *ctl, pid_t pid, struct cu_erro
 	if (r < 0)
 		return r;
 	/* the kernel requires deny before a gid_map written without privilege */
-	if (sg < 0 && g->single && (ctl->euid != 0 || !g->ranges.nranges))
-		sg = 0;
-	if (sg >= 0 && (r = idmap_write_setgroups(pid, sg == 1, e)) < 0)
+	if (sg == SETGROUPS_NONE && g->single && (ctl->euid != 0 || !g->ranges.nranges))
+		sg = SETGROUPS_DENY;
+	r = idmap_write_setgroups(pid, sg, e);
+	if (r < 0)
 		return r;
 	return write_map(ctl, pid, g, IDMAP_GID, e);
 }
@@ -1131,25 +1152,6 @@ static bool sysctl_is(const char *path, const char *value)
 	return streq(buf, value);
 }
 
-static const char *first_ns_name(int flags)
-{
-	static const struct {
-		int flag;
-		const char *name;
-	} names[] = {
-		{ CLONE_NEWNS, N_("mount") }, { CLONE_NEWUTS, N_("UTS") },
-		{ CLONE_NEWIPC, N_("IPC") }, { CLONE_NEWNET, N_("network") },
-		{ CLONE_NEWPID, N_("PID") }, { CLONE_NEWCGROUP, N_("cgroup") },
-		{ CLONE_NEWTIME, N_("time") },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (flags & names[i].flag)
-			return _(names[i].name);
-	return _("user");
-}
-
 static void __noreturn die_create(int flags, int err)
 {
 	const char *what = strerror(err);
@@ -1164,8 +1166,8 @@ static void __noreturn die_create(int flags, int err)
 		diex(_("cannot create user namespace: %s (AppArmor restricts them: sysctl kernel.apparmor_restrict_unprivileged_userns=0)"), what);
 	if (err == EPERM && !user)
 		diex(_("cannot create %1$s namespace: %2$s (run as root, or add --user --map-root-user)"),
-		     first_ns_name(flags), what);
-	diex(_("cannot create %1$s namespace: %2$s"), first_ns_name(flags), what);
+		     ns_label_first(flags), what);
+	diex(_("cannot create %1$s namespace: %2$s"), ns_label_first(flags), what);
 }
 
 /* ---- the forked path: parent outside, child inside ---- */
@@ -1304,73 +1306,6 @@ static int child_before_go(struct nsrun_control *ctl, struct cu_error *e)
 	return 0;
 }
 
-/* Deeper than this, an anonymous volume is left (and said so). */
-#define VOLUME_MAX_DEPTH 256
-
-/*
- * Open the directory @name in @dirfd without leaving it: no symlink, no
- * mount point crossed (a bind of the same filesystem included).
- */
-static int open_subdir(int dirfd, const char *name)
-{
-	struct cu_open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = sys_openat2(dirfd, name, &how, sizeof(how));
-
-	if (fd < 0 && errno == ENOSYS)	/* before Linux 5.6: st_dev is checked */
-		fd = openat(dirfd, name, how.flags);
-	return fd;
-}
-
-/*
- * Remove everything in the directory @dirfd, through descriptors only: a
- * name a process swaps for a symlink is unlinked as a symlink, never
- * followed, and nothing on another filesystem or mount is entered.  False
- * when something was left.
- */
-static bool remove_contents(int dirfd, dev_t dev, unsigned depth)
-{
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	bool all = true;
-
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	while ((de = readdir(dir))) {
-		struct stat st, sub_st;
-		int sub;
-
-		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    st.st_dev != dev) {
-			all = false;
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			all &= unlinkat(dirfd, de->d_name, 0) == 0;
-			continue;
-		}
-		sub = depth < VOLUME_MAX_DEPTH ? open_subdir(dirfd, de->d_name) : -1;
-		if (sub < 0 || fstat(sub, &sub_st) < 0 || sub_st.st_dev != dev ||
-		    sub_st.st_ino != st.st_ino || !remove_contents(sub, dev, depth + 1))
-			all = false;
-		else
-			all &= unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == 0;
-		if (sub >= 0)
-			close(sub);
-	}
-	closedir(dir);
-	return all;
-}
-
 /* Remove an anonymous volume we made: it must still be the dir we made. */
 static bool remove_volume(const struct nsrun_volume *v)
 {
@@ -1383,11 +1318,12 @@ static bool remove_volume(const struct nsrun_volume *v)
 		return false;
 	*slash = '\0';
 	parent = open(*copy ? copy : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	fd = parent >= 0 ? open_subdir(parent, slash + 1) : -1;
+	fd = parent >= 0 ? file_open_subdir(parent, slash + 1) : -1;
 	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != v->dev ||
 	    st.st_ino != v->ino)
 		return false;
-	return remove_contents(fd, v->dev, 0) &&
+	/* "." of the fd checked above, not the name again: a swap cannot redirect it */
+	return file_remove_tree_at(fd, ".", FILE_REMOVE_CONTENTS) == 0 &&
 	       unlinkat(parent, slash + 1, AT_REMOVEDIR) == 0;
 }
 
@@ -1838,28 +1774,14 @@ int main(int argc, char **argv)
 	ctl->euid = geteuid();
 	ctl->egid = getegid();
 	ctl->propagation = MS_PRIVATE;
-	ctl->setgroups = -1;
+	ctl->setgroups = SETGROUPS_NONE;
 	confine_init(&ctl->confine);
 	ctl->stop_timeout = STOP_TIMEOUT_DEFAULT;
 	parse_args(ctl, argc, argv);
 	root_shell(ctl);
 	apply_implications(ctl);
 	check_options(ctl);
-	if (ctl->root && !ctl->privileged) {
-		struct cu_error e = { 0 };
-		unsigned c;
-
-		/* --cap-add all: every capability we hold (the rest cannot be added) */
-		for (c = 0; c < 64; c++)
-			if (((ctl->caps.add.mask >> c) & 1) && !caps_have(c))
-				ctl->caps.add.mask &= ~((uint64_t) 1 << c);
-		/* now, from the host: libseccomp is looked up in the root of the moment */
-		ctl->confine.on = true;
-		ctl->confine.sys_new = ctl->mount_sys;
-		if (confine_prepare(&ctl->confine, ctl->caps.add.mask,
-				    ctl->caps.drop.mask, &e) < 0)
-			cu_error_die(&e);
-	}
+	prepare_confinement(ctl);
 
 	if (needs_fork(ctl))
 		explain_dry_run() ? dry_run_forked(ctl) : run_forked(ctl);

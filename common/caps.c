@@ -79,7 +79,7 @@ void caps_all(struct caps_set *set)
 		set->mask |= (uint64_t) 1 << c;
 }
 
-static int cap_by_name(const char *name)
+static int caps_by_name(const char *name)
 {
 	caps_lib_need();
 	if (strncasecmp(name, "cap_", 4) == 0)
@@ -107,7 +107,7 @@ int caps_parse(const char *list, struct caps_set *set, char *bad, size_t badlen)
 
 			caps_all(&all);
 			set->mask |= all.mask;
-		} else if ((c = cap_by_name(name)) >= 0 && c < 64) {
+		} else if ((c = caps_by_name(name)) >= 0 && c < 64) {
 			set->mask |= (uint64_t) 1 << c;
 		} else {
 			goto invalid;
@@ -164,7 +164,7 @@ static uint64_t permitted_mask(void)
  * calls of confine.c are: the capabilities dropped from the bounding set,
  * the ambient ones raised, then capset(2) of the three other sets.
  */
-static const char *cap_upper(unsigned c, char *buf, size_t len)
+static const char *caps_upper(unsigned c, char *buf, size_t len)
 {
 	const char *name = capng_capability_to_name(c);
 	size_t i;
@@ -192,7 +192,7 @@ static void explain_capng(uint64_t ambient, long r)
 	for (c = 0; c < 64 && off < sizeof(list); c++)
 		if ((ambient >> c) & 1)
 			off += (size_t) snprintf(list + off, sizeof(list) - off, "%sCAP_%s",
-						 off ? "," : "", cap_upper(c, up, sizeof(up)));
+						 off ? "," : "", caps_upper(c, up, sizeof(up)));
 	/* one line for the several prctl(PR_CAP_AMBIENT) calls of the library */
 	explain_note(N_("libcap-ng: the ambient set emptied, then raised: %s (prctl PR_CAP_AMBIENT; capsh --addamb)"),
 		     *list ? list : "-");

@@ -27,6 +27,7 @@
 
 #include "c.h"
 #include "explain.h"
+#include "ns.h"
 #include "syscalls.h"
 
 int explain_mode = EXPLAIN_OFF;
@@ -187,15 +188,13 @@ static void bopts(struct buf *b, unsigned long long v, const struct flagname *t,
 			bprintf(b, "%s%s", sep, t[i].opt);
 }
 
+/* The namespace bits come from ns_types[], printed in this order. */
+static const enum ns_index clone_ns_order[] = {
+	NS_USER, NS_PID, NS_MNT, NS_NET, NS_UTS, NS_IPC, NS_CGROUP, NS_TIME,
+};
+
+/* The other bits of clone(2) and clone3(2). */
 static const struct flagname clone_flags[] = {
-	{ CLONE_NEWUSER,	"CLONE_NEWUSER",	"--user" },
-	{ CLONE_NEWPID,		"CLONE_NEWPID",		"--pid" },
-	{ CLONE_NEWNS,		"CLONE_NEWNS",		"--mount" },
-	{ CLONE_NEWNET,		"CLONE_NEWNET",		"--net" },
-	{ CLONE_NEWUTS,		"CLONE_NEWUTS",		"--uts" },
-	{ CLONE_NEWIPC,		"CLONE_NEWIPC",		"--ipc" },
-	{ CLONE_NEWCGROUP,	"CLONE_NEWCGROUP",	"--cgroup" },
-	{ CLONE_NEWTIME,	"CLONE_NEWTIME",	"--time" },
 	{ CLONE_VM,		"CLONE_VM",		NULL },
 	{ CLONE_VFORK,		"CLONE_VFORK",		NULL },
 	{ CLONE_FS,		"CLONE_FS",		NULL },
@@ -208,6 +207,31 @@ static const struct flagname clone_flags[] = {
 	{ 0x100000000ULL,	"CLONE_CLEAR_SIGHAND",	NULL },
 	{ 0, NULL, NULL }
 };
+
+/*
+ * bflags() and bopts() for a word of CLONE_* flags: @f gets
+ * "CLONE_NEWUSER|CLONE_NEWPID|CLONE_VM", @o " --user --pid".
+ */
+static void bclone(struct buf *f, struct buf *o, unsigned long long v)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(clone_ns_order); i++) {
+		const struct ns_type *t = &ns_types[clone_ns_order[i]];
+
+		if (!(v & (unsigned long long) t->flag))
+			continue;
+		bprintf(f, "%s%s", sep, t->flagname);
+		bprintf(o, " --%s", t->longname);
+		v &= ~(unsigned long long) t->flag;
+		sep = "|";
+	}
+	if (v || !*sep) {
+		bprintf(f, "%s", sep);
+		bflags(f, v, clone_flags);
+	}
+}
 
 static const struct flagname ms_flags[] = {
 	{ MS_RDONLY,	"MS_RDONLY",	"ro" },
@@ -776,8 +800,7 @@ int explain_unshare(int fl)
 	long r = 0;
 
 	f[0] = o[0] = '\0';
-	bflags(&bf, (unsigned int) fl, clone_flags);
-	bopts(&bo, (unsigned int) fl, clone_flags, " ");
+	bclone(&bf, &bo, (unsigned int) fl);
 	made = explain_begin(&s, (fl & ~CLONE_NEWUSER) ? EXPLAIN_PRIV_UNSHARE : EXPLAIN_PRIV_NONE,
 			     "unshare(%s)", f);
 	explain_concept(&s, "unshare%s", o);
@@ -795,8 +818,7 @@ int explain_setns(int fd, int nstype)
 	long r = 0;
 
 	f[0] = o[0] = '\0';
-	bflags(&bf, (unsigned int) nstype, clone_flags);
-	bopts(&bo, (unsigned int) nstype, clone_flags, " ");
+	bclone(&bf, &bo, (unsigned int) nstype);
 	fd_name(fd, name, sizeof(name));
 	if (fd == EXPLAIN_DRY_FD)
 		snprintf(name, sizeof(name), "<fd>");
@@ -823,8 +845,7 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	if (!explain_on() || (r == 0 && !explain_dry_run()))
 		return;
 	f[0] = o[0] = '\0';
-	bflags(&bf, fl, clone_flags);
-	bopts(&bo, fl, clone_flags, " ");
+	bclone(&bf, &bo, fl);
 	(void) explain_begin(&s, (fl & (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS |
 				       CLONE_NEWIPC | CLONE_NEWCGROUP | CLONE_NEWTIME))
 			     ? EXPLAIN_PRIV_UNSHARE : EXPLAIN_PRIV_NONE, "clone3(%s)", f);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* confine.c - masked and read-only paths, capabilities and seccomp for a container */
+/* ns-confine.c - masked and read-only paths, capabilities and seccomp for a container */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -110,7 +110,7 @@ int confine_prepare(struct confine *c, uint64_t add, uint64_t drop, struct cu_er
 	c->keep = c->caps ? (CONFINE_DEFAULT_CAPS | add) & ~drop : ~0ULL & ~drop;
 	if (!c->on || !c->seccomp)
 		return 0;
-	return sf_build_default(c->keep, &c->filter, e);
+	return syscall_filter_build_default(c->keep, &c->filter, e);
 }
 
 /*
@@ -340,7 +340,7 @@ int confine_lockdown(const struct confine *c, struct cu_error *e)
 
 	if (!c->on)
 		return 0;
-	if (c->seccomp && (r = sf_install(&c->filter, e)) < 0)
+	if (c->seccomp && (r = syscall_filter_install(&c->filter, e)) < 0)
 		return r;
 	if (c->caps && (r = drop_caps(c->keep, e)) < 0)
 		return r;

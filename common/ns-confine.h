@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * confine.h - the default confinement of a container (nsrun --root): the
+ * ns-confine.h - the default confinement of a container (nsrun --root): the
  * OCI/Docker masked and read-only paths, a read-only sysfs, Docker's default
  * capabilities (without CAP_MKNOD) and Docker's default seccomp policy.
  *
@@ -11,8 +11,8 @@
  * first (loading a filter without no_new_privs needs CAP_SYS_ADMIN), then
  * the capabilities, bounding set included.
  */
-#ifndef CU_CONFINE_H
-#define CU_CONFINE_H
+#ifndef CU_NS_CONFINE_H
+#define CU_NS_CONFINE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,7 +39,7 @@ struct confine {
 	size_t nunmask;
 	uint64_t keep;		/* the capabilities the container keeps */
 	bool sys_new;		/* --mount-sys: a dry run looks at the host's sysfs */
-	struct sf_filter filter;
+	struct syscall_filter filter;
 };
 
 /* Defaults: everything on (the caller sets @on for --root). */
@@ -71,4 +71,4 @@ int confine_mounts(const struct confine *c, int rootfd, const char *proc,
 /* Install the seccomp filter, then drop the capabilities.  No allocation. */
 int confine_lockdown(const struct confine *c, struct cu_error *e) __must_check;
 
-#endif /* CU_CONFINE_H */
+#endif /* CU_NS_CONFINE_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* idmap.c - parse id ranges, look up sub-ids, write uid_map/gid_map */
+/* ns-idmap.c - parse id ranges, look up sub-ids, write uid_map/gid_map */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -242,9 +242,28 @@ int idmap_write(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 	return write_proc(pid, map_file[kind], buf, e);
 }
 
-int idmap_write_setgroups(pid_t pid, bool allow, struct cu_error *e)
+const char *const idmap_setgroups_strings[2] = {
+	[SETGROUPS_DENY] = "deny",
+	[SETGROUPS_ALLOW] = "allow",
+};
+
+int idmap_setgroups_parse(const char *word, enum setgroups_mode *mode)
 {
-	return write_proc(pid, "setgroups", allow ? "allow" : "deny", e);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(idmap_setgroups_strings); i++)
+		if (streq(word, idmap_setgroups_strings[i])) {
+			*mode = (enum setgroups_mode) i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int idmap_write_setgroups(pid_t pid, enum setgroups_mode mode, struct cu_error *e)
+{
+	if (mode == SETGROUPS_NONE)
+		return 0;
+	return write_proc(pid, "setgroups", idmap_setgroups_strings[mode], e);
 }
 
 /* argv for "newuidmap PID inner outer count ..." (strings in @nums). */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * idmap.h - user namespace id maps: parsing INNER:OUTER:COUNT (and the old
+ * ns-idmap.h - user namespace id maps: parsing INNER:OUTER:COUNT (and the old
  * OUTER,INNER,COUNT), sub-id ranges from /etc/subuid and /etc/subgid, and
  * writing uid_map, gid_map and setgroups directly or through newuidmap and
  * newgidmap.
  */
-#ifndef CU_IDMAP_H
-#define CU_IDMAP_H
+#ifndef CU_NS_IDMAP_H
+#define CU_NS_IDMAP_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -70,8 +70,25 @@ int idmap_format(const struct idmap *m, char *buf, size_t len) __must_check;
 int idmap_write(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 		struct cu_error *e) __must_check;
 
-/* Write "allow" or "deny" to /proc/PID/setgroups (pid 0: self). */
-int idmap_write_setgroups(pid_t pid, bool allow, struct cu_error *e) __must_check;
+/* What to write to /proc/PID/setgroups, as unshare(1)'s --setgroups. */
+enum setgroups_mode {
+	SETGROUPS_NONE = -1,	/* leave it as the kernel made it */
+	SETGROUPS_DENY = 0,
+	SETGROUPS_ALLOW = 1,
+};
+
+/* The words of the file and of --setgroups, indexed by the mode. */
+extern const char *const idmap_setgroups_strings[2];
+
+/* "allow" or "deny" to its mode: 0, or -EINVAL for any other word. */
+int idmap_setgroups_parse(const char *word, enum setgroups_mode *mode) __must_check;
+
+/*
+ * Write the word of @mode to /proc/PID/setgroups (pid 0: self); nothing for
+ * SETGROUPS_NONE.
+ */
+int idmap_write_setgroups(pid_t pid, enum setgroups_mode mode,
+			  struct cu_error *e) __must_check;
 
 /*
  * Run newuidmap or newgidmap for PID with the ranges of @m and wait for it.
@@ -80,4 +97,4 @@ int idmap_write_setgroups(pid_t pid, bool allow, struct cu_error *e) __must_chec
 int idmap_run_helper(pid_t pid, enum idmap_kind kind, const struct idmap *m,
 		     struct cu_error *e) __must_check;
 
-#endif /* CU_IDMAP_H */
+#endif /* CU_NS_IDMAP_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* seccon.c - follow another process's SELinux context (libselinux) */
+/* ns-join-lsm.c - follow another process's SELinux context (libselinux) */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * seccon.h - the SELinux context of another process for our next exec
+ * ns-join-lsm.h - the SELinux context of another process for our next exec
  * (nsenter2 --follow-context), through libselinux loaded on first use.
  */
-#ifndef CU_SECCON_H
-#define CU_SECCON_H
+#ifndef CU_NS_JOIN_LSM_H
+#define CU_NS_JOIN_LSM_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -24,4 +24,4 @@ bool seccon_enabled(void);
  */
 int seccon_follow(pid_t pid, struct cu_error *e) __must_check;
 
-#endif /* CU_SECCON_H */
+#endif /* CU_NS_JOIN_LSM_H */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nsjoin.c - join a running process's namespaces, root, cwd, environment, cgroups */
+/* ns-join.c - join a running process's namespaces, root, cwd, environment, cgroups */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +14,7 @@
 #include "c.h"
 #include "cgroup.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "strutils.h"
 #include "ns-join.h"
 #include "ns.h"
@@ -447,8 +448,7 @@ static int read_target_file(struct nsjoin_target *t, const char *name,
 {
 	int procfd = target_proc(t, e);
 	_cleanup_close_ int fd = -1;
-	size_t size = 4096, n = 0;
-	char *b;
+	int r;
 
 	if (procfd < 0)
 		return procfd;
@@ -456,26 +456,10 @@ static int read_target_file(struct nsjoin_target *t, const char *name,
 	if (fd < 0)
 		return fail(e, errno, errno == EACCES ? _("run as root or as the owner of the process") : NULL,
 			    _("cannot open /proc/%1$d/%2$s"), (int) t->pid, name);
-	b = xmalloc(size);
-	for (;;) {
-		ssize_t got = read(fd, b + n, size - n - 1);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			free(b);
-			return fail(e, errno, NULL, _("cannot read /proc/%1$d/%2$s"),
-				    (int) t->pid, name);
-		}
-		if (got == 0)
-			break;
-		n += (size_t) got;
-		if (n + 1 == size)
-			b = xrealloc(b, size *= 2);
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
+	r = file_read_fd(fd, 0, buf, len);
+	if (r < 0)
+		return fail(e, -r, NULL, _("cannot read /proc/%1$d/%2$s"),
+			    (int) t->pid, name);
 	return nsjoin_target_check(t, e);
 }
 

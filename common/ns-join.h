@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nsjoin.h - joining the namespaces of a running process: the target by
+ * ns-join.h - joining the namespaces of a running process: the target by
  * pidfd, one setns(pidfd, flags) where the kernel has it (per-file
  * fallback), the user-namespace ordering, the target's root, cwd and
  * environment, and moving into the target's cgroups (v1 and v2).
  */
-#ifndef CU_NSJOIN_H
-#define CU_NSJOIN_H
+#ifndef CU_NS_JOIN_H
+#define CU_NS_JOIN_H
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -111,4 +111,4 @@ void nsjoin_env_free(char **envp);
 int nsjoin_cgroup_open(struct nsjoin_target *t, struct cgroup_join *cg,
 		       struct cu_error *e) __must_check;
 
-#endif /* CU_NSJOIN_H */
+#endif /* CU_NS_JOIN_H */

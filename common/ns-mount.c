@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mountutils.c - propagation, pivot_root, volumes inside the root, /proc, /dev, /sys */
+/* ns-mount.c - propagation, pivot_root, volumes inside the root, /proc, /dev, /sys */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

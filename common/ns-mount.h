@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mountutils.h - what a new mount namespace needs: propagation, a root to
+ * ns-mount.h - what a new mount namespace needs: propagation, a root to
  * pivot into, volumes and tmpfs whose destinations are resolved inside that
  * root (a symlink can never lead outside it), /proc, a minimal /dev and a
  * read-only /sys.
  */
-#ifndef CU_MOUNTUTILS_H
-#define CU_MOUNTUTILS_H
+#ifndef CU_NS_MOUNT_H
+#define CU_NS_MOUNT_H
 
 #include <stdbool.h>
 
@@ -75,4 +75,4 @@ int mount_move_root(int rootfd, struct cu_error *e) __must_check;
  */
 int mount_proc(int rootfd, const char *dir, struct cu_error *e) __must_check;
 
-#endif /* CU_MOUNTUTILS_H */
+#endif /* CU_NS_MOUNT_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * syscallfilter.c - Docker's default seccomp policy (moby's
+ * ns-seccomp.c - Docker's default seccomp policy (moby's
  * profiles/seccomp/default.json), compiled to BPF by libseccomp.
  *
  * The table below follows moby's profile: a default of EPERM, a list of
@@ -9,7 +9,8 @@
  * namespaces), clone3 answered with ENOSYS (so that libc falls back to
  * clone, whose flags we can see), and groups a container may make only when
  * it holds a capability.  Like moby since 25.0, io_uring is not allowed;
- * unlike moby, only the native ABI is allowed (see sf_build_default()).
+ * unlike moby, only the native ABI is allowed (see
+ * syscall_filter_build_default()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -230,7 +231,7 @@ static int add_rules(scmp_filter_ctx ctx, uint64_t caps)
 }
 
 /* The BPF libseccomp made, copied into memory we own. */
-static int export_bpf(scmp_filter_ctx ctx, struct sf_filter *f)
+static int export_bpf(scmp_filter_ctx ctx, struct syscall_filter *f)
 {
 	_cleanup_close_ int fd = memfd_create("nsrun-seccomp", MFD_CLOEXEC);
 	struct stat st;
@@ -248,14 +249,14 @@ static int export_bpf(scmp_filter_ctx ctx, struct sf_filter *f)
 		return -E2BIG;
 	f->insns = xmalloc((size_t) st.st_size);
 	if (pread(fd, f->insns, (size_t) st.st_size, 0) != st.st_size) {
-		sf_free(f);
+		syscall_filter_free(f);
 		return -EIO;
 	}
 	f->len = (size_t) st.st_size / sizeof(struct sock_filter);
 	return 0;
 }
 
-static int build(uint64_t caps, struct sf_filter *f, struct cu_error *e)
+static int build(uint64_t caps, struct syscall_filter *f, struct cu_error *e)
 {
 	scmp_filter_ctx ctx;
 	int r;
@@ -292,7 +293,7 @@ static int build(uint64_t caps, struct sf_filter *f, struct cu_error *e)
  * libseccomp and compiling 350 rules (about 2 ms).  Only a file of ours
  * that nobody else may write is used; the kernel checks the program anyway.
  */
-#define SF_CACHE_DIR	"/run/container-utils/seccomp"
+#define FILTER_CACHE_DIR	"/run/container-utils/seccomp"
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
@@ -323,7 +324,7 @@ static uint64_t table_hash(void)
 
 static void cache_name(uint64_t caps, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%016" PRIx64 "-%016" PRIx64 ".bpf", SF_CACHE_DIR,
+	snprintf(buf, len, "%s/%016" PRIx64 "-%016" PRIx64 ".bpf", FILTER_CACHE_DIR,
 		 caps, table_hash());
 }
 
@@ -335,7 +336,7 @@ static bool ours_only(int fd, mode_t type)
 	       st.st_uid == geteuid() && !(st.st_mode & 022);
 }
 
-static int cache_read(uint64_t caps, struct sf_filter *f)
+static int cache_read(uint64_t caps, struct syscall_filter *f)
 {
 	char path[128];
 	struct stat st;
@@ -351,7 +352,7 @@ static int cache_read(uint64_t caps, struct sf_filter *f)
 		return -ENOENT;
 	f->insns = xmalloc((size_t) st.st_size);
 	if (read(fd, f->insns, (size_t) st.st_size) != st.st_size) {
-		sf_free(f);
+		syscall_filter_free(f);
 		return -ENOENT;
 	}
 	f->len = (size_t) st.st_size / sizeof(struct sock_filter);
@@ -359,7 +360,7 @@ static int cache_read(uint64_t caps, struct sf_filter *f)
 }
 
 /* Best effort: a file made whole elsewhere, then renamed into place. */
-static void cache_write(uint64_t caps, const struct sf_filter *f)
+static void cache_write(uint64_t caps, const struct syscall_filter *f)
 {
 	size_t size = f->len * sizeof(struct sock_filter);
 	char path[128], tmp[160];
@@ -369,8 +370,8 @@ static void cache_write(uint64_t caps, const struct sf_filter *f)
 	if (geteuid() != 0)
 		return;
 	(void) mkdir("/run/container-utils", 0755);
-	(void) mkdir(SF_CACHE_DIR, 0700);
-	dir = open(SF_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	(void) mkdir(FILTER_CACHE_DIR, 0700);
+	dir = open(FILTER_CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0 || !ours_only(dir, S_IFDIR))
 		return;
 	cache_name(caps, path, sizeof(path));
@@ -384,7 +385,8 @@ static void cache_write(uint64_t caps, const struct sf_filter *f)
 	close(fd);
 }
 
-int sf_build_default(uint64_t caps, struct sf_filter *f, struct cu_error *e)
+int syscall_filter_build_default(uint64_t caps, struct syscall_filter *f,
+				 struct cu_error *e)
 {
 	int r;
 
@@ -396,7 +398,7 @@ int sf_build_default(uint64_t caps, struct sf_filter *f, struct cu_error *e)
 	return r;
 }
 
-int sf_install(const struct sf_filter *f, struct cu_error *e)
+int syscall_filter_install(const struct syscall_filter *f, struct cu_error *e)
 {
 	struct sock_fprog prog = {
 		.len = (unsigned short) f->len,
@@ -408,7 +410,7 @@ int sf_install(const struct sf_filter *f, struct cu_error *e)
 	return 0;
 }
 
-void sf_free(struct sf_filter *f)
+void syscall_filter_free(struct syscall_filter *f)
 {
 	free(f->insns);
 	f->insns = NULL;

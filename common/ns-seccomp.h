@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * syscallfilter.h - Docker's default seccomp policy, compiled by libseccomp.
+ * ns-seccomp.h - Docker's default seccomp policy, compiled by libseccomp.
  *
  * The filter is built once, before the clone (libseccomp allocates and is
  * looked up in the root of the moment), and installed in the child with one
  * seccomp(2) call: the child may share our memory until it execs, so it must
  * not allocate.
  */
-#ifndef CU_SYSCALLFILTER_H
-#define CU_SYSCALLFILTER_H
+#ifndef CU_NS_SECCOMP_H
+#define CU_NS_SECCOMP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "c.h"
 
-struct sf_filter {
+struct syscall_filter {
 	void *insns;		/* struct sock_filter[], as libseccomp made it */
 	size_t len;		/* number of instructions */
 };
@@ -26,14 +26,16 @@ struct sf_filter {
  * capability (mount with CAP_SYS_ADMIN, init_module with CAP_SYS_MODULE...)
  * are allowed only when @caps has it.  0, or -errno with @e filled.
  */
-int sf_build_default(uint64_t caps, struct sf_filter *f, struct cu_error *e) __must_check;
+int syscall_filter_build_default(uint64_t caps, struct syscall_filter *f,
+				 struct cu_error *e) __must_check;
 
 /*
  * Install @f on this thread: seccomp(2), no allocation.  Needs
  * CAP_SYS_ADMIN in our user namespace or no_new_privs.  0 or -errno.
  */
-int sf_install(const struct sf_filter *f, struct cu_error *e) __must_check;
+int syscall_filter_install(const struct syscall_filter *f,
+			   struct cu_error *e) __must_check;
 
-void sf_free(struct sf_filter *f);
+void syscall_filter_free(struct syscall_filter *f);
 
-#endif /* CU_SYSCALLFILTER_H */
+#endif /* CU_NS_SECCOMP_H */

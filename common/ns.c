@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* nsutils.c - namespace table, open, compare, persist */
+/* ns.c - namespace table, open, compare, persist */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,14 +19,14 @@
 #include "syscalls.h"
 
 const struct ns_type ns_types[NS_NTYPES] = {
-	{ "user",   "user",   CLONE_NEWUSER,   'U' },
-	{ "cgroup", "cgroup", CLONE_NEWCGROUP, 'C' },
-	{ "ipc",    "ipc",    CLONE_NEWIPC,    'i' },
-	{ "uts",    "uts",    CLONE_NEWUTS,    'u' },
-	{ "net",    "net",    CLONE_NEWNET,    'n' },
-	{ "pid",    "pid",    CLONE_NEWPID,    'p' },
-	{ "mnt",    "mount",  CLONE_NEWNS,     'm' },
-	{ "time",   "time",   CLONE_NEWTIME,   'T' },
+	[NS_USER]   = { "user",   "user",   CLONE_NEWUSER,   'U', "CLONE_NEWUSER",   N_("user") },
+	[NS_CGROUP] = { "cgroup", "cgroup", CLONE_NEWCGROUP, 'C', "CLONE_NEWCGROUP", N_("cgroup") },
+	[NS_IPC]    = { "ipc",    "ipc",    CLONE_NEWIPC,    'i', "CLONE_NEWIPC",    N_("IPC") },
+	[NS_UTS]    = { "uts",    "uts",    CLONE_NEWUTS,    'u', "CLONE_NEWUTS",    N_("UTS") },
+	[NS_NET]    = { "net",    "net",    CLONE_NEWNET,    'n', "CLONE_NEWNET",    N_("network") },
+	[NS_PID]    = { "pid",    "pid",    CLONE_NEWPID,    'p', "CLONE_NEWPID",    N_("PID") },
+	[NS_MNT]    = { "mnt",    "mount",  CLONE_NEWNS,     'm', "CLONE_NEWNS",     N_("mount") },
+	[NS_TIME]   = { "time",   "time",   CLONE_NEWTIME,   'T', "CLONE_NEWTIME",   N_("time") },
 };
 
 const struct ns_type *ns_type_by_name(const char *name)
@@ -47,6 +47,20 @@ const struct ns_type *ns_type_by_flag(int flag)
 		if (ns_types[i].flag == flag)
 			return &ns_types[i];
 	return NULL;
+}
+
+const char *ns_label_first(int flags)
+{
+	/* the message order, not the join order: "user" only when it is alone */
+	static const enum ns_index order[] = {
+		NS_MNT, NS_UTS, NS_IPC, NS_NET, NS_PID, NS_CGROUP, NS_TIME, NS_USER,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(order) - 1; i++)
+		if (flags & ns_types[order[i]].flag)
+			break;
+	return _(ns_types[order[i]].label);
 }
 
 static int ns_path(pid_t pid, const struct ns_type *t, char *buf, size_t len)

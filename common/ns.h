@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* nsutils.h - the namespace table, opening, comparing and persisting namespaces */
-#ifndef CU_NSUTILS_H
-#define CU_NSUTILS_H
+/* ns.h - the namespace table, opening, comparing and persisting namespaces */
+#ifndef CU_NS_H
+#define CU_NS_H
 
 #include <sched.h>
 #include <stdbool.h>
@@ -14,19 +14,39 @@ struct ns_type {
 	const char *longname;	/* option name: "mount" */
 	int flag;		/* CLONE_NEWNS */
 	char option;		/* util-linux short option: 'm' */
+	const char *flagname;	/* "CLONE_NEWNS", for explain */
+	const char *label;	/* "mount" (marked for translation): messages' noun */
 };
 
-enum { NS_NTYPES = 8 };
-
 /*
- * All eight, in the order a joiner enters them (user first where it gains
- * privilege; see nsenter2 for the order when it drops): user, cgroup, ipc,
- * uts, net, pid, mnt, time.
+ * The index of each type in ns_types[]: the order a joiner enters them in
+ * (user first where it gains privilege; see nsenter2 for the order when it
+ * drops).  Arrays of per-type data (nsrun's persist files, nsenter2's
+ * --TYPE=FILE) are indexed by it too.
  */
+enum ns_index {
+	NS_USER,
+	NS_CGROUP,
+	NS_IPC,
+	NS_UTS,
+	NS_NET,
+	NS_PID,
+	NS_MNT,
+	NS_TIME,
+	NS_NTYPES
+};
+
 extern const struct ns_type ns_types[NS_NTYPES];
 
 const struct ns_type *ns_type_by_name(const char *name);	/* "mnt" or "mount" */
 const struct ns_type *ns_type_by_flag(int flag);
+
+/*
+ * The translated label of the first namespace @flags asks for, in the order
+ * they are made (mount, UTS, IPC, network, PID, cgroup, time), or "user" when
+ * no other is asked for: the one to name when creating them fails.
+ */
+const char *ns_label_first(int flags);
 
 /* open("/proc/PID/ns/NAME") read-only, close-on-exec; pid 0 is ourselves. */
 int ns_open(pid_t pid, const struct ns_type *t) __must_check;
@@ -54,4 +74,4 @@ int ns_fd_type(int fd);
  */
 int ns_persist(const char *src, const char *target, struct cu_error *e) __must_check;
 
-#endif /* CU_NSUTILS_H */
+#endif /* CU_NS_H */

@@ -155,6 +155,24 @@ static void test_subid(void)
 	free(m);
 }
 
+static void test_setgroups(void)
+{
+	enum setgroups_mode m = SETGROUPS_NONE;
+	struct cu_error e = { 0 };
+
+	CHECK(idmap_setgroups_parse("allow", &m) == 0 && m == SETGROUPS_ALLOW);
+	CHECK(idmap_setgroups_parse("deny", &m) == 0 && m == SETGROUPS_DENY);
+	m = SETGROUPS_NONE;
+	CHECK(idmap_setgroups_parse("Allow", &m) == -EINVAL && m == SETGROUPS_NONE);
+	CHECK(idmap_setgroups_parse("", &m) == -EINVAL && m == SETGROUPS_NONE);
+	CHECK(idmap_setgroups_parse("allowx", &m) == -EINVAL);
+	CHECK(streq(idmap_setgroups_strings[SETGROUPS_DENY], "deny"));
+	/* NONE writes nothing: no such process, and still no error */
+	CHECK(idmap_write_setgroups(999999999, SETGROUPS_NONE, &e) == 0 && !e.msg[0]);
+	CHECK(idmap_write_setgroups(999999999, SETGROUPS_DENY, &e) < 0 &&
+	      strstr(e.msg, "/proc/999999999/setgroups"));
+}
+
 int main(void)
 {
 	test_syntax();
@@ -162,5 +180,6 @@ int main(void)
 	test_map();
 	test_subid();
 	test_overflow();
+	test_setgroups();
 	return unit_done();
 }

@@ -38,6 +38,30 @@ static void test_table(void)
 				unique = false;
 	CHECK_MSG(unique, "ns_types: flags, options and names are unique");
 	CHECK(streq(ns_types[0].name, "user"));
+	/* the index names the row, and the row's flag name its flag */
+	CHECK(ns_types[NS_USER].flag == CLONE_NEWUSER && ns_types[NS_CGROUP].flag == CLONE_NEWCGROUP);
+	CHECK(ns_types[NS_IPC].flag == CLONE_NEWIPC && ns_types[NS_UTS].flag == CLONE_NEWUTS);
+	CHECK(ns_types[NS_NET].flag == CLONE_NEWNET && ns_types[NS_PID].flag == CLONE_NEWPID);
+	CHECK(ns_types[NS_MNT].flag == CLONE_NEWNS && ns_types[NS_TIME].flag == CLONE_NEWTIME);
+	CHECK(streq(ns_types[NS_MNT].flagname, "CLONE_NEWNS"));
+	CHECK(streq(ns_types[NS_NET].flagname, "CLONE_NEWNET"));
+	for (i = 0; i < NS_NTYPES; i++)
+		CHECK(ns_types[i].name && ns_types[i].longname && ns_types[i].flagname &&
+		      ns_types[i].label && startswith(ns_types[i].flagname, "CLONE_NEW"));
+}
+
+/* nsrun names the first namespace it could not make in this order, "user" last */
+static void test_label_first(void)
+{
+	CHECK(streq(ns_label_first(CLONE_NEWUSER), "user"));
+	CHECK(streq(ns_label_first(0), "user"));
+	CHECK(streq(ns_label_first(CLONE_NEWUSER | CLONE_NEWPID), "PID"));
+	CHECK(streq(ns_label_first(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET), "mount"));
+	CHECK(streq(ns_label_first(CLONE_NEWNET | CLONE_NEWIPC), "IPC"));
+	CHECK(streq(ns_label_first(CLONE_NEWNET | CLONE_NEWPID), "network"));
+	CHECK(streq(ns_label_first(CLONE_NEWUTS | CLONE_NEWIPC), "UTS"));
+	CHECK(streq(ns_label_first(CLONE_NEWCGROUP | CLONE_NEWTIME), "cgroup"));
+	CHECK(streq(ns_label_first(CLONE_NEWTIME | CLONE_NEWUSER), "time"));
 }
 
 static void test_open(void)
@@ -134,6 +158,7 @@ static void test_persist(void)
 int main(void)
 {
 	test_table();
+	test_label_first();
 	test_open();
 	test_persist();
 	return unit_done();
