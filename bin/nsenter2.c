@@ -21,6 +21,7 @@
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
+#include "exec-seal.h"
 #include "net-nsname.h"
 #include "ns-join.h"
 #include "ns.h"
@@ -436,7 +437,7 @@ static int spawned_child(void *arg)
 		return CU_EXIT_CANNOT_INVOKE;
 	}
 	if (c->targv)
-		c->tramp_err = -exec_tramp(c->tramp, c->errfd, c->targv);
+		c->tramp_err = -seal_tramp_exec(c->tramp, c->errfd, c->targv);
 	execvp(c->argv[0], c->argv);
 	c->err = errno;
 	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
@@ -461,7 +462,7 @@ static pid_t spawn_program(const struct nsenter2_state *st, char *const *argv,
 	}
 	if (exec_cloexec_own() < 0)
 		warn(_("cannot mark file descriptors close-on-exec"));
-	if (st->tramp >= 0 && !(c.targv = targv = exec_tramp_argv(st->errpipe[1], argv)))
+	if (st->tramp >= 0 && !(c.targv = targv = seal_tramp_argv(st->errpipe[1], argv)))
 		die(_("cannot allocate memory"));
 	pid = spawn_vm(&args, spawned_child, &c, argv);
 	free(targv);
@@ -526,7 +527,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 	if (r < 0)
 		die_errno(r, _("cannot wait for process %d"), (int) pid);
 	/* what the trampoline could not exec, reported as exec_program() does */
-	if (st->tramp >= 0 && (r = exec_tramp_result(st->errpipe[0])) > 0) {
+	if (st->tramp >= 0 && (r = seal_tramp_result(st->errpipe[0])) > 0) {
 		errno = r;
 		warn(_("cannot execute %s"), ctl->argv ? ctl->argv[0] : exec_shell_path());
 	}
@@ -556,10 +557,10 @@ static void __noreturn exec_final(const struct nsenter2_state *st, char *const *
 	if (exec_cloexec_own() < 0)
 		warn(_("cannot mark file descriptors close-on-exec"));
 	fflush(stdout);
-	targv = exec_tramp_argv(st->errpipe[1], argv);
+	targv = seal_tramp_argv(st->errpipe[1], argv);
 	if (!targv)
 		die(_("cannot allocate memory"));
-	warn_unsealed(exec_tramp(st->tramp, st->errpipe[1], targv));
+	warn_unsealed(seal_tramp_exec(st->tramp, st->errpipe[1], targv));
 	free(targv);
 	exec_program(argv);
 }
@@ -724,7 +725,7 @@ static int list_namespaces(const struct nsenter2_control *ctl, struct nsenter2_s
 static int trampoline(void)
 {
 #ifdef HAVE_EXECTRAMP
-	return exec_tramp_memfd("nsenter2-exec", exectramp_image, sizeof(exectramp_image));
+	return seal_tramp_open("nsenter2-exec", exectramp_image, sizeof(exectramp_image));
 #else
 	return -ENOSYS;
 #endif
@@ -797,7 +798,7 @@ static int protect_binary(int argc, char **argv, int *tramp)
 		}
 		close(fd);
 	}
-	return exec_reexec_sealed(argv);
+	return seal_reexec(argv);
 }
 
 /*
@@ -812,7 +813,7 @@ static void protect_without_fork(struct nsenter2_state *st, char **argv)
 	close(st->tramp);
 	st->tramp = -1;
 	if (st->joined & CLONE_NEWNS)
-		warn_unsealed(exec_reexec_sealed(argv));
+		warn_unsealed(seal_reexec(argv));
 }
 
 int main(int argc, char **argv)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* spawn.c - children that share our memory until they exec (clone3 + CLONE_VM) */
+/* exec-spawn.c - children that share our memory until they exec (clone3 + CLONE_VM) */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>

@@ -77,38 +77,4 @@ int exec_supervise(pid_t pid, int pidfd, int *wstatus) __must_check;
  */
 __noreturn void exec_exit_like(int wstatus);
 
-/*
- * Run again from a sealed in-memory copy of our own binary, so that a
- * process of a container we join cannot rewrite the host's binary through
- * /proc/PID/exe (CVE-2019-5736).  The copy holds what execve(2) needs (no
- * section headers or debug information).  Returns 0 in the copy, which
- * takes back the process name exec from a memfd changed, and -errno when
- * the copy cannot be made or run (the caller then goes on as it is).
- * Call it before doing anything else: the first image's work is lost.
- */
-int exec_reexec_sealed(char *const argv[]);
-
-/*
- * The exec trampoline, the cheap form of the protection above for a
- * process that forked and has a parent waiting for it (nsenter2): a tiny
- * static program (common/exec-seal-tramp.c, @image of @len bytes) in a sealed
- * memfd named @name.  The child execs it instead of the program; it execs
- * the program as execvp(3) would, so that at that moment /proc/self/exe is
- * the sealed trampoline, and on failure writes the errno to an error pipe
- * and exits 127 (ENOENT) or 126.
- *
- * exec_tramp_memfd(): the sealed memfd (close-on-exec), or -errno.
- * exec_tramp_argv(): the trampoline's argv for running @argv with the
- *   error pipe's write end @errfd (one allocation: free() it), or NULL.
- * exec_tramp(): exec the trampoline @tramp with it (@errfd is kept open
- *   across that exec only).  Only system calls: safe in a child sharing our
- *   memory.  Returns -errno when the trampoline could not be exec'd.
- * exec_tramp_result(): read the errno the trampoline reported from the
- *   pipe's read end @rfd, once the child has ended; 0 when it reported none.
- */
-int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len);
-char **exec_tramp_argv(int errfd, char *const argv[]);
-int exec_tramp(int tramp, int errfd, char *const targv[]);
-int exec_tramp_result(int rfd);
-
 #endif /* CU_EXEC_H */
