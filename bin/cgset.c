@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1855,21 +1854,22 @@ static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 	cgunit_unlock(&ctl->unit);	/* the group exists: no stop can take it */
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+/* What run_stop() needs of the run. */
+struct run_watch {
+	struct cgset_control *ctl;
+	struct cgroup *g;
+};
 
 /*
  * The grace period after a stop signal is over: kill the group (its
  * processes cannot ignore SIGKILL), or the program alone in a group that
  * run did not make (other processes may live there).
  */
-static void run_stop(struct cgset_control *ctl, struct cgroup *g, pid_t pid, int pidfd)
+static void run_stop(pid_t pid, int pidfd, void *data)
 {
+	const struct run_watch *rw = data;
+	struct cgset_control *ctl = rw->ctl;
+	struct cgroup *g = rw->g;
 	struct cu_error e = { 0 };
 
 	if (ctl->made && cgroup_kill(g, &e) == 0)
@@ -1880,69 +1880,22 @@ static void run_stop(struct cgset_control *ctl, struct cgroup *g, pid_t pid, int
 		(void) kill(pid, SIGKILL); /* ESRCH: it is gone; wait collects it */
 }
 
-static void run_forward(pid_t pid, int pidfd, int sig)
-{
-	if (pidfd >= 0 && sys_pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
-		return;
-	(void) kill(pid, sig); /* ESRCH: the child is gone; wait collects it */
-}
-
 /*
- * exec_supervise() with docker stop's rule: the signals are forwarded, and
- * the first TERM, INT or HUP starts the grace period (--stop-timeout),
- * after which the group is killed.  0 or -errno.
+ * exec_supervise_watch() with docker stop's rule: the signals are
+ * forwarded, and the first TERM, INT or HUP starts the grace period
+ * (--stop-timeout), after which the group is killed.  0 or -errno.
  */
 static int run_supervise(struct cgset_control *ctl, struct cgroup *g, pid_t pid,
 			 int pidfd, int *wstatus)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
-	int64_t deadline = -1;
-	bool stopped = false;
-	sigset_t set;
-	int r = 0;
+	struct run_watch rw = { ctl, g };
+	const struct exec_watch w = {
+		.stop_timeout = ctl->stop_timeout,
+		.stop = run_stop,
+		.data = &rw,
+	};
 
-	exec_forward_sigset(&set);
-	sigaddset(&set, SIGCHLD);
-	pfd.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (pfd.fd < 0)
-		return -errno;
-	for (;;) {
-		struct signalfd_siginfo si;
-		pid_t w = waitpid(pid, wstatus, WNOHANG);
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
-		int n;
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		if (deadline >= 0 && left < 0)
-			left = 0;
-		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
-		if (n < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		if (n == 0 && deadline >= 0) {
-			run_stop(ctl, g, pid, pidfd);
-			deadline = -1;
-			stopped = true;
-		}
-		while (read(pfd.fd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
-			int sig = (int) si.ssi_signo;
-
-			if (sig == SIGCHLD)
-				continue;
-			run_forward(pid, pidfd, sig);
-			if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) &&
-			    deadline < 0 && !stopped)
-				deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
-		}
-	}
-	close(pfd.fd);
-	return r;
+	return exec_supervise_watch(pid, pidfd, &w, wstatus);
 }
 
 /* A count limit in decimal; "max" for none. */

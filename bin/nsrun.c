@@ -21,9 +21,7 @@
 #include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <poll.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -1664,71 +1662,37 @@ static bool child_acts_on(const struct nsrun_control *ctl, pid_t pid, int sig)
 	return !(ctl->flags & CLONE_NEWPID);
 }
 
-static int64_t now_ms(void)
+/*
+ * With --kill-child, a stop signal the child does not act on SIGKILLs it
+ * at once: it would not end, and waiting --stop-timeout seconds for that
+ * helps no one.
+ */
+static bool stop_unheeded(pid_t pid, int sig, void *data)
 {
-	struct timespec ts;
+	const struct nsrun_control *ctl = data;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (!ctl->kill_child || child_acts_on(ctl, pid, sig))
+		return false;
+	(void) kill(pid, SIGKILL);	/* unreaped: the PID is still the child's */
+	return true;
 }
 
 /*
- * Forward a signal to the child; after TERM, INT or HUP, SIGKILL it when
- * it has not ended --stop-timeout seconds later, or at once with
- * --kill-child when it does not act on the signal.  A SIGINT the terminal
- * sent (Ctrl-C, SI_KERNEL) is only forwarded: an interactive shell inside
- * lives on after it, as it would outside.
+ * Wait for the child, forwarding signals; its wait status in @wstatus.
+ * After TERM, INT or HUP, SIGKILL it when it has not ended --stop-timeout
+ * seconds later.  A SIGINT the terminal sent (Ctrl-C) is only forwarded:
+ * an interactive shell inside lives on after it, as it would outside.
  */
-static void on_signal(const struct nsrun_control *ctl, pid_t pid,
-		      const struct signalfd_siginfo *si, int64_t *deadline)
+static int supervise(struct nsrun_control *ctl, pid_t pid, int *wstatus)
 {
-	int sig = (int) si->ssi_signo;
-	bool stop = sig == SIGTERM || sig == SIGHUP ||
-		    (sig == SIGINT && si->ssi_code != SI_KERNEL);
+	const struct exec_watch w = {
+		.stop_timeout = ctl->stop_timeout,
+		.tty_int_forward_only = true,
+		.on_stop = stop_unheeded,
+		.data = ctl,
+	};
 
-	if (stop && ctl->kill_child && !child_acts_on(ctl, pid, sig)) {
-		(void) kill(pid, SIGKILL);
-		return;
-	}
-	(void) kill(pid, sig);	/* unreaped: the PID is still the child's */
-	if (stop && *deadline < 0)
-		*deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
-}
-
-/* Wait for the child, forwarding signals; its wait status in @wstatus. */
-static int supervise(const struct nsrun_control *ctl, pid_t pid, int *wstatus)
-{
-	int64_t deadline = -1;
-	sigset_t set;
-	_cleanup_close_ int sfd = -1;
-
-	exec_forward_sigset(&set);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
-		return -errno;
-	for (;;) {
-		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-		struct signalfd_siginfo si;
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
-		pid_t w = waitpid(pid, wstatus, WNOHANG);
-
-		if (w == pid)
-			return 0;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (deadline >= 0 && left <= 0) {
-			(void) kill(pid, SIGKILL);
-			deadline = -1;
-			continue;
-		}
-		if (poll(&pfd, 1, left < 0 ? -1 : (int) left) <= 0)
-			continue;	/* the grace period ended, or EINTR */
-		if (read(sfd, &si, sizeof(si)) != (ssize_t) sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			on_signal(ctl, pid, &si, &deadline);
-	}
+	return exec_supervise_watch(pid, -1, &w, wstatus);
 }
 
 static void __noreturn run_forked(struct nsrun_control *ctl)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -256,7 +258,7 @@ int exec_restore_sigmask(const sigset_t *old)
 	return 0;
 }
 
-static void forward_signal(pid_t pid, int pidfd, int sig)
+static void send_signal(pid_t pid, int pidfd, int sig)
 {
 	if (pidfd >= 0 && sys_pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
 		return;
@@ -264,8 +266,75 @@ static void forward_signal(pid_t pid, int pidfd, int sig)
 	(void) kill(pid, sig);
 }
 
-int exec_supervise(pid_t pid, int pidfd, int *wstatus)
+static int64_t now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What the supervisor knows of the grace period. */
+struct watch_state {
+	int64_t deadline;	/* the grace period's end, or -1 */
+	bool stopped;		/* the grace period has started (once only) */
+};
+
+/*
+ * Forward @si to the child; a stop signal starts the grace period, unless
+ * the watch's on_stop ended the child itself.
+ */
+static void on_signal(pid_t pid, int pidfd, const struct exec_watch *w,
+		      const struct signalfd_siginfo *si, struct watch_state *ws)
+{
+	int sig = (int) si->ssi_signo;
+	bool stop = w && (sig == SIGTERM || sig == SIGHUP ||
+			  (sig == SIGINT && !(w->tty_int_forward_only &&
+					      si->ssi_code == SI_KERNEL)));
+
+	if (stop && w->on_stop && w->on_stop(pid, sig, w->data))
+		return;
+	send_signal(pid, pidfd, sig);
+	if (stop && !ws->stopped) {
+		ws->deadline = now_ms() + (int64_t) w->stop_timeout * 1000;
+		ws->stopped = true;
+	}
+}
+
+/* The grace period is over: the watch's stop, or SIGKILL. */
+static void stop_child(pid_t pid, int pidfd, const struct exec_watch *w)
+{
+	if (w->stop)
+		w->stop(pid, pidfd, w->data);
+	else
+		send_signal(pid, pidfd, SIGKILL);
+}
+
+/* Wait on @sfd for a signal or the grace period's end.  0 or -errno. */
+static int wait_signals(pid_t pid, int pidfd, int sfd, const struct exec_watch *w,
+			struct watch_state *ws)
+{
+	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	struct signalfd_siginfo si;
+	int64_t left = ws->deadline < 0 ? -1 : ws->deadline - now_ms();
+
+	if (ws->deadline >= 0 && left <= 0) {
+		stop_child(pid, pidfd, w);
+		ws->deadline = -1;
+		return 0;
+	}
+	if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left) < 0)
+		return errno == EINTR ? 0 : -errno;
+	while (read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si))
+		if (si.ssi_signo != SIGCHLD)
+			on_signal(pid, pidfd, w, &si, ws);
+	return 0;
+}
+
+int exec_supervise_watch(pid_t pid, int pidfd, const struct exec_watch *w,
+			 int *wstatus)
+{
+	struct watch_state ws = { -1, false };
 	sigset_t set, old;
 	int sfd, r = 0;
 
@@ -277,32 +346,24 @@ int exec_supervise(pid_t pid, int pidfd, int *wstatus)
 	 */
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		return -errno;
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		r = -errno;
 		(void) sigprocmask(SIG_SETMASK, &old, NULL); /* cannot fail: valid set */
 		return r;
 	}
 	for (;;) {
-		struct signalfd_siginfo si;
-		pid_t w = waitpid(pid, wstatus, WNOHANG);
-		ssize_t n;
+		pid_t p = waitpid(pid, wstatus, WNOHANG);
 
-		if (w == pid)
+		if (p == pid)
 			break;
-		if (w < 0 && errno != EINTR) {
+		if (p < 0 && errno != EINTR) {
 			r = -errno;
 			break;
 		}
-		n = read(sfd, &si, sizeof(si));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t) sizeof(si)) {
-			r = n < 0 ? -errno : -EIO;
+		r = wait_signals(pid, pidfd, sfd, w, &ws);
+		if (r < 0)
 			break;
-		}
-		if (si.ssi_signo != SIGCHLD)
-			forward_signal(pid, pidfd, (int) si.ssi_signo);
 	}
 	close(sfd);
 	(void) sigprocmask(SIG_SETMASK, &old, NULL); /* cannot fail: valid set */

@@ -65,10 +65,39 @@ int exec_block_forwarded(sigset_t *old) __must_check;
 int exec_restore_sigmask(const sigset_t *old) __must_check;
 
 /*
- * Wait for child @pid (pidfd @pidfd, or -1), forwarding the blocked signals
- * to it as they arrive; on return *wstatus is its wait status.  0 or -errno.
+ * How a supervisor stops its child, docker stop's rule: the first TERM,
+ * HUP or INT (a stop signal) is forwarded and starts a grace period of
+ * @stop_timeout seconds, after which @stop ends the child.
  */
-int exec_supervise(pid_t pid, int pidfd, int *wstatus) __must_check;
+struct exec_watch {
+	unsigned stop_timeout;		/* seconds from the first stop signal to @stop */
+	bool tty_int_forward_only;	/* a Ctrl-C (SIGINT from the terminal) is no stop */
+	/*
+	 * A stop signal arrived: true when this ended the child itself (the
+	 * signal is then neither forwarded nor starts the grace period).
+	 * NULL: always forward.
+	 */
+	bool (*on_stop)(pid_t pid, int sig, void *data);
+	/* The grace period is over.  NULL: SIGKILL the child. */
+	void (*stop)(pid_t pid, int pidfd, void *data);
+	void *data;
+};
+
+/*
+ * Wait for child @pid (pidfd @pidfd, or -1), forwarding the forwarded
+ * signals to it as they arrive, and stopping it by @w (NULL: forward only);
+ * on return *wstatus is its wait status.  The signals are blocked while it
+ * waits (they need not be beforehand), and the mask is restored.  0 or
+ * -errno.
+ */
+int exec_supervise_watch(pid_t pid, int pidfd, const struct exec_watch *w,
+			 int *wstatus) __must_check;
+
+/* exec_supervise_watch() with no stop rule: forward only. */
+static inline int __must_check exec_supervise(pid_t pid, int pidfd, int *wstatus)
+{
+	return exec_supervise_watch(pid, pidfd, NULL, wstatus);
+}
 
 /*
  * Leave with the child's end: exit with its code, or restore the default

@@ -108,6 +108,80 @@ static void test_supervise(void)
 	alarm(0);
 }
 
+/* A child that ignores SIGTERM and waits to be killed. */
+static pid_t spawn_stubborn(const sigset_t *old)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	signal(SIGTERM, SIG_IGN);
+	if (exec_restore_sigmask(old) < 0)
+		_exit(99);
+	for (;;)
+		pause();
+}
+
+static int stops_called;
+
+static void count_stop(pid_t pid, int pidfd, void *data)
+{
+	(void) pidfd;
+	stops_called++;
+	CHECK(data == &stops_called);
+	(void) kill(pid, SIGUSR2);
+}
+
+static bool kill_at_once(pid_t pid, int sig, void *data)
+{
+	(void) data;
+	(void) sig;
+	(void) kill(pid, SIGKILL);
+	return true;
+}
+
+/* The stop rule: grace period, the watch's stop, and on_stop. */
+static void test_supervise_watch(void)
+{
+	struct exec_watch w = { .stop_timeout = 0 };
+	sigset_t old;
+	pid_t pid;
+	int ws = 0;
+
+	alarm(20);
+	CHECK(exec_block_forwarded(&old) == 0);
+	pid = spawn_stubborn(&old);
+	CHECK(kill(getpid(), SIGTERM) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+		  "a child that ignores SIGTERM is SIGKILLed after the grace period");
+
+	w.stop_timeout = 1;
+	w.stop = count_stop;
+	w.data = &stops_called;
+	pid = spawn_stubborn(&old);
+	CHECK(kill(getpid(), SIGTERM) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(stops_called == 1 && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGUSR2,
+		  "the watch's stop ends the child once the grace period is over");
+
+	w.stop = NULL;
+	w.on_stop = kill_at_once;
+	pid = spawn_waiter(&old, true);
+	CHECK(kill(getpid(), SIGHUP) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+		  "on_stop that ends the child: the stop signal is not forwarded");
+
+	pid = spawn_waiter(&old, true);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 7,
+		  "a signal that is no stop is forwarded, on_stop not asked");
+	CHECK(exec_restore_sigmask(&old) == 0);
+	alarm(0);
+}
+
 /* What sh prints as $? after running us in --exit-like mode. */
 static int shell_sees(const char *mode, int n)
 {
@@ -279,6 +353,7 @@ int main(int argc, char **argv)
 		return 2;
 	test_status_code();
 	test_supervise();
+	test_supervise_watch();
 	test_exit_like();
 	test_cloexec();
 	test_cloexec_fallback();
