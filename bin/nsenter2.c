@@ -418,7 +418,9 @@ static void warn_unsealed(int r)
  * throw away at exec.  So it makes system calls only: it restores the
  * signal mask and execs, or leaves the errno for us to report and ends
  * with 126 or 127 (returning from the clone(2) function is exit(2), with
- * no atexit handlers).
+ * no atexit handlers).  No status pipe (spawn_pipes): CLONE_VFORK gives
+ * us back the CPU only after its exec or exit, so the memory it shares
+ * with us is the cheaper way to tell.
  */
 struct spawn_child {
 	char *const *argv;
@@ -428,9 +430,9 @@ struct spawn_child {
 	int err, tramp_err;
 };
 
-static int spawned_child(void *arg)
+static int spawned_child(struct spawn *sp)
 {
-	struct spawn_child *c = arg;
+	struct spawn_child *c = sp->arg;
 
 	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0) {
 		c->err = errno;
@@ -443,44 +445,51 @@ static int spawned_child(void *arg)
 	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
 }
 
-/*
- * Start @argv in a child that shares our memory until it execs
- * (spawn_vm), with the signal mask @mask.  The PID, or -1 with errno set:
- * ENOSYS where no such child can be made here (then fork).
- */
-static pid_t spawn_program(const struct nsenter2_state *st, char *const *argv,
-			   const sigset_t *mask)
-{
-	struct spawn_child c = { argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
-	struct cu_clone_args args = { .exit_signal = SIGCHLD };
-	char **targv = NULL;
-	pid_t pid;
-
-	if (!spawn_vm_supported()) {
-		errno = ENOSYS;
-		return -1;
-	}
-	if (exec_cloexec_own() < 0)
-		warn(_("cannot mark file descriptors close-on-exec"));
-	if (st->tramp >= 0 && !(c.targv = targv = seal_tramp_argv(st->errpipe[1], argv)))
-		die(_("cannot allocate memory"));
-	pid = spawn_vm(&args, spawned_child, &c, argv);
-	free(targv);
-	if (pid > 0 && c.tramp_err)
-		warn_unsealed(-c.tramp_err);
-	if (pid > 0 && c.err) {
-		errno = c.err;
-		warn(_("cannot execute %s"), argv[0]);
-	}
-	return pid;
-}
-
 /* Does the child only exec (no cgroups, credentials or capabilities to set)? */
 static bool child_only_execs(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
 {
 	return ctl->argv && !(st->joined & CLONE_NEWTIME) && st->cg.n == 0 &&
 	       !forces_credentials(ctl, st) && !ctl->set_uid && !ctl->set_gid &&
 	       !ctl->keep_caps;
+}
+
+/*
+ * Start the child: one that only execs shares our memory until it does
+ * (spawn_vm), with the signal mask @mask; any other, or where no such
+ * child can be made here, is forked.  The PID, 0 in the forked child, or
+ * -1 with errno set.
+ */
+static pid_t start_child(const struct nsenter2_control *ctl,
+			 const struct nsenter2_state *st, const sigset_t *mask)
+{
+	struct spawn_child c = { ctl->argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
+	struct spawn sp = {
+		.clone = { .exit_signal = SIGCHLD },
+		.share_vm = child_only_execs(ctl, st) && spawn_vm_supported(),
+		.plain_fork = true,
+		.child = spawned_child,
+		.arg = &c,
+		.exec_argv = ctl->argv,
+	};
+	char **targv = NULL;
+	pid_t pid;
+
+	if (sp.share_vm) {
+		if (exec_cloexec_own() < 0)
+			warn(_("cannot mark file descriptors close-on-exec"));
+		if (st->tramp >= 0 &&
+		    !(c.targv = targv = seal_tramp_argv(st->errpipe[1], ctl->argv)))
+			die(_("cannot allocate memory"));
+	}
+	pid = spawn_start(&sp);
+	free(targv);
+	if (pid > 0 && c.tramp_err)
+		warn_unsealed(-c.tramp_err);
+	if (pid > 0 && c.err) {
+		errno = c.err;
+		warn(_("cannot execute %s"), ctl->argv[0]);
+	}
+	return pid;
 }
 
 /*
@@ -507,9 +516,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 		die(_("cannot block signals"));
 	if (st->tramp >= 0 && pipe2(st->errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		die(_("cannot create a pipe"));
-	pid = child_only_execs(ctl, st) ? spawn_program(st, ctl->argv, &old) : fork();
-	if (pid < 0 && errno == ENOSYS)	/* no shared-memory child here */
-		pid = fork();
+	pid = start_child(ctl, st, &old);
 	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
 		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
 		     strerror(ENOMEM));

@@ -46,7 +46,6 @@
 #include "syscalls.h"
 
 /* What the child tells the parent on the status pipe. */
-enum { MSG_READY = 'R', MSG_GO = 'G', MSG_FAILED = 'E' };
 
 struct nsrun_volume {
 	char *src;		/* NULL until an anonymous volume gets its dir */
@@ -92,8 +91,7 @@ struct nsrun_control {
 	int64_t monotonic, boottime;
 	char **argv;
 	sigset_t oldmask;
-	int ready[2];			/* child -> parent */
-	int go[2];			/* parent -> child */
+	struct spawn spawn;		/* the child, and its handshake */
 	bool handshake;			/* parent acts on the child first */
 	bool child_maps;		/* single-id maps: the child writes them */
 	bool shared_vm;			/* the child runs in our memory until exec */
@@ -1168,24 +1166,6 @@ static void __noreturn die_create(int flags, int err)
 
 /* ---- the forked path: parent outside, child inside ---- */
 
-/*
- * No pidfd: the child is ours and unreaped until exec_supervise() returns,
- * so its PID cannot be reused under kill(2).
- */
-static pid_t clone_forked(int flags)
-{
-	struct cu_clone_args args = {
-		.flags = (uint64_t) flags,
-		.exit_signal = SIGCHLD,
-	};
-	pid_t pid;
-
-	pid = ex_clone3(&args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)	/* before Linux 5.3 */
-		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
-	return pid;
-}
-
 static void __noreturn child_main(struct nsrun_control *ctl);
 static int child_before_go(struct nsrun_control *ctl, struct cu_error *e);
 
@@ -1197,78 +1177,58 @@ static void explain_program(char *const argv[])
 	explain_dry_execve(argv && argv[0] ? argv : sh);
 }
 
-static int shared_vm_child(void *arg)
+static int shared_vm_child(struct spawn *sp)
 {
-	child_main(arg);
-}
-
-/* The child in the new namespaces; 0 in the forked child. */
-static pid_t clone_child(struct nsrun_control *ctl, int flags)
-{
-	fflush(stdout);
-	fflush(stderr);
-	if (ctl->shared_vm) {
-		struct cu_clone_args args = {
-			.flags = (uint64_t) flags,
-			.exit_signal = SIGCHLD,
-		};
-
-		pid_t pid = spawn_vm(&args, shared_vm_child, ctl, ctl->argv);
-
-		if (pid >= 0 || errno != ENOSYS)
-			return pid;
-		/* no clone3 before Linux 5.3: a child of its own memory */
-		ctl->shared_vm = false;
-	}
-	return clone_forked(flags);
+	child_main(sp->arg);
 }
 
 /*
- * The child says why on stderr and ends with 125, which the parent passes
- * on; with a handshake it also tells the parent, which then rolls back.
+ * The child in the new namespaces; 0 in the forked child.  No pidfd: the
+ * child is ours and unreaped until the supervisor returns, so its PID
+ * cannot be reused under kill(2).
  */
-static void __noreturn child_fail(const struct nsrun_control *ctl,
-				  const struct cu_error *e)
+static pid_t clone_child(struct nsrun_control *ctl, int flags)
 {
-	char c = MSG_FAILED;
+	struct spawn *sp = &ctl->spawn;
 
-	cu_error_warn(e);
-	/* a failed write: the parent is gone, and our status says it all */
-	if (ctl->handshake)
-		(void) !write(ctl->ready[1], &c, 1);
-	_exit(CU_EXIT_CANCELED);
+	fflush(stdout);
+	fflush(stderr);
+	sp->clone = (struct cu_clone_args) {
+		.flags = (uint64_t) flags,
+		.exit_signal = SIGCHLD,
+	};
+	sp->share_vm = ctl->shared_vm;
+	sp->child = shared_vm_child;
+	sp->arg = ctl;
+	sp->exec_argv = ctl->argv;
+	return spawn_start(sp);
 }
 
+/*
+ * The child ends with 125, which the parent passes on; it says why on
+ * stderr, or with a handshake tells the parent, which says it and rolls
+ * back (spawn_fail).
+ */
 static void __noreturn child_main(struct nsrun_control *ctl)
 {
 	struct cu_error e = { 0 };
-	char c = MSG_READY;
 
-	if (ctl->handshake) {
-		close(ctl->ready[0]);
-		close(ctl->go[1]);
-	}
 	if (ctl->kill_child &&
 	    prctl(PR_SET_PDEATHSIG, ctl->kill_child, 0, 0, 0) < 0) {
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	}
 	if (child_before_go(ctl, &e) < 0)
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	/* the parent writes maps, binds namespace files, says go; EOF: it died */
-	if (ctl->handshake) {
-		if (write(ctl->ready[1], &c, 1) != 1 ||
-		    read(ctl->go[0], &c, 1) != 1 || c != MSG_GO)
-			_exit(CU_EXIT_CANCELED);
-		close(ctl->go[0]);
-	}
+	if (spawn_ready(&ctl->spawn) < 0)
+		_exit(CU_EXIT_CANCELED);
 	if (setup_inside(ctl, &e) < 0)
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	if (ctl->init) {
 		int st;
 
-		if (ctl->handshake)
-			close(ctl->ready[1]);
+		spawn_detach(&ctl->spawn);
 		explain_program(ctl->argv);
 		st = reaper_run(ctl->argv, &ctl->oldmask);
 		if (st < 0)
@@ -1277,7 +1237,7 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	}
 	if (exec_restore_sigmask(&ctl->oldmask) < 0) {
 		cu_error_set(&e, errno, _("cannot restore the signal mask"));
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	}
 	explain_program(ctl->argv);
 	exec_child_program_or_shell(ctl->argv);
@@ -1549,17 +1509,6 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 	return 0;
 }
 
-/* Read the child's one-byte message; 0 on EOF. */
-static char read_msg(int fd)
-{
-	char c;
-	ssize_t n;
-
-	while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
-		;
-	return n == 1 ? c : 0;
-}
-
 static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid,
 				   const struct cu_error *e)
 {
@@ -1581,25 +1530,23 @@ static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid,
 static void prepare_child(struct nsrun_control *ctl, pid_t pid)
 {
 	struct cu_error e = { 0 };
-	char c = MSG_GO;
+	int r;
 
-	close(ctl->ready[1]);
-	close(ctl->go[0]);
-	if (read_msg(ctl->ready[0]) != MSG_READY)
-		parent_fail(ctl, pid, NULL);	/* the child said why */
+	r = spawn_wait(&ctl->spawn, &e);
+	if (r <= 0)
+		parent_fail(ctl, pid, r < 0 ? &e : NULL);
 	if (write_pidfile(ctl, pid, &e) < 0 || persist_namespaces(ctl, pid, &e) < 0 ||
 	    (!ctl->child_maps && write_maps(ctl, pid, &e) < 0))
 		parent_fail(ctl, pid, &e);
-	if (write(ctl->go[1], &c, 1) != 1) {
-		cu_error_set(&e, errno, _("cannot start the child"));
+	r = spawn_go(&ctl->spawn);
+	if (r < 0) {
+		cu_error_set(&e, -r, _("cannot start the child"));
 		parent_fail(ctl, pid, &e);
 	}
-	close(ctl->go[1]);
-	/* EOF: the program was exec'd (the pipe is close-on-exec); a failure
-	 * after go still has namespace files to remove */
-	if (read_msg(ctl->ready[0]) == MSG_FAILED)
-		parent_fail(ctl, pid, NULL);
-	close(ctl->ready[0]);
+	/* the hang-up: the program was exec'd (the pipe is close-on-exec); a
+	 * failure after go still has namespace files to remove */
+	if (spawn_wait(&ctl->spawn, &e) < 0)
+		parent_fail(ctl, pid, &e);
 }
 
 /* Must the parent act on the child before it goes on? */
@@ -1712,9 +1659,11 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 			  !ctl->uidmap.ranges.want_auto &&
 			  !ctl->gidmap.ranges.want_auto;
 	ctl->handshake = needs_handshake(ctl);
-	if (ctl->handshake &&
-	    (pipe2(ctl->ready, O_CLOEXEC) < 0 || pipe2(ctl->go, O_CLOEXEC) < 0)) {
+	ctl->spawn.handshake = ctl->spawn.go = ctl->handshake;
+	r = spawn_pipes(&ctl->spawn);
+	if (r < 0) {
 		undo_host(ctl, false);
+		errno = -r;
 		die(_("cannot make a pipe"));
 	}
 	if (exec_block_forwarded(&ctl->oldmask) < 0) {
