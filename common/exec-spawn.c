@@ -183,13 +183,17 @@ void spawn_close(struct spawn *sp)
 	}
 }
 
-/* In the child: the parent's ends are not ours to keep. */
-static void child_ends(struct spawn *sp)
+/*
+ * In the child: the parent's ends are not ours to keep.  The child side
+ * only closes, never writes to @sp: a spawn_vm child shares it with the
+ * parent.
+ */
+static void child_ends(const struct spawn *sp)
 {
 	if (sp->handshake)
-		close_fd(&sp->status[0]);
+		close(sp->status[0]);
 	if (sp->go)
-		close_fd(&sp->gofd[1]);
+		close(sp->gofd[1]);
 }
 
 static int vm_child(void *arg)
@@ -262,7 +266,7 @@ int spawn_ready(struct spawn *sp)
 		return 0;
 	if (read(sp->gofd[0], &c, 1) != 1 || c != SPAWN_GO)
 		return -1;
-	close_fd(&sp->gofd[0]);
+	close(sp->gofd[0]);
 	return 0;
 }
 
@@ -285,7 +289,7 @@ void spawn_fail(struct spawn *sp, const struct cu_error *e)
 void spawn_detach(struct spawn *sp)
 {
 	if (sp->handshake)
-		close_fd(&sp->status[1]);
+		close(sp->status[1]);
 }
 
 /* Read up to @len bytes of @fd, to its end. */
