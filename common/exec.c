@@ -12,7 +12,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -266,14 +265,6 @@ static void send_signal(pid_t pid, int pidfd, int sig)
 	(void) kill(pid, sig);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* What the supervisor knows of the grace period. */
 struct watch_state {
 	int64_t deadline;	/* the grace period's end, or -1 */
@@ -296,7 +287,7 @@ static void on_signal(pid_t pid, int pidfd, const struct exec_watch *w,
 		return;
 	send_signal(pid, pidfd, sig);
 	if (stop && !ws->stopped) {
-		ws->deadline = now_ms() + (int64_t) w->stop_timeout * 1000;
+		ws->deadline = cu_now_ms() + (int64_t) w->stop_timeout * 1000;
 		ws->stopped = true;
 	}
 }
@@ -316,7 +307,7 @@ static int wait_signals(pid_t pid, int pidfd, int sfd, const struct exec_watch *
 {
 	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 	struct signalfd_siginfo si;
-	int64_t left = ws->deadline < 0 ? -1 : ws->deadline - now_ms();
+	int64_t left = ws->deadline < 0 ? -1 : ws->deadline - cu_now_ms();
 
 	if (ws->deadline >= 0 && left <= 0) {
 		stop_child(pid, pidfd, w);
