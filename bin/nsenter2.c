@@ -445,31 +445,23 @@ static int spawned_child(struct spawn *sp)
 	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
 }
 
-/* Does the child only exec (no cgroups, credentials or capabilities to set)? */
-static bool child_only_execs(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
-{
-	return ctl->argv && !(st->joined & CLONE_NEWTIME) && st->cg.n == 0 &&
-	       !forces_credentials(ctl, st) && !ctl->set_uid && !ctl->set_gid &&
-	       !ctl->keep_caps;
-}
-
 /*
- * Start the child: one that only execs shares our memory until it does
- * (spawn_vm), with the signal mask @mask; any other, or where no such
- * child can be made here, is forked.  The PID, 0 in the forked child, or
- * -1 with errno set.
+ * Start the child: one that @only_execs @argv shares our memory until it
+ * does (spawn_vm), with the signal mask @mask; any other, or where no
+ * such child can be made here, is forked.  The PID, 0 in the forked
+ * child, or -1 with errno set.
  */
-static pid_t start_child(const struct nsenter2_control *ctl,
-			 const struct nsenter2_state *st, const sigset_t *mask)
+static pid_t start_child(const struct nsenter2_state *st, char *const *argv,
+			 const sigset_t *mask, bool only_execs)
 {
-	struct spawn_child c = { ctl->argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
+	struct spawn_child c = { argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
 	struct spawn sp = {
 		.clone = { .exit_signal = SIGCHLD },
-		.share_vm = child_only_execs(ctl, st) && spawn_vm_supported(),
+		.share_vm = only_execs && spawn_vm_supported(),
 		.plain_fork = true,
 		.child = spawned_child,
 		.arg = &c,
-		.exec_argv = ctl->argv,
+		.exec_argv = argv,
 	};
 	char **targv = NULL;
 	pid_t pid;
@@ -478,7 +470,7 @@ static pid_t start_child(const struct nsenter2_control *ctl,
 		if (exec_cloexec_own() < 0)
 			warn(_("cannot mark file descriptors close-on-exec"));
 		if (st->tramp >= 0 &&
-		    !(c.targv = targv = seal_tramp_argv(st->errpipe[1], ctl->argv)))
+		    !(c.targv = targv = seal_tramp_argv(st->errpipe[1], argv)))
 			die(_("cannot allocate memory"));
 	}
 	pid = spawn_start(&sp);
@@ -487,9 +479,17 @@ static pid_t start_child(const struct nsenter2_control *ctl,
 		warn_unsealed(-c.tramp_err);
 	if (pid > 0 && c.err) {
 		errno = c.err;
-		warn(_("cannot execute %s"), ctl->argv[0]);
+		warn(_("cannot execute %s"), argv[0]);
 	}
 	return pid;
+}
+
+/* Does the child only exec (no cgroups, credentials or capabilities to set)? */
+static bool child_only_execs(const struct nsenter2_control *ctl, const struct nsenter2_state *st)
+{
+	return ctl->argv && !(st->joined & CLONE_NEWTIME) && st->cg.n == 0 &&
+	       !forces_credentials(ctl, st) && !ctl->set_uid && !ctl->set_gid &&
+	       !ctl->keep_caps;
 }
 
 /*
@@ -516,7 +516,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 		die(_("cannot block signals"));
 	if (st->tramp >= 0 && pipe2(st->errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		die(_("cannot create a pipe"));
-	pid = start_child(ctl, st, &old);
+	pid = start_child(st, ctl->argv, &old, child_only_execs(ctl, st));
 	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
 		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
 		     strerror(ENOMEM));
