@@ -308,17 +308,20 @@ static int wait_signals(pid_t pid, int pidfd, int sfd, const struct exec_watch *
 	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 	struct signalfd_siginfo si;
 	int64_t left = ws->deadline < 0 ? -1 : ws->deadline - cu_now_ms();
+	int n;
 
 	if (ws->deadline >= 0 && left <= 0) {
 		stop_child(pid, pidfd, w);
 		ws->deadline = -1;
 		return 0;
 	}
-	if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left) < 0)
+	n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	while (read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si))
-		if (si.ssi_signo != SIGCHLD)
-			on_signal(pid, pidfd, w, &si, ws);
+	/* one signal a wake-up: poll(2) wakes us again for the next one */
+	if (n > 0 && read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si) &&
+	    si.ssi_signo != SIGCHLD)
+		on_signal(pid, pidfd, w, &si, ws);
 	return 0;
 }
 
