@@ -184,14 +184,13 @@ void spawn_close(struct spawn *sp)
 }
 
 /*
- * In the child: the parent's ends are not ours to keep.  The child side
- * only closes, never writes to @sp: a spawn_vm child shares it with the
- * parent.
+ * In the child: the go pipe's write end must go, or the parent's death
+ * would not end our wait for go.  (The status pipe's read end may stay
+ * until exec closes it: it holds nothing open.)  The child side only
+ * closes, never writes to @sp: a spawn_vm child shares it with the parent.
  */
 static void child_ends(const struct spawn *sp)
 {
-	if (sp->handshake)
-		close(sp->status[0]);
 	if (sp->go)
 		close(sp->gofd[1]);
 }
