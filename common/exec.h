@@ -84,11 +84,11 @@ struct exec_watch {
 };
 
 /*
- * Wait for child @pid (pidfd @pidfd, or -1), forwarding the forwarded
- * signals to it as they arrive, and stopping it by @w (NULL: forward only);
- * on return *wstatus is its wait status.  The signals are blocked while it
- * waits (they need not be beforehand), and the mask is restored.  0 or
- * -errno.
+ * Wait for child @pid (pidfd @pidfd, or -1), passing the signals of
+ * exec_forward_sigset() on to it as they arrive, and stopping it by @w
+ * (NULL: pass them on only); on return *wstatus is its wait status.  The
+ * signals are blocked while it waits (they need not be beforehand), and
+ * the mask is restored.  0 or -errno.
  */
 int exec_supervise_watch(pid_t pid, int pidfd, const struct exec_watch *w,
 			 int *wstatus) __must_check;
