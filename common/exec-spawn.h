@@ -102,11 +102,14 @@ int spawn_ready(struct spawn *sp);
 /*
  * The child failed: send @e to the parent, which reports it (write(2)
  * only: safe in a spawn_vm child), or without a handshake report it
- * ourselves; _exit with 125.
+ * itself (cu_error_warn); _exit with 125.
  */
 __noreturn void spawn_fail(struct spawn *sp, const struct cu_error *e);
 
-/* The child goes on without the parent waiting (as after exec). */
+/*
+ * The child stays on without exec (nsrun --init): close the status pipe,
+ * so that the parent's spawn_wait() ends as it would at the exec.
+ */
 void spawn_detach(struct spawn *sp);
 
 /*
