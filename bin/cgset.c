@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1518,127 +1516,85 @@ static void run_cleanup_group(struct cgset_control *ctl, struct cgroup *g, bool 
 	release_unit(ctl);
 }
 
-/*
- * The child's side of the handshake: "R" as soon as it runs (a clone3
- * child the kernel killed never says it), then a struct cu_error if joining
- * fails; exec closes the pipe.
- */
-static __noreturn void run_child(struct cgset_control *ctl, struct cgroup *g,
-				 int wfd, bool join_v2, const sigset_t *oldmask)
-{
-	struct cu_error e = { 0 };
-	size_t i;
-
-	if (write(wfd, "R", 1) != 1)
-		_exit(CU_EXIT_CANCELED);
-	for (i = 0; i < ctl->map.n; i++) {
-		if (!g->path[i] || ((int) i == ctl->map.v2 && !join_v2))
-			continue;
-		if (cgroup_attach_self(g, i, &e) < 0) {
-			/* the parent reports it; nothing to do if it is gone */
-			(void) !write(wfd, &e, sizeof(e));
-			_exit(CU_EXIT_CANCELED);
-		}
-	}
-	if (exec_restore_sigmask(oldmask) < 0)
-		_exit(CU_EXIT_CANCELED);
-	/* _exit(2) on failure: a spawn_vm child runs in our memory */
-	exec_child_program_or_shell(ctl->args);
-}
-
+/* What the run's child needs. */
 struct run_child_args {
 	struct cgset_control *ctl;
 	struct cgroup *g;
-	int wfd;
+	bool join_v2;			/* not born in the v2 group: join it too */
 	const sigset_t *oldmask;
 };
 
-static int run_child_vm(void *arg)
-{
-	struct run_child_args *a = arg;
-
-	run_child(a->ctl, a->g, a->wfd, false, a->oldmask);
-}
-
 /*
- * 1: the child runs the program; 0: it died before running; -1: it failed.
- * One wake-up: poll(2) for the hang-up alone (exec or exit closes the
- * pipe), since a wait for POLLIN would wake this process at the "R" too.
+ * The child's side of the handshake: "R" as soon as it runs (a clone3
+ * child the kernel killed never says it), then the reason if joining
+ * fails; exec closes the pipe.  System calls only: a spawn_vm child runs
+ * in our memory.
  */
-static int run_handshake(int rfd, struct cu_error *e)
+static int run_child(struct spawn *sp)
 {
-	struct pollfd pfd = { .fd = rfd, .events = 0 };
-	char buf[1 + sizeof(*e)];
-	size_t got = 0;
-	ssize_t n;
+	const struct run_child_args *a = sp->arg;
+	struct cu_error e = { 0 };
+	size_t i;
 
-	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
-		;
-	do {
-		while ((n = read(rfd, buf + got, sizeof(buf) - got)) < 0 && errno == EINTR)
-			;
-		if (n > 0)
-			got += (size_t) n;
-	} while (n > 0 && got < sizeof(buf));
-	if (got == 0 || buf[0] != 'R')
-		return 0;
-	if (got < sizeof(buf))
-		return 1;
-	memcpy(e, buf + 1, sizeof(*e));
-	return -1;
+	if (spawn_ready(sp) < 0)
+		_exit(CU_EXIT_CANCELED);
+	for (i = 0; i < a->ctl->map.n; i++) {
+		if (!a->g->path[i] || ((int) i == a->ctl->map.v2 && !a->join_v2))
+			continue;
+		if (cgroup_attach_self(a->g, i, &e) < 0)
+			spawn_fail(sp, &e);	/* the parent reports it */
+	}
+	if (exec_restore_sigmask(a->oldmask) < 0)
+		_exit(CU_EXIT_CANCELED);
+	/* _exit(2) on failure: a spawn_vm child runs in our memory */
+	exec_child_program_or_shell(a->ctl->args);
 }
 
 /*
- * clone3(CLONE_INTO_CGROUP): the child starts in the v2 group.  Where it
- * can, the child runs in our memory until it execs (spawn_vm): it only
- * joins the v1 hierarchies and execs.  -1 in the parent, or 0 in a forked
- * child, as fork(2).
- */
-static pid_t run_clone3(struct run_child_args *c, int cgfd, int *pidfd)
-{
-	struct cu_clone_args a = {
-		.flags = CLONE_PIDFD | CLONE_INTO_CGROUP,
-		.pidfd = (uint64_t) (uintptr_t) pidfd,
-		.exit_signal = SIGCHLD,
-		.cgroup = (uint64_t) cgfd,
-	};
-
-	if (spawn_vm_supported())
-		return spawn_vm(&a, run_child_vm, c, c->ctl->args);
-	return ex_clone3(&a, sizeof(a));
-}
-
-/*
- * Start the child: clone3(CLONE_INTO_CGROUP) into the v2 group, and when
- * the kernel refuses or kills that child (6.18 kills it after cgroup.kill),
- * fork and let the child write its own PID.  Returns its pid and pidfd.
+ * Start the child: clone3(CLONE_INTO_CGROUP) into the v2 group, where it
+ * can in our memory until it execs (spawn_vm: it only joins the v1
+ * hierarchies and execs); and when the kernel refuses or kills that
+ * child (6.18 kills it after cgroup.kill), fork and let the child write
+ * its own PID.  Returns its pid and pidfd.
  */
 static pid_t run_spawn(struct cgset_control *ctl, struct cgroup *g,
 		       const sigset_t *oldmask, int *pidfd)
 {
-	int cgfd = cgroup_open_v2_fd(g), p[2], status, attempt, r;
-	struct run_child_args c;
+	int cgfd = cgroup_open_v2_fd(g), status, attempt, r;
+	struct run_child_args c = { ctl, g, false, oldmask };
 	struct cu_error e = { 0 };
+	struct spawn sp = {
+		.handshake = true,
+		.child = run_child,
+		.arg = &c,
+		.exec_argv = ctl->args,
+	};
 	pid_t pid = -1;
 
 	for (attempt = cgfd >= 0 ? 0 : 1; attempt < 2; attempt++) {
-		if (pipe2(p, O_CLOEXEC) < 0)
+		r = spawn_pipes(&sp);
+		if (r < 0) {
+			errno = -r;
 			die(_("cannot create a pipe"));
-		c = (struct run_child_args) { ctl, g, p[1], oldmask };
-		*pidfd = -1;
-		pid = attempt == 0 ? run_clone3(&c, cgfd, pidfd) : fork();
-		if (pid < 0 && attempt == 0) {
-			close(p[0]);
-			close(p[1]);
-			continue;
 		}
+		*pidfd = -1;
+		c.join_v2 = attempt == 1;
+		sp.share_vm = attempt == 0;
+		sp.plain_fork = attempt == 1;
+		sp.clone = (struct cu_clone_args) {
+			.flags = attempt == 0 ? CLONE_PIDFD | CLONE_INTO_CGROUP : 0,
+			.pidfd = (uint64_t) (uintptr_t) pidfd,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t) cgfd,
+		};
+		pid = spawn_start(&sp);
+		if (pid < 0 && attempt == 0)
+			continue;
 		if (pid < 0)
 			die(_("cannot fork"));
 		if (pid == 0)
-			run_child(ctl, g, p[1], attempt == 1, oldmask);
-		close(p[1]);
-		r = run_handshake(p[0], &e);
-		close(p[0]);
+			run_child(&sp);
+		r = spawn_wait(&sp, &e);
 		if (r > 0)
 			break;
 		(void) waitpid(pid, &status, 0); /* reap the child that failed */
@@ -1681,21 +1637,22 @@ static void run_prepare(struct cgset_control *ctl, struct cgroup *g)
 	cgunit_unlock(&ctl->unit);	/* the group exists: no stop can take it */
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+/* What run_stop() needs of the run. */
+struct run_watch {
+	struct cgset_control *ctl;
+	struct cgroup *g;
+};
 
 /*
  * The grace period after a stop signal is over: kill the group (its
  * processes cannot ignore SIGKILL), or the program alone in a group that
  * run did not make (other processes may live there).
  */
-static void run_stop(struct cgset_control *ctl, struct cgroup *g, pid_t pid, int pidfd)
+static void run_stop(pid_t pid, int pidfd, void *data)
 {
+	const struct run_watch *rw = data;
+	struct cgset_control *ctl = rw->ctl;
+	struct cgroup *g = rw->g;
 	struct cu_error e = { 0 };
 
 	if (ctl->made && cgroup_kill(g, &e) == 0)
@@ -1706,69 +1663,22 @@ static void run_stop(struct cgset_control *ctl, struct cgroup *g, pid_t pid, int
 		(void) kill(pid, SIGKILL); /* ESRCH: it is gone; wait collects it */
 }
 
-static void run_forward(pid_t pid, int pidfd, int sig)
-{
-	if (pidfd >= 0 && sys_pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
-		return;
-	(void) kill(pid, sig); /* ESRCH: the child is gone; wait collects it */
-}
-
 /*
- * exec_supervise() with docker stop's rule: the signals are forwarded, and
- * the first TERM, INT or HUP starts the grace period (--stop-timeout),
- * after which the group is killed.  0 or -errno.
+ * exec_supervise_watch() with docker stop's rule: the signals are
+ * forwarded, and the first TERM, INT or HUP starts the grace period
+ * (--stop-timeout), after which the group is killed.  0 or -errno.
  */
 static int run_supervise(struct cgset_control *ctl, struct cgroup *g, pid_t pid,
 			 int pidfd, int *wstatus)
 {
-	struct pollfd pfd = { .fd = -1, .events = POLLIN };
-	int64_t deadline = -1;
-	bool stopped = false;
-	sigset_t set;
-	int r = 0;
+	struct run_watch rw = { ctl, g };
+	const struct exec_watch w = {
+		.stop_timeout = ctl->stop_timeout,
+		.stop = run_stop,
+		.data = &rw,
+	};
 
-	exec_forward_sigset(&set);
-	sigaddset(&set, SIGCHLD);
-	pfd.fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (pfd.fd < 0)
-		return -errno;
-	for (;;) {
-		struct signalfd_siginfo si;
-		pid_t w = waitpid(pid, wstatus, WNOHANG);
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
-		int n;
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		if (deadline >= 0 && left < 0)
-			left = 0;
-		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
-		if (n < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		if (n == 0 && deadline >= 0) {
-			run_stop(ctl, g, pid, pidfd);
-			deadline = -1;
-			stopped = true;
-		}
-		while (read(pfd.fd, &si, sizeof(si)) == (ssize_t) sizeof(si)) {
-			int sig = (int) si.ssi_signo;
-
-			if (sig == SIGCHLD)
-				continue;
-			run_forward(pid, pidfd, sig);
-			if ((sig == SIGTERM || sig == SIGINT || sig == SIGHUP) &&
-			    deadline < 0 && !stopped)
-				deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
-		}
-	}
-	close(pfd.fd);
-	return r;
+	return exec_supervise_watch(pid, pidfd, &w, wstatus);
 }
 
 /* A count limit in decimal; "max" for none. */
@@ -1845,7 +1755,7 @@ static __noreturn void run_dry(struct cgset_control *ctl, struct cgroup *g)
 	struct cu_error e = { 0 };
 	size_t i;
 
-	if (into)	/* as run_clone3: in our memory until exec where it can */
+	if (into)	/* as run_spawn: in our memory until exec where it can */
 		explain_clone3_done(CLONE_PIDFD | CLONE_INTO_CGROUP |
 				    (spawn_vm_supported() ? CLONE_VM | CLONE_VFORK : 0),
 				    1 /* not the child: the parent's line */, 0);

@@ -21,6 +21,7 @@
 #include "nls.h"
 #include "closestream.h"
 #include "exec.h"
+#include "exec-seal.h"
 #include "net-nsname.h"
 #include "ns-join.h"
 #include "ns.h"
@@ -417,7 +418,9 @@ static void warn_unsealed(int r)
  * throw away at exec.  So it makes system calls only: it restores the
  * signal mask and execs, or leaves the errno for us to report and ends
  * with 126 or 127 (returning from the clone(2) function is exit(2), with
- * no atexit handlers).
+ * no atexit handlers).  No status pipe (spawn_pipes): CLONE_VFORK gives
+ * us back the CPU only after its exec or exit, so the memory it shares
+ * with us is the cheaper way to tell.
  */
 struct spawn_child {
 	char *const *argv;
@@ -427,43 +430,50 @@ struct spawn_child {
 	int err, tramp_err;
 };
 
-static int spawned_child(void *arg)
+static int spawned_child(struct spawn *sp)
 {
-	struct spawn_child *c = arg;
+	struct spawn_child *c = sp->arg;
 
 	if (sigprocmask(SIG_SETMASK, c->mask, NULL) < 0) {
 		c->err = errno;
 		return CU_EXIT_CANNOT_INVOKE;
 	}
 	if (c->targv)
-		c->tramp_err = -exec_tramp(c->tramp, c->errfd, c->targv);
+		c->tramp_err = -seal_tramp_exec(c->tramp, c->errfd, c->targv);
 	execvp(c->argv[0], c->argv);
 	c->err = errno;
 	return c->err == ENOENT ? CU_EXIT_ENOENT : CU_EXIT_CANNOT_INVOKE;
 }
 
 /*
- * Start @argv in a child that shares our memory until it execs
- * (spawn_vm), with the signal mask @mask.  The PID, or -1 with errno set:
- * ENOSYS where no such child can be made here (then fork).
+ * Start the child: one that @only_execs @argv shares our memory until it
+ * does (spawn_vm), with the signal mask @mask; any other, or where no
+ * such child can be made here, is forked.  The PID, 0 in the forked
+ * child, or -1 with errno set.
  */
-static pid_t spawn_program(const struct nsenter2_state *st, char *const *argv,
-			   const sigset_t *mask)
+static pid_t start_child(const struct nsenter2_state *st, char *const *argv,
+			 const sigset_t *mask, bool only_execs)
 {
 	struct spawn_child c = { argv, NULL, mask, st->tramp, st->errpipe[1], 0, 0 };
-	struct cu_clone_args args = { .exit_signal = SIGCHLD };
+	struct spawn sp = {
+		.clone = { .exit_signal = SIGCHLD },
+		.share_vm = only_execs && spawn_vm_supported(),
+		.plain_fork = true,
+		.child = spawned_child,
+		.arg = &c,
+		.exec_argv = argv,
+	};
 	char **targv = NULL;
 	pid_t pid;
 
-	if (!spawn_vm_supported()) {
-		errno = ENOSYS;
-		return -1;
+	if (sp.share_vm) {
+		if (exec_cloexec_own() < 0)
+			warn(_("cannot mark file descriptors close-on-exec"));
+		if (st->tramp >= 0 &&
+		    !(c.targv = targv = seal_tramp_argv(st->errpipe[1], argv)))
+			die(_("cannot allocate memory"));
 	}
-	if (exec_cloexec_own() < 0)
-		warn(_("cannot mark file descriptors close-on-exec"));
-	if (st->tramp >= 0 && !(c.targv = targv = exec_tramp_argv(st->errpipe[1], argv)))
-		die(_("cannot allocate memory"));
-	pid = spawn_vm(&args, spawned_child, &c, argv);
+	pid = spawn_start(&sp);
 	free(targv);
 	if (pid > 0 && c.tramp_err)
 		warn_unsealed(-c.tramp_err);
@@ -506,9 +516,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 		die(_("cannot block signals"));
 	if (st->tramp >= 0 && pipe2(st->errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		die(_("cannot create a pipe"));
-	pid = child_only_execs(ctl, st) ? spawn_program(st, ctl->argv, &old) : fork();
-	if (pid < 0 && errno == ENOSYS)	/* no shared-memory child here */
-		pid = fork();
+	pid = start_child(st, ctl->argv, &old, child_only_execs(ctl, st));
 	if (pid < 0 && errno == ENOMEM && (st->joined & CLONE_NEWPID))
 		diex(_("cannot fork into the PID namespace: %s (its init process has exited, so it takes no new processes)"),
 		     strerror(ENOMEM));
@@ -526,7 +534,7 @@ static void fork_if_needed(const struct nsenter2_control *ctl, struct nsenter2_s
 	if (r < 0)
 		die_errno(r, _("cannot wait for process %d"), (int) pid);
 	/* what the trampoline could not exec, reported as exec_program() does */
-	if (st->tramp >= 0 && (r = exec_tramp_result(st->errpipe[0])) > 0) {
+	if (st->tramp >= 0 && (r = seal_tramp_result(st->errpipe[0])) > 0) {
 		errno = r;
 		warn(_("cannot execute %s"), ctl->argv ? ctl->argv[0] : exec_shell_path());
 	}
@@ -556,10 +564,10 @@ static void __noreturn exec_final(const struct nsenter2_state *st, char *const *
 	if (exec_cloexec_own() < 0)
 		warn(_("cannot mark file descriptors close-on-exec"));
 	fflush(stdout);
-	targv = exec_tramp_argv(st->errpipe[1], argv);
+	targv = seal_tramp_argv(st->errpipe[1], argv);
 	if (!targv)
 		die(_("cannot allocate memory"));
-	warn_unsealed(exec_tramp(st->tramp, st->errpipe[1], targv));
+	warn_unsealed(seal_tramp_exec(st->tramp, st->errpipe[1], targv));
 	free(targv);
 	exec_program(argv);
 }
@@ -724,7 +732,7 @@ static int list_namespaces(const struct nsenter2_control *ctl, struct nsenter2_s
 static int trampoline(void)
 {
 #ifdef HAVE_EXECTRAMP
-	return exec_tramp_memfd("nsenter2-exec", exectramp_image, sizeof(exectramp_image));
+	return seal_tramp_open("nsenter2-exec", exectramp_image, sizeof(exectramp_image));
 #else
 	return -ENOSYS;
 #endif
@@ -797,7 +805,7 @@ static int protect_binary(int argc, char **argv, int *tramp)
 		}
 		close(fd);
 	}
-	return exec_reexec_sealed(argv);
+	return seal_reexec(argv);
 }
 
 /*
@@ -812,7 +820,7 @@ static void protect_without_fork(struct nsenter2_state *st, char **argv)
 	close(st->tramp);
 	st->tramp = -1;
 	if (st->joined & CLONE_NEWNS)
-		warn_unsealed(exec_reexec_sealed(argv));
+		warn_unsealed(seal_reexec(argv));
 }
 
 int main(int argc, char **argv)

@@ -20,9 +20,7 @@
 #include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <poll.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -48,7 +46,6 @@
 #include "syscalls.h"
 
 /* What the child tells the parent on the status pipe. */
-enum { MSG_READY = 'R', MSG_GO = 'G', MSG_FAILED = 'E' };
 
 struct nsrun_volume {
 	char *src;		/* NULL until an anonymous volume gets its dir */
@@ -94,8 +91,7 @@ struct nsrun_control {
 	int64_t monotonic, boottime;
 	char **argv;
 	sigset_t oldmask;
-	int ready[2];			/* child -> parent */
-	int go[2];			/* parent -> child */
+	struct spawn spawn;		/* the child, and its handshake */
 	bool handshake;			/* parent acts on the child first */
 	bool child_maps;		/* single-id maps: the child writes them */
 	bool shared_vm;			/* the child runs in our memory until exec */
@@ -1172,24 +1168,6 @@ static void __noreturn die_create(int flags, int err)
 
 /* ---- the forked path: parent outside, child inside ---- */
 
-/*
- * No pidfd: the child is ours and unreaped until exec_supervise() returns,
- * so its PID cannot be reused under kill(2).
- */
-static pid_t clone_forked(int flags)
-{
-	struct cu_clone_args args = {
-		.flags = (uint64_t) flags,
-		.exit_signal = SIGCHLD,
-	};
-	pid_t pid;
-
-	pid = ex_clone3(&args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)	/* before Linux 5.3 */
-		pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, 0, 0, 0, 0);
-	return pid;
-}
-
 static void __noreturn child_main(struct nsrun_control *ctl);
 static int child_before_go(struct nsrun_control *ctl, struct cu_error *e);
 
@@ -1201,78 +1179,58 @@ static void explain_program(char *const argv[])
 	explain_dry_execve(argv && argv[0] ? argv : sh);
 }
 
-static int shared_vm_child(void *arg)
+static int shared_vm_child(struct spawn *sp)
 {
-	child_main(arg);
-}
-
-/* The child in the new namespaces; 0 in the forked child. */
-static pid_t clone_child(struct nsrun_control *ctl, int flags)
-{
-	fflush(stdout);
-	fflush(stderr);
-	if (ctl->shared_vm) {
-		struct cu_clone_args args = {
-			.flags = (uint64_t) flags,
-			.exit_signal = SIGCHLD,
-		};
-
-		pid_t pid = spawn_vm(&args, shared_vm_child, ctl, ctl->argv);
-
-		if (pid >= 0 || errno != ENOSYS)
-			return pid;
-		/* no clone3 before Linux 5.3: a child of its own memory */
-		ctl->shared_vm = false;
-	}
-	return clone_forked(flags);
+	child_main(sp->arg);
 }
 
 /*
- * The child says why on stderr and ends with 125, which the parent passes
- * on; with a handshake it also tells the parent, which then rolls back.
+ * The child in the new namespaces; 0 in the forked child.  No pidfd: the
+ * child is ours and unreaped until the supervisor returns, so its PID
+ * cannot be reused under kill(2).
  */
-static void __noreturn child_fail(const struct nsrun_control *ctl,
-				  const struct cu_error *e)
+static pid_t clone_child(struct nsrun_control *ctl, int flags)
 {
-	char c = MSG_FAILED;
+	struct spawn *sp = &ctl->spawn;
 
-	cu_error_warn(e);
-	/* a failed write: the parent is gone, and our status says it all */
-	if (ctl->handshake)
-		(void) !write(ctl->ready[1], &c, 1);
-	_exit(CU_EXIT_CANCELED);
+	fflush(stdout);
+	fflush(stderr);
+	sp->clone = (struct cu_clone_args) {
+		.flags = (uint64_t) flags,
+		.exit_signal = SIGCHLD,
+	};
+	sp->share_vm = ctl->shared_vm;
+	sp->child = shared_vm_child;
+	sp->arg = ctl;
+	sp->exec_argv = ctl->argv;
+	return spawn_start(sp);
 }
 
+/*
+ * The child ends with 125, which the parent passes on; it says why on
+ * stderr, or with a handshake tells the parent, which says it and rolls
+ * back (spawn_fail).
+ */
 static void __noreturn child_main(struct nsrun_control *ctl)
 {
 	struct cu_error e = { 0 };
-	char c = MSG_READY;
 
-	if (ctl->handshake) {
-		close(ctl->ready[0]);
-		close(ctl->go[1]);
-	}
 	if (ctl->kill_child &&
 	    prctl(PR_SET_PDEATHSIG, ctl->kill_child, 0, 0, 0) < 0) {
 		cu_error_set(&e, errno, _("cannot set the parent-death signal"));
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	}
 	if (child_before_go(ctl, &e) < 0)
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	/* the parent writes maps, binds namespace files, says go; EOF: it died */
-	if (ctl->handshake) {
-		if (write(ctl->ready[1], &c, 1) != 1 ||
-		    read(ctl->go[0], &c, 1) != 1 || c != MSG_GO)
-			_exit(CU_EXIT_CANCELED);
-		close(ctl->go[0]);
-	}
+	if (spawn_ready(&ctl->spawn) < 0)
+		_exit(CU_EXIT_CANCELED);
 	if (setup_inside(ctl, &e) < 0)
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	if (ctl->init) {
 		int st;
 
-		if (ctl->handshake)
-			close(ctl->ready[1]);
+		spawn_detach(&ctl->spawn);
 		explain_program(ctl->argv);
 		st = reaper_run(ctl->argv, &ctl->oldmask);
 		if (st < 0)
@@ -1281,7 +1239,7 @@ static void __noreturn child_main(struct nsrun_control *ctl)
 	}
 	if (exec_restore_sigmask(&ctl->oldmask) < 0) {
 		cu_error_set(&e, errno, _("cannot restore the signal mask"));
-		child_fail(ctl, &e);
+		spawn_fail(&ctl->spawn, &e);
 	}
 	explain_program(ctl->argv);
 	exec_child_program_or_shell(ctl->argv);
@@ -1487,17 +1445,6 @@ static int make_anon_volumes(struct nsrun_control *ctl, struct cu_error *e)
 	return 0;
 }
 
-/* Read the child's one-byte message; 0 on EOF. */
-static char read_msg(int fd)
-{
-	char c;
-	ssize_t n;
-
-	while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
-		;
-	return n == 1 ? c : 0;
-}
-
 static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid,
 				   const struct cu_error *e)
 {
@@ -1519,25 +1466,23 @@ static void __noreturn parent_fail(struct nsrun_control *ctl, pid_t pid,
 static void prepare_child(struct nsrun_control *ctl, pid_t pid)
 {
 	struct cu_error e = { 0 };
-	char c = MSG_GO;
+	int r;
 
-	close(ctl->ready[1]);
-	close(ctl->go[0]);
-	if (read_msg(ctl->ready[0]) != MSG_READY)
-		parent_fail(ctl, pid, NULL);	/* the child said why */
+	r = spawn_wait(&ctl->spawn, &e);
+	if (r <= 0)
+		parent_fail(ctl, pid, r < 0 ? &e : NULL);
 	if (write_pidfile(ctl, pid, &e) < 0 || persist_namespaces(ctl, pid, &e) < 0 ||
 	    (!ctl->child_maps && write_maps(ctl, pid, &e) < 0))
 		parent_fail(ctl, pid, &e);
-	if (write(ctl->go[1], &c, 1) != 1) {
-		cu_error_set(&e, errno, _("cannot start the child"));
+	r = spawn_go(&ctl->spawn);
+	if (r < 0) {
+		cu_error_set(&e, -r, _("cannot start the child"));
 		parent_fail(ctl, pid, &e);
 	}
-	close(ctl->go[1]);
-	/* EOF: the program was exec'd (the pipe is close-on-exec); a failure
-	 * after go still has namespace files to remove */
-	if (read_msg(ctl->ready[0]) == MSG_FAILED)
-		parent_fail(ctl, pid, NULL);
-	close(ctl->ready[0]);
+	/* the hang-up: the program was exec'd (the pipe is close-on-exec); a
+	 * failure after go still has namespace files to remove */
+	if (spawn_wait(&ctl->spawn, &e) < 0)
+		parent_fail(ctl, pid, &e);
 }
 
 /* Must the parent act on the child before it goes on? */
@@ -1600,71 +1545,37 @@ static bool child_acts_on(const struct nsrun_control *ctl, pid_t pid, int sig)
 	return !(ctl->flags & CLONE_NEWPID);
 }
 
-static int64_t now_ms(void)
+/*
+ * With --kill-child, a stop signal the child does not act on SIGKILLs it
+ * at once: it would not end, and waiting --stop-timeout seconds for that
+ * helps no one.
+ */
+static bool stop_unheeded(pid_t pid, int sig, void *data)
 {
-	struct timespec ts;
+	const struct nsrun_control *ctl = data;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (!ctl->kill_child || child_acts_on(ctl, pid, sig))
+		return false;
+	(void) kill(pid, SIGKILL);	/* unreaped: the PID is still the child's */
+	return true;
 }
 
 /*
- * Forward a signal to the child; after TERM, INT or HUP, SIGKILL it when
- * it has not ended --stop-timeout seconds later, or at once with
- * --kill-child when it does not act on the signal.  A SIGINT the terminal
- * sent (Ctrl-C, SI_KERNEL) is only forwarded: an interactive shell inside
- * lives on after it, as it would outside.
+ * Wait for the child, forwarding signals; its wait status in @wstatus.
+ * After TERM, INT or HUP, SIGKILL it when it has not ended --stop-timeout
+ * seconds later.  A SIGINT the terminal sent (Ctrl-C) is only forwarded:
+ * an interactive shell inside lives on after it, as it would outside.
  */
-static void on_signal(const struct nsrun_control *ctl, pid_t pid,
-		      const struct signalfd_siginfo *si, int64_t *deadline)
+static int supervise(struct nsrun_control *ctl, pid_t pid, int *wstatus)
 {
-	int sig = (int) si->ssi_signo;
-	bool stop = sig == SIGTERM || sig == SIGHUP ||
-		    (sig == SIGINT && si->ssi_code != SI_KERNEL);
+	const struct exec_watch w = {
+		.stop_timeout = ctl->stop_timeout,
+		.tty_int_forward_only = true,
+		.on_stop = stop_unheeded,
+		.data = ctl,
+	};
 
-	if (stop && ctl->kill_child && !child_acts_on(ctl, pid, sig)) {
-		(void) kill(pid, SIGKILL);
-		return;
-	}
-	(void) kill(pid, sig);	/* unreaped: the PID is still the child's */
-	if (stop && *deadline < 0)
-		*deadline = now_ms() + (int64_t) ctl->stop_timeout * 1000;
-}
-
-/* Wait for the child, forwarding signals; its wait status in @wstatus. */
-static int supervise(const struct nsrun_control *ctl, pid_t pid, int *wstatus)
-{
-	int64_t deadline = -1;
-	sigset_t set;
-	_cleanup_close_ int sfd = -1;
-
-	exec_forward_sigset(&set);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
-		return -errno;
-	for (;;) {
-		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
-		struct signalfd_siginfo si;
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
-		pid_t w = waitpid(pid, wstatus, WNOHANG);
-
-		if (w == pid)
-			return 0;
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (deadline >= 0 && left <= 0) {
-			(void) kill(pid, SIGKILL);
-			deadline = -1;
-			continue;
-		}
-		if (poll(&pfd, 1, left < 0 ? -1 : (int) left) <= 0)
-			continue;	/* the grace period ended, or EINTR */
-		if (read(sfd, &si, sizeof(si)) != (ssize_t) sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			on_signal(ctl, pid, &si, &deadline);
-	}
+	return exec_supervise_watch(pid, -1, &w, wstatus);
 }
 
 static void __noreturn run_forked(struct nsrun_control *ctl)
@@ -1684,9 +1595,11 @@ static void __noreturn run_forked(struct nsrun_control *ctl)
 			  !ctl->uidmap.ranges.want_auto &&
 			  !ctl->gidmap.ranges.want_auto;
 	ctl->handshake = needs_handshake(ctl);
-	if (ctl->handshake &&
-	    (pipe2(ctl->ready, O_CLOEXEC) < 0 || pipe2(ctl->go, O_CLOEXEC) < 0)) {
+	ctl->spawn.handshake = ctl->spawn.go = ctl->handshake;
+	r = spawn_pipes(&ctl->spawn);
+	if (r < 0) {
 		undo_host(ctl, false);
+		errno = -r;
 		die(_("cannot make a pipe"));
 	}
 	if (exec_block_forwarded(&ctl->oldmask) < 0) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* reaper.c - PID 1 for --init: forward signals, reap zombies, pass status on */
+/* exec-reaper.c - PID 1 for --init: forward signals, reap zombies, pass status on */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * reaper.h - a tiny init for --init: run the program as a child, pass every
+ * exec-reaper.h - a tiny init for --init: run the program as a child, pass every
  * catchable signal on to it, reap every zombie, end with its status.
  */
 #ifndef CU_REAPER_H

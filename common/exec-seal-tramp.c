@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * exectramp.c - the exec trampoline nsenter2 runs its program through.
+ * exec-seal-tramp.c - the exec trampoline nsenter2 runs its program through.
  *
  * A freestanding static program (no libc, no dynamic loader: an exec of it
  * costs a tenth of what an exec of a glibc program does).  nsenter2 embeds

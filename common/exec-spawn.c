@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* spawn.c - children that share our memory until they exec (clone3 + CLONE_VM) */
+/* exec-spawn.c - children that share our memory until they exec (clone3 + CLONE_VM) */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -136,4 +140,226 @@ pid_t spawn_vm(struct cu_clone_args *args, int (*fn)(void *), void *arg,
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+/* ---- the handshake ---- */
+
+enum { SPAWN_READY = 'R', SPAWN_GO = 'G', SPAWN_FAILED = 'E' };
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+int spawn_pipes(struct spawn *sp)
+{
+	int err;
+
+	sp->status[0] = sp->status[1] = sp->gofd[0] = sp->gofd[1] = -1;
+	if (!sp->handshake)
+		return 0;
+	if (pipe2(sp->status, O_CLOEXEC) < 0)
+		return -errno;
+	if (sp->go && pipe2(sp->gofd, O_CLOEXEC) < 0) {
+		err = errno;
+		close_fd(&sp->status[0]);
+		close_fd(&sp->status[1]);
+		return -err;
+	}
+	return 0;
+}
+
+void spawn_close(struct spawn *sp)
+{
+	if (!sp->handshake)
+		return;
+	close_fd(&sp->status[0]);
+	close_fd(&sp->status[1]);
+	if (sp->go) {
+		close_fd(&sp->gofd[0]);
+		close_fd(&sp->gofd[1]);
+	}
+}
+
+/*
+ * In the child: the go pipe's write end must go, or the parent's death
+ * would not end our wait for go.  (The status pipe's read end may stay
+ * until exec closes it: it holds nothing open.)  The child side only
+ * closes, never writes to @sp: a spawn_vm child shares it with the parent.
+ */
+static void child_ends(const struct spawn *sp)
+{
+	if (sp->go)
+		close(sp->gofd[1]);
+}
+
+static int vm_child(void *arg)
+{
+	struct spawn *sp = arg;
+
+	child_ends(sp);
+	return sp->child(sp);
+}
+
+/* A child of its own memory: 0 in it, as fork(2). */
+static pid_t fork_like(struct spawn *sp)
+{
+	struct cu_clone_args a = sp->clone;
+	pid_t pid;
+
+	if (sp->plain_fork)
+		return fork();
+	pid = ex_clone3(&a, sizeof(a));
+	/* before Linux 5.3, for the flags clone(2) has */
+	if (pid < 0 && errno == ENOSYS &&
+	    !(a.flags & (CLONE_PIDFD | CLONE_INTO_CGROUP)))
+		pid = (pid_t) syscall(SYS_clone, (unsigned long) (a.flags | a.exit_signal),
+				      0, 0, 0, 0);
+	return pid;
+}
+
+pid_t spawn_start(struct spawn *sp)
+{
+	pid_t pid = -1;
+	int err;
+
+	sp->said_ready = false;
+	if (sp->share_vm && !sp->go && sp->child) {
+		struct cu_clone_args a = sp->clone;	/* spawn_vm adds to it */
+
+		pid = spawn_vm(&a, vm_child, sp, sp->exec_argv);
+		if (pid < 0 && errno != ENOSYS)
+			goto fail;
+	}
+	if (pid < 0)
+		pid = fork_like(sp);
+	if (pid < 0)
+		goto fail;
+	if (pid == 0) {
+		child_ends(sp);
+		return 0;
+	}
+	if (sp->handshake)
+		close_fd(&sp->status[1]);
+	if (sp->go)
+		close_fd(&sp->gofd[0]);
+	return pid;
+fail:
+	err = errno;
+	spawn_close(sp);
+	errno = err;
+	return -1;
+}
+
+int spawn_ready(struct spawn *sp)
+{
+	char c = SPAWN_READY;
+
+	if (!sp->handshake)
+		return 0;
+	if (write(sp->status[1], &c, 1) != 1)
+		return -1;
+	if (!sp->go)
+		return 0;
+	if (read(sp->gofd[0], &c, 1) != 1 || c != SPAWN_GO)
+		return -1;
+	close(sp->gofd[0]);
+	return 0;
+}
+
+void spawn_fail(struct spawn *sp, const struct cu_error *e)
+{
+	char buf[1 + sizeof(*e)];
+
+	if (sp->handshake) {
+		buf[0] = SPAWN_FAILED;
+		memcpy(buf + 1, e, sizeof(*e));
+		/* one write (less than PIPE_BUF: whole or not at all); a failed
+		 * one: the parent is gone, and our status says it all */
+		(void) !write(sp->status[1], buf, sizeof(buf));
+	} else {
+		cu_error_warn(e);
+	}
+	_exit(CU_EXIT_CANCELED);
+}
+
+void spawn_detach(struct spawn *sp)
+{
+	if (sp->handshake)
+		close(sp->status[1]);
+}
+
+/* Read up to @len bytes of @fd, to its end. */
+static size_t read_upto(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	do {
+		while ((n = read(fd, buf + got, len - got)) < 0 && errno == EINTR)
+			;
+		if (n > 0)
+			got += (size_t) n;
+	} while (n > 0 && got < len);
+	return got;
+}
+
+/* Before go: one message, the "R" or a failure. */
+static int wait_first(struct spawn *sp, struct cu_error *e)
+{
+	char c = 0;
+
+	if (read_upto(sp->status[0], &c, 1) != 1)
+		return 0;
+	if (c == SPAWN_READY) {
+		sp->said_ready = true;
+		return 1;
+	}
+	if (c == SPAWN_FAILED && read_upto(sp->status[0], (char *) e, sizeof(*e)) == sizeof(*e))
+		return -1;
+	return 0;
+}
+
+int spawn_wait(struct spawn *sp, struct cu_error *e)
+{
+	struct pollfd pfd = { .fd = sp->status[0], .events = 0 };
+	char buf[2 + sizeof(*e)];
+	size_t got, off = 0;
+	int r;
+
+	if (!sp->handshake)
+		return 1;
+	if (sp->go && !sp->said_ready) {
+		r = wait_first(sp, e);
+		if (r <= 0)
+			close_fd(&sp->status[0]);
+		return r;
+	}
+	/* a wait for POLLIN would wake us at the "R" too */
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		;
+	got = read_upto(sp->status[0], buf, sizeof(buf));
+	close_fd(&sp->status[0]);
+	if (got > 0 && buf[0] == SPAWN_READY) {
+		sp->said_ready = true;
+		off = 1;
+	}
+	if (got - off == 1 + sizeof(*e) && buf[off] == SPAWN_FAILED) {
+		memcpy(e, buf + off + 1, sizeof(*e));
+		return -1;
+	}
+	return sp->said_ready ? 1 : 0;
+}
+
+int spawn_go(struct spawn *sp)
+{
+	char c = SPAWN_GO;
+	int r = 0;
+
+	if (write(sp->gofd[1], &c, 1) != 1)
+		r = -errno;
+	close_fd(&sp->gofd[1]);
+	return r;
 }

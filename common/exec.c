@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* exec.c - exec with 126/127, child supervision and status translation */
+/* exec.c - chainloading: exec with 126/127, child supervision and status translation */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/sendfile.h>
-#include <sys/stat.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -263,7 +257,7 @@ int exec_restore_sigmask(const sigset_t *old)
 	return 0;
 }
 
-static void forward_signal(pid_t pid, int pidfd, int sig)
+static void send_signal(pid_t pid, int pidfd, int sig)
 {
 	if (pidfd >= 0 && sys_pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
 		return;
@@ -271,8 +265,70 @@ static void forward_signal(pid_t pid, int pidfd, int sig)
 	(void) kill(pid, sig);
 }
 
-int exec_supervise(pid_t pid, int pidfd, int *wstatus)
+/* What the supervisor knows of the grace period. */
+struct watch_state {
+	int64_t deadline;	/* the grace period's end, or -1 */
+	bool stopped;		/* the grace period has started (once only) */
+};
+
+/*
+ * Forward @si to the child; a stop signal starts the grace period, unless
+ * the watch's on_stop ended the child itself.
+ */
+static void on_signal(pid_t pid, int pidfd, const struct exec_watch *w,
+		      const struct signalfd_siginfo *si, struct watch_state *ws)
 {
+	int sig = (int) si->ssi_signo;
+	bool stop = w && (sig == SIGTERM || sig == SIGHUP ||
+			  (sig == SIGINT && !(w->tty_int_forward_only &&
+					      si->ssi_code == SI_KERNEL)));
+
+	if (stop && w->on_stop && w->on_stop(pid, sig, w->data))
+		return;
+	send_signal(pid, pidfd, sig);
+	if (stop && !ws->stopped) {
+		ws->deadline = cu_now_ms() + (int64_t) w->stop_timeout * 1000;
+		ws->stopped = true;
+	}
+}
+
+/* The grace period is over: the watch's stop, or SIGKILL. */
+static void stop_child(pid_t pid, int pidfd, const struct exec_watch *w)
+{
+	if (w->stop)
+		w->stop(pid, pidfd, w->data);
+	else
+		send_signal(pid, pidfd, SIGKILL);
+}
+
+/* Wait on @sfd for a signal or the grace period's end.  0 or -errno. */
+static int wait_signals(pid_t pid, int pidfd, int sfd, const struct exec_watch *w,
+			struct watch_state *ws)
+{
+	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	struct signalfd_siginfo si;
+	int64_t left = ws->deadline < 0 ? -1 : ws->deadline - cu_now_ms();
+	int n;
+
+	if (ws->deadline >= 0 && left <= 0) {
+		stop_child(pid, pidfd, w);
+		ws->deadline = -1;
+		return 0;
+	}
+	n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int) left);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	/* one signal a wake-up: poll(2) wakes us again for the next one */
+	if (n > 0 && read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si) &&
+	    si.ssi_signo != SIGCHLD)
+		on_signal(pid, pidfd, w, &si, ws);
+	return 0;
+}
+
+int exec_supervise_watch(pid_t pid, int pidfd, const struct exec_watch *w,
+			 int *wstatus)
+{
+	struct watch_state ws = { -1, false };
 	sigset_t set, old;
 	int sfd, r = 0;
 
@@ -284,32 +340,24 @@ int exec_supervise(pid_t pid, int pidfd, int *wstatus)
 	 */
 	if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
 		return -errno;
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		r = -errno;
 		(void) sigprocmask(SIG_SETMASK, &old, NULL); /* cannot fail: valid set */
 		return r;
 	}
 	for (;;) {
-		struct signalfd_siginfo si;
-		pid_t w = waitpid(pid, wstatus, WNOHANG);
-		ssize_t n;
+		pid_t p = waitpid(pid, wstatus, WNOHANG);
 
-		if (w == pid)
+		if (p == pid)
 			break;
-		if (w < 0 && errno != EINTR) {
+		if (p < 0 && errno != EINTR) {
 			r = -errno;
 			break;
 		}
-		n = read(sfd, &si, sizeof(si));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t) sizeof(si)) {
-			r = n < 0 ? -errno : -EIO;
+		r = wait_signals(pid, pidfd, sfd, w, &ws);
+		if (r < 0)
 			break;
-		}
-		if (si.ssi_signo != SIGCHLD)
-			forward_signal(pid, pidfd, (int) si.ssi_signo);
 	}
 	close(sfd);
 	(void) sigprocmask(SIG_SETMASK, &old, NULL); /* cannot fail: valid set */
@@ -335,223 +383,4 @@ void exec_exit_like(int wstatus)
 		exit(128 + sig);
 	}
 	exit(exec_status_code(wstatus));
-}
-
-/*
- * The sealed copy of our binary (CVE-2019-5736).  Only what execve(2)
- * reads is copied: the ELF header, the program headers and the segments.  The
- * section headers, symbols and debug information after them are for
- * debuggers, which cannot open a memfd's file anyway; with -g they are
- * most of the file (and of the copying).
- */
-enum { EXEC_MAX_PHDRS = 64 };
-
-#ifndef MFD_EXEC
-# define MFD_EXEC	0x0010U		/* Linux 6.3 */
-#endif
-
-/* Does [@off, @off + @len) lie within a file of @size bytes? */
-static bool within(uint64_t off, uint64_t len, off_t size)
-{
-	return off <= (uint64_t) size && len <= (uint64_t) size - off;
-}
-
-/*
- * The bytes of the ELF file @fd (@size bytes) that exec needs: up to the
- * end of the furthest segment.  @size when it is not an ELF file of our
- * own class that we can read.  On success *@eh is its ELF header.
- */
-static off_t exec_image_size(int fd, off_t size, ElfW(Ehdr) *eh)
-{
-	ElfW(Phdr) ph[EXEC_MAX_PHDRS];
-	uint64_t end, len;
-	size_t i;
-
-	if (pread(fd, eh, sizeof(*eh), 0) != (ssize_t) sizeof(*eh) ||
-	    memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_ident[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32) ||
-	    eh->e_phentsize != sizeof(ph[0]) || eh->e_phnum == 0 ||
-	    eh->e_phnum > ARRAY_SIZE(ph))
-		return size;
-	len = (uint64_t) eh->e_phnum * sizeof(ph[0]);
-	if (!within(eh->e_phoff, len, size) ||
-	    pread(fd, ph, (size_t) len, (off_t) eh->e_phoff) != (ssize_t) len)
-		return size;
-	end = eh->e_phoff + len;
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (!within(ph[i].p_offset, ph[i].p_filesz, size))
-			return size;
-		if (ph[i].p_offset + ph[i].p_filesz > end)
-			end = ph[i].p_offset + ph[i].p_filesz;
-	}
-	return (off_t) (end > sizeof(*eh) ? end : sizeof(*eh));
-}
-
-/*
- * A memfd that may be sealed and executed: MFD_EXEC says so where
- * vm.memfd_noexec would otherwise make it non-executable; kernels before
- * 6.3 do not know the flag (EINVAL) and make every memfd executable.
- */
-static int exec_memfd(const char *name)
-{
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	return fd < 0 ? -errno : fd;
-}
-
-/*
- * Copy @len bytes of @exe into @mfd.  When that is less than the file,
- * the copy's ELF header @eh no longer names section headers.  0 or -errno.
- */
-static int copy_image(int mfd, int exe, off_t len, off_t size, ElfW(Ehdr) *eh)
-{
-	off_t off = 0;
-	ssize_t n;
-
-	while (off < len) {
-		n = sendfile(mfd, exe, &off, (size_t) (len - off));
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-	}
-	if (len == size)
-		return 0;
-	eh->e_shoff = 0;
-	eh->e_shnum = 0;
-	eh->e_shstrndx = SHN_UNDEF;
-	n = pwrite(mfd, eh, sizeof(*eh), 0);
-	if (n != (ssize_t) sizeof(*eh))
-		return n < 0 ? -errno : -EIO;
-	return 0;
-}
-
-/*
- * After filling @mfd (@r: 0, or the -errno of the filling): seal it so its
- * contents can no longer change.  @mfd, or -errno with @mfd closed.
- */
-static int exec_memfd_seal(int mfd, int r)
-{
-	if (r == 0 && fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK |
-			    F_SEAL_GROW | F_SEAL_WRITE) < 0)
-		r = -errno;
-	if (r == 0)
-		return mfd;
-	close(mfd);
-	return r;
-}
-
-/* Copy the running binary into a sealed memfd; its fd, or -errno. */
-static int sealed_copy_of_self(const char *name)
-{
-	_cleanup_close_ int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	ElfW(Ehdr) eh;
-	struct stat st;
-	off_t len;
-	int mfd, r;
-
-	if (exe < 0)
-		return -errno;
-	/* already the copy: a memfd whose contents can no longer change */
-	r = fcntl(exe, F_GET_SEALS);
-	if (r >= 0 && (r & F_SEAL_WRITE))
-		return -EALREADY;
-	if (fstat(exe, &st) < 0)
-		return -errno;
-	len = exec_image_size(exe, st.st_size, &eh);
-	mfd = exec_memfd(name);
-	if (mfd < 0)
-		return mfd;
-	r = copy_image(mfd, exe, len, st.st_size, &eh);
-	return exec_memfd_seal(mfd, r);
-}
-
-int exec_reexec_sealed(char *const argv[])
-{
-	int r, mfd = sealed_copy_of_self(program_invocation_short_name);
-
-	if (mfd == -EALREADY) {
-		/*
-		 * exec from a memfd named us "memfd:NAME": be NAME for ps
-		 * again (a name only: failing to set it changes nothing else)
-		 */
-		(void) prctl(PR_SET_NAME, program_invocation_short_name, 0L, 0L, 0L);
-		return 0;
-	}
-	if (mfd < 0)
-		return mfd;
-	fexecve(mfd, argv, environ);
-	/* vm.memfd_noexec, or no exec of memfds at all: run on as we are */
-	r = -errno;
-	close(mfd);
-	return r;
-}
-
-/*
- * The exec trampoline (common/exec-seal-tramp.c): a tiny static program, sealed
- * in a memfd like the copy above, that execs the program for us.
- */
-int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len)
-{
-	int mfd = exec_memfd(name), r;
-	size_t off = 0;
-
-	if (mfd < 0)
-		return mfd;
-	for (r = 0; r == 0 && off < len; ) {
-		ssize_t n = write(mfd, image + off, len - off);
-
-		if (n <= 0)
-			r = n < 0 ? -errno : -EIO;
-		else
-			off += (size_t) n;
-	}
-	return exec_memfd_seal(mfd, r);
-}
-
-/* ERRFD in decimal: at most 10 digits and the NUL */
-enum { EXEC_TRAMP_FDLEN = 12 };
-
-char **exec_tramp_argv(int errfd, char *const argv[])
-{
-	size_t argc = 0, i;
-	char **targv, *fdstr;
-
-	while (argv[argc])
-		argc++;
-	targv = malloc((argc + 2) * sizeof(char *) + EXEC_TRAMP_FDLEN);
-	if (!targv)
-		return NULL;
-	fdstr = (char *) (targv + argc + 2);
-	snprintf(fdstr, EXEC_TRAMP_FDLEN, "%d", errfd);
-	targv[0] = fdstr;
-	for (i = 0; i <= argc; i++)
-		targv[i + 1] = argv[i];
-	return targv;
-}
-
-int exec_tramp(int tramp, int errfd, char *const targv[])
-{
-	int r;
-
-	/* the trampoline marks it close-on-exec again before the real exec */
-	if (fcntl(errfd, F_SETFD, 0) < 0)
-		return -errno;
-#ifdef SYS_execveat
-	syscall(SYS_execveat, tramp, "", targv, environ, AT_EMPTY_PATH);
-	r = -errno;
-#else
-	r = -ENOSYS;
-#endif
-	(void) fcntl(errfd, F_SETFD, FD_CLOEXEC);	/* was so a moment ago */
-	return r;
-}
-
-int exec_tramp_result(int rfd)
-{
-	int err = 0;
-
-	if (read(rfd, &err, sizeof(err)) != (ssize_t) sizeof(err) || err <= 0)
-		return 0;
-	return err;
 }

@@ -65,10 +65,39 @@ int exec_block_forwarded(sigset_t *old) __must_check;
 int exec_restore_sigmask(const sigset_t *old) __must_check;
 
 /*
- * Wait for child @pid (pidfd @pidfd, or -1), forwarding the blocked signals
- * to it as they arrive; on return *wstatus is its wait status.  0 or -errno.
+ * How a supervisor stops its child, docker stop's rule: the first TERM,
+ * HUP or INT (a stop signal) is forwarded and starts a grace period of
+ * @stop_timeout seconds, after which @stop ends the child.
  */
-int exec_supervise(pid_t pid, int pidfd, int *wstatus) __must_check;
+struct exec_watch {
+	unsigned stop_timeout;		/* seconds from the first stop signal to @stop */
+	bool tty_int_forward_only;	/* a Ctrl-C (SIGINT from the terminal) is no stop */
+	/*
+	 * A stop signal arrived: true when this ended the child itself (the
+	 * signal is then neither forwarded nor starts the grace period).
+	 * NULL: always forward.
+	 */
+	bool (*on_stop)(pid_t pid, int sig, void *data);
+	/* The grace period is over.  NULL: SIGKILL the child. */
+	void (*stop)(pid_t pid, int pidfd, void *data);
+	void *data;
+};
+
+/*
+ * Wait for child @pid (pidfd @pidfd, or -1), passing the signals of
+ * exec_forward_sigset() on to it as they arrive, and stopping it by @w
+ * (NULL: pass them on only); on return *wstatus is its wait status.  The
+ * signals are blocked while it waits (they need not be beforehand), and
+ * the mask is restored.  0 or -errno.
+ */
+int exec_supervise_watch(pid_t pid, int pidfd, const struct exec_watch *w,
+			 int *wstatus) __must_check;
+
+/* exec_supervise_watch() with no stop rule: forward only. */
+static inline int __must_check exec_supervise(pid_t pid, int pidfd, int *wstatus)
+{
+	return exec_supervise_watch(pid, pidfd, NULL, wstatus);
+}
 
 /*
  * Leave with the child's end: exit with its code, or restore the default
@@ -76,39 +105,5 @@ int exec_supervise(pid_t pid, int pidfd, int *wstatus) __must_check;
  * shell sees 128+N), exiting 128+N if we survive.
  */
 __noreturn void exec_exit_like(int wstatus);
-
-/*
- * Run again from a sealed in-memory copy of our own binary, so that a
- * process of a container we join cannot rewrite the host's binary through
- * /proc/PID/exe (CVE-2019-5736).  The copy holds what execve(2) needs (no
- * section headers or debug information).  Returns 0 in the copy, which
- * takes back the process name exec from a memfd changed, and -errno when
- * the copy cannot be made or run (the caller then goes on as it is).
- * Call it before doing anything else: the first image's work is lost.
- */
-int exec_reexec_sealed(char *const argv[]);
-
-/*
- * The exec trampoline, the cheap form of the protection above for a
- * process that forked and has a parent waiting for it (nsenter2): a tiny
- * static program (common/exec-seal-tramp.c, @image of @len bytes) in a sealed
- * memfd named @name.  The child execs it instead of the program; it execs
- * the program as execvp(3) would, so that at that moment /proc/self/exe is
- * the sealed trampoline, and on failure writes the errno to an error pipe
- * and exits 127 (ENOENT) or 126.
- *
- * exec_tramp_memfd(): the sealed memfd (close-on-exec), or -errno.
- * exec_tramp_argv(): the trampoline's argv for running @argv with the
- *   error pipe's write end @errfd (one allocation: free() it), or NULL.
- * exec_tramp(): exec the trampoline @tramp with it (@errfd is kept open
- *   across that exec only).  Only system calls: safe in a child sharing our
- *   memory.  Returns -errno when the trampoline could not be exec'd.
- * exec_tramp_result(): read the errno the trampoline reported from the
- *   pipe's read end @rfd, once the child has ended; 0 when it reported none.
- */
-int exec_tramp_memfd(const char *name, const unsigned char *image, size_t len);
-char **exec_tramp_argv(int errfd, char *const argv[]);
-int exec_tramp(int tramp, int errfd, char *const targv[]);
-int exec_tramp_result(int rfd);
 
 #endif /* CU_EXEC_H */

@@ -17,6 +17,7 @@
 
 #include "c.h"
 #include "exec.h"
+#include "exec-spawn.h"
 #include "strutils.h"
 #include "syscalls.h"
 #include "unit.h"
@@ -105,6 +106,166 @@ static void test_supervise(void)
 	CHECK_MSG(exec_supervise(pid, -1, &ws) == 0 && WEXITSTATUS(ws) == 5,
 		  "exec_supervise returns when the caller did not block SIGCHLD");
 	CHECK(exec_supervise(pid, -1, &ws) == -ECHILD);
+	alarm(0);
+}
+
+/* A child that ignores SIGTERM and waits to be killed. */
+static pid_t spawn_stubborn(const sigset_t *old)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	signal(SIGTERM, SIG_IGN);
+	if (exec_restore_sigmask(old) < 0)
+		_exit(99);
+	for (;;)
+		pause();
+}
+
+static int stops_called;
+
+static void count_stop(pid_t pid, int pidfd, void *data)
+{
+	(void) pidfd;
+	stops_called++;
+	CHECK(data == &stops_called);
+	(void) kill(pid, SIGUSR2);
+}
+
+static bool kill_at_once(pid_t pid, int sig, void *data)
+{
+	(void) data;
+	(void) sig;
+	(void) kill(pid, SIGKILL);
+	return true;
+}
+
+/* The stop rule: grace period, the watch's stop, and on_stop. */
+static void test_supervise_watch(void)
+{
+	struct exec_watch w = { .stop_timeout = 0 };
+	sigset_t old;
+	pid_t pid;
+	int ws = 0;
+
+	alarm(20);
+	CHECK(exec_block_forwarded(&old) == 0);
+	pid = spawn_stubborn(&old);
+	CHECK(kill(getpid(), SIGTERM) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+		  "a child that ignores SIGTERM is SIGKILLed after the grace period");
+
+	w.stop_timeout = 1;
+	w.stop = count_stop;
+	w.data = &stops_called;
+	pid = spawn_stubborn(&old);
+	CHECK(kill(getpid(), SIGTERM) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(stops_called == 1 && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGUSR2,
+		  "the watch's stop ends the child once the grace period is over");
+
+	w.stop = NULL;
+	w.on_stop = kill_at_once;
+	pid = spawn_waiter(&old, true);
+	CHECK(kill(getpid(), SIGHUP) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+		  "on_stop that ends the child: the stop signal is not forwarded");
+
+	pid = spawn_waiter(&old, true);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(exec_supervise_watch(pid, -1, &w, &ws) == 0);
+	CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == 7,
+		  "a signal that is no stop is forwarded, on_stop not asked");
+	CHECK(exec_restore_sigmask(&old) == 0);
+	alarm(0);
+}
+
+/* A spawn_vm child that fails with a reason: system calls only. */
+static int vm_fails(struct spawn *sp)
+{
+	struct cu_error e = { .errnum = EPERM };
+
+	if (spawn_ready(sp) < 0)
+		return 99;
+	memcpy(e.msg, "cannot join", sizeof("cannot join"));
+	spawn_fail(sp, &e);
+}
+
+/* Start @sp with a handshake; its PID, or -1. */
+static pid_t start_shaken(struct spawn *sp)
+{
+	if (spawn_pipes(sp) < 0)
+		return -1;
+	return spawn_start(sp);
+}
+
+/* The one handshake: ready, failed with a reason, died, and go. */
+static void test_spawn(void)
+{
+	struct cu_error e = { 0 };
+	struct spawn sp = { .handshake = true, .plain_fork = true };
+	pid_t pid;
+	int ws;
+
+	alarm(20);
+	pid = start_shaken(&sp);
+	if (pid == 0)
+		_exit(spawn_ready(&sp) < 0 ? 98 : 0);
+	CHECK_MSG(pid > 0 && spawn_wait(&sp, &e) == 1,
+		  "spawn_wait: 1 once the child said ready and hung up");
+	CHECK(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+
+	pid = start_shaken(&sp);
+	if (pid == 0) {
+		e.errnum = ENOENT;
+		snprintf(e.msg, sizeof(e.msg), "cannot open %s", "x");
+		spawn_fail(&sp, &e);
+	}
+	memset(&e, 0, sizeof(e));
+	CHECK_MSG(pid > 0 && spawn_wait(&sp, &e) == -1 && e.errnum == ENOENT &&
+		  strcmp(e.msg, "cannot open x") == 0,
+		  "spawn_wait: -1 and the child's reason after spawn_fail");
+	CHECK_MSG(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) &&
+		  WEXITSTATUS(ws) == CU_EXIT_CANCELED, "spawn_fail exits 125");
+
+	pid = start_shaken(&sp);
+	if (pid == 0)
+		_exit(3);
+	CHECK_MSG(pid > 0 && spawn_wait(&sp, &e) == 0,
+		  "spawn_wait: 0 for a child that died without a word");
+	CHECK(waitpid(pid, &ws, 0) == pid);
+
+	sp.go = true;
+	pid = start_shaken(&sp);
+	if (pid == 0)
+		_exit(spawn_ready(&sp) < 0 ? 98 : 4);
+	CHECK_MSG(pid > 0 && spawn_wait(&sp, &e) == 1 && spawn_go(&sp) == 0 &&
+		  spawn_wait(&sp, &e) == 1, "go: ready, go, then the hang-up");
+	CHECK_MSG(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 4,
+		  "the child went on after go");
+
+	pid = start_shaken(&sp);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_IGN);	/* see the EPIPE, not die of it */
+		usleep(100000);
+		_exit(spawn_ready(&sp) < 0 ? 98 : 0);
+	}
+	spawn_close(&sp);
+	CHECK_MSG(pid > 0 && waitpid(pid, &ws, 0) == pid && WEXITSTATUS(ws) == 98,
+		  "spawn_ready: -1 when the parent is gone before go");
+
+	sp = (struct spawn) { .handshake = true, .share_vm = true, .child = vm_fails,
+			      .clone = { .exit_signal = SIGCHLD } };
+	pid = start_shaken(&sp);
+	if (pid == 0)	/* the fork-like fallback (ASan, no clone3) */
+		vm_fails(&sp);
+	CHECK_MSG(pid > 0 && spawn_wait(&sp, &e) == -1 && e.errnum == EPERM &&
+		  strcmp(e.msg, "cannot join") == 0,
+		  "a spawn_vm child (or its fork-like fallback) reports through the pipe");
+	CHECK(waitpid(pid, &ws, 0) == pid && WEXITSTATUS(ws) == CU_EXIT_CANCELED);
 	alarm(0);
 }
 
@@ -279,6 +440,8 @@ int main(int argc, char **argv)
 		return 2;
 	test_status_code();
 	test_supervise();
+	test_supervise_watch();
+	test_spawn();
 	test_exit_like();
 	test_cloexec();
 	test_cloexec_fallback();
