@@ -837,18 +837,14 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	explain_end(&s, r, r < 0 ? err : 0);
 }
 
-/* dryns: nsrun and nsenter2 (steps without a twin of their own) */
-
-bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
-			 const char *concept, const char *fmt, ...)
+/*
+ * Steps without a twin of their own, of every tool: the one place that
+ * fills one from a caller's format, and in a dry run prints it as planned.
+ */
+static bool step_begin_v(struct explain_step *s, enum explain_priv priv,
+			 const char *concept, const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	if (!explain_on())
-		return true;
-	va_start(ap, fmt);
 	vsnprintf(s->call, sizeof(s->call), fmt, ap);
-	va_end(ap);
 	s->priv = priv;
 	snprintf(s->concept, sizeof(s->concept), "%s", concept ? concept : "");
 	if (explain_dry_run()) {
@@ -856,6 +852,20 @@ bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
 		return false;
 	}
 	return true;
+}
+
+bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
+			 const char *concept, const char *fmt, ...)
+{
+	va_list ap;
+	bool made;
+
+	if (!explain_on())
+		return true;
+	va_start(ap, fmt);
+	made = step_begin_v(s, priv, concept, fmt, ap);
+	va_end(ap);
+	return made;
 }
 
 long explain_step_end_(struct explain_step *s, long r)
@@ -1450,6 +1460,7 @@ void explain_nft(const char *cmd, int r)
 
 /* --- dry run of netns and vethctl (drynet) --------------------------- */
 
+/* A step a dry run plans and a real run makes quietly: step_begin_v's first half. */
 void explain_dry_step(enum explain_priv priv, const char *concept, const char *fmt, ...)
 {
 	struct explain_step s;
@@ -1457,14 +1468,9 @@ void explain_dry_step(enum explain_priv priv, const char *concept, const char *f
 
 	if (!explain_dry_run())
 		return;
-	s.concept[0] = '\0';
-	s.priv = priv;
 	va_start(ap, fmt);
-	vsnprintf(s.call, sizeof(s.call), fmt, ap);
+	(void) step_begin_v(&s, priv, concept, fmt, ap);	/* false: planned, printed */
 	va_end(ap);
-	if (concept)
-		explain_concept(&s, "%s", concept);
-	explain_end(&s, 0, 0);
 }
 
 void explain_dry_execve(char *const argv[])
