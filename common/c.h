@@ -80,9 +80,9 @@ __noreturn void print_version(void);
 /*
  * A subcommand of netns, vethctl, cgset or unionmount: its name, another
  * name it answers to (iproute2's "ls", "del") and how many operands follow
- * it.  A tool's table has rows of its own type, this struct first, then
- * the function that runs the command, typed for the tool's control struct
- * (so no cast of ctl to void and back):
+ * it.  A tool's table has rows of its own type, this struct first (as the
+ * member cmd), then the function that runs the command, typed for the
+ * tool's control struct (so no cast of ctl to void and back):
  *
  *	struct netns_command {
  *		struct cu_command cmd;
