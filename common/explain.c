@@ -839,12 +839,11 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 
 /*
  * Steps without a twin of their own, of every tool: the one place that
- * fills one from a caller's format, and in a dry run prints it as planned.
+ * sets one up after its call was formatted, and in a dry run prints it as
+ * planned (false: the caller does not make it).
  */
-static bool step_begin_v(struct explain_step *s, enum explain_priv priv,
-			 const char *concept, const char *fmt, va_list ap)
+static bool step_plan(struct explain_step *s, enum explain_priv priv, const char *concept)
 {
-	vsnprintf(s->call, sizeof(s->call), fmt, ap);
 	s->priv = priv;
 	snprintf(s->concept, sizeof(s->concept), "%s", concept ? concept : "");
 	if (explain_dry_run()) {
@@ -858,14 +857,13 @@ bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
 			 const char *concept, const char *fmt, ...)
 {
 	va_list ap;
-	bool made;
 
 	if (!explain_on())
 		return true;
 	va_start(ap, fmt);
-	made = step_begin_v(s, priv, concept, fmt, ap);
+	vsnprintf(s->call, sizeof(s->call), fmt, ap);
 	va_end(ap);
-	return made;
+	return step_plan(s, priv, concept);
 }
 
 long explain_step_end_(struct explain_step *s, long r)
@@ -1460,7 +1458,7 @@ void explain_nft(const char *cmd, int r)
 
 /* --- dry run of netns and vethctl (drynet) --------------------------- */
 
-/* A step a dry run plans and a real run makes quietly: step_begin_v's first half. */
+/* A step a dry run plans and a real run makes quietly: step_plan's first half. */
 void explain_dry_step(enum explain_priv priv, const char *concept, const char *fmt, ...)
 {
 	struct explain_step s;
@@ -1469,8 +1467,9 @@ void explain_dry_step(enum explain_priv priv, const char *concept, const char *f
 	if (!explain_dry_run())
 		return;
 	va_start(ap, fmt);
-	(void) step_begin_v(&s, priv, concept, fmt, ap);	/* false: planned, printed */
+	vsnprintf(s.call, sizeof(s.call), fmt, ap);
 	va_end(ap);
+	(void) step_plan(&s, priv, concept);	/* false: planned and printed */
 }
 
 void explain_dry_execve(char *const argv[])
