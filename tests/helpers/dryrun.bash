@@ -76,7 +76,10 @@ cu_dryrun_snapshot() {
 	} | grep -F "${args[@]}" |
 		# IPv6 link-local addresses and their routes come and go on their
 		# own (duplicate address detection): not the plan's doing
-		grep -v -e 'fe80::' -e 'ff00::/8' || true
+		grep -v -e 'fe80::' -e 'ff00::/8' |
+		# nor a link's carrier: a bridge whose last port went loses it
+		# a moment later (the admin flag UP stays in the snapshot)
+		sed -E '/ mtu [0-9]+ /{s/NO-CARRIER,//; s/,(LOWER_UP|M-DOWN)//g; s/ state [A-Z]+ / /}' || true
 }
 
 cu_dryrun() {
