@@ -46,19 +46,34 @@ enum cgset_cmd {
 	CMD_DELETE,
 };
 
-static const char *const cmd_names[] = {
-	[CMD_SET] = "set", [CMD_CREATE] = "create", [CMD_RUN] = "run",
-	[CMD_ADD] = "add", [CMD_SHOW] = "show", [CMD_LIST] = "list",
-	[CMD_FREEZE] = "freeze", [CMD_THAW] = "thaw", [CMD_KILL] = "kill",
-	[CMD_DELETE] = "delete",
-};
+struct cgset_control;
 
-static const struct {
-	const char *name;
-	enum cgset_cmd cmd;
-} cmd_aliases[] = {
-	{ "del", CMD_DELETE },
-	{ "ls", CMD_LIST },
+static int cmd_set(struct cgset_control *ctl);
+static int cmd_create(struct cgset_control *ctl);
+static int cmd_run_program(struct cgset_control *ctl);
+static int cmd_add(struct cgset_control *ctl);
+static int cmd_show(struct cgset_control *ctl);
+static int cmd_listing(struct cgset_control *ctl);
+static int cmd_state(struct cgset_control *ctl);
+
+/*
+ * A row of commands[] (c.h: struct cu_command first), indexed by enum
+ * cgset_cmd; "del" and "ls" as netns and vethctl (iproute2's habit).
+ */
+static const struct cgset_command {
+	struct cu_command cmd;
+	int (*fn)(struct cgset_control *ctl);
+} commands[] = {
+	[CMD_SET]    = { { "set",    NULL,  1, -1 }, cmd_set },
+	[CMD_CREATE] = { { "create", NULL,  1,  1 }, cmd_create },
+	[CMD_RUN]    = { { "run",    NULL,  1, -1 }, cmd_run_program },
+	[CMD_ADD]    = { { "add",    NULL,  2, -1 }, cmd_add },
+	[CMD_SHOW]   = { { "show",   NULL,  1,  1 }, cmd_show },
+	[CMD_LIST]   = { { "list",   "ls",  0,  1 }, cmd_listing },
+	[CMD_FREEZE] = { { "freeze", NULL,  1,  1 }, cmd_state },
+	[CMD_THAW]   = { { "thaw",   NULL,  1,  1 }, cmd_state },
+	[CMD_KILL]   = { { "kill",   NULL,  1,  1 }, cmd_state },
+	[CMD_DELETE] = { { "delete", "del", 1,  1 }, cmd_state },
 };
 
 struct cgset_control {
@@ -103,8 +118,6 @@ enum {
 	OPT_NO_SYSTEMD,
 	OPT_PARENT,
 	OPT_PIDS,
-	OPT_NOHEADINGS,
-	OPT_RAW_OUTPUT,
 	OPT_RECURSIVE,
 	OPT_STOP_TIMEOUT,
 };
@@ -144,12 +157,9 @@ static const struct option list_opts[] = {
 	{ "explain",		no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "hierarchies",	no_argument,		NULL, OPT_HIERARCHIES },
-	{ "json",		no_argument,		NULL, 'J' },
 	{ "no-systemd",		no_argument,		NULL, OPT_NO_SYSTEMD },
-	{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
-	{ "output",		required_argument,	NULL, 'o' },
 	{ "parent",		required_argument,	NULL, OPT_PARENT },
-	{ "raw",		no_argument,		NULL, OPT_RAW_OUTPUT },
+	TABLE_LONGOPTS,		/* --raw here is the listing's, not limit_opts' -r */
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -410,18 +420,6 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 	case 'R':		/* set's, as libcgroup's cgset -R */
 		ctl->recursive = true;
 		break;
-	case 'J':
-		ctl->table.json = true;
-		break;
-	case OPT_NOHEADINGS:
-		ctl->table.noheadings = true;
-		break;
-	case 'o':
-		ctl->table.output = arg;
-		break;
-	case OPT_RAW_OUTPUT:
-		ctl->table.raw = true;
-		break;
 	case OPT_EXPLAIN:
 		explain_enable();
 		break;
@@ -443,33 +441,19 @@ static void parse_other(struct cgset_control *ctl, int c, const char *arg)
 /* The subcommand in argv[1]; without one, libcgroup's form means "set". */
 static int parse_command(struct cgset_control *ctl, int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2)
-		diex(_("no command given; see '%s --help'"), program_invocation_short_name);
-	for (i = 0; i < ARRAY_SIZE(cmd_names); i++)
-		if (streq(argv[1], cmd_names[i])) {
-			ctl->cmd = (enum cgset_cmd) i;
-			return 2;
-		}
-	/* the same aliases as netns and vethctl (iproute2's habit) */
-	for (i = 0; i < ARRAY_SIZE(cmd_aliases); i++)
-		if (streq(argv[1], cmd_aliases[i].name)) {
-			ctl->cmd = cmd_aliases[i].cmd;
-			return 2;
-		}
-	if (argv[1][0] != '-')
-		diex(_("unknown command '%1$s'; see '%2$s --help'"), argv[1],
-		     program_invocation_short_name);
-	/*
-	 * libcgroup's form: its names start at the hierarchy roots, systemd
-	 * or not (-b, --no-systemd), unless --parent or $CGSET_PARENT says
-	 */
-	ctl->cmd = CMD_SET;
-	ctl->no_systemd = true;
-	return 1;
+	if (argc >= 2 && argv[1][0] == '-') {
+		/*
+		 * libcgroup's form: its names start at the hierarchy roots, systemd
+		 * or not (-b, --no-systemd), unless --parent or $CGSET_PARENT says
+		 */
+		ctl->cmd = CMD_SET;
+		ctl->no_systemd = true;
+		return 1;
+	}
+	ctl->cmd = (enum cgset_cmd) (CU_COMMAND_OR_ERR(commands, argc >= 2 ? argv[1] : NULL) -
+				     commands);
+	return 2;
 }
-
 static void parse_args(struct cgset_control *ctl, int argc, char **argv)
 {
 	int first = parse_command(ctl, argc, argv), c;
@@ -493,7 +477,8 @@ static void parse_args(struct cgset_control *ctl, int argc, char **argv)
 	argc -= first - 1;
 	argv += first - 1;
 	while ((c = getopt_long(argc, argv, optstr, opts, NULL)) != -1)
-		if (!parse_limit(&ctl->limits, c, optarg))
+		if (!parse_limit(&ctl->limits, c, optarg) &&
+		    !table_parse_option(&ctl->table, c, optarg))
 			parse_other(ctl, c, optarg);
 	ctl->args = argv + optind;
 	ctl->nargs = argc - optind;
@@ -501,7 +486,7 @@ static void parse_args(struct cgset_control *ctl, int argc, char **argv)
 
 static void check_args(const struct cgset_control *ctl)
 {
-	const char *cmd = cmd_names[ctl->cmd];
+	const char *cmd = commands[ctl->cmd].cmd.name;
 
 	if ((ctl->name_given || ctl->keep_given) && ctl->cmd != CMD_RUN)
 		diex(_("--name and --keep are options of 'run', not of '%s'"), cmd);
@@ -523,11 +508,7 @@ static void check_args(const struct cgset_control *ctl)
 		diex(_("run: no program given (add -- PROGRAM [ARGUMENT...])"));
 	if (ctl->cmd == CMD_ADD && ctl->nargs < 2)
 		diex(_("add: give a group name and at least one PID"));
-	if (ctl->cmd != CMD_RUN && ctl->cmd != CMD_LIST && ctl->cmd != CMD_ADD &&
-	    ctl->cmd != CMD_SET && ctl->nargs != 1)
-		diex(_("%s: give exactly one group name"), cmd);
-	if ((ctl->cmd == CMD_SET && ctl->nargs < 1) || (ctl->cmd == CMD_LIST && ctl->nargs > 1))
-		diex(_("%s: wrong number of group names"), cmd);
+	cu_command_check_args(&commands[ctl->cmd].cmd, ctl->nargs, ctl->args);
 }
 
 /* --- limits -------------------------------------------------------------- */
@@ -1070,14 +1051,15 @@ static int cmd_add(struct cgset_control *ctl)
 {
 	struct cu_error e = { 0 };
 	struct cgroup g;
+	_cleanup_free_ pid_t *pids = xcalloc((size_t) ctl->nargs, sizeof(pid_t));
 	int i;
 
+	/* every PID is checked before the first moves */
 	for (i = 1; i < ctl->nargs; i++)
-		if (u32_or_err(ctl->args[i], _("invalid PID")) == 0)
-			diex(_("invalid PID: '%s'"), ctl->args[i]);
+		pids[i] = pid_or_err(ctl->args[i], _("invalid PID"));
 	open_group(ctl, &g, ctl->args[0]);
 	for (i = 1; i < ctl->nargs; i++)
-		if (cgroup_attach(&g, (pid_t) strtol(ctl->args[i], NULL, 10), &e) < 0)
+		if (cgroup_attach(&g, pids[i], &e) < 0)
 			cu_error_die(&e);
 	cgroup_free(&g);
 	return EXIT_SUCCESS;
@@ -1809,6 +1791,17 @@ static void load_map(struct cgset_control *ctl)
 		cu_error_die(&e);
 }
 
+/* run ends in the program (or exits): its row's function never returns */
+static int cmd_run_program(struct cgset_control *ctl)
+{
+	cmd_run(ctl);
+}
+
+static int cmd_listing(struct cgset_control *ctl)
+{
+	return ctl->hierarchies ? cmd_list_hierarchies(ctl) : cmd_list(ctl);
+}
+
 int main(int argc, char **argv)
 {
 	struct cgset_control ctl = { .stop_timeout = STOP_TIMEOUT_DEFAULT, .unit.lockfd = -1 };
@@ -1824,31 +1817,7 @@ int main(int argc, char **argv)
 	if (ctl.cmd != CMD_CREATE && ctl.cmd != CMD_RUN)
 		setup_parent(&ctl, PARENT_LOOK);
 
-	switch (ctl.cmd) {
-	case CMD_RUN:
-		cmd_run(&ctl);
-	case CMD_CREATE:
-		status = cmd_create(&ctl);
-		break;
-	case CMD_SET:
-		status = cmd_set(&ctl);
-		break;
-	case CMD_ADD:
-		status = cmd_add(&ctl);
-		break;
-	case CMD_SHOW:
-		status = cmd_show(&ctl);
-		break;
-	case CMD_LIST:
-		status = ctl.hierarchies ? cmd_list_hierarchies(&ctl) : cmd_list(&ctl);
-		break;
-	case CMD_FREEZE:
-	case CMD_THAW:
-	case CMD_KILL:
-	case CMD_DELETE:
-		status = cmd_state(&ctl);
-		break;
-	}
+	status = commands[ctl.cmd].fn(&ctl);
 	cglimits_free(&ctl.limits);
 	cgunit_close(&ctl.unit);
 	cgroup_map_free(&ctl.map);

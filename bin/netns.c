@@ -37,23 +37,13 @@ enum netns_cmd {
 	CMD_SET,
 };
 
-struct netns_command {
-	const char *name;
-	const char *alias;
-	enum netns_cmd cmd;
-	int min_args;		/* operands after the command */
-	int max_args;		/* -1: any number */
-};
+struct netns_control;
 
-static const struct netns_command commands[] = {
-	{ "add",      NULL,   CMD_ADD,      1, -1 },
-	{ "attach",   NULL,   CMD_ATTACH,   2,  2 },
-	{ "delete",   "del",  CMD_DELETE,   0, -1 },
-	{ "exec",     NULL,   CMD_EXEC,     1, -1 },
-	{ "identify", NULL,   CMD_IDENTIFY, 0,  1 },
-	{ "list",     "ls",   CMD_LIST,     0,  0 },
-	{ "pids",     NULL,   CMD_PIDS,     1,  1 },
-	{ "set",      NULL,   CMD_SET,      2,  2 },
+/* A row of commands[] (c.h: struct cu_command first). */
+struct netns_command {
+	struct cu_command cmd;
+	enum netns_cmd id;
+	int (*fn)(struct netns_control *ctl);
 };
 
 struct netns_control {
@@ -61,7 +51,6 @@ struct netns_control {
 	struct table_opts topts;
 	bool all;
 	bool dry_run;		/* --dry-run: on once the command is known */
-	bool table_opt;		/* one of --json/--raw/--noheadings/--output */
 	char **args;		/* operands after the command */
 	int nargs;
 };
@@ -135,18 +124,9 @@ static int cmd_add(struct netns_control *ctl)
 	return EXIT_SUCCESS;
 }
 
-static pid_t pid_or_die(const char *s)
-{
-	uint32_t pid;
-
-	if (parse_u32(s, &pid) < 0 || pid == 0 || pid > INT_MAX)
-		diex(_("invalid PID: '%s' (give a process ID)"), s);
-	return (pid_t) pid;
-}
-
 static int cmd_attach(struct netns_control *ctl)
 {
-	pid_t pid = pid_or_die(ctl->args[1]);
+	pid_t pid = pid_or_err(ctl->args[1], _("invalid PID"));
 	struct netns_dir d;
 	struct cu_error e;
 	char src[64];
@@ -493,7 +473,8 @@ static int cmd_identify(struct netns_control *ctl)
 	size_t n, i, m;
 
 	if (ctl->nargs > 0)
-		snprintf(self, sizeof(self), "/proc/%d/ns/net", (int) pid_or_die(ctl->args[0]));
+		snprintf(self, sizeof(self), "/proc/%d/ns/net",
+			 (int) pid_or_err(ctl->args[0], _("invalid PID")));
 	else
 		snprintf(self, sizeof(self), "/proc/self/ns/net");
 	if (netns_id_of_path(self, &id) < 0)
@@ -509,7 +490,7 @@ static int cmd_identify(struct netns_control *ctl)
 		else
 			free(names[i]);
 	/* plain names, as ip netns identify prints them, unless asked */
-	if (ctl->table_opt)
+	if (table_opts_given(&ctl->topts))
 		print_list(ctl, names, m, "NAME");
 	else
 		for (i = 0; i < m; i++)
@@ -560,7 +541,7 @@ static int cmd_pids(struct netns_control *ctl)
 	if (r < 0)
 		die_errno(r, _("cannot read %s"), "/proc");
 	first = netns_procs_find(&procs, &id, &count);
-	if (ctl->table_opt)
+	if (table_opts_given(&ctl->topts))
 		print_pids(ctl, &procs, first, count);
 	else
 		for (i = first; i < first + count; i++)
@@ -642,20 +623,12 @@ static void __noreturn usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-enum {
-	OPT_NOHEADINGS = CHAR_MAX + 1,
-	OPT_RAW,
-};
-
 static const struct option longopts[] = {
 	{ "all",	no_argument,		NULL, 'a' },
 	{ "dry-run",	no_argument,		NULL, OPT_DRY_RUN },
 	{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 	{ "help",	no_argument,		NULL, 'h' },
-	{ "json",	no_argument,		NULL, 'J' },
-	{ "noheadings",	no_argument,		NULL, OPT_NOHEADINGS },
-	{ "output",	required_argument,	NULL, 'o' },
-	{ "raw",	no_argument,		NULL, OPT_RAW },
+	TABLE_LONGOPTS,
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -666,22 +639,11 @@ static void parse_options(struct netns_control *ctl, int argc, char **argv,
 	int c;
 
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (table_parse_option(&ctl->topts, c, optarg))
+			continue;
 		switch (c) {
 		case 'a':
 			ctl->all = true;
-			break;
-		case 'J':
-			ctl->topts.json = ctl->table_opt = true;
-			break;
-		case OPT_NOHEADINGS:
-			ctl->topts.noheadings = ctl->table_opt = true;
-			break;
-		case 'o':
-			ctl->topts.output = optarg;
-			ctl->table_opt = true;
-			break;
-		case OPT_RAW:
-			ctl->topts.raw = ctl->table_opt = true;
 			break;
 		case OPT_EXPLAIN:
 			explain_enable();
@@ -699,17 +661,16 @@ static void parse_options(struct netns_control *ctl, int argc, char **argv,
 	}
 }
 
-static const struct netns_command *command_by_name(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(commands[i].name, name) ||
-		    (commands[i].alias && streq(commands[i].alias, name)))
-			return &commands[i];
-	diex(_("unknown command '%1$s'; see '%2$s --help'"), name,
-	     program_invocation_short_name);
-}
+static const struct netns_command commands[] = {
+	{ { "add",      NULL,  1, -1 }, CMD_ADD,      cmd_add },
+	{ { "attach",   NULL,  2,  2 }, CMD_ATTACH,   cmd_attach },
+	{ { "delete",   "del", 0, -1 }, CMD_DELETE,   cmd_delete },
+	{ { "exec",     NULL,  1, -1 }, CMD_EXEC,     cmd_exec },
+	{ { "identify", NULL,  0,  1 }, CMD_IDENTIFY, cmd_identify },
+	{ { "list",     "ls",  0,  0 }, CMD_LIST,     cmd_list },
+	{ { "pids",     NULL,  1,  1 }, CMD_PIDS,     cmd_pids },
+	{ { "set",      NULL,  2,  2 }, CMD_SET,      cmd_set },
+};
 
 /*
  * Options before the command, then the command's own: exec stops at its
@@ -722,61 +683,34 @@ static void parse_args(struct netns_control *ctl, int argc, char **argv)
 
 	parse_options(ctl, argc, argv, optstr);
 	if (optind >= argc) {
-		ctl->cmd = command_by_name("list");
+		ctl->cmd = CU_COMMAND_OR_ERR(commands, "list");
 		ctl->args = argv + argc;
 		return;
 	}
 	first = optind;
-	ctl->cmd = command_by_name(argv[first]);
-	if (ctl->cmd->cmd == CMD_EXEC)
+	ctl->cmd = CU_COMMAND_OR_ERR(commands, argv[first]);
+	if (ctl->cmd->id == CMD_EXEC)
 		cu_set_exit_failure(CU_EXIT_CANCELED);
 	optind = 0;	/* glibc: start over on the command's arguments */
 	argv[first] = argv[0];	/* so getopt's messages name the program */
 	parse_options(ctl, argc - first, argv + first,
-		      ctl->cmd->cmd == CMD_EXEC ? optstr : optstr + 1);
+		      ctl->cmd->id == CMD_EXEC ? optstr : optstr + 1);
 	ctl->args = argv + first + optind;
 	ctl->nargs = argc - first - optind;
 }
 
 static void check_args(const struct netns_control *ctl)
 {
-	const struct netns_command *c = ctl->cmd;
-	int min = c->min_args;
+	enum netns_cmd id = ctl->cmd->id;
+	struct cu_command c = ctl->cmd->cmd;
 
-	if (ctl->all && c->cmd != CMD_DELETE && c->cmd != CMD_EXEC)
+	if (ctl->all && id != CMD_DELETE && id != CMD_EXEC)
 		diex(_("--all is only for delete and exec"));
-	if (ctl->table_opt && c->cmd != CMD_LIST && c->cmd != CMD_IDENTIFY &&
-	    c->cmd != CMD_PIDS)
-		diex(_("--json, --raw, --noheadings and --output are only for list, identify and pids"));
-	if (c->cmd == CMD_EXEC && !ctl->all)
-		min = 2;
-	if (ctl->nargs < min)
-		diex(_("%s: missing argument (see --help)"), c->name);
-	if (c->max_args >= 0 && ctl->nargs > c->max_args)
-		diex(_("%1$s: unexpected argument: '%2$s'"), c->name, ctl->args[c->max_args]);
-}
-
-static int run_command(struct netns_control *ctl)
-{
-	switch (ctl->cmd->cmd) {
-	case CMD_ADD:
-		return cmd_add(ctl);
-	case CMD_ATTACH:
-		return cmd_attach(ctl);
-	case CMD_DELETE:
-		return cmd_delete(ctl);
-	case CMD_EXEC:
-		return cmd_exec(ctl);
-	case CMD_IDENTIFY:
-		return cmd_identify(ctl);
-	case CMD_LIST:
-		return cmd_list(ctl);
-	case CMD_PIDS:
-		return cmd_pids(ctl);
-	case CMD_SET:
-		return cmd_set(ctl);
-	}
-	return cu_exit_failure;
+	table_opts_only_for(&ctl->topts, id == CMD_LIST || id == CMD_IDENTIFY || id == CMD_PIDS,
+			    _("list, identify and pids"));
+	if (id == CMD_EXEC && !ctl->all)
+		c.min_args = 2;		/* the name, then the program */
+	cu_command_check_args(&c, ctl->nargs, ctl->args);
 }
 
 int main(int argc, char **argv)
@@ -790,8 +724,8 @@ int main(int argc, char **argv)
 	parse_args(&ctl, argc, argv);
 	check_args(&ctl);
 	/* list, identify and pids change nothing: they just run */
-	if (ctl.dry_run && ctl.cmd->cmd != CMD_LIST && ctl.cmd->cmd != CMD_IDENTIFY &&
-	    ctl.cmd->cmd != CMD_PIDS)
+	if (ctl.dry_run && ctl.cmd->id != CMD_LIST && ctl.cmd->id != CMD_IDENTIFY &&
+	    ctl.cmd->id != CMD_PIDS)
 		explain_enable_dry_run();
-	return run_command(&ctl);
+	return ctl.cmd->fn(&ctl);
 }

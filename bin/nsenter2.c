@@ -135,9 +135,7 @@ static void want_namespace(struct nsenter2_control *ctl, int opt, const char *fi
 enum {
 	OPT_KEEP_CAPS = CHAR_MAX + 1,
 	OPT_LIST,
-	OPT_NOHEADINGS,
 	OPT_PRESERVE_CRED,
-	OPT_RAW,
 };
 
 static const char optstring[] = "+aC::eFG:ghi::Jm::N:n::o:p::r::S:T::t:U::u::Vw::W:Z";
@@ -152,18 +150,15 @@ static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "ipc",		optional_argument,	NULL, 'i' },
 	{ "join-cgroup",	no_argument,		NULL, 'g' },
-	{ "json",		no_argument,		NULL, 'J' },
 	{ "keep-caps",		no_argument,		NULL, OPT_KEEP_CAPS },
 	{ "list",		no_argument,		NULL, OPT_LIST },
 	{ "mount",		optional_argument,	NULL, 'm' },
 	{ "net",		optional_argument,	NULL, 'n' },
 	{ "netns",		required_argument,	NULL, 'N' },
 	{ "no-fork",		no_argument,		NULL, 'F' },
-	{ "noheadings",		no_argument,		NULL, OPT_NOHEADINGS },
-	{ "output",		required_argument,	NULL, 'o' },
 	{ "pid",		optional_argument,	NULL, 'p' },
 	{ "preserve-credentials", no_argument,		NULL, OPT_PRESERVE_CRED },
-	{ "raw",		no_argument,		NULL, OPT_RAW },
+	TABLE_LONGOPTS,
 	{ "root",		optional_argument,	NULL, 'r' },
 	{ "setgid",		required_argument,	NULL, 'G' },
 	{ "setuid",		required_argument,	NULL, 'S' },
@@ -182,6 +177,8 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (table_parse_option(&ctl->topts, c, optarg))
+			continue;
 		switch (c) {
 		case 'a': ctl->all = true; break;
 		case 'C': case 'i': case 'm': case 'n': case 'p': case 'T': case 'U': case 'u':
@@ -194,27 +191,21 @@ static void parse_args(struct nsenter2_control *ctl, int argc, char **argv)
 			ctl->set_gid = true;
 			break;
 		case 'g': ctl->join_cgroup = true; break;
-		case 'J': ctl->topts.json = true; break;
 		case OPT_LIST: ctl->list = true; break;
 		case 'N': ctl->netns = optarg; break;
-		case 'o': ctl->topts.output = optarg; break;
 		case 'r': ctl->do_root = true; ctl->root = optarg; break;
 		case 'S':
 			ctl->uid = id_or_err(optarg, _("invalid user ID"));
 			ctl->set_uid = true;
 			break;
 		case 't':
-			ctl->pid = (pid_t) u32_or_err(optarg, _("invalid process ID"));
-			if (ctl->pid <= 0)
-				diex(_("invalid process ID: '%s'"), optarg);
+			ctl->pid = pid_or_err(optarg, _("invalid PID"));
 			break;
 		case 'w': ctl->do_wd = true; ctl->wd = optarg; break;
 		case 'W': ctl->wdns = optarg; break;
 		case 'Z': ctl->follow_context = true; break;
 		case OPT_KEEP_CAPS: ctl->keep_caps = true; break;
-		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
 		case OPT_PRESERVE_CRED: ctl->preserve_cred = true; break;
-		case OPT_RAW: ctl->topts.raw = true; break;
 		case OPT_EXPLAIN: explain_enable(); break;
 		case OPT_DRY_RUN: explain_enable_dry_run(); break;
 		case 'h': usage();
@@ -252,8 +243,7 @@ static void check_args(const struct nsenter2_control *ctl)
 			diex(_("--list needs a target (add --target PID)"));
 		return;
 	}
-	if (ctl->topts.json || ctl->topts.raw || ctl->topts.noheadings || ctl->topts.output)
-		diex(_("--json, --noheadings, --output and --raw are only for --list"));
+	table_opts_only_for(&ctl->topts, false, "--list");
 	if (ctl->netns && ctl->file[NS_NET])
 		diex(_("--netns and --net=FILE both name a network namespace (give one)"));
 	if (ctl->do_wd && ctl->wdns)

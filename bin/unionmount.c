@@ -27,20 +27,30 @@ enum um_cmd {
 	CMD_APPLY,
 };
 
+struct unionmount_control;
+
+static void do_mount(struct unionmount_control *ctl);
+static void do_umount(struct unionmount_control *ctl);
+static void do_list(struct unionmount_control *ctl);
+static void do_diff(struct unionmount_control *ctl);
+static void do_commit(struct unionmount_control *ctl);
+static void do_apply(struct unionmount_control *ctl);
+
+/* A row of commands[] (c.h: struct cu_command first). */
 struct um_command {
-	const char *name;
-	enum um_cmd cmd;
-	int nargs;		/* operands after the command */
+	struct cu_command cmd;
+	enum um_cmd id;
+	void (*fn)(struct unionmount_control *ctl);
 };
 
+/* "ls" as netns and iproute2; a first operand that is no command: mount */
 static const struct um_command commands[] = {
-	{ "mount",  CMD_MOUNT,  1 },
-	{ "umount", CMD_UMOUNT, 1 },
-	{ "list",   CMD_LIST,   0 },
-	{ "ls",     CMD_LIST,   0 },	/* alias, as netns and iproute2 */
-	{ "diff",   CMD_DIFF,   1 },
-	{ "commit", CMD_COMMIT, 1 },
-	{ "apply",  CMD_APPLY,  2 },
+	[CMD_MOUNT]  = { { "mount",  NULL, 1, 1 }, CMD_MOUNT,  do_mount },
+	[CMD_UMOUNT] = { { "umount", NULL, 1, 1 }, CMD_UMOUNT, do_umount },
+	[CMD_LIST]   = { { "list",   "ls", 0, 0 }, CMD_LIST,   do_list },
+	[CMD_DIFF]   = { { "diff",   NULL, 1, 1 }, CMD_DIFF,   do_diff },
+	[CMD_COMMIT] = { { "commit", NULL, 1, 1 }, CMD_COMMIT, do_commit },
+	[CMD_APPLY]  = { { "apply",  NULL, 2, 2 }, CMD_APPLY,  do_apply },
 };
 
 struct unionmount_control {
@@ -129,16 +139,6 @@ static void __noreturn usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-static const struct um_command *find_command(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(commands[i].name, name))
-			return &commands[i];
-	return NULL;
-}
-
 /* --lower A:B --lower C gives A, B, C (a "\:" keeps a colon in a name). */
 static void add_lowers(struct ovl_spec *s, const char *arg)
 {
@@ -169,9 +169,7 @@ enum {
 	OPT_RO = CHAR_MAX + 1,
 	OPT_KEEP_DEVICES,
 	OPT_KEEP_SETID,
-	OPT_NOHEADINGS,
 	OPT_OPTIONS,
-	OPT_RAW,
 	OPT_UPPER,
 	OPT_VERBOSE,
 	OPT_WORK,
@@ -183,14 +181,11 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 		{ "dry-run",	no_argument,		NULL, OPT_DRY_RUN },
 		{ "explain",	no_argument,		NULL, OPT_EXPLAIN },
 		{ "help",	no_argument,		NULL, 'h' },
-		{ "json",	no_argument,		NULL, 'J' },
 		{ "keep-devices", no_argument,		NULL, OPT_KEEP_DEVICES },
 		{ "keep-setid",	no_argument,		NULL, OPT_KEEP_SETID },
 		{ "lower",	required_argument,	NULL, 'l' },
-		{ "noheadings",	no_argument,		NULL, OPT_NOHEADINGS },
 		{ "options",	required_argument,	NULL, OPT_OPTIONS },
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "raw",	no_argument,		NULL, OPT_RAW },
+		TABLE_LONGOPTS,
 		{ "ro",		no_argument,		NULL, OPT_RO },
 		{ "upper",	required_argument,	NULL, OPT_UPPER },
 		{ "verbose",	no_argument,		NULL, OPT_VERBOSE },
@@ -201,15 +196,15 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "hJl:o:V", longopts, NULL)) != -1) {
+		/* -o is ours: list's columns or commit's layer file (check_args) */
+		if (c != 'o' && table_parse_option(&ctl->topts, c, optarg))
+			continue;
 		switch (c) {
-		case 'J': ctl->topts.json = true; break;
 		case OPT_KEEP_DEVICES: ctl->apply_flags |= LAYER_KEEP_DEVICES; break;
 		case OPT_KEEP_SETID: ctl->apply_flags |= LAYER_KEEP_SETID; break;
 		case 'l': add_lowers(&ctl->spec, optarg); break;
-		case OPT_NOHEADINGS: ctl->topts.noheadings = true; break;
 		case 'o': ctl->output = optarg; break;
 		case OPT_OPTIONS: ctl->options = optarg; break;
-		case OPT_RAW: ctl->topts.raw = true; break;
 		case OPT_RO: ctl->spec.ro = true; break;
 		case OPT_UPPER: ctl->spec.upper = optarg; break;
 		case OPT_VERBOSE: ctl->verbose = true; break;
@@ -228,28 +223,17 @@ static void parse_args(struct unionmount_control *ctl, int argc, char **argv)
 	ctl->nargs = argc - optind;
 }
 
-static bool table_wanted(const struct unionmount_control *ctl)
-{
-	return ctl->topts.json || ctl->topts.raw || ctl->topts.noheadings;
-}
-
 /* The first operand names a command, or it is the bare mount form. */
 static void pick_command(struct unionmount_control *ctl)
 {
-	const struct um_command *cmd = ctl->nargs ? find_command(ctl->args[0]) : NULL;
+	const struct um_command *cmd = ctl->nargs ? CU_COMMAND_FIND(commands, ctl->args[0]) : NULL;
 
 	if (cmd) {
 		ctl->args++;
 		ctl->nargs--;
 	}
-	ctl->cmd = cmd ? cmd : &commands[0];
-	if (ctl->nargs != ctl->cmd->nargs) {
-		if (ctl->nargs < ctl->cmd->nargs)
-			warnx(_("missing operand for %s"), ctl->cmd->name);
-		else
-			warnx(_("unexpected operand: %s"), ctl->args[ctl->cmd->nargs]);
-		errtryhelp();
-	}
+	ctl->cmd = cmd ? cmd : &commands[CMD_MOUNT];
+	cu_command_check_args(&ctl->cmd->cmd, ctl->nargs, ctl->args);
 }
 
 /*
@@ -260,20 +244,21 @@ static void pick_command(struct unionmount_control *ctl)
  */
 static void check_args(struct unionmount_control *ctl)
 {
-	if (ctl->cmd->cmd == CMD_MOUNT) {
+	if (ctl->cmd->id == CMD_MOUNT) {
 		if (ctl->output)
 			diex(_("-o is --output (commit, list); mount options go in --options: '%s'"),
 			     ctl->output);
 		ctl->spec.options = ctl->options;
 		ctl->spec.target = ctl->args[0];
 	}
-	if (ctl->cmd->cmd == CMD_LIST)
+	if (ctl->cmd->id == CMD_LIST)
 		ctl->columns = ctl->output;
-	if (ctl->cmd->cmd == CMD_COMMIT)
+	if (ctl->cmd->id == CMD_COMMIT)
 		ctl->layer_file = ctl->output;
-	if (table_wanted(ctl) && ctl->cmd->cmd != CMD_LIST && ctl->cmd->cmd != CMD_DIFF)
+	/* not table_opts_only_for(): -o is also commit's, so --output is not named */
+	if (table_opts_given(&ctl->topts) && ctl->cmd->id != CMD_LIST && ctl->cmd->id != CMD_DIFF)
 		diex(_("--json, --raw and --noheadings are only for list and diff"));
-	if (ctl->cmd->cmd == CMD_COMMIT && !ctl->layer_file)
+	if (ctl->cmd->id == CMD_COMMIT && !ctl->layer_file)
 		diex(_("no layer file given: commit needs --output LAYER.tar[.gz|.zst]"));
 }
 
@@ -388,7 +373,7 @@ static void do_diff(struct unionmount_control *ctl)
 	struct cu_table *t = NULL;
 
 	/* "A path" lines as docker diff prints them, unless a table is asked for */
-	if (table_wanted(ctl)) {
+	if (table_opts_given(&ctl->topts)) {
 		t = table_new("changes", diff_columns, ARRAY_SIZE(diff_columns),
 			      "KIND,PATH", &ctl->topts, &e);
 		if (!t)
@@ -544,13 +529,6 @@ int main(int argc, char **argv)
 	pick_command(&ctl);
 	check_args(&ctl);
 
-	switch (ctl.cmd->cmd) {
-	case CMD_MOUNT:  do_mount(&ctl);  break;
-	case CMD_UMOUNT: do_umount(&ctl); break;
-	case CMD_LIST:   do_list(&ctl);   break;
-	case CMD_DIFF:   do_diff(&ctl);   break;
-	case CMD_COMMIT: do_commit(&ctl); break;
-	case CMD_APPLY:  do_apply(&ctl);  break;
-	}
+	ctl.cmd->fn(&ctl);
 	return EXIT_SUCCESS;
 }

@@ -48,11 +48,10 @@ struct vethctl_control {
 	int argc;
 };
 
+/* A row of commands[] (c.h: struct cu_command first). */
 struct command {
-	const char *name;
+	struct cu_command cmd;
 	int (*fn)(struct vethctl_control *ctl);
-	int min, max;			/* number of arguments */
-	const char *alias;		/* iproute2's short form, or NULL */
 };
 
 static int open_ns(const char *spec)
@@ -1076,20 +1075,20 @@ static int cmd_disconnect(struct vethctl_control *ctl)
 /* ---- command line ------------------------------------------------------- */
 
 static const struct command commands[] = {
-	{ "add",	cmd_add,	1, 2 },
-	{ "addr",	cmd_addr,	3, 3 },
-	{ "attach",	cmd_attach,	2, 2 },
-	{ "bridge",	cmd_bridge,	1, 2 },
-	{ "connect",	cmd_connect,	1, 1 },
-	{ "delete",	cmd_delete,	1, 1, "del" },
-	{ "detach",	cmd_detach,	1, 1 },
-	{ "disconnect",	cmd_disconnect,	1, 1 },
-	{ "down",	cmd_down,	1, 1 },
-	{ "list",	cmd_list,	0, 0, "ls" },
-	{ "move",	cmd_move,	2, 2 },
-	{ "nat",	cmd_nat,	2, 2 },
-	{ "route",	cmd_route,	4, 6 },
-	{ "up",		cmd_up,		1, 1 },
+	{ { "add",	  NULL,  1, 2 }, cmd_add },
+	{ { "addr",	  NULL,  3, 3 }, cmd_addr },
+	{ { "attach",	  NULL,  2, 2 }, cmd_attach },
+	{ { "bridge",	  NULL,  1, 2 }, cmd_bridge },
+	{ { "connect",	  NULL,  1, 1 }, cmd_connect },
+	{ { "delete",	  "del", 1, 1 }, cmd_delete },
+	{ { "detach",	  NULL,  1, 1 }, cmd_detach },
+	{ { "disconnect", NULL,  1, 1 }, cmd_disconnect },
+	{ { "down",	  NULL,  1, 1 }, cmd_down },
+	{ { "list",	  "ls",  0, 0 }, cmd_list },
+	{ { "move",	  NULL,  2, 2 }, cmd_move },
+	{ { "nat",	  NULL,  2, 2 }, cmd_nat },
+	{ { "route",	  NULL,  4, 6 }, cmd_route },
+	{ { "up",	  NULL,  1, 1 }, cmd_up },
 };
 
 static void __noreturn usage(void)
@@ -1154,25 +1153,10 @@ enum {
 	OPT_ADDRESS,
 	OPT_IFNAME,
 	OPT_MTU,
-	OPT_NOHEADINGS,
-	OPT_RAW,
 };
 
 /* --dry-run: turned on once the command is known (a listing just runs). */
 static bool dry_run;
-
-/* The listing options every table takes. */
-static void table_option(int c, struct table_opts *t)
-{
-	if (c == 'J')
-		t->json = true;
-	else if (c == OPT_NOHEADINGS)
-		t->noheadings = true;
-	else if (c == 'o')
-		t->output = optarg;
-	else
-		t->raw = true;
-}
 
 static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 {
@@ -1184,22 +1168,21 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 		{ "explain",	  no_argument,	     NULL, OPT_EXPLAIN },
 		{ "help",	  no_argument,	     NULL, 'h' },
 		{ "ifname",	  required_argument, NULL, OPT_IFNAME },
-		{ "json",	  no_argument,	     NULL, 'J' },
 		{ "mtu",	  required_argument, NULL, OPT_MTU },
 		{ "nat",	  no_argument,	     NULL, OPT_NAT },
 		{ "netns",	  required_argument, NULL, 'N' },
 		{ "out",	  required_argument, NULL, OPT_OUT },
 		{ "peer-address", required_argument, NULL, OPT_PEER_ADDRESS },
 		{ "peer-netns",	  required_argument, NULL, OPT_PEER_NETNS },
-		{ "noheadings",	  no_argument,	     NULL, OPT_NOHEADINGS },
-		{ "output",	  required_argument, NULL, 'o' },
-		{ "raw",	  no_argument,	     NULL, OPT_RAW },
+		TABLE_LONGOPTS,
 		{ "version",	  no_argument,	     NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "b:hJN:o:V", longopts, NULL)) != -1) {
+		if (table_parse_option(&ctl->topts, c, optarg))
+			continue;
 		switch (c) {
 		case OPT_ADDRESS:
 			mac_or_err(optarg, ctl->mac, _("invalid MAC address"));
@@ -1236,12 +1219,6 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 		case OPT_OUT:
 			ctl->out = optarg;
 			break;
-		case 'J':
-		case OPT_NOHEADINGS:
-		case 'o':
-		case OPT_RAW:
-			table_option(c, &ctl->topts);
-			break;
 		case OPT_EXPLAIN:
 			explain_enable();
 			break;
@@ -1262,40 +1239,19 @@ static void parse_options(int argc, char **argv, struct vethctl_control *ctl)
 
 static const struct command *find_command(struct vethctl_control *ctl)
 {
-	const struct command *cmd = NULL;
+	const struct command *cmd = CU_COMMAND_OR_ERR(commands, ctl->argc > 0 ? ctl->argv[0] : NULL);
 
-	if (ctl->argc < 1)
-		diex(_("no command given; see '%s --help'"), program_invocation_short_name);
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (streq(ctl->argv[0], commands[i].name) ||
-		    (commands[i].alias && streq(ctl->argv[0], commands[i].alias)))
-			cmd = &commands[i];
-	if (!cmd)
-		diex(_("unknown command '%1$s'; see '%2$s --help'"), ctl->argv[0],
-		     program_invocation_short_name);
 	ctl->argv++;
 	ctl->argc--;
-	if (ctl->argc < cmd->min || ctl->argc > cmd->max) {
-		warnx(_("%s: wrong number of arguments"), cmd->name);
-		errtryhelp();
-	}
+	cu_command_check_args(&cmd->cmd, ctl->argc, ctl->argv);
 	return cmd;
 }
-
-/* The listing options on a command that prints no listing: say so. */
-static void check_table_options(const struct vethctl_control *ctl,
-				const struct command *cmd)
+/* Does the command print a listing (list, bridge list)? */
+static bool is_listing(const struct vethctl_control *ctl, const struct command *cmd)
 {
-	const struct table_opts *t = &ctl->topts;
-
-	if (!t->json && !t->raw && !t->noheadings && !t->output)
-		return;
-	if (cmd->fn == cmd_list ||
-	    (cmd->fn == cmd_bridge && ctl->argc > 0 && streq(ctl->argv[0], "list")))
-		return;
-	diex(_("--json, --noheadings, --output and --raw are only for listings (list)"));
+	return cmd->fn == cmd_list ||
+	       (cmd->fn == cmd_bridge && ctl->argc > 0 && streq(ctl->argv[0], "list"));
 }
-
 /*
  * Would the command work in a network namespace of the user's own?  Only
  * when it names no other namespace and keeps no record in /run (connect,
@@ -1309,10 +1265,10 @@ static bool own_netns_helps(const struct vethctl_control *ctl, const struct comm
 
 	if (ctl->netns || ctl->peer_netns)
 		return false;
-	if (streq(cmd->name, "bridge"))
+	if (streq(cmd->cmd.name, "bridge"))
 		return ctl->argc > 0 && streq(ctl->argv[0], "add");
 	for (size_t i = 0; i < ARRAY_SIZE(local); i++)
-		if (streq(cmd->name, local[i]))
+		if (streq(cmd->cmd.name, local[i]))
 			return true;
 	return false;
 }
@@ -1334,9 +1290,8 @@ int main(int argc, char **argv)
 	memcpy(orig, argv, (size_t) argc * sizeof(char *));
 	parse_options(argc, argv, &ctl);
 	cmd = find_command(&ctl);
-	check_table_options(&ctl, cmd);
-	if (dry_run && cmd->fn != cmd_list &&
-	    !(cmd->fn == cmd_bridge && ctl.argc > 0 && streq(ctl.argv[0], "list")))
+	table_opts_only_for(&ctl.topts, is_listing(&ctl, cmd), _("listings (list)"));
+	if (dry_run && !is_listing(&ctl, cmd))
 		explain_enable_dry_run();
 	cu_perm_hint_init(argc, orig, own_netns_helps(&ctl, cmd) ?
 			  "nsrun --user --map-root-user --net" : NULL);

@@ -80,9 +80,9 @@ __noreturn void print_version(void);
 /*
  * A subcommand of netns, vethctl, cgset or unionmount: its name, another
  * name it answers to (iproute2's "ls", "del") and how many operands follow
- * it.  A tool's table has rows of its own type, this struct first, then
- * the function that runs the command, typed for the tool's control struct
- * (so no cast of ctl to void and back):
+ * it.  A tool's table has rows of its own type, this struct first (as the
+ * member cmd), then the function that runs the command, typed for the
+ * tool's control struct (so no cast of ctl to void and back):
  *
  *	struct netns_command {
  *		struct cu_command cmd;
@@ -125,9 +125,9 @@ const struct cu_command *cu_command_or_err(const struct cu_command *first, size_
 void cu_command_check_args(const struct cu_command *c, int nargs, char *const *args);
 
 /* The two lookups on a tool's table @tab, giving a pointer to its row type. */
-#define CU_COMMAND_ROW(tab, c) \
+#define CU_COMMAND_ROW(tab, found) \
 	((void) sizeof(char[1 - 2 * (offsetof(__typeof__((tab)[0]), cmd) != 0)]), \
-	 (__typeof__(&(tab)[0])) (const void *) (c))
+	 (__typeof__(&(tab)[0])) (const void *) (found))
 #define CU_COMMAND_FIND(tab, name) \
 	CU_COMMAND_ROW(tab, cu_command_find(&(tab)[0].cmd, ARRAY_SIZE(tab), sizeof((tab)[0]), name))
 #define CU_COMMAND_OR_ERR(tab, name) \

@@ -858,7 +858,21 @@ void explain_clone3_done(unsigned long long fl, long r, int err)
 	explain_end(&s, r, r < 0 ? err : 0);
 }
 
-/* dryns: nsrun and nsenter2 (steps without a twin of their own) */
+/*
+ * Steps without a twin of their own, of every tool: the one place that
+ * sets one up after its call was formatted, and in a dry run prints it as
+ * planned (false: the caller does not make it).
+ */
+static bool step_plan(struct explain_step *s, enum explain_priv priv, const char *concept)
+{
+	s->priv = priv;
+	snprintf(s->concept, sizeof(s->concept), "%s", concept ? concept : "");
+	if (explain_dry_run()) {
+		explain_end(s, 0, 0);
+		return false;
+	}
+	return true;
+}
 
 bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
 			 const char *concept, const char *fmt, ...)
@@ -870,13 +884,7 @@ bool explain_step_begin_(struct explain_step *s, enum explain_priv priv,
 	va_start(ap, fmt);
 	vsnprintf(s->call, sizeof(s->call), fmt, ap);
 	va_end(ap);
-	s->priv = priv;
-	snprintf(s->concept, sizeof(s->concept), "%s", concept ? concept : "");
-	if (explain_dry_run()) {
-		explain_end(s, 0, 0);
-		return false;
-	}
-	return true;
+	return step_plan(s, priv, concept);
 }
 
 long explain_step_end_(struct explain_step *s, long r)
@@ -1471,6 +1479,7 @@ void explain_nft(const char *cmd, int r)
 
 /* --- dry run of netns and vethctl (drynet) --------------------------- */
 
+/* A step a dry run plans and a real run makes quietly: step_plan's first half. */
 void explain_dry_step(enum explain_priv priv, const char *concept, const char *fmt, ...)
 {
 	struct explain_step s;
@@ -1478,14 +1487,10 @@ void explain_dry_step(enum explain_priv priv, const char *concept, const char *f
 
 	if (!explain_dry_run())
 		return;
-	s.concept[0] = '\0';
-	s.priv = priv;
 	va_start(ap, fmt);
 	vsnprintf(s.call, sizeof(s.call), fmt, ap);
 	va_end(ap);
-	if (concept)
-		explain_concept(&s, "%s", concept);
-	explain_end(&s, 0, 0);
+	(void) step_plan(&s, priv, concept);	/* false: planned and printed */
 }
 
 void explain_dry_execve(char *const argv[])

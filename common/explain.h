@@ -180,9 +180,9 @@ void explain_ifname(const struct netlink_sock *sock, int index, const char *name
 void explain_nft(const char *cmd, int r);
 
 /*
- * Dry run of netns and vethctl: a step with no twin (a file made or removed,
- * a record written), printed with its privilege in a dry run only; the
- * execve(2) that ends a chainloader's plan.  A link the plan makes has no
+ * A step with no twin that only a dry run shows (a file made or removed, a
+ * record written): the dry-run half of explain_step_begin(), one function
+ * behind both; and the execve(2) that ends a chainloader's plan.  A link the plan makes has no
  * index yet: it gets one from EXPLAIN_DRY_IFINDEX up, shown as "<ifindex>".
  */
 #define EXPLAIN_DRY_IFINDEX	0x7fff0000

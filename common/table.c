@@ -398,21 +398,17 @@ void table_usage_columns(FILE *out, const struct table_column *cols, size_t ncol
 
 bool table_parse_option(struct table_opts *t, int c, const char *arg)
 {
-	switch (c) {
-	case 'J':
+	if (c == 'J')
 		t->json = true;
-		return true;
-	case TABLE_OPT_NOHEADINGS:
+	else if (c == TABLE_OPT_NOHEADINGS)
 		t->noheadings = true;
-		return true;
-	case 'o':
+	else if (c == 'o')
 		t->output = arg;
-		return true;
-	case TABLE_OPT_RAW:
+	else if (c == TABLE_OPT_RAW)
 		t->raw = true;
-		return true;
-	}
-	return false;
+	else
+		return false;
+	return true;
 }
 
 bool table_opts_given(const struct table_opts *t)

@@ -766,6 +766,24 @@ fake_cgroup2() {
 	[ -z "$(cg_dirs "$N")" ]
 }
 
+@test "add: a bad PID is refused in netns's wording, and no PID of the list moves" {
+	cgset create "$N"
+	sleep 100 &
+	pid=$!
+	cu_track_pid "$pid"
+	before=$(cat "/proc/$pid/cgroup")
+	for bad in 0 abc 2147483648 4294967296; do
+		run --separate-stderr cgset add "$N" "$pid" "$bad"
+		assert_failure 1
+		assert_output ''
+		assert_equal "$stderr" "cgset: invalid PID: '$bad' (give a process ID)"
+		assert_equal "$(cat "/proc/$pid/cgroup")" "$before"
+	done
+	cgset add "$N" "$pid"
+	cg_has_pid_in "$pid" "$N"
+	kill "$pid"
+}
+
 # --- systemd hosts: groups in a delegated unit (run in tests/vm) ------------
 
 @test "systemd: create makes the group in cgset.scope (Delegate=yes), cpu enabled down the path, delete stops the unit" {

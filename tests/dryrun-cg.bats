@@ -9,10 +9,7 @@ load helpers/common
 load helpers/dryrun
 
 setup() {
-	cu_setup
-	cu_require_root
-	command -v strace >/dev/null || skip "strace is not installed"
-	D=$BATS_TEST_TMPDIR
+	cu_dryrun_setup
 }
 
 teardown() {
@@ -27,37 +24,15 @@ cg_track() {
 	done
 }
 
-# cg_steps: the calls of a plan (stdin, "(needs ...)") or of a narration
-# ("→ result"), one per line, without privilege, result or concept; notes
-# ("# ...") left out; the PIDs of run's default group name and of a
-# process normalised.
+# cg_steps: a plan or a narration (stdin) as its calls (cu_dryrun_calls),
+# the PIDs of run's default group name and of a process normalised.
 cg_steps() {
-	grep -F ' ▸ ' | grep -vF ' ▸ # ' |
-		sed -E 's/^[^ ]+ ▸ //; s/  \(needs [^)]*\).*$//; s/ → .*$//; s/  \[.*$//' |
-		sed -E 's/cgset-run-[0-9]+/cgset-run-PID/g; s/← "[0-9]+"/← "N"/'
+	cu_dryrun_calls | sed -E 's/cgset-run-[0-9]+/cgset-run-PID/g; s/← "[0-9]+"/← "N"/'
 }
 
 # cg_same_plan PLAN NARRATION: the same steps, or the difference.
 cg_same_plan() {
-	local a b
-	a=$(printf '%s\n' "$1" | cg_steps)
-	b=$(printf '%s\n' "$2" | cg_steps)
-	[ -n "$a" ] || fail "an empty plan"
-	[ "$a" = "$b" ] || fail "the plan and the real run's narration differ:
-$(diff <(echo "$a") <(echo "$b"))"
-}
-
-# cg_in_order TEXT PATTERN...: each fixed PATTERN on a line of TEXT, in
-# this order.
-cg_in_order() {
-	local text=$1 p rest
-	shift
-	rest=$text
-	for p in "$@"; do
-		[[ "$rest" == *"$p"* ]] || fail "\"$p\" missing or out of order in:
-$text"
-		rest=${rest#*"$p"}
-	done
+	cu_dryrun_same_calls cg_steps "$1" "$2"
 }
 
 @test "cgset create --dry-run: the mkdirs and limit writes with their privilege, nothing made" {
@@ -65,7 +40,7 @@ $text"
 	n=$(cu_name c)
 	cg_track "$n"
 	cu_dryrun_no_change -- cgset create --dry-run "$n" --cpu 20% --memory 64M --pids 10
-	cg_in_order "$output" "mkdir(\"" "/$n\", 0755)  (needs write access to the file)" \
+	cu_dryrun_in_order "$output" "mkdir(\"" "/$n\", 0755)  (needs write access to the file)" \
 		"pids.max ← \"10\"  (needs write access to the file)  [at most 10 processes]"
 	[[ "$output" == *"memory limit 64 MiB"* ]]
 	[[ "$output" == *"cpu"*"20"* ]]
@@ -136,7 +111,7 @@ $text"
 	echo "$pid" > "/sys/fs/cgroup/freezer/$n/cgroup.procs"
 	cu_dryrun_no_change -- cgset kill --dry-run "$n"
 	plan=$output
-	cg_in_order "$plan" "freezer.state ← \"FROZEN\"  (needs write access" \
+	cu_dryrun_in_order "$plan" "freezer.state ← \"FROZEN\"  (needs write access" \
 		"kill($pid, SIGKILL)  (needs CAP_KILL, or the same user as the process)  [kill -KILL $pid]" \
 		"freezer.state ← \"THAWED\"  (needs write access"
 	kill -0 "$pid"
@@ -155,11 +130,11 @@ $text"
 	cu_dryrun_no_change -- cgset run --dry-run --name "$n" --pids 10 -- sh -c 'echo ran; exit 3'
 	plan=$output
 	run ! grep -qx ran <<< "$plan"
-	cg_in_order "$plan" "mkdir(\"" "pids.max ← \"10\"" "execve(\"sh\", [\"sh\", \"-c\", \"echo ran; exit 3\"])  (needs no privilege)" \
+	cu_dryrun_in_order "$plan" "mkdir(\"" "pids.max ← \"10\"" "execve(\"sh\", [\"sh\", \"-c\", \"echo ran; exit 3\"])  (needs no privilege)" \
 		"rmdir(\""
 	# on a host with a v2 hierarchy: born in the group
 	if grep -q ' - cgroup2 ' /proc/self/mountinfo; then
-		cg_in_order "$plan" "mkdir(\"" "clone3(" "CLONE_INTO_CGROUP)  (needs" "execve("
+		cu_dryrun_in_order "$plan" "mkdir(\"" "clone3(" "CLONE_INTO_CGROUP)  (needs" "execve("
 	fi
 	# the strace harness saw no process made
 	run ! grep -qE '^[0-9]+ +(clone3?|fork|vfork)\(' "$CU_DRYRUN_TRACE"
@@ -272,12 +247,7 @@ um_steps() {
 }
 
 um_same_plan() {
-	local a b
-	a=$(printf '%s\n' "$1" | um_steps)
-	b=$(printf '%s\n' "$2" | um_steps)
-	[ -n "$a" ] || fail "an empty plan"
-	[ "$a" = "$b" ] || fail "the plan and the real run's narration differ:
-$(diff <(echo "$a") <(echo "$b"))"
+	cu_dryrun_same_calls um_steps "$1" "$2"
 }
 
 @test "unionmount mount and umount --dry-run: the work dir, the new mount API, the record; nothing mounted or written" {
@@ -285,7 +255,7 @@ $(diff <(echo "$a") <(echo "$b"))"
 	um_require
 	cu_dryrun_no_change "$D/m" -- unionmount --dry-run mount -l "$D/l1" -l "$D/l2" --upper "$D/up" "$D/m"
 	plan=$output
-	cg_in_order "$plan" "write /run/container-utils/unionmount/pending-" "(needs write access to the file)" \
+	cu_dryrun_in_order "$plan" "write /run/container-utils/unionmount/pending-" "(needs write access to the file)" \
 		"mkdir(\"$D/up.work\", 0700)  (needs write access to the file)" \
 		"fsopen(\"overlay\", FSOPEN_CLOEXEC)  (needs CAP_SYS_ADMIN" \
 		"\"lowerdir+\"" "\"upperdir\", \"$D/up\"" "FSCONFIG_CMD_CREATE" "fsmount(" \
@@ -301,7 +271,7 @@ $(diff <(echo "$a") <(echo "$b"))"
 	# umount: planned, and the union, its work dir and its record stay
 	cu_dryrun_no_change "$D/m" -- unionmount --dry-run umount "$D/m"
 	plan=$output
-	cg_in_order "$plan" "umount2(\"$D/m\", UMOUNT_NOFOLLOW)  (needs CAP_SYS_ADMIN" \
+	cu_dryrun_in_order "$plan" "umount2(\"$D/m\", UMOUNT_NOFOLLOW)  (needs CAP_SYS_ADMIN" \
 		"rm -r $D/up.work  (needs write access" "unlink(\"/run/container-utils/unionmount/"
 	mountpoint -q "$D/m"
 	[ -d "$D/up.work" ]
@@ -319,7 +289,7 @@ $(diff <(echo "$a") <(echo "$b"))"
 	mksquashfs "$D/l1" "$D/img.sqfs" -quiet -noappend >/dev/null
 	cu_dryrun_no_change "$D/m" -- unionmount --dry-run mount -l "$D/img.sqfs" -l "$D/l2" --upper "$D/up" "$D/m"
 	plan=$output
-	cg_in_order "$plan" "LOOP_CTL_GET_FREE)  (needs CAP_SYS_ADMIN" "[losetup --find: a free loop device]" \
+	cu_dryrun_in_order "$plan" "LOOP_CTL_GET_FREE)  (needs CAP_SYS_ADMIN" "[losetup --find: a free loop device]" \
 		"LOOP_CONFIGURE, {fd=" "info.lo_flags=LO_FLAGS_READ_ONLY|LO_FLAGS_AUTOCLEAR})  (needs CAP_SYS_ADMIN" "[losetup --read-only /dev/loopN $D/img.sqfs]" \
 		"fsopen(\"squashfs\", " "\"source\", \"/dev/loopN\"" "fsopen(\"overlay\", " "move_mount("
 	# nothing attached to the image
@@ -419,11 +389,11 @@ $(diff <(echo "$root") <(echo "$output"))"
 	cu_on_teardown "systemctl stop cgset.scope 2>/dev/null"
 	cu_dryrun_no_change -- cgset create --dry-run "$n" --cpu 20%
 	[[ "$output" == *"StartTransientUnit(\"cgset.scope\""* ]]
-	cg_in_order "$output" "<cgset.scope>" "/$n\", 0755)" "cpu.max"
+	cu_dryrun_in_order "$output" "<cgset.scope>" "/$n\", 0755)" "cpu.max"
 	run ! systemctl -q is-active cgset.scope
 	cu_dryrun_no_change -- cgset run --dry-run --name "$n" --cpu 20% -- true
 	[[ "$output" == *"StartTransientUnit("* ]]
-	cg_in_order "$output" "clone3(" "execve(\"true\""
+	cu_dryrun_in_order "$output" "clone3(" "execve(\"true\""
 	run ! systemctl -q is-active cgset.scope
 	[ -z "$(find /sys/fs/cgroup -name "*$(cu_id)*" 2>/dev/null)" ]
 }

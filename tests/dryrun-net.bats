@@ -9,59 +9,36 @@ load helpers/common
 load helpers/dryrun
 
 setup() {
-	cu_setup
-	cu_require_root
-	command -v strace >/dev/null || skip "strace is not installed"
-	D=$BATS_TEST_TMPDIR
+	cu_dryrun_setup
 }
 
 teardown() {
 	cu_teardown
 }
 
-# net_calls FILE: the calls of a plan or of a narration, one a line, in
-# order and comparable: no result, privilege or concept; indexes, fds and
-# the random host end names as placeholders.  The steps only a plan prints
-# (the file made for a name, the removal of a name, connect's records under
-# /run/container-utils, the execve a chainloader's plan ends with) are left
-# out: a real run makes them without narrating them.
+# net_calls: a plan or a narration (stdin) as its calls (cu_dryrun_calls),
+# indexes, fds and the random host end names as placeholders.  The steps
+# only a plan prints (the file made for a name, the removal of a name,
+# connect's records under /run/container-utils, the execve a chainloader's
+# plan ends with) are left out: a real run makes them without narrating them.
 net_calls() {
-	python3 - "$1" <<'EOF'
-import re, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    if " \u25b8 " not in line:
-        continue
-    body = re.sub(r"\x1b\[[0-9;]*m", "", line.rstrip("\n")).split(" \u25b8 ", 1)[1]
-    if body.startswith("# "):
-        continue
-    body = body.split("  [", 1)[0].split("  (needs", 1)[0].split(" \u2192 ", 1)[0]
-    if re.match(r'(mknodat|unlink|execve)\(|write /run/container-utils/|mkdir\("/run/container-utils', body):
-        continue
-    body = re.sub(r"#(\d+|<ifindex>)( \([^)]*\))?", "#N", body)
-    body = re.sub(r"\b(setns|move_mount)\((\d+|<fd>)", r"\1(N", body)
-    body = re.sub(r"\bfd \d+", "fd N", body)
-    body = re.sub(r"\bvc[0-9a-f]{8}\b", "vcX", body)
-    print(body)
-EOF
+	cu_dryrun_calls |
+		grep -vE '^((mknodat|unlink|execve)\(|write /run/container-utils/|mkdir\("/run/container-utils)' |
+		sed -E -e 's/#([0-9]+|<ifindex>)( \([^)]*\))?/#N/g' \
+			-e 's/\b(setns|move_mount)\(([0-9]+|<fd>)/\1(N/g' \
+			-e 's/\bfd [0-9]+/fd N/g' -e 's/\bvc[0-9a-f]{8}\b/vcX/g' || true
 }
 
-# same_plan PLAN NARRATION: the plan's calls are the narration's.
+# same_plan PLAN NARRATION (files): the plan's calls are the narration's.
 same_plan() {
-	net_calls "$1" > "$1.calls"
-	net_calls "$2" > "$2.calls"
-	[ -s "$1.calls" ] || fail "no call in the plan: $(cat "$1")"
-	diff -u "$2.calls" "$1.calls" || fail "the plan (+) is not what the real run narrated (-)"
+	cu_dryrun_same_calls net_calls "$(< "$1")" "$(< "$2")"
 }
 
-# in_order FILE TEXT...: FILE has a line with each TEXT, in this order.
+# in_order FILE TEXT...: FILE holds each TEXT, in this order.
 in_order() {
-	local f=$1 at=0 n
+	local f=$1
 	shift
-	for t in "$@"; do
-		n=$(grep -nF -- "$t" "$f" | cut -d: -f1 | awk -v a="$at" '$1 >= a { print; exit }')
-		[ -n "$n" ] || fail "no \"$t\" after line $at of: $(cat "$f")"
-		at=$n
-	done
+	cu_dryrun_in_order "$(< "$f")" "$@"
 }
 
 NEEDS_ADMIN='(needs CAP_SYS_ADMIN'
@@ -264,8 +241,8 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 		[ "$status" -eq 0 ] || fail "as $CU_USER: $cmd: $status: $output"
 		echo "$output" > "$D/user$i"
 		grep -q "(needs " "$D/user$i" || fail "no privilege in: $output"
-		net_calls "$D/root$i" > "$D/root$i.calls"
-		net_calls "$D/user$i" > "$D/user$i.calls"
+		net_calls < "$D/root$i" > "$D/root$i.calls"
+		net_calls < "$D/user$i" > "$D/user$i.calls"
 		diff -u "$D/root$i.calls" "$D/user$i.calls" || fail "$cmd: the user's plan (+) is not root's (-)"
 	done
 	[ ! -e "/run/netns/$n" ]

@@ -9,29 +9,21 @@ load helpers/common
 load helpers/dryrun
 
 setup() {
-	cu_setup
-	cu_require_root
-	command -v strace >/dev/null || skip "strace is not installed"
-	D=$BATS_TEST_TMPDIR
+	cu_dryrun_setup
 }
 
 teardown() {
 	cu_teardown
 }
 
-# dr_calls: narration or plan lines (stdin) as the calls and their key
-# arguments only -- no tool name, result, privilege or concept; numbers
-# (PIDs, fds, the placeholders PID and <fd>) as N, an anonymous volume's
-# name as its template; the clone3 line first
-# (the parent narrates it when clone3 returns, after a CLONE_VFORK child has
-# made its own steps); and the plan's execve, which a real run cannot
-# narrate (a successful execve never returns), left out.
+# dr_calls: a plan or a narration (stdin) as its calls (cu_dryrun_calls),
+# numbers (PIDs, fds, the placeholders PID and <fd>) as N, an anonymous
+# volume's name as its template; the clone3 line first (the parent narrates
+# it when clone3 returns, after a CLONE_VFORK child has made its own
+# steps); and the plan's execve, which a real run cannot narrate (a
+# successful execve never returns), left out.
 dr_calls() {
-	grep -F ' ▸ ' | sed -E \
-		-e 's/^[a-z0-9]+ ▸ //' \
-		-e 's/  \[.*$//' \
-		-e 's/  \(needs [^)]*\)$//' \
-		-e 's/ → .*$//' \
+	cu_dryrun_calls | sed -E \
 		-e 's/nsrun-volume\.[A-Za-z0-9]{6}/nsrun-volume.XXXXXX/g' \
 		-e 's/<fd>|\bPID\b|-?\b[0-9]+\b/N/g' |
 		grep -v '^execve(' |
@@ -42,27 +34,19 @@ dr_calls() {
 # dr_agree TOOL ARGS...: the plan of TOOL --dry-run ARGS is the narration of
 # the real run of TOOL --explain ARGS, call for call.
 dr_agree() {
-	local tool=$1 plan real
+	local tool=$1 plan
 	shift
 	run --separate-stderr "$tool" --dry-run "$@"
 	[ "$status" -eq 0 ] || fail "the dry run failed ($status): $stderr"
-	plan=$(dr_calls <<< "$output")
+	plan=$output
 	run --separate-stderr "$tool" --explain "$@"
 	[ "$status" -eq 0 ] || fail "the real run failed ($status): $stderr"
-	real=$(dr_calls <<< "$stderr")
-	[ -n "$plan" ] || fail "an empty plan"
-	[ "$plan" = "$real" ] || fail "the plan and the real run differ:
-$(diff <(echo "$plan") <(echo "$real"))"
+	cu_dryrun_same_calls dr_calls "$plan" "$stderr"
 }
 
 # dr_has TEXT...: the plan in $output has lines holding each TEXT, in order.
 dr_has() {
-	local rest=$output t
-	for t in "$@"; do
-		[[ "$rest" == *"$t"* ]] || fail "no \"$t\" (in this order) in the plan:
-$output"
-		rest=${rest#*"$t"}
-	done
+	cu_dryrun_in_order "$output" "$@"
 }
 
 mk_root() {

@@ -56,6 +56,12 @@ setup() {
 	mkdir "$BATS_TEST_TMPDIR/x"
 	after=$(cu_dryrun_snapshot)
 	[ "$before" != "$after" ]
+	# a link set up is a change (its carrier, which comes and goes, is not)
+	ip -n "$ns" link add "$(cu_name d)" type veth peer name "$(cu_name e)"
+	before=$(cu_dryrun_snapshot)
+	ip -n "$ns" link set "$(cu_name d)" up
+	after=$(cu_dryrun_snapshot)
+	[ "$before" != "$after" ]
 	# and a change that does happen fails cu_dryrun_no_change
 	run ! cu_dryrun_no_change -- mkdir "$BATS_TEST_TMPDIR/y"
 }

@@ -678,6 +678,11 @@ net:[$(stat -c %i "/run/netns/$ns")]"
 	assert_equal "$stderr" "nsenter2: --list needs a target (add --target PID)"
 	run -125 nsenter2 -t 0 true
 	run -125 nsenter2 -t abc true
+	# one wording for a bad PID in every tool (netns attach, cgset add)
+	for pid in 0 abc -1 2147483648; do
+		run --separate-stderr -125 nsenter2 -t "$pid" true
+		assert_equal "$stderr" "nsenter2: invalid PID: '$pid' (give a process ID)"
+	done
 }
 
 @test "errors: target gone, not a namespace, wrong type, dead PID namespace" {

@@ -919,9 +919,14 @@ with tarfile.open("x.tar", "w", format=tarfile.PAX_FORMAT) as t:
 @test "bad usage: missing operand, unknown command operand, commit without --output" {
 	run --separate-stderr unionmount umount
 	assert_failure 1
-	assert_equal "${stderr_lines[1]}" "Try 'unionmount --help' for more information."
+	assert_equal "$stderr" "unionmount: umount: missing argument (see --help)"
 	run --separate-stderr unionmount diff a b
 	assert_failure 1
+	assert_equal "$stderr" "unionmount: diff: unexpected argument: 'b'"
+	# the bare mount form counts its operands the same way
+	run --separate-stderr unionmount -l a --upper u T extra
+	assert_failure 1
+	assert_equal "$stderr" "unionmount: mount: unexpected argument: 'extra'"
 	run --separate-stderr unionmount commit U
 	assert_failure 1
 	assert_equal "$stderr" "unionmount: no layer file given: commit needs --output LAYER.tar[.gz|.zst]"

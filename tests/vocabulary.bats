@@ -214,6 +214,30 @@ list ls"
 	done
 }
 
+@test "a wrong operand count: one wording in every tool with commands, status 1" {
+	local t
+	for t in netns vethctl cgset unionmount; do
+		cu_require_tool "$t"
+	done
+	# tool, command line, the one line expected
+	while IFS='|' read -r t args want; do
+		# shellcheck disable=SC2086 # the words of the command line
+		run --separate-stderr "$t" $args
+		assert_failure 1
+		assert_output ''
+		assert_equal "$stderr" "$t: $want"
+	done <<-'EOF'
+	netns|pids|pids: missing argument (see --help)
+	netns|list extra|list: unexpected argument: 'extra'
+	vethctl|delete|delete: missing argument (see --help)
+	vethctl|list extra|list: unexpected argument: 'extra'
+	cgset|show|show: missing argument (see --help)
+	cgset|list a b|list: unexpected argument: 'b'
+	unionmount|umount|umount: missing argument (see --help)
+	unionmount|apply a b c|apply: unexpected argument: 'c'
+	EOF
+}
+
 @test "ls lists and del deletes, in every tool that has them" {
 	cu_require_root
 	local ns g d

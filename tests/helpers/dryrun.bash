@@ -13,6 +13,15 @@
 #   cu_dryrun_as_user CMD...        CMD as the unprivileged test user: it
 #                                   must succeed and print the plan
 #
+# and what the tests of the plans share (tests/dryrun-{ns,net,cg}.bats):
+#
+#   cu_dryrun_setup                 root, strace, $D (the test's directory)
+#   cu_dryrun_calls                 a plan or a narration (stdin) as its calls
+#   cu_dryrun_same_calls NORM PLAN NARRATION
+#                                   the same calls, or fail with the difference
+#   cu_dryrun_in_order TEXT PATTERN...
+#                                   each fixed PATTERN in TEXT, in this order
+#
 # PATTERNs are fixed strings (object names, paths, subnets); $CU_ID-style
 # names and $BATS_TEST_TMPDIR are always included.
 
@@ -67,7 +76,10 @@ cu_dryrun_snapshot() {
 	} | grep -F "${args[@]}" |
 		# IPv6 link-local addresses and their routes come and go on their
 		# own (duplicate address detection): not the plan's doing
-		grep -v -e 'fe80::' -e 'ff00::/8' || true
+		grep -v -e 'fe80::' -e 'ff00::/8' |
+		# nor a link's carrier: a bridge whose last port went loses it
+		# a moment later (the admin flag UP stays in the snapshot)
+		sed -E '/ mtu [0-9]+ /{s/NO-CARRIER,//; s/,(LOWER_UP|M-DOWN)//g; s/ state [A-Z]+ / /}' || true
 }
 
 cu_dryrun() {
@@ -109,4 +121,45 @@ cu_dryrun_no_change() {
 cu_dryrun_as_user() {
 	cu_require_user
 	run cu_as_user "$@"
+}
+
+# The setup of every test of the plans: they trace as root.
+cu_dryrun_setup() {
+	cu_setup
+	cu_require_root
+	command -v strace >/dev/null || skip "strace is not installed"
+	# shellcheck disable=SC2034 # the tests' directory, used by the test files
+	D=$BATS_TEST_TMPDIR
+}
+
+# The step lines of a plan or of an --explain narration (stdin) as the
+# calls alone, one a line, so that the two compare: the tool's name, the
+# privilege "(needs ...)", the result "→ ...", the concept "[...]",
+# colours and the notes ("▸ # ...") left out.  Each file's normaliser
+# adds the placeholders of its tools after it.
+cu_dryrun_calls() {
+	sed -E 's/\x1b\[[0-9;]*m//g' | grep -F ' ▸ ' | grep -vF ' ▸ # ' |
+		sed -E 's/^[^ ]+ ▸ //; s/  \[.*$//; s/  \(needs [^)]*\).*$//; s/ → .*$//' || true
+}
+
+# cu_dryrun_same_calls NORM PLAN NARRATION: the calls NORM (a function
+# reading stdin) gives for the text PLAN are those of NARRATION.
+cu_dryrun_same_calls() {
+	local norm=$1 plan real
+	plan=$(printf '%s\n' "$2" | "$norm")
+	real=$(printf '%s\n' "$3" | "$norm")
+	[ -n "$plan" ] || fail "an empty plan: $2"
+	[ "$plan" = "$real" ] || fail "the plan (+) is not what the real run narrated (-):
+$(diff -u <(echo "$real") <(echo "$plan"))"
+}
+
+# cu_dryrun_in_order TEXT PATTERN...: each fixed PATTERN in TEXT, in order.
+cu_dryrun_in_order() {
+	local text=$1 rest=$1 p
+	shift
+	for p in "$@"; do
+		[[ "$rest" == *"$p"* ]] || fail "no \"$p\" (in this order) in:
+$text"
+		rest=${rest#*"$p"}
+	done
 }

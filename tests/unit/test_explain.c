@@ -74,6 +74,30 @@ static void begin_dry(const void *arg)
 	_exit(0);
 }
 
+/* A step without a twin, through each of its two entry points. */
+static void step_dry(const void *arg)
+{
+	struct explain_step s;
+
+	dup2(STDERR_FILENO, STDOUT_FILENO);	/* the plan's stdout, captured with stderr */
+	explain_enable_dry_run();
+	if (arg) {
+		explain_dry_step(EXPLAIN_PRIV_FILE, "a record", "write %s", "/run/x");
+		_exit(0);
+	}
+	if (explain_step_begin(&s, EXPLAIN_PRIV_FILE, "a record", "write %s", "/run/x"))
+		_exit(1);	/* a dry run must not perform the step */
+	_exit(0);
+}
+
+static void step_explain_only(const void *arg)
+{
+	(void) arg;
+	explain_enable();	/* not a dry run: a dry-run-only step says nothing */
+	explain_dry_step(EXPLAIN_PRIV_FILE, "a record", "write %s", "/run/x");
+	_exit(0);
+}
+
 static void note_on(const void *arg)
 {
 	explain_enable();
@@ -143,6 +167,19 @@ int main(void)
 	CHECK_MSG(ws == 0 && streq(err, line) && stat(dir, &st) == 0, "on: the call made and said with its result");
 	if (!streq(err, line))
 		printf("# got: %s# want: %s", err, line);
+
+	{
+		char begin[2048];
+
+		ws = unit_run_child(step_dry, NULL, begin, sizeof(begin));
+		CHECK_MSG(ws == 0 && has(begin, "write /run/x  (needs ") && has(begin, "[a record]"),
+			  "explain_step_begin in a dry run: the step planned, not made");
+		ws = unit_run_child(step_dry, "dry", err, sizeof(err));
+		CHECK_MSG(ws == 0 && streq(err, begin),
+			  "explain_dry_step prints the very line explain_step_begin plans");
+		ws = unit_run_child(step_explain_only, NULL, err, sizeof(err));
+		CHECK_MSG(ws == 0 && err[0] == '\0', "explain_dry_step outside a dry run: nothing");
+	}
 
 	ws = unit_run_child(rmdir_missing, NULL, err, sizeof(err));
 	CHECK_MSG(ws == 0 && has(err, "rmdir(\"/nonexistent-cu-explain\") \u2192 -1 ENOENT (No such file or directory)"),
