@@ -11,7 +11,7 @@ setup() {
 	cu_require_root
 	cu_require_tool vethctl
 	command -v nft >/dev/null || skip "nft is not installed"
-	cu_on_teardown "rm -f /run/container-utils/leases/$(cu_id)br*@*"
+	cu_on_teardown "rm -rf /run/container-utils/leases/$(cu_id)br*@*"
 }
 
 # The elements of set SET of the suite's table in namespace NS, one a line,
