@@ -704,6 +704,7 @@ struct store {
 	long count;
 	bool state_dirty;
 	bool nat_loaded, nat_dirty;
+	bool unsafe;			/* refused: said by the step that needs it */
 	size_t ngrp;
 	struct nat_grp grp[NAT_MAX];
 };
@@ -1225,7 +1226,8 @@ static int store_open(struct store *st, const char *key, bool create,
 			continue;
 		}
 		if (!S_ISDIR(a.st_mode) || a.st_uid != geteuid() || (a.st_mode & 022)) {
-			r = cu_error_set(e, EPERM, _("lease store %s is not a directory of ours that only we can write (remove it)"),
+			st->unsafe = true;
+			r = cu_error_set(e, 0, _("lease store %s is not a directory of ours that only we can write (remove it)"),
 					 st->path);
 			goto fail;
 		}
@@ -1502,6 +1504,8 @@ static int store_reap(const char *key, lease_release_fn fn, void *data,
 	struct lease_rec w;
 	int r = store_open(&st, key, false, e), r2 = 0;
 
+	if (r < 0 && st.unsafe)
+		return 0;	/* best effort: lease_take() says why */
 	if (r < 0 || st.dfd < 0)
 		return r;
 	nat_load(&st);
