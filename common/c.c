@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* c.c - error reporting, version and allocation helpers */
+/* c.c - error reporting, version, the subcommand table and allocation helpers */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +17,42 @@ void errtryhelp(void)
 	fprintf(stderr, _("Try '%s --help' for more information.\n"),
 		program_invocation_short_name);
 	exit(cu_exit_failure);
+}
+
+const struct cu_command *cu_command_find(const struct cu_command *first, size_t n,
+					 size_t size, const char *name)
+{
+	const char *row = (const char *) first;
+	size_t i;
+
+	for (i = 0; name && i < n; i++, row += size) {
+		const struct cu_command *c = (const struct cu_command *) (const void *) row;
+
+		if (streq(c->name, name) || (c->alias && streq(c->alias, name)))
+			return c;
+	}
+	return NULL;
+}
+
+const struct cu_command *cu_command_or_err(const struct cu_command *first, size_t n,
+					   size_t size, const char *name)
+{
+	const struct cu_command *c = cu_command_find(first, n, size, name);
+
+	if (!name)
+		diex(_("no command given; see '%s --help'"), program_invocation_short_name);
+	if (!c)
+		diex(_("unknown command '%1$s'; see '%2$s --help'"), name,
+		     program_invocation_short_name);
+	return c;
+}
+
+void cu_command_check_args(const struct cu_command *c, int nargs, char *const *args)
+{
+	if (nargs < c->min_args)
+		diex(_("%s: missing argument (see --help)"), c->name);
+	if (c->max_args >= 0 && nargs > c->max_args)
+		diex(_("%1$s: unexpected argument: '%2$s'"), c->name, args[c->max_args]);
 }
 
 void print_version(void)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * c.h - what every container-utils file needs: error reporting with one
- * exit-failure value, usage/version strings, allocation that cannot fail,
- * cleanup attributes and small helpers.
+ * exit-failure value, usage/version strings, the subcommand table,
+ * allocation that cannot fail, cleanup attributes and small helpers.
  */
 #ifndef CU_C_H
 #define CU_C_H
@@ -12,9 +12,11 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -74,6 +76,62 @@ __noreturn void print_version(void);
 	printf("%-" #marg "s%s\n", " -h, --help", USAGE_OPTSTR_HELP); \
 	printf("%-" #marg "s%s\n", " -V, --version", USAGE_OPTSTR_VERSION)
 #define USAGE_MAN_TAIL(man)	_("\nFor more details see %s.\n"), man
+
+/*
+ * A subcommand of netns, vethctl, cgset or unionmount: its name, another
+ * name it answers to (iproute2's "ls", "del") and how many operands follow
+ * it.  A tool's table has rows of its own type, this struct first, then
+ * the function that runs the command, typed for the tool's control struct
+ * (so no cast of ctl to void and back):
+ *
+ *	struct netns_command {
+ *		struct cu_command cmd;
+ *		int (*fn)(struct netns_control *ctl);
+ *	};
+ *	static const struct netns_command commands[] = {
+ *		{ { "list", "ls", 0, 0 }, cmd_list }, ...
+ *	};
+ *	ctl->cmd = CU_COMMAND_OR_ERR(commands, argv[optind]);
+ *	cu_command_check_args(&ctl->cmd->cmd, nargs, args);
+ *	return ctl->cmd->fn(ctl);
+ */
+struct cu_command {
+	const char *name;
+	const char *alias;		/* NULL: none */
+	int min_args;			/* operands after the command */
+	int max_args;			/* -1: any number */
+};
+
+/*
+ * The row named @name (or by its alias) of the @n rows of @size bytes that
+ * start with @first; NULL when none is.
+ */
+const struct cu_command *cu_command_find(const struct cu_command *first, size_t n,
+					 size_t size, const char *name);
+
+/*
+ * The same, or exit with the one message for an unknown command ("unknown
+ * command 'X'; see 'TOOL --help'"), or, when @name is NULL, for a missing
+ * one ("no command given; see 'TOOL --help'").
+ */
+const struct cu_command *cu_command_or_err(const struct cu_command *first, size_t n,
+					   size_t size, const char *name);
+
+/*
+ * Exit with the one message for a wrong operand count of @c: "CMD:
+ * missing argument (see --help)" below min_args, "CMD: unexpected
+ * argument: 'X'" above max_args; @args are the @nargs operands.
+ */
+void cu_command_check_args(const struct cu_command *c, int nargs, char *const *args);
+
+/* The two lookups on a tool's table @tab, giving a pointer to its row type. */
+#define CU_COMMAND_ROW(tab, c) \
+	((void) sizeof(char[1 - 2 * (offsetof(__typeof__((tab)[0]), cmd) != 0)]), \
+	 (__typeof__(&(tab)[0])) (const void *) (c))
+#define CU_COMMAND_FIND(tab, name) \
+	CU_COMMAND_ROW(tab, cu_command_find(&(tab)[0].cmd, ARRAY_SIZE(tab), sizeof((tab)[0]), name))
+#define CU_COMMAND_OR_ERR(tab, name) \
+	CU_COMMAND_ROW(tab, cu_command_or_err(&(tab)[0].cmd, ARRAY_SIZE(tab), sizeof((tab)[0]), name))
 
 /*
  * Errors from common/: an errno value plus a message made where the context
@@ -160,6 +218,24 @@ static inline bool streq(const char *a, const char *b)
 static inline bool startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Ignore a result on purpose (util-linux's form), where a cast to void
+ * would not quiet warn_unused_result.  Say why at the call.
+ */
+#define ignore_result(x) __extension__ ({ \
+	__typeof__(x) __ignored __attribute__((__unused__)) = (x); \
+	(void) __ignored; \
+})
+
+/* Milliseconds on CLOCK_MONOTONIC: for deadlines and intervals, not dates. */
+static inline int64_t cu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* fopen() mode suffix for close-on-exec. */

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -619,6 +620,16 @@ uint32_t id_or_err(const char *s, const char *msg)
 	if (r < 0)
 		parse_die(r, s, msg, _("expected a numeric id below 4294967295"));
 	return v;
+}
+
+pid_t pid_or_err(const char *s, const char *msg)
+{
+	uint32_t v;
+
+	/* 0 and the negatives' bit patterns name no process: one message for all */
+	if (parse_u32(s, &v) < 0 || v == 0 || v > INT_MAX)
+		parse_die(-EINVAL, s, msg, _("give a process ID"));
+	return (pid_t) v;
 }
 
 int signal_or_err(const char *s, const char *msg)

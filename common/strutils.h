@@ -94,6 +94,8 @@ uint64_t size_or_max_or_err(const char *s, const char *msg);
 uint64_t count_or_max_or_err(const char *s, const char *msg);
 uint64_t percent_or_err(const char *s, const char *msg);
 uint32_t id_or_err(const char *s, const char *msg);
+/* A process ID, 1..INT_MAX: "MSG: 'VALUE' (give a process ID)" otherwise. */
+pid_t pid_or_err(const char *s, const char *msg);
 int signal_or_err(const char *s, const char *msg);
 void cidr_or_err(const char *s, struct cu_inet *out, const char *msg);
 void inet_addr_or_err(const char *s, struct cu_inet *out, const char *msg);

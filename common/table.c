@@ -395,3 +395,33 @@ void table_usage_columns(FILE *out, const struct table_column *cols, size_t ncol
 	for (i = 0; i < ncols; i++)
 		fprintf(out, " %12s  %s\n", cols[i].name, _(cols[i].help));
 }
+
+bool table_parse_option(struct table_opts *t, int c, const char *arg)
+{
+	switch (c) {
+	case 'J':
+		t->json = true;
+		return true;
+	case TABLE_OPT_NOHEADINGS:
+		t->noheadings = true;
+		return true;
+	case 'o':
+		t->output = arg;
+		return true;
+	case TABLE_OPT_RAW:
+		t->raw = true;
+		return true;
+	}
+	return false;
+}
+
+bool table_opts_given(const struct table_opts *t)
+{
+	return t->json || t->noheadings || t->output || t->raw;
+}
+
+void table_opts_only_for(const struct table_opts *t, bool allowed, const char *which)
+{
+	if (!allowed && table_opts_given(t))
+		diex(_("--json, --noheadings, --output and --raw are only for %s"), which);
+}

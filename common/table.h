@@ -46,12 +46,34 @@ struct table_opts {
 	const char *output;		/* "NAME,NSID" or "+EXTRA", NULL: default */
 };
 
-/* The long options every listing shares, for a tool's option table. */
+/*
+ * The long options every listing shares, for a tool's option table: -J and
+ * -o have their letters; --noheadings and --raw only long names, with fixed
+ * values (as explain.h's OPT_EXPLAIN) that no tool's own enum reaches.
+ */
+#define TABLE_OPT_NOHEADINGS	0x4e48
+#define TABLE_OPT_RAW		0x4e49
 #define TABLE_LONGOPTS \
 	{ "json",	no_argument,		NULL, 'J' }, \
-	{ "noheadings",	no_argument,		NULL, 'n' }, \
+	{ "noheadings",	no_argument,		NULL, TABLE_OPT_NOHEADINGS }, \
 	{ "output",	required_argument,	NULL, 'o' }, \
-	{ "raw",	no_argument,		NULL, 'r' }
+	{ "raw",	no_argument,		NULL, TABLE_OPT_RAW }
+
+/*
+ * Store getopt's @c (with @arg, its optarg) in @t when it is one of
+ * TABLE_LONGOPTS; false when it is not, so the tool's switch goes on.
+ */
+bool table_parse_option(struct table_opts *t, int c, const char *arg);
+
+/* Was any of --json, --noheadings, --output or --raw given? */
+bool table_opts_given(const struct table_opts *t);
+
+/*
+ * Exit with the one message for the listing options on a command that
+ * prints no listing, unless @allowed: "--json, --noheadings, --output and
+ * --raw are only for @which" (@which: the tool's listing commands).
+ */
+void table_opts_only_for(const struct table_opts *t, bool allowed, const char *which);
 
 /*
  * A table of @cols, showing @defaults ("NAME,NSID,...") unless opts->output

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_c.c - c.h's errors and exits, and closestream's write errors */
+/* test_c.c - c.h's errors, exits, command table and helpers, and closestream's write errors */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -176,11 +176,105 @@ static void test_dlsym(void)
 	      strstr(e.msg, "too old") && !old.handle);
 }
 
+static int cmd_calls;
+
+static int count_call(int *ctl)
+{
+	cmd_calls += *ctl;
+	return 7;
+}
+
+/* a tool's row: the shared part first, then what the tool adds */
+static const struct test_command {
+	struct cu_command cmd;
+	int (*fn)(int *ctl);
+	const char *note;
+} commands[] = {
+	{ { "add",    NULL,  1, -1 }, count_call, "a" },
+	{ { "delete", "del", 1,  1 }, count_call, "d" },
+	{ { "list",   "ls",  0,  0 }, count_call, "l" },
+};
+
+struct cmd_case {
+	const char *name;
+	int nargs;
+	char *args[3];
+};
+
+static void call_command(const void *arg)
+{
+	const struct cmd_case *c = arg;
+	const struct test_command *row = CU_COMMAND_OR_ERR(commands, c->name);
+
+	cu_command_check_args(&row->cmd, c->nargs, c->args);
+	_exit(0);
+}
+
+static void test_commands(void)
+{
+	static const struct cmd_case cases[] = {
+		{ NULL, 0, { NULL } },
+		{ "nope", 0, { NULL } },
+		{ "add", 0, { NULL } },
+		{ "del", 2, { "a", "b", NULL } },
+		{ "ls", 0, { NULL } },
+		{ "add", 3, { "a", "b", "c" } },
+	};
+	static const char *const want[] = {
+		"test_c: no command given; see 'test_c --help'\n",
+		"test_c: unknown command 'nope'; see 'test_c --help'\n",
+		"test_c: add: missing argument (see --help)\n",
+		"test_c: delete: unexpected argument: 'b'\n",
+		"",
+		"",
+	};
+	char err[512];
+	int one = 1, ws;
+	size_t i;
+
+	CHECK(CU_COMMAND_FIND(commands, "del") == &commands[1]);
+	CHECK(CU_COMMAND_FIND(commands, "delete") == &commands[1]);
+	CHECK(CU_COMMAND_FIND(commands, "de") == NULL && CU_COMMAND_FIND(commands, NULL) == NULL);
+	CHECK(CU_COMMAND_FIND(commands, "list") == &commands[2] && streq(commands[2].note, "l"));
+	CHECK(CU_COMMAND_OR_ERR(commands, "ls")->fn(&one) == 7 && cmd_calls == 1);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char what[128];
+
+		ws = unit_run_child(call_command, &cases[i], err, sizeof(err));
+		snprintf(what, sizeof(what), "command '%s' with %d operands: %s",
+			 cases[i].name ? cases[i].name : "(none)", cases[i].nargs,
+			 *want[i] ? "one line, status 1" : "accepted");
+		CHECK_MSG(WIFEXITED(ws) && WEXITSTATUS(ws) == (*want[i] ? 1 : 0) &&
+			  streq(err, want[i]), what);
+	}
+}
+
+static int ignored_call_count;
+
+static int __must_check must_use(void)
+{
+	return ++ignored_call_count;
+}
+
+static void test_small_helpers(void)
+{
+	int64_t a, b;
+
+	ignore_result(must_use());	/* compiles quietly under -Werror, and runs once */
+	CHECK(ignored_call_count == 1);
+	a = cu_now_ms();
+	usleep(20000);
+	b = cu_now_ms();
+	CHECK_MSG(a > 0 && b - a >= 20 && b - a < 5000, "cu_now_ms counts milliseconds, monotonic");
+}
+
 int main(void)
 {
 	test_dlsym();
 	test_exits();
 	test_error();
 	test_alloc_and_strings();
+	test_commands();
+	test_small_helpers();
 	return unit_done();
 }

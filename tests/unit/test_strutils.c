@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_strutils.c - every parser of common/strutils with its edge cases */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -407,6 +408,8 @@ static void call_or_err(const void *arg)
 		inet_addr_or_err(c->value, &a, "bad addr");
 	else if (streq(c->kind, "mac"))
 		mac_or_err(c->value, m, "bad mac");
+	else if (streq(c->kind, "pid"))
+		(void) pid_or_err(c->value, "bad pid");
 	_exit(0);
 }
 
@@ -439,6 +442,8 @@ static void test_or_err(void)
 		{ "cidr", "10.0.0.1" }, { "cidr", "10.0.0.1/33" },
 		{ "addr", "10.0.0.256" }, { "mac", "01:00:5e:00:00:01" },
 		{ "mac", "00:00:00:00:00:00" }, { "mac", "02:42" },
+		{ "pid", "0" }, { "pid", "2147483648" }, { "pid", "-1" }, { "pid", "12x" },
+		{ "pid", "" }, { "pid", "4294967296" },
 	};
 	struct die_case ok = { "size", "64M" };
 	char err[512], what[160];
@@ -473,6 +478,16 @@ static void test_or_err(void)
 	CHECK(percent_or_err("50%", "x") == 500000);
 	CHECK(id_or_err("1000", "x") == 1000);
 	CHECK(signal_or_err("HUP", "x") == SIGHUP);
+	CHECK(pid_or_err("1", "x") == 1 && pid_or_err("2147483647", "x") == INT_MAX);
+	/* netns's tested wording, for every bad PID (out of range included) */
+	for (i = ARRAY_SIZE(bad) - 6; i < ARRAY_SIZE(bad); i++) {
+		char want[128];
+
+		ws = unit_run_child(call_or_err, &bad[i], err, sizeof(err));
+		snprintf(want, sizeof(want), ": bad pid: '%s' (give a process ID)\n", bad[i].value);
+		snprintf(what, sizeof(what), "pid_or_err('%s') says: give a process ID", bad[i].value);
+		CHECK_MSG(strstr(err, want) != NULL, what);
+	}
 }
 
 static void test_unmangle(void)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* test_table.c - listings with --json, --raw, --noheadings and --output */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "c.h"
@@ -240,6 +242,42 @@ static void test_contract(void)
 	show();
 }
 
+static void call_only_for(const void *arg)
+{
+	struct table_opts t = { .raw = true };
+
+	table_opts_only_for(&t, arg != NULL, "list and diff");
+	_exit(0);
+}
+
+static void test_parse_option(void)
+{
+	static const struct option longopts[] = { TABLE_LONGOPTS, { NULL, 0, NULL, 0 } };
+	char *argv[] = { "tool", "-J", "--noheadings", "-o", "NAME,UP", "--raw", "-x", NULL };
+	struct table_opts t = { 0 };
+	char err[512];
+	int c, ws, others = 0;
+
+	CHECK(!table_opts_given(&t));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(7, argv, "Jo:x", longopts, NULL)) != -1)
+		if (!table_parse_option(&t, c, optarg))
+			others += c == 'x';
+	CHECK(t.json && t.noheadings && t.raw && t.output && streq(t.output, "NAME,UP"));
+	CHECK_MSG(others == 1, "an option not of the table is left to the tool");
+	CHECK(table_opts_given(&t));
+	t = (struct table_opts) { .output = "NAME" };
+	CHECK(table_opts_given(&t));
+	CHECK(!table_parse_option(&t, 'r', NULL) && !table_parse_option(&t, 'n', NULL));
+
+	ws = unit_run_child(call_only_for, NULL, err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 1 &&
+	      strstr(err, ": --json, --noheadings, --output and --raw are only for list and diff\n"));
+	ws = unit_run_child(call_only_for, "allowed", err, sizeof(err));
+	CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && !err[0]);
+}
+
 int main(void)
 {
 	setenv("LIBSMARTCOLS_JSON", "", 1);
@@ -250,5 +288,6 @@ int main(void)
 	test_output();
 	test_has_and_usage();
 	test_contract();
+	test_parse_option();
 	return unit_done();
 }
