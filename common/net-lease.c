@@ -22,6 +22,7 @@
 
 #include "c.h"
 #include "explain.h"
+#include "fileutils.h"
 #include "nls.h"
 #include "net-lease.h"
 
@@ -1112,22 +1113,12 @@ static bool nat_scan(struct store *st, struct nat_grp *g, const char *skip,
 	return nalive > 0;
 }
 
+/* @path and what is in it (a store, or a file), gone; 0 when it was not there. */
 static int remove_tree(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	struct store tmp = { .dfd = fd };
-	char **names;
-	size_t n;
+	int r = file_remove_tree_at(AT_FDCWD, path, 0);
 
-	if (fd < 0)
-		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-	n = store_names(&tmp, "", &names);
-	for (size_t i = 0; i < n; i++)
-		if (!streq(names[i], ".") && !streq(names[i], ".."))
-			(void) unlinkat(fd, names[i], 0);
-	free_names(names, n);
-	close(fd);
-	return rmdir(path) < 0 && errno != ENOENT ? -errno : 0;
+	return r == -ENOENT ? 0 : r;
 }
 
 /*
@@ -1577,7 +1568,7 @@ int lease_forget(const char *key, struct cu_error *e)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, r;
 
 	snprintf(path, sizeof(path), "%s/%s", LEASE_DIR, key);
 	if (explain_dry_run()) {
@@ -1590,15 +1581,12 @@ int lease_forget(const char *key, struct cu_error *e)
 	if (fd < 0)
 		return errno == ENOENT ? 0 : cu_error_set(e, errno, _("cannot open lease file %s"), path);
 	/* under the lock, so no connect is halfway through this store */
-	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0 ||
-	    (S_ISDIR(st.st_mode) ? remove_tree(path) : unlink(path)) < 0) {
-		int r = cu_error_set(e, errno, _("cannot remove lease file %s"), path);
-
-		close(fd);
-		return r;
-	}
+	if (flock(fd, LOCK_EX) < 0)
+		r = -errno;
+	else
+		r = remove_tree(path);
 	close(fd);
-	return 0;
+	return r < 0 ? cu_error_set(e, r, _("cannot remove lease file %s"), path) : 0;
 }
 
 /*
