@@ -772,11 +772,35 @@ static int read_small(int dfd, const char *name, char *buf, size_t size)
 	return (int) n;
 }
 
-/* Replace @name with @len bytes of @buf: a new file renamed over it. */
+/*
+ * Write @len bytes of @buf as @name: in place when it is a regular file
+ * with one link (no new inode: creating one is most of a write's cost on
+ * ext4), as a new file when there is none; anything else (a symlink, a hard
+ * link, a FIFO) is replaced by a new file renamed over it, never written
+ * through.  One write(2): a reader, who holds the lock too, sees it whole.
+ */
 static int write_small(int dfd, const char *name, const char *buf, size_t len)
 {
+	struct stat st;
 	int fd, r = 0;
 
+	fd = openat(dfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)) {
+		close(fd);
+		fd = -1;
+		errno = EEXIST;
+	} else if (fd < 0 && errno == ENOENT) {
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	}
+	if (fd >= 0) {
+		if (pwrite(fd, buf, len, 0) != (ssize_t) len || ftruncate(fd, (off_t) len) < 0)
+			r = -EIO;
+		if (close(fd) < 0 && r == 0)
+			r = -errno;
+		return r;
+	}
+	if (errno != EEXIST && errno != ELOOP && errno != ENXIO && errno != EISDIR)
+		return -errno;
 	(void) unlinkat(dfd, TMP_NAME, 0);	/* a killed writer's */
 	fd = openat(dfd, TMP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
@@ -1406,7 +1430,8 @@ static int store_update(const char *key, const char *host, const struct lease_re
 		goto out;
 	}
 	r = rec_put(&st, rec);
-	if (r == 0 && rec->has_addr)
+	if (r == 0 && rec->has_addr && (!streq(oid, id) || !old.has_addr ||
+					 old.addr.s_addr != rec->addr.s_addr))
 		r = idx_put(&st, rec->addr, id);
 	if (r == 0 && old.has_addr && (!rec->has_addr || old.addr.s_addr != rec->addr.s_addr))
 		idx_del(&st, old.addr, oid);
