@@ -58,14 +58,17 @@ int main(int argc, char **argv)
 	bool nat = argc > 2 && strcmp(argv[2], "nat") == 0;
 	char dir[] = "/tmp/cu-lease-bench.XXXXXX", key[64], path[PATH_MAX];
 	struct cu_inet gw = { .family = AF_INET, .prefix = 16 };
-	struct lease_rec *recs = calloc(n, sizeof(*recs));
-	double *add = calloc(n, sizeof(*add)), *del = calloc(n, sizeof(*del));
+	struct lease_rec *recs;
+	double *add, *del;
 	struct in_addr first = { 0 }, last = { 0 };
 	struct cu_error e = { 0 };
 	struct cu_inet got;
 
 	if (n < 200 || !mkdtemp(dir))
 		return 2;
+	recs = xcalloc(n, sizeof(*recs));
+	add = xcalloc(n, sizeof(*add));
+	del = xcalloc(n, sizeof(*del));
 	inet_pton(AF_INET, "10.201.0.1", &gw.addr.v4);
 	snprintf(key, sizeof(key), "cubench%d@1", (int) getpid());
 	for (size_t i = 0; i < n; i++) {
