@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 		if (fd < 0 || lease_owner_init(&r->o, fd, path, &e) < 0)
 			return 2;
 		close(fd);
-		snprintf(r->host, sizeof(r->host), "vb%zu", i);
+		snprintf(r->host, sizeof(r->host), "vb%u", (unsigned int) i % 1000000U);
 		snprintf(r->ifname, sizeof(r->ifname), "eth0");
 		r->nat = nat;
 		if (nat)

@@ -39,6 +39,17 @@ static void owner(struct lease_rec *r, int i, bool nat)
 		CHECK(parse_cidr("10.77.0.0/24", &r->net) == 0);
 }
 
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 static bool take_is(struct lease_rec *r, const char *want)
 {
 	struct cu_error e = { 0 };
@@ -89,9 +100,8 @@ static void test_update_and_index(void)
 	struct lease_rec r, s, *recs;
 	struct cu_error e = { 0 };
 	struct cu_inet want = { .family = AF_INET, .prefix = 24 }, got;
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], text[128];
 	size_t n;
-	FILE *f;
 
 	owner(&r, 10, false);
 	owner(&s, 11, false);
@@ -106,16 +116,13 @@ static void test_update_and_index(void)
 	CHECK(lease_update(key, "vu10", &r, &e) < 0);
 	/* an index entry that is not a record's name, or names one that does not hold it */
 	snprintf(path, sizeof(path), "%s/a.10.77.0.9", store);
-	CHECK((f = fopen(path, "w")) != NULL);
-	fprintf(f, "../../../etc/passwd\n");
-	fclose(f);
+	put(path, "../../../etc/passwd\n");
 	CHECK(inet_pton(AF_INET, "10.77.0.9", &want.addr.v4) == 1);
 	CHECK(lease_take(key, &gw, LEASE_WANT, &want, &s, &got, &e) == 0);
 	CHECK(lease_release(key, &s.o, s.host, NULL, NULL, &e) == 1);
 	snprintf(path, sizeof(path), "%s/a.10.77.0.9", store);
-	CHECK((f = fopen(path, "w")) != NULL);
-	fprintf(f, "%ju.%ju.vu10b\n", (uintmax_t) r.o.dev, (uintmax_t) r.o.ino);
-	fclose(f);
+	snprintf(text, sizeof(text), "%ju.%ju.vu10b\n", (uintmax_t) r.o.dev, (uintmax_t) r.o.ino);
+	put(path, text);
 	CHECK(lease_take(key, &gw, LEASE_WANT, &want, &s, &got, &e) == 0);
 	/* the true holder is refused */
 	CHECK(inet_pton(AF_INET, "10.77.0.2", &want.addr.v4) == 1);
@@ -162,18 +169,17 @@ static void test_convert(void)
 	struct lease_rec r, s, *recs;
 	struct cu_error e = { 0 };
 	struct stat st;
+	char text[PATH_MAX + 160];
 	size_t n;
-	FILE *f;
 
 	owner(&r, 30, false);
 	owner(&s, 31, false);
 	CHECK(mkdir("/run/container-utils", 0755) == 0 || errno == EEXIST);
 	CHECK(mkdir(LEASE_DIR, 0755) == 0 || errno == EEXIST);
-	CHECK((f = fopen(store, "w")) != NULL);
-	fprintf(f, "addr=10.77.0.2 dev=%ju ino=%ju host=vu30 hostidx=3 if=eth0 nat=0 net= out= path=%s\n",
-		(uintmax_t) r.o.dev, (uintmax_t) r.o.ino, r.o.path);
-	fprintf(f, "an older line\n");
-	fclose(f);
+	snprintf(text, sizeof(text),
+		 "addr=10.77.0.2 dev=%ju ino=%ju host=vu30 hostidx=3 if=eth0 nat=0 net= out= path=%s\n"
+		 "an older line\n", (uintmax_t) r.o.dev, (uintmax_t) r.o.ino, r.o.path);
+	put(store, text);
 	CHECK(take_is(&s, "10.77.0.3"));
 	CHECK(stat(store, &st) == 0 && S_ISDIR(st.st_mode));
 	CHECK(lease_list(key, &recs, &n, &e) == 0 && n == 2);
