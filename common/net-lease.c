@@ -345,6 +345,40 @@ static uint32_t lowest_unheld(const struct lease_file *lf, uint32_t lo,
 }
 
 /*
+ * The addresses @gw's subnet leases, from *@lo to *@hi (host order; 0, or
+ * one outside the subnet: its first and last host).
+ */
+static int lease_bounds(const struct cu_inet *gw, uint32_t *lo, uint32_t *hi,
+			struct cu_error *e)
+{
+	uint32_t mask = gw->prefix ? ~0U << (32 - gw->prefix) : 0;
+	uint32_t net = ntohl(gw->addr.v4.s_addr) & mask, last = net | ~mask;
+
+	if (gw->prefix > 30 || gw->prefix < 8)
+		return cu_error_set(e, 0, _("cannot lease from a /%u subnet (give the bridge a /8 to /30)"),
+				    gw->prefix);
+	if (*lo <= net || *lo >= last)
+		*lo = net + 1;
+	if (*hi == 0 || *hi >= last)
+		*hi = last - 1;
+	return 0;
+}
+
+/* What take() gives: @want itself, or @addr with @gw's prefix. */
+static void lease_got(enum lease_mode mode, const struct cu_inet *want,
+		      const struct cu_inet *gw, struct in_addr addr, struct cu_inet *got)
+{
+	memset(got, 0, sizeof(*got));
+	if (mode == LEASE_WANT) {
+		*got = *want;
+	} else if (mode == LEASE_AUTO) {
+		got->family = AF_INET;
+		got->prefix = gw->prefix;
+		got->addr.v4 = addr;
+	}
+}
+
+/*
  * The next address of @gw's subnet that is neither taken nor special, from
  * @lo to @hi (host order; 0: the subnet's first and last host).  An address
  * no record holds comes first, without asking whether any namespace is still
@@ -355,17 +389,11 @@ static int next_free(struct lease_file *lf, const struct cu_inet *gw,
 		     uint32_t lo, uint32_t hi, struct in_addr *out,
 		     struct cu_error *e)
 {
-	uint32_t host = ntohl(gw->addr.v4.s_addr);
-	uint32_t mask = gw->prefix ? ~0U << (32 - gw->prefix) : 0;
-	uint32_t net = host & mask, last = net | ~mask, a;
+	uint32_t host = ntohl(gw->addr.v4.s_addr), a;
+	int r = lease_bounds(gw, &lo, &hi, e);
 
-	if (gw->prefix > 30 || gw->prefix < 8)
-		return cu_error_set(e, 0, _("cannot lease from a /%u subnet (give the bridge a /8 to /30)"),
-				    gw->prefix);
-	if (lo <= net || lo >= last)
-		lo = net + 1;
-	if (hi == 0 || hi >= last)
-		hi = last - 1;
+	if (r < 0)
+		return r;
 	a = lo <= hi ? lowest_unheld(lf, lo, hi, host) : 0;
 	if (a == 0 && lo <= hi) {
 		lf_validate(lf);
@@ -418,20 +446,16 @@ static int take(const char *key, const struct cu_inet *gw, enum lease_mode mode,
 		r = cu_error_set(e, ENOSPC, _("too many leases in %s"), key);
 		goto out;
 	}
-	memset(got, 0, sizeof(*got));
 	rec->has_addr = mode != LEASE_NONE;
 	if (mode == LEASE_WANT) {
 		r = check_want(&lf, want, &rec->o, e);
 		rec->addr = want->addr.v4;
-		*got = *want;
 	} else if (mode == LEASE_AUTO) {
 		r = next_free(&lf, gw, lo, hi, &rec->addr, e);
-		got->family = AF_INET;
-		got->prefix = gw->prefix;
-		got->addr.v4 = rec->addr;
 	}
 	if (r < 0)
 		goto out;
+	lease_got(mode, want, gw, rec->addr, got);
 	lf.v[lf.n++] = *rec;
 out:
 	return lf_close(&lf, key, r == 0, r < 0 ? NULL : e) ?: r;
@@ -1323,19 +1347,13 @@ static void store_validate(struct store *st)
 static int store_next_free(struct store *st, const struct cu_inet *gw, uint32_t lo,
 			   uint32_t hi, struct in_addr *out, struct cu_error *e)
 {
-	uint32_t host = ntohl(gw->addr.v4.s_addr);
-	uint32_t mask = gw->prefix ? ~0U << (32 - gw->prefix) : 0;
-	uint32_t net = host & mask, last = net | ~mask, a;
+	uint32_t host = ntohl(gw->addr.v4.s_addr), a;
 	struct lease_rec l;
 	char id[ID_LEN];
+	int r = lease_bounds(gw, &lo, &hi, e);
 
-	if (gw->prefix > 30 || gw->prefix < 8)
-		return cu_error_set(e, 0, _("cannot lease from a /%u subnet (give the bridge a /8 to /30)"),
-				    gw->prefix);
-	if (lo <= net || lo >= last)
-		lo = net + 1;
-	if (hi == 0 || hi >= last)
-		hi = last - 1;
+	if (r < 0)
+		return r;
 	for (int pass = 0; lo <= hi && pass < 2; pass++) {
 		a = st->hint >= lo && st->hint < hi ? st->hint + 1 : lo;
 		for (uint32_t n = 0; n <= hi - lo; n++) {
@@ -1372,7 +1390,6 @@ static int store_take(const char *key, const struct cu_inet *gw, enum lease_mode
 		r = cu_error_set(e, ENOSPC, _("too many leases in %s"), key);
 		goto out;
 	}
-	memset(got, 0, sizeof(*got));
 	rec->has_addr = mode != LEASE_NONE;
 	if (mode == LEASE_WANT) {
 		if (idx_get(&st, want->addr.v4, &l, id, sizeof(id)) &&
@@ -1387,15 +1404,12 @@ static int store_take(const char *key, const struct cu_inet *gw, enum lease_mode
 				rec_del(&st, id);
 		}
 		rec->addr = want->addr.v4;
-		*got = *want;
 	} else if (mode == LEASE_AUTO) {
 		r = store_next_free(&st, gw, lo, hi, &rec->addr, e);
-		got->family = AF_INET;
-		got->prefix = gw->prefix;
-		got->addr.v4 = rec->addr;
 	}
 	if (r < 0)
 		goto out;
+	lease_got(mode, want, gw, rec->addr, got);
 	rec_id(&rec->o, rec->host, id, sizeof(id));
 	r = rec_put(&st, rec);
 	if (r == 0 && rec->has_addr)
