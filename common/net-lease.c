@@ -168,6 +168,18 @@ static int copy_name(char *dst, const char *src, bool may_be_empty)
 	return 0;
 }
 
+/* A name the kernel could have given an interface (it becomes part of a file name). */
+static bool kernel_name(const char *s)
+{
+	if (!*s || streq(s, ".") || streq(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char) *s) ||
+		    iscntrl((unsigned char) *s))
+			return false;
+	return true;
+}
+
 static int parse_line(char *line, struct lease_rec *l)
 {
 	char *s = line, *addr, *dev, *ino, *host, *idx, *ifn, *nat, *net, *out;
@@ -188,7 +200,7 @@ static int parse_line(char *line, struct lease_rec *l)
 	if (l->has_addr && inet_pton(AF_INET, addr, &l->addr) != 1)
 		return -EINVAL;
 	if (copy_name(l->host, host, false) < 0 || copy_name(l->ifname, ifn, false) < 0 ||
-	    copy_name(l->out, out, true) < 0)
+	    copy_name(l->out, out, true) < 0 || !kernel_name(l->host))
 		return -EINVAL;
 	if (!streq(nat, "0") && !streq(nat, "1"))
 		return -EINVAL;
@@ -743,7 +755,7 @@ static void rec_id(const struct lease_owner *o, const char *host, char *id, size
  * An id read from a file: "DEV.INO.HOST", each part checked, built again
  * into @id.  -EINVAL for anything else.
  */
-static int parse_rec_id(const char *s, char *id, size_t len)
+int lease_id_parse(const char *s, char *id, size_t len)
 {
 	struct lease_owner o = { 0 };
 	char host[IF_NAMESIZE];
@@ -759,12 +771,8 @@ static int parse_rec_id(const char *s, char *id, size_t len)
 			return -EINVAL;
 		s = end + 1;
 	}
-	if (copy_name(host, s, false) < 0)
+	if (copy_name(host, s, false) < 0 || !kernel_name(host))
 		return -EINVAL;
-	for (const char *p = host; *p; p++)
-		if (*p == '/' || *p == ':' || isspace((unsigned char) *p) ||
-		    iscntrl((unsigned char) *p))
-			return -EINVAL;
 	o.dev = (dev_t) v[0];
 	o.ino = (ino_t) v[1];
 	rec_id(&o, host, id, len);
@@ -909,7 +917,7 @@ static int idx_get(const struct store *st, struct in_addr a, struct lease_rec *l
 	if (read_small(st->dfd, name, buf, sizeof(buf)) < 0)
 		return 0;
 	buf[strcspn(buf, "\n")] = '\0';
-	if (parse_rec_id(buf, id, idlen) < 0 || rec_get(st, id, l) < 0)
+	if (lease_id_parse(buf, id, idlen) < 0 || rec_get(st, id, l) < 0)
 		return 0;
 	return l->has_addr && l->addr.s_addr == a.s_addr;
 }
@@ -933,7 +941,7 @@ static void idx_del(const struct store *st, struct in_addr a, const char *id)
 		if (read_small(st->dfd, name, buf, sizeof(buf)) < 0)
 			return;
 		buf[strcspn(buf, "\n")] = '\0';
-		if (parse_rec_id(buf, got, sizeof(got)) < 0 || !streq(got, id))
+		if (lease_id_parse(buf, got, sizeof(got)) < 0 || !streq(got, id))
 			return;
 	}
 	(void) unlinkat(st->dfd, name, 0);
@@ -1034,7 +1042,7 @@ static void nat_load(struct store *st)
 		    strncmp(s, "id=", 3) != 0 ||
 		    parse_cidr(net, &g->net) < 0 || g->net.family != AF_INET ||
 		    copy_name(g->out, out, true) < 0 ||
-		    parse_rec_id(s + 3, g->id, sizeof(g->id)) < 0)
+		    lease_id_parse(s + 3, g->id, sizeof(g->id)) < 0)
 			continue;	/* garbage: dropped at the next write */
 		st->ngrp++;
 	}
@@ -1748,4 +1756,14 @@ static int lf_close_dry(struct lease_file *lf, const char *key, bool write_back)
 	free(lf->stale);
 	lf->v = lf->stale = NULL;
 	return 0;
+}
+
+int lease_record_parse(char *line, struct lease_rec *l)
+{
+	return parse_line(line, l);
+}
+
+int lease_record_format(const struct lease_rec *l, char *buf, size_t len)
+{
+	return format_line(l, buf, len);
 }

@@ -137,4 +137,14 @@ int lease_reap(const char *key, lease_release_fn fn, void *data,
 /* Remove the lease file @key (its bridge is gone); 0 when there was none. */
 int lease_forget(const char *key, struct cu_error *e) __must_check;
 
+/*
+ * The store's parsers, for tests/fuzz/fuzz_lease.c: one record line (@line
+ * is changed; 0 or -EINVAL), the line of a record (its length, or -EINVAL),
+ * and a record's name "DEV.INO.HOST" as an index entry holds it, checked
+ * and built again into @id (0 or -EINVAL; it never holds a '/').
+ */
+int lease_record_parse(char *line, struct lease_rec *l) __must_check;
+int lease_record_format(const struct lease_rec *l, char *buf, size_t len);
+int lease_id_parse(const char *s, char *id, size_t len) __must_check;
+
 #endif /* CU_LEASE_H */
