@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lease.c - connect's records, with the --addr auto leases in them.
+ * net-lease.c - connect's records, with the --addr auto leases in them.
  *
- * One record a line, fields in this order (names hold no white space: the
- * kernel's rule, checked before a record is made; the path comes last and
- * takes the rest of the line):
+ * A record is one line, fields in this order (names hold no white space:
+ * the kernel's rule, checked before a record is made; the path comes last
+ * and takes the rest of the line):
  *
  *   addr=A dev=N ino=N host=NAME hostidx=N if=NAME nat=0|1 net=CIDR out=NAME path=PATH
  *
- * addr=, net= and out= may be empty.  A line of any other form (an older
- * version's) is dropped when the file is rewritten.
+ * addr=, net= and out= may be empty.  Each record is a file of the bridge's
+ * store (a directory: see "The store" below); the previous release kept
+ * them all in one file, a line each, which is read (lf_read()) only to
+ * convert it, and a line of any other form is dropped then.  A dry run
+ * reads the records into memory (struct lease_file) and plans there.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lease.h - what "vethctl connect" made, one record a connection, in one
- * file per bridge under /run/container-utils/leases/, held with flock(2).
+ * net-lease.h - what "vethctl connect" made, one record a connection, in one
+ * store per bridge under /run/container-utils/leases/ (a directory of small
+ * files, held with flock(2): a record is found by its namespace and host
+ * end, an address by its own file, so that a connect or a CNI ADD costs the
+ * same with a thousand records as with ten).
  *
  * A record is the tool's own memory of a connection: the namespace it wired
  * (by device and inode, plus the path it was reached by: /run/netns/NAME,
