@@ -745,6 +745,7 @@ struct store {
 	bool state_dirty;
 	bool nat_loaded, nat_dirty;
 	bool unsafe;			/* refused: said by the step that needs it */
+	int oldfd;			/* read only: a previous release's file */
 	size_t ngrp;
 	struct nat_grp grp[NAT_MAX];
 };
@@ -1232,17 +1233,18 @@ static int migrate(int fd, const char *path, struct cu_error *e)
 }
 
 /*
- * Open and lock the store @key (@create: make it when missing; an old
- * format's file is converted).  st->dfd is -1 when there is none.
+ * Open and lock the store @key (@create: make it when missing).  A previous
+ * release's file is converted (@convert), or left as it is, locked, in
+ * st->oldfd.  st->dfd is -1 when there is no store.
  */
-static int store_open(struct store *st, const char *key, bool create,
-		      struct cu_error *e)
+static int store_open_as(struct store *st, const char *key, bool create,
+			 bool convert, struct cu_error *e)
 {
 	struct stat a, b;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	st->dfd = -1;
+	st->dfd = st->oldfd = -1;
 	snprintf(st->path, sizeof(st->path), "%s/%s", LEASE_DIR, key);
 	for (int tries = 0; tries < 100; tries++) {
 		if (create &&
@@ -1268,6 +1270,11 @@ static int store_open(struct store *st, const char *key, bool create,
 			close(st->dfd);
 			continue;
 		}
+		if (S_ISREG(a.st_mode) && !convert) {
+			st->oldfd = st->dfd;	/* read as it is, still locked */
+			st->dfd = -1;
+			return 0;
+		}
 		if (S_ISREG(a.st_mode)) {
 			r = migrate(st->dfd, st->path, e);
 			close(st->dfd);
@@ -1289,6 +1296,16 @@ fail:
 	close(st->dfd);
 	st->dfd = -1;
 	return r;
+}
+
+/*
+ * Open and lock the store @key (@create: make it when missing; a previous
+ * release's file is converted, as a store about to be written).
+ */
+static int store_open(struct store *st, const char *key, bool create,
+		      struct cu_error *e)
+{
+	return store_open_as(st, key, create, true, e);
 }
 
 /* Write what changed; the store goes with its last record; unlock. */
@@ -1474,12 +1491,22 @@ out:
 static int store_read_all(const char *key, struct lease_file *lf, struct cu_error *e)
 {
 	struct store st;
-	int r = store_open(&st, key, false, e);
+	int r = store_open_as(&st, key, false, false, e);
 
 	memset(lf, 0, sizeof(*lf));
 	lf->fd = -1;
 	if (r < 0)
 		return r;
+	if (st.oldfd >= 0) {
+		/* not converted by a reader: only a writer does that */
+		lf->fd = st.oldfd;
+		if (lseek(lf->fd, 0, SEEK_SET) < 0 || lf_read(lf, e) < 0)
+			r = cu_error_set(e, errno, _("cannot read lease file"));
+		close(st.oldfd);
+		lf->fd = -1;
+		if (r < 0)
+			return r;
+	}
 	if (st.dfd >= 0)
 		store_load(&st, lf);
 	lf_validate(lf);

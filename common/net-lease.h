@@ -13,10 +13,11 @@
  * masquerade entry it asked for.  disconnect undoes what the record says,
  * never what it finds inside the namespace, which the container controls.
  *
- * A record whose path no longer leads to its namespace is reclaimed the
- * next time the file is read, so addresses cannot leak when a namespace is
- * deleted without a disconnect; one that asked for masquerade stays in the
- * file until lease_reap() has had its entry removed.
+ * A record whose path no longer leads to its namespace gives its address
+ * back when the allocator finds no other (or that address is asked for),
+ * so addresses cannot leak when a namespace is deleted without a
+ * disconnect; one that asked for masquerade stays in the store until
+ * lease_reap() has had its entry removed.
  */
 #ifndef CU_LEASE_H
 #define CU_LEASE_H
