@@ -1318,12 +1318,16 @@ static int store_close(struct store *st, struct cu_error *e)
 	if (st->nat_dirty && (r = nat_write(st)) < 0)
 		r = cu_error_set(e, -r, _("cannot write lease file"));
 	if (r == 0 && st->count <= 0) {
-		(void) unlinkat(st->dfd, STATE_NAME, 0);
-		(void) unlinkat(st->dfd, NAT_NAME, 0);
-		if (rmdir(st->path) == 0)
-			st->state_dirty = false;
-		else
-			state_read(st);	/* not empty after all: counted again */
+		char **names;
+		size_t n = store_names(st, REC_PFX, &names);	/* sure? */
+
+		free_names(names, n);
+		if (n == 0 && remove_tree(st->path) == 0) {
+			st->state_dirty = false;	/* gone, with any orphan */
+		} else if (n > 0) {
+			st->count = (long) n;
+			st->state_dirty = true;
+		}
 	}
 	if (r == 0 && st->state_dirty && (r = state_write(st)) < 0)
 		r = cu_error_set(e, -r, _("cannot write lease file"));
