@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lease.h - what "vethctl connect" made, one record a connection, in one
- * file per bridge under /run/container-utils/leases/, held with flock(2).
+ * net-lease.h - what "vethctl connect" made, one record a connection, in one
+ * store per bridge under /run/container-utils/leases/ (a directory of small
+ * files, held with flock(2): a record is found by its namespace and host
+ * end, an address by its own file, so that a connect or a CNI ADD costs the
+ * same with a thousand records as with ten).
  *
  * A record is the tool's own memory of a connection: the namespace it wired
  * (by device and inode, plus the path it was reached by: /run/netns/NAME,
@@ -10,10 +13,11 @@
  * masquerade entry it asked for.  disconnect undoes what the record says,
  * never what it finds inside the namespace, which the container controls.
  *
- * A record whose path no longer leads to its namespace is reclaimed the
- * next time the file is read, so addresses cannot leak when a namespace is
- * deleted without a disconnect; one that asked for masquerade stays in the
- * file until lease_reap() has had its entry removed.
+ * A record whose path no longer leads to its namespace gives its address
+ * back when the allocator finds no other (or that address is asked for),
+ * so addresses cannot leak when a namespace is deleted without a
+ * disconnect; one that asked for masquerade stays in the store until
+ * lease_reap() has had its entry removed.
  */
 #ifndef CU_LEASE_H
 #define CU_LEASE_H
@@ -136,5 +140,15 @@ int lease_reap(const char *key, lease_release_fn fn, void *data,
 
 /* Remove the lease file @key (its bridge is gone); 0 when there was none. */
 int lease_forget(const char *key, struct cu_error *e) __must_check;
+
+/*
+ * The store's parsers, for tests/fuzz/fuzz_lease.c: one record line (@line
+ * is changed; 0 or -EINVAL), the line of a record (its length, or -EINVAL),
+ * and a record's name "DEV.INO.HOST" as an index entry holds it, checked
+ * and built again into @id (0 or -EINVAL; it never holds a '/').
+ */
+int lease_record_parse(char *line, struct lease_rec *l) __must_check;
+int lease_record_format(const struct lease_rec *l, char *buf, size_t len);
+int lease_id_parse(const char *s, char *id, size_t len) __must_check;
 
 #endif /* CU_LEASE_H */

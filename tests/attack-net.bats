@@ -11,7 +11,7 @@ setup() {
 	cu_require_root
 	cu_require_tool vethctl
 	command -v nft >/dev/null || skip "nft is not installed"
-	cu_on_teardown "rm -f /run/container-utils/leases/$(cu_id)br*@*"
+	cu_on_teardown "rm -rf /run/container-utils/leases/$(cu_id)br*@*"
 }
 
 # The elements of set SET of the suite's table in namespace NS, one a line,
@@ -141,7 +141,7 @@ lease_file() { # ROUTER-NS BRIDGE
 	assert_success
 	assert_equal "$(nat_elements "$r" masq)" "10.98.2.0/24"
 	[ ! -e "$(lease_file "$r" "$bra")" ]
-	run cat "$(lease_file "$r" "$brb")"
+	run bash -c "cat '$(lease_file "$r" "$brb")'/c.*"
 	assert_output --regexp "^addr=10\.98\.2\.2 .* path=/run/netns/$b\$"
 	[ "$(ip -n "$a" -o link show | wc -l)" -eq 1 ]
 	[ "$(ip -n "$b" -o link show | wc -l)" -eq 2 ]
@@ -187,4 +187,105 @@ lease_file() { # ROUTER-NS BRIDGE
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[[ $stderr == "vethctl: cannot disconnect: no connection of network namespace $a as eth0 is recorded"* ]]
 	ip -n "$r" link show "$(cu_name h)"
+}
+
+# The lease store is a directory of small files (common/net-lease.c).  A
+# file planted in it is never written through nor believed: a link to a
+# file elsewhere is replaced by a rename, an index entry that names a record
+# not holding its address holds nothing, and a store that others may write
+# is refused.  The victim files live in /run (the store's file system, so
+# that a hard link can be made), named with the test's id.
+
+# A store for bridge BR of router R, with one connection of namespace C.
+lease_store() { # R BR C ADDR
+	vethctl -N "$1" bridge add "$2" --addr "$4"
+	vethctl -N "$1" connect "$3" --bridge "$2" --addr auto
+}
+
+@test "lease store: a symlink or a hard link planted as an address's index entry is replaced, never written through" {
+	local r br c d victim store kind
+	r=$(cu_name r) br=$(cu_name br) c=$(cu_name c) d=$(cu_name d)
+	victim=/run/$(cu_name victim)
+	cu_on_teardown "rm -f $victim"
+	cu_mkns r; cu_mkns c; cu_mkns d
+	lease_store "$r" "$br" "$c" 10.98.5.1/24
+	store=$(lease_file "$r" "$br")
+	for kind in -s ''; do
+		printf 'precious\n' > "$victim"
+		# the address the next connect gets
+		ln -f $kind "$victim" "$store/a.10.98.5.3"
+		run --separate-stderr vethctl -N "$r" connect "$d" --bridge "$br" --addr auto
+		assert_success
+		assert_output 10.98.5.3/24
+		assert_equal "$(cat "$victim")" precious
+		[ ! -L "$store/a.10.98.5.3" ]
+		[ "$(stat -c %h "$store/a.10.98.5.3")" -eq 1 ]
+		vethctl -N "$r" disconnect "$d"
+	done
+	vethctl -N "$r" disconnect "$c"
+	[ ! -e "$store" ]
+}
+
+@test "lease store: a forged index entry naming a live record that does not hold the address holds nothing" {
+	local r br c d store id
+	r=$(cu_name r) br=$(cu_name br) c=$(cu_name c) d=$(cu_name d)
+	cu_mkns r; cu_mkns c; cu_mkns d
+	lease_store "$r" "$br" "$c" 10.98.7.1/24
+	store=$(lease_file "$r" "$br")
+	# C's record (it holds .2) is named as the holder of .9
+	id=$(cd "$store" && ls c.*)
+	printf '%s\n' "${id#c.}" > "$store/a.10.98.7.9"
+	run --separate-stderr vethctl -N "$r" connect "$d" --bridge "$br" --addr 10.98.7.9/24
+	assert_success
+	run ip -n "$d" -o -4 addr show eth0
+	assert_output --partial 10.98.7.9/24
+	# and the true holder is still refused
+	run --separate-stderr vethctl -N "$r" connect "$d" --bridge "$br" --addr 10.98.7.2/24 --ifname eth1
+	assert_failure 1
+	[[ $stderr == *"10.98.7.2 is already leased to network namespace /run/netns/$c"* ]]
+	vethctl -N "$r" disconnect "$d"
+	vethctl -N "$r" disconnect "$c"
+}
+
+@test "lease store: a store that others may write is refused, nothing is made" {
+	local r br c d store
+	r=$(cu_name r) br=$(cu_name br) c=$(cu_name c) d=$(cu_name d)
+	cu_mkns r; cu_mkns c; cu_mkns d
+	lease_store "$r" "$br" "$c" 10.98.8.1/24
+	store=$(lease_file "$r" "$br")
+	chmod 0777 "$store"
+	run --separate-stderr vethctl -N "$r" connect "$d" --bridge "$br" --addr auto
+	assert_failure 1
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ $stderr == *"lease store $store is not a directory of ours that only we can write (remove it)"* ]]
+	[ "$(ip -n "$d" -o link show | wc -l)" -eq 1 ]
+	[ "$(ls "$store" | grep -c '^c\.')" -eq 1 ]
+	chmod 0755 "$store"
+	vethctl -N "$r" disconnect "$c"
+}
+
+@test "lease store: a lease file of the previous format is converted on first use, its leases kept" {
+	local r br c d x store dev ino
+	r=$(cu_name r) br=$(cu_name br) c=$(cu_name c) d=$(cu_name d) x=$(cu_name x)
+	cu_mkns r; cu_mkns c; cu_mkns d; cu_mkns x
+	vethctl -N "$r" bridge add "$br" --addr 10.98.9.1/24
+	store=$(lease_file "$r" "$br")
+	mkdir -p /run/container-utils/leases
+	# the previous release's format: one file, a line a record
+	dev=$(stat -L -c %d "/run/netns/$x") ino=$(stat -L -c %i "/run/netns/$x")
+	printf 'addr=10.98.9.2 dev=%s ino=%s host=%s hostidx=0 if=eth0 nat=0 net= out= path=/run/netns/%s\n' \
+		"$dev" "$ino" "$(cu_name h)" "$x" > "$store"
+	printf 'garbage line\n' >> "$store"
+	run --separate-stderr vethctl -N "$r" connect "$c" --bridge "$br" --addr auto
+	assert_success
+	assert_output 10.98.9.3/24
+	[ -d "$store" ]
+	[ ! -e "$store.new" ]
+	[ "$(ls "$store" | grep -c '^c\.')" -eq 2 ]
+	run --separate-stderr vethctl -N "$r" connect "$d" --bridge "$br" --addr 10.98.9.2/24
+	assert_failure 1
+	[[ $stderr == *"10.98.9.2 is already leased to network namespace /run/netns/$x"* ]]
+	run vethctl -N "$r" bridge list --json
+	vethctl -N "$r" disconnect "$c"
+	rm -rf "$store"
 }

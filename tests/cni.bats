@@ -18,7 +18,7 @@ setup() {
 	# records and leases of this test's networks and bridges (their
 	# namespaces die in teardown, which is what DEL must survive anyway)
 	cu_on_teardown "rm -rf /run/container-utils/cni/$(cu_id)*"
-	cu_on_teardown "rm -f /run/container-utils/leases/$(cu_id)*@*"
+	cu_on_teardown "rm -rf /run/container-utils/leases/$(cu_id)*@*"
 }
 
 # conf TYPE [JQ-FILTER]: the test's network configuration for plugin TYPE

@@ -139,7 +139,7 @@ load_cleanup() {	# N
 	run grep -c " $T/m/" /proc/self/mountinfo
 	assert_output 0
 	[ -z "$(ls -d "$CG"/*/"$ID"g* 2>/dev/null)" ] || fail "cgroups left: $(ls -d "$CG"/*/"$ID"g*)"
-	run -0 bash -c "cat '$LEASES/$BR'@* 2>/dev/null | tr '\0' '\n' | grep -c 10.96. || true"
+	run -0 bash -c "grep -rh 10.96. '$LEASES/$BR'@* 2>/dev/null | grep -c 10.96. || true"
 	assert_output 0
 	# and the pool is whole again: the next container gets the first address
 	cu_track_netns "${ID}x"
