@@ -37,7 +37,12 @@ static void dry_sock_ns(struct netlink_sock *sk, int netns_fd);
 static int dry_link_add(dev_t dev, ino_t ino, const char *name, const char *kind);
 static int dry_depth;		/* dry run: netns entries not made */
 
-/* One request; one received datagram (dumps fill up to 32 KiB). */
+/*
+ * One request; one received datagram (dumps fill up to 32 KiB).  A request's
+ * buffer starts zeroed: Debian 12's libmnl (1.0.4) does not clear the padding
+ * after an attribute, and those bytes would go to the kernel as they are
+ * (valgrind: "sendto(msg) points to uninitialised byte(s)").
+ */
 #define NL_BUFSZ	8192
 #define NL_RECVSZ	32768
 
@@ -396,7 +401,7 @@ static int cb_link(const struct nlmsghdr *nlh, void *data)
 static int link_get(struct netlink_sock *sk, const char *name, int index,
 		    struct netlink_link *out, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct dump_ctx ctx = { .one = out };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_GETLINK, 0, &ifm);
@@ -433,7 +438,7 @@ int netlink_link_get_index(struct netlink_sock *sk, int index, struct netlink_li
 int netlink_link_dump(struct netlink_sock *sk, netlink_link_fn fn, void *data,
 		      struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct dump_ctx ctx = { .fn = (void *) fn, .data = data };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_GETLINK, NLM_F_DUMP, &ifm);
@@ -484,7 +489,7 @@ static void put_peer(struct nlmsghdr *nlh, const struct netlink_veth *v)
 int netlink_veth_add(struct netlink_sock *sk, const struct netlink_veth *v,
 		     struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINK,
 					    NLM_F_CREATE | NLM_F_EXCL, &ifm);
@@ -504,7 +509,7 @@ int netlink_veth_add(struct netlink_sock *sk, const struct netlink_veth *v,
 
 int netlink_bridge_add(struct netlink_sock *sk, const char *name, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINK,
 					    NLM_F_CREATE | NLM_F_EXCL, &ifm);
@@ -523,7 +528,7 @@ int netlink_bridge_add(struct netlink_sock *sk, const char *name, struct cu_erro
 
 int netlink_link_del(struct netlink_sock *sk, const char *name, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_DELLINK, 0, &ifm);
 	int r;
@@ -537,7 +542,7 @@ int netlink_link_del(struct netlink_sock *sk, const char *name, struct cu_error 
 
 int netlink_link_del_index(struct netlink_sock *sk, int index, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_DELLINK, 0, &ifm);
 
@@ -562,7 +567,7 @@ static struct nlmsghdr *put_set(char *buf, struct netlink_sock *sk, const char *
 int netlink_link_set_up(struct netlink_sock *sk, const char *name, bool up,
 			struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_set(buf, sk, name, &ifm, e);
 
@@ -577,7 +582,7 @@ int netlink_link_set_up(struct netlink_sock *sk, const char *name, bool up,
 int netlink_link_set_master(struct netlink_sock *sk, const char *name,
 			    const char *master, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh;
 	int mindex = 0;
@@ -598,7 +603,7 @@ int netlink_link_set_master(struct netlink_sock *sk, const char *name,
 int netlink_link_set_hairpin(struct netlink_sock *sk, const char *name, bool on,
 			     struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlattr *nest;
 	struct nlmsghdr *nlh = put_set(buf, sk, name, &ifm, e);
@@ -617,7 +622,7 @@ int netlink_link_set_hairpin(struct netlink_sock *sk, const char *name, bool on,
 int netlink_link_move(struct netlink_sock *sk, const char *name, int netns_fd,
 		      const char *newname, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct ifinfomsg *ifm;
 	struct nlmsghdr *nlh = put_set(buf, sk, name, &ifm, e);
 
@@ -632,7 +637,7 @@ int netlink_link_move(struct netlink_sock *sk, const char *name, int netns_fd,
 int netlink_addr(struct netlink_sock *sk, enum netlink_op op, const char *ifname,
 		 const struct cu_inet *a, struct cu_error *e)
 {
-	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "?";
+	char buf[NL_BUFSZ] = { 0 }, text[INET6_ADDRSTRLEN + 8] = "?";
 	int index = link_index(sk, ifname, e);
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
@@ -698,7 +703,7 @@ static int cb_addr(const struct nlmsghdr *nlh, void *data)
 int netlink_addr_dump(struct netlink_sock *sk, int family, int index, netlink_addr_fn fn,
 		      void *data, struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct dump_ctx ctx = { .fn = (void *) fn, .data = data,
 				.ret = index };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -739,7 +744,7 @@ int netlink_addr_first_v4(struct netlink_sock *sk, const char *ifname,
 int netlink_route(struct netlink_sock *sk, enum netlink_op op, const struct cu_inet *dst,
 		  const struct cu_inet *gw, const char *oif, struct cu_error *e)
 {
-	char buf[NL_BUFSZ], text[INET6_ADDRSTRLEN + 8] = "default";
+	char buf[NL_BUFSZ] = { 0 }, text[INET6_ADDRSTRLEN + 8] = "default";
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
 	int index = 0;
@@ -799,7 +804,7 @@ static struct nlmsghdr *put_nsid_hdr(char *buf, uint16_t type, int netns_fd)
 int netlink_nsid_get(struct netlink_sock *sk, int netns_fd, int32_t *nsid,
 		     struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct dump_ctx ctx = { .ret = -1 };
 	int r;
 
@@ -814,7 +819,7 @@ int netlink_nsid_get(struct netlink_sock *sk, int netns_fd, int32_t *nsid,
 int netlink_nsid_set(struct netlink_sock *sk, int netns_fd, int32_t nsid,
 		     struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct nlmsghdr *nlh = put_nsid_hdr(buf, RTM_NEWNSID, netns_fd);
 	int r;
 
@@ -895,7 +900,7 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 int netlink_route_dump(struct netlink_sock *sk, int family, netlink_route_fn fn, void *data,
 		       struct cu_error *e)
 {
-	char buf[NL_BUFSZ];
+	char buf[NL_BUFSZ] = { 0 };
 	struct dump_ctx ctx = { .fn = (void *) fn, .data = data };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;

@@ -183,11 +183,13 @@ static void test_convert(void)
 	/* a reader reads it as it is; the first writer converts it */
 	CHECK(lease_list(key, &recs, &n, &e) == 0 && n == 1);
 	free(recs);
+	recs = NULL;
 	CHECK(stat(store, &st) == 0 && S_ISREG(st.st_mode));
 	CHECK(take_is(&s, "10.77.0.3"));
 	CHECK(stat(store, &st) == 0 && S_ISDIR(st.st_mode));
 	CHECK(lease_list(key, &recs, &n, &e) == 0 && n == 2);
 	free(recs);
+	recs = NULL;
 	CHECK(lease_release(key, &r.o, "vu30", NULL, NULL, &e) == 1);
 	CHECK(lease_forget(key, &e) == 0);
 	CHECK(access(store, F_OK) != 0);
