@@ -38,6 +38,7 @@ struct lease_file {
 	struct lease_rec *v;
 	size_t nstale, scap;		/* records of vanished namespaces that */
 	struct lease_rec *stale;	/* still own a masquerade entry */
+	uint32_t hint;			/* the store's last address given (host order) */
 	bool dry;			/* dry run: read only, written back nowhere */
 };
 
@@ -409,14 +410,20 @@ static int next_free(struct lease_file *lf, const struct cu_inet *gw,
 
 	if (r < 0)
 		return r;
-	a = lo <= hi ? lowest_unheld(lf, lo, hi, host) : 0;
-	if (a == 0 && lo <= hi) {
-		lf_validate(lf);
-		a = lowest_unheld(lf, lo, hi, host);
-	}
-	if (a != 0) {
-		out->s_addr = htonl(a);
-		return 0;
+	for (int pass = 0; lo <= hi && pass < 2; pass++) {
+		/* after the address last given, as the store (store_next_free) */
+		if (lf->hint >= lo && lf->hint < hi)
+			a = lowest_unheld(lf, lf->hint + 1, hi, host);
+		else
+			a = 0;
+		if (a == 0)
+			a = lowest_unheld(lf, lo, hi, host);
+		if (a != 0) {
+			out->s_addr = htonl(a);
+			lf->hint = a;
+			return 0;
+		}
+		lf_validate(lf);	/* full: only now are the holders looked at */
 	}
 	return cu_error_set(e, 0, _("no free address left on the bridge's subnet /%u (reclaim with disconnect, or use a larger subnet)"),
 			    gw->prefix);
@@ -641,6 +648,8 @@ static int mem_lease_release(const char *key, const struct lease_owner *o, const
 		return 0;
 	}
 	lf.n = keep;
+	if (found && rec.has_addr && lf.hint == ntohl(rec.addr.s_addr))
+		lf.hint--;	/* the last one given is the next again, as the store */
 	if (found && rec.nat)
 		shared = group_alive(&lf, &rec, 0);
 	/* under the lock: no connect can start sharing the entry meanwhile */
@@ -1680,6 +1689,7 @@ struct dry_file {
 	char key[NAME_MAX + 1];
 	struct lease_rec *v, *stale;
 	size_t n, nstale;
+	uint32_t hint;
 };
 
 static struct dry_file *dry_files;
@@ -1720,6 +1730,7 @@ static int lf_open_dry(struct lease_file *lf, const char *key, bool create,
 			memcpy(lf->stale, df->stale, df->nstale * sizeof(*lf->stale));
 		lf->n = df->n;
 		lf->nstale = df->nstale;
+		lf->hint = df->hint;
 	} else {
 		lf->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (lf->fd < 0 && errno != ENOENT)
@@ -1736,6 +1747,8 @@ static int lf_open_dry(struct lease_file *lf, const char *key, bool create,
 			struct store s = { .dfd = lf->fd };
 
 			store_load(&s, lf);	/* read without the lock: a plan */
+			state_read(&s);
+			lf->hint = s.hint;
 			close(lf->fd);
 			lf->fd = -1;
 		} else {
@@ -1767,13 +1780,19 @@ static int lf_close_dry(struct lease_file *lf, const char *key, bool write_back)
 		df->stale = lf->stale;
 		df->n = lf->n;
 		df->nstale = lf->nstale;
+		df->hint = lf->hint;
 		lf->v = lf->stale = NULL;
 		if (df->n + df->nstale == 0) {
 			explain_dry_step(EXPLAIN_PRIV_FILE, _("no record left: the lease file goes"),
 					 "unlink(\"%s\")", path);
 		} else {
-			/* the first record as it would be written, the count of all */
-			n = format_line(df->n ? &df->v[0] : &df->stale[0], line, sizeof(line));
+			/* the newest record (a connect's own) in its own file */
+			const struct lease_rec *first = df->n ? &df->v[df->n - 1] : &df->stale[df->nstale - 1];
+			char id[ID_LEN];
+
+			rec_id(&first->o, first->host, id, sizeof(id));
+			snprintf(path, sizeof(path), "%s/%s/%s%s", LEASE_DIR, key, REC_PFX, id);
+			n = format_line(first, line, sizeof(line));
 			for (int i = 0; n > 0 && i < n && o + 3 < sizeof(shown); i++) {
 				if (line[i] == '\n')
 					shown[o++] = '\\', shown[o++] = 'n';

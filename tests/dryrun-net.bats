@@ -207,6 +207,28 @@ NEEDS_NET='(needs CAP_NET_ADMIN in the user namespace owning the network namespa
 	same_plan "$D/disc.plan" "$D/disc.real"
 }
 
+@test "vethctl connect --addr auto --dry-run plans the address the real run gives: the one after the last given, not the lowest free" {
+	cu_require_tool vethctl
+	local r c1 c2 c3 br addr
+	cu_mkns r
+	cu_mkns c1
+	cu_mkns c2
+	cu_mkns c3
+	r=$(cu_name r) c1=$(cu_name c1) c2=$(cu_name c2) c3=$(cu_name c3) br=$(cu_name br)
+	cu_on_teardown "rm -rf /run/container-utils/leases/$br@*"
+	vethctl -N "$r" connect "$c1" --bridge "$br" --addr auto
+	vethctl -N "$r" connect "$c2" --bridge "$br" --addr auto
+	vethctl -N "$r" disconnect "$c1"	# .2 is free again, .3 was the last given
+	run --separate-stderr vethctl --dry-run -N "$r" connect "$c3" --bridge "$br" --addr auto
+	assert_success
+	[[ $output == *"RTM_NEWADDR(NLM_F_CREATE|NLM_F_EXCL) 10.200.0.4/24 dev #<ifindex> (eth0)"* ]]
+	vethctl -N "$r" connect "$c3" --bridge "$br" --addr auto
+	run ip -n "$c3" -o -4 addr show eth0
+	assert_output --partial 10.200.0.4/24
+	vethctl -N "$r" disconnect "$c3"
+	vethctl -N "$r" disconnect "$c2"
+}
+
 @test "as any user: netns and vethctl plans succeed, with the plan root gets" {
 	cu_require_tool netns
 	cu_require_tool vethctl
