@@ -45,8 +45,6 @@
 #include "strutils.h"
 #include "syscalls.h"
 
-/* What the child tells the parent on the status pipe. */
-
 struct nsrun_volume {
 	char *src;		/* NULL until an anonymous volume gets its dir */
 	char *dst;

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "c.h"
 #include "explain.h"

@@ -368,8 +368,10 @@ static int map_from_mountinfo(struct cgroup_map *m, const char *src, bool test,
 
 int cgroup_map_load_mounts(struct cgroup_map *m, struct cu_error *e)
 {
-	int r = map_from_statmount(m, e);
+	int r;
 
+	map_init(m);	/* cgroup_map_free()-able whatever fails below */
+	r = map_from_statmount(m, e);
 	if (r == 0)
 		r = map_from_mountinfo(m, "/proc/self/mountinfo", false, e);
 	return r < 0 ? r : 0;
@@ -380,10 +382,12 @@ int cgroup_map_load(struct cgroup_map *m, struct cu_error *e)
 	const char *override = getenv(CGROUP_MOUNTINFO_ENV);
 	int r;
 
-	if (override && *override)
+	if (override && *override) {
+		map_init(m);
 		r = map_from_mountinfo(m, override, true, e);
-	else
+	} else {
 		r = cgroup_map_load_mounts(m, e);
+	}
 	if (r < 0)
 		return r;
 	if (m->mode == CGROUP_NONE)

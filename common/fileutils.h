@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fileutils.h - whole-file reads, mkdir -p, and removing a directory tree
- * through descriptors only.  Every function returns 0 or -errno.
+ * through descriptors only.  They return 0 (or a length) or -errno, apart
+ * from file_open_subdir() (an fd, or -1 and errno) and
+ * file_dir_has_subdirs() (a bool).
  */
 #ifndef CU_FILEUTILS_H
 #define CU_FILEUTILS_H
@@ -41,7 +43,7 @@ bool file_dir_has_subdirs(const char *path, const char *except);
  */
 int file_open_subdir(int dirfd, const char *name);
 
-/* Deeper than this, file_remove_tree_at() leaves a tree (and says so). */
+/* Deeper than this, file_remove_tree_at() leaves a tree (-ENOTEMPTY). */
 #define FILE_REMOVE_MAX_DEPTH	256
 
 enum {

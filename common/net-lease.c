@@ -739,6 +739,10 @@ static int mem_lease_reap(const char *key, lease_release_fn fn, void *data,
 #define TMP_NAME	".tmp"
 #define ID_LEN		(2 * 21 + IF_NAMESIZE + 2)
 #define NAT_MAX		256		/* masquerade entries in one store */
+/* "net=CIDR out=IFNAME id=ID\n" at its longest, and the file of NAT_MAX */
+#define NAT_LINE_MAX	(sizeof("net= out= id=\n") + INET_ADDRSTRLEN + 3 + \
+			 IF_NAMESIZE + ID_LEN)
+#define NAT_FILE_MAX	(NAT_MAX * NAT_LINE_MAX)
 
 struct nat_grp {
 	struct cu_inet net;
@@ -1034,7 +1038,7 @@ static int state_write(const struct store *st)
 static void nat_load(struct store *st)
 {
 	char *buf, *line, *save = NULL;
-	size_t size = NAT_MAX * 96;
+	size_t size = NAT_FILE_MAX + 1;
 
 	if (st->nat_loaded)
 		return;
@@ -1064,16 +1068,18 @@ static void nat_load(struct store *st)
 
 static int nat_write(const struct store *st)
 {
-	char *buf = xmalloc(NAT_MAX * 96 + 1), net[INET_ADDRSTRLEN + 4];
+	char *buf = xmalloc(NAT_FILE_MAX + 1), net[INET_ADDRSTRLEN + 4];
 	size_t off = 0;
-	int r;
+	int r, n;
 
-	for (size_t i = 0; i < st->ngrp; i++) {
+	for (size_t i = 0; i < st->ngrp && i < NAT_MAX; i++) {
 		if (format_inet(&st->grp[i].net, true, net, sizeof(net)) < 0)
 			continue;
-		off += (size_t) snprintf(buf + off, NAT_MAX * 96 + 1 - off,
-					 "net=%s out=%s id=%s\n", net,
-					 st->grp[i].out, st->grp[i].id);
+		n = snprintf(buf + off, NAT_FILE_MAX + 1 - off, "net=%s out=%s id=%s\n",
+			     net, st->grp[i].out, st->grp[i].id);
+		if (n < 0 || (size_t) n >= NAT_FILE_MAX + 1 - off)
+			break;	/* cannot be: a line is at most NAT_LINE_MAX */
+		off += (size_t) n;
 	}
 	if (off)
 		r = write_small(st->dfd, NAT_NAME, buf, off);
@@ -1255,11 +1261,9 @@ static int store_open_as(struct store *st, const char *key, bool create,
 	memset(st, 0, sizeof(*st));
 	st->dfd = st->oldfd = -1;
 	snprintf(st->path, sizeof(st->path), "%s/%s", LEASE_DIR, key);
+	if (create && (r = file_mkdir_p(LEASE_DIR, 0755)) < 0)
+		return cu_error_set(e, -r, _("cannot create %s"), LEASE_DIR);
 	for (int tries = 0; tries < 100; tries++) {
-		if (create &&
-		    ((mkdir("/run/container-utils", 0755) < 0 && errno != EEXIST) ||
-		     (mkdir(LEASE_DIR, 0755) < 0 && errno != EEXIST)))
-			return cu_error_set(e, errno, _("cannot create %s"), LEASE_DIR);
 		st->dfd = open(st->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 		if (st->dfd < 0) {
 			if (errno != ENOENT)
@@ -1494,8 +1498,18 @@ static int store_update(const char *key, const char *host, const struct lease_re
 		r = nat_join(&st, rec, id, oid);
 	if (r == 0 && !streq(oid, id))
 		rec_del(&st, oid);
-	if (r < 0)
+	if (r < 0) {
+		/* back as it was: the old record under its old name, its address */
+		if (rec->has_addr)
+			idx_del(&st, rec->addr, id);
+		if (streq(oid, id))
+			ignore_result(rec_put(&st, &old));	/* best effort: r is said */
+		else
+			rec_del(&st, id);
+		if (old.has_addr)
+			ignore_result(idx_put(&st, old.addr, oid));
 		r = cu_error_set(e, -r, _("cannot write lease file"));
+	}
 out:
 	return store_close(&st, r < 0 ? NULL : e) ?: r;
 }

@@ -332,7 +332,7 @@ static int nat_begin(const struct cu_inet *subnet, const char *out, char *el,
 		return r;
 	nat_dry_assume = assume_there;
 	*lock = nat_lock(e);
-	return *lock < 0 && !explain_dry_run() ? *lock : 0;	/* -ENOENT is -2 too */
+	return ex_fd_failed(*lock) ? *lock : 0;
 }
 
 int nat_add(const struct cu_inet *subnet, const char *out, bool *added,
